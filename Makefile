@@ -1,0 +1,42 @@
+# Two entry points do all the set-up on a fresh machine (Python >= 3.10 and make):
+#   make demo   - build the sample plan into build/demo
+#   make test   - the whole suite: pytest (+ doc and docstring examples), mypy, ruff, docs
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: demo test lint typecheck docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+demo: $(STAMP_RUN)
+	$(BIN)/careplan demo --out build/demo
+
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest
+	$(BIN)/python -m mypy --strict
+	$(BIN)/python -m ruff check src tests docs examples benchmarks
+	$(BIN)/python -m ruff format --check src tests docs examples benchmarks
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs
+
+docs: $(STAMP_TEST)
+	$(BIN)/python -m sphinx -W --keep-going -b html docs build/docs
+	@echo "Open build/docs/index.html"
+
+bench: $(STAMP_TEST)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

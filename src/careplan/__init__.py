@@ -1,0 +1,88 @@
+"""careplan: typed planning of behavioral-health and addiction care.
+
+Levels of care on a continuum, weekly schedules that fit around work, school
+and family, personalized care plans, their validation, and export to JSON
+and calendars. Everything public is importable from here.
+"""
+
+from careplan._calendar import Cancellation, Closure, Reschedule
+from careplan._continua import ASAM_3, ASAM_4, BUILTIN_CONTINUA, DEFAULT, LOCUS, MEDICARE
+from careplan._document import (
+    FORMAT,
+    continuum_from_data,
+    continuum_from_json,
+    continuum_to_data,
+    from_json,
+    plan_from_data,
+    plan_to_data,
+    to_json,
+)
+from careplan._errors import (
+    AmbiguousTimeError,
+    CarePlanError,
+    DocumentError,
+    InvalidValueError,
+    NaiveDateTimeError,
+    NonexistentTimeError,
+    TimeZoneError,
+    UnknownLevelError,
+    ValidationError,
+)
+from careplan._kinds import SessionKind, TreatmentTrack
+from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._occurrences import Occurrence, expand, occurrences
+from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._schedule import WeeklySchedule
+from careplan._session import DayPart, Modality, Session
+from careplan._time import Disambiguate
+from careplan._version import __version__
+
+__all__ = [
+    "ASAM_3",
+    "ASAM_4",
+    "BUILTIN_CONTINUA",
+    "DEFAULT",
+    "FORMAT",
+    "LOCUS",
+    "MEDICARE",
+    "AmbiguousTimeError",
+    "Cancellation",
+    "CarePlan",
+    "CarePlanError",
+    "CareTeamMember",
+    "Client",
+    "Closure",
+    "Continuum",
+    "DayPart",
+    "Disambiguate",
+    "DocumentError",
+    "Goal",
+    "Intensity",
+    "InvalidValueError",
+    "LevelOfCare",
+    "Modality",
+    "NaiveDateTimeError",
+    "NonexistentTimeError",
+    "Occurrence",
+    "Range",
+    "RelapsePreventionPlan",
+    "RequiredComponent",
+    "Reschedule",
+    "Session",
+    "SessionKind",
+    "TimeZoneError",
+    "TreatmentTrack",
+    "UnknownLevelError",
+    "ValidationError",
+    "WeeklySchedule",
+    "__version__",
+    "continuum_from_data",
+    "continuum_from_json",
+    "continuum_to_data",
+    "expand",
+    "from_json",
+    "occurrences",
+    "plan_from_data",
+    "plan_to_data",
+    "to_json",
+]

@@ -1,0 +1,716 @@
+"""The ``careplan/1`` JSON document: reading and writing plans and continua.
+
+The document has its own small classes (``_*Doc``) instead of dumping the
+model: the format is a public, versioned contract that must stay put while
+the model grows. cattrs turns JSON values into those classes with strict
+type checks and reports every bad field with its path; a second step builds
+the model values and maps their errors back to document paths.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+import pendulum
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from careplan._calendar import Cancellation, Closure, Reschedule
+from careplan._continua import BUILTIN_CONTINUA
+from careplan._errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._kinds import SessionKind, TreatmentTrack
+from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._schedule import WeeklySchedule
+from careplan._session import Modality, Session
+from careplan._time import format_wall_time, parse_wall_time, weekday_from, weekday_name
+
+__all__ = [
+    "FORMAT",
+    "continuum_from_data",
+    "continuum_to_data",
+    "from_json",
+    "plan_from_data",
+    "plan_to_data",
+    "to_json",
+]
+
+#: The format tag of the documents this version reads and writes.
+FORMAT = "careplan/1"
+
+T = TypeVar("T")
+
+
+# --- the document's shape -------------------------------------------------
+
+
+@attrs.frozen
+class _RangeDoc:
+    min: float | None = None
+    max: float | None = None
+    upper: str = "inclusive"
+
+
+@attrs.frozen
+class _IntensityDoc:
+    days_per_week: _RangeDoc = attrs.field(factory=_RangeDoc)
+    hours_per_day: _RangeDoc = attrs.field(factory=_RangeDoc)
+    hours_per_week: _RangeDoc = attrs.field(factory=_RangeDoc)
+
+
+@attrs.frozen
+class _RequiredDoc:
+    kind: str
+    every_weeks: int = 1
+
+
+@attrs.frozen
+class _LevelDoc:
+    code: str
+    name: str
+    rank: float
+    intensity: _IntensityDoc = attrs.field(factory=_IntensityDoc)
+    overnight: bool = False
+    best_for: list[str] = attrs.field(factory=list)
+    required: list[_RequiredDoc] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _ContinuumDoc:
+    name: str
+    levels: list[_LevelDoc]
+
+
+@attrs.frozen
+class _SessionDoc:
+    id: str
+    weekday: str
+    start: str
+    duration_minutes: int
+    kind: str
+    modality: str = "in_person"
+    location: str | None = None
+    join_url: str | None = None
+    track: str | None = None
+    title: str | None = None
+    every_weeks: int = 1
+
+
+@attrs.frozen
+class _ClientDoc:
+    id: str
+    name: str | None = None
+
+
+@attrs.frozen
+class _GoalDoc:
+    description: str
+    measure: str = ""
+    target_date: str | None = None
+
+
+@attrs.frozen
+class _CareTeamDoc:
+    name: str
+    role: str
+
+
+@attrs.frozen
+class _RelapsePreventionDoc:
+    triggers: list[str] = attrs.field(factory=list)
+    warning_signs: list[str] = attrs.field(factory=list)
+    coping_strategies: list[str] = attrs.field(factory=list)
+    supports: list[str] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _ClosureDoc:
+    date: str
+    reason: str = ""
+
+
+@attrs.frozen
+class _CancellationDoc:
+    session_id: str
+    date: str
+    reason: str = ""
+
+
+@attrs.frozen
+class _RescheduleDoc:
+    session_id: str
+    date: str
+    start: str
+    duration_minutes: int | None = None
+    reason: str = ""
+
+
+@attrs.frozen
+class _LabelsDoc:
+    kinds: dict[str, str] = attrs.field(factory=dict)
+    tracks: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class _PlanDoc:
+    format: str
+    id: str
+    client: _ClientDoc
+    continuum: str | _ContinuumDoc
+    level: str
+    timezone: str
+    start: str
+    end: str
+    sessions: list[_SessionDoc]
+    closures: list[_ClosureDoc] = attrs.field(factory=list)
+    cancellations: list[_CancellationDoc] = attrs.field(factory=list)
+    reschedules: list[_RescheduleDoc] = attrs.field(factory=list)
+    tracks: list[str] = attrs.field(factory=list)
+    goals: list[_GoalDoc] = attrs.field(factory=list)
+    diagnoses: list[str] = attrs.field(factory=list)
+    care_team: list[_CareTeamDoc] = attrs.field(factory=list)
+    relapse_prevention: _RelapsePreventionDoc | None = None
+    labels: _LabelsDoc = attrs.field(factory=_LabelsDoc)
+
+
+# --- a strict converter ----------------------------------------------------
+
+
+class _WrongType(Exception):
+    """A JSON value of the wrong type (turned into a DocumentError)."""
+
+
+def _strict_str(value: object, _type: object) -> str:
+    if not isinstance(value, str):
+        raise _WrongType(f"{_show(value)} is not a string")
+    return value
+
+
+def _strict_int(value: object, _type: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _WrongType(f"{_show(value)} is not a whole number")
+    return value
+
+
+def _strict_float(value: object, _type: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _WrongType(f"{_show(value)} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise _WrongType(f"{_show(value)} is too large") from None
+    if not math.isfinite(number):
+        raise _WrongType(f"{_show(value)} is not a finite number")
+    return number
+
+
+def _strict_bool(value: object, _type: object) -> bool:
+    if not isinstance(value, bool):
+        raise _WrongType(f"{_show(value)} is not true or false")
+    return value
+
+
+def _show(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _is_json(value) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_json(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(float, _strict_float)
+    converter.register_structure_hook(bool, _strict_bool)
+
+    def is_list(type_: Any) -> bool:
+        return get_origin(type_) is list
+
+    def list_hook(type_: Any) -> Callable[[Any, Any], Any]:
+        inner = cattrs.cols.list_structure_factory(type_, converter)
+
+        def structure(value: object, _type: object) -> Any:
+            if not isinstance(value, list):
+                raise _WrongType(f"{_show(value)} is not a list")
+            return inner(value, type_)
+
+        return structure
+
+    def is_dict(type_: Any) -> bool:
+        return get_origin(type_) is dict
+
+    def dict_hook(type_: Any) -> Callable[[Any, Any], Any]:
+        value_type = get_args(type_)[1]
+
+        def structure(value: object, _type: object) -> Any:
+            if not isinstance(value, dict):
+                raise _WrongType(f"{_show(value)} is not an object")
+            return {key: converter.structure(item, value_type) for key, item in value.items()}
+
+        return structure
+
+    def attrs_hook(type_: Any) -> Callable[[Any, Any], Any]:
+        inner = cattrs.gen.make_dict_structure_fn(type_, converter)
+
+        def structure(value: object, _type: object) -> Any:
+            if not isinstance(value, dict):
+                raise _WrongType(f"{_show(value)} is not an object")
+            return inner(value, type_)
+
+        return structure
+
+    def continuum_union(value: object, _type: object) -> str | _ContinuumDoc:
+        if isinstance(value, str):
+            return value
+        return converter.structure(value, _ContinuumDoc)
+
+    converter.register_structure_hook_factory(is_list, list_hook)
+    converter.register_structure_hook_factory(is_dict, dict_hook)
+    converter.register_structure_hook_factory(attrs.has, attrs_hook)
+    converter.register_structure_hook(str | _ContinuumDoc, continuum_union)
+    return converter
+
+
+_CONVERTER = _make_converter()
+
+
+def _problems(exc: BaseException, path: str) -> Iterator[tuple[str, str]]:
+    """Flatten a cattrs error tree into (path, problem) pairs."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield _join(path, key), f"is not a field of the {FORMAT} format"
+        return
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without_notes = exc.group_exceptions()
+        for inner, note in with_notes:
+            name = getattr(note, "name", None)
+            step = _join(path, name) if name is not None else f"{path}[{note.index}]"  # type: ignore[attr-defined]
+            yield from _problems(inner, step)
+        for inner in without_notes:
+            yield from _problems(inner, path)
+        return
+    if isinstance(exc, KeyError):
+        yield path, "is missing"
+    elif isinstance(exc, _WrongType):
+        yield path, str(exc)
+    else:
+        yield path, f"is not valid ({exc})"
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+# --- model <-> document ------------------------------------------------------
+
+
+@contextmanager
+def _at(path: str, renames: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn a model error raised inside into a DocumentError at ``path``.
+
+    An :class:`InvalidValueError` names a model field (``Session.duration``);
+    ``renames`` maps it to the document's name (``duration_minutes``).
+    """
+    try:
+        yield
+    except DocumentError:
+        raise
+    except InvalidValueError as error:
+        attribute = error.field.rpartition(".")[2] if "." in error.field else ""
+        if renames is not None and attribute in renames:
+            attribute = renames[attribute]
+        where = _join(path, attribute) if attribute and renames is not None else path
+        problem = f"{_show(error.value)} {error.problem}"
+        raise DocumentError(where, f"{problem}; {error.hint}" if error.hint else problem) from None
+    except CarePlanError as error:
+        raise DocumentError(path, str(error)) from None
+
+
+def _date(path: str, text: str) -> pendulum.Date:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    try:
+        if match is None:
+            raise ValueError
+        return pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise DocumentError(path, f"{_show(text)} is not a date (YYYY-MM-DD)") from None
+
+
+def _datetime(path: str, text: str) -> pendulum.DateTime:
+    try:
+        value = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise DocumentError(
+            path, f"{_show(text)} is not a date and time (YYYY-MM-DDTHH:MM±HH:MM)"
+        ) from None
+    if value.tzinfo is None:
+        raise DocumentError(path, f"{_show(text)} has no UTC offset; add one (e.g. -05:00)")
+    return pendulum.instance(value)
+
+
+def _minutes(path: str, value: int) -> int:
+    if not 0 < value <= 24 * 60:
+        raise DocumentError(path, f"{value} is not a length between 1 and 1440 minutes")
+    return value
+
+
+def _range(doc: _RangeDoc, path: str) -> Range:
+    with _at(path, {"min": "min", "max": "max", "upper": "upper"}):
+        return Range(doc.min, doc.max, doc.upper)  # type: ignore[arg-type]
+
+
+def _level(doc: _LevelDoc, path: str, kinds: Mapping[str, str]) -> LevelOfCare:
+    intensity = Intensity(
+        _range(doc.intensity.days_per_week, f"{path}.intensity.days_per_week"),
+        _range(doc.intensity.hours_per_day, f"{path}.intensity.hours_per_day"),
+        _range(doc.intensity.hours_per_week, f"{path}.intensity.hours_per_week"),
+    )
+    required = []
+    for index, item in enumerate(doc.required):
+        where = f"{path}.required[{index}]"
+        with _at(where, {"code": "kind", "every_weeks": "every_weeks"}):
+            required.append(RequiredComponent(_kind(item.kind, kinds), item.every_weeks))
+    with _at(path, {"code": "code", "rank": "rank"}):
+        return LevelOfCare(
+            doc.code,
+            doc.name,
+            doc.rank,
+            intensity,
+            overnight=doc.overnight,
+            best_for=tuple(doc.best_for),
+            required=tuple(required),
+        )
+
+
+def _continuum(doc: _ContinuumDoc, path: str, kinds: Mapping[str, str]) -> Continuum:
+    levels = [
+        _level(level, _join(path, f"levels[{i}]"), kinds) for i, level in enumerate(doc.levels)
+    ]
+    with _at(_join(path, "levels")):
+        return Continuum(doc.name, levels)
+
+
+def _kind(code: str, labels: Mapping[str, str]) -> SessionKind:
+    return SessionKind(code, labels[code]) if code in labels else SessionKind.from_code(code)
+
+
+def _track(code: str, labels: Mapping[str, str]) -> TreatmentTrack:
+    return TreatmentTrack(code, labels[code]) if code in labels else TreatmentTrack.from_code(code)
+
+
+_SESSION_FIELDS = {
+    "weekday": "weekday",
+    "start": "start",
+    "duration": "duration_minutes",
+    "every_weeks": "every_weeks",
+    "id": "id",
+}
+
+
+def _session(doc: _SessionDoc, path: str, labels: _LabelsDoc) -> Session:
+    with _at(f"{path}.weekday"):
+        weekday = weekday_from("weekday", doc.weekday)
+    with _at(f"{path}.start"):
+        start = parse_wall_time("start", doc.start)
+    minutes = _minutes(f"{path}.duration_minutes", doc.duration_minutes)
+    with _at(f"{path}.kind"):
+        kind = _kind(doc.kind, labels.kinds)
+    track = None
+    if doc.track is not None:
+        with _at(f"{path}.track"):
+            track = _track(doc.track, labels.tracks)
+    with _at(f"{path}.modality"):
+        modality = Modality(doc.modality, doc.location, doc.join_url)  # type: ignore[arg-type]
+    with _at(path, _SESSION_FIELDS):
+        return Session(
+            weekday,
+            start,
+            minutes,
+            kind,
+            track=track,
+            modality=modality,
+            title=doc.title,
+            every_weeks=doc.every_weeks,
+            id=doc.id,
+        )
+
+
+def _continuum_of(doc: _PlanDoc, labels: _LabelsDoc) -> Continuum:
+    if isinstance(doc.continuum, str):
+        found = BUILTIN_CONTINUA.get(doc.continuum)
+        if found is None:
+            raise DocumentError(
+                "continuum",
+                f"{_show(doc.continuum)} is not a built-in continuum; use one of "
+                f"{', '.join(BUILTIN_CONTINUA)} or embed the continuum as an object",
+            )
+        return found
+    return _continuum(doc.continuum, "continuum", labels.kinds)
+
+
+def _structure(data: object, type_: type[T]) -> T:
+    try:
+        return _CONVERTER.structure(data, type_)
+    except (ClassValidationError, IterableValidationError, _WrongType) as error:
+        path, problem = next(_problems(error, ""), ("", "is not valid"))
+        raise DocumentError(path, problem) from None
+
+
+def plan_from_data(data: object) -> CarePlan:
+    """Build a plan from a decoded ``careplan/1`` document (a dict).
+
+    Raises:
+        DocumentError: A field is missing, has the wrong type or a value that
+            is never meaningful; the error names its path.
+    """
+    if not isinstance(data, dict):
+        raise DocumentError("", f"the document is {_show(data)}, not a JSON object")
+    if data.get("format") != FORMAT:
+        found = _show(data["format"]) if "format" in data else "missing"
+        raise DocumentError("format", f"is {found}; this version reads {FORMAT!r} documents")
+    doc = _structure(data, _PlanDoc)
+    labels = doc.labels
+    continuum = _continuum_of(doc, labels)
+    with _at("level"):
+        level = continuum[doc.level]
+    with _at("timezone"):
+        timezone = WeeklySchedule(doc.timezone).timezone
+    sessions = [_session(s, f"sessions[{i}]", labels) for i, s in enumerate(doc.sessions)]
+    with _at("sessions"):
+        schedule = WeeklySchedule(timezone, sessions)
+    closures = [
+        Closure(_date(f"closures[{i}].date", c.date), c.reason) for i, c in enumerate(doc.closures)
+    ]
+    cancellations = [
+        Cancellation(c.session_id, _date(f"cancellations[{i}].date", c.date), c.reason)
+        for i, c in enumerate(doc.cancellations)
+    ]
+    reschedules = []
+    for i, r in enumerate(doc.reschedules):
+        where = f"reschedules[{i}]"
+        duration = None
+        if r.duration_minutes is not None:
+            duration = _minutes(f"{where}.duration_minutes", r.duration_minutes)
+        moved_to = _datetime(f"{where}.start", r.start).in_timezone(timezone)
+        reschedules.append(
+            Reschedule(r.session_id, _date(f"{where}.date", r.date), moved_to, duration, r.reason)
+        )
+    goals = []
+    for i, g in enumerate(doc.goals):
+        target = None if g.target_date is None else _date(f"goals[{i}].target_date", g.target_date)
+        goals.append(Goal(g.description, g.measure, target))
+    relapse = None
+    if doc.relapse_prevention is not None:
+        r_doc = doc.relapse_prevention
+        relapse = RelapsePreventionPlan(
+            r_doc.triggers, r_doc.warning_signs, r_doc.coping_strategies, r_doc.supports
+        )
+    tracks = []
+    for i, code in enumerate(doc.tracks):
+        with _at(f"tracks[{i}]"):
+            tracks.append(_track(code, labels.tracks))
+    return CarePlan(
+        client=Client(doc.client.id, doc.client.name),
+        level=level,
+        schedule=schedule,
+        start=_date("start", doc.start),
+        end=_date("end", doc.end),
+        continuum=continuum,
+        tracks=tracks,
+        goals=goals,
+        diagnoses=doc.diagnoses,
+        care_team=[CareTeamMember(m.name, m.role) for m in doc.care_team],
+        relapse_prevention=relapse,
+        closures=closures,
+        cancellations=cancellations,
+        reschedules=reschedules,
+        id=doc.id,
+    )
+
+
+def _range_doc(value: Range) -> _RangeDoc:
+    return _RangeDoc(value.min, value.max, value.upper)
+
+
+def _level_doc(level: LevelOfCare) -> _LevelDoc:
+    return _LevelDoc(
+        level.code,
+        level.name,
+        level.rank,
+        _IntensityDoc(
+            _range_doc(level.intensity.days_per_week),
+            _range_doc(level.intensity.hours_per_day),
+            _range_doc(level.intensity.hours_per_week),
+        ),
+        level.overnight,
+        list(level.best_for),
+        [_RequiredDoc(r.kind.code, r.every_weeks) for r in level.required],
+    )
+
+
+def _continuum_doc(continuum: Continuum) -> _ContinuumDoc:
+    return _ContinuumDoc(continuum.name, [_level_doc(level) for level in continuum])
+
+
+def _custom_labels(
+    items: list[SessionKind] | list[TreatmentTrack],
+    builtin: Callable[[str], SessionKind | TreatmentTrack],
+) -> dict[str, str]:
+    return {
+        item.code: item.label for item in items if builtin(item.code).label != item.label
+    }
+
+
+def plan_to_data(plan: CarePlan) -> dict[str, Any]:
+    """The ``careplan/1`` document of ``plan``, as plain JSON-ready data."""
+    continuum: str | _ContinuumDoc = plan.continuum.name
+    if BUILTIN_CONTINUA.get(plan.continuum.name) != plan.continuum:
+        continuum = _continuum_doc(plan.continuum)
+    kinds = [s.kind for s in plan.schedule.sessions] + [
+        r.kind for level in plan.continuum for r in level.required
+    ]
+    tracks = [s.track for s in plan.schedule.sessions if s.track is not None] + list(plan.tracks)
+    relapse = plan.relapse_prevention
+    doc = _PlanDoc(
+        format=FORMAT,
+        id=plan.id,
+        client=_ClientDoc(plan.client.id, plan.client.name),
+        continuum=continuum,
+        level=plan.level.code,
+        timezone=plan.timezone,
+        start=plan.start.isoformat(),
+        end=plan.end.isoformat(),
+        sessions=[
+            _SessionDoc(
+                id=s.id,
+                weekday=weekday_name(s.weekday),
+                start=format_wall_time(s.start),
+                duration_minutes=s.minutes,
+                kind=s.kind.code,
+                modality=s.modality.kind,
+                location=s.modality.location,
+                join_url=s.modality.join_url,
+                track=None if s.track is None else s.track.code,
+                title=s.title,
+                every_weeks=s.every_weeks,
+            )
+            for s in plan.schedule.sessions
+        ],
+        closures=[_ClosureDoc(c.date.isoformat(), c.reason) for c in plan.closures],
+        cancellations=[
+            _CancellationDoc(c.session_id, c.on.isoformat(), c.reason) for c in plan.cancellations
+        ],
+        reschedules=[
+            _RescheduleDoc(
+                r.session_id,
+                r.on.isoformat(),
+                r.start.isoformat(),
+                None if r.duration is None else int(r.duration.total_seconds()) // 60,
+                r.reason,
+            )
+            for r in plan.reschedules
+        ],
+        tracks=[t.code for t in plan.tracks],
+        goals=[
+            _GoalDoc(
+                g.description, g.measure, None if g.target_date is None else g.target_date.isoformat()
+            )
+            for g in plan.goals
+        ],
+        diagnoses=list(plan.diagnoses),
+        care_team=[_CareTeamDoc(m.name, m.role) for m in plan.care_team],
+        relapse_prevention=None
+        if relapse is None
+        else _RelapsePreventionDoc(
+            list(relapse.triggers),
+            list(relapse.warning_signs),
+            list(relapse.coping_strategies),
+            list(relapse.supports),
+        ),
+        labels=_LabelsDoc(
+            _custom_labels(kinds, SessionKind.from_code),
+            _custom_labels(tracks, TreatmentTrack.from_code),
+        ),
+    )
+    data: dict[str, Any] = _CONVERTER.unstructure(doc)
+    return data
+
+
+def _loads(text: str | bytes) -> object:
+    def refuse_constant(name: str) -> object:
+        raise DocumentError("", f"{name} is not allowed in a careplan document")
+
+    try:
+        return json.loads(text, parse_constant=refuse_constant)
+    except json.JSONDecodeError as error:
+        raise DocumentError("", f"the text is not JSON ({error})") from None
+    except (UnicodeDecodeError, RecursionError) as error:
+        raise DocumentError("", f"the text is not readable JSON ({error})") from None
+
+
+def to_json(plan: CarePlan, *, indent: int | None = 2) -> str:
+    """Write ``plan`` as a ``careplan/1`` JSON document.
+
+    >>> from careplan import from_json
+    >>> from careplan.demo import sample_plan
+    >>> plan = sample_plan()
+    >>> from_json(to_json(plan)) == plan
+    True
+    """
+    return json.dumps(plan_to_data(plan), indent=indent, ensure_ascii=False)
+
+
+def from_json(text: str | bytes) -> CarePlan:
+    """Read a ``careplan/1`` JSON document.
+
+    Raises:
+        DocumentError: The text is not JSON, or a field is missing or bad; the
+            error's :attr:`~careplan.DocumentError.path` names it, e.g.
+            ``sessions[2].start: "25:00" is not a time of day``.
+
+    >>> from_json('{"format": "careplan/0"}')
+    Traceback (most recent call last):
+    ...
+    careplan._errors.DocumentError: format: is "careplan/0"; this version reads 'careplan/1' documents
+    """
+    return plan_from_data(_loads(text))
+
+
+def continuum_from_data(data: object) -> Continuum:
+    """Build a continuum from plain data: ``{"name": ..., "levels": [...]}``.
+
+    Each level has ``code``, ``name``, ``rank`` and optionally ``intensity``
+    (``days_per_week``, ``hours_per_day``, ``hours_per_week``, each
+    ``{"min", "max", "upper"}``), ``overnight``, ``best_for`` and
+    ``required`` (``[{"kind": "group_therapy", "every_weeks": 1}]``).
+
+    Raises:
+        DocumentError: Naming the path of the bad field.
+    """
+    doc = _structure(data, _ContinuumDoc)
+    return _continuum(doc, "", {})
+
+
+def continuum_to_data(continuum: Continuum) -> dict[str, Any]:
+    """The plain data of ``continuum``, as :func:`continuum_from_data` reads it."""
+    data: dict[str, Any] = _CONVERTER.unstructure(_continuum_doc(continuum))
+    return data
+
+
+def continuum_from_json(text: str | bytes) -> Continuum:
+    """Build a continuum from JSON text; see :func:`continuum_from_data`."""
+    return continuum_from_data(_loads(text))

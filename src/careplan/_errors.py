@@ -1,0 +1,178 @@
+"""The exceptions careplan raises.
+
+Every error is a :class:`CarePlanError`, itself a :class:`ValueError`, so a
+caller can catch one thing. The leaves carry the offending value and where it
+was found as attributes, so a service can turn them into its own responses
+without parsing messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from careplan._validation import Violation
+
+__all__ = [
+    "CarePlanError",
+    "DocumentError",
+    "InvalidValueError",
+    "NaiveDateTimeError",
+    "NonexistentTimeError",
+    "AmbiguousTimeError",
+    "TimeZoneError",
+    "UnknownLevelError",
+    "ValidationError",
+]
+
+
+class CarePlanError(ValueError):
+    """The root of every error careplan raises.
+
+    Catch this to handle any problem with careplan values or documents.
+    """
+
+
+class InvalidValueError(CarePlanError):
+    """A value can never be meaningful where it was given.
+
+    Fix the value named by :attr:`field`; :attr:`hint` says how.
+
+    Attributes:
+        field: Where the value was given, e.g. ``"Session.duration"``.
+        value: The offending value.
+        problem: What is wrong with it.
+        hint: How to fix it.
+    """
+
+    def __init__(self, field: str, value: object, problem: str, hint: str = "") -> None:
+        self.field = field
+        self.value = value
+        self.problem = problem
+        self.hint = hint
+        message = f"{field}: {value!r} {problem}"
+        if hint:
+            message += f"; {hint}"
+        super().__init__(message)
+
+
+class TimeZoneError(InvalidValueError):
+    """A time zone is unknown or is not an IANA zone.
+
+    Schedules need a named IANA zone (``"America/New_York"``) because a
+    fixed offset such as ``"-05:00"`` cannot follow daylight saving time and
+    calendar clients cannot resolve it. Pass the zone's IANA name instead.
+    """
+
+
+class NaiveDateTimeError(InvalidValueError):
+    """A datetime without a time zone crossed the public surface.
+
+    A naive datetime is ambiguous: it could mean any instant. Attach a zone,
+    e.g. ``pendulum.datetime(2026, 3, 9, 9, tz="America/New_York")``.
+    """
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(
+            field,
+            value,
+            "is a naive datetime (it has no time zone)",
+            "attach one, e.g. pendulum.datetime(..., tz='America/New_York')",
+        )
+
+
+class NonexistentTimeError(CarePlanError):
+    """A session's wall time does not exist on a day (the clock jumps over it).
+
+    Raised only with the ``"raise"`` policy. Choose another policy
+    (``"compatible"`` is the default) or move the session out of the gap.
+
+    Attributes:
+        local: The wall time that does not exist, as ``"YYYY-MM-DD HH:MM"``.
+        timezone: The zone's IANA name.
+    """
+
+    def __init__(self, local: str, timezone: str) -> None:
+        self.local = local
+        self.timezone = timezone
+        super().__init__(
+            f"{local} does not exist in {timezone} (the clocks skip it); "
+            "use disambiguate='compatible' to shift it forward, or move the session"
+        )
+
+
+class AmbiguousTimeError(CarePlanError):
+    """A session's wall time happens twice on a day (the clock falls back).
+
+    Raised only with the ``"raise"`` policy. Choose ``"earlier"``,
+    ``"later"`` or ``"compatible"``, or move the session.
+
+    Attributes:
+        local: The repeated wall time, as ``"YYYY-MM-DD HH:MM"``.
+        timezone: The zone's IANA name.
+    """
+
+    def __init__(self, local: str, timezone: str) -> None:
+        self.local = local
+        self.timezone = timezone
+        super().__init__(
+            f"{local} happens twice in {timezone} (the clocks fall back); "
+            "use disambiguate='earlier' or 'later', or move the session"
+        )
+
+
+class UnknownLevelError(CarePlanError):
+    """A level code is not on the continuum it was looked up in.
+
+    Use one of :attr:`known`, or add the level to the continuum.
+
+    Attributes:
+        code: The code that was asked for.
+        continuum: The continuum's name.
+        known: The codes the continuum has.
+    """
+
+    def __init__(self, code: str, continuum: str, known: Sequence[str]) -> None:
+        self.code = code
+        self.continuum = continuum
+        self.known = tuple(known)
+        super().__init__(
+            f"level {code!r} is not on the {continuum} continuum; "
+            f"use one of: {', '.join(self.known)}"
+        )
+
+
+class DocumentError(CarePlanError):
+    """A careplan document (JSON) is malformed.
+
+    :attr:`path` names the bad field the way a JSON path does
+    (``sessions[2].start``); fix that field, or regenerate the document with
+    :func:`careplan.to_json`.
+
+    Attributes:
+        path: Where in the document the problem is (``""`` for the whole).
+        problem: What is wrong there.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+
+class ValidationError(CarePlanError):
+    """A plan has violations of severity error.
+
+    Raised by :meth:`careplan.Report.raise_for_errors`. Each item of
+    :attr:`violations` says what to change in the plan.
+
+    Attributes:
+        violations: The errors found.
+    """
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = tuple(violations)
+        lines = [f"the plan has {len(self.violations)} error(s):"]
+        lines += [f"- [{v.code}] {v.message}" for v in self.violations]
+        super().__init__("\n".join(lines))

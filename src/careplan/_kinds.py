@@ -1,0 +1,168 @@
+"""Session kinds and treatment tracks: small open vocabularies.
+
+Both are values with a machine ``code`` and a human ``label`` rather than
+enums, because every clinic adds its own (art therapy, a veterans' track):
+``SessionKind("art_therapy", "Art therapy")`` is as good as a built-in one.
+Equality and hashing use the code only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import attrs
+
+from careplan._errors import InvalidValueError
+
+__all__ = ["SessionKind", "TreatmentTrack"]
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _check_code(owner: str) -> Callable[[Any, Any, Any], None]:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not _CODE.fullmatch(value):
+            raise InvalidValueError(
+                f"{owner}.code",
+                value,
+                "is not a valid code",
+                "use lower-case letters, digits and underscores, starting with a letter",
+            )
+
+    return check
+
+
+def _label_from_code(self: SessionKind | TreatmentTrack) -> str:
+    return self.code.replace("_", " ").capitalize()
+
+
+@attrs.frozen
+class SessionKind:
+    """What happens in a session: group therapy, individual therapy, ...
+
+    Attributes:
+        code: Stable machine code, e.g. ``"group_therapy"``; used in JSON.
+        label: Human name; defaults to the code in words.
+
+    >>> SessionKind.GROUP_THERAPY.label
+    'Group therapy'
+    >>> SessionKind("art_therapy") == SessionKind("art_therapy", "Art studio")
+    True
+    """
+
+    code: str = attrs.field(validator=_check_code("SessionKind"))
+    label: str = attrs.field(
+        default=attrs.Factory(_label_from_code, takes_self=True), eq=False
+    )
+
+    CHECK_IN: ClassVar[SessionKind]
+    GROUP_THERAPY: ClassVar[SessionKind]
+    INDIVIDUAL_THERAPY: ClassVar[SessionKind]
+    PSYCHIATRIC: ClassVar[SessionKind]
+    LIFE_SKILLS: ClassVar[SessionKind]
+    PSYCHOEDUCATION: ClassVar[SessionKind]
+    FAMILY_THERAPY: ClassVar[SessionKind]
+
+    @classmethod
+    def builtins(cls) -> tuple[SessionKind, ...]:
+        """The kinds careplan knows by name, in display order."""
+        return _BUILTIN_KINDS
+
+    @classmethod
+    def from_code(cls, code: str) -> SessionKind:
+        """The built-in kind with ``code``, or a new kind labelled from the code."""
+        for kind in _BUILTIN_KINDS:
+            if kind.code == code:
+                return kind
+        return cls(code)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+SessionKind.CHECK_IN = SessionKind("check_in", "Check-in and mindfulness")
+SessionKind.GROUP_THERAPY = SessionKind("group_therapy", "Group therapy")
+SessionKind.INDIVIDUAL_THERAPY = SessionKind("individual_therapy", "Individual therapy")
+SessionKind.PSYCHIATRIC = SessionKind("psychiatric", "Psychiatric / medication management")
+SessionKind.LIFE_SKILLS = SessionKind("life_skills", "Life skills")
+SessionKind.PSYCHOEDUCATION = SessionKind("psychoeducation", "Psychoeducation")
+SessionKind.FAMILY_THERAPY = SessionKind("family_therapy", "Family therapy")
+
+_BUILTIN_KINDS = (
+    SessionKind.CHECK_IN,
+    SessionKind.GROUP_THERAPY,
+    SessionKind.INDIVIDUAL_THERAPY,
+    SessionKind.PSYCHIATRIC,
+    SessionKind.LIFE_SKILLS,
+    SessionKind.PSYCHOEDUCATION,
+    SessionKind.FAMILY_THERAPY,
+)
+
+
+@attrs.frozen
+class TreatmentTrack:
+    """A clinical focus of treatment: CBT, DBT, trauma recovery, ...
+
+    Not to be confused with the article's morning/afternoon/evening "tracks",
+    which careplan calls :class:`~careplan.DayPart`.
+
+    Attributes:
+        code: Stable machine code, e.g. ``"dbt"``; used in JSON.
+        label: Human name; defaults to the code in words.
+
+    >>> TreatmentTrack.DUAL_DIAGNOSIS.label
+    'Dual diagnosis'
+    """
+
+    code: str = attrs.field(validator=_check_code("TreatmentTrack"))
+    label: str = attrs.field(
+        default=attrs.Factory(_label_from_code, takes_self=True), eq=False
+    )
+
+    CBT: ClassVar[TreatmentTrack]
+    DBT: ClassVar[TreatmentTrack]
+    TRAUMA_RECOVERY: ClassVar[TreatmentTrack]
+    RELAPSE_PREVENTION: ClassVar[TreatmentTrack]
+    ANGER_MANAGEMENT: ClassVar[TreatmentTrack]
+    DEPRESSION: ClassVar[TreatmentTrack]
+    DUAL_DIAGNOSIS: ClassVar[TreatmentTrack]
+    FAMILY: ClassVar[TreatmentTrack]
+
+    @classmethod
+    def builtins(cls) -> tuple[TreatmentTrack, ...]:
+        """The tracks careplan knows by name, in display order."""
+        return _BUILTIN_TRACKS
+
+    @classmethod
+    def from_code(cls, code: str) -> TreatmentTrack:
+        """The built-in track with ``code``, or a new track labelled from the code."""
+        for track in _BUILTIN_TRACKS:
+            if track.code == code:
+                return track
+        return cls(code)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+TreatmentTrack.CBT = TreatmentTrack("cbt", "Cognitive behavioral therapy (CBT)")
+TreatmentTrack.DBT = TreatmentTrack("dbt", "Dialectical behavior therapy (DBT)")
+TreatmentTrack.TRAUMA_RECOVERY = TreatmentTrack("trauma_recovery", "Trauma recovery")
+TreatmentTrack.RELAPSE_PREVENTION = TreatmentTrack("relapse_prevention", "Relapse prevention")
+TreatmentTrack.ANGER_MANAGEMENT = TreatmentTrack("anger_management", "Anger management")
+TreatmentTrack.DEPRESSION = TreatmentTrack("depression", "Depression")
+TreatmentTrack.DUAL_DIAGNOSIS = TreatmentTrack("dual_diagnosis", "Dual diagnosis")
+TreatmentTrack.FAMILY = TreatmentTrack("family", "Family")
+
+_BUILTIN_TRACKS = (
+    TreatmentTrack.CBT,
+    TreatmentTrack.DBT,
+    TreatmentTrack.TRAUMA_RECOVERY,
+    TreatmentTrack.RELAPSE_PREVENTION,
+    TreatmentTrack.ANGER_MANAGEMENT,
+    TreatmentTrack.DEPRESSION,
+    TreatmentTrack.DUAL_DIAGNOSIS,
+    TreatmentTrack.FAMILY,
+)

@@ -1,0 +1,279 @@
+"""Levels of care, their intensity, and the continuum that orders them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+import attrs
+
+from careplan._errors import InvalidValueError, UnknownLevelError
+from careplan._kinds import SessionKind
+
+__all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent"]
+
+#: Whether a :class:`Range`'s upper bound belongs to the range.
+UpperBound = Literal["inclusive", "exclusive"]
+
+
+def _check_bound(instance: Range, attribute: attrs.Attribute[float | None], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidValueError(f"Range.{attribute.name}", value, "is not a finite number")
+    if value < 0:
+        raise InvalidValueError(f"Range.{attribute.name}", value, "is negative")
+
+
+@attrs.frozen
+class Range:
+    """A numeric range with optional bounds; ``None`` leaves a side open.
+
+    Attributes:
+        min: The lowest value in the range (inclusive), or ``None``.
+        max: The highest value, or ``None`` for an open upper bound.
+        upper: Whether ``max`` itself is in the range. ASAM level 1 is
+            "< 9 h/week": ``Range(max=9, upper="exclusive")``.
+
+    >>> Range(3, 5).contains(5)
+    True
+    >>> Range(max=9, upper="exclusive").contains(9)
+    False
+    >>> str(Range(20))
+    '≥ 20'
+    """
+
+    min: float | None = attrs.field(default=None, validator=_check_bound)
+    max: float | None = attrs.field(default=None, validator=_check_bound)
+    upper: UpperBound = "inclusive"
+
+    def __attrs_post_init__(self) -> None:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise InvalidValueError(
+                "Range", (self.min, self.max), "has min above max", "swap the bounds"
+            )
+        if self.upper not in ("inclusive", "exclusive"):
+            raise InvalidValueError(
+                "Range.upper", self.upper, "is not a bound kind", "use 'inclusive' or 'exclusive'"
+            )
+
+    @property
+    def is_open(self) -> bool:
+        """True when neither bound is set: nothing is known about the range."""
+        return self.min is None and self.max is None
+
+    def below(self, value: float) -> bool:
+        """True when ``value`` is under the lower bound."""
+        return self.min is not None and value < self.min - 1e-9
+
+    def above(self, value: float) -> bool:
+        """True when ``value`` is over the upper bound."""
+        if self.max is None:
+            return False
+        if self.upper == "exclusive":
+            return value >= self.max - 1e-9
+        return value > self.max + 1e-9
+
+    def contains(self, value: float) -> bool:
+        """True when ``value`` is within both bounds."""
+        return not self.below(value) and not self.above(value)
+
+    def __str__(self) -> str:
+        low, high = _num(self.min), _num(self.max)
+        if self.min is None and self.max is None:
+            return "any"
+        if self.max is None:
+            return f"≥ {low}"
+        if self.min is None or self.min == 0:
+            return f"< {high}" if self.upper == "exclusive" else f"≤ {high}"
+        if self.min == self.max:
+            return low
+        return f"{low}–{high}" + (" (exclusive)" if self.upper == "exclusive" else "")
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@attrs.frozen
+class Intensity:
+    """How much treatment a level asks for.
+
+    Each figure is a :class:`Range`; an unknown one stays open rather than
+    invented.
+
+    Attributes:
+        days_per_week: Treatment days in a week.
+        hours_per_day: Hours of sessions on a treatment day.
+        hours_per_week: Hours of sessions in a week.
+    """
+
+    days_per_week: Range = attrs.field(factory=Range)
+    hours_per_day: Range = attrs.field(factory=Range)
+    hours_per_week: Range = attrs.field(factory=Range)
+
+
+def positive_int(owner: str) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator for a whole number of at least one."""
+    def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidValueError(
+                f"{owner}.{attribute.name}", value, "is not a positive whole number"
+            )
+
+    return check
+
+
+@attrs.frozen
+class RequiredComponent:
+    """A kind of session a level must include, at a minimum cadence.
+
+    Attributes:
+        kind: The session kind.
+        every_weeks: At least one such session in every window of this many
+            weeks (1: weekly; 2: every other week).
+
+    >>> RequiredComponent(SessionKind.PSYCHIATRIC, every_weeks=2).every_weeks
+    2
+    """
+
+    kind: SessionKind
+    every_weeks: int = attrs.field(default=1, validator=positive_int("RequiredComponent"))
+
+
+@attrs.frozen
+class LevelOfCare:
+    """One level on a continuum of care.
+
+    Attributes:
+        code: Short stable code ("IOP", "2.1").
+        name: Human name ("Intensive Outpatient").
+        rank: Higher is more intensive; orders the continuum.
+        intensity: The level's expected days and hours.
+        overnight: The client sleeps on site (residential, inpatient).
+        best_for: Short indications, for display.
+        required: Session kinds the level must include.
+
+    >>> from careplan import DEFAULT
+    >>> iop = DEFAULT["IOP"]
+    >>> (iop.name, str(iop.intensity.hours_per_day), iop.overnight)
+    ('Intensive Outpatient Program', '3–4', False)
+    """
+
+    code: str = attrs.field()
+    name: str
+    rank: float = attrs.field()
+    intensity: Intensity = attrs.field(factory=Intensity)
+    overnight: bool = False
+    best_for: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=tuple)
+
+    @code.validator
+    def _check_code(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValueError("LevelOfCare.code", value, "is empty", "give the level a code")
+
+    @rank.validator
+    def _check_rank(self, _attribute: object, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InvalidValueError("LevelOfCare.rank", value, "is not a finite number")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+@attrs.frozen
+class Continuum:
+    """An ordered catalog of levels of care, least intensive first.
+
+    Attributes:
+        name: The catalog's name ("DEFAULT", "ASAM_3", or your own).
+        levels: The levels, ordered by ``rank``; codes are unique.
+
+    >>> from careplan import DEFAULT
+    >>> [level.code for level in DEFAULT]
+    ['OP', 'IOP', 'PHP', 'RES', 'INP']
+    >>> DEFAULT.above(DEFAULT["IOP"]).code
+    'PHP'
+    >>> DEFAULT.below(DEFAULT["OP"]) is None
+    True
+    """
+
+    name: str
+    levels: tuple[LevelOfCare, ...] = attrs.field(
+        converter=lambda levels: tuple(sorted(levels, key=lambda level: level.rank))
+    )
+
+    @levels.validator
+    def _check_levels(self, _attribute: object, value: tuple[LevelOfCare, ...]) -> None:
+        if not value:
+            raise InvalidValueError(
+                f"Continuum {self.name!r}", value, "has no levels", "add at least one level"
+            )
+        seen: set[str] = set()
+        ranks: set[float] = set()
+        for level in value:
+            if level.code in seen:
+                raise InvalidValueError(
+                    f"Continuum {self.name!r}", level.code, "is used by two levels",
+                    "give each level its own code",
+                )
+            if level.rank in ranks:
+                raise InvalidValueError(
+                    f"Continuum {self.name!r}", level.rank, "is the rank of two levels",
+                    "give each level its own rank so step up and step down are defined",
+                )
+            seen.add(level.code)
+            ranks.add(level.rank)
+
+    def __iter__(self) -> Iterator[LevelOfCare]:
+        return iter(self.levels)
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, LevelOfCare):
+            return item in self.levels
+        return any(level.code == item for level in self.levels)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The level codes, least intensive first."""
+        return tuple(level.code for level in self.levels)
+
+    def __getitem__(self, code: str) -> LevelOfCare:
+        """The level with ``code``.
+
+        Raises:
+            UnknownLevelError: No level has that code.
+        """
+        for level in self.levels:
+            if level.code == code:
+                return level
+        raise UnknownLevelError(code, self.name, self.codes)
+
+    def get(self, code: str) -> LevelOfCare | None:
+        """The level with ``code``, or ``None``."""
+        return next((level for level in self.levels if level.code == code), None)
+
+    def _index(self, level: LevelOfCare | str) -> int:
+        code = level if isinstance(level, str) else level.code
+        return self.levels.index(self[code])
+
+    def above(self, level: LevelOfCare | str) -> LevelOfCare | None:
+        """The next more intensive level (the step-up target), or ``None`` at the top."""
+        index = self._index(level) + 1
+        return self.levels[index] if index < len(self.levels) else None
+
+    def below(self, level: LevelOfCare | str) -> LevelOfCare | None:
+        """The next less intensive level (the step-down target), or ``None`` at the bottom."""
+        index = self._index(level) - 1
+        return self.levels[index] if index >= 0 else None
+
+    def distance(self, origin: LevelOfCare | str, target: LevelOfCare | str) -> int:
+        """How many steps separate two levels (positive when ``target`` is above)."""
+        return self._index(target) - self._index(origin)

@@ -1,0 +1,166 @@
+"""Turning a weekly schedule into concrete, time-zone-correct sessions."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from careplan._calendar import Cancellation, Closure, Reschedule
+from careplan._session import Session
+from careplan._time import Disambiguate, require_date, to_instant, week_start
+
+if TYPE_CHECKING:
+    from careplan._plan import CarePlan
+    from careplan._schedule import WeeklySchedule
+
+__all__ = ["Occurrence", "expand", "occurrences"]
+
+_WEEK = _dt.timedelta(days=7)
+
+
+@attrs.frozen
+class Occurrence:
+    """One concrete session: a session of the weekly schedule on one day.
+
+    Attributes:
+        session: The weekly session this is an occurrence of.
+        scheduled_on: The local date the series put it on. It names the
+            occurrence (with the session id) even when it was moved.
+        start: The time-zone-aware start.
+        end: The time-zone-aware end (start plus the elapsed duration).
+        moved: True when a :class:`~careplan.Reschedule` moved it.
+    """
+
+    session: Session
+    scheduled_on: pendulum.Date
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    moved: bool = False
+
+    @property
+    def key(self) -> tuple[str, pendulum.Date]:
+        """The occurrence's identity: (session id, scheduled date)."""
+        return (self.session.id, self.scheduled_on)
+
+    @property
+    def date(self) -> pendulum.Date:
+        """The local date the occurrence actually happens on."""
+        return self.start.date()
+
+    @property
+    def minutes(self) -> int:
+        """Elapsed minutes from start to end."""
+        return int((self.end - self.start).total_seconds()) // 60
+
+    @property
+    def hours(self) -> float:
+        """Elapsed hours from start to end."""
+        return self.minutes / 60
+
+
+def expand(
+    schedule: WeeklySchedule,
+    start: _dt.date,
+    end: _dt.date,
+    *,
+    closures: Iterable[Closure | _dt.date] = (),
+    cancellations: Iterable[Cancellation] = (),
+    reschedules: Iterable[Reschedule] = (),
+    cadence_start: _dt.date | None = None,
+    disambiguate: Disambiguate = "compatible",
+) -> tuple[Occurrence, ...]:
+    """Every concrete session of ``schedule`` from ``start`` to ``end``, both included.
+
+    Args:
+        schedule: The weekly sessions and their zone.
+        start: First day (local date in the schedule's zone).
+        end: Last day, included.
+        closures: Days (or :class:`~careplan.Closure` values) without sessions.
+        cancellations: Single occurrences that do not happen.
+        reschedules: Single occurrences moved to another time.
+        cadence_start: The week ``every_weeks`` counts from (default: the
+            week of ``start``).
+        disambiguate: What a wall time means when DST skips or repeats it;
+            see :data:`careplan.Disambiguate`.
+
+    Returns:
+        The occurrences sorted by start, then by session id. Work is linear
+        in the number of weeks times the number of sessions.
+
+    >>> import pendulum
+    >>> from careplan import Session, SessionKind, WeeklySchedule
+    >>> week = WeeklySchedule("America/New_York",
+    ...     [Session("sunday", "09:00", 60, SessionKind.GROUP_THERAPY)])
+    >>> [o.start.isoformat() for o in expand(
+    ...     week, pendulum.date(2026, 3, 1), pendulum.date(2026, 3, 8))]
+    ['2026-03-01T09:00:00-05:00', '2026-03-08T09:00:00-04:00']
+    """
+    first_day = require_date("start", start)
+    last_day = require_date("end", end)
+    origin = week_start(require_date("cadence_start", cadence_start or first_day))
+    closed = {
+        closure.date if isinstance(closure, Closure) else require_date("closures", closure)
+        for closure in closures
+    }
+    cancelled = {(c.session_id, c.on) for c in cancellations}
+    moved = {(r.session_id, r.on): r for r in reschedules}
+    zone = schedule.timezone
+    found: list[Occurrence] = []
+    for session in schedule.sessions:
+        day: _dt.date = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
+        while day <= last_day:
+            weeks_from_origin = (day - origin).days // 7
+            if weeks_from_origin % session.every_weeks == 0 and day not in closed:
+                scheduled_on = pendulum.Date(day.year, day.month, day.day)
+                if (session.id, scheduled_on) not in cancelled:
+                    found.append(
+                        _occurrence(session, scheduled_on, zone, moved, disambiguate)
+                    )
+            day += _WEEK
+    found.sort(key=lambda o: (o.start, o.session.id))
+    return tuple(found)
+
+
+def _occurrence(
+    session: Session,
+    scheduled_on: pendulum.Date,
+    zone: str,
+    moved: dict[tuple[str, pendulum.Date], Reschedule],
+    disambiguate: Disambiguate,
+) -> Occurrence:
+    change = moved.get((session.id, scheduled_on))
+    if change is None:
+        begin = to_instant(scheduled_on, session.start, zone, disambiguate)
+        return Occurrence(session, scheduled_on, begin, begin + session.duration)
+    begin = change.start.in_timezone(zone)
+    length = change.duration or session.duration
+    return Occurrence(session, scheduled_on, begin, begin + length, moved=True)
+
+
+def occurrences(
+    plan: CarePlan, *, disambiguate: Disambiguate = "compatible"
+) -> tuple[Occurrence, ...]:
+    """Every concrete session of ``plan`` over its period, sorted by start.
+
+    Closures remove the sessions of their day, cancellations remove single
+    occurrences and reschedules move them; ``every_weeks`` counts from the
+    plan's start week.
+
+    Args:
+        plan: The care plan.
+        disambiguate: The DST policy; see :data:`careplan.Disambiguate`.
+    """
+    return expand(
+        plan.schedule,
+        plan.start,
+        plan.end,
+        closures=plan.closures,
+        cancellations=plan.cancellations,
+        reschedules=plan.reschedules,
+        cadence_start=plan.start,
+        disambiguate=disambiguate,
+    )

@@ -1,0 +1,195 @@
+"""The care plan and the people and goals it is about."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from careplan._calendar import Cancellation, Closure, Reschedule
+from careplan._continua import DEFAULT
+from careplan._errors import InvalidValueError, UnknownLevelError
+from careplan._kinds import TreatmentTrack
+from careplan._levels import Continuum, LevelOfCare
+from careplan._schedule import WeeklySchedule
+from careplan._time import require_date
+
+if TYPE_CHECKING:
+    from careplan._occurrences import Occurrence
+    from careplan._time import Disambiguate
+
+__all__ = ["CarePlan", "CareTeamMember", "Client", "Goal", "RelapsePreventionPlan"]
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidValueError("strings", value, "is one string, not a list of strings")
+    return tuple(value)
+
+
+@attrs.frozen
+class Client:
+    """The person the plan is for.
+
+    Attributes:
+        id: An identifier of the clinic's choosing (an MRN, a UUID). It never
+            appears in calendar exports.
+        name: Display name; optional so a plan can be kept pseudonymous.
+    """
+
+    id: str
+    name: str | None = None
+
+
+def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
+    return None if value is None else require_date("Goal.target_date", value)
+
+
+@attrs.frozen
+class Goal:
+    """A SMART treatment goal: specific, measurable, time-bound.
+
+    Attributes:
+        description: What the client wants to achieve, specifically.
+        measure: How progress is measured ("PHQ-9 below 10").
+        target_date: When it should be met.
+    """
+
+    description: str
+    measure: str = ""
+    target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
+
+
+@attrs.frozen
+class CareTeamMember:
+    """Someone on the client's care team.
+
+    Attributes:
+        name: The person's name.
+        role: Their role ("therapist", "psychiatrist", "case manager").
+    """
+
+    name: str
+    role: str
+
+
+@attrs.frozen
+class RelapsePreventionPlan:
+    """The client's relapse prevention plan, in their own words.
+
+    Attributes:
+        triggers: People, places, feelings that raise risk.
+        warning_signs: Early signs the client or others can notice.
+        coping_strategies: What the client does when a trigger or sign shows.
+        supports: Who to call (names or roles, no phone numbers needed).
+    """
+
+    triggers: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    supports: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+
+def _to_start(value: _dt.date) -> pendulum.Date:
+    return require_date("CarePlan.start", value)
+
+
+def _to_end(value: _dt.date) -> pendulum.Date:
+    return require_date("CarePlan.end", value)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@attrs.frozen
+class CarePlan:
+    """A personalized care plan: who, at which level, on which weekly schedule, when.
+
+    A plan is a value: change it with :func:`attrs.evolve` or its methods,
+    which return a new plan. The constructor refuses only what can never be
+    meaningful (a level that is not on the plan's continuum); anything a
+    draft may get wrong is reported by :func:`careplan.validate`.
+
+    Attributes:
+        client: Who the plan is for.
+        level: The level of care; must be on ``continuum``.
+        schedule: The weekly sessions and their time zone.
+        start: The first day of the plan.
+        end: The last day of the plan (included).
+        continuum: The catalog ``level`` comes from (:data:`careplan.DEFAULT`).
+        tracks: The clinical focus of treatment.
+        goals: SMART goals.
+        diagnoses: Diagnosis codes as plain strings (e.g. ICD-10 "F33.1").
+        care_team: The clinicians involved.
+        relapse_prevention: The relapse prevention plan, if written.
+        closures: Days without sessions (holidays).
+        cancellations: Single occurrences that will not happen.
+        reschedules: Single occurrences moved to another time.
+        id: An opaque identifier (random by default) that careplan uses to
+            derive calendar UIDs; it carries nothing about the client.
+    """
+
+    client: Client
+    level: LevelOfCare
+    schedule: WeeklySchedule
+    start: pendulum.Date = attrs.field(converter=_to_start)
+    end: pendulum.Date = attrs.field(converter=_to_end)
+    continuum: Continuum = DEFAULT
+    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=tuple)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=tuple)
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=tuple)
+    relapse_prevention: RelapsePreventionPlan | None = None
+    closures: tuple[Closure, ...] = attrs.field(default=(), converter=tuple)
+    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=tuple)
+    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=tuple)
+    id: str = attrs.field(factory=_new_id)
+
+    def __attrs_post_init__(self) -> None:
+        if self.continuum.get(self.level.code) != self.level:
+            raise UnknownLevelError(self.level.code, self.continuum.name, self.continuum.codes)
+
+    @property
+    def timezone(self) -> str:
+        """The schedule's IANA time zone."""
+        return self.schedule.timezone
+
+    @property
+    def weeks(self) -> float:
+        """The plan's length in weeks."""
+        return ((self.end - self.start).days + 1) / 7
+
+    def occurrences(self, *, disambiguate: Disambiguate = "compatible") -> tuple[Occurrence, ...]:
+        """Every concrete session of the plan; see :func:`careplan.occurrences`."""
+        from careplan._occurrences import occurrences
+
+        return occurrences(self, disambiguate=disambiguate)
+
+    def with_closures(self, *closures: Closure) -> CarePlan:
+        """A copy with ``closures`` added."""
+        return attrs.evolve(self, closures=(*self.closures, *closures))
+
+    def cancel(self, session_id: str, on: _dt.date, reason: str = "") -> CarePlan:
+        """A copy with the occurrence of ``session_id`` scheduled ``on`` cancelled."""
+        self.schedule.session(session_id)
+        return attrs.evolve(
+            self, cancellations=(*self.cancellations, Cancellation(session_id, on, reason))
+        )
+
+    def reschedule(
+        self,
+        session_id: str,
+        on: _dt.date,
+        start: _dt.datetime,
+        duration: int | _dt.timedelta | None = None,
+        reason: str = "",
+    ) -> CarePlan:
+        """A copy with the occurrence of ``session_id`` scheduled ``on`` moved to ``start``."""
+        self.schedule.session(session_id)
+        change = Reschedule(session_id, on, start, duration, reason)
+        return attrs.evolve(self, reschedules=(*self.reschedules, change))

@@ -1,0 +1,150 @@
+"""A weekly schedule: a time zone and the sessions of a regular week."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from careplan._errors import InvalidValueError
+from careplan._session import Session
+from careplan._time import Disambiguate, weekday_from, zone_name
+
+if TYPE_CHECKING:
+    from careplan._calendar import Cancellation, Closure, Reschedule
+    from careplan._occurrences import Occurrence
+
+__all__ = ["WeeklySchedule"]
+
+
+def _to_zone(value: object) -> str:
+    return zone_name(value)
+
+
+def _to_sessions(value: Iterable[Session]) -> tuple[Session, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class WeeklySchedule:
+    """The sessions of a regular week, in one IANA time zone.
+
+    Figures (hours per week, days per week, hours per day) are computed
+    from the sessions, never stored.
+
+    Attributes:
+        timezone: The IANA zone the sessions' wall times are in
+            (``"America/New_York"``); a pendulum or zoneinfo zone is accepted
+            and stored by name. Fixed offsets are refused.
+        sessions: The weekly sessions, in the order given; ids are unique.
+
+    >>> from careplan import Session, SessionKind
+    >>> week = WeeklySchedule("America/New_York", [
+    ...     Session("monday", "09:30", 90, SessionKind.GROUP_THERAPY),
+    ...     Session("wednesday", "09:30", 90, SessionKind.GROUP_THERAPY),
+    ...     Session("wednesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2),
+    ... ])
+    >>> (week.days_per_week, week.hours_on("wednesday"), week.hours_per_week)
+    (2, 2.0, 3.25)
+    """
+
+    timezone: str = attrs.field(converter=_to_zone)
+    sessions: tuple[Session, ...] = attrs.field(default=(), converter=_to_sessions)
+
+    @sessions.validator
+    def _check_sessions(self, _attribute: object, value: tuple[Session, ...]) -> None:
+        seen: set[str] = set()
+        for index, session in enumerate(value):
+            if not isinstance(session, Session):
+                raise InvalidValueError(f"WeeklySchedule.sessions[{index}]", session, "is not a Session")
+            if session.id in seen:
+                raise InvalidValueError(
+                    f"WeeklySchedule.sessions[{index}].id",
+                    session.id,
+                    "is used by two sessions",
+                    "give one of them an explicit id",
+                )
+            seen.add(session.id)
+
+    @property
+    def minutes_per_week(self) -> float:
+        """Average minutes per week; a biweekly session counts half."""
+        return sum(session.minutes / session.every_weeks for session in self.sessions)
+
+    @property
+    def hours_per_week(self) -> float:
+        """Average hours per week; a biweekly session counts half."""
+        return self.minutes_per_week / 60
+
+    @property
+    def weekdays(self) -> tuple[pendulum.WeekDay, ...]:
+        """The weekdays that have at least one session, Monday first."""
+        return tuple(sorted({session.weekday for session in self.sessions}))
+
+    @property
+    def days_per_week(self) -> int:
+        """How many weekdays have at least one session."""
+        return len(self.weekdays)
+
+    def hours_on(self, weekday: pendulum.WeekDay | str) -> float:
+        """Hours of sessions on ``weekday`` in a week when every session happens."""
+        day = weekday_from("weekday", weekday)
+        return sum(s.minutes for s in self.sessions if s.weekday == day) / 60
+
+    def session(self, session_id: str) -> Session:
+        """The session with ``session_id``.
+
+        Raises:
+            InvalidValueError: No session has that id.
+        """
+        for candidate in self.sessions:
+            if candidate.id == session_id:
+                return candidate
+        raise InvalidValueError(
+            "session_id",
+            session_id,
+            "is not a session of this schedule",
+            f"use one of: {', '.join(s.id for s in self.sessions) or '(none)'}",
+        )
+
+    def with_session(self, session: Session) -> WeeklySchedule:
+        """A copy with ``session`` added."""
+        return attrs.evolve(self, sessions=(*self.sessions, session))
+
+    def without_session(self, session_id: str) -> WeeklySchedule:
+        """A copy without the session ``session_id``."""
+        self.session(session_id)
+        return attrs.evolve(
+            self, sessions=tuple(s for s in self.sessions if s.id != session_id)
+        )
+
+    def occurrences(
+        self,
+        start: _dt.date,
+        end: _dt.date,
+        *,
+        closures: Iterable[Closure | _dt.date] = (),
+        cancellations: Iterable[Cancellation] = (),
+        reschedules: Iterable[Reschedule] = (),
+        cadence_start: _dt.date | None = None,
+        disambiguate: Disambiguate = "compatible",
+    ) -> tuple[Occurrence, ...]:
+        """Every concrete session from ``start`` to ``end`` (both included).
+
+        See :func:`careplan.expand` for the arguments.
+        """
+        from careplan._occurrences import expand
+
+        return expand(
+            self,
+            start,
+            end,
+            closures=closures,
+            cancellations=cancellations,
+            reschedules=reschedules,
+            cadence_start=cadence_start,
+            disambiguate=disambiguate,
+        )

@@ -1,0 +1,211 @@
+"""One weekly recurring session, where it happens, and the part of day it is in."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from typing import Literal
+
+import attrs
+import pendulum
+
+from careplan._errors import InvalidValueError
+from careplan._kinds import SessionKind, TreatmentTrack
+from careplan._levels import positive_int
+from careplan._time import format_wall_time, parse_wall_time, weekday_from, weekday_name
+
+__all__ = ["DayPart", "Modality", "Session"]
+
+
+class DayPart(enum.Enum):
+    """The part of the day a session falls in: the article's morning, afternoon
+    and evening "tracks".
+
+    A session belongs to the part its start time falls in: morning before
+    12:00, afternoon from 12:00, evening from 17:00.
+
+    >>> DayPart.of(pendulum.Time(18, 30))
+    <DayPart.EVENING: 'evening'>
+    """
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+    @classmethod
+    def of(cls, start: _dt.time) -> DayPart:
+        """The day part a wall time falls in."""
+        if start.hour < 12:
+            return cls.MORNING
+        if start.hour < 17:
+            return cls.AFTERNOON
+        return cls.EVENING
+
+
+#: How a session is attended.
+ModalityKind = Literal["in_person", "virtual"]
+
+
+@attrs.frozen
+class Modality:
+    """How a session is attended: in person at a location, or virtually.
+
+    Attributes:
+        kind: ``"in_person"`` or ``"virtual"``.
+        location: Where an in-person session happens.
+        join_url: The link to join a virtual session.
+
+    >>> Modality.virtual("https://meet.example.org/iop").kind
+    'virtual'
+    """
+
+    kind: ModalityKind = attrs.field(default="in_person")
+    location: str | None = None
+    join_url: str | None = None
+
+    @kind.validator
+    def _check_kind(self, _attribute: object, value: object) -> None:
+        if value not in ("in_person", "virtual"):
+            raise InvalidValueError(
+                "Modality.kind", value, "is not a modality", "use 'in_person' or 'virtual'"
+            )
+
+    @classmethod
+    def in_person(cls, location: str | None = None) -> Modality:
+        """An in-person session, optionally at ``location``."""
+        return cls("in_person", location=location)
+
+    @classmethod
+    def virtual(cls, join_url: str | None = None) -> Modality:
+        """A virtual (telehealth) session, optionally with its join link."""
+        return cls("virtual", join_url=join_url)
+
+    @property
+    def is_virtual(self) -> bool:
+        """True for a virtual session."""
+        return self.kind == "virtual"
+
+
+def _to_duration(value: int | _dt.timedelta) -> pendulum.Duration:
+    if isinstance(value, bool):
+        raise InvalidValueError("Session.duration", value, "is not a duration")
+    if isinstance(value, int):
+        return pendulum.duration(minutes=value)
+    if isinstance(value, _dt.timedelta):
+        return pendulum.duration(seconds=value.total_seconds())
+    raise InvalidValueError(
+        "Session.duration", value, "is not a duration", "pass minutes (int) or a timedelta"
+    )
+
+
+def _to_time(value: str | _dt.time) -> pendulum.Time:
+    return parse_wall_time("Session.start", value)
+
+
+def _to_weekday(value: pendulum.WeekDay | str) -> pendulum.WeekDay:
+    return weekday_from("Session.weekday", value)
+
+
+def _default_id(session: Session) -> str:
+    return f"{weekday_name(session.weekday)[:3]}-{session.start:%H%M}-{session.kind.code}"
+
+
+@attrs.frozen
+class Session:
+    """One weekly recurring session, in local wall time.
+
+    The wall time is kept across DST changes: a 09:00 session stays at
+    09:00. Sessions do not cross midnight.
+
+    Attributes:
+        weekday: The day of the week (a :class:`pendulum.WeekDay` or its
+            English name).
+        start: Wall-clock start (``"09:30"`` or a time).
+        duration: Length (minutes, or a timedelta); whole minutes, above zero.
+        kind: What happens in the session.
+        track: The clinical focus, if any.
+        modality: In person or virtual.
+        title: A display title; defaults to the kind's label.
+        every_weeks: Cadence: 1 weekly, 2 every other week (counted from the
+            plan's start week).
+        id: Stable identifier within a schedule; defaults to weekday, start
+            and kind (``"mon-0930-group_therapy"``). It names the session in
+            reports and exports and carries nothing about the client.
+
+    >>> s = Session("monday", "09:30", 90, SessionKind.GROUP_THERAPY)
+    >>> (s.id, s.end.isoformat(), s.hours)
+    ('mon-0930-group_therapy', '11:00:00', 1.5)
+    """
+
+    weekday: pendulum.WeekDay = attrs.field(converter=_to_weekday)
+    start: pendulum.Time = attrs.field(converter=_to_time)
+    duration: pendulum.Duration = attrs.field(converter=_to_duration)
+    kind: SessionKind = attrs.field()
+    track: TreatmentTrack | None = None
+    modality: Modality = attrs.field(factory=Modality)
+    title: str | None = None
+    every_weeks: int = attrs.field(default=1, validator=positive_int("Session"))
+    id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True))
+
+    @kind.validator
+    def _check_kind(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, SessionKind):
+            raise InvalidValueError(
+                "Session.kind", value, "is not a SessionKind", "use e.g. SessionKind.GROUP_THERAPY"
+            )
+
+    @duration.validator
+    def _check_duration(self, _attribute: object, value: pendulum.Duration) -> None:
+        seconds = value.total_seconds()
+        if seconds <= 0:
+            raise InvalidValueError(
+                "Session.duration", value, "is not above zero", "give the session a length"
+            )
+        if seconds % 60:
+            raise InvalidValueError(
+                "Session.duration", value, "is not a whole number of minutes"
+            )
+        start_minutes = self.start.hour * 60 + self.start.minute
+        if start_minutes + seconds // 60 > 24 * 60:
+            raise InvalidValueError(
+                "Session.duration",
+                value,
+                f"makes the session starting at {format_wall_time(self.start)} cross midnight",
+                "split it into two sessions, one on each day",
+            )
+
+    @id.validator
+    def _check_id(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValueError("Session.id", value, "is empty", "give the session an id")
+
+    @property
+    def minutes(self) -> int:
+        """The length in minutes."""
+        return int(self.duration.total_seconds()) // 60
+
+    @property
+    def hours(self) -> float:
+        """The length in hours."""
+        return self.minutes / 60
+
+    @property
+    def end(self) -> pendulum.Time:
+        """Wall-clock end (``00:00`` for a session ending at midnight)."""
+        total = self.start.hour * 60 + self.start.minute + self.minutes
+        return pendulum.Time((total // 60) % 24, total % 60)
+
+    @property
+    def start_minute(self) -> int:
+        """Minutes from midnight to the start."""
+        return self.start.hour * 60 + self.start.minute
+
+    @property
+    def day_part(self) -> DayPart:
+        """The part of the day the session starts in."""
+        return DayPart.of(self.start)
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the kind's label when no title was given."""
+        return self.title or self.kind.label

@@ -1,0 +1,203 @@
+"""Time-zone and wall-time helpers shared by the model, the expansion and JSON.
+
+One policy decides what a wall time means on a day when the clocks change;
+it lives here so that occurrences and every export agree.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pendulum
+
+from careplan._errors import (
+    AmbiguousTimeError,
+    InvalidValueError,
+    NaiveDateTimeError,
+    NonexistentTimeError,
+    TimeZoneError,
+)
+
+#: How to read a wall time that does not exist or happens twice on a DST day.
+#:
+#: - ``"compatible"`` (default, as RFC 5545 and most calendars): a skipped time
+#:   is shifted forward by the gap (02:30 becomes 03:30); a repeated time is
+#:   the earlier of the two.
+#: - ``"earlier"``: the earlier instant (a skipped 02:30 becomes 01:30).
+#: - ``"later"``: the later instant (a repeated 01:30 is the second one).
+#: - ``"raise"``: raise :class:`~careplan.NonexistentTimeError` or
+#:   :class:`~careplan.AmbiguousTimeError`.
+Disambiguate = Literal["compatible", "earlier", "later", "raise"]
+
+WEEKDAY_NAMES: tuple[str, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+_UTC = _dt.timezone.utc
+_OFFSET_LIKE = re.compile(r"^[+-]?\d{1,2}(:?\d{2})?$")
+
+
+@lru_cache(maxsize=256)
+def zone_info(name: str) -> ZoneInfo:
+    """Return the :class:`~zoneinfo.ZoneInfo` for an IANA name, or raise.
+
+    Raises:
+        TimeZoneError: The name is not an IANA zone (or is a fixed offset).
+    """
+    if not isinstance(name, str) or not name:
+        raise TimeZoneError(
+            "timezone", name, "is not a time zone name", "use an IANA name such as 'America/New_York'"
+        )
+    if _OFFSET_LIKE.match(name) or name.upper().startswith(("UTC+", "UTC-", "GMT+", "GMT-")):
+        raise TimeZoneError(
+            "timezone",
+            name,
+            "is a fixed UTC offset, which cannot follow daylight saving time",
+            "use the IANA name of the place, e.g. 'America/New_York'",
+        )
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise TimeZoneError(
+            "timezone",
+            name,
+            "is not a known IANA time zone",
+            "check the spelling, e.g. 'America/New_York' or 'Europe/Berlin'",
+        ) from None
+
+
+def zone_name(value: object) -> str:
+    """Normalise a zone given as a name or a pendulum/zoneinfo zone to its IANA name."""
+    if isinstance(value, pendulum.FixedTimezone):
+        raise TimeZoneError(
+            "timezone",
+            value.name,
+            "is a fixed UTC offset, which cannot follow daylight saving time",
+            "use the IANA name of the place, e.g. 'America/New_York'",
+        )
+    if isinstance(value, ZoneInfo):  # pendulum.Timezone is a ZoneInfo
+        value = value.key
+    if not isinstance(value, str):
+        raise TimeZoneError(
+            "timezone", value, "is not a time zone", "use an IANA name such as 'America/New_York'"
+        )
+    zone_info(value)
+    return value
+
+
+def require_aware(field: str, value: _dt.datetime) -> pendulum.DateTime:
+    """Return ``value`` as a pendulum DateTime, refusing naive datetimes."""
+    if not isinstance(value, _dt.datetime):
+        raise InvalidValueError(field, value, "is not a datetime")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDateTimeError(field, value)
+    return pendulum.instance(value)
+
+
+def require_date(field: str, value: object) -> pendulum.Date:
+    """Return ``value`` as a pendulum Date, refusing datetimes and other types."""
+    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+        raise InvalidValueError(
+            field, value, "is not a calendar date", "pass a date such as pendulum.date(2026, 3, 9)"
+        )
+    if isinstance(value, pendulum.Date):
+        return value
+    return pendulum.Date(value.year, value.month, value.day)
+
+
+def parse_wall_time(field: str, value: object) -> pendulum.Time:
+    """Read a wall time given as ``"HH:MM"`` or a time object (minutes precision)."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise InvalidValueError(
+                field, value, "is not a time of day", "write it as 'HH:MM' between 00:00 and 23:59"
+            )
+        return pendulum.Time(int(match[1]), int(match[2]))
+    if isinstance(value, _dt.time):
+        if value.tzinfo is not None:
+            raise InvalidValueError(
+                field,
+                value,
+                "carries a time zone",
+                "a session's time is wall time in the schedule's zone; drop the tzinfo",
+            )
+        if value.second or value.microsecond:
+            raise InvalidValueError(
+                field, value, "has seconds", "sessions start on a whole minute"
+            )
+        return pendulum.Time(value.hour, value.minute)
+    raise InvalidValueError(field, value, "is not a time of day", "pass 'HH:MM' or pendulum.Time")
+
+
+def format_wall_time(value: _dt.time) -> str:
+    """Format a wall time as ``"HH:MM"``."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def to_instant(
+    day: _dt.date,
+    wall: _dt.time,
+    timezone: str,
+    disambiguate: Disambiguate = "compatible",
+) -> pendulum.DateTime:
+    """Return the instant at which ``wall`` happens on ``day`` in ``timezone``.
+
+    The policy ``disambiguate`` decides times skipped or repeated by a DST
+    change; see :data:`careplan.Disambiguate`.
+    """
+    zone = zone_info(timezone)
+    naive = _dt.datetime.combine(day, wall)
+    first = naive.replace(tzinfo=zone)  # fold=0
+    second = first.replace(fold=1)
+    offset_first, offset_second = first.utcoffset(), second.utcoffset()
+    if offset_first == offset_second:
+        chosen = first
+    else:
+        back = first.astimezone(_UTC).astimezone(zone).replace(tzinfo=None)
+        skipped = back != naive
+        if disambiguate == "raise":
+            local = f"{day.isoformat()} {format_wall_time(wall)}"
+            if skipped:
+                raise NonexistentTimeError(local, timezone)
+            raise AmbiguousTimeError(local, timezone)
+        # zoneinfo reads a skipped time with fold=0 by the offset before the
+        # gap (a later instant) and with fold=1 by the offset after it.
+        if skipped:
+            chosen = second if disambiguate == "earlier" else first
+        else:
+            chosen = second if disambiguate == "later" else first
+    utc = chosen.astimezone(_UTC)
+    return pendulum.instance(utc).in_timezone(timezone)
+
+
+def weekday_from(field: str, value: object) -> pendulum.WeekDay:
+    """Read a weekday given as a :class:`pendulum.WeekDay` or its English name."""
+    if isinstance(value, pendulum.WeekDay):
+        return value
+    if isinstance(value, str) and value.strip().lower() in WEEKDAY_NAMES:
+        return pendulum.WeekDay(WEEKDAY_NAMES.index(value.strip().lower()))
+    raise InvalidValueError(
+        field, value, "is not a day of the week", f"use one of: {', '.join(WEEKDAY_NAMES)}"
+    )
+
+
+def weekday_name(day: pendulum.WeekDay) -> str:
+    """The lower-case English name of a weekday (``"monday"``)."""
+    return WEEKDAY_NAMES[int(day)]
+
+
+def week_start(day: _dt.date) -> pendulum.Date:
+    """The Monday of the ISO week that contains ``day``."""
+    monday = day - _dt.timedelta(days=day.weekday())
+    return pendulum.Date(monday.year, monday.month, monday.day)

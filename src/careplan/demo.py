@@ -1,0 +1,106 @@
+"""A sample care plan built from the article's intensive outpatient program.
+
+The morning track runs the article's sample day (09:00 check-in and
+mindfulness, 09:30 group therapy, 11:00 life skills or psychoeducation, 12:00
+individual therapy or a psychiatric consult) three days a week for twelve
+weeks in Boston's time zone. ``careplan demo`` writes it out; tests and docs
+use it as a realistic plan.
+
+>>> plan = sample_plan()
+>>> (plan.level.code, plan.schedule.days_per_week, len(plan.occurrences()))
+('IOP', 3, 118)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pendulum
+
+from careplan._calendar import Closure
+from careplan._continua import DEFAULT
+from careplan._kinds import SessionKind, TreatmentTrack
+from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._schedule import WeeklySchedule
+from careplan._session import Modality, Session
+
+__all__ = ["DEMO_START", "sample_plan", "sample_schedule"]
+
+#: The Monday the sample plan starts on (fixed so the demo is reproducible).
+DEMO_START = pendulum.date(2027, 1, 4)
+
+_CAMPUS = Modality.in_person("Main campus, group room 2")
+_OFFICE = Modality.in_person("Main campus, office 14")
+_TELEHEALTH = Modality.virtual("https://telehealth.example.org/iop-morning")
+
+
+def sample_schedule(timezone: str = "America/New_York") -> WeeklySchedule:
+    """The morning track of the article's IOP: Monday, Tuesday and Thursday.
+
+    About ten hours a week; Thursday is virtual. The psychiatric consult is
+    every other Tuesday.
+    """
+    morning = []
+    for day, group_track, workshop, modality in (
+        ("monday", TreatmentTrack.CBT, SessionKind.LIFE_SKILLS, _CAMPUS),
+        ("tuesday", TreatmentTrack.DBT, SessionKind.PSYCHOEDUCATION, _CAMPUS),
+        ("thursday", TreatmentTrack.RELAPSE_PREVENTION, SessionKind.LIFE_SKILLS, _TELEHEALTH),
+    ):
+        morning += [
+            Session(day, "09:00", 30, SessionKind.CHECK_IN, modality=modality),
+            Session(day, "09:30", 90, SessionKind.GROUP_THERAPY, group_track, modality),
+            Session(day, "11:00", 60, workshop, modality=modality),
+        ]
+    morning += [
+        Session("monday", "12:00", 50, SessionKind.INDIVIDUAL_THERAPY, modality=_OFFICE),
+        Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, modality=_OFFICE, every_weeks=2),
+    ]
+    return WeeklySchedule(timezone, morning)
+
+
+def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
+    """A twelve-week IOP plan for a sample client on the morning track.
+
+    Args:
+        start: The first day (a Monday is best: the plan runs whole weeks).
+        weeks: The plan's length in weeks.
+    """
+    begin = pendulum.Date(start.year, start.month, start.day)
+    end = begin.add(weeks=weeks).subtract(days=1)
+    holidays = [
+        Closure(day, reason)
+        for day, reason in (
+            (pendulum.date(2027, 1, 18), "Martin Luther King Jr. Day"),
+            (pendulum.date(2027, 2, 15), "Presidents' Day"),
+        )
+        if begin <= day <= end
+    ]
+    return CarePlan(
+        client=Client("client-0001", "Alex Rivera"),
+        level=DEFAULT["IOP"],
+        schedule=sample_schedule(),
+        start=begin,
+        end=end,
+        tracks=(TreatmentTrack.CBT, TreatmentTrack.DBT, TreatmentTrack.RELAPSE_PREVENTION),
+        goals=(
+            Goal("Reduce depressive symptoms", "PHQ-9 below 10", end),
+            Goal(
+                "Use a coping skill when cravings arise",
+                "craving log shows a skill used on 5 of 7 days",
+                begin.add(weeks=6),
+            ),
+        ),
+        diagnoses=("F33.1", "F10.20"),
+        care_team=(
+            CareTeamMember("Dr. Morgan Lee", "psychiatrist"),
+            CareTeamMember("Sam Patel, LICSW", "therapist"),
+        ),
+        relapse_prevention=RelapsePreventionPlan(
+            triggers=("end-of-week stress at work", "being alone on Friday evenings"),
+            warning_signs=("skipping meals", "isolating from family"),
+            coping_strategies=("urge surfing", "call a support person", "evening walk"),
+            supports=("sponsor", "sister", "IOP group"),
+        ),
+        closures=holidays,
+        id="demo-plan-0001",
+    )
