@@ -35,7 +35,9 @@ from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreven
 from careplan._schedule import WeeklySchedule
 from careplan._session import DayPart, Modality, Session
 from careplan._time import Disambiguate
+from careplan._validation import Report, Rule, RuleContext, Severity, Violation, rules, validate
 from careplan._version import __version__
+from careplan._week import WeekFigures
 
 __all__ = [
     "ASAM_3",
@@ -66,14 +68,20 @@ __all__ = [
     "Occurrence",
     "Range",
     "RelapsePreventionPlan",
+    "Report",
     "RequiredComponent",
     "Reschedule",
+    "Rule",
+    "RuleContext",
     "Session",
     "SessionKind",
+    "Severity",
     "TimeZoneError",
     "TreatmentTrack",
     "UnknownLevelError",
     "ValidationError",
+    "Violation",
+    "WeekFigures",
     "WeeklySchedule",
     "__version__",
     "continuum_from_data",
@@ -84,5 +92,15 @@ __all__ = [
     "occurrences",
     "plan_from_data",
     "plan_to_data",
+    "rules",
     "to_json",
+    "validate",
 ]
+
+# Public classes present themselves as careplan.X (in reprs, tracebacks and
+# the API docs) rather than by the private module that defines them.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and _value.__module__.startswith("careplan._"):
+        _value.__module__ = __name__
+del _name, _value

@@ -89,7 +89,5 @@ class Reschedule:
     session_id: str
     on: pendulum.Date = attrs.field(converter=_to_reschedule_date)
     start: pendulum.DateTime = attrs.field(converter=_to_reschedule_start)
-    duration: pendulum.Duration | None = attrs.field(
-        default=None, converter=_to_optional_minutes
-    )
+    duration: pendulum.Duration | None = attrs.field(default=None, converter=_to_optional_minutes)
     reason: str = ""

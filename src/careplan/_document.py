@@ -298,7 +298,9 @@ def _problems(exc: BaseException, path: str) -> Iterator[tuple[str, str]]:
         with_notes, without_notes = exc.group_exceptions()
         for inner, note in with_notes:
             name = getattr(note, "name", None)
-            step = _join(path, name) if name is not None else f"{path}[{note.index}]"  # type: ignore[attr-defined]
+            step = (
+                _join(path, name) if name is not None else f"{path}[{getattr(note, 'index', '?')}]"
+            )
             yield from _problems(inner, step)
         for inner in without_notes:
             yield from _problems(inner, path)
@@ -481,7 +483,7 @@ def plan_from_data(data: object) -> CarePlan:
         raise DocumentError("", f"the document is {_show(data)}, not a JSON object")
     if data.get("format") != FORMAT:
         found = _show(data["format"]) if "format" in data else "missing"
-        raise DocumentError("format", f"is {found}; this version reads {FORMAT!r} documents")
+        raise DocumentError("format", f"is {found}; this version reads {FORMAT}")
     doc = _structure(data, _PlanDoc)
     labels = doc.labels
     continuum = _continuum_of(doc, labels)
@@ -570,9 +572,7 @@ def _custom_labels(
     items: list[SessionKind] | list[TreatmentTrack],
     builtin: Callable[[str], SessionKind | TreatmentTrack],
 ) -> dict[str, str]:
-    return {
-        item.code: item.label for item in items if builtin(item.code).label != item.label
-    }
+    return {item.code: item.label for item in items if builtin(item.code).label != item.label}
 
 
 def plan_to_data(plan: CarePlan) -> dict[str, Any]:
@@ -627,7 +627,9 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         tracks=[t.code for t in plan.tracks],
         goals=[
             _GoalDoc(
-                g.description, g.measure, None if g.target_date is None else g.target_date.isoformat()
+                g.description,
+                g.measure,
+                None if g.target_date is None else g.target_date.isoformat(),
             )
             for g in plan.goals
         ],
@@ -685,7 +687,7 @@ def from_json(text: str | bytes) -> CarePlan:
     >>> from_json('{"format": "careplan/0"}')
     Traceback (most recent call last):
     ...
-    careplan._errors.DocumentError: format: is "careplan/0"; this version reads 'careplan/1' documents
+    careplan.DocumentError: format: is "careplan/0"; this version reads careplan/1
     """
     return plan_from_data(_loads(text))
 

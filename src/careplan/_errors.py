@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from careplan._validation import Violation
 
 __all__ = [
+    "AmbiguousTimeError",
     "CarePlanError",
     "DocumentError",
     "InvalidValueError",
     "NaiveDateTimeError",
     "NonexistentTimeError",
-    "AmbiguousTimeError",
     "TimeZoneError",
     "UnknownLevelError",
     "ValidationError",

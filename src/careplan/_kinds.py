@@ -53,9 +53,7 @@ class SessionKind:
     """
 
     code: str = attrs.field(validator=_check_code("SessionKind"))
-    label: str = attrs.field(
-        default=attrs.Factory(_label_from_code, takes_self=True), eq=False
-    )
+    label: str = attrs.field(default=attrs.Factory(_label_from_code, takes_self=True), eq=False)
 
     CHECK_IN: ClassVar[SessionKind]
     GROUP_THERAPY: ClassVar[SessionKind]
@@ -117,9 +115,7 @@ class TreatmentTrack:
     """
 
     code: str = attrs.field(validator=_check_code("TreatmentTrack"))
-    label: str = attrs.field(
-        default=attrs.Factory(_label_from_code, takes_self=True), eq=False
-    )
+    label: str = attrs.field(default=attrs.Factory(_label_from_code, takes_self=True), eq=False)
 
     CBT: ClassVar[TreatmentTrack]
     DBT: ClassVar[TreatmentTrack]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
 import attrs
 
 from careplan._errors import InvalidValueError, UnknownLevelError
 from careplan._kinds import SessionKind
+from careplan._time import to_tuple
 
 __all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent"]
 
@@ -118,6 +119,7 @@ class Intensity:
 
 def positive_int(owner: str) -> Callable[[Any, Any, Any], None]:
     """An attrs validator for a whole number of at least one."""
+
     def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidValueError(
@@ -168,8 +170,8 @@ class LevelOfCare:
     rank: float = attrs.field()
     intensity: Intensity = attrs.field(factory=Intensity)
     overnight: bool = False
-    best_for: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=tuple)
+    best_for: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=to_tuple)
 
     @code.validator
     def _check_code(self, _attribute: object, value: object) -> None:
@@ -178,11 +180,19 @@ class LevelOfCare:
 
     @rank.validator
     def _check_rank(self, _attribute: object, value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             raise InvalidValueError("LevelOfCare.rank", value, "is not a finite number")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+def _by_rank(levels: Iterable[LevelOfCare]) -> tuple[LevelOfCare, ...]:
+    return tuple(sorted(to_tuple(levels), key=lambda level: level.rank))
 
 
 @attrs.frozen
@@ -203,9 +213,7 @@ class Continuum:
     """
 
     name: str
-    levels: tuple[LevelOfCare, ...] = attrs.field(
-        converter=lambda levels: tuple(sorted(levels, key=lambda level: level.rank))
-    )
+    levels: tuple[LevelOfCare, ...] = attrs.field(converter=_by_rank)
 
     @levels.validator
     def _check_levels(self, _attribute: object, value: tuple[LevelOfCare, ...]) -> None:
@@ -218,12 +226,16 @@ class Continuum:
         for level in value:
             if level.code in seen:
                 raise InvalidValueError(
-                    f"Continuum {self.name!r}", level.code, "is used by two levels",
+                    f"Continuum {self.name!r}",
+                    level.code,
+                    "is used by two levels",
                     "give each level its own code",
                 )
             if level.rank in ranks:
                 raise InvalidValueError(
-                    f"Continuum {self.name!r}", level.rank, "is the rank of two levels",
+                    f"Continuum {self.name!r}",
+                    level.rank,
+                    "is the rank of two levels",
                     "give each level its own rank so step up and step down are defined",
                 )
             seen.add(level.code)

@@ -117,9 +117,7 @@ def expand(
             if weeks_from_origin % session.every_weeks == 0 and day not in closed:
                 scheduled_on = pendulum.Date(day.year, day.month, day.day)
                 if (session.id, scheduled_on) not in cancelled:
-                    found.append(
-                        _occurrence(session, scheduled_on, zone, moved, disambiguate)
-                    )
+                    found.append(_occurrence(session, scheduled_on, zone, moved, disambiguate))
             day += _WEEK
     found.sort(key=lambda o: (o.start, o.session.id))
     return tuple(found)

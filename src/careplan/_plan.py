@@ -16,7 +16,7 @@ from careplan._errors import InvalidValueError, UnknownLevelError
 from careplan._kinds import TreatmentTrack
 from careplan._levels import Continuum, LevelOfCare
 from careplan._schedule import WeeklySchedule
-from careplan._time import require_date
+from careplan._time import require_date, to_tuple
 
 if TYPE_CHECKING:
     from careplan._occurrences import Occurrence
@@ -140,14 +140,14 @@ class CarePlan:
     start: pendulum.Date = attrs.field(converter=_to_start)
     end: pendulum.Date = attrs.field(converter=_to_end)
     continuum: Continuum = DEFAULT
-    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=tuple)
-    goals: tuple[Goal, ...] = attrs.field(default=(), converter=tuple)
+    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=to_tuple)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=to_tuple)
     diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=tuple)
+    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=to_tuple)
     relapse_prevention: RelapsePreventionPlan | None = None
-    closures: tuple[Closure, ...] = attrs.field(default=(), converter=tuple)
-    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=tuple)
-    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=tuple)
+    closures: tuple[Closure, ...] = attrs.field(default=(), converter=to_tuple)
+    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=to_tuple)
+    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=to_tuple)
     id: str = attrs.field(factory=_new_id)
 
     def __attrs_post_init__(self) -> None:

@@ -59,7 +59,9 @@ class WeeklySchedule:
         seen: set[str] = set()
         for index, session in enumerate(value):
             if not isinstance(session, Session):
-                raise InvalidValueError(f"WeeklySchedule.sessions[{index}]", session, "is not a Session")
+                raise InvalidValueError(
+                    f"WeeklySchedule.sessions[{index}]", session, "is not a Session"
+                )
             if session.id in seen:
                 raise InvalidValueError(
                     f"WeeklySchedule.sessions[{index}].id",
@@ -117,9 +119,7 @@ class WeeklySchedule:
     def without_session(self, session_id: str) -> WeeklySchedule:
         """A copy without the session ``session_id``."""
         self.session(session_id)
-        return attrs.evolve(
-            self, sessions=tuple(s for s in self.sessions if s.id != session_id)
-        )
+        return attrs.evolve(self, sessions=tuple(s for s in self.sessions if s.id != session_id))
 
     def occurrences(
         self,

@@ -24,6 +24,7 @@ class DayPart(enum.Enum):
     A session belongs to the part its start time falls in: morning before
     12:00, afternoon from 12:00, evening from 17:00.
 
+    >>> import pendulum
     >>> DayPart.of(pendulum.Time(18, 30))
     <DayPart.EVENING: 'evening'>
     """
@@ -162,9 +163,7 @@ class Session:
                 "Session.duration", value, "is not above zero", "give the session a length"
             )
         if seconds % 60:
-            raise InvalidValueError(
-                "Session.duration", value, "is not a whole number of minutes"
-            )
+            raise InvalidValueError("Session.duration", value, "is not a whole number of minutes")
         start_minutes = self.start.hour * 60 + self.start.minute
         if start_minutes + seconds // 60 > 24 * 60:
             raise InvalidValueError(

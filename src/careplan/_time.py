@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
@@ -56,7 +57,10 @@ def zone_info(name: str) -> ZoneInfo:
     """
     if not isinstance(name, str) or not name:
         raise TimeZoneError(
-            "timezone", name, "is not a time zone name", "use an IANA name such as 'America/New_York'"
+            "timezone",
+            name,
+            "is not a time zone name",
+            "use an IANA name such as 'America/New_York'",
         )
     if _OFFSET_LIKE.match(name) or name.upper().startswith(("UTC+", "UTC-", "GMT+", "GMT-")):
         raise TimeZoneError(
@@ -133,9 +137,7 @@ def parse_wall_time(field: str, value: object) -> pendulum.Time:
                 "a session's time is wall time in the schedule's zone; drop the tzinfo",
             )
         if value.second or value.microsecond:
-            raise InvalidValueError(
-                field, value, "has seconds", "sessions start on a whole minute"
-            )
+            raise InvalidValueError(field, value, "has seconds", "sessions start on a whole minute")
         return pendulum.Time(value.hour, value.minute)
     raise InvalidValueError(field, value, "is not a time of day", "pass 'HH:MM' or pendulum.Time")
 
@@ -201,3 +203,10 @@ def week_start(day: _dt.date) -> pendulum.Date:
     """The Monday of the ISO week that contains ``day``."""
     monday = day - _dt.timedelta(days=day.weekday())
     return pendulum.Date(monday.year, monday.month, monday.day)
+
+
+def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """An attrs converter: any iterable to a tuple (collections are tuples)."""
+    if isinstance(items, (str, bytes)):
+        raise InvalidValueError("items", items, "is a string, not a list of values")
+    return tuple(items)

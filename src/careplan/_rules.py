@@ -1,0 +1,421 @@
+"""The built-in validation rules, one small function each.
+
+Each rule takes a :class:`~careplan.RuleContext` and yields
+:class:`~careplan.Violation` values with a stable code. The codes and what
+they mean are listed in ``docs/reference/violations.md``; a test keeps that
+table and :data:`CODES` in step.
+
+Where a week or a day falls short only because of closures, cancellations
+or moves, the finding is a warning: the schedule itself is sound and a
+clinician decides whether to make the time up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import pendulum
+
+from careplan._levels import Range
+from careplan._occurrences import Occurrence, expand
+from careplan._validation import RuleContext, Severity, Violation
+from careplan._week import minutes_by_date, total_minutes
+
+if TYPE_CHECKING:
+    from careplan._kinds import SessionKind
+
+__all__ = [
+    "CODES",
+    "check_dates",
+    "check_intensity",
+    "check_level_fit",
+    "check_modality",
+    "check_overlaps",
+    "check_required_components",
+]
+
+#: Every code the built-in rules emit, with its severity or severities.
+CODES: dict[str, tuple[Severity, ...]] = {
+    "dates.end_before_start": ("error",),
+    "dates.closure_outside_period": ("warning",),
+    "dates.unknown_session": ("error",),
+    "dates.no_such_occurrence": ("error",),
+    "dates.conflicting_changes": ("error",),
+    "dates.moved_outside_period": ("error",),
+    "dates.goal_outside_period": ("warning",),
+    "dates.plan_ended": ("warning",),
+    "intensity.no_sessions": ("error",),
+    "intensity.days_per_week": ("error", "warning"),
+    "intensity.hours_per_day": ("error", "warning"),
+    "intensity.hours_per_week": ("error", "warning"),
+    "required.missing": ("error", "warning"),
+    "overlap": ("error",),
+    "level_fit.part_time_overnight": ("error",),
+    "level_fit.too_intense": ("error",),
+    "modality.missing_join_url": ("warning",),
+    "modality.missing_location": ("warning",),
+    "modality.bad_join_url": ("error",),
+}
+
+_SHORTFALL_BY_CHANGES = (
+    "closures, cancellations or moved sessions caused this; make up the time "
+    "or note why it is acceptable"
+)
+
+
+def _hours(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _list_dates(dates: list[pendulum.Date], noun: str) -> str:
+    shown = ", ".join(d.isoformat() for d in dates[:3])
+    more = f" and {len(dates) - 3} more" if len(dates) > 3 else ""
+    if noun == "week":
+        return f"Week{'s' if len(dates) > 1 else ''} of {shown}{more}"
+    return f"On {shown}{more}"
+
+
+class _Grouped:
+    """Collects findings with the same message into one violation listing dates."""
+
+    def __init__(self) -> None:
+        self._dates: dict[tuple[str, Severity, str, tuple[str, ...]], list[pendulum.Date]] = (
+            defaultdict(list)
+        )
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        day: pendulum.Date,
+        session_ids: tuple[str, ...] = (),
+    ) -> None:
+        found = self._dates[(code, severity, message, session_ids)]
+        if day not in found:
+            found.append(day)
+
+    def violations(self, noun: str = "week") -> Iterator[Violation]:
+        for (code, severity, message, session_ids), dates in self._dates.items():
+            dates.sort()
+            yield Violation(
+                code,
+                severity,
+                f"{_list_dates(dates, noun)}: {message}",
+                session_ids,
+                dates,
+            )
+
+
+def _judge(
+    bounds: Range, actual: float, regular: float, *, judge_minimum: bool
+) -> tuple[Severity, str] | None:
+    """Whether ``actual`` breaks ``bounds``; an error when ``regular`` does too."""
+    if bounds.above(actual):
+        return ("error" if bounds.above(regular) else "warning"), "above"
+    if judge_minimum and bounds.below(actual):
+        return ("error" if bounds.below(regular) else "warning"), "below"
+    return None
+
+
+def check_intensity(context: RuleContext) -> Iterator[Violation]:
+    """Days per week, hours per day and hours per week within the level's ranges.
+
+    Weeks are counted over real occurrences. A week cut by the plan's start
+    or end is only checked against the upper bounds.
+    """
+    plan, level = context.plan, context.plan.level
+    intensity = level.intensity
+    if not plan.schedule.sessions:
+        if not level.overnight:
+            yield Violation(
+                "intensity.no_sessions",
+                "error",
+                f"The plan has no sessions; {level.name} needs a weekly schedule. "
+                "Add sessions to the schedule.",
+            )
+        return
+    grouped = _Grouped()
+    daily = _Grouped()
+    for week in context.weeks:
+        for code, bounds, unit, actual, regular in (
+            (
+                "intensity.hours_per_week",
+                intensity.hours_per_week,
+                "h/week",
+                total_minutes(week.actual) / 60,
+                total_minutes(week.regular) / 60,
+            ),
+            (
+                "intensity.days_per_week",
+                intensity.days_per_week,
+                "days/week",
+                float(len({o.date for o in week.actual})),
+                float(len({o.date for o in week.regular})),
+            ),
+        ):
+            verdict = _judge(bounds, actual, regular, judge_minimum=week.is_full)
+            if verdict is not None:
+                severity, side = verdict
+                label = "h of sessions" if unit == "h/week" else "treatment days"
+                message = f"{_hours(actual)} {label}, {side} the {bounds} {unit} of {level.name}"
+                if severity == "warning":
+                    message += f"; {_SHORTFALL_BY_CHANGES}"
+                else:
+                    message += "; change the weekly schedule or the level of care"
+                grouped.add(code, severity, message, week.monday)
+        regular_days = minutes_by_date(week.regular)
+        for day, minutes in sorted(minutes_by_date(week.actual).items()):
+            bounds = intensity.hours_per_day
+            verdict = _judge(
+                bounds, minutes / 60, regular_days.get(day, 0) / 60, judge_minimum=True
+            )
+            if verdict is None:
+                continue
+            severity, side = verdict
+            if day not in regular_days:
+                severity = "warning"
+            message = (
+                f"{day.format('dddd')} has {_hours(minutes / 60)} h of sessions, {side} the "
+                f"{bounds} h/day of {level.name}"
+            )
+            message += (
+                f"; {_SHORTFALL_BY_CHANGES}"
+                if severity == "warning"
+                else "; change the sessions of that day"
+            )
+            daily.add("intensity.hours_per_day", severity, message, day)
+    yield from grouped.violations("week")
+    yield from daily.violations("day")
+
+
+def check_required_components(context: RuleContext) -> Iterator[Violation]:
+    """The level's required session kinds, each at least once per cadence window.
+
+    Windows of ``every_weeks`` weeks are counted from the plan's start week;
+    only windows fully inside the plan are judged.
+    """
+    plan, level = context.plan, context.plan.level
+    for component in level.required:
+        kind = component.kind
+        cadence = (
+            "every week" if component.every_weeks == 1 else (f"every {component.every_weeks} weeks")
+        )
+        if not any(s.kind == kind for s in plan.schedule.sessions):
+            yield Violation(
+                "required.missing",
+                "error",
+                f"{level.name} needs {kind.label.lower()} {cadence}; the schedule has none. "
+                f"Add a {kind.label.lower()} session.",
+            )
+            continue
+        grouped = _Grouped()
+        weeks = context.weeks
+        for first in range(0, len(weeks), component.every_weeks):
+            window = weeks[first : first + component.every_weeks]
+            if len(window) < component.every_weeks or not all(w.is_full for w in window):
+                continue
+            actual = _has_kind(kind, (o for w in window for o in w.actual))
+            if actual:
+                continue
+            regular = _has_kind(kind, (o for w in window for o in w.regular))
+            severity: Severity = "warning" if regular else "error"
+            message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
+            message += (
+                f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
+            )
+            grouped.add("required.missing", severity, message, window[0].monday)
+        yield from grouped.violations("week")
+
+
+def _has_kind(kind: SessionKind, items: Iterable[Occurrence]) -> bool:
+    return any(o.session.kind == kind for o in items)
+
+
+def overlapping_pairs(items: tuple[Occurrence, ...]) -> list[tuple[Occurrence, Occurrence]]:
+    """Pairs (earlier, later) of overlapping occurrences, by a sort-and-sweep.
+
+    Every occurrence that overlaps any other appears in at least one pair;
+    each later occurrence is paired with the earlier one that ends last.
+    O(n log n) instead of comparing every pair.
+    """
+    ordered = sorted(items, key=lambda o: (o.start, o.session.id))
+    pairs = []
+    latest: Occurrence | None = None
+    for current in ordered:
+        if latest is not None and current.start < latest.end:
+            pairs.append((latest, current))
+        if latest is None or current.end > latest.end:
+            latest = current
+    return pairs
+
+
+def check_overlaps(context: RuleContext) -> Iterator[Violation]:
+    """No two sessions of the plan overlap."""
+    grouped = _Grouped()
+    occurring = tuple(o for week in context.weeks for o in week.actual)
+    for earlier, later in overlapping_pairs(occurring):
+        ids = tuple(sorted((earlier.session.id, later.session.id)))
+        grouped.add(
+            "overlap",
+            "error",
+            f"{earlier.session.display_title} ({earlier.session.id}) and "
+            f"{later.session.display_title} ({later.session.id}) overlap; move one of them",
+            later.date,
+            ids,
+        )
+    yield from grouped.violations("day")
+
+
+def check_level_fit(context: RuleContext) -> Iterator[Violation]:
+    """The schedule looks like the level: no part-time 24-hour care, no
+    outpatient care at the next level's intensity."""
+    plan, level = context.plan, context.plan.level
+    schedule = plan.schedule
+    if not schedule.sessions:
+        return
+    if level.overnight and schedule.days_per_week < 5:
+        yield Violation(
+            "level_fit.part_time_overnight",
+            "error",
+            f"{level.name} is a 24-hour setting, but the schedule has sessions on only "
+            f"{schedule.days_per_week} day(s) a week, which is outpatient care; choose an "
+            "outpatient level or plan the whole week",
+        )
+        return
+    above = plan.continuum.above(level)
+    if level.overnight or above is None or above.overnight:
+        return
+    threshold = above.intensity.hours_per_week.min
+    if threshold is not None and schedule.hours_per_week >= threshold - 1e-9:
+        yield Violation(
+            "level_fit.too_intense",
+            "error",
+            f"The schedule averages {_hours(schedule.hours_per_week)} h/week, the intensity "
+            f"of {above.name} (from {_hours(threshold)} h/week), but the plan is "
+            f"{level.name}; step up the level or reduce the schedule",
+        )
+
+
+def check_dates(context: RuleContext) -> Iterator[Violation]:
+    """The period, closures, changes to single occurrences and goal dates make sense."""
+    plan = context.plan
+    if plan.end < plan.start:
+        yield Violation(
+            "dates.end_before_start",
+            "error",
+            f"The plan ends ({plan.end}) before it starts ({plan.start}); fix the end date",
+            dates=(plan.start, plan.end),
+        )
+        return
+    for closure in plan.closures:
+        if not plan.start <= closure.date <= plan.end:
+            yield Violation(
+                "dates.closure_outside_period",
+                "warning",
+                f"The closure on {closure.date} ({closure.reason or 'no reason given'}) is "
+                "outside the plan's period and has no effect",
+                dates=(closure.date,),
+            )
+    yield from _check_changes(context)
+    for goal in plan.goals:
+        if goal.target_date is not None and not plan.start <= goal.target_date <= plan.end:
+            yield Violation(
+                "dates.goal_outside_period",
+                "warning",
+                f"The goal {goal.description!r} is due {goal.target_date}, outside the plan "
+                f"({plan.start} to {plan.end}); move its target date or extend the plan",
+                dates=(goal.target_date,),
+            )
+    if context.today is not None and plan.end < context.today:
+        yield Violation(
+            "dates.plan_ended",
+            "warning",
+            f"The plan ended on {plan.end}; discharge the client or extend the plan",
+            dates=(plan.end,),
+        )
+
+
+def _check_changes(context: RuleContext) -> Iterator[Violation]:
+    plan = context.plan
+    ids = {s.id for s in plan.schedule.sessions}
+    regular = {o.key for o in expand(plan.schedule, plan.start, plan.end, cadence_start=plan.start)}
+    closed = {c.date for c in plan.closures}
+    changed: set[tuple[str, pendulum.Date]] = set()
+    changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
+        ("reschedule", r.session_id, r.on) for r in plan.reschedules
+    ]
+    for what, session_id, on in changes:
+        if session_id not in ids:
+            yield Violation(
+                "dates.unknown_session",
+                "error",
+                f"A {what} names session {session_id!r}, which is not in the schedule; "
+                "fix the session id",
+                (session_id,),
+                (on,),
+            )
+            continue
+        if (session_id, on) not in regular or on in closed:
+            yield Violation(
+                "dates.no_such_occurrence",
+                "error",
+                f"A {what} names session {session_id!r} on {on}, but it does not happen "
+                "that day; use a date the session occurs on",
+                (session_id,),
+                (on,),
+            )
+        if (session_id, on) in changed:
+            yield Violation(
+                "dates.conflicting_changes",
+                "error",
+                f"Session {session_id!r} on {on} is changed more than once; keep one "
+                "cancellation or reschedule",
+                (session_id,),
+                (on,),
+            )
+        changed.add((session_id, on))
+    for change in plan.reschedules:
+        new_day = change.start.in_timezone(plan.timezone).date()
+        if not plan.start <= new_day <= plan.end:
+            yield Violation(
+                "dates.moved_outside_period",
+                "error",
+                f"Session {change.session_id!r} of {change.on} is moved to {new_day}, "
+                "outside the plan's period; pick a day inside it",
+                (change.session_id,),
+                (change.on,),
+            )
+
+
+def check_modality(context: RuleContext) -> Iterator[Violation]:
+    """A virtual session has a join link, an in-person one a location."""
+    for session in context.plan.schedule.sessions:
+        modality = session.modality
+        if modality.is_virtual:
+            if not modality.join_url:
+                yield Violation(
+                    "modality.missing_join_url",
+                    "warning",
+                    f"{session.display_title} ({session.id}) is virtual but has no join "
+                    "link; add one so the client can attend",
+                    (session.id,),
+                )
+            elif not modality.join_url.startswith(("https://", "http://")):
+                yield Violation(
+                    "modality.bad_join_url",
+                    "error",
+                    f"{session.display_title} ({session.id}) has the join link "
+                    f"{modality.join_url!r}, which is not a web address; use an https:// link",
+                    (session.id,),
+                )
+        elif not modality.location:
+            yield Violation(
+                "modality.missing_location",
+                "warning",
+                f"{session.display_title} ({session.id}) is in person but has no location; "
+                "add where it happens",
+                (session.id,),
+            )

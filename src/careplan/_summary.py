@@ -1,0 +1,56 @@
+"""A readable plain-text summary of a plan, for terminals and the CLI."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from careplan._time import format_wall_time, weekday_name
+
+if TYPE_CHECKING:
+    from careplan._plan import CarePlan
+    from careplan._validation import Report
+
+__all__ = ["summarize"]
+
+
+def summarize(plan: CarePlan, report: Report | None = None) -> str:
+    """A few lines a clinician can read: level, period, weekly sessions, findings.
+
+    The client's name is left out unless the plan is shown to someone who
+    may see it: the summary is meant for logs and terminals.
+
+    >>> from careplan.demo import sample_plan
+    >>> print(summarize(sample_plan()).splitlines()[0])
+    Care plan demo-plan-0001: Intensive Outpatient Program (IOP) on the DEFAULT continuum
+    """
+    schedule = plan.schedule
+    found = plan.occurrences()
+    lines = [
+        f"Care plan {plan.id}: {plan.level.name} ({plan.level.code}) "
+        f"on the {plan.continuum.name} continuum",
+        f"Period: {plan.start} to {plan.end} ({plan.weeks:g} weeks), {plan.timezone}",
+        f"Weekly schedule: {schedule.days_per_week} day(s), "
+        f"{schedule.hours_per_week:.1f} h/week on average",
+    ]
+    ordered = sorted(schedule.sessions, key=lambda s: (s.weekday, s.start_minute, s.id))
+    for session in ordered:
+        cadence = "" if session.every_weeks == 1 else f", every {session.every_weeks} weeks"
+        modality = "virtual" if session.modality.is_virtual else "in person"
+        lines.append(
+            f"  {weekday_name(session.weekday).capitalize():<9} "
+            f"{format_wall_time(session.start)}–{format_wall_time(session.end)}  "
+            f"{session.display_title} ({modality}{cadence})"
+        )
+    if plan.closures:
+        closed = ", ".join(f"{c.date} {c.reason}".strip() for c in plan.closures)
+        lines.append(f"Closures: {closed}")
+    if found:
+        lines.append(
+            f"Sessions: {len(found)}, from {found[0].start.format('YYYY-MM-DD HH:mm zz')} "
+            f"to {found[-1].start.format('YYYY-MM-DD HH:mm zz')}"
+        )
+    else:
+        lines.append("Sessions: none")
+    if report is not None:
+        lines.append(f"Validation: {report}")
+    return "\n".join(lines)
