@@ -97,10 +97,12 @@ __all__ = [
     "validate",
 ]
 
-# Public classes present themselves as careplan.X (in reprs, tracebacks and
+from types import FunctionType as _FunctionType
+
+# Public classes and functions present themselves as careplan.X (in reprs, tracebacks and
 # the API docs) rather than by the private module that defines them.
 for _name in __all__:
     _value = globals()[_name]
-    if isinstance(_value, type) and _value.__module__.startswith("careplan._"):
+    if isinstance(_value, (type, _FunctionType)) and _value.__module__.startswith("careplan._"):
         _value.__module__ = __name__
-del _name, _value
+del _name, _value, _FunctionType

@@ -123,7 +123,10 @@ def positive_int(owner: str) -> Callable[[Any, Any, Any], None]:
     def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidValueError(
-                f"{owner}.{attribute.name}", value, "is not a positive whole number"
+                f"{owner}.{attribute.name}",
+                value,
+                "is not a positive whole number",
+                "use 1 for every week, 2 for every other week",
             )
 
     return check

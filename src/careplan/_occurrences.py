@@ -11,7 +11,7 @@ import pendulum
 
 from careplan._calendar import Cancellation, Closure, Reschedule
 from careplan._session import Session
-from careplan._time import Disambiguate, require_date, to_instant, week_start
+from careplan._time import Disambiguate, in_zone, require_date, resolve_wall, week_start
 
 if TYPE_CHECKING:
     from careplan._plan import CarePlan
@@ -54,7 +54,7 @@ class Occurrence:
     @property
     def minutes(self) -> int:
         """Elapsed minutes from start to end."""
-        return int((self.end - self.start).total_seconds()) // 60
+        return int(self.end.timestamp() - self.start.timestamp()) // 60
 
     @property
     def hours(self) -> float:
@@ -99,9 +99,10 @@ def expand(
     ...     week, pendulum.date(2026, 3, 1), pendulum.date(2026, 3, 8))]
     ['2026-03-01T09:00:00-05:00', '2026-03-08T09:00:00-04:00']
     """
-    first_day = require_date("start", start)
-    last_day = require_date("end", end)
-    origin = week_start(require_date("cadence_start", cadence_start or first_day))
+    # Plain dates in the loop: pendulum's date arithmetic is much slower.
+    first_day = _plain(require_date("start", start))
+    last_day = _plain(require_date("end", end))
+    origin = _plain(week_start(require_date("cadence_start", cadence_start or first_day)))
     closed = {
         closure.date if isinstance(closure, Closure) else require_date("closures", closure)
         for closure in closures
@@ -111,7 +112,7 @@ def expand(
     zone = schedule.timezone
     found: list[Occurrence] = []
     for session in schedule.sessions:
-        day: _dt.date = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
+        day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
         while day <= last_day:
             weeks_from_origin = (day - origin).days // 7
             if weeks_from_origin % session.every_weeks == 0 and day not in closed:
@@ -132,11 +133,28 @@ def _occurrence(
 ) -> Occurrence:
     change = moved.get((session.id, scheduled_on))
     if change is None:
-        begin = to_instant(scheduled_on, session.start, zone, disambiguate)
-        return Occurrence(session, scheduled_on, begin, begin + session.duration)
-    begin = change.start.in_timezone(zone)
+        begin = resolve_wall(scheduled_on, session.start, zone, disambiguate)
+        return Occurrence(
+            session, scheduled_on, in_zone(begin, zone), _after(begin, session.duration, zone)
+        )
     length = change.duration or session.duration
-    return Occurrence(session, scheduled_on, begin, begin + length, moved=True)
+    return Occurrence(
+        session,
+        scheduled_on,
+        in_zone(change.start, zone),
+        _after(change.start, length, zone),
+        moved=True,
+    )
+
+
+def _after(begin: _dt.datetime, length: _dt.timedelta, zone: str) -> pendulum.DateTime:
+    """The instant ``length`` of elapsed time after ``begin``, in ``zone``."""
+    utc = _dt.datetime.fromtimestamp(begin.timestamp(), _dt.timezone.utc)
+    return in_zone(utc + _dt.timedelta(seconds=length.total_seconds()), zone)
+
+
+def _plain(day: _dt.date) -> _dt.date:
+    return _dt.date(day.year, day.month, day.day)
 
 
 def occurrences(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pendulum
 
 from careplan._levels import Range
-from careplan._occurrences import Occurrence, expand
+from careplan._occurrences import Occurrence
 from careplan._validation import RuleContext, Severity, Violation
 from careplan._week import minutes_by_date, total_minutes
 
@@ -78,12 +78,17 @@ def _list_dates(dates: list[pendulum.Date], noun: str) -> str:
 
 
 class _Grouped:
-    """Collects findings with the same message into one violation listing dates."""
+    """Collects findings of one kind into a single violation listing their dates.
+
+    A message given values may hold ``{value}``: the violation shows the one
+    value found, or their range ("6.5–10.33") when the weeks differ. Messages
+    without values are left alone, so user text in them is never rewritten.
+    """
 
     def __init__(self) -> None:
-        self._dates: dict[tuple[str, Severity, str, tuple[str, ...]], list[pendulum.Date]] = (
-            defaultdict(list)
-        )
+        self._found: dict[
+            tuple[str, Severity, str, tuple[str, ...]], list[tuple[pendulum.Date, float | None]]
+        ] = defaultdict(list)
 
     def add(
         self,
@@ -92,14 +97,20 @@ class _Grouped:
         message: str,
         day: pendulum.Date,
         session_ids: tuple[str, ...] = (),
+        value: float | None = None,
     ) -> None:
-        found = self._dates[(code, severity, message, session_ids)]
-        if day not in found:
-            found.append(day)
+        found = self._found[(code, severity, message, session_ids)]
+        if all(day != seen for seen, _ in found):
+            found.append((day, value))
 
     def violations(self, noun: str = "week") -> Iterator[Violation]:
-        for (code, severity, message, session_ids), dates in self._dates.items():
-            dates.sort()
+        for (code, severity, message, session_ids), found in self._found.items():
+            dates = sorted(day for day, _ in found)
+            values = [v for _, v in found if v is not None]
+            if values:
+                low, high = min(values), max(values)
+                shown = _hours(low) if low == high else f"{_hours(low)}–{_hours(high)}"
+                message = message.replace("{value}", shown)
             yield Violation(
                 code,
                 severity,
@@ -160,12 +171,12 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             if verdict is not None:
                 severity, side = verdict
                 label = "h of sessions" if unit == "h/week" else "treatment days"
-                message = f"{_hours(actual)} {label}, {side} the {bounds} {unit} of {level.name}"
+                message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
                 if severity == "warning":
                     message += f"; {_SHORTFALL_BY_CHANGES}"
                 else:
                     message += "; change the weekly schedule or the level of care"
-                grouped.add(code, severity, message, week.monday)
+                grouped.add(code, severity, message, week.monday, value=actual)
         regular_days = minutes_by_date(week.regular)
         for day, minutes in sorted(minutes_by_date(week.actual).items()):
             bounds = intensity.hours_per_day
@@ -178,7 +189,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             if day not in regular_days:
                 severity = "warning"
             message = (
-                f"{day.format('dddd')} has {_hours(minutes / 60)} h of sessions, {side} the "
+                f"{day.format('dddd')} has {{value}} h of sessions, {side} the "
                 f"{bounds} h/day of {level.name}"
             )
             message += (
@@ -186,7 +197,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 if severity == "warning"
                 else "; change the sessions of that day"
             )
-            daily.add("intensity.hours_per_day", severity, message, day)
+            daily.add("intensity.hours_per_day", severity, message, day, value=minutes / 60)
     yield from grouped.violations("week")
     yield from daily.violations("day")
 
@@ -341,7 +352,7 @@ def check_dates(context: RuleContext) -> Iterator[Violation]:
 def _check_changes(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     ids = {s.id for s in plan.schedule.sessions}
-    regular = {o.key for o in expand(plan.schedule, plan.start, plan.end, cadence_start=plan.start)}
+    regular = {o.key for week in context.weeks for o in week.regular}
     closed = {c.date for c in plan.closures}
     changed: set[tuple[str, pendulum.Date]] = set()
     changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [

@@ -89,7 +89,9 @@ class Modality:
 
 def _to_duration(value: int | _dt.timedelta) -> pendulum.Duration:
     if isinstance(value, bool):
-        raise InvalidValueError("Session.duration", value, "is not a duration")
+        raise InvalidValueError(
+            "Session.duration", value, "is not a duration", "pass minutes (int) or a timedelta"
+        )
     if isinstance(value, int):
         return pendulum.duration(minutes=value)
     if isinstance(value, _dt.timedelta):
@@ -105,6 +107,19 @@ def _to_time(value: str | _dt.time) -> pendulum.Time:
 
 def _to_weekday(value: pendulum.WeekDay | str) -> pendulum.WeekDay:
     return weekday_from("Session.weekday", value)
+
+
+def _to_kind(value: SessionKind | str) -> SessionKind:
+    if isinstance(value, SessionKind):
+        return value
+    if isinstance(value, str):
+        try:
+            return SessionKind.from_code(value)
+        except InvalidValueError:
+            pass
+    raise InvalidValueError(
+        "Session.kind", value, "is not a SessionKind", "use e.g. SessionKind.GROUP_THERAPY"
+    )
 
 
 def _default_id(session: Session) -> str:
@@ -123,7 +138,7 @@ class Session:
             English name).
         start: Wall-clock start (``"09:30"`` or a time).
         duration: Length (minutes, or a timedelta); whole minutes, above zero.
-        kind: What happens in the session.
+        kind: What happens in the session (a :class:`SessionKind` or its code).
         track: The clinical focus, if any.
         modality: In person or virtual.
         title: A display title; defaults to the kind's label.
@@ -141,19 +156,12 @@ class Session:
     weekday: pendulum.WeekDay = attrs.field(converter=_to_weekday)
     start: pendulum.Time = attrs.field(converter=_to_time)
     duration: pendulum.Duration = attrs.field(converter=_to_duration)
-    kind: SessionKind = attrs.field()
+    kind: SessionKind = attrs.field(converter=_to_kind)
     track: TreatmentTrack | None = None
     modality: Modality = attrs.field(factory=Modality)
     title: str | None = None
     every_weeks: int = attrs.field(default=1, validator=positive_int("Session"))
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True))
-
-    @kind.validator
-    def _check_kind(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, SessionKind):
-            raise InvalidValueError(
-                "Session.kind", value, "is not a SessionKind", "use e.g. SessionKind.GROUP_THERAPY"
-            )
 
     @duration.validator
     def _check_duration(self, _attribute: object, value: pendulum.Duration) -> None:
@@ -163,7 +171,12 @@ class Session:
                 "Session.duration", value, "is not above zero", "give the session a length"
             )
         if seconds % 60:
-            raise InvalidValueError("Session.duration", value, "is not a whole number of minutes")
+            raise InvalidValueError(
+                "Session.duration",
+                value,
+                "is not a whole number of minutes",
+                "round it to the minute",
+            )
         start_minutes = self.start.hour * 60 + self.start.minute
         if start_minutes + seconds // 60 > 24 * 60:
             raise InvalidValueError(

@@ -158,29 +158,61 @@ def to_instant(
     The policy ``disambiguate`` decides times skipped or repeated by a DST
     change; see :data:`careplan.Disambiguate`.
     """
+    return in_zone(resolve_wall(day, wall, timezone, disambiguate), timezone)
+
+
+def resolve_wall(
+    day: _dt.date,
+    wall: _dt.time,
+    timezone: str,
+    disambiguate: Disambiguate = "compatible",
+) -> _dt.datetime:
+    """Like :func:`to_instant`, as a standard-library aware datetime."""
     zone = zone_info(timezone)
     naive = _dt.datetime.combine(day, wall)
     first = naive.replace(tzinfo=zone)  # fold=0
     second = first.replace(fold=1)
-    offset_first, offset_second = first.utcoffset(), second.utcoffset()
-    if offset_first == offset_second:
-        chosen = first
-    else:
-        back = first.astimezone(_UTC).astimezone(zone).replace(tzinfo=None)
-        skipped = back != naive
-        if disambiguate == "raise":
-            local = f"{day.isoformat()} {format_wall_time(wall)}"
-            if skipped:
-                raise NonexistentTimeError(local, timezone)
-            raise AmbiguousTimeError(local, timezone)
-        # zoneinfo reads a skipped time with fold=0 by the offset before the
-        # gap (a later instant) and with fold=1 by the offset after it.
+    if first.utcoffset() == second.utcoffset():
+        return first
+    back = first.astimezone(_UTC).astimezone(zone).replace(tzinfo=None)
+    skipped = back != naive
+    if disambiguate == "raise":
+        local = f"{day.isoformat()} {format_wall_time(wall)}"
         if skipped:
-            chosen = second if disambiguate == "earlier" else first
-        else:
-            chosen = second if disambiguate == "later" else first
-    utc = chosen.astimezone(_UTC)
-    return pendulum.instance(utc).in_timezone(timezone)
+            raise NonexistentTimeError(local, timezone)
+        raise AmbiguousTimeError(local, timezone)
+    # zoneinfo reads a skipped time with fold=0 by the offset before the gap
+    # (a later instant) and with fold=1 by the offset after it.
+    if skipped:
+        chosen = second if disambiguate == "earlier" else first
+    else:
+        chosen = second if disambiguate == "later" else first
+    return chosen.astimezone(_UTC).astimezone(zone)
+
+
+@lru_cache(maxsize=256)
+def _pendulum_zone(name: str) -> pendulum.Timezone:
+    return pendulum.timezone(name)
+
+
+def in_zone(moment: _dt.datetime, timezone: str) -> pendulum.DateTime:
+    """``moment`` (aware) as a pendulum DateTime in ``timezone``.
+
+    Built field by field: pendulum's own conversions cost several times more,
+    and expansion does this for every occurrence.
+    """
+    local = moment.astimezone(zone_info(timezone))
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tzinfo=_pendulum_zone(timezone),
+        fold=local.fold,
+    )
 
 
 def weekday_from(field: str, value: object) -> pendulum.WeekDay:
@@ -201,7 +233,8 @@ def weekday_name(day: pendulum.WeekDay) -> str:
 
 def week_start(day: _dt.date) -> pendulum.Date:
     """The Monday of the ISO week that contains ``day``."""
-    monday = day - _dt.timedelta(days=day.weekday())
+    # Through an ordinal: pendulum's own date arithmetic is slow in loops.
+    monday = _dt.date.fromordinal(day.toordinal() - day.weekday())
     return pendulum.Date(monday.year, monday.month, monday.day)
 
 

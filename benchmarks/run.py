@@ -1,0 +1,108 @@
+"""Benchmarks: expanding and validating plans of growing size.
+
+Run with ``make bench``. Figures are reported as microseconds per occurrence
+and, to be comparable across machines, as ratios against a baseline measured
+in the same run: turning the same number of wall times into aware datetimes
+with the standard library alone (the least any expansion must do).
+
+The growth check compares the per-occurrence cost of the smallest and the
+largest plan: linear growth keeps the ratio near 1 (the issue asks for
+within 1.5x).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+import pendulum
+
+import careplan as cp
+
+ZONE = "America/New_York"
+KINDS = (
+    cp.SessionKind.CHECK_IN,
+    cp.SessionKind.GROUP_THERAPY,
+    cp.SessionKind.LIFE_SKILLS,
+    cp.SessionKind.INDIVIDUAL_THERAPY,
+)
+
+
+def make_plan(weeks: int, per_week: int) -> cp.CarePlan:
+    """A plan with ``per_week`` sessions spread over the weekdays."""
+    sessions = []
+    for index in range(per_week):
+        day = list(pendulum.WeekDay)[index % 5]
+        slot = index // 5
+        start = pendulum.Time(7 + (slot * 45) // 60, (slot * 45) % 60)
+        sessions.append(cp.Session(day, start, 40, KINDS[index % 4], id=f"s{index}"))
+    start = pendulum.date(2027, 1, 4)
+    return cp.CarePlan(
+        cp.Client("bench"),
+        cp.DEFAULT["IOP"],
+        cp.WeeklySchedule(ZONE, sessions),
+        start,
+        start.add(weeks=weeks).subtract(days=1),
+        id="bench",
+    )
+
+
+def best_of(function: Callable[[], object], repeat: int = 7) -> float:
+    """The median of ``repeat`` timings, in seconds."""
+    timings = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - begin)
+    return statistics.median(timings)
+
+
+def baseline(count: int) -> Callable[[], object]:
+    """Make ``count`` aware datetimes from wall times with the standard library."""
+    zone = ZoneInfo(ZONE)
+    day = dt.date(2027, 1, 4)
+
+    def run() -> object:
+        return [
+            dt.datetime.combine(day + dt.timedelta(days=i % 365), dt.time(9), zone)
+            for i in range(count)
+        ]
+
+    return run
+
+
+def main() -> int:
+    rows = []
+    for weeks in (12, 52, 104):
+        for per_week in (10, 40):
+            plan = make_plan(weeks, per_week)
+            count = len(plan.occurrences())
+            base = best_of(baseline(count)) / count * 1e6
+            expand = best_of(plan.occurrences) / count * 1e6
+            check = best_of(lambda plan=plan: cp.validate(plan), repeat=3) / count * 1e6
+            rows.append((weeks, per_week, count, base, expand, check))
+    print(
+        f"{'weeks':>5} {'per wk':>6} {'occurr.':>7} {'base us':>8} "
+        f"{'expand us':>9} {'x base':>6} {'validate us':>11} {'x base':>6}"
+    )
+    for weeks, per_week, count, base, expand, check in rows:
+        print(
+            f"{weeks:>5} {per_week:>6} {count:>7} {base:>8.2f} {expand:>9.2f} "
+            f"{expand / base:>6.1f} {check:>11.2f} {check / base:>6.1f}"
+        )
+    smallest, largest = rows[0], rows[-1]
+    growth_expand = largest[4] / smallest[4]
+    growth_validate = largest[5] / smallest[5]
+    print(
+        f"\nper-occurrence cost, largest vs smallest plan: expand {growth_expand:.2f}x, "
+        f"validate {growth_validate:.2f}x (linear growth keeps this under 1.5x)"
+    )
+    return 0 if max(growth_expand, growth_validate) <= 1.5 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

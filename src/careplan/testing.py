@@ -1,0 +1,285 @@
+"""Hypothesis strategies for careplan values, for your own property tests.
+
+Install the ``testing`` extra (``pip install careplan[testing]``). Every
+strategy yields valid values (constructors accept them); validation may
+still report violations, as it would for a real draft plan.
+
+>>> from hypothesis import given
+>>> from careplan.testing import care_plans
+>>> @given(care_plans())
+... def test_plans_expand(plan):
+...     assert list(plan.occurrences()) == sorted(plan.occurrences(), key=lambda o: o.start)
+>>> test_plans_expand()
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "careplan.testing needs Hypothesis: pip install 'careplan[testing]'"
+    ) from error
+
+import pendulum
+
+from careplan._calendar import Cancellation, Closure, Reschedule
+from careplan._continua import BUILTIN_CONTINUA
+from careplan._kinds import SessionKind, TreatmentTrack
+from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._schedule import WeeklySchedule
+from careplan._session import Modality, Session
+from careplan._time import to_instant
+
+__all__ = [
+    "DST_ZONES",
+    "NO_DST_ZONES",
+    "care_plans",
+    "continua",
+    "dates",
+    "levels_on_continua",
+    "modalities",
+    "session_kinds",
+    "sessions",
+    "timezones",
+    "treatment_tracks",
+    "weekly_schedules",
+]
+
+#: Zones with daylight saving time, both hemispheres, including a 30-minute
+#: shift (Lord Howe) and a change at midnight (Santiago).
+DST_ZONES = (
+    "America/New_York",
+    "America/Los_Angeles",
+    "Europe/Berlin",
+    "Europe/London",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Pacific/Auckland",
+    "America/Santiago",
+)
+#: Zones without daylight saving time.
+NO_DST_ZONES = ("UTC", "Asia/Tokyo", "Asia/Kolkata", "America/Sao_Paulo", "Africa/Nairobi")
+
+_TEXT = st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+
+
+def timezones(*, dst: bool | None = None) -> st.SearchStrategy[str]:
+    """IANA zone names; ``dst=True`` only zones with DST, ``False`` only without."""
+    if dst is True:
+        return st.sampled_from(DST_ZONES)
+    if dst is False:
+        return st.sampled_from(NO_DST_ZONES)
+    return st.sampled_from(DST_ZONES + NO_DST_ZONES)
+
+
+_EARLIEST = pendulum.date(2024, 1, 1)
+_LATEST = pendulum.date(2030, 12, 31)
+
+
+def dates(
+    min_value: _dt.date = _EARLIEST,
+    max_value: _dt.date = _LATEST,
+) -> st.SearchStrategy[pendulum.Date]:
+    """Calendar dates as pendulum Dates."""
+    return st.dates(min_value, max_value).map(lambda d: pendulum.Date(d.year, d.month, d.day))
+
+
+_CODE = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
+# Strategies are built once: building them inside every draw dominates run time.
+_KINDS = st.one_of(st.sampled_from(SessionKind.builtins()), _CODE.map(SessionKind.from_code))
+_TRACKS = st.one_of(
+    st.sampled_from(TreatmentTrack.builtins()), st.builds(TreatmentTrack, _CODE, _TEXT)
+)
+_URLS = st.from_regex(r"https://[a-z]{1,10}\.example\.org/[a-z0-9]{0,10}", fullmatch=True)
+_MODALITIES = st.one_of(
+    st.builds(Modality.in_person, st.none() | _TEXT),
+    st.builds(Modality.virtual, st.none() | _URLS),
+)
+_OPTIONAL_TRACKS = st.none() | _TRACKS
+_OPTIONAL_TEXT = st.none() | _TEXT
+_WEEKDAYS = st.sampled_from(list(pendulum.WeekDay))
+
+
+def session_kinds() -> st.SearchStrategy[SessionKind]:
+    """Built-in session kinds and, now and then, a custom one."""
+    return _KINDS
+
+
+def treatment_tracks() -> st.SearchStrategy[TreatmentTrack]:
+    """Built-in treatment tracks and, now and then, a custom one with its own label."""
+    return _TRACKS
+
+
+def modalities() -> st.SearchStrategy[Modality]:
+    """In-person and virtual modalities, with or without location and link."""
+    return _MODALITIES
+
+
+@st.composite
+def sessions(
+    draw: st.DrawFn,
+    *,
+    kinds: st.SearchStrategy[SessionKind] | None = None,
+    max_every_weeks: int = 4,
+    session_id: str | None = None,
+) -> Session:
+    """A weekly session that does not cross midnight, on a 5-minute grid."""
+    weekday = draw(_WEEKDAYS)
+    start = draw(st.integers(0, 24 * 12 - 1)) * 5
+    duration = draw(st.integers(1, min(48, (24 * 60 - start) // 5))) * 5
+    kind = draw(kinds if kinds is not None else _KINDS)
+    extra = {} if session_id is None else {"id": session_id}
+    return Session(
+        weekday,
+        pendulum.Time(start // 60, start % 60),
+        duration,
+        kind,
+        track=draw(_OPTIONAL_TRACKS),
+        modality=draw(_MODALITIES),
+        title=draw(_OPTIONAL_TEXT),
+        every_weeks=draw(st.integers(1, max_every_weeks)),
+        **extra,
+    )
+
+
+@st.composite
+def weekly_schedules(
+    draw: st.DrawFn,
+    *,
+    timezone: st.SearchStrategy[str] | None = None,
+    min_sessions: int = 0,
+    max_sessions: int = 8,
+    max_every_weeks: int = 4,
+) -> WeeklySchedule:
+    """A schedule with uniquely named sessions in a generated zone."""
+    count = draw(st.integers(min_sessions, max_sessions))
+    found = [
+        draw(sessions(session_id=f"s{index}", max_every_weeks=max_every_weeks))
+        for index in range(count)
+    ]
+    return WeeklySchedule(draw(timezone if timezone is not None else timezones()), found)
+
+
+def _range(low: float | None, high: float | None, exclusive: bool) -> Range:
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return Range(low, high, "exclusive" if exclusive and high is not None else "inclusive")
+
+
+_BOUND = st.none() | st.integers(0, 30).map(float)
+_RANGES = st.builds(_range, _BOUND, _BOUND, st.booleans())
+_INTENSITIES = st.builds(Intensity, _RANGES, _RANGES, _RANGES)
+_LEVEL_CODES = st.lists(
+    st.from_regex(r"[A-Z][A-Z0-9.]{0,5}", fullmatch=True), min_size=1, max_size=6, unique=True
+)
+_REQUIRED = st.lists(st.builds(RequiredComponent, _KINDS, st.integers(1, 4)), max_size=3)
+_SHORT_TEXTS = st.lists(_TEXT, max_size=2)
+_CONTINUUM_NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_ -]{0,15}", fullmatch=True)
+_BUILTIN_POOL = st.sampled_from(list(BUILTIN_CONTINUA.values()))
+_PLAN_TRACKS = st.lists(_TRACKS, max_size=3, unique_by=lambda t: t.code)
+_DIAGNOSES = st.lists(st.from_regex(r"[A-Z][0-9]{2}(\.[0-9]{1,2})?", fullmatch=True), max_size=2)
+_CARE_TEAMS = st.lists(st.builds(CareTeamMember, _TEXT, _TEXT), max_size=2)
+_RELAPSE_PLANS = st.none() | st.builds(
+    RelapsePreventionPlan, _SHORT_TEXTS, _SHORT_TEXTS, _SHORT_TEXTS, _SHORT_TEXTS
+)
+_MEASURES = st.text(max_size=20)
+
+
+@st.composite
+def continua(draw: st.DrawFn) -> Continuum:
+    """A user-defined continuum of one to six levels with unique codes and ranks."""
+    codes = draw(_LEVEL_CODES)
+    ranks = draw(
+        st.lists(st.integers(0, 100), min_size=len(codes), max_size=len(codes), unique=True)
+    )
+    levels = [
+        LevelOfCare(
+            code,
+            draw(_TEXT),
+            float(rank),
+            draw(_INTENSITIES),
+            overnight=draw(st.booleans()),
+            best_for=draw(_SHORT_TEXTS),
+            required=draw(_REQUIRED),
+        )
+        for code, rank in zip(codes, ranks, strict=False)
+    ]
+    return Continuum(draw(_CONTINUUM_NAMES), levels)
+
+
+@st.composite
+def levels_on_continua(draw: st.DrawFn, *, custom: bool = True) -> tuple[Continuum, LevelOfCare]:
+    """A continuum (built-in, or generated when ``custom``) and one of its levels."""
+    continuum = draw(_BUILTIN_POOL | continua() if custom else _BUILTIN_POOL)
+    return continuum, draw(st.sampled_from(continuum.levels))
+
+
+@st.composite
+def care_plans(
+    draw: st.DrawFn,
+    *,
+    schedules: st.SearchStrategy[WeeklySchedule] | None = None,
+    max_weeks: int = 16,
+    custom_continua: bool = True,
+    changes: bool = True,
+) -> CarePlan:
+    """A care plan with a generated schedule, period, closures and changes.
+
+    Args:
+        schedules: Where the weekly schedule comes from.
+        max_weeks: The longest period generated.
+        custom_continua: Also draw user-defined continua.
+        changes: Also draw cancellations and reschedules of real occurrences.
+    """
+    schedule = draw(schedules if schedules is not None else weekly_schedules())
+    continuum, level = draw(levels_on_continua(custom=custom_continua))
+    start = draw(dates())
+    end = start.add(days=draw(st.integers(0, max_weeks * 7)))
+    period = st.integers(0, (end - start).days).map(lambda n: start.add(days=n))
+    closures = [
+        Closure(day, draw(st.sampled_from(("", "holiday"))))
+        for day in draw(st.lists(period, max_size=3, unique=True))
+    ]
+    cancellations: list[Cancellation] = []
+    reschedules: list[Reschedule] = []
+    if changes and schedule.sessions:
+        base = schedule.occurrences(start, end, closures=closures)
+        if base:
+            picked = draw(st.lists(st.sampled_from(base), max_size=3, unique_by=lambda o: o.key))
+            for occurrence in picked:
+                if draw(st.booleans()):
+                    cancellations.append(
+                        Cancellation(occurrence.session.id, occurrence.scheduled_on, "sick")
+                    )
+                else:
+                    day = draw(period)
+                    minute = draw(st.integers(6 * 12, 20 * 12)) * 5
+                    moved_to = to_instant(
+                        day, pendulum.Time(minute // 60, minute % 60), schedule.timezone
+                    )
+                    reschedules.append(
+                        Reschedule(
+                            occurrence.session.id, occurrence.scheduled_on, moved_to, None, "moved"
+                        )
+                    )
+    return CarePlan(
+        client=Client(draw(_TEXT), draw(_OPTIONAL_TEXT)),
+        level=level,
+        schedule=schedule,
+        start=start,
+        end=end,
+        continuum=continuum,
+        tracks=draw(_PLAN_TRACKS),
+        goals=draw(st.lists(st.builds(Goal, _TEXT, _MEASURES, st.none() | period), max_size=2)),
+        diagnoses=draw(_DIAGNOSES),
+        care_team=draw(_CARE_TEAMS),
+        relapse_prevention=draw(_RELAPSE_PLANS),
+        closures=closures,
+        cancellations=cancellations,
+        reschedules=reschedules,
+        id=draw(st.uuids()).hex,
+    )

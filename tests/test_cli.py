@@ -1,0 +1,55 @@
+"""The careplan command: demo, validate, and its exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+
+import careplan as cp
+from careplan._cli import main
+from careplan.demo import sample_plan
+
+
+def test_demo_writes_the_plan_and_prints_a_summary(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "Intensive Outpatient Program (IOP)" in printed
+    assert "Sessions: 118" in printed
+    assert "Alex Rivera" not in printed  # summaries leave the name out
+    plan = cp.from_json((tmp_path / "out" / "plan.json").read_text())
+    assert plan == sample_plan()
+
+
+def test_validate_exit_codes(tmp_path, capsys):
+    good = tmp_path / "good.json"
+    good.write_text(cp.to_json(sample_plan()))
+    assert main(["validate", str(good)]) == 0
+    assert "valid: 0 error(s), 3 warning(s)" in capsys.readouterr().out
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(cp.to_json(attrs.evolve(sample_plan(), level=cp.DEFAULT["OP"])))
+    assert main(["validate", str(bad), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False
+    assert "level_fit.too_intense" in {v["code"] for v in report["violations"]}
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "careplan/1", "sessions": 3}')
+    assert main(["validate", str(broken)]) == 2
+    assert "cannot read the plan" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "missing.json")]) == 2
+
+
+def test_the_console_script_is_installed(tmp_path):
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "careplan"), "demo", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "plan.json").exists()

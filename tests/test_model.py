@@ -1,0 +1,172 @@
+"""The model's constructors: what they accept and what they refuse, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pendulum
+import pytest
+
+import careplan as cp
+from careplan import Modality, Session, SessionKind, WeeklySchedule
+
+GROUP = SessionKind.GROUP_THERAPY
+
+
+def test_session_reads_names_and_strings():
+    session = Session("Wednesday", "18:30", 90, GROUP)
+    assert session.weekday == pendulum.WeekDay.WEDNESDAY
+    assert session.start == pendulum.Time(18, 30)
+    assert session.minutes == 90
+    assert session.end == pendulum.Time(20, 0)
+    assert session.day_part == cp.DayPart.EVENING
+    assert session.id == "wed-1830-group_therapy"
+    assert session.display_title == "Group therapy"
+
+
+def test_session_may_end_at_midnight():
+    assert Session("friday", "23:00", 60, GROUP).end == pendulum.Time(0, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "needle"),
+    [
+        ({"duration": 0}, "Session.duration", "not above zero"),
+        ({"duration": -30}, "Session.duration", "not above zero"),
+        ({"duration": dt.timedelta(seconds=90)}, "Session.duration", "whole number of minutes"),
+        ({"start": "23:30", "duration": 60}, "Session.duration", "cross midnight"),
+        ({"start": "24:30"}, "Session.start", "not a time of day"),
+        ({"start": "9h"}, "Session.start", "not a time of day"),
+        ({"start": dt.time(9, 0, 30)}, "Session.start", "has seconds"),
+        ({"start": dt.time(9, tzinfo=dt.timezone.utc)}, "Session.start", "carries a time zone"),
+        ({"weekday": "Funday"}, "Session.weekday", "not a day of the week"),
+        ({"every_weeks": 0}, "Session.every_weeks", "not a positive whole number"),
+        ({"kind": 42}, "Session.kind", "not a SessionKind"),
+        ({"kind": "Group Therapy"}, "Session.kind", "not a SessionKind"),
+        ({"duration": "long"}, "Session.duration", "not a duration"),
+    ],
+)
+def test_session_refuses_meaningless_values(kwargs, field, needle):
+    args = {"weekday": "monday", "start": "09:00", "duration": 60, "kind": GROUP} | kwargs
+    with pytest.raises(cp.InvalidValueError) as info:
+        Session(**args)
+    assert info.value.field == field
+    assert needle in str(info.value)
+    assert info.value.hint, "every refusal says how to fix it"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "EST5EDTX"])
+def test_schedule_refuses_unknown_zones(zone):
+    with pytest.raises(cp.TimeZoneError, match=r"not a (known IANA )?time zone"):
+        WeeklySchedule(zone)
+
+
+@pytest.mark.parametrize("zone", ["-05:00", "+0530", "UTC+02:00"])
+def test_schedule_refuses_fixed_offsets(zone):
+    with pytest.raises(cp.TimeZoneError, match="fixed UTC offset"):
+        WeeklySchedule(zone)
+
+
+def test_schedule_refuses_a_pendulum_fixed_offset_zone():
+    with pytest.raises(cp.TimeZoneError, match="fixed UTC offset"):
+        WeeklySchedule(pendulum.FixedTimezone(-5 * 3600))
+
+
+def test_schedule_accepts_zone_objects_and_stores_the_name():
+    assert WeeklySchedule(pendulum.timezone("Europe/Berlin")).timezone == "Europe/Berlin"
+
+
+def test_schedule_refuses_duplicate_session_ids():
+    with pytest.raises(cp.InvalidValueError, match="explicit id"):
+        WeeklySchedule("UTC", [Session("monday", "09:00", 60, GROUP)] * 2)
+
+
+def test_schedule_figures_are_computed():
+    week = WeeklySchedule(
+        "America/Chicago",
+        [
+            Session("monday", "09:00", 180, GROUP),
+            Session("thursday", "09:00", 120, GROUP),
+            Session("thursday", "12:00", 60, SessionKind.PSYCHIATRIC, every_weeks=2),
+        ],
+    )
+    assert week.days_per_week == 2
+    assert week.hours_on("thursday") == 3.0
+    assert week.hours_on(pendulum.WeekDay.MONDAY) == 3.0
+    assert week.hours_on("sunday") == 0
+    assert week.hours_per_week == 5.5
+    later = week.with_session(Session("friday", "09:00", 60, GROUP))
+    assert later.hours_per_week == 6.5
+    assert week.hours_per_week == 5.5
+    assert later.without_session("fri-0900-group_therapy") == week
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(cp.NaiveDateTimeError) as info:
+        cp.Reschedule(
+            "mon-0900-group_therapy", pendulum.date(2027, 1, 4), dt.datetime(2027, 1, 5, 9)
+        )
+    assert info.value.field == "Reschedule.start"
+    assert "tz=" in str(info.value)
+
+
+def test_dates_must_be_dates_not_datetimes():
+    with pytest.raises(cp.InvalidValueError, match="calendar date"):
+        cp.Closure(pendulum.datetime(2027, 1, 1))
+
+
+def test_plan_refuses_a_level_not_on_its_continuum():
+    week = WeeklySchedule("UTC")
+    with pytest.raises(cp.UnknownLevelError):
+        cp.CarePlan(
+            cp.Client("c"),
+            cp.MEDICARE["IOP"],
+            week,
+            pendulum.date(2027, 1, 4),
+            pendulum.date(2027, 2, 4),
+        )
+
+
+def test_plan_is_immutable_and_changes_return_new_plans():
+    from careplan.demo import sample_plan
+
+    plan = sample_plan()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        plan.end = pendulum.date(2030, 1, 1)  # type: ignore[misc]
+    moved = plan.reschedule(
+        "mon-1200-individual_therapy",
+        pendulum.date(2027, 1, 11),
+        pendulum.datetime(2027, 1, 12, 14, tz="America/New_York"),
+    )
+    assert plan.reschedules == ()
+    assert len(moved.reschedules) == 1
+    with pytest.raises(cp.InvalidValueError, match="not a session of this schedule"):
+        plan.cancel("nope", pendulum.date(2027, 1, 11))
+
+
+def test_custom_session_kinds_compare_by_code():
+    art = SessionKind("art_therapy", "Art studio")
+    assert art == SessionKind("art_therapy")
+    assert SessionKind.from_code("group_therapy") is SessionKind.GROUP_THERAPY
+    with pytest.raises(cp.InvalidValueError):
+        SessionKind("Art Therapy")
+
+
+def test_modality_kind_is_checked():
+    with pytest.raises(cp.InvalidValueError, match="in_person"):
+        Modality("carrier pigeon")  # type: ignore[arg-type]
+
+
+def test_errors_are_catchable_as_one_root():
+    for error in (
+        cp.TimeZoneError,
+        cp.NaiveDateTimeError,
+        cp.DocumentError,
+        cp.UnknownLevelError,
+        cp.ValidationError,
+        cp.NonexistentTimeError,
+        cp.AmbiguousTimeError,
+    ):
+        assert issubclass(error, cp.CarePlanError)
+        assert issubclass(error, ValueError)

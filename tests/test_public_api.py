@@ -1,0 +1,54 @@
+"""The public surface: exported names, docstrings, and the documented codes."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import careplan as cp
+from careplan._rules import CODES
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def test_every_public_name_is_exported_and_documented():
+    for name in cp.__all__:
+        value = getattr(cp, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert inspect.getdoc(value), f"{name} has no docstring"
+            assert value.__module__ == "careplan", name
+    for module in (cp, __import__("careplan.demo").demo, __import__("careplan.testing").testing):
+        assert module.__doc__
+
+
+def test_public_methods_have_docstrings():
+    for name in cp.__all__:
+        value = getattr(cp, name)
+        if not inspect.isclass(value):
+            continue
+        for attribute, member in vars(value).items():
+            if attribute.startswith("_") or not (
+                inspect.isfunction(member) or isinstance(member, (property, classmethod))
+            ):
+                continue
+            assert inspect.getdoc(member), f"{name}.{attribute} has no docstring"
+
+
+def test_the_violation_table_lists_every_code_with_its_severities():
+    table = (DOCS / "reference" / "violations.md").read_text(encoding="utf-8")
+    documented = {
+        code: tuple(s.strip() for s in severities.split(","))
+        for code, severities in re.findall(r"^\| `([a-z_.]+)` \| ([a-z, ]+) \|", table, re.M)
+    }
+    assert documented == CODES
+
+
+def test_api_reference_covers_every_export():
+    api = (DOCS / "reference" / "api.md").read_text(encoding="utf-8")
+    missing = [n for n in cp.__all__ if n != "__version__" and f"careplan.{n}" not in api]
+    assert missing == []
+
+
+def test_the_package_ships_py_typed():
+    assert (Path(cp.__file__).parent / "py.typed").exists()
