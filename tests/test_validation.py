@@ -140,6 +140,7 @@ def test_level_fit():
     report = cp.validate(heavy)
     assert "level_fit.too_intense" in report.codes
     assert "the intensity of Intensive Outpatient Program" in str(report)
+    assert "but the level is Outpatient Therapy" in str(report)
 
 
 def test_an_empty_schedule_is_an_error_except_for_24_hour_care():
@@ -240,6 +241,7 @@ def test_rules_can_be_chosen_and_extended():
         "required",
         "overlap",
         "level_fit",
+        "transitions",
         "modality",
     ]
     with pytest.raises(cp.InvalidValueError, match="not a rule"):

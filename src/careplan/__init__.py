@@ -35,6 +35,17 @@ from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreven
 from careplan._schedule import WeeklySchedule
 from careplan._session import DayPart, Modality, Session
 from careplan._time import Disambiguate
+from careplan._transitions import (
+    Direction,
+    Episode,
+    Transition,
+    TransitionError,
+    TransitionReason,
+    change_schedule,
+    discharge,
+    step_down,
+    step_up,
+)
 from careplan._validation import Report, Rule, RuleContext, Severity, Violation, rules, validate
 from careplan._version import __version__
 from careplan._week import WeekFigures
@@ -56,8 +67,10 @@ __all__ = [
     "Closure",
     "Continuum",
     "DayPart",
+    "Direction",
     "Disambiguate",
     "DocumentError",
+    "Episode",
     "Goal",
     "Intensity",
     "InvalidValueError",
@@ -77,6 +90,9 @@ __all__ = [
     "SessionKind",
     "Severity",
     "TimeZoneError",
+    "Transition",
+    "TransitionError",
+    "TransitionReason",
     "TreatmentTrack",
     "UnknownLevelError",
     "ValidationError",
@@ -84,15 +100,19 @@ __all__ = [
     "WeekFigures",
     "WeeklySchedule",
     "__version__",
+    "change_schedule",
     "continuum_from_data",
     "continuum_from_json",
     "continuum_to_data",
+    "discharge",
     "expand",
     "from_json",
     "occurrences",
     "plan_from_data",
     "plan_to_data",
     "rules",
+    "step_down",
+    "step_up",
     "to_json",
     "validate",
 ]

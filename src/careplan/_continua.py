@@ -16,6 +16,10 @@ from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredC
 
 __all__ = ["ASAM_3", "ASAM_4", "BUILTIN_CONTINUA", "DEFAULT", "LOCUS", "MEDICARE"]
 
+#: ASAM: a patient stepping down from IOP may fall below its weekly minimum
+#: for one to two weeks and still count as IOP.
+_ASAM_IOP_GRACE_WEEKS = 2
+
 _WEEKLY_CORE = (
     RequiredComponent(SessionKind.GROUP_THERAPY),
     RequiredComponent(SessionKind.INDIVIDUAL_THERAPY),
@@ -48,6 +52,7 @@ DEFAULT = Continuum(
             ),
             best_for=("structured therapy with part-time flexibility",),
             required=(*_WEEKLY_CORE, RequiredComponent(SessionKind.PSYCHIATRIC, every_weeks=2)),
+            step_down_grace_weeks=_ASAM_IOP_GRACE_WEEKS,
         ),
         LevelOfCare(
             "PHP",
@@ -86,7 +91,13 @@ ASAM_3 = Continuum(
     (
         LevelOfCare("0.5", "Early Intervention", 0.5),
         LevelOfCare("1", "Outpatient Services", 1, _hours(Range(max=9, upper="exclusive"))),
-        LevelOfCare("2.1", "Intensive Outpatient Services", 2.1, _hours(Range(9, 19))),
+        LevelOfCare(
+            "2.1",
+            "Intensive Outpatient Services",
+            2.1,
+            _hours(Range(9, 19)),
+            step_down_grace_weeks=_ASAM_IOP_GRACE_WEEKS,
+        ),
         LevelOfCare("2.5", "Partial Hospitalization Services", 2.5, _hours(Range(20))),
         LevelOfCare(
             "3.1",
@@ -117,7 +128,13 @@ ASAM_4 = Continuum(
         LevelOfCare("1.0", "Long-Term Remission Monitoring", 1.0),
         LevelOfCare("1.5", "Outpatient Therapy", 1.5, _hours(Range(max=9, upper="exclusive"))),
         LevelOfCare("1.7", "Medically Managed Outpatient", 1.7),
-        LevelOfCare("2.1", "Intensive Outpatient", 2.1, _hours(Range(9, 19))),
+        LevelOfCare(
+            "2.1",
+            "Intensive Outpatient",
+            2.1,
+            _hours(Range(9, 19)),
+            step_down_grace_weeks=_ASAM_IOP_GRACE_WEEKS,
+        ),
         LevelOfCare("2.5", "High-Intensity Outpatient", 2.5, _hours(Range(20))),
         LevelOfCare("2.7", "Medically Managed Intensive Outpatient", 2.7),
         LevelOfCare("3.1", "Clinically Managed Low-Intensity Residential", 3.1, overnight=True),

@@ -31,6 +31,7 @@ from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreven
 from careplan._schedule import WeeklySchedule
 from careplan._session import Modality, Session
 from careplan._time import format_wall_time, parse_wall_time, weekday_from, weekday_name
+from careplan._transitions import Direction, Transition, TransitionReason
 
 __all__ = [
     "FORMAT",
@@ -80,6 +81,7 @@ class _LevelDoc:
     overnight: bool = False
     best_for: list[str] = attrs.field(factory=list)
     required: list[_RequiredDoc] = attrs.field(factory=list)
+    step_down_grace_weeks: int = 0
 
 
 @attrs.frozen
@@ -156,6 +158,24 @@ class _RescheduleDoc:
 class _LabelsDoc:
     kinds: dict[str, str] = attrs.field(factory=dict)
     tracks: dict[str, str] = attrs.field(factory=dict)
+    reasons: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class _ScheduleDoc:
+    timezone: str
+    sessions: list[_SessionDoc]
+
+
+@attrs.frozen
+class _TransitionDoc:
+    on: str
+    from_level: str
+    to_level: str | None
+    direction: str
+    reason: str
+    previous_schedule: _ScheduleDoc
+    note: str = ""
 
 
 @attrs.frozen
@@ -177,6 +197,7 @@ class _PlanDoc:
     diagnoses: list[str] = attrs.field(factory=list)
     care_team: list[_CareTeamDoc] = attrs.field(factory=list)
     relapse_prevention: _RelapsePreventionDoc | None = None
+    transitions: list[_TransitionDoc] = attrs.field(factory=list)
     labels: _LabelsDoc = attrs.field(factory=_LabelsDoc)
 
 
@@ -386,7 +407,8 @@ def _level(doc: _LevelDoc, path: str, kinds: Mapping[str, str]) -> LevelOfCare:
         where = f"{path}.required[{index}]"
         with _at(where, {"code": "kind", "every_weeks": "every_weeks"}):
             required.append(RequiredComponent(_kind(item.kind, kinds), item.every_weeks))
-    with _at(path, {"code": "code", "rank": "rank"}):
+    renames = {"code": "code", "rank": "rank", "step_down_grace_weeks": "step_down_grace_weeks"}
+    with _at(path, renames):
         return LevelOfCare(
             doc.code,
             doc.name,
@@ -395,6 +417,7 @@ def _level(doc: _LevelDoc, path: str, kinds: Mapping[str, str]) -> LevelOfCare:
             overnight=doc.overnight,
             best_for=tuple(doc.best_for),
             required=tuple(required),
+            step_down_grace_weeks=doc.step_down_grace_weeks,
         )
 
 
@@ -451,6 +474,79 @@ def _session(doc: _SessionDoc, path: str, labels: _LabelsDoc) -> Session:
         )
 
 
+def _schedule(
+    timezone: str, sessions: list[_SessionDoc], path: str, labels: _LabelsDoc
+) -> WeeklySchedule:
+    with _at(_join(path, "timezone")):
+        zone = WeeklySchedule(timezone).timezone
+    found = [_session(s, _join(path, f"sessions[{i}]"), labels) for i, s in enumerate(sessions)]
+    with _at(_join(path, "sessions")):
+        return WeeklySchedule(zone, found)
+
+
+def _transition(
+    doc: _TransitionDoc, path: str, continuum: Continuum, labels: _LabelsDoc
+) -> Transition:
+    for field, code in (("from_level", doc.from_level), ("to_level", doc.to_level)):
+        if code is not None:
+            with _at(_join(path, field)):
+                continuum[code]
+    with _at(_join(path, "direction")):
+        if doc.direction not in ("step_up", "step_down", "lateral", "discharge"):
+            raise InvalidValueError(
+                "direction",
+                doc.direction,
+                "is not a direction",
+                "use step_up, step_down, lateral or discharge",
+            )
+    direction: Direction = doc.direction  # type: ignore[assignment]
+    with _at(_join(path, "reason")):
+        reason = _reason(doc.reason, direction, labels.reasons)
+    previous = _schedule(
+        doc.previous_schedule.timezone,
+        doc.previous_schedule.sessions,
+        _join(path, "previous_schedule"),
+        labels,
+    )
+    with _at(path, {"to_level": "to_level", "reason": "reason", "direction": "direction"}):
+        return Transition(
+            _date(_join(path, "on"), doc.on),
+            doc.from_level,
+            doc.to_level,
+            direction,
+            reason,
+            previous,
+            doc.note,
+        )
+
+
+def _reason(code: str, direction: Direction, labels: Mapping[str, str]) -> TransitionReason:
+    builtin = next((r for r in TransitionReason.builtins() if r.code == code), None)
+    if builtin is not None and code not in labels:
+        return builtin
+    return TransitionReason(code, labels.get(code, code.replace("_", " ").capitalize()), direction)
+
+
+def _schedule_doc(schedule: WeeklySchedule) -> _ScheduleDoc:
+    return _ScheduleDoc(schedule.timezone, [_session_doc(s) for s in schedule.sessions])
+
+
+def _session_doc(s: Session) -> _SessionDoc:
+    return _SessionDoc(
+        id=s.id,
+        weekday=weekday_name(s.weekday),
+        start=format_wall_time(s.start),
+        duration_minutes=s.minutes,
+        kind=s.kind.code,
+        modality=s.modality.kind,
+        location=s.modality.location,
+        join_url=s.modality.join_url,
+        track=None if s.track is None else s.track.code,
+        title=s.title,
+        every_weeks=s.every_weeks,
+    )
+
+
 def _continuum_of(doc: _PlanDoc, labels: _LabelsDoc) -> Continuum:
     if isinstance(doc.continuum, str):
         found = BUILTIN_CONTINUA.get(doc.continuum)
@@ -489,11 +585,8 @@ def plan_from_data(data: object) -> CarePlan:
     continuum = _continuum_of(doc, labels)
     with _at("level"):
         level = continuum[doc.level]
-    with _at("timezone"):
-        timezone = WeeklySchedule(doc.timezone).timezone
-    sessions = [_session(s, f"sessions[{i}]", labels) for i, s in enumerate(doc.sessions)]
-    with _at("sessions"):
-        schedule = WeeklySchedule(timezone, sessions)
+    schedule = _schedule(doc.timezone, doc.sessions, "", labels)
+    timezone = schedule.timezone
     closures = [
         Closure(_date(f"closures[{i}].date", c.date), c.reason) for i, c in enumerate(doc.closures)
     ]
@@ -525,23 +618,44 @@ def plan_from_data(data: object) -> CarePlan:
     for i, code in enumerate(doc.tracks):
         with _at(f"tracks[{i}]"):
             tracks.append(_track(code, labels.tracks))
-    return CarePlan(
-        client=Client(doc.client.id, doc.client.name),
-        level=level,
-        schedule=schedule,
-        start=_date("start", doc.start),
-        end=_date("end", doc.end),
-        continuum=continuum,
-        tracks=tracks,
-        goals=goals,
-        diagnoses=doc.diagnoses,
-        care_team=[CareTeamMember(m.name, m.role) for m in doc.care_team],
-        relapse_prevention=relapse,
-        closures=closures,
-        cancellations=cancellations,
-        reschedules=reschedules,
-        id=doc.id,
-    )
+    transitions = [
+        _transition(t, f"transitions[{i}]", continuum, labels)
+        for i, t in enumerate(doc.transitions)
+    ]
+    with _at_plan():
+        return CarePlan(
+            client=Client(doc.client.id, doc.client.name),
+            level=level,
+            schedule=schedule,
+            start=_date("start", doc.start),
+            end=_date("end", doc.end),
+            continuum=continuum,
+            tracks=tracks,
+            goals=goals,
+            diagnoses=doc.diagnoses,
+            care_team=[CareTeamMember(m.name, m.role) for m in doc.care_team],
+            relapse_prevention=relapse,
+            closures=closures,
+            cancellations=cancellations,
+            reschedules=reschedules,
+            transitions=transitions,
+            id=doc.id,
+        )
+
+
+@contextmanager
+def _at_plan() -> Iterator[None]:
+    """Map a plan constructor's field (``CarePlan.transitions[1].on``) to its path."""
+    try:
+        yield
+    except DocumentError:
+        raise
+    except InvalidValueError as error:
+        path = error.field.removeprefix("CarePlan.")
+        problem = f"{_show(error.value)} {error.problem}"
+        raise DocumentError(path, f"{problem}; {error.hint}" if error.hint else problem) from None
+    except CarePlanError as error:
+        raise DocumentError("", str(error)) from None
 
 
 def _range_doc(value: Range) -> _RangeDoc:
@@ -561,6 +675,7 @@ def _level_doc(level: LevelOfCare) -> _LevelDoc:
         level.overnight,
         list(level.best_for),
         [_RequiredDoc(r.kind.code, r.every_weeks) for r in level.required],
+        level.step_down_grace_weeks,
     )
 
 
@@ -580,10 +695,17 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
     continuum: str | _ContinuumDoc = plan.continuum.name
     if BUILTIN_CONTINUA.get(plan.continuum.name) != plan.continuum:
         continuum = _continuum_doc(plan.continuum)
-    kinds = [s.kind for s in plan.schedule.sessions] + [
+    all_sessions = [s for e in plan.episodes for s in e.schedule.sessions]
+    kinds = [s.kind for s in all_sessions] + [
         r.kind for level in plan.continuum for r in level.required
     ]
-    tracks = [s.track for s in plan.schedule.sessions if s.track is not None] + list(plan.tracks)
+    tracks = [s.track for s in all_sessions if s.track is not None] + list(plan.tracks)
+    reasons = {
+        t.reason.code: t.reason.label
+        for t in plan.transitions
+        if t.reason not in TransitionReason.builtins()
+        or TransitionReason.from_code(t.reason.code).label != t.reason.label
+    }
     relapse = plan.relapse_prevention
     doc = _PlanDoc(
         format=FORMAT,
@@ -594,22 +716,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         timezone=plan.timezone,
         start=plan.start.isoformat(),
         end=plan.end.isoformat(),
-        sessions=[
-            _SessionDoc(
-                id=s.id,
-                weekday=weekday_name(s.weekday),
-                start=format_wall_time(s.start),
-                duration_minutes=s.minutes,
-                kind=s.kind.code,
-                modality=s.modality.kind,
-                location=s.modality.location,
-                join_url=s.modality.join_url,
-                track=None if s.track is None else s.track.code,
-                title=s.title,
-                every_weeks=s.every_weeks,
-            )
-            for s in plan.schedule.sessions
-        ],
+        sessions=[_session_doc(s) for s in plan.schedule.sessions],
         closures=[_ClosureDoc(c.date.isoformat(), c.reason) for c in plan.closures],
         cancellations=[
             _CancellationDoc(c.session_id, c.on.isoformat(), c.reason) for c in plan.cancellations
@@ -635,6 +742,18 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         ],
         diagnoses=list(plan.diagnoses),
         care_team=[_CareTeamDoc(m.name, m.role) for m in plan.care_team],
+        transitions=[
+            _TransitionDoc(
+                t.on.isoformat(),
+                t.from_level,
+                t.to_level,
+                t.direction,
+                t.reason.code,
+                _schedule_doc(t.previous_schedule),
+                t.note,
+            )
+            for t in plan.transitions
+        ],
         relapse_prevention=None
         if relapse is None
         else _RelapsePreventionDoc(
@@ -646,6 +765,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         labels=_LabelsDoc(
             _custom_labels(kinds, SessionKind.from_code),
             _custom_labels(tracks, TreatmentTrack.from_code),
+            reasons,
         ),
     )
     data: dict[str, Any] = _CONVERTER.unstructure(doc)

@@ -161,6 +161,10 @@ class LevelOfCare:
         overnight: The client sleeps on site (residential, inpatient).
         best_for: Short indications, for display.
         required: Session kinds the level must include.
+        step_down_grace_weeks: In the last weeks of an episode at this level
+            that ends in a step down, weekly figures below the level's
+            minimum are a warning rather than an error (ASAM allows one to
+            two weeks for IOP). 0 disables the window.
 
     >>> from careplan import DEFAULT
     >>> iop = DEFAULT["IOP"]
@@ -175,6 +179,17 @@ class LevelOfCare:
     overnight: bool = False
     best_for: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=to_tuple)
+    step_down_grace_weeks: int = attrs.field(default=0)
+
+    @step_down_grace_weeks.validator
+    def _check_grace(self, _attribute: object, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidValueError(
+                "LevelOfCare.step_down_grace_weeks",
+                value,
+                "is not a whole number of weeks",
+                "use 0 for no grace window, 2 for ASAM's IOP taper",
+            )
 
     @code.validator
     def _check_code(self, _attribute: object, value: object) -> None:

@@ -33,6 +33,8 @@ class Occurrence:
         start: The time-zone-aware start.
         end: The time-zone-aware end (start plus the elapsed duration).
         moved: True when a :class:`~careplan.Reschedule` moved it.
+        episode: The index of the plan's episode it belongs to (0 outside a
+            plan).
     """
 
     session: Session
@@ -40,6 +42,7 @@ class Occurrence:
     start: pendulum.DateTime
     end: pendulum.DateTime
     moved: bool = False
+    episode: int = 0
 
     @property
     def key(self) -> tuple[str, pendulum.Date]:
@@ -72,6 +75,7 @@ def expand(
     reschedules: Iterable[Reschedule] = (),
     cadence_start: _dt.date | None = None,
     disambiguate: Disambiguate = "compatible",
+    episode: int = 0,
 ) -> tuple[Occurrence, ...]:
     """Every concrete session of ``schedule`` from ``start`` to ``end``, both included.
 
@@ -86,6 +90,7 @@ def expand(
             week of ``start``).
         disambiguate: What a wall time means when DST skips or repeats it;
             see :data:`careplan.Disambiguate`.
+        episode: The episode index the occurrences are marked with.
 
     Returns:
         The occurrences sorted by start, then by session id. Work is linear
@@ -118,7 +123,9 @@ def expand(
             if weeks_from_origin % session.every_weeks == 0 and day not in closed:
                 scheduled_on = pendulum.Date(day.year, day.month, day.day)
                 if (session.id, scheduled_on) not in cancelled:
-                    found.append(_occurrence(session, scheduled_on, zone, moved, disambiguate))
+                    found.append(
+                        _occurrence(session, scheduled_on, zone, moved, disambiguate, episode)
+                    )
             day += _WEEK
     found.sort(key=lambda o: (o.start, o.session.id))
     return tuple(found)
@@ -130,12 +137,17 @@ def _occurrence(
     zone: str,
     moved: dict[tuple[str, pendulum.Date], Reschedule],
     disambiguate: Disambiguate,
+    episode: int,
 ) -> Occurrence:
     change = moved.get((session.id, scheduled_on))
     if change is None:
         begin = resolve_wall(scheduled_on, session.start, zone, disambiguate)
         return Occurrence(
-            session, scheduled_on, in_zone(begin, zone), _after(begin, session.duration, zone)
+            session,
+            scheduled_on,
+            in_zone(begin, zone),
+            _after(begin, session.duration, zone),
+            episode=episode,
         )
     length = change.duration or session.duration
     return Occurrence(
@@ -144,6 +156,7 @@ def _occurrence(
         in_zone(change.start, zone),
         _after(change.start, length, zone),
         moved=True,
+        episode=episode,
     )
 
 
@@ -162,21 +175,29 @@ def occurrences(
 ) -> tuple[Occurrence, ...]:
     """Every concrete session of ``plan`` over its period, sorted by start.
 
-    Closures remove the sessions of their day, cancellations remove single
+    Each episode's schedule applies from its first to its last day: no
+    session of a level happens after the transition that ends it. Closures
+    remove the sessions of their day, cancellations remove single
     occurrences and reschedules move them; ``every_weeks`` counts from the
-    plan's start week.
+    start week of the episode.
 
     Args:
         plan: The care plan.
         disambiguate: The DST policy; see :data:`careplan.Disambiguate`.
     """
-    return expand(
-        plan.schedule,
-        plan.start,
-        plan.end,
-        closures=plan.closures,
-        cancellations=plan.cancellations,
-        reschedules=plan.reschedules,
-        cadence_start=plan.start,
-        disambiguate=disambiguate,
-    )
+    found: list[Occurrence] = []
+    for index, episode in enumerate(plan.episodes):
+        found += expand(
+            episode.schedule,
+            episode.start,
+            episode.end,
+            closures=plan.closures,
+            cancellations=plan.cancellations,
+            reschedules=plan.reschedules,
+            cadence_start=episode.start,
+            disambiguate=disambiguate,
+            episode=index,
+        )
+    if len(plan.episodes) > 1:
+        found.sort(key=lambda o: (o.start, o.session.id))
+    return tuple(found)

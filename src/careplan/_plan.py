@@ -17,6 +17,7 @@ from careplan._kinds import TreatmentTrack
 from careplan._levels import Continuum, LevelOfCare
 from careplan._schedule import WeeklySchedule
 from careplan._time import require_date, to_tuple
+from careplan._transitions import Episode, Transition, check_history, episodes_of
 
 if TYPE_CHECKING:
     from careplan._occurrences import Occurrence
@@ -130,6 +131,9 @@ class CarePlan:
         closures: Days without sessions (holidays).
         cancellations: Single occurrences that will not happen.
         reschedules: Single occurrences moved to another time.
+        transitions: The history of step ups, step downs, schedule changes
+            and discharge, in date order. ``level`` and ``schedule`` are
+            those of the last episode; see :attr:`episodes`.
         id: An opaque identifier (random by default) that careplan uses to
             derive calendar UIDs; it carries nothing about the client.
     """
@@ -148,11 +152,41 @@ class CarePlan:
     closures: tuple[Closure, ...] = attrs.field(default=(), converter=to_tuple)
     cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=to_tuple)
     reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=to_tuple)
+    transitions: tuple[Transition, ...] = attrs.field(default=(), converter=to_tuple)
     id: str = attrs.field(factory=_new_id)
 
     def __attrs_post_init__(self) -> None:
         if self.continuum.get(self.level.code) != self.level:
             raise UnknownLevelError(self.level.code, self.continuum.name, self.continuum.codes)
+        check_history(self)
+
+    @property
+    def episodes(self) -> tuple[Episode, ...]:
+        """The stays at one level, first to last: contiguous, covering the period.
+
+        >>> import pendulum
+        >>> from careplan import step_down
+        >>> from careplan.demo import sample_plan
+        >>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+        >>> [(e.level.code, str(e.start), str(e.end)) for e in plan.episodes]
+        [('IOP', '2027-01-04', '2027-02-28'), ('OP', '2027-03-01', '2027-03-28')]
+        """
+        return episodes_of(self)
+
+    @property
+    def discharged(self) -> bool:
+        """True when the history ends with a discharge."""
+        return bool(self.transitions) and self.transitions[-1].direction == "discharge"
+
+    def episode_on(self, day: _dt.date) -> Episode | None:
+        """The episode that covers ``day``, or ``None`` outside the plan."""
+        when = require_date("day", day)
+        return next((e for e in self.episodes if e.contains(when)), None)
+
+    def level_on(self, day: _dt.date) -> LevelOfCare | None:
+        """The level of care on ``day``, or ``None`` outside the plan's period."""
+        episode = self.episode_on(day)
+        return None if episode is None else episode.level
 
     @property
     def timezone(self) -> str:

@@ -25,6 +25,7 @@ from careplan._week import minutes_by_date, total_minutes
 
 if TYPE_CHECKING:
     from careplan._kinds import SessionKind
+    from careplan._session import Session
 
 __all__ = [
     "CODES",
@@ -34,6 +35,7 @@ __all__ = [
     "check_modality",
     "check_overlaps",
     "check_required_components",
+    "check_transitions",
 ]
 
 #: Every code the built-in rules emit, with its severity or severities.
@@ -44,16 +46,19 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "dates.no_such_occurrence": ("error",),
     "dates.conflicting_changes": ("error",),
     "dates.moved_outside_period": ("error",),
+    "dates.moved_across_transition": ("error",),
     "dates.goal_outside_period": ("warning",),
     "dates.plan_ended": ("warning",),
     "intensity.no_sessions": ("error",),
     "intensity.days_per_week": ("error", "warning"),
     "intensity.hours_per_day": ("error", "warning"),
     "intensity.hours_per_week": ("error", "warning"),
+    "intensity.step_down_grace": ("warning",),
     "required.missing": ("error", "warning"),
     "overlap": ("error",),
     "level_fit.part_time_overnight": ("error",),
     "level_fit.too_intense": ("error",),
+    "transition.skipped_levels": ("warning",),
     "modality.missing_join_url": ("warning",),
     "modality.missing_location": ("warning",),
     "modality.bad_join_url": ("error",),
@@ -134,23 +139,28 @@ def _judge(
 def check_intensity(context: RuleContext) -> Iterator[Violation]:
     """Days per week, hours per day and hours per week within the level's ranges.
 
-    Weeks are counted over real occurrences. A week cut by the plan's start
-    or end is only checked against the upper bounds.
+    Weeks are counted over real occurrences and judged against the level of
+    their episode. A week cut by the plan's start or end, or by a transition,
+    is only checked against the upper bounds. In a level's step-down grace
+    window, weekly shortfalls are warnings (``intensity.step_down_grace``).
     """
-    plan, level = context.plan, context.plan.level
-    intensity = level.intensity
-    if not plan.schedule.sessions:
-        if not level.overnight:
+    for episode in context.plan.episodes:
+        if not episode.schedule.sessions and not episode.level.overnight:
             yield Violation(
                 "intensity.no_sessions",
                 "error",
-                f"The plan has no sessions; {level.name} needs a weekly schedule. "
-                "Add sessions to the schedule.",
+                f"{episode.level.name} from {episode.start} to {episode.end} has no sessions; "
+                "add sessions to its weekly schedule",
+                dates=(episode.start,),
             )
-        return
+    episodes = context.plan.episodes
     grouped = _Grouped()
     daily = _Grouped()
     for week in context.weeks:
+        if not episodes[week.episode].schedule.sessions:
+            continue  # reported once above, not week by week
+        level = week.level
+        intensity = level.intensity
         for code, bounds, unit, actual, regular in (
             (
                 "intensity.hours_per_week",
@@ -168,15 +178,22 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             ),
         ):
             verdict = _judge(bounds, actual, regular, judge_minimum=week.is_full)
-            if verdict is not None:
-                severity, side = verdict
-                label = "h of sessions" if unit == "h/week" else "treatment days"
-                message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
-                if severity == "warning":
-                    message += f"; {_SHORTFALL_BY_CHANGES}"
-                else:
-                    message += "; change the weekly schedule or the level of care"
-                grouped.add(code, severity, message, week.monday, value=actual)
+            if verdict is None:
+                continue
+            severity, side = verdict
+            label = "h of sessions" if unit == "h/week" else "treatment days"
+            message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
+            if side == "below" and week.in_step_down_grace:
+                code, severity = "intensity.step_down_grace", "warning"
+                message += (
+                    "; this is in the step-down grace window before leaving the level, "
+                    "which allows a taper"
+                )
+            elif severity == "warning":
+                message += f"; {_SHORTFALL_BY_CHANGES}"
+            else:
+                message += "; change the weekly schedule or the level of care"
+            grouped.add(code, severity, message, week.monday, value=actual)
         regular_days = minutes_by_date(week.regular)
         for day, minutes in sorted(minutes_by_date(week.actual).items()):
             bounds = intensity.hours_per_day
@@ -205,40 +222,40 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
 def check_required_components(context: RuleContext) -> Iterator[Violation]:
     """The level's required session kinds, each at least once per cadence window.
 
-    Windows of ``every_weeks`` weeks are counted from the plan's start week;
-    only windows fully inside the plan are judged.
+    Windows of ``every_weeks`` weeks are counted from each episode's start
+    week; only windows fully inside the episode are judged.
     """
-    plan, level = context.plan, context.plan.level
-    for component in level.required:
-        kind = component.kind
-        cadence = (
-            "every week" if component.every_weeks == 1 else (f"every {component.every_weeks} weeks")
-        )
-        if not any(s.kind == kind for s in plan.schedule.sessions):
-            yield Violation(
-                "required.missing",
-                "error",
-                f"{level.name} needs {kind.label.lower()} {cadence}; the schedule has none. "
-                f"Add a {kind.label.lower()} session.",
-            )
-            continue
-        grouped = _Grouped()
-        weeks = context.weeks
-        for first in range(0, len(weeks), component.every_weeks):
-            window = weeks[first : first + component.every_weeks]
-            if len(window) < component.every_weeks or not all(w.is_full for w in window):
+    for index, episode in enumerate(context.plan.episodes):
+        level = episode.level
+        weeks = [w for w in context.weeks if w.episode == index]
+        for component in level.required:
+            kind = component.kind
+            every = component.every_weeks
+            cadence = "every week" if every == 1 else f"every {every} weeks"
+            if not any(s.kind == kind for s in episode.schedule.sessions):
+                yield Violation(
+                    "required.missing",
+                    "error",
+                    f"{level.name} needs {kind.label.lower()} {cadence}; the schedule from "
+                    f"{episode.start} has none. Add a {kind.label.lower()} session.",
+                    dates=(episode.start,),
+                )
                 continue
-            actual = _has_kind(kind, (o for w in window for o in w.actual))
-            if actual:
-                continue
-            regular = _has_kind(kind, (o for w in window for o in w.regular))
-            severity: Severity = "warning" if regular else "error"
-            message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
-            message += (
-                f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
-            )
-            grouped.add("required.missing", severity, message, window[0].monday)
-        yield from grouped.violations("week")
+            grouped = _Grouped()
+            for first in range(0, len(weeks), every):
+                window = weeks[first : first + every]
+                if len(window) < every or not all(w.is_full for w in window):
+                    continue
+                if _has_kind(kind, (o for w in window for o in w.actual)):
+                    continue
+                regular = _has_kind(kind, (o for w in window for o in w.regular))
+                severity: Severity = "warning" if regular else "error"
+                message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
+                message += (
+                    f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
+                )
+                grouped.add("required.missing", severity, message, window[0].monday)
+            yield from grouped.violations("week")
 
 
 def _has_kind(kind: SessionKind, items: Iterable[Occurrence]) -> bool:
@@ -281,33 +298,55 @@ def check_overlaps(context: RuleContext) -> Iterator[Violation]:
 
 
 def check_level_fit(context: RuleContext) -> Iterator[Violation]:
-    """The schedule looks like the level: no part-time 24-hour care, no
-    outpatient care at the next level's intensity."""
-    plan, level = context.plan, context.plan.level
-    schedule = plan.schedule
-    if not schedule.sessions:
-        return
-    if level.overnight and schedule.days_per_week < 5:
-        yield Violation(
-            "level_fit.part_time_overnight",
-            "error",
-            f"{level.name} is a 24-hour setting, but the schedule has sessions on only "
-            f"{schedule.days_per_week} day(s) a week, which is outpatient care; choose an "
-            "outpatient level or plan the whole week",
-        )
-        return
-    above = plan.continuum.above(level)
-    if level.overnight or above is None or above.overnight:
-        return
-    threshold = above.intensity.hours_per_week.min
-    if threshold is not None and schedule.hours_per_week >= threshold - 1e-9:
-        yield Violation(
-            "level_fit.too_intense",
-            "error",
-            f"The schedule averages {_hours(schedule.hours_per_week)} h/week, the intensity "
-            f"of {above.name} (from {_hours(threshold)} h/week), but the plan is "
-            f"{level.name}; step up the level or reduce the schedule",
-        )
+    """Each episode's schedule looks like its level: no part-time 24-hour care,
+    no outpatient care at the next level's intensity."""
+    continuum = context.plan.continuum
+    for episode in context.plan.episodes:
+        level, schedule = episode.level, episode.schedule
+        if not schedule.sessions:
+            continue
+        if level.overnight and schedule.days_per_week < 5:
+            yield Violation(
+                "level_fit.part_time_overnight",
+                "error",
+                f"{level.name} is a 24-hour setting, but the schedule from {episode.start} has "
+                f"sessions on only {schedule.days_per_week} day(s) a week, which is outpatient "
+                "care; choose an outpatient level or plan the whole week",
+                dates=(episode.start,),
+            )
+            continue
+        above = continuum.above(level)
+        if level.overnight or above is None or above.overnight:
+            continue
+        threshold = above.intensity.hours_per_week.min
+        if threshold is not None and schedule.hours_per_week >= threshold - 1e-9:
+            yield Violation(
+                "level_fit.too_intense",
+                "error",
+                f"The schedule from {episode.start} averages "
+                f"{_hours(schedule.hours_per_week)} h/week, the intensity of {above.name} "
+                f"(from {_hours(threshold)} h/week), but the level is {level.name}; "
+                "step up the level or reduce the schedule",
+                dates=(episode.start,),
+            )
+
+
+def check_transitions(context: RuleContext) -> Iterator[Violation]:
+    """Moves along the continuum: jumping over levels is worth a second look."""
+    continuum = context.plan.continuum
+    for transition in context.plan.transitions:
+        if transition.to_level is None:
+            continue
+        steps = abs(continuum.distance(transition.from_level, transition.to_level))
+        if steps > 1:
+            yield Violation(
+                "transition.skipped_levels",
+                "warning",
+                f"The {transition.direction.replace('_', ' ')} on {transition.on} goes from "
+                f"{transition.from_level} to {transition.to_level}, skipping {steps - 1} "
+                "level(s); document why the levels between do not fit",
+                dates=(transition.on,),
+            )
 
 
 def check_dates(context: RuleContext) -> Iterator[Violation]:
@@ -388,8 +427,21 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
                 (on,),
             )
         changed.add((session_id, on))
+    episodes = plan.episodes
     for change in plan.reschedules:
         new_day = change.start.in_timezone(plan.timezone).date()
+        before = plan.episode_on(change.on)
+        after = plan.episode_on(new_day)
+        if len(episodes) > 1 and before is not None and after is not None and before != after:
+            yield Violation(
+                "dates.moved_across_transition",
+                "error",
+                f"Session {change.session_id!r} of {change.on} ({before.level.code}) is moved "
+                f"to {new_day}, in the {after.level.code} episode; a session of one level "
+                "cannot happen in another level's episode",
+                (change.session_id,),
+                (change.on,),
+            )
         if not plan.start <= new_day <= plan.end:
             yield Violation(
                 "dates.moved_outside_period",
@@ -403,7 +455,11 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
 
 def check_modality(context: RuleContext) -> Iterator[Violation]:
     """A virtual session has a join link, an in-person one a location."""
-    for session in context.plan.schedule.sessions:
+    seen: set[Session] = set()
+    for session in (s for e in context.plan.episodes for s in e.schedule.sessions):
+        if session in seen:
+            continue
+        seen.add(session)
         modality = session.modality
         if modality.is_virtual:
             if not modality.join_url:

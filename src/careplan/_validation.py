@@ -175,6 +175,7 @@ def _registry() -> Mapping[str, Rule]:
             "required": _rules.check_required_components,
             "overlap": _rules.check_overlaps,
             "level_fit": _rules.check_level_fit,
+            "transitions": _rules.check_transitions,
             "modality": _rules.check_modality,
         }
     )
@@ -184,7 +185,7 @@ def rules() -> Mapping[str, Rule]:
     """The built-in rules by name, in the order :func:`validate` runs them.
 
     >>> list(rules())
-    ['dates', 'intensity', 'required', 'overlap', 'level_fit', 'modality']
+    ['dates', 'intensity', 'required', 'overlap', 'level_fit', 'transitions', 'modality']
     """
     return _registry()
 

@@ -19,7 +19,9 @@ from careplan._occurrences import Occurrence, expand
 from careplan._time import week_start
 
 if TYPE_CHECKING:
+    from careplan._levels import LevelOfCare
     from careplan._plan import CarePlan
+    from careplan._transitions import Episode
 
 __all__ = ["WeekFigures", "week_figures"]
 
@@ -28,12 +30,19 @@ __all__ = ["WeekFigures", "week_figures"]
 class WeekFigures:
     """One Monday-to-Sunday week of a plan.
 
+    A week that a transition cuts in two appears once for each episode,
+    each part holding that episode's days.
+
     Attributes:
         monday: The Monday that starts the week (may be before the plan).
-        first: The first day of the week inside the plan.
-        last: The last day of the week inside the plan.
-        actual: The occurrences that really happen this week.
-        regular: The occurrences the schedule alone puts in this week.
+        first: The first day of the week inside the episode.
+        last: The last day of the week inside the episode.
+        actual: The occurrences that really happen in those days.
+        regular: The occurrences the schedule alone puts in those days.
+        level: The level of care of the episode.
+        episode: The index of the episode in :attr:`CarePlan.episodes`.
+        in_step_down_grace: The week is in the level's step-down grace
+            window (see :attr:`LevelOfCare.step_down_grace_weeks`).
     """
 
     monday: pendulum.Date
@@ -41,15 +50,18 @@ class WeekFigures:
     last: pendulum.Date
     actual: tuple[Occurrence, ...]
     regular: tuple[Occurrence, ...]
+    level: LevelOfCare
+    episode: int = 0
+    in_step_down_grace: bool = False
 
     @property
     def days_in_plan(self) -> int:
-        """How many days of this week are inside the plan's period."""
-        return (self.last - self.first).days + 1
+        """How many days of this week are inside the episode."""
+        return (self.last.toordinal() - self.first.toordinal()) + 1
 
     @property
     def is_full(self) -> bool:
-        """True when the whole week is inside the plan."""
+        """True when the whole week is inside one episode."""
         return self.days_in_plan == 7
 
 
@@ -67,26 +79,47 @@ def total_minutes(items: tuple[Occurrence, ...]) -> int:
 
 
 def week_figures(plan: CarePlan) -> tuple[WeekFigures, ...]:
-    """The weeks of ``plan``, first to last (empty when the period is empty)."""
+    """The weeks of each episode of ``plan``, first to last."""
     if plan.end < plan.start:
         return ()
     actual = _by_week(plan.occurrences())
-    regular = _by_week(expand(plan.schedule, plan.start, plan.end, cadence_start=plan.start))
     weeks = []
-    monday = week_start(plan.start)
-    while monday <= plan.end:
-        sunday = monday.add(days=6)
-        weeks.append(
-            WeekFigures(
-                monday,
-                max(monday, plan.start),
-                min(sunday, plan.end),
-                actual.get(monday, ()),
-                regular.get(monday, ()),
+    for index, episode in enumerate(plan.episodes):
+        regular = _by_week(
+            expand(
+                episode.schedule,
+                episode.start,
+                episode.end,
+                cadence_start=episode.start,
+                episode=index,
             )
         )
-        monday = monday.add(weeks=1)
+        grace_from = _grace_start(episode)
+        monday = week_start(episode.start)
+        while monday <= episode.end:
+            sunday = monday.add(days=6)
+            weeks.append(
+                WeekFigures(
+                    monday,
+                    max(monday, episode.start),
+                    min(sunday, episode.end),
+                    tuple(o for o in actual.get(monday, ()) if o.episode == index),
+                    regular.get(monday, ()),
+                    episode.level,
+                    index,
+                    grace_from is not None and sunday >= grace_from,
+                )
+            )
+            monday = monday.add(weeks=1)
     return tuple(weeks)
+
+
+def _grace_start(episode: Episode) -> pendulum.Date | None:
+    """The first day of the step-down grace window at the end of ``episode``."""
+    grace = episode.level.step_down_grace_weeks
+    if not grace or episode.left_by is None or episode.left_by.direction != "step_down":
+        return None
+    return episode.end.subtract(days=7 * grace - 1)
 
 
 def _by_week(items: tuple[Occurrence, ...]) -> dict[_dt.date, tuple[Occurrence, ...]]:
