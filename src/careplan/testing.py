@@ -33,6 +33,14 @@ from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreven
 from careplan._schedule import WeeklySchedule
 from careplan._session import Modality, Session
 from careplan._time import to_instant
+from careplan._transitions import (
+    TransitionError,
+    TransitionReason,
+    change_schedule,
+    discharge,
+    step_down,
+    step_up,
+)
 
 __all__ = [
     "DST_ZONES",
@@ -40,6 +48,7 @@ __all__ = [
     "care_plans",
     "continua",
     "dates",
+    "histories",
     "levels_on_continua",
     "modalities",
     "session_kinds",
@@ -226,6 +235,7 @@ def care_plans(
     max_weeks: int = 16,
     custom_continua: bool = True,
     changes: bool = True,
+    history: bool = True,
 ) -> CarePlan:
     """A care plan with a generated schedule, period, closures and changes.
 
@@ -234,6 +244,8 @@ def care_plans(
         max_weeks: The longest period generated.
         custom_continua: Also draw user-defined continua.
         changes: Also draw cancellations and reschedules of real occurrences.
+        history: Also draw valid step ups, step downs, schedule changes and a
+            discharge.
     """
     schedule = draw(schedules if schedules is not None else weekly_schedules())
     continuum, level = draw(levels_on_continua(custom=custom_continua))
@@ -266,7 +278,7 @@ def care_plans(
                             occurrence.session.id, occurrence.scheduled_on, moved_to, None, "moved"
                         )
                     )
-    return CarePlan(
+    plan = CarePlan(
         client=Client(draw(_TEXT), draw(_OPTIONAL_TEXT)),
         level=level,
         schedule=schedule,
@@ -283,3 +295,45 @@ def care_plans(
         reschedules=reschedules,
         id=draw(st.uuids()).hex,
     )
+    return draw(histories(plan)) if history else plan
+
+
+_MOVES = st.sampled_from(("step_up", "step_down", "lateral", "discharge"))
+
+
+@st.composite
+def histories(draw: st.DrawFn, plan: CarePlan, *, max_moves: int = 3) -> CarePlan:
+    """``plan`` after a generated sequence of valid transitions.
+
+    Each move takes effect on a later day than the one before; moves that
+    cannot apply (a step up at the top of the continuum) are skipped.
+    """
+    for _ in range(draw(st.integers(0, max_moves))):
+        if plan.discharged:
+            break
+        last = plan.transitions[-1].on if plan.transitions else plan.start
+        room = (plan.end - last).days
+        if room < 1:
+            break
+        day = last.add(days=draw(st.integers(1, room)))
+        move = draw(_MOVES)
+        schedule = draw(
+            st.none() | weekly_schedules(timezone=st.just(plan.timezone), max_sessions=5)
+        )
+        try:
+            if move == "discharge":
+                plan = discharge(plan, on=day, reason=draw(_reasons("discharge")))
+            elif move == "lateral":
+                plan = change_schedule(
+                    plan, on=day, schedule=schedule or plan.schedule, reason="schedule_change"
+                )
+            else:
+                step = step_up if move == "step_up" else step_down
+                plan = step(plan, on=day, reason=draw(_reasons(move)), schedule=schedule)
+        except TransitionError:
+            continue
+    return plan
+
+
+def _reasons(direction: str) -> st.SearchStrategy[TransitionReason]:
+    return st.sampled_from([r for r in TransitionReason.builtins() if r.direction == direction])
