@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import itertools
 import json
 
 import attrs
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 import careplan as cp
 from careplan import DEFAULT, Modality, Session, SessionKind, WeeklySchedule
-from careplan.demo import sample_plan, sample_schedule
+from careplan.demo import sample_schedule
 from careplan.testing import care_plans
 
 ROOM = Modality.in_person("Room 1")
@@ -78,7 +80,8 @@ def test_php_steps_down_to_iop_then_outpatient():
         ("2027-02-01", "2027-03-28"),
         ("2027-03-29", "2027-04-25"),
     ]
-    assert op.level == DEFAULT["OP"] and op.schedule == weekly_therapy()
+    assert op.level == DEFAULT["OP"]
+    assert op.schedule == weekly_therapy()
     assert [e.reason_in for e in op.episodes] == [
         None,
         cp.TransitionReason.STABILISED,
@@ -89,7 +92,8 @@ def test_php_steps_down_to_iop_then_outpatient():
     assert op.level_on(pendulum.date(2027, 3, 29)) == DEFAULT["OP"]
     assert op.level_on(pendulum.date(2026, 12, 31)) is None
     # The original plans are untouched values.
-    assert plan.transitions == () and len(iop.transitions) == 1
+    assert plan.transitions == ()
+    assert len(iop.transitions) == 1
     report = cp.validate(op)
     assert report.ok, str(report)
 
@@ -132,7 +136,8 @@ def test_inpatient_steps_down_to_php():
 def test_discharge_ends_the_plan_and_nothing_follows():
     plan = plan_at("OP", weekly_therapy())
     done = cp.discharge(plan, on=pendulum.date(2027, 3, 3), reason="treatment_completed")
-    assert done.discharged and done.end == pendulum.date(2027, 3, 3)
+    assert done.discharged
+    assert done.end == pendulum.date(2027, 3, 3)
     assert max(o.date for o in done.occurrences()) <= done.end
     assert done.episodes[-1].reason_out == cp.TransitionReason.TREATMENT_COMPLETED
     with pytest.raises(cp.TransitionError, match="discharged on 2027-03-03"):
@@ -184,7 +189,8 @@ def test_jumping_levels_needs_an_explicit_target_and_is_a_warning():
     assert jumped.level.code == "INP"
     report = cp.validate(jumped)
     (skipped,) = [v for v in report.violations if v.code == "transition.skipped_levels"]
-    assert skipped.severity == "warning" and "skipping 3 level(s)" in skipped.message
+    assert skipped.severity == "warning"
+    assert "skipping 3 level(s)" in skipped.message
 
 
 def test_a_schedule_change_is_a_lateral_transition():
@@ -220,7 +226,8 @@ def test_the_step_down_grace_window_allows_a_two_week_taper():
     report = cp.validate(_tapered_iop(2))
     assert report.ok, str(report)
     grace = [v for v in report.warnings if v.code == "intensity.step_down_grace"]
-    assert grace and all(d >= START.add(weeks=6) for v in grace for d in v.dates)
+    assert grace
+    assert all(d >= START.add(weeks=6) for v in grace for d in v.dates)
 
 
 def test_a_three_week_taper_is_an_error_for_the_first_week():
@@ -302,7 +309,7 @@ def test_episodes_are_contiguous_and_cover_the_period(plan):
     episodes = plan.episodes
     assert episodes[0].start == plan.start
     assert episodes[-1].end == plan.end
-    for before, after in zip(episodes, episodes[1:]):
+    for before, after in itertools.pairwise(episodes):
         assert after.start == before.end.add(days=1)
         assert before.left_by is after.came_in_by
     assert len(episodes) == 1 + sum(t.direction != "discharge" for t in plan.transitions)
