@@ -22,6 +22,7 @@ def test_demo_writes_the_plan_and_prints_a_summary(tmp_path, capsys):
     assert "Alex Rivera" not in printed  # summaries leave the name out
     plan = cp.from_json((tmp_path / "out" / "plan.json").read_text())
     assert plan == sample_plan()
+    assert (tmp_path / "out" / "plan.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
 
 
 def test_validate_exit_codes(tmp_path, capsys):
@@ -53,3 +54,20 @@ def test_the_console_script_is_installed(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "plan.json").exists()
+
+
+def test_ics_writes_the_calendar(tmp_path, capsys):
+    source = tmp_path / "plan.json"
+    source.write_text(cp.to_json(sample_plan()))
+    out = tmp_path / "cal" / "plan.ics"
+    assert (
+        main(["ics", str(source), "-o", str(out), "--detail", "sessions", "--reminder", "30"]) == 0
+    )
+    assert "Wrote" in capsys.readouterr().out
+    data = out.read_bytes()
+    assert b"SUMMARY:Group therapy" in data
+    assert b"TRIGGER:-PT30M" in data
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}")
+    assert main(["ics", str(broken), "-o", str(out)]) == 2
+    assert main(["ics", str(source), "-o", str(out), "--reminder", "-5"]) == 2

@@ -28,6 +28,7 @@ from careplan._errors import (
     UnknownLevelError,
     ValidationError,
 )
+from careplan._ical import Detail, to_ical
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._occurrences import Occurrence, expand, occurrences
@@ -67,6 +68,7 @@ __all__ = [
     "Closure",
     "Continuum",
     "DayPart",
+    "Detail",
     "Direction",
     "Disambiguate",
     "DocumentError",
@@ -113,6 +115,7 @@ __all__ = [
     "rules",
     "step_down",
     "step_up",
+    "to_ical",
     "to_json",
     "validate",
 ]

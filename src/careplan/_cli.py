@@ -1,4 +1,4 @@
-"""The ``careplan`` command line: demo, validate, and (later) calendar export.
+"""The ``careplan`` command line: demo, validate, calendar export.
 
 Exit codes follow the design: 0 success (no errors), 1 the plan has errors,
 2 a document could not be read.
@@ -7,6 +7,7 @@ Exit codes follow the design: 0 success (no errors), 1 the plan has errors,
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from careplan._document import from_json, to_json
 from careplan._errors import CarePlanError
+from careplan._ical import Detail, to_ical
 from careplan._summary import summarize
 from careplan._validation import validate
 from careplan.demo import sample_plan
@@ -35,6 +37,23 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="check a plan document against its level")
     check.add_argument("file", type=Path, help="a careplan/1 JSON document")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    calendar = commands.add_parser("ics", help="write a plan document as an iCalendar file")
+    calendar.add_argument("file", type=Path, help="a careplan/1 JSON document")
+    calendar.add_argument("-o", "--out", type=Path, required=True, help="the .ics file to write")
+    calendar.add_argument(
+        "--detail",
+        choices=("minimal", "sessions", "full"),
+        default="minimal",
+        help="how much the calendar reveals (default: minimal)",
+    )
+    calendar.add_argument(
+        "--reminder",
+        type=int,
+        action="append",
+        default=[],
+        metavar="MINUTES",
+        help="add an alarm this many minutes before each session (repeatable)",
+    )
     return parser
 
 
@@ -50,8 +69,9 @@ def _demo(out: Path) -> int:
     report = validate(plan)
     out.mkdir(parents=True, exist_ok=True)
     (out / "plan.json").write_text(to_json(plan) + "\n", encoding="utf-8")
+    (out / "plan.ics").write_bytes(to_ical(plan, stamp=_now()))
     print(summarize(plan, report))
-    print(f"Wrote {out / 'plan.json'}")
+    print(f"Wrote {out / 'plan.json'} and {out / 'plan.ics'}")
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -72,11 +92,32 @@ def _validate(path: Path, output: str) -> int:
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
+def _now() -> datetime.datetime:
+    # The command line is the application's edge: the one place that reads the
+    # clock, for DTSTAMP. The library itself takes the stamp as an argument.
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _ics(path: Path, out: Path, detail: Detail, reminders: list[int]) -> int:
+    try:
+        plan = from_json(_read(path))
+        data = to_ical(plan, detail=detail, reminders=reminders, stamp=_now())
+    except CarePlanError as error:
+        print(f"{path}: cannot export the plan: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({data.count(b'BEGIN:VEVENT')} events)")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args.out)
+    if args.command == "ics":
+        return _ics(args.file, args.out, args.detail, args.reminder)
     return _validate(args.file, args.format)
 
 

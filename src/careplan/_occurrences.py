@@ -104,10 +104,9 @@ def expand(
     ...     week, pendulum.date(2026, 3, 1), pendulum.date(2026, 3, 8))]
     ['2026-03-01T09:00:00-05:00', '2026-03-08T09:00:00-04:00']
     """
-    # Plain dates in the loop: pendulum's date arithmetic is much slower.
-    first_day = _plain(require_date("start", start))
-    last_day = _plain(require_date("end", end))
-    origin = _plain(week_start(require_date("cadence_start", cadence_start or first_day)))
+    first_day = require_date("start", start)
+    last_day = require_date("end", end)
+    origin = require_date("cadence_start", cadence_start or first_day)
     closed = {
         closure.date if isinstance(closure, Closure) else require_date("closures", closure)
         for closure in closures
@@ -117,21 +116,36 @@ def expand(
     zone = schedule.timezone
     found: list[Occurrence] = []
     for session in schedule.sessions:
-        day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
-        while day <= last_day:
-            weeks_from_origin = (day - origin).days // 7
-            if weeks_from_origin % session.every_weeks == 0 and day not in closed:
-                scheduled_on = pendulum.Date(day.year, day.month, day.day)
-                if (session.id, scheduled_on) not in cancelled:
-                    found.append(
-                        _occurrence(session, scheduled_on, zone, moved, disambiguate, episode)
-                    )
-            day += _WEEK
+        for scheduled_on in series_dates(session, first_day, last_day, origin):
+            if scheduled_on not in closed and (session.id, scheduled_on) not in cancelled:
+                found.append(
+                    occurrence_on(session, scheduled_on, zone, moved, disambiguate, episode)
+                )
     found.sort(key=lambda o: (o.start, o.session.id))
     return tuple(found)
 
 
-def _occurrence(
+def series_dates(
+    session: Session, start: _dt.date, end: _dt.date, cadence_start: _dt.date
+) -> list[pendulum.Date]:
+    """The dates a session's weekly series falls on from ``start`` to ``end``.
+
+    Before closures and changes; ``every_weeks`` counts from the week of
+    ``cadence_start``.
+    """
+    # Plain dates in the loop: pendulum's date arithmetic is much slower.
+    first_day, last_day = _plain(start), _plain(end)
+    origin = _plain(week_start(cadence_start))
+    found = []
+    day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
+    while day <= last_day:
+        if ((day - origin).days // 7) % session.every_weeks == 0:
+            found.append(pendulum.Date(day.year, day.month, day.day))
+        day += _WEEK
+    return found
+
+
+def occurrence_on(
     session: Session,
     scheduled_on: pendulum.Date,
     zone: str,
@@ -139,6 +153,7 @@ def _occurrence(
     disambiguate: Disambiguate,
     episode: int,
 ) -> Occurrence:
+    """The occurrence of ``session`` scheduled on a day, moved if ``moved`` says so."""
     change = moved.get((session.id, scheduled_on))
     if change is None:
         begin = resolve_wall(scheduled_on, session.start, zone, disambiguate)

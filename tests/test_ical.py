@@ -1,0 +1,295 @@
+"""The calendar export, checked by independent consumers of iCalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pendulum
+import pytest
+import recurring_ical_events
+from hypothesis import given
+from hypothesis import strategies as st
+
+import careplan as cp
+from careplan import Modality, Session, SessionKind, WeeklySchedule
+from careplan.demo import sample_plan
+from careplan.testing import DST_ZONES, care_plans, timezones, weekly_schedules
+
+
+def expand_file(data: bytes, plan: cp.CarePlan) -> list[tuple[float, float]]:
+    """What a calendar client shows: recurring_ical_events (dateutil) expansion."""
+    calendar = icalendar.Calendar.from_ical(data)
+    # Moved sessions may land outside the plan's period (validation flags it).
+    days = [plan.start, plan.end, *(o.date for o in plan.occurrences())]
+    begin = dt.datetime.combine(min(days) - dt.timedelta(days=2), dt.time(0))
+    end = dt.datetime.combine(max(days) + dt.timedelta(days=3), dt.time(0))
+    shown = recurring_ical_events.of(calendar).between(begin, end)
+    return sorted((e["DTSTART"].dt.timestamp(), e["DTEND"].dt.timestamp()) for e in shown)
+
+
+def expected(plan: cp.CarePlan) -> list[tuple[float, float]]:
+    return sorted((o.start.timestamp(), o.end.timestamp()) for o in plan.occurrences())
+
+
+_PLANS = care_plans(schedules=weekly_schedules(max_sessions=5), max_weeks=12)
+
+
+@given(_PLANS)
+def test_calendar_clients_see_exactly_the_plans_occurrences(plan):
+    assert expand_file(cp.to_ical(plan), plan) == expected(plan)
+
+
+_renamed = itertools.count()
+
+
+def _rename_zones(data: bytes) -> bytes:
+    """Give every zone a name no parser knows, so it must use the VTIMEZONE.
+
+    The name is new on every call: icalendar caches zones by TZID, and a zone
+    cached from another file would hide a wrong VTIMEZONE in this one.
+    """
+    suffix = str(next(_renamed)).encode()
+    return re.sub(
+        rb"TZID([:=])([A-Za-z_]+)/([A-Za-z_/+-]+)", rb"TZID\1Careplan/\2-\3-" + suffix, data
+    )
+
+
+@given(_PLANS.filter(lambda p: p.timezone != "UTC"))
+def test_the_embedded_vtimezone_alone_gives_the_same_instants(plan):
+    data = cp.to_ical(plan)
+    renamed = _rename_zones(data)
+    assert b"America/New_York" not in renamed or b"Careplan/" in renamed
+    assert expand_file(renamed, plan) == expected(plan)
+
+
+@pytest.mark.parametrize("zone", [*DST_ZONES, "Asia/Tokyo", "America/Sao_Paulo"])
+@pytest.mark.parametrize("year", [2019, 2027])
+def test_vtimezone_offsets_match_zoneinfo_around_every_change(zone, year):
+    week = WeeklySchedule(zone, [Session("monday", "10:00", 60, SessionKind.GROUP_THERAPY)])
+    plan = cp.CarePlan(
+        cp.Client("z"), cp.DEFAULT["OP"], week, dt.date(year, 1, 1), dt.date(year, 12, 31)
+    )
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(plan))
+    (vtimezone,) = calendar.walk("VTIMEZONE")
+    assert "RDATE" not in vtimezone.to_ical().decode()
+    embedded = vtimezone.to_tz(lookup_tzid=False)
+    real = ZoneInfo(zone)
+    moment = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    changes = []
+    while moment.year == year:
+        following = moment + dt.timedelta(hours=6)
+        if moment.astimezone(real).utcoffset() != following.astimezone(real).utcoffset():
+            changes.append(moment)
+        moment = following
+    checked = 0
+    for change in changes:
+        for hour in range(-12, 13):
+            instant = change + dt.timedelta(hours=hour)
+            assert instant.astimezone(embedded).utcoffset() == instant.astimezone(real).utcoffset()
+            checked += 1
+    assert checked == 25 * len(changes)
+    if year == 2027:  # São Paulo still changed clocks in February 2019
+        assert bool(changes) == (zone in DST_ZONES)
+
+
+def test_the_file_has_the_required_properties():
+    data = cp.to_ical(sample_plan()).decode()
+    calendar = icalendar.Calendar.from_ical(data)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert calendar["PRODID"].startswith("-//careplan//")
+    events = calendar.walk("VEVENT")
+    assert all(e.get("DTSTAMP") and e.get("UID") for e in events)
+    assert {e["CLASS"] for e in events} == {"PRIVATE"}
+    tzids = set(re.findall(r"TZID[=:]([^:;\r\n]+)", data))
+    assert tzids == {"America/New_York"}
+    first = next(e for e in events if "EXDATE" in e)
+    assert "EXDATE;TZID=America/New_York:" in first.to_ical().decode()
+
+
+def test_privacy_by_default_and_detail_on_request():
+    plan = sample_plan()
+    minimal = cp.to_ical(plan).decode()
+    for secret in ("Alex", "Rivera", "F33.1", "client-0001", "demo-plan", "Morgan", "DBT", "CBT"):
+        assert secret not in minimal
+    summaries = set(re.findall(r"SUMMARY:(.*)\r", minimal))
+    assert summaries == {"Group session", "Individual session"}
+    sessions = cp.to_ical(plan, detail="sessions").decode()
+    assert "SUMMARY:Psychiatric / medication management" in sessions
+    assert "Track: Dialectical behavior therapy (DBT)" in sessions
+    assert "Alex" not in sessions
+    full = cp.to_ical(plan, detail="full").decode()
+    assert "X-WR-CALNAME:Care plan: Alex Rivera" in full
+    assert "Level of care: Intensive Outpatient Program (IOP)" in full
+    with pytest.raises(cp.InvalidValueError, match="level of detail"):
+        cp.to_ical(plan, detail="everything")
+
+
+def test_virtual_sessions_carry_the_link_in_url_conference_and_description():
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(sample_plan()))
+    virtual = [e for e in calendar.walk("VEVENT") if "URL" in e]
+    assert len(virtual) == 3
+    for event in virtual:
+        link = "https://telehealth.example.org/iop-morning"
+        assert str(event["URL"]) == link
+        assert str(event["CONFERENCE"]) == link
+        assert event["CONFERENCE"].params["FEATURE"] == "VIDEO"
+        assert link in str(event["DESCRIPTION"])
+        assert "LOCATION" not in event
+
+
+def test_uids_are_stable_opaque_and_keyed():
+    plan = sample_plan()
+    uids = lambda data: re.findall(rb"UID:(\S+)", data)  # noqa: E731
+    first = uids(cp.to_ical(plan))
+    assert first == uids(cp.to_ical(plan))
+    assert len(set(first)) == len(first)
+    cancelled = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11))
+    assert set(uids(cp.to_ical(cancelled))) == set(first)
+    assert set(uids(cp.to_ical(plan, uid_key="clinic secret"))).isdisjoint(first)
+    assert all(re.fullmatch(rb"[0-9a-f]{32}@careplan", uid) for uid in first)
+
+
+def test_sequence_rises_when_a_series_changes():
+    plan = sample_plan()
+
+    def sequence_of(data, session_title_line):
+        calendar = icalendar.Calendar.from_ical(data)
+        return {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+
+    before = sequence_of(cp.to_ical(plan), None)
+    after = sequence_of(
+        cp.to_ical(plan.cancel("tue-0930-group_therapy", pendulum.date(2027, 1, 12))), None
+    )
+    raised = [uid for uid in before if after[uid] > before[uid]]
+    assert len(raised) == 1
+    assert all(after[uid] == before[uid] for uid in before if uid not in raised)
+    stepped = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
+    assert all(
+        v > before[k] for k, v in sequence_of(cp.to_ical(stepped), None).items() if k in before
+    )
+
+
+def test_moved_sessions_become_overrides_of_their_series():
+    plan = sample_plan().reschedule(
+        "mon-1200-individual_therapy",
+        pendulum.date(2027, 1, 11),
+        pendulum.datetime(2027, 1, 12, 15, 30, tz="America/New_York"),
+    )
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(plan))
+    (override,) = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert override["RECURRENCE-ID"].dt == dt.datetime(
+        2027, 1, 11, 12, tzinfo=ZoneInfo("America/New_York")
+    )
+    assert override["DTSTART"].dt.isoformat() == "2027-01-12T15:30:00-05:00"
+    assert expand_file(cp.to_ical(plan), plan) == expected(plan)
+
+
+def test_reminders_are_off_by_default_and_added_on_request():
+    plan = sample_plan()
+    assert b"VALARM" not in cp.to_ical(plan)
+    calendar = icalendar.Calendar.from_ical(
+        cp.to_ical(plan, reminders=[30, dt.timedelta(hours=24)])
+    )
+    alarms = calendar.walk("VALARM")
+    assert {a["TRIGGER"].dt for a in alarms} == {dt.timedelta(minutes=-30), dt.timedelta(days=-1)}
+    with pytest.raises(cp.InvalidValueError):
+        cp.to_ical(plan, reminders=[-5])
+
+
+def test_stamp_must_be_aware():
+    with pytest.raises(cp.NaiveDateTimeError):
+        cp.to_ical(sample_plan(), stamp=dt.datetime(2027, 1, 1))
+    data = cp.to_ical(sample_plan(), stamp=pendulum.datetime(2026, 12, 1, 8, tz="Europe/Paris"))
+    assert b"DTSTAMP:20261201T070000Z" in data
+
+
+_NASTY = st.sampled_from(
+    [
+        "line\r\nBEGIN:VEVENT\r\nUID:evil",
+        "semi;colon,comma:colon",
+        "back\\slash \\N newline",
+        "END:VCALENDAR",
+        "Ünïcødé 🙂 セッション",
+        "x" * 500,
+        "\nDESCRIPTION:injected",
+    ]
+)
+
+
+@given(st.one_of(_NASTY, st.text(min_size=1, max_size=200)), st.one_of(_NASTY, st.text(min_size=1)))
+def test_user_text_cannot_inject_properties_or_components(title, location):
+    week = WeeklySchedule(
+        "Europe/Berlin",
+        [
+            Session(
+                "monday",
+                "10:00",
+                60,
+                SessionKind.GROUP_THERAPY,
+                modality=Modality.in_person(location),
+                title=title,
+            )
+        ],
+    )
+    plan = cp.CarePlan(
+        cp.Client("c"), cp.DEFAULT["OP"], week, dt.date(2027, 1, 4), dt.date(2027, 1, 31)
+    )
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(plan, detail="sessions"))
+    (event,) = calendar.walk("VEVENT")
+    assert len(calendar.walk("VEVENT")) == 1
+    assert len(calendar.walk("VCALENDAR")) == 1
+
+    # TEXT values carry line breaks as "\n"; a CR cannot be represented.
+    def unix(text):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    assert str(event["SUMMARY"]) == unix(title)
+    assert str(event["LOCATION"]) == unix(location)
+    assert "DESCRIPTION" in event
+    assert "injected" not in str(event["DESCRIPTION"])
+    assert sorted(event) == sorted(
+        [
+            "SUMMARY",
+            "DTSTART",
+            "DTEND",
+            "DTSTAMP",
+            "UID",
+            "SEQUENCE",
+            "RRULE",
+            "CLASS",
+            "DESCRIPTION",
+            "LOCATION",
+        ]
+    )
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe"])
+def test_sessions_at_dst_edges_agree_with_clients(zone):
+    week = WeeklySchedule(
+        zone,
+        [
+            Session("sunday", "01:30", 90, SessionKind.CHECK_IN, id="night"),
+            Session("sunday", "02:15", 30, SessionKind.CHECK_IN, id="gap"),
+        ],
+    )
+    plan = cp.CarePlan(
+        cp.Client("n"), cp.DEFAULT["RES"], week, dt.date(2027, 1, 1), dt.date(2027, 12, 31)
+    )
+    assert expand_file(cp.to_ical(plan), plan) == expected(plan)
+    assert expand_file(_rename_zones(cp.to_ical(plan)), plan) == expected(plan)
+
+
+@given(timezones(), st.integers(0, 3))
+def test_export_is_deterministic(zone, weeks):
+    plan = attrs_evolve_zone(sample_plan(), zone)
+    assert cp.to_ical(plan) == cp.to_ical(plan)
+
+
+def attrs_evolve_zone(plan, zone):
+    import attrs
+
+    return attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, timezone=zone))
