@@ -38,6 +38,7 @@ docs: $(STAMP_TEST)
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/ical.py
+	$(BIN)/python benchmarks/planner.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

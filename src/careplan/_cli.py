@@ -18,7 +18,7 @@ from careplan._errors import CarePlanError
 from careplan._ical import Detail, to_ical
 from careplan._summary import summarize
 from careplan._validation import validate
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, working_parent_plan
 
 __all__ = ["main"]
 
@@ -72,7 +72,15 @@ def _demo(out: Path) -> int:
     (out / "plan.ics").write_bytes(to_ical(plan, stamp=_now()))
     print(summarize(plan, report))
     print(f"Wrote {out / 'plan.json'} and {out / 'plan.ics'}")
-    return EXIT_OK if report.ok else EXIT_INVALID
+    parent = working_parent_plan()
+    parent_report = validate(parent)
+    (out / "evening-plan.json").write_text(to_json(parent) + "\n", encoding="utf-8")
+    (out / "evening-plan.ics").write_bytes(to_ical(parent, stamp=_now()))
+    print()
+    print("A working parent (9 to 5, school drop-off) gets the evening track:")
+    print(summarize(parent, parent_report))
+    print(f"Wrote {out / 'evening-plan.json'} and {out / 'evening-plan.ics'}")
+    return EXIT_OK if report.ok and parent_report.ok else EXIT_INVALID
 
 
 def _validate(path: Path, output: str) -> int:

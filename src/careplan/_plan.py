@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -21,6 +21,8 @@ from careplan._transitions import Episode, Transition, check_history, episodes_o
 
 if TYPE_CHECKING:
     from careplan._occurrences import Occurrence
+    from careplan._planner import ObjectiveName
+    from careplan._program import LifeConstraints, Program
     from careplan._time import Disambiguate
 
 __all__ = ["CarePlan", "CareTeamMember", "Client", "Goal", "RelapsePreventionPlan"]
@@ -197,6 +199,53 @@ class CarePlan:
     def weeks(self) -> float:
         """The plan's length in weeks."""
         return ((self.end - self.start).days + 1) / 7
+
+    @classmethod
+    def from_program(
+        cls,
+        client: Client,
+        level: LevelOfCare,
+        program: Program,
+        constraints: LifeConstraints,
+        *,
+        start: _dt.date,
+        weeks: int,
+        continuum: Continuum = DEFAULT,
+        tracks: Iterable[TreatmentTrack] = (),
+        objective: ObjectiveName = "fit",
+        **fields: Any,
+    ) -> CarePlan:
+        """A plan whose weekly schedule :func:`careplan.plan_week` builds.
+
+        The period runs ``weeks`` whole weeks from ``start``; the program's
+        closures inside it become the plan's. Other fields (goals, care team,
+        ...) pass through ``fields``.
+
+        Raises:
+            Infeasible: The level cannot be scheduled around ``constraints``.
+        """
+        from careplan._planner import plan_week
+
+        tracks = tuple(tracks)
+        result = plan_week(
+            program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
+        )
+        begin = require_date("start", start)
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+            raise InvalidValueError("weeks", weeks, "is not a positive whole number of weeks")
+        end = begin.add(weeks=weeks).subtract(days=1)
+        closures = [c for c in program.closures if begin <= c.date <= end]
+        return cls(
+            client=client,
+            level=level,
+            schedule=result.schedule,
+            start=begin,
+            end=end,
+            continuum=continuum,
+            tracks=tracks,
+            closures=(*closures, *fields.pop("closures", ())),
+            **fields,
+        )
 
     def occurrences(self, *, disambiguate: Disambiguate = "compatible") -> tuple[Occurrence, ...]:
         """Every concrete session of the plan; see :func:`careplan.occurrences`."""

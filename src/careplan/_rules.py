@@ -283,8 +283,7 @@ def overlapping_pairs(items: tuple[Occurrence, ...]) -> list[tuple[Occurrence, O
 def check_overlaps(context: RuleContext) -> Iterator[Violation]:
     """No two sessions of the plan overlap."""
     grouped = _Grouped()
-    occurring = tuple(o for week in context.weeks for o in week.actual)
-    for earlier, later in overlapping_pairs(occurring):
+    for earlier, later in overlapping_pairs(context.occurrences):
         ids = tuple(sorted((earlier.session.id, later.session.id)))
         grouped.add(
             "overlap",

@@ -23,6 +23,7 @@ from careplan._time import require_date
 
 if TYPE_CHECKING:
     from careplan._plan import CarePlan
+    from careplan._program import LifeConstraints, Program
 
 __all__ = [
     "Direction",
@@ -402,6 +403,8 @@ def _move(
     to: LevelOfCare | str | None,
     schedule: WeeklySchedule | None,
     note: str,
+    program: Program | None = None,
+    constraints: LifeConstraints | None = None,
 ) -> CarePlan:
     day = require_date("on", on)
     _check_can_move(plan, day, allow_after_end=False)
@@ -431,6 +434,17 @@ def _move(
             f"not a {direction.replace('_', ' ')}",
             f"use {actual}() or choose another level",
         )
+    if schedule is None and program is not None:
+        from careplan._planner import replan
+        from careplan._program import LifeConstraints
+
+        schedule = replan(
+            plan.schedule,
+            program,
+            target,
+            constraints if constraints is not None else LifeConstraints(),
+            continuum=plan.continuum,
+        )
     transition = Transition(day, current.code, target.code, direction, why, plan.schedule, note)
     return attrs.evolve(
         plan,
@@ -448,6 +462,8 @@ def step_up(
     to: LevelOfCare | str | None = None,
     schedule: WeeklySchedule | None = None,
     note: str = "",
+    program: Program | None = None,
+    constraints: LifeConstraints | None = None,
 ) -> CarePlan:
     """The plan with the client moved to a more intensive level from ``on``.
 
@@ -457,13 +473,19 @@ def step_up(
         reason: A step-up reason (a :class:`TransitionReason` or its code).
         to: The target level; default the next level up. Jumping more than
             one level is allowed and reported by validation as a warning.
-        schedule: The new weekly schedule; default keep the current one.
+        schedule: The new weekly schedule; default keep the current one,
+            or re-plan it when ``program`` is given.
         note: Free text for the record.
+        program: Re-plan the schedule from this program for the new level
+            (with :func:`careplan.plan_week`), keeping the client's day parts
+            and modality where possible.
+        constraints: The client's week, for the re-plan.
 
     Raises:
         TransitionError: The plan is discharged, ``on`` is not after the last
             transition or is after the plan's end, the target is not above,
             or the reason is not a step-up reason.
+        Infeasible: The re-plan finds no schedule for the new level.
         UnknownLevelError: ``to`` is not on the plan's continuum.
 
     >>> from careplan import DEFAULT, CarePlan, Client, WeeklySchedule
@@ -474,7 +496,7 @@ def step_up(
     >>> later.level.code, plan.level.code
     ('IOP', 'OP')
     """
-    return _move(plan, "step_up", on, reason, to, schedule, note)
+    return _move(plan, "step_up", on, reason, to, schedule, note, program, constraints)
 
 
 def step_down(
@@ -485,13 +507,15 @@ def step_down(
     to: LevelOfCare | str | None = None,
     schedule: WeeklySchedule | None = None,
     note: str = "",
+    program: Program | None = None,
+    constraints: LifeConstraints | None = None,
 ) -> CarePlan:
     """The plan with the client moved to a less intensive level from ``on``.
 
     Arguments and errors as :func:`step_up`, with a step-down reason and the
     next level down as the default target.
     """
-    return _move(plan, "step_down", on, reason, to, schedule, note)
+    return _move(plan, "step_down", on, reason, to, schedule, note, program, constraints)
 
 
 def change_schedule(

@@ -20,6 +20,7 @@ from careplan._errors import InvalidValueError, ValidationError
 from careplan._time import require_date, to_tuple
 
 if TYPE_CHECKING:
+    from careplan._occurrences import Occurrence
     from careplan._plan import CarePlan
     from careplan._week import WeekFigures
 
@@ -154,11 +155,14 @@ class RuleContext:
         plan: The plan under validation.
         today: The day validation is run for, when the caller gave one.
         weeks: Figures for each week of the plan (see :class:`WeekFigures`).
+        occurrences: Every occurrence of the plan, including sessions moved
+            outside the weeks of their episode.
     """
 
     plan: CarePlan
     today: pendulum.Date | None
     weeks: tuple[WeekFigures, ...]
+    occurrences: tuple[Occurrence, ...] = ()
 
 
 #: A rule: takes the context, yields what it finds.
@@ -227,10 +231,12 @@ def validate(
         else:
             chosen.append(rule)
     chosen += extra_rules
+    found_occurrences = plan.occurrences()
     context = RuleContext(
         plan,
         None if today is None else require_date("today", today),
-        week_figures(plan),
+        week_figures(plan, found_occurrences),
+        found_occurrences,
     )
     found: list[Violation] = []
     for rule in chosen:

@@ -78,11 +78,16 @@ def total_minutes(items: tuple[Occurrence, ...]) -> int:
     return sum(occurrence.minutes for occurrence in items)
 
 
-def week_figures(plan: CarePlan) -> tuple[WeekFigures, ...]:
-    """The weeks of each episode of ``plan``, first to last."""
+def week_figures(
+    plan: CarePlan, occurrences: tuple[Occurrence, ...] | None = None
+) -> tuple[WeekFigures, ...]:
+    """The weeks of each episode of ``plan``, first to last.
+
+    ``occurrences`` are the plan's own, when the caller has them already.
+    """
     if plan.end < plan.start:
         return ()
-    actual = _by_week(plan.occurrences())
+    actual = _by_week(plan.occurrences() if occurrences is None else occurrences)
     weeks = []
     for index, episode in enumerate(plan.episodes):
         regular = _by_week(

@@ -21,10 +21,11 @@ from careplan._calendar import Closure
 from careplan._continua import DEFAULT
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._program import BusyBlock, LifeConstraints
 from careplan._schedule import WeeklySchedule
-from careplan._session import Modality, Session
+from careplan._session import DayPart, Modality, Session
 
-__all__ = ["DEMO_START", "sample_plan", "sample_schedule"]
+__all__ = ["DEMO_START", "sample_plan", "sample_schedule", "working_parent", "working_parent_plan"]
 
 #: The Monday the sample plan starts on (fixed so the demo is reproducible).
 DEMO_START = pendulum.date(2027, 1, 4)
@@ -103,4 +104,31 @@ def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
         ),
         closures=holidays,
         id="demo-plan-0001",
+    )
+
+
+def working_parent() -> LifeConstraints:
+    """Jordan's week: works 9 to 5 with a half-hour commute, school drop-off at 07:30."""
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
+    return LifeConstraints(
+        busy=[
+            BusyBlock("work", weekdays, "09:00", "17:00", buffer_minutes=30),
+            BusyBlock("school drop-off", weekdays, "07:30", "08:15"),
+        ],
+        preferred_day_parts=[DayPart.EVENING],
+    )
+
+
+def working_parent_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
+    """The working parent's IOP plan, built by the planner from the sample program."""
+    from careplan.programs import sample_iop
+
+    return CarePlan.from_program(
+        Client("client-0002", "Jordan Lee"),
+        DEFAULT["IOP"],
+        sample_iop(),
+        working_parent(),
+        start=start,
+        weeks=weeks,
+        id="demo-plan-0002",
     )

@@ -30,8 +30,9 @@ from careplan._continua import BUILTIN_CONTINUA
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._program import AgendaItem, BusyBlock, LifeConstraints, Program, ProgramTrack
 from careplan._schedule import WeeklySchedule
-from careplan._session import Modality, Session
+from careplan._session import DayPart, Modality, Session
 from careplan._time import to_instant
 from careplan._transitions import (
     TransitionError,
@@ -50,7 +51,9 @@ __all__ = [
     "dates",
     "histories",
     "levels_on_continua",
+    "life_constraints",
     "modalities",
+    "programs",
     "session_kinds",
     "sessions",
     "timezones",
@@ -337,3 +340,98 @@ def histories(draw: st.DrawFn, plan: CarePlan, *, max_moves: int = 3) -> CarePla
 
 def _reasons(direction: str) -> st.SearchStrategy[TransitionReason]:
     return st.sampled_from([r for r in TransitionReason.builtins() if r.direction == direction])
+
+
+_GRID = st.integers(7 * 2, 21 * 2 - 1).map(lambda half_hours: half_hours * 30)
+
+
+@st.composite
+def programs(
+    draw: st.DrawFn, *, max_tracks: int = 2, max_slots: int = 3, max_days: int = 3
+) -> Program:
+    """A small program: a few tracks on a few weekdays, and a few slots.
+
+    Small enough that every subset of its offerings can be enumerated, which
+    is what the planner's optimality test does.
+    """
+    weekdays = list(pendulum.WeekDay)[:5]
+    tracks = []
+    for part_index in range(draw(st.integers(1, max_tracks))):
+        part = (DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING)[part_index % 3]
+        begin = {DayPart.MORNING: 9 * 60, DayPart.AFTERNOON: 13 * 60, DayPart.EVENING: 18 * 60}[
+            part
+        ]
+        agenda = [
+            AgendaItem(
+                pendulum.Time(begin // 60, 0), 60 * draw(st.integers(1, 2)), SessionKind.CHECK_IN
+            )
+        ]
+        group_start = begin + agenda[0].duration_minutes
+        agenda.append(
+            AgendaItem(
+                pendulum.Time(group_start // 60, group_start % 60),
+                draw(st.sampled_from((60, 90, 120))),
+                SessionKind.GROUP_THERAPY,
+            )
+        )
+        days = draw(st.lists(st.sampled_from(weekdays), min_size=1, max_size=max_days, unique=True))
+        modes = draw(
+            st.sampled_from(
+                [
+                    (Modality.in_person("Room 1"),),
+                    (Modality.virtual("https://video.example.org/g"),),
+                    (Modality.in_person("Room 1"), Modality.virtual("https://video.example.org/g")),
+                ]
+            )
+        )
+        tracks.append(ProgramTrack(part, days, agenda, modes))
+    slots = []
+    for index in range(draw(st.integers(0, max_slots))):
+        minute = draw(_GRID)
+        kind = draw(st.sampled_from((SessionKind.INDIVIDUAL_THERAPY, SessionKind.PSYCHIATRIC)))
+        slots.append(
+            Session(
+                draw(st.sampled_from(weekdays)),
+                pendulum.Time(minute // 60, minute % 60),
+                draw(st.sampled_from((30, 60))),
+                kind,
+                modality=draw(
+                    st.sampled_from(
+                        (
+                            Modality.in_person("Office 1"),
+                            Modality.virtual("https://video.example.org/s"),
+                        )
+                    )
+                ),
+                every_weeks=draw(st.integers(1, 2)),
+                id=f"slot{index}",
+            )
+        )
+    return Program("Generated", draw(timezones()), tracks, slots, opens="06:00", closes="23:30")
+
+
+@st.composite
+def life_constraints(draw: st.DrawFn) -> LifeConstraints:
+    """A client's week: a few busy blocks, preferences, modality and caps."""
+    weekdays = list(pendulum.WeekDay)
+    blocks = []
+    for index in range(draw(st.integers(0, 3))):
+        begin = draw(_GRID)
+        length = draw(st.integers(1, 16)) * 30
+        end = min(begin + length, 23 * 60 + 30)
+        blocks.append(
+            BusyBlock(
+                f"busy {index}",
+                draw(st.lists(st.sampled_from(weekdays), min_size=1, max_size=5, unique=True)),
+                pendulum.Time(begin // 60, begin % 60),
+                pendulum.Time(end // 60, end % 60),
+                draw(st.sampled_from((0, 15, 30))),
+            )
+        )
+    return LifeConstraints(
+        blocks,
+        draw(st.lists(st.sampled_from(list(DayPart)), max_size=2, unique=True)),
+        draw(st.sampled_from(("either", "in_person", "virtual"))),
+        draw(st.lists(st.sampled_from(weekdays), max_size=2, unique=True)),
+        draw(st.none() | st.integers(2, 5)),
+    )

@@ -1,0 +1,634 @@
+"""Build the weekly schedule that fits a client's life: an exact search.
+
+The week decomposes by day: what a client takes on Monday does not change
+what fits on Tuesday, except through a few weekly totals (treatment days,
+minutes, the required session kinds covered). ``plan_week`` therefore runs a
+dynamic programme over the seven weekdays whose state is exactly those
+totals, and keeps, for every state, the cheapest way to reach it. Costs are
+tuples compared lexicographically and added component-wise, which keeps the
+order under addition, so the cheapest complete week is a true optimum, not a
+greedy guess.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Literal, NamedTuple
+
+import attrs
+import pendulum
+
+from careplan._continua import DEFAULT
+from careplan._errors import CarePlanError, InvalidValueError
+from careplan._kinds import TreatmentTrack
+from careplan._levels import Continuum, LevelOfCare, Range
+from careplan._program import LifeConstraints, Offering, Program
+from careplan._schedule import WeeklySchedule
+from careplan._session import Session
+from careplan._time import weekday_name
+
+__all__ = [
+    "Alternative",
+    "Infeasible",
+    "Objective",
+    "ObjectiveName",
+    "PlanResult",
+    "feasible",
+    "plan_week",
+    "replan",
+    "score",
+]
+
+#: The order in which a schedule's costs are compared.
+#:
+#: - ``"fit"`` (default): fewest sessions outside the preferred day parts,
+#:   then fewest treatment days, then the most compact days.
+#: - ``"fewest_days"``: fewest days first, then preferences, then compactness.
+#: - ``"compact"``: least idle time between sessions first.
+ObjectiveName = Literal["fit", "fewest_days", "compact"]
+_ORDERS: dict[str, tuple[int, int, int]] = {
+    "fit": (0, 1, 2),
+    "fewest_days": (1, 0, 2),
+    "compact": (2, 0, 1),
+}
+
+
+@attrs.frozen(order=True)
+class Objective:
+    """What a weekly schedule costs the client; lower is better.
+
+    Attributes:
+        preference_conflicts: Sessions outside the preferred day parts.
+        days: Treatment days a week.
+        idle_minutes: Waiting time between sessions on the same day.
+    """
+
+    preference_conflicts: int = 0
+    days: int = 0
+    idle_minutes: int = 0
+
+    def key(self, name: ObjectiveName = "fit") -> tuple[int, int, int]:
+        """The tuple compared under the objective ``name``."""
+        values = (self.preference_conflicts, self.days, self.idle_minutes)
+        return tuple(values[i] for i in _ORDERS[name])  # type: ignore[return-value]
+
+
+@attrs.frozen
+class PlanResult:
+    """The best weekly schedule for a client at a level.
+
+    Attributes:
+        schedule: The sessions to attend each week.
+        objective: What it costs (see :class:`Objective`).
+        offerings: The program offerings chosen.
+        level: The level of care it was planned for.
+    """
+
+    schedule: WeeklySchedule
+    objective: Objective
+    offerings: tuple[Offering, ...]
+    level: LevelOfCare
+
+
+@attrs.frozen
+class Alternative:
+    """A nearby option when a level cannot be scheduled.
+
+    Attributes:
+        description: What changes, for a clinician ("attend virtually").
+        result: The schedule that change makes possible.
+    """
+
+    description: str
+    result: PlanResult
+
+
+class Infeasible(CarePlanError):
+    """No weekly schedule meets the level of care within the client's week.
+
+    :attr:`reasons` say why in a clinician's terms; :attr:`alternatives`
+    list nearby options that do work (another modality, a lower level).
+
+    Attributes:
+        level: The level that could not be scheduled.
+        reasons: Why, one sentence each.
+        alternatives: Options that would work.
+    """
+
+    def __init__(
+        self, level: LevelOfCare, reasons: Sequence[str], alternatives: Sequence[Alternative]
+    ) -> None:
+        self.level = level
+        self.reasons = tuple(reasons)
+        self.alternatives = tuple(alternatives)
+        lines = [f"no weekly schedule meets {level.name} ({level.code}):"]
+        lines += [f"- {reason}" for reason in self.reasons]
+        if self.alternatives:
+            lines.append("nearest options:")
+            lines += [
+                f"- {a.description}: {_describe(a.result.schedule)}" for a in self.alternatives
+            ]
+        super().__init__("\n".join(lines))
+
+
+def _describe(schedule: WeeklySchedule) -> str:
+    days = ", ".join(weekday_name(day)[:3].capitalize() for day in schedule.weekdays)
+    return f"{days or 'no days'}, {schedule.hours_per_week:.1f} h/week"
+
+
+# --- the figures of a set of sessions -----------------------------------------
+
+
+# Average weekly minutes are kept as integers in 1/2520 of a minute: exact
+# for every cadence from 1 to 10 weeks, and far cheaper than fractions.
+_UNITS = 2520
+
+
+def _average_units(sessions: Iterable[Session]) -> int:
+    return sum(s.minutes * _UNITS // s.every_weeks for s in sessions)
+
+
+class _DayOption(NamedTuple):
+    offerings: tuple[Offering, ...]
+    sessions: tuple[Session, ...]
+    light: int  # minutes in a week without the less-than-weekly sessions
+    heavy: int  # minutes in a week with all of them
+    average: int  # minutes per week on average, in 1/_UNITS minutes
+    covers: int  # bitmask of required components covered
+    cost: tuple[int, int, int]  # conflicts, days, idle minutes
+
+
+def _overlap(sessions: Sequence[Session]) -> bool:
+    ordered = sorted(sessions, key=lambda s: s.start_minute)
+    return any(
+        later.start_minute < earlier.start_minute + earlier.minutes
+        for earlier, later in itertools.pairwise(ordered)
+    )
+
+
+def _idle(sessions: Sequence[Session]) -> int:
+    if not sessions:
+        return 0
+    first = min(s.start_minute for s in sessions)
+    last = max(s.start_minute + s.minutes for s in sessions)
+    return last - first - sum(s.minutes for s in sessions)
+
+
+def _within(bounds: Range, minutes: float) -> bool:
+    return bounds.contains(minutes / 60)
+
+
+def _covers(level: LevelOfCare, sessions: Iterable[Session]) -> int:
+    mask = 0
+    found = list(sessions)
+    for index, component in enumerate(level.required):
+        if any(s.kind == component.kind and s.every_weeks <= component.every_weeks for s in found):
+            mask |= 1 << index
+    return mask
+
+
+def _day_options(
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    offerings: Sequence[Offering],
+    objective: ObjectiveName,
+) -> list[_DayOption]:
+    """Every way to fill one weekday from its offerings that the level allows.
+
+    A depth-first walk that never extends a day past the level's daily
+    maximum or into an overlap, so it visits only combinations that can be
+    part of a schedule.
+    """
+    per_day = level.intensity.hours_per_day
+    # No day can hold more than the level allows in a day, or in a week.
+    caps = [b.max * 60 for b in (per_day, level.intensity.hours_per_week) if b.max is not None]
+    ceiling = min(caps) if caps else None
+    ordered = sorted(offerings, key=lambda o: (o.sessions[0].start_minute, o.id))
+    # Figures of each offering, computed once: the walk below adds them up.
+    spans = [
+        tuple((s.start_minute, s.start_minute + s.minutes) for s in o.sessions) for o in ordered
+    ]
+    heavy_of = [o.minutes for o in ordered]
+    light_of = [sum(s.minutes for s in o.sessions if s.every_weeks == 1) for o in ordered]
+    options = [_DayOption((), (), 0, 0, 0, 0, (0, 0, 0))]
+
+    def walk(
+        start: int,
+        chosen: tuple[int, ...],
+        busy: tuple[tuple[int, int], ...],
+        light: int,
+        heavy: int,
+    ) -> None:
+        for index in range(start, len(ordered)):
+            total = heavy + heavy_of[index]
+            if ceiling is not None and total > ceiling + 1e-9:
+                continue
+            if any(a < d and c < b for a, b in spans[index] for c, d in busy):
+                continue  # overlaps a session already taken that day
+            picked = (*chosen, index)
+            if light + light_of[index] > 0:
+                _keep(picked, light + light_of[index], total)
+            walk(index + 1, picked, busy + spans[index], light + light_of[index], total)
+
+    def _keep(picked: tuple[int, ...], light: int, heavy: int) -> None:
+        if not (_within(per_day, light) and _within(per_day, heavy)):
+            return
+        chosen = tuple(ordered[i] for i in picked)
+        sessions = tuple(s for o in chosen for s in o.sessions)
+        options.append(
+            _DayOption(
+                chosen,
+                sessions,
+                light,
+                heavy,
+                _average_units(sessions),
+                _covers(level, sessions),
+                (sum(constraints.conflicts(s) for s in sessions), 1, _idle(sessions)),
+            )
+        )
+
+    walk(0, (), (), 0, 0)
+    # Options that change the weekly totals alike are interchangeable but for
+    # their cost: keep the cheapest of each (ties by offering ids, so the
+    # result does not depend on the order of the walk).
+    order = _ORDERS[objective]
+    best: dict[tuple[int, int, int, int, bool], _DayOption] = {}
+    for option in options:
+        signature = (
+            option.light,
+            option.heavy,
+            option.average,
+            option.covers,
+            bool(option.sessions),
+        )
+        rank = (tuple(option.cost[i] for i in order), tuple(o.id for o in option.offerings))
+        kept = best.get(signature)
+        if kept is None or rank < (
+            tuple(kept.cost[i] for i in order),
+            tuple(o.id for o in kept.offerings),
+        ):
+            best[signature] = option
+    return list(best.values())
+
+
+def _week_ok(
+    level: LevelOfCare,
+    continuum: Continuum | None,
+    constraints: LifeConstraints,
+    days: int,
+    light: int,
+    heavy: int,
+    average: int,
+    covers: int,
+) -> bool:
+    intensity = level.intensity
+    if covers != (1 << len(level.required)) - 1:
+        return False
+    if not intensity.days_per_week.contains(days):
+        return False
+    if constraints.max_days_per_week is not None and days > constraints.max_days_per_week:
+        return False
+    if not (_within(intensity.hours_per_week, light) and _within(intensity.hours_per_week, heavy)):
+        return False
+    if days == 0 and not level.overnight:
+        return False
+    if level.overnight and days < 5:
+        return False
+    if continuum is not None and not level.overnight:
+        above = continuum.above(level)
+        threshold = None if above is None or above.overnight else above.intensity.hours_per_week.min
+        if threshold is not None and average >= threshold * 60 * _UNITS:
+            return False
+    return True
+
+
+def _allowed(
+    program: Program, constraints: LifeConstraints, tracks: Sequence[TreatmentTrack]
+) -> list[Offering]:
+    return [
+        offering
+        for offering in program.offerings()
+        if all(
+            constraints.allows(s) and (not tracks or s.track is None or s.track in tracks)
+            for s in offering.sessions
+        )
+    ]
+
+
+# A search state: (days, light minutes, heavy minutes, average, covered mask).
+_State = tuple[int, int, int, int, int]
+# Its best path: (cost key, offering ids, cost, offerings).
+_Best = tuple[tuple[int, ...], tuple[str, ...], tuple[int, int, int], tuple[Offering, ...]]
+
+
+def _search(
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    tracks: Sequence[TreatmentTrack],
+    objective: ObjectiveName,
+    continuum: Continuum | None,
+) -> PlanResult | None:
+    allowed = _allowed(program, constraints, tracks)
+    order = _ORDERS[objective]
+    # State: (days, light minutes, heavy minutes, average, covered mask)
+    # -> (cost key, offering ids, cost, offerings)
+    State = tuple[int, int, int, int, int]
+    best: dict[
+        State, tuple[tuple[int, ...], tuple[str, ...], tuple[int, int, int], tuple[Offering, ...]]
+    ]
+    best = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
+    intensity = level.intensity
+    max_days = intensity.days_per_week.max
+    if constraints.max_days_per_week is not None:
+        max_days = min(max_days or 7, constraints.max_days_per_week)
+    max_minutes = (
+        None if intensity.hours_per_week.max is None else intensity.hours_per_week.max * 60
+    )
+    per_day_options = [
+        _day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
+        for day in pendulum.WeekDay
+    ]
+    # What the days still to come can add at most: a state that cannot reach
+    # the level's minimums even with all of it is dropped early.
+    reach_days = [0] * 8
+    reach_light = [0] * 8
+    reach_covers = [0] * 8
+    for index in range(6, -1, -1):
+        options = per_day_options[index]
+        reach_days[index] = reach_days[index + 1] + (1 if len(options) > 1 else 0)
+        reach_light[index] = reach_light[index + 1] + max(o.light for o in options)
+        covered = 0
+        for option in options:
+            covered |= option.covers
+        reach_covers[index] = reach_covers[index + 1] | covered
+    min_days = intensity.days_per_week.min or 0
+    min_minutes = (intensity.hours_per_week.min or 0) * 60
+    if max_days is not None and max_days < min_days:
+        return None  # a cap on days below the level's minimum: nothing to search
+    every_required = (1 << len(level.required)) - 1
+    for index, options in enumerate(per_day_options):
+        following: dict[_State, _Best] = {}
+        for (days, light, heavy, average, covers), (_, ids, cost, chosen) in best.items():
+            for option in options:
+                state = (
+                    days + (1 if option.sessions else 0),
+                    light + option.light,
+                    heavy + option.heavy,
+                    average + option.average,
+                    covers | option.covers,
+                )
+                # Weekly totals only grow: a state past a maximum stays past it,
+                # and one that cannot reach a minimum never will.
+                if (
+                    (max_days is not None and state[0] > max_days)
+                    or (max_minutes is not None and state[1] > max_minutes + 1e-9)
+                    or state[0] + reach_days[index + 1] < min_days
+                    or state[1] + reach_light[index + 1] < min_minutes - 1e-9
+                    or (state[4] | reach_covers[index + 1]) != every_required
+                ):
+                    continue
+                total = (
+                    cost[0] + option.cost[0],
+                    cost[1] + option.cost[1],
+                    cost[2] + option.cost[2],
+                )
+                key = tuple(total[i] for i in order)
+                new_ids = ids + tuple(o.id for o in option.offerings)
+                current = following.get(state)
+                if current is None or (key, new_ids) < (current[0], current[1]):
+                    following[state] = (key, new_ids, total, chosen + option.offerings)
+        best = following
+    finals = [
+        value
+        for (days, light, heavy, average, covers), value in best.items()
+        if _week_ok(level, continuum, constraints, days, light, heavy, average, covers)
+    ]
+    if not finals:
+        return None
+    _, _, cost, chosen = min(finals, key=lambda value: (value[0], value[1]))
+    sessions = sorted(
+        (s for o in chosen for s in o.sessions), key=lambda s: (s.weekday, s.start_minute, s.id)
+    )
+    return PlanResult(
+        WeeklySchedule(program.timezone, sessions), Objective(*cost), tuple(chosen), level
+    )
+
+
+def feasible(
+    schedule: WeeklySchedule,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    *,
+    continuum: Continuum | None = None,
+) -> bool:
+    """Whether ``schedule`` meets ``level`` and fits ``constraints``, by the planner's rules.
+
+    The rules are those validation applies to a regular week: days, hours a
+    day and a week within the level's ranges in every week (with and
+    without less-than-weekly sessions), the required kinds at their cadence,
+    no overlaps, nothing in a busy block, and, given the continuum, no
+    outpatient schedule at the next level's intensity.
+    """
+    sessions = schedule.sessions
+    if not all(constraints.allows(s) for s in sessions):
+        return False
+    covers = _covers(level, sessions)
+    light = heavy = 0
+    for day in pendulum.WeekDay:
+        on_day = [s for s in sessions if s.weekday == day]
+        if not on_day:
+            continue
+        weekly = [s for s in on_day if s.every_weeks == 1]
+        if not weekly or _overlap(on_day):
+            return False
+        day_light = sum(s.minutes for s in weekly)
+        day_heavy = sum(s.minutes for s in on_day)
+        per_day = level.intensity.hours_per_day
+        if not (_within(per_day, day_light) and _within(per_day, day_heavy)):
+            return False
+        light += day_light
+        heavy += day_heavy
+    average = _average_units(sessions)
+    return _week_ok(
+        level, continuum, constraints, schedule.days_per_week, light, heavy, average, covers
+    )
+
+
+def score(schedule: WeeklySchedule, constraints: LifeConstraints) -> Objective:
+    """The :class:`Objective` of a schedule for a client."""
+    return Objective(
+        sum(constraints.conflicts(s) for s in schedule.sessions),
+        schedule.days_per_week,
+        sum(_idle([s for s in schedule.sessions if s.weekday == day]) for day in pendulum.WeekDay),
+    )
+
+
+def plan_week(
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    *,
+    tracks: Sequence[TreatmentTrack] = (),
+    objective: ObjectiveName = "fit",
+    continuum: Continuum | None = None,
+) -> PlanResult:
+    """The best weekly schedule from ``program`` for ``level`` around the client's week.
+
+    Args:
+        program: What the clinic offers.
+        level: The level of care to meet.
+        constraints: The client's busy blocks and preferences.
+        tracks: Only group sessions of these treatment tracks (or none).
+        objective: How schedules are compared; see :data:`ObjectiveName`.
+        continuum: The level's continuum (default :data:`DEFAULT` for its
+            levels): an outpatient level is not scheduled at the next level's
+            intensity, as validation requires, and the level below is offered
+            as an alternative when the level cannot be met.
+
+    Returns:
+        An optimal :class:`PlanResult` under ``objective``.
+
+    Raises:
+        Infeasible: No schedule meets the level; says why and what would.
+    """
+    if objective not in _ORDERS:
+        raise InvalidValueError(
+            "objective", objective, "is not an objective", f"use one of: {', '.join(_ORDERS)}"
+        )
+    if program.levels and level.code not in program.levels:
+        raise InvalidValueError(
+            "level",
+            level.code,
+            f"is not a level {program.name} runs",
+            f"use one of: {', '.join(program.levels)}",
+        )
+    if continuum is None and DEFAULT.get(level.code) == level:
+        continuum = DEFAULT
+    found = _search(program, level, constraints, tracks, objective, continuum)
+    if found is not None:
+        return found
+    raise Infeasible(
+        level,
+        _reasons(program, level, constraints, tracks),
+        _alternatives(program, level, constraints, tracks, objective, continuum),
+    )
+
+
+def _reasons(
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    tracks: Sequence[TreatmentTrack],
+) -> list[str]:
+    allowed = _allowed(program, constraints, tracks)
+    if not allowed:
+        return [
+            f"nothing {program.name} offers fits the client's week "
+            "(busy blocks, unavailable days or modality rule everything out)"
+        ]
+    reasons = []
+    groups = [o for o in allowed if not o.id.startswith("slot-")]
+    by_part: dict[str, list[str]] = {}
+    for offering in groups:
+        part = offering.sessions[0].day_part.value
+        name = weekday_name(offering.weekday)[:3].capitalize()
+        if name not in by_part.setdefault(part, []):
+            by_part[part].append(name)
+    free = "; ".join(f"{part}s on {', '.join(days)}" for part, days in by_part.items())
+    reasons.append(f"the client's free time fits only these group times: {free or 'none'}")
+    best_days = len({o.weekday for o in groups})
+    per_day = level.intensity.hours_per_day.max
+    capacity = 0.0
+    for day in pendulum.WeekDay:
+        options = [o for o in groups if o.weekday == day]
+        day_best = max((o.minutes for o in options), default=0) / 60
+        capacity += min(day_best, per_day) if per_day is not None else day_best
+    need = level.intensity
+    reasons.append(
+        f"that allows at most {best_days} day(s) and about {capacity:.1f} h/week of groups; "
+        f"{level.name} needs {need.days_per_week} days/week and {need.hours_per_week} h/week"
+    )
+    sessions = [s for o in allowed for s in o.sessions]
+    for component in level.required:
+        if not any(
+            s.kind == component.kind and s.every_weeks <= component.every_weeks for s in sessions
+        ):
+            reasons.append(f"no {component.kind.label.lower()} slot fits the client's week")
+    if constraints.max_days_per_week is not None:
+        reasons.append(f"the client can come at most {constraints.max_days_per_week} day(s) a week")
+    return reasons
+
+
+def _alternatives(
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    tracks: Sequence[TreatmentTrack],
+    objective: ObjectiveName,
+    continuum: Continuum | None,
+) -> list[Alternative]:
+    tries: list[tuple[str, LevelOfCare, LifeConstraints]] = []
+    if constraints.modality != "either":
+        other = "virtually" if constraints.modality == "in_person" else "in person"
+        tries.append(
+            (f"attend {other} as well", level, attrs.evolve(constraints, modality="either"))
+        )
+    if constraints.max_days_per_week is not None:
+        tries.append(
+            (
+                "lift the cap on days a week",
+                level,
+                attrs.evolve(constraints, max_days_per_week=None),
+            )
+        )
+    if constraints.unavailable_days:
+        tries.append(
+            ("free the unavailable days", level, attrs.evolve(constraints, unavailable_days=()))
+        )
+    if continuum is not None:
+        below = continuum.below(level)
+        if below is not None and (not program.levels or below.code in program.levels):
+            tries.append((f"a lower level: {below.name}", below, constraints))
+    found = []
+    for description, target, relaxed in tries:
+        result = _search(program, target, relaxed, tracks, objective, continuum)
+        if result is not None:
+            found.append(Alternative(description, result))
+    return found
+
+
+def replan(
+    current: WeeklySchedule,
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    *,
+    continuum: Continuum | None = None,
+) -> WeeklySchedule:
+    """A schedule for ``level`` that keeps the client's day parts and modality where possible.
+
+    Used when a client moves to another level: the current schedule's day
+    parts become the preferred ones (unless the constraints name their own),
+    and its modality is tried first when the client attends only one.
+
+    Raises:
+        Infeasible: The new level cannot be scheduled at all.
+    """
+    parts = tuple(sorted({s.day_part for s in current.sessions}, key=lambda p: p.value))
+    preferred = attrs.evolve(
+        constraints, preferred_day_parts=constraints.preferred_day_parts or parts
+    )
+    modes = {s.modality.kind for s in current.sessions}
+    attempts = [preferred]
+    if constraints.modality == "either" and len(modes) == 1:
+        attempts.insert(0, attrs.evolve(preferred, modality=modes.pop()))
+    failure: Infeasible | None = None
+    for attempt in attempts:
+        try:
+            return plan_week(program, level, attempt, continuum=continuum).schedule
+        except Infeasible as error:
+            failure = error
+    assert failure is not None
+    raise failure

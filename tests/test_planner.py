@@ -1,0 +1,218 @@
+"""The planner: schedules that fit a person's week, and the proof they are the best."""
+
+from __future__ import annotations
+
+import itertools
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import careplan as cp
+from careplan import DEFAULT, BusyBlock, DayPart, LifeConstraints
+from careplan.programs import sample_iop
+from careplan.testing import life_constraints, programs
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+IOP = DEFAULT["IOP"]
+MONDAY = pendulum.date(2027, 1, 4)
+
+
+def parts(result: cp.PlanResult) -> set[DayPart]:
+    groups = [s for s in result.schedule.sessions if s.kind == cp.SessionKind.GROUP_THERAPY]
+    return {s.day_part for s in groups}
+
+
+def as_plan(result: cp.PlanResult, weeks: int = 4) -> cp.CarePlan:
+    level = result.level
+    continuum = DEFAULT if DEFAULT.get(level.code) == level else cp.Continuum("one", [level])
+    return cp.CarePlan(
+        cp.Client("p"),
+        level,
+        result.schedule,
+        MONDAY,
+        MONDAY.add(weeks=weeks).subtract(days=1),
+        continuum=continuum,
+    )
+
+
+def test_a_full_time_worker_gets_the_evening_track():
+    work = LifeConstraints([BusyBlock("work", WEEKDAYS, "09:00", "17:00", buffer_minutes=30)])
+    result = cp.plan_week(sample_iop(), IOP, work)
+    assert parts(result) == {DayPart.EVENING}
+    assert result.schedule.days_per_week == 3
+    assert cp.validate(as_plan(result)).ok
+
+
+def test_a_student_with_morning_classes_gets_afternoons():
+    classes = LifeConstraints([BusyBlock("classes", WEEKDAYS, "08:00", "12:00", 30)])
+    result = cp.plan_week(sample_iop(), IOP, classes)
+    assert parts(result) == {DayPart.AFTERNOON}
+
+
+def test_a_parent_with_a_three_oclock_pickup_gets_mornings():
+    pickup = LifeConstraints(
+        [BusyBlock("school pickup and homework", WEEKDAYS, "15:00", "20:00", 15)]
+    )
+    result = cp.plan_week(sample_iop(), IOP, pickup)
+    assert parts(result) == {DayPart.MORNING}
+    assert all(s.start_minute + s.minutes <= 14 * 60 + 45 for s in result.schedule.sessions)
+
+
+def test_preferences_are_honoured_and_counted():
+    evenings = LifeConstraints(preferred_day_parts=[DayPart.EVENING])
+    result = cp.plan_week(sample_iop(), IOP, evenings)
+    assert parts(result) == {DayPart.EVENING}
+    assert result.objective.preference_conflicts == 0
+
+
+def test_two_free_evenings_are_not_enough_for_iop_and_the_reasons_say_why():
+    busy = LifeConstraints(
+        [
+            BusyBlock("work", WEEKDAYS, "08:00", "17:30"),
+            BusyBlock("children", ["tuesday", "thursday", "friday"], "17:30", "22:00"),
+        ],
+        modality="in_person",
+    )
+    with pytest.raises(cp.Infeasible) as info:
+        cp.plan_week(sample_iop(), IOP, busy)
+    error = info.value
+    assert error.level == IOP
+    text = str(error)
+    assert "evenings on Mon, Wed" in text
+    assert "at most 2 day(s) and about 6.0 h/week" in text
+    assert "needs 3–5 days/week and 9–20 h/week" in text
+    assert [a.description for a in error.alternatives] == ["a lower level: Outpatient Therapy"]
+    assert error.alternatives[0].result.level == DEFAULT["OP"]
+    assert isinstance(error, cp.CarePlanError)
+
+
+def test_the_alternatives_include_another_modality():
+    weekends_only_virtual = LifeConstraints(
+        [BusyBlock("work", WEEKDAYS, "08:00", "17:30")], modality="virtual"
+    )
+    assert cp.plan_week(sample_iop(), IOP, weekends_only_virtual).schedule.days_per_week == 3
+    in_person_only = LifeConstraints(modality="in_person", max_days_per_week=2)
+    with pytest.raises(cp.Infeasible) as info:
+        cp.plan_week(sample_iop(), IOP, in_person_only)
+    assert "lift the cap on days a week" in [a.description for a in info.value.alternatives]
+
+
+def test_bad_arguments():
+    with pytest.raises(cp.InvalidValueError, match="not a level Sample IOP runs"):
+        cp.plan_week(sample_iop(), DEFAULT["PHP"], LifeConstraints())
+    with pytest.raises(cp.InvalidValueError, match="not an objective"):
+        cp.plan_week(sample_iop(), IOP, LifeConstraints(), objective="cheapest")
+    with pytest.raises(cp.InvalidValueError, match="not after the start"):
+        BusyBlock("work", ["monday"], "17:00", "09:00")
+
+
+def test_a_care_plan_from_a_program_in_one_call():
+    parent = LifeConstraints([BusyBlock("kids", WEEKDAYS, "08:00", "17:30")])
+    plan = cp.CarePlan.from_program(
+        cp.Client("client-0100"),
+        IOP,
+        sample_iop(),
+        parent,
+        start=MONDAY,
+        weeks=12,
+        goals=[cp.Goal("Fewer panic attacks", "diary", MONDAY.add(weeks=8))],
+    )
+    assert plan.end == pendulum.date(2027, 3, 28)
+    assert {s.day_part for s in plan.schedule.sessions} == {DayPart.EVENING}
+    assert cp.validate(plan).ok
+
+
+def test_stepping_down_replans_and_keeps_the_day_part():
+    work = LifeConstraints([BusyBlock("work", WEEKDAYS, "09:00", "17:00", 30)])
+    plan = cp.CarePlan.from_program(cp.Client("c"), IOP, sample_iop(), work, start=MONDAY, weeks=16)
+    stepped = cp.step_down(
+        plan,
+        on=MONDAY.add(weeks=8),
+        reason="goals_met",
+        program=sample_iop(),
+        constraints=work,
+    )
+    assert stepped.level.code == "OP"
+    assert {s.day_part for s in stepped.schedule.sessions} == {DayPart.EVENING}
+    assert cp.validate(stepped).ok
+
+
+# --- properties ---------------------------------------------------------------
+
+# The article's levels, and two looser ones that small generated programs can
+# often meet, so the properties see many feasible weeks, not only refusals.
+_LOOSE = cp.LevelOfCare(
+    "L1",
+    "Loose weekly",
+    1,
+    cp.Intensity(cp.Range(1, 4), cp.Range(1, 5), cp.Range(1, 12)),
+    required=[cp.RequiredComponent(cp.SessionKind.GROUP_THERAPY)],
+)
+_LOOSE_BIWEEKLY = cp.LevelOfCare(
+    "L2",
+    "Loose with consults",
+    2,
+    cp.Intensity(cp.Range(1, 5), cp.Range(1, 6), cp.Range(2, 20)),
+    required=[cp.RequiredComponent(cp.SessionKind.PSYCHIATRIC, every_weeks=2)],
+)
+_LEVELS = st.sampled_from([DEFAULT["OP"], DEFAULT["IOP"], DEFAULT["PHP"], _LOOSE, _LOOSE_BIWEEKLY])
+
+
+def _continuum(level):
+    return DEFAULT if DEFAULT.get(level.code) == level else None
+
+
+def _touches(session: cp.Session, block: BusyBlock) -> bool:
+    if session.weekday not in block.weekdays:
+        return False
+    begin = session.start.hour * 60 + session.start.minute
+    end = begin + session.minutes
+    busy_from = block.start.hour * 60 + block.start.minute - block.buffer_minutes
+    busy_to = block.end.hour * 60 + block.end.minute + block.buffer_minutes
+    return begin < busy_to and busy_from < end
+
+
+@settings(max_examples=200)
+@given(programs(), _LEVELS, life_constraints())
+def test_a_planned_week_validates_and_never_touches_a_busy_block(program, level, constraints):
+    try:
+        result = cp.plan_week(program, level, constraints)
+    except cp.Infeasible:
+        return
+    for session in result.schedule.sessions:
+        assert not any(_touches(session, block) for block in constraints.busy)
+        assert session.weekday not in constraints.unavailable_days
+    report = cp.validate(as_plan(result))
+    assert report.errors == (), str(report)
+    assert result.objective == cp.score(result.schedule, constraints)
+
+
+def _brute_force(program, level, constraints, objective="fit"):
+    offerings = program.offerings()
+    best = None
+    for size in range(len(offerings) + 1):
+        for chosen in itertools.combinations(offerings, size):
+            schedule = cp.WeeklySchedule(program.timezone, [s for o in chosen for s in o.sessions])
+            if cp.feasible(schedule, level, constraints, continuum=_continuum(level)):
+                key = cp.score(schedule, constraints).key(objective)
+                best = key if best is None or key < best else best
+    return best
+
+
+_SMALL = programs(max_tracks=2, max_slots=2, max_days=2)
+
+
+@settings(max_examples=200)
+@given(_SMALL, _LEVELS, life_constraints(), st.sampled_from(["fit", "fewest_days", "compact"]))
+def test_the_planner_finds_the_brute_force_optimum(program, level, constraints, objective):
+    expected = _brute_force(program, level, constraints, objective)
+    try:
+        result = cp.plan_week(program, level, constraints, objective=objective)
+    except cp.Infeasible:
+        assert expected is None
+        return
+    assert expected is not None
+    assert result.objective.key(objective) == expected
+    assert cp.feasible(result.schedule, level, constraints, continuum=_continuum(level))
