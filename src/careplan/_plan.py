@@ -253,6 +253,60 @@ class CarePlan:
 
         return occurrences(self, disambiguate=disambiguate)
 
+    def to_dataframe(self, *, disambiguate: Disambiguate = "compatible") -> Any:
+        """The plan's occurrences as a pandas DataFrame, one row per session.
+
+        Columns: ``session_id``, ``date``, ``weekday``, ``start``, ``end``,
+        ``minutes``, ``kind``, ``title``, ``track``, ``modality``, ``level``,
+        ``episode``, ``moved``. Needs pandas: ``pip install 'careplan[pandas]'``.
+        """
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError(
+                "CarePlan.to_dataframe needs pandas; install it with pip install 'careplan[pandas]'"
+            ) from None
+        episodes = self.episodes
+        rows = [
+            {
+                "session_id": o.session.id,
+                "date": o.date,
+                "weekday": o.start.format("dddd"),
+                "start": o.start,
+                "end": o.end,
+                "minutes": o.minutes,
+                "kind": o.session.kind.code,
+                "title": o.session.display_title,
+                "track": None if o.session.track is None else o.session.track.code,
+                "modality": o.session.modality.kind,
+                "level": episodes[o.episode].level.code,
+                "episode": o.episode,
+                "moved": o.moved,
+            }
+            for o in self.occurrences(disambiguate=disambiguate)
+        ]
+        columns = [
+            "session_id", "date", "weekday", "start", "end", "minutes", "kind",
+            "title", "track", "modality", "level", "episode", "moved",
+        ]  # fmt: skip
+        return pandas.DataFrame(rows, columns=columns)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from careplan._display import schedule_html
+
+        title = (
+            f"{self.level.name} ({self.level.code}) · {self.start} to {self.end} · "
+            f"{self.timezone} · {self.schedule.days_per_week} days, "
+            f"{self.schedule.hours_per_week:.1f} h/week"
+        )
+        history = ""
+        if self.transitions:
+            steps = " → ".join(f"{e.level.code} from {e.start}" for e in self.episodes)
+            history = f"<p style='font:12px system-ui,sans-serif'>{html.escape(steps)}</p>"
+        return schedule_html(self.schedule, title=title) + history
+
     def with_closures(self, *closures: Closure) -> CarePlan:
         """A copy with ``closures`` added."""
         return attrs.evolve(self, closures=(*self.closures, *closures))

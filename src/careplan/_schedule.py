@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -16,6 +16,7 @@ from careplan._time import Disambiguate, weekday_from, zone_name
 if TYPE_CHECKING:
     from careplan._calendar import Cancellation, Closure, Reschedule
     from careplan._occurrences import Occurrence
+    from careplan._program import LifeConstraints
 
 __all__ = ["WeeklySchedule"]
 
@@ -120,6 +121,24 @@ class WeeklySchedule:
         """A copy without the session ``session_id``."""
         self.session(session_id)
         return attrs.evolve(self, sessions=tuple(s for s in self.sessions if s.id != session_id))
+
+    def grid(self) -> str:
+        """The week as a plain-text grid (days across, time down)."""
+        from careplan._display import schedule_text
+
+        return schedule_text(self)
+
+    def to_html(self, constraints: LifeConstraints | None = None, *, title: str = "") -> str:
+        """The week as an HTML grid; ``constraints`` adds the client's busy blocks, hatched."""
+        from careplan._display import schedule_html
+
+        return schedule_html(self, constraints, title=title)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text("WeeklySchedule(...)" if cycle else self.grid())
 
     def occurrences(
         self,
