@@ -243,6 +243,8 @@ def test_rules_can_be_chosen_and_extended():
         "level_fit",
         "transitions",
         "modality",
+        "attendance",
+        "authorizations",
     ]
     with pytest.raises(cp.InvalidValueError, match="not a rule"):
         cp.validate(plan, rules=["spelling"])

@@ -5,6 +5,15 @@ and family, personalized care plans, their validation, and export to JSON
 and calendars. Everything public is importable from here.
 """
 
+from careplan._attendance import (
+    Attendance,
+    AttendanceStatus,
+    Authorization,
+    AuthorizationStatus,
+    AuthorizationUnit,
+    WeekDelivery,
+    delivered,
+)
 from careplan._calendar import Cancellation, Closure, Reschedule
 from careplan._continua import ASAM_3, ASAM_4, BUILTIN_CONTINUA, DEFAULT, LOCUS, MEDICARE
 from careplan._document import (
@@ -83,6 +92,11 @@ __all__ = [
     "AgendaItem",
     "Alternative",
     "AmbiguousTimeError",
+    "Attendance",
+    "AttendanceStatus",
+    "Authorization",
+    "AuthorizationStatus",
+    "AuthorizationUnit",
     "BusyBlock",
     "Cancellation",
     "CarePlan",
@@ -132,6 +146,7 @@ __all__ = [
     "UnknownLevelError",
     "ValidationError",
     "Violation",
+    "WeekDelivery",
     "WeekFigures",
     "WeeklySchedule",
     "__version__",
@@ -139,6 +154,7 @@ __all__ = [
     "continuum_from_data",
     "continuum_from_json",
     "continuum_to_data",
+    "delivered",
     "discharge",
     "expand",
     "feasible",

@@ -13,6 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pendulum
+
+from careplan._attendance import delivered
 from careplan._document import from_json, to_json
 from careplan._errors import CarePlanError
 from careplan._ical import Detail, to_ical
@@ -54,7 +57,48 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="add an alarm this many minutes before each session (repeatable)",
     )
+    report = commands.add_parser("report", help="scheduled versus delivered care for a week")
+    report.add_argument("file", type=Path, help="a careplan/1 JSON document")
+    report.add_argument(
+        "--week", required=True, help="any day of the week, YYYY-MM-DD (weeks start on Monday)"
+    )
     return parser
+
+
+def _report(path: Path, week: str) -> int:
+    try:
+        day = pendulum.Date.fromisoformat(week)
+    except ValueError:
+        print(f"--week: {week!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return EXIT_UNREADABLE
+    monday = day.subtract(days=day.weekday())
+    sunday = monday.add(days=6)
+    try:
+        plan = from_json(_read(path))
+    except CarePlanError as error:
+        print(f"{path}: cannot read the plan: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    found = [w for w in delivered(plan, today=sunday) if w.monday == monday]
+    print(f"Week of {monday} to {sunday}")
+    if not found:
+        print("  no sessions scheduled this week")
+        return EXIT_OK
+    (figures,) = found
+    minimum = figures.level.intensity.hours_per_week.min
+    rate = figures.attendance_rate
+    lines = [
+        f"  level:      {figures.level.name} ({figures.level.code})",
+        f"  scheduled:  {figures.scheduled_minutes / 60:.1f} h in {figures.sessions} sessions",
+        f"  delivered:  {figures.delivered_minutes / 60:.1f} h, "
+        f"{figures.attended} sessions attended",
+        f"  attendance: {'n/a' if rate is None else f'{rate:.0%}'}"
+        f" ({figures.unexcused} unexcused absence(s), {figures.unrecorded} not recorded)",
+    ]
+    if minimum is not None:
+        verdict = "meets" if figures.delivered_minutes >= minimum * 60 else "is below"
+        lines.append(f"  minimum:    {minimum:g} h/week; delivered care {verdict} it")
+    print("\n".join(lines))
+    return EXIT_OK
 
 
 def _read(path: Path) -> str:
@@ -126,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _demo(args.out)
     if args.command == "ics":
         return _ics(args.file, args.out, args.detail, args.reminder)
+    if args.command == "report":
+        return _report(args.file, args.week)
     return _validate(args.file, args.format)
 
 

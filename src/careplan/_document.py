@@ -24,6 +24,7 @@ import cattrs
 import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from careplan._attendance import Attendance, Authorization
 from careplan._calendar import Cancellation, Closure, Reschedule
 from careplan._continua import BUILTIN_CONTINUA
 from careplan._errors import CarePlanError, DocumentError, InvalidValueError
@@ -165,6 +166,27 @@ class _LabelsDoc:
 
 
 @attrs.frozen
+class _AttendanceDoc:
+    session_id: str
+    date: str
+    status: str = "attended"
+    minutes: int = 0
+    note: str = ""
+
+
+@attrs.frozen
+class _AuthorizationDoc:
+    level: str
+    start: str
+    end: str
+    units: int
+    unit: str = "days"
+    status: str = "active"
+    payer: str = ""
+    reference: str = ""
+
+
+@attrs.frozen
 class _ScheduleDoc:
     timezone: str
     sessions: list[_SessionDoc]
@@ -201,6 +223,8 @@ class _PlanDoc:
     care_team: list[_CareTeamDoc] = attrs.field(factory=list)
     relapse_prevention: _RelapsePreventionDoc | None = None
     transitions: list[_TransitionDoc] = attrs.field(factory=list)
+    attendance: list[_AttendanceDoc] = attrs.field(factory=list)
+    authorizations: list[_AuthorizationDoc] = attrs.field(factory=list)
     labels: _LabelsDoc = attrs.field(factory=_LabelsDoc)
 
 
@@ -625,6 +649,37 @@ def plan_from_data(data: object) -> CarePlan:
         _transition(t, f"transitions[{i}]", continuum, labels)
         for i, t in enumerate(doc.transitions)
     ]
+    attendance = []
+    for i, a in enumerate(doc.attendance):
+        where = f"attendance[{i}]"
+        with _at(where, {"status": "status", "minutes": "minutes"}):
+            attendance.append(
+                Attendance(
+                    a.session_id,
+                    _date(f"{where}.date", a.date),
+                    a.status,  # type: ignore[arg-type]
+                    a.minutes,
+                    a.note,
+                )
+            )
+    authorizations = []
+    for i, z in enumerate(doc.authorizations):
+        where = f"authorizations[{i}]"
+        with _at(f"{where}.level"):
+            continuum[z.level]
+        with _at(where, {"end": "end", "units": "units", "unit": "unit", "status": "status"}):
+            authorizations.append(
+                Authorization(
+                    z.level,
+                    _date(f"{where}.start", z.start),
+                    _date(f"{where}.end", z.end),
+                    z.units,
+                    z.unit,  # type: ignore[arg-type]
+                    z.status,  # type: ignore[arg-type]
+                    z.payer,
+                    z.reference,
+                )
+            )
     with _at_plan():
         return CarePlan(
             client=Client(doc.client.id, doc.client.name),
@@ -642,6 +697,8 @@ def plan_from_data(data: object) -> CarePlan:
             cancellations=cancellations,
             reschedules=reschedules,
             transitions=transitions,
+            attendance=attendance,
+            authorizations=authorizations,
             id=doc.id,
         )
 
@@ -757,6 +814,23 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
             )
             for t in plan.transitions
         ],
+        attendance=[
+            _AttendanceDoc(a.session_id, a.on.isoformat(), a.status, a.minutes, a.note)
+            for a in plan.attendance
+        ],
+        authorizations=[
+            _AuthorizationDoc(
+                z.level,
+                z.start.isoformat(),
+                z.end.isoformat(),
+                z.units,
+                z.unit,
+                z.status,
+                z.payer,
+                z.reference,
+            )
+            for z in plan.authorizations
+        ],
         relapse_prevention=None
         if relapse is None
         else _RelapsePreventionDoc(
@@ -799,8 +873,12 @@ def to_json(plan: CarePlan, *, indent: int | None = 2) -> str:
     return json.dumps(plan_to_data(plan), indent=indent, ensure_ascii=False)
 
 
-def from_json(text: str | bytes) -> CarePlan:
+def from_json(text: str | bytes, *, today: _dt.date | None = None) -> CarePlan:
     """Read a ``careplan/1`` JSON document.
+
+    With ``today``, attendance records must name occurrences of the plan
+    that have happened by then; a record that does not is refused with its
+    path.
 
     Raises:
         DocumentError: The text is not JSON, or a field is missing or bad; the
@@ -812,7 +890,27 @@ def from_json(text: str | bytes) -> CarePlan:
     ...
     careplan.DocumentError: format: is "careplan/0"; this version reads careplan/1
     """
-    return plan_from_data(_loads(text))
+    plan = plan_from_data(_loads(text))
+    if today is not None or plan.attendance:
+        _check_attendance(plan, today)
+    return plan
+
+
+def _check_attendance(plan: CarePlan, today: _dt.date | None) -> None:
+    happening = {o.key: o for o in plan.occurrences()}
+    for index, record in enumerate(plan.attendance):
+        occurrence = happening.get(record.key)
+        if occurrence is None:
+            raise DocumentError(
+                f"attendance[{index}]",
+                f"{record.session_id!r} on {record.on} is not an occurrence of the plan",
+            )
+        if today is not None and occurrence.date > today:
+            raise DocumentError(
+                f"attendance[{index}].date",
+                f"{record.on} is after today ({today}): attendance is recorded once a "
+                "session has happened",
+            )
 
 
 def continuum_from_data(data: object) -> Continuum:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
+from careplan._attendance import Attendance, AttendanceStatus, Authorization
 from careplan._calendar import Cancellation, Closure, Reschedule
 from careplan._continua import DEFAULT
 from careplan._errors import InvalidValueError, UnknownLevelError
@@ -136,6 +137,9 @@ class CarePlan:
         transitions: The history of step ups, step downs, schedule changes
             and discharge, in date order. ``level`` and ``schedule`` are
             those of the last episode; see :attr:`episodes`.
+        attendance: What happened at occurrences (see :class:`Attendance`);
+            at most one record per occurrence.
+        authorizations: Payers' approvals of levels of care.
         id: An opaque identifier (random by default) that careplan uses to
             derive calendar UIDs; it carries nothing about the client.
     """
@@ -155,12 +159,24 @@ class CarePlan:
     cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=to_tuple)
     reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=to_tuple)
     transitions: tuple[Transition, ...] = attrs.field(default=(), converter=to_tuple)
+    attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=to_tuple)
+    authorizations: tuple[Authorization, ...] = attrs.field(default=(), converter=to_tuple)
     id: str = attrs.field(factory=_new_id)
 
     def __attrs_post_init__(self) -> None:
         if self.continuum.get(self.level.code) != self.level:
             raise UnknownLevelError(self.level.code, self.continuum.name, self.continuum.codes)
         check_history(self)
+        seen: set[tuple[str, pendulum.Date]] = set()
+        for index, record in enumerate(self.attendance):
+            if record.key in seen:
+                raise InvalidValueError(
+                    f"CarePlan.attendance[{index}]",
+                    f"{record.session_id} on {record.on.isoformat()}",
+                    "is recorded twice",
+                    "keep one record per occurrence (remove_attendance, then record again)",
+                )
+            seen.add(record.key)
 
     @property
     def episodes(self) -> tuple[Episode, ...]:
@@ -306,6 +322,41 @@ class CarePlan:
             steps = " → ".join(f"{e.level.code} from {e.start}" for e in self.episodes)
             history = f"<p style='font:12px system-ui,sans-serif'>{html.escape(steps)}</p>"
         return schedule_html(self.schedule, title=title) + history
+
+    def record_attendance(
+        self,
+        session_id: str,
+        on: _dt.date,
+        status: AttendanceStatus = "attended",
+        *,
+        minutes: int = 0,
+        note: str = "",
+    ) -> CarePlan:
+        """A copy with what happened at the occurrence of ``session_id`` scheduled ``on``.
+
+        A record already there for that occurrence is replaced.
+
+        Raises:
+            InvalidValueError: No such occurrence in the plan.
+        """
+        day = require_date("on", on)
+        if not any(o.key == (session_id, day) for o in self.occurrences()):
+            raise InvalidValueError(
+                "attendance",
+                f"{session_id} on {day.isoformat()}",
+                "is not an occurrence of the plan",
+                "use the session id and the date it was scheduled for",
+            )
+        record = Attendance(session_id, day, status, minutes, note)
+        kept = tuple(r for r in self.attendance if r.key != record.key)
+        return attrs.evolve(self, attendance=(*kept, record))
+
+    def remove_attendance(self, session_id: str, on: _dt.date) -> CarePlan:
+        """A copy without the record of the occurrence of ``session_id`` scheduled ``on``."""
+        day = require_date("on", on)
+        return attrs.evolve(
+            self, attendance=tuple(r for r in self.attendance if r.key != (session_id, day))
+        )
 
     def with_closures(self, *closures: Closure) -> CarePlan:
         """A copy with ``closures`` added."""

@@ -24,11 +24,14 @@ from careplan._validation import RuleContext, Severity, Violation
 from careplan._week import minutes_by_date, total_minutes
 
 if TYPE_CHECKING:
+    from careplan._attendance import WeekDelivery
     from careplan._kinds import SessionKind
     from careplan._session import Session
 
 __all__ = [
     "CODES",
+    "check_attendance",
+    "check_authorizations",
     "check_dates",
     "check_intensity",
     "check_level_fit",
@@ -62,6 +65,14 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "modality.missing_join_url": ("warning",),
     "modality.missing_location": ("warning",),
     "modality.bad_join_url": ("error",),
+    "attendance.unknown_occurrence": ("error",),
+    "attendance.in_future": ("error",),
+    "attendance.unrecorded": ("warning",),
+    "attendance.below_minimum": ("warning",),
+    "attendance.unexcused_absences": ("warning",),
+    "authorization.missing": ("error",),
+    "authorization.units_exceeded": ("error",),
+    "authorization.ending_soon": ("warning",),
 }
 
 _SHORTFALL_BY_CHANGES = (
@@ -484,4 +495,165 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                 f"{session.display_title} ({session.id}) is in person but has no location; "
                 "add where it happens",
                 (session.id,),
+            )
+
+
+#: Weeks in a row below the level's weekly minimum before delivered care is flagged.
+BELOW_MINIMUM_WEEKS = 2
+#: Unexcused absences within ``ABSENCE_WINDOW_WEEKS`` weeks that are flagged.
+UNEXCUSED_ABSENCES = 3
+ABSENCE_WINDOW_WEEKS = 4
+#: Days before an authorization ends that a reminder appears.
+AUTHORIZATION_REMINDER_DAYS = 14
+
+
+def check_attendance(context: RuleContext) -> Iterator[Violation]:
+    """Attendance records name real occurrences, and delivered care keeps up.
+
+    Needs ``today`` for everything but the first check: only weeks that have
+    ended are judged.
+    """
+    plan, today = context.plan, context.today
+    by_key = {o.key: o for o in context.occurrences}
+    for record in plan.attendance:
+        occurrence = by_key.get(record.key)
+        if occurrence is None:
+            yield Violation(
+                "attendance.unknown_occurrence",
+                "error",
+                f"An attendance record names {record.session_id!r} on {record.on}, which is not "
+                "an occurrence of the plan; fix the session id or date",
+                (record.session_id,),
+                (record.on,),
+            )
+        elif today is not None and occurrence.date > today:
+            yield Violation(
+                "attendance.in_future",
+                "error",
+                f"Attendance is recorded for {record.session_id!r} on {occurrence.date}, after "
+                f"today ({today}); record it once the session has happened",
+                (record.session_id,),
+                (occurrence.date,),
+            )
+    if today is None:
+        return
+    from careplan._attendance import delivered
+
+    weeks = [w for w in delivered(plan, today=today) if w.monday.add(days=6) < today]
+    unrecorded = [w.monday for w in weeks if w.unrecorded]
+    if unrecorded:
+        yield Violation(
+            "attendance.unrecorded",
+            "warning",
+            f"{_list_dates(unrecorded, 'week')}: sessions that have happened have no attendance "
+            "record; record them so delivered hours are right",
+            dates=unrecorded,
+        )
+    run: list[WeekDelivery] = []
+    for week in [*weeks, None]:
+        minimum = None if week is None else week.level.intensity.hours_per_week.min
+        short = (
+            week is not None
+            and not week.unrecorded
+            and minimum is not None
+            and week.delivered_minutes < minimum * 60 - 1e-9
+        )
+        if short and week is not None:
+            run.append(week)
+            continue
+        if len(run) >= BELOW_MINIMUM_WEEKS:
+            hours = ", ".join(_hours(w.delivered_minutes / 60) for w in run)
+            level = run[0].level
+            yield Violation(
+                "attendance.below_minimum",
+                "warning",
+                f"{_list_dates([w.monday for w in run], 'week')}: {hours} h delivered, below the "
+                f"{_hours(level.intensity.hours_per_week.min or 0)} h/week of {level.name} for "
+                f"{len(run)} weeks in a row; review the schedule, consider a schedule change or "
+                "a step down",
+                dates=[w.monday for w in run],
+            )
+        run = []
+    absences = sorted(
+        r.on for r in plan.attendance if r.status == "absent_unexcused" and r.on <= today
+    )
+    window = _dt_days(7 * ABSENCE_WINDOW_WEEKS)
+    for index in range(len(absences) - UNEXCUSED_ABSENCES + 1):
+        group = absences[index : index + UNEXCUSED_ABSENCES]
+        if group[-1] - group[0] < window:
+            yield Violation(
+                "attendance.unexcused_absences",
+                "warning",
+                f"{UNEXCUSED_ABSENCES} unexcused absences within {ABSENCE_WINDOW_WEEKS} weeks "
+                f"(on {', '.join(d.isoformat() for d in sorted(set(group)))}); talk with the "
+                "client about barriers to attending and review the schedule",
+                dates=sorted(set(group)),
+            )
+            break
+
+
+def _dt_days(days: int) -> pendulum.Duration:
+    return pendulum.duration(days=days)
+
+
+def check_authorizations(context: RuleContext) -> Iterator[Violation]:
+    """Sessions fall inside an active authorization of their level, within its units."""
+    plan = context.plan
+    if not plan.authorizations:
+        return
+    cancelled = {r.key for r in plan.attendance if r.status == "cancelled_by_program"}
+    episodes = plan.episodes
+    uncovered: dict[str, list[pendulum.Date]] = defaultdict(list)
+    used: dict[int, set[object]] = defaultdict(set)
+    for occurrence in context.occurrences:
+        if occurrence.key in cancelled:
+            continue
+        level = episodes[occurrence.episode].level.code
+        covering = [
+            index
+            for index, auth in enumerate(plan.authorizations)
+            if auth.covers(level, occurrence.date)
+        ]
+        if not covering:
+            if occurrence.date not in uncovered[level]:
+                uncovered[level].append(occurrence.date)
+            continue
+        auth = plan.authorizations[covering[0]]
+        used[covering[0]].add(occurrence.date if auth.unit == "days" else occurrence.key)
+    for level, days in uncovered.items():
+        yield Violation(
+            "authorization.missing",
+            "error",
+            f"{_list_dates(sorted(days), 'day')}: {level} sessions without an active "
+            "authorization; request one or check its dates and level",
+            dates=sorted(days),
+        )
+    for index, auth in enumerate(plan.authorizations):
+        count = len(used.get(index, ()))
+        if count > auth.units:
+            yield Violation(
+                "authorization.units_exceeded",
+                "error",
+                f"The {auth.level} authorization {auth.reference or ''} ({auth.start} to "
+                f"{auth.end}) covers {auth.units} {auth.unit} but the plan schedules {count}; "
+                "request more units or reduce the schedule".replace("  ", " "),
+                dates=(auth.start,),
+            )
+    today = context.today
+    if today is None:
+        return
+    for auth in plan.authorizations:
+        left = (auth.end - today).days
+        if auth.status != "active" or not 0 <= left <= AUTHORIZATION_REMINDER_DAYS:
+            continue
+        following = auth.end.add(days=1)
+        continues = following <= plan.end and plan.level_on(following) is not None
+        renewed = any(other.covers(auth.level, following) for other in plan.authorizations)
+        if continues and not renewed:
+            yield Violation(
+                "authorization.ending_soon",
+                "warning",
+                f"The {auth.level} authorization ends on {auth.end} (in {left} days) and the "
+                "plan goes on; request a concurrent review",
+                dates=(auth.end,),
             )

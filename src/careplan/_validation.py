@@ -181,6 +181,8 @@ def _registry() -> Mapping[str, Rule]:
             "level_fit": _rules.check_level_fit,
             "transitions": _rules.check_transitions,
             "modality": _rules.check_modality,
+            "attendance": _rules.check_attendance,
+            "authorizations": _rules.check_authorizations,
         }
     )
 
@@ -188,8 +190,10 @@ def _registry() -> Mapping[str, Rule]:
 def rules() -> Mapping[str, Rule]:
     """The built-in rules by name, in the order :func:`validate` runs them.
 
-    >>> list(rules())
-    ['dates', 'intensity', 'required', 'overlap', 'level_fit', 'transitions', 'modality']
+    >>> list(rules())[:4]
+    ['dates', 'intensity', 'required', 'overlap']
+    >>> list(rules())[4:]
+    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations']
     """
     return _registry()
 
