@@ -239,3 +239,14 @@ def test_compliance_agrees_with_a_straightforward_recount(plan):
     report = cp.validate(plan, today=today)
     for violation in report.violations:
         assert violation.severity in CODES[violation.code]
+
+
+def test_a_required_component_missed_for_its_whole_cadence():
+    plan = attend_all(sample_plan(), pendulum.date(2027, 1, 10))
+    plan = plan.record_attendance("mon-1200-individual_therapy", START, "absent_excused")
+    report = cp.validate(plan, today=pendulum.date(2027, 1, 11))
+    (missed,) = [v for v in report.warnings if v.code == "attendance.missed_component"]
+    assert missed.dates == (START,)
+    assert "no individual therapy attended" in missed.message
+    # The psychiatric consult's window is two weeks: one week cannot be judged yet.
+    assert "psychiatric" not in missed.message

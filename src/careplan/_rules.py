@@ -70,6 +70,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "attendance.unrecorded": ("warning",),
     "attendance.below_minimum": ("warning",),
     "attendance.unexcused_absences": ("warning",),
+    "attendance.missed_component": ("warning",),
     "authorization.missing": ("error",),
     "authorization.units_exceeded": ("error",),
     "authorization.ending_soon": ("warning",),
@@ -574,6 +575,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
                 dates=[w.monday for w in run],
             )
         run = []
+    yield from _missed_components(context, today)
     absences = sorted(
         r.on for r in plan.attendance if r.status == "absent_unexcused" and r.on <= today
     )
@@ -590,6 +592,34 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
                 dates=sorted(set(group)),
             )
             break
+
+
+def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[Violation]:
+    """A required kind scheduled in a whole cadence window but never attended in it."""
+    records = {r.key: r for r in context.plan.attendance}
+    for index, episode in enumerate(context.plan.episodes):
+        weeks = [w for w in context.weeks if w.episode == index and w.last < today and w.is_full]
+        for component in episode.level.required:
+            grouped = _Grouped()
+            every = component.every_weeks
+            for first in range(0, len(weeks), every):
+                window = weeks[first : first + every]
+                if len(window) < every:
+                    continue
+                of_kind = [o for w in window for o in w.actual if o.session.kind == component.kind]
+                if not of_kind or any(o.key not in records for o in of_kind):
+                    continue  # nothing scheduled, or not all recorded yet
+                if not any(records[o.key].present for o in of_kind):
+                    grouped.add(
+                        "attendance.missed_component",
+                        "warning",
+                        f"no {component.kind.label.lower()} attended, which "
+                        f"{episode.level.name} needs "
+                        + ("every week" if every == 1 else f"every {every} weeks")
+                        + "; reschedule it soon",
+                        window[0].monday,
+                    )
+            yield from grouped.violations("week")
 
 
 def _dt_days(days: int) -> pendulum.Duration:
