@@ -151,7 +151,6 @@ def _average_units(sessions: Iterable[Session]) -> int:
 
 class _DayOption(NamedTuple):
     offerings: tuple[Offering, ...]
-    sessions: tuple[Session, ...]
     light: int  # minutes in a week without the less-than-weekly sessions
     heavy: int  # minutes in a week with all of them
     average: int  # minutes per week on average, in 1/_UNITS minutes
@@ -211,14 +210,13 @@ def _day_options(
     ]
     heavy_of = [o.minutes for o in ordered]
     light_of = [sum(s.minutes for s in o.sessions if s.every_weeks == 1) for o in ordered]
-    options = [_DayOption((), (), 0, 0, 0, 0, (0, 0, 0))]
+    average_of = [_average_units(o.sessions) for o in ordered]
+    covers_of = [_covers(level, o.sessions) for o in ordered]
+    conflicts_of = [sum(constraints.conflicts(s) for s in o.sessions) for o in ordered]
+    options = [_DayOption((), 0, 0, 0, 0, (0, 0, 0))]
 
     def walk(
-        start: int,
-        chosen: tuple[int, ...],
-        busy: tuple[tuple[int, int], ...],
-        light: int,
-        heavy: int,
+        start: int, chosen: tuple[int, ...], busy: tuple[tuple[int, int], ...], heavy: int
     ) -> None:
         for index in range(start, len(ordered)):
             total = heavy + heavy_of[index]
@@ -227,28 +225,33 @@ def _day_options(
             if any(a < d and c < b for a, b in spans[index] for c, d in busy):
                 continue  # overlaps a session already taken that day
             picked = (*chosen, index)
-            if light + light_of[index] > 0:
-                _keep(picked, light + light_of[index], total)
-            walk(index + 1, picked, busy + spans[index], light + light_of[index], total)
+            _keep(picked, busy + spans[index])
+            walk(index + 1, picked, busy + spans[index], total)
 
-    def _keep(picked: tuple[int, ...], light: int, heavy: int) -> None:
+    def _keep(picked: tuple[int, ...], busy: tuple[tuple[int, int], ...]) -> None:
+        light = sum(light_of[i] for i in picked)
+        heavy = sum(heavy_of[i] for i in picked)
+        if light == 0:
+            return  # a day that only some weeks have would change the day count
         if not (_within(per_day, light) and _within(per_day, heavy)):
             return
+        covers = 0
+        for i in picked:
+            covers |= covers_of[i]
+        idle = max(b for _, b in busy) - min(a for a, _ in busy) - heavy
         chosen = tuple(ordered[i] for i in picked)
-        sessions = tuple(s for o in chosen for s in o.sessions)
         options.append(
             _DayOption(
                 chosen,
-                sessions,
                 light,
                 heavy,
-                _average_units(sessions),
-                _covers(level, sessions),
-                (sum(constraints.conflicts(s) for s in sessions), 1, _idle(sessions)),
+                sum(average_of[i] for i in picked),
+                covers,
+                (sum(conflicts_of[i] for i in picked), 1, idle),
             )
         )
 
-    walk(0, (), (), 0, 0)
+    walk(0, (), (), 0)
     # Options that change the weekly totals alike are interchangeable but for
     # their cost: keep the cheapest of each (ties by offering ids, so the
     # result does not depend on the order of the walk).
@@ -260,7 +263,7 @@ def _day_options(
             option.heavy,
             option.average,
             option.covers,
-            bool(option.sessions),
+            bool(option.offerings),
         )
         rank = (tuple(option.cost[i] for i in order), tuple(o.id for o in option.offerings))
         kept = best.get(signature)
@@ -373,7 +376,7 @@ def _search(
         for (days, light, heavy, average, covers), (_, ids, cost, chosen) in best.items():
             for option in options:
                 state = (
-                    days + (1 if option.sessions else 0),
+                    days + (1 if option.offerings else 0),
                     light + option.light,
                     heavy + option.heavy,
                     average + option.average,
