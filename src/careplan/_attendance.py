@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import pendulum
 
-from careplan._errors import InvalidValueError
+from careplan._errors import InvalidValueError, require_choice
 from careplan._time import require_date, to_tuple, week_start
 
 if TYPE_CHECKING:
@@ -42,14 +42,6 @@ AttendanceStatus = Literal[
     "absent_unexcused",
     "cancelled_by_program",
 ]
-_STATUSES = (
-    "attended",
-    "late",
-    "left_early",
-    "absent_excused",
-    "absent_unexcused",
-    "cancelled_by_program",
-)
 #: What an authorization counts.
 AuthorizationUnit = Literal["days", "sessions"]
 #: Where an authorization stands with the payer.
@@ -82,13 +74,7 @@ class Attendance:
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.status not in _STATUSES:
-            raise InvalidValueError(
-                "Attendance.status",
-                self.status,
-                "is not an attendance status",
-                f"use one of: {', '.join(_STATUSES)}",
-            )
+        require_choice("Attendance.status", self.status, AttendanceStatus, "an attendance status")
         if isinstance(self.minutes, bool) or not isinstance(self.minutes, int) or self.minutes < 0:
             raise InvalidValueError(
                 "Attendance.minutes", self.minutes, "is not minutes (0 or more)"
@@ -159,17 +145,8 @@ class Authorization:
             )
         if isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 0:
             raise InvalidValueError("Authorization.units", self.units, "is not a count of units")
-        if self.unit not in ("days", "sessions"):
-            raise InvalidValueError(
-                "Authorization.unit", self.unit, "is not a unit", "use 'days' or 'sessions'"
-            )
-        if self.status not in ("active", "pending", "denied", "expired"):
-            raise InvalidValueError(
-                "Authorization.status",
-                self.status,
-                "is not a status",
-                "use 'active', 'pending', 'denied' or 'expired'",
-            )
+        require_choice("Authorization.unit", self.unit, AuthorizationUnit, "a unit")
+        require_choice("Authorization.status", self.status, AuthorizationStatus, "a status")
 
     def covers(self, level: str, day: _dt.date) -> bool:
         """True when it is active and approves ``level`` on ``day``."""

@@ -27,7 +27,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from careplan._attendance import Attendance, Authorization
 from careplan._calendar import Cancellation, Closure, Reschedule
 from careplan._continua import BUILTIN_CONTINUA
-from careplan._errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._errors import CarePlanError, DocumentError, InvalidValueError, require_choice
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
@@ -519,13 +519,7 @@ def _transition(
             with _at(_join(path, field)):
                 continuum[code]
     with _at(_join(path, "direction")):
-        if doc.direction not in ("step_up", "step_down", "lateral", "discharge"):
-            raise InvalidValueError(
-                "direction",
-                doc.direction,
-                "is not a direction",
-                "use step_up, step_down, lateral or discharge",
-            )
+        require_choice("direction", doc.direction, Direction, "a direction")
     direction: Direction = doc.direction  # type: ignore[assignment]
     with _at(_join(path, "reason")):
         reason = _reason(doc.reason, direction, labels.reasons)

@@ -176,3 +176,18 @@ class ValidationError(CarePlanError):
         lines = [f"the plan has {len(self.violations)} error(s):"]
         lines += [f"- [{v.code}] {v.message}" for v in self.violations]
         super().__init__("\n".join(lines))
+
+
+def require_choice(field: str, value: object, choices: object, what: str) -> None:
+    """Refuse ``value`` unless it is one of ``choices`` (a ``Literal`` alias or a tuple).
+
+    Raises:
+        InvalidValueError: Naming the field and listing the choices.
+    """
+    import typing
+
+    allowed = typing.get_args(choices) if not isinstance(choices, tuple) else choices
+    if value not in allowed:
+        raise InvalidValueError(
+            field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))
+        )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from careplan._errors import InvalidValueError, UnknownLevelError
+from careplan._errors import InvalidValueError, UnknownLevelError, require_choice
 from careplan._kinds import SessionKind
 from careplan._time import to_tuple
 
@@ -54,10 +54,7 @@ class Range:
             raise InvalidValueError(
                 "Range", (self.min, self.max), "has min above max", "swap the bounds"
             )
-        if self.upper not in ("inclusive", "exclusive"):
-            raise InvalidValueError(
-                "Range.upper", self.upper, "is not a bound kind", "use 'inclusive' or 'exclusive'"
-            )
+        require_choice("Range.upper", self.upper, UpperBound, "a bound kind")
 
     @property
     def is_open(self) -> bool:

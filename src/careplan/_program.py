@@ -11,7 +11,7 @@ import attrs
 import pendulum
 
 from careplan._calendar import Closure
-from careplan._errors import InvalidValueError
+from careplan._errors import InvalidValueError, require_choice
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._schedule import WeeklySchedule
 from careplan._session import DayPart, Modality, Session
@@ -138,13 +138,9 @@ class LifeConstraints:
     max_days_per_week: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.modality not in ("in_person", "virtual", "either"):
-            raise InvalidValueError(
-                "LifeConstraints.modality",
-                self.modality,
-                "is not a modality preference",
-                "use 'in_person', 'virtual' or 'either'",
-            )
+        require_choice(
+            "LifeConstraints.modality", self.modality, ModalityPreference, "a modality preference"
+        )
         cap = self.max_days_per_week
         if cap is not None and (
             isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= 7

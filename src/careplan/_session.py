@@ -9,7 +9,7 @@ from typing import Literal
 import attrs
 import pendulum
 
-from careplan._errors import InvalidValueError
+from careplan._errors import InvalidValueError, require_choice
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._levels import positive_int
 from careplan._time import format_wall_time, parse_wall_time, weekday_from, weekday_name
@@ -66,10 +66,7 @@ class Modality:
 
     @kind.validator
     def _check_kind(self, _attribute: object, value: object) -> None:
-        if value not in ("in_person", "virtual"):
-            raise InvalidValueError(
-                "Modality.kind", value, "is not a modality", "use 'in_person' or 'virtual'"
-            )
+        require_choice("Modality.kind", value, ModalityKind, "a modality")
 
     @classmethod
     def in_person(cls, location: str | None = None) -> Modality:

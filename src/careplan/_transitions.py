@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import attrs
 import pendulum
 
-from careplan._errors import CarePlanError, InvalidValueError
+from careplan._errors import CarePlanError, InvalidValueError, require_choice
 from careplan._levels import LevelOfCare
 from careplan._schedule import WeeklySchedule
 from careplan._time import require_date
@@ -39,7 +39,6 @@ __all__ = [
 
 #: Which way a transition moves along the continuum.
 Direction = Literal["step_up", "step_down", "lateral", "discharge"]
-_DIRECTIONS: tuple[Direction, ...] = ("step_up", "step_down", "lateral", "discharge")
 
 
 class TransitionError(CarePlanError):
@@ -103,13 +102,7 @@ class TransitionReason:
 
     @direction.validator
     def _check_direction(self, _attribute: object, value: object) -> None:
-        if value not in _DIRECTIONS:
-            raise InvalidValueError(
-                "TransitionReason.direction",
-                value,
-                "is not a direction",
-                f"use one of: {', '.join(_DIRECTIONS)}",
-            )
+        require_choice("TransitionReason.direction", value, Direction, "a direction")
 
     @classmethod
     def builtins(cls) -> tuple[TransitionReason, ...]:
@@ -201,13 +194,7 @@ class Transition:
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.direction not in _DIRECTIONS:
-            raise InvalidValueError(
-                "Transition.direction",
-                self.direction,
-                "is not a direction",
-                f"use one of: {', '.join(_DIRECTIONS)}",
-            )
+        require_choice("Transition.direction", self.direction, Direction, "a direction")
         if self.reason.direction != self.direction:
             raise InvalidValueError(
                 "Transition.reason",
