@@ -304,12 +304,29 @@ def to_ical(
                 detail=detail,
                 alarms=alarms,
             )
-    data: bytes = calendar.to_ical(sorted=False)
+    data = _serialise(calendar)
     # The VTIMEZONEs are serialised once per zone and years (they are the
     # costliest part to write) and placed before the first event.
     zones_bytes = b"".join(_vtimezone_bytes(zone, first_year, last_year) for zone in zones)
     marker = b"BEGIN:VEVENT\r\n" if b"BEGIN:VEVENT\r\n" in data else b"END:VCALENDAR\r\n"
     return data.replace(marker, zones_bytes + marker, 1)
+
+
+def _serialise(component: icalendar.Component) -> bytes:
+    """``component.to_ical()``, folding only the lines that need it.
+
+    icalendar builds and escapes every content line; its folding walks each
+    line character by character even when, as for almost every line here,
+    the line is shorter than the 75 octets that need folding. Short lines are
+    written as they are; long ones through icalendar's own folding.
+    """
+    parts = []
+    for line in component.content_lines(sorted=False):
+        if not line:
+            continue
+        encoded = line.encode("utf-8")
+        parts.append(encoded if len(encoded) < 75 else line.to_ical())
+    return b"\r\n".join(parts) + b"\r\n"
 
 
 @lru_cache(maxsize=512)
