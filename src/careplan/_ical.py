@@ -18,19 +18,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-import attrs
 import icalendar
 import pendulum
 
 from careplan._errors import InvalidValueError
 from careplan._kinds import SessionKind
-from careplan._occurrences import Occurrence, occurrence_on, series_dates
+from careplan._occurrences import DayChanges, Occurrence, occurrence_on, series_dates
 from careplan._time import Disambiguate, require_aware, resolve_wall, zone_info
 from careplan._version import __version__
 from careplan._vtimezone import transition_days, vtimezone
 
 if TYPE_CHECKING:
-    from careplan._calendar import Reschedule
     from careplan._plan import CarePlan
     from careplan._session import Session
     from careplan._transitions import Episode
@@ -98,16 +96,6 @@ def _key(uid_key: str | bytes | None, plan: CarePlan) -> bytes:
 def _wall(day: _dt.date, session: Session, timezone: str) -> _dt.datetime:
     """The nominal local start as an aware datetime (fold=0, as RFC 5545 reads it)."""
     return _dt.datetime.combine(day, session.start, tzinfo=zone_info(timezone))
-
-
-@attrs.frozen
-class _Changes:
-    """The plan's changes to single days, looked up per instance."""
-
-    closed: frozenset[pendulum.Date]
-    cancelled: frozenset[tuple[str, pendulum.Date]]
-    moved: dict[tuple[str, pendulum.Date], Reschedule]
-    disambiguate: Disambiguate
 
 
 def _explicit(moment: _dt.datetime, timezone: str) -> _dt.datetime:
@@ -271,12 +259,7 @@ def to_ical(
         name = f"Care plan: {plan.client.name}"
     calendar.add("x-wr-calname", _text(name))
 
-    changes = _Changes(
-        closed=frozenset(c.date for c in plan.closures),
-        cancelled=frozenset((c.session_id, c.on) for c in plan.cancellations),
-        moved={(r.session_id, r.on): r for r in plan.reschedules},
-        disambiguate=disambiguate,
-    )
+    changes = DayChanges.of_plan(plan)
     first_year = plan.start.year
     last_year = max([plan.end.year] + [r.start.year for r in plan.reschedules])
     zones = sorted({episode.schedule.timezone for episode in plan.episodes})
@@ -293,6 +276,7 @@ def to_ical(
                 session=session,
                 instances=instances,
                 changes=changes,
+                disambiguate=disambiguate,
                 index=index,
                 episode=episode,
                 plan=plan,
@@ -340,7 +324,8 @@ def _add_series(
     *,
     session: Session,
     instances: list[pendulum.Date],
-    changes: _Changes,
+    changes: DayChanges,
+    disambiguate: Disambiguate,
     index: int,
     episode: Episode,
     plan: CarePlan,
@@ -356,12 +341,10 @@ def _add_series(
     overrides = []
     for day in instances:
         key = (session.id, day)
-        if day in changes.closed or key in changes.cancelled:
+        if changes.removes(session.id, day):
             excluded.append(_wall(day, session, zone))
         elif key in changes.moved or day in dst_days:
-            happening = occurrence_on(
-                session, day, zone, changes.moved, changes.disambiguate, index
-            )
+            happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
             if happening.moved or not _read_alike(day, happening, zone):
                 overrides.append(happening)
     edits = len(excluded) + sum(1 for day in instances if (session.id, day) in changes.moved)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from careplan._plan import CarePlan
     from careplan._schedule import WeeklySchedule
 
-__all__ = ["Occurrence", "expand", "occurrences"]
+__all__ = ["DayChanges", "Occurrence", "expand", "occurrences"]
 
 _WEEK = _dt.timedelta(days=7)
 
@@ -65,6 +65,44 @@ class Occurrence:
         return self.minutes / 60
 
 
+@attrs.frozen
+class DayChanges:
+    """A plan's changes to single days, ready to look up per series instance.
+
+    Built once per expansion or export: which days are closed, which
+    occurrences are cancelled and which are moved.
+    """
+
+    closed: frozenset[pendulum.Date] = frozenset()
+    cancelled: frozenset[tuple[str, pendulum.Date]] = frozenset()
+    moved: Mapping[tuple[str, pendulum.Date], Reschedule] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        closures: Iterable[Closure | _dt.date] = (),
+        cancellations: Iterable[Cancellation] = (),
+        reschedules: Iterable[Reschedule] = (),
+    ) -> DayChanges:
+        """The lookups for these closures, cancellations and reschedules."""
+        return cls(
+            frozenset(
+                c.date if isinstance(c, Closure) else require_date("closures", c) for c in closures
+            ),
+            frozenset((c.session_id, c.on) for c in cancellations),
+            {(r.session_id, r.on): r for r in reschedules},
+        )
+
+    @classmethod
+    def of_plan(cls, plan: CarePlan) -> DayChanges:
+        """The lookups for ``plan``'s closures, cancellations and reschedules."""
+        return cls.of(plan.closures, plan.cancellations, plan.reschedules)
+
+    def removes(self, session_id: str, day: _dt.date) -> bool:
+        """True when the instance of ``session_id`` on ``day`` does not happen."""
+        return day in self.closed or (session_id, day) in self.cancelled
+
+
 def expand(
     schedule: WeeklySchedule,
     start: _dt.date,
@@ -107,19 +145,14 @@ def expand(
     first_day = require_date("start", start)
     last_day = require_date("end", end)
     origin = require_date("cadence_start", cadence_start or first_day)
-    closed = {
-        closure.date if isinstance(closure, Closure) else require_date("closures", closure)
-        for closure in closures
-    }
-    cancelled = {(c.session_id, c.on) for c in cancellations}
-    moved = {(r.session_id, r.on): r for r in reschedules}
+    changes = DayChanges.of(closures, cancellations, reschedules)
     zone = schedule.timezone
     found: list[Occurrence] = []
     for session in schedule.sessions:
         for scheduled_on in series_dates(session, first_day, last_day, origin):
-            if scheduled_on not in closed and (session.id, scheduled_on) not in cancelled:
+            if not changes.removes(session.id, scheduled_on):
                 found.append(
-                    occurrence_on(session, scheduled_on, zone, moved, disambiguate, episode)
+                    occurrence_on(session, scheduled_on, zone, changes.moved, disambiguate, episode)
                 )
     found.sort(key=lambda o: (o.start, o.session.id))
     return tuple(found)
@@ -149,7 +182,7 @@ def occurrence_on(
     session: Session,
     scheduled_on: pendulum.Date,
     zone: str,
-    moved: dict[tuple[str, pendulum.Date], Reschedule],
+    moved: Mapping[tuple[str, pendulum.Date], Reschedule],
     disambiguate: Disambiguate,
     episode: int,
 ) -> Occurrence:

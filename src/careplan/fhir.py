@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from careplan._occurrences import series_dates
+from careplan._occurrences import DayChanges, series_dates
 from careplan._time import resolve_wall, weekday_name
 
 if TYPE_CHECKING:
@@ -69,7 +69,12 @@ def _iso(moment: _dt.datetime) -> str:
 
 
 def _appointment(
-    plan: CarePlan, index: int, episode: Episode, session: Session, subject: dict[str, str]
+    plan: CarePlan,
+    index: int,
+    episode: Episode,
+    session: Session,
+    subject: dict[str, str],
+    changes: DayChanges,
 ) -> dict[str, Any] | None:
     days = series_dates(session, episode.start, episode.end, episode.start)
     if not days:
@@ -77,9 +82,7 @@ def _appointment(
     zone = episode.schedule.timezone
     first = resolve_wall(days[0], session.start, zone)
     weekly = {weekday_name(day): day == session.weekday for day in pendulum.WeekDay}
-    closed = {c.date for c in plan.closures}
-    cancelled = {(c.session_id, c.on) for c in plan.cancellations}
-    excluded = [day.isoformat() for day in days if day in closed or (session.id, day) in cancelled]
+    excluded = [day.isoformat() for day in days if changes.removes(session.id, day)]
     template: dict[str, Any] = {
         "timezone": {"coding": [{"system": _TIMEZONE_SYSTEM, "code": zone}]},
         "recurrenceType": {
@@ -156,9 +159,10 @@ def to_fhir(plan: CarePlan, *, diagnoses: bool = False, validate: bool = False) 
             resource["target"] = [target]
         goals.append(resource)
     appointments = []
+    changes = DayChanges.of_plan(plan)
     for index, episode in enumerate(episodes):
         for session in episode.schedule.sessions:
-            found = _appointment(plan, index, episode, session, subject)
+            found = _appointment(plan, index, episode, session, subject, changes)
             if found is not None:
                 appointments.append(found)
     episodes_of_care = []
