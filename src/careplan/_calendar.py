@@ -8,7 +8,7 @@ import attrs
 import pendulum
 
 from careplan._errors import InvalidValueError
-from careplan._time import require_aware, require_date
+from careplan._time import duration_from, require_aware, require_date
 
 __all__ = ["Cancellation", "Closure", "Reschedule"]
 
@@ -32,13 +32,7 @@ def _to_reschedule_start(value: _dt.datetime) -> pendulum.DateTime:
 def _to_optional_minutes(value: int | _dt.timedelta | None) -> pendulum.Duration | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, _dt.timedelta)):
-        raise InvalidValueError("Reschedule.duration", value, "is not a duration")
-    duration = (
-        pendulum.duration(minutes=value)
-        if isinstance(value, int)
-        else pendulum.duration(seconds=value.total_seconds())
-    )
+    duration = duration_from("Reschedule.duration", value)
     if duration.total_seconds() <= 0 or duration.total_seconds() % 60:
         raise InvalidValueError(
             "Reschedule.duration", value, "is not a positive whole number of minutes"

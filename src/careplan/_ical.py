@@ -24,7 +24,7 @@ import pendulum
 from careplan._errors import InvalidValueError
 from careplan._kinds import SessionKind
 from careplan._occurrences import DayChanges, Occurrence, occurrence_on, series_dates
-from careplan._time import Disambiguate, require_aware, resolve_wall, zone_info
+from careplan._time import Disambiguate, duration_from, require_aware, resolve_wall, zone_info
 from careplan._version import __version__
 from careplan._vtimezone import transition_days, vtimezone
 
@@ -185,14 +185,10 @@ def _fill(
         event.add_component(alarm)
 
 
-def _reminders(values: Sequence[int | _dt.timedelta]) -> tuple[_dt.timedelta, ...]:
+def _reminders(values: Sequence[int | _dt.timedelta]) -> tuple[pendulum.Duration, ...]:
     found = []
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, _dt.timedelta)):
-            raise InvalidValueError(
-                "reminders", value, "is not a duration", "give minutes before the session"
-            )
-        delta = _dt.timedelta(minutes=value) if isinstance(value, int) else value
+        delta = duration_from("reminders", value)
         if delta <= _dt.timedelta(0):
             raise InvalidValueError(
                 "reminders", value, "is not before the session", "use a positive number of minutes"

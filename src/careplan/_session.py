@@ -12,7 +12,13 @@ import pendulum
 from careplan._errors import InvalidValueError, require_choice
 from careplan._kinds import SessionKind, TreatmentTrack
 from careplan._levels import positive_int
-from careplan._time import format_wall_time, parse_wall_time, weekday_from, weekday_name
+from careplan._time import (
+    duration_from,
+    format_wall_time,
+    parse_wall_time,
+    weekday_from,
+    weekday_name,
+)
 
 __all__ = ["DayPart", "Modality", "Session"]
 
@@ -85,17 +91,7 @@ class Modality:
 
 
 def _to_duration(value: int | _dt.timedelta) -> pendulum.Duration:
-    if isinstance(value, bool):
-        raise InvalidValueError(
-            "Session.duration", value, "is not a duration", "pass minutes (int) or a timedelta"
-        )
-    if isinstance(value, int):
-        return pendulum.duration(minutes=value)
-    if isinstance(value, _dt.timedelta):
-        return pendulum.duration(seconds=value.total_seconds())
-    raise InvalidValueError(
-        "Session.duration", value, "is not a duration", "pass minutes (int) or a timedelta"
-    )
+    return duration_from("Session.duration", value)
 
 
 def _to_time(value: str | _dt.time) -> pendulum.Time:

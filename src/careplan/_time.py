@@ -99,6 +99,17 @@ def zone_name(value: object) -> str:
     return value
 
 
+def duration_from(field: str, value: object) -> pendulum.Duration:
+    """Read a length given as whole minutes (int) or a timedelta."""
+    if isinstance(value, bool) or not isinstance(value, (int, _dt.timedelta)):
+        raise InvalidValueError(
+            field, value, "is not a duration", "pass minutes (int) or a timedelta"
+        )
+    if isinstance(value, int):
+        return pendulum.duration(minutes=value)
+    return pendulum.duration(seconds=value.total_seconds())
+
+
 def require_aware(field: str, value: _dt.datetime) -> pendulum.DateTime:
     """Return ``value`` as a pendulum DateTime, refusing naive datetimes."""
     if not isinstance(value, _dt.datetime):
