@@ -9,14 +9,14 @@ computed from occurrences and records, never stored.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 import pendulum
 
 from careplan._errors import InvalidValueError, require_choice
-from careplan._time import require_date, to_tuple, week_start
+from careplan._time import require_date, week_start
 
 if TYPE_CHECKING:
     from careplan._levels import LevelOfCare
@@ -184,11 +184,17 @@ class WeekDelivery:
         return None if recorded == 0 else self.attended / recorded
 
 
-def delivered(plan: CarePlan, *, today: _dt.date) -> tuple[WeekDelivery, ...]:
+def delivered(
+    plan: CarePlan,
+    *,
+    today: _dt.date,
+    occurrences: tuple[Occurrence, ...] | None = None,
+) -> tuple[WeekDelivery, ...]:
     """Scheduled and delivered figures for each week of ``plan`` up to ``today``.
 
     A session cancelled by the program counts as neither scheduled nor
-    delivered: the client could not attend it.
+    delivered: the client could not attend it. ``occurrences`` are the
+    plan's own, when the caller has them already.
 
     >>> import pendulum
     >>> from careplan.demo import sample_plan
@@ -201,7 +207,7 @@ def delivered(plan: CarePlan, *, today: _dt.date) -> tuple[WeekDelivery, ...]:
     records = {record.key: record for record in plan.attendance}
     episodes = plan.episodes
     weeks: dict[pendulum.Date, list[Occurrence]] = {}
-    for occurrence in plan.occurrences():
+    for occurrence in plan.occurrences() if occurrences is None else occurrences:
         if occurrence.date <= until:
             weeks.setdefault(week_start(occurrence.date), []).append(occurrence)
     found = []
@@ -239,6 +245,16 @@ def delivered(plan: CarePlan, *, today: _dt.date) -> tuple[WeekDelivery, ...]:
     return tuple(found)
 
 
-def attendance_records(value: Iterable[Attendance]) -> tuple[Attendance, ...]:
-    """An attrs converter for the plan's attendance records."""
-    return to_tuple(value)
+def misplaced_records(
+    plan: CarePlan, occurrences: Iterable[Occurrence], today: _dt.date | None
+) -> Iterator[tuple[int, Attendance, Occurrence | None]]:
+    """Records that name no occurrence of the plan (with ``None``), or, given
+    ``today``, an occurrence that has not happened yet (with it).
+
+    Yields (index in ``plan.attendance``, record, occurrence).
+    """
+    by_key = {o.key: o for o in occurrences}
+    for index, record in enumerate(plan.attendance):
+        occurrence = by_key.get(record.key)
+        if occurrence is None or (today is not None and occurrence.date > today):
+            yield index, record, occurrence

@@ -24,7 +24,7 @@ import cattrs
 import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from careplan._attendance import Attendance, Authorization
+from careplan._attendance import Attendance, Authorization, misplaced_records
 from careplan._calendar import Cancellation, Closure, Reschedule
 from careplan._continua import BUILTIN_CONTINUA
 from careplan._errors import CarePlanError, DocumentError, InvalidValueError, require_choice
@@ -891,20 +891,17 @@ def from_json(text: str | bytes, *, today: _dt.date | None = None) -> CarePlan:
 
 
 def _check_attendance(plan: CarePlan, today: _dt.date | None) -> None:
-    happening = {o.key: o for o in plan.occurrences()}
-    for index, record in enumerate(plan.attendance):
-        occurrence = happening.get(record.key)
+    for index, record, occurrence in misplaced_records(plan, plan.occurrences(), today):
         if occurrence is None:
             raise DocumentError(
                 f"attendance[{index}]",
                 f"{record.session_id!r} on {record.on} is not an occurrence of the plan",
             )
-        if today is not None and occurrence.date > today:
-            raise DocumentError(
-                f"attendance[{index}].date",
-                f"{record.on} is after today ({today}): attendance is recorded once a "
-                "session has happened",
-            )
+        raise DocumentError(
+            f"attendance[{index}].date",
+            f"{record.on} is after today ({today}): attendance is recorded once a "
+            "session has happened",
+        )
 
 
 def continuum_from_data(data: object) -> Continuum:

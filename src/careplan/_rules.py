@@ -12,12 +12,14 @@ clinician decides whether to make the time up.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pendulum
 
+from careplan._attendance import delivered, misplaced_records
 from careplan._levels import Range
 from careplan._occurrences import Occurrence
 from careplan._validation import RuleContext, Severity, Violation
@@ -515,9 +517,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
     ended are judged.
     """
     plan, today = context.plan, context.today
-    by_key = {o.key: o for o in context.occurrences}
-    for record in plan.attendance:
-        occurrence = by_key.get(record.key)
+    for _, record, occurrence in misplaced_records(plan, context.occurrences, today):
         if occurrence is None:
             yield Violation(
                 "attendance.unknown_occurrence",
@@ -527,7 +527,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
                 (record.session_id,),
                 (record.on,),
             )
-        elif today is not None and occurrence.date > today:
+        else:
             yield Violation(
                 "attendance.in_future",
                 "error",
@@ -538,9 +538,11 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             )
     if today is None:
         return
-    from careplan._attendance import delivered
-
-    weeks = [w for w in delivered(plan, today=today) if w.monday.add(days=6) < today]
+    weeks = [
+        w
+        for w in delivered(plan, today=today, occurrences=context.occurrences)
+        if w.monday.add(days=6) < today
+    ]
     unrecorded = [w.monday for w in weeks if w.unrecorded]
     if unrecorded:
         yield Violation(
@@ -550,19 +552,9 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             "record; record them so delivered hours are right",
             dates=unrecorded,
         )
-    run: list[WeekDelivery] = []
-    for week in [*weeks, None]:
-        minimum = None if week is None else week.level.intensity.hours_per_week.min
-        short = (
-            week is not None
-            and not week.unrecorded
-            and minimum is not None
-            and week.delivered_minutes < minimum * 60 - 1e-9
-        )
-        if short and week is not None:
-            run.append(week)
-            continue
-        if len(run) >= BELOW_MINIMUM_WEEKS:
+    for short, consecutive in itertools.groupby(weeks, key=_delivered_short):
+        run = list(consecutive)
+        if short and len(run) >= BELOW_MINIMUM_WEEKS:
             hours = ", ".join(_hours(w.delivered_minutes / 60) for w in run)
             level = run[0].level
             yield Violation(
@@ -574,15 +566,13 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
                 "a step down",
                 dates=[w.monday for w in run],
             )
-        run = []
     yield from _missed_components(context, today)
     absences = sorted(
         r.on for r in plan.attendance if r.status == "absent_unexcused" and r.on <= today
     )
-    window = _dt_days(7 * ABSENCE_WINDOW_WEEKS)
     for index in range(len(absences) - UNEXCUSED_ABSENCES + 1):
         group = absences[index : index + UNEXCUSED_ABSENCES]
-        if group[-1] - group[0] < window:
+        if (group[-1] - group[0]).days < 7 * ABSENCE_WINDOW_WEEKS:
             yield Violation(
                 "attendance.unexcused_absences",
                 "warning",
@@ -622,8 +612,12 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
             yield from grouped.violations("week")
 
 
-def _dt_days(days: int) -> pendulum.Duration:
-    return pendulum.duration(days=days)
+def _delivered_short(week: WeekDelivery) -> bool:
+    """A fully recorded week whose delivered hours are under the level's minimum."""
+    minimum = week.level.intensity.hours_per_week.min
+    return (
+        not week.unrecorded and minimum is not None and week.delivered_minutes < minimum * 60 - 1e-9
+    )
 
 
 def check_authorizations(context: RuleContext) -> Iterator[Violation]:
