@@ -19,7 +19,9 @@ from careplan._attendance import delivered
 from careplan._document import from_json, to_json
 from careplan._errors import CarePlanError
 from careplan._ical import Detail, to_ical
+from careplan._plan import CarePlan
 from careplan._summary import summarize
+from careplan._time import week_start
 from careplan._validation import validate
 from careplan.demo import sample_plan, working_parent_plan
 
@@ -71,7 +73,7 @@ def _report(path: Path, week: str) -> int:
     except ValueError:
         print(f"--week: {week!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
         return EXIT_UNREADABLE
-    monday = day.subtract(days=day.weekday())
+    monday = week_start(day)
     sunday = monday.add(days=6)
     try:
         plan = from_json(_read(path))
@@ -108,23 +110,23 @@ def _read(path: Path) -> str:
         raise CarePlanError(f"cannot read {path}: {error}") from None
 
 
-def _demo(out: Path) -> int:
-    plan = sample_plan()
+def _write_plan(plan: CarePlan, out: Path, name: str) -> bool:
+    """Write ``name``.json and ``name``.ics, print the summary; True when valid."""
     report = validate(plan)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "plan.json").write_text(to_json(plan) + "\n", encoding="utf-8")
-    (out / "plan.ics").write_bytes(to_ical(plan, stamp=_now()))
+    (out / f"{name}.json").write_text(to_json(plan) + "\n", encoding="utf-8")
+    (out / f"{name}.ics").write_bytes(to_ical(plan, stamp=_now()))
     print(summarize(plan, report))
-    print(f"Wrote {out / 'plan.json'} and {out / 'plan.ics'}")
-    parent = working_parent_plan()
-    parent_report = validate(parent)
-    (out / "evening-plan.json").write_text(to_json(parent) + "\n", encoding="utf-8")
-    (out / "evening-plan.ics").write_bytes(to_ical(parent, stamp=_now()))
+    print(f"Wrote {out / f'{name}.json'} and {out / f'{name}.ics'}")
+    return report.ok
+
+
+def _demo(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    valid = _write_plan(sample_plan(), out, "plan")
     print()
     print("A working parent (9 to 5, school drop-off) gets the evening track:")
-    print(summarize(parent, parent_report))
-    print(f"Wrote {out / 'evening-plan.json'} and {out / 'evening-plan.ics'}")
-    return EXIT_OK if report.ok and parent_report.ok else EXIT_INVALID
+    valid = _write_plan(working_parent_plan(), out, "evening-plan") and valid
+    return EXIT_OK if valid else EXIT_INVALID
 
 
 def _validate(path: Path, output: str) -> int:

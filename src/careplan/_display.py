@@ -72,10 +72,6 @@ _SHORT = {
 }
 
 
-def _label(session: Session) -> str:
-    return session.title or session.kind.label
-
-
 def _short(session: Session) -> str:
     return session.title or _SHORT.get(session.kind.code, session.kind.label)
 
@@ -179,7 +175,7 @@ def schedule_html(
                     "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
                 )
                 text = (
-                    f"<b>{html.escape(_label(session))}</b><br>"
+                    f"<b>{html.escape(session.display_title)}</b><br>"
                     f"{format_wall_time(session.start)}–{format_wall_time(session.end)} · "
                     f"{where}{html.escape(cadence)}"
                 )

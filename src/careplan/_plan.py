@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -188,7 +189,14 @@ class CarePlan:
         >>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
         >>> [(e.level.code, str(e.start), str(e.end)) for e in plan.episodes]
         [('IOP', '2027-01-04', '2027-02-28'), ('OP', '2027-03-01', '2027-03-28')]
+        >>> plan.episode_on(pendulum.date(2027, 3, 1)).level.code
+        'OP'
         """
+        return self._episodes
+
+    @functools.cached_property
+    def _episodes(self) -> tuple[Episode, ...]:
+        # Derived once per plan: rules, expansion and exports all ask for it.
         return episodes_of(self)
 
     @property
