@@ -173,6 +173,49 @@ def test_sequence_rises_when_a_series_changes():
     )
 
 
+def test_each_series_counts_its_instances_up_to_the_transition_that_ends_it():
+    stepped = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(stepped))
+    counts = sorted(
+        (e["RRULE"]["INTERVAL"][0], e["RRULE"]["COUNT"][0])
+        for e in calendar.walk("VEVENT")
+        if "RRULE" in e
+    )
+    # Eight weeks of IOP, then four of OP; the biweekly session half as often.
+    assert counts == sorted([(1, 8)] * 10 + [(2, 4)] + [(1, 4)] * 10 + [(2, 2)])
+    assert all("UNTIL" not in e["RRULE"] for e in calendar.walk("VEVENT") if "RRULE" in e)
+
+
+def _clear_export_caches():
+    from careplan import _ical
+
+    for cached in (
+        _ical._utc_line,
+        _ical._sequence_line,
+        _ical._local_line,
+        _ical._weekly_rule,
+        _ical._content_lines,
+    ):
+        cached.cache_clear()
+
+
+@given(_PLANS, _PLANS, st.sampled_from(["minimal", "sessions", "full"]))
+def test_an_export_does_not_depend_on_what_was_exported_before(first, second, detail):
+    _clear_export_caches()
+    alone = cp.to_ical(second, detail=detail, reminders=[15])
+    cp.to_ical(first, detail="full", reminders=[15])
+    assert cp.to_ical(second, detail=detail, reminders=[15]) == alone
+
+
+def test_the_same_wall_time_in_two_zones_keeps_each_zone():
+    new_york = sample_plan()
+    chicago = attrs_evolve_zone(new_york, "America/Chicago")
+    cp.to_ical(new_york)
+    data = cp.to_ical(chicago).decode()
+    assert "America/New_York" not in data
+    assert expand_file(data.encode(), chicago) == expected(chicago)
+
+
 def test_moved_sessions_become_overrides_of_their_series():
     plan = sample_plan().reschedule(
         "mon-1200-individual_therapy",
@@ -281,6 +324,21 @@ def test_sessions_at_dst_edges_agree_with_clients(zone):
     )
     assert expand_file(cp.to_ical(plan), plan) == expected(plan)
     assert expand_file(_rename_zones(cp.to_ical(plan)), plan) == expected(plan)
+
+
+def test_a_session_ending_in_the_repeated_hour_ends_at_its_instant_in_utc():
+    # 00:00 to 03:00 of elapsed time on the night Berlin falls back ends at
+    # the second 02:00 (CET); the local time alone would read as the first.
+    week = WeeklySchedule(
+        "Europe/Berlin", [Session("sunday", "00:00", 180, SessionKind.CHECK_IN, id="night")]
+    )
+    plan = cp.CarePlan(
+        cp.Client("n"), cp.DEFAULT["OP"], week, dt.date(2024, 8, 4), dt.date(2024, 10, 27)
+    )
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(plan))
+    (override,) = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert override["DTEND"].dt == dt.datetime(2024, 10, 27, 1, tzinfo=dt.timezone.utc)
+    assert expand_file(cp.to_ical(plan), plan) == expected(plan)
 
 
 @given(timezones(), st.integers(0, 3))

@@ -1,12 +1,14 @@
 """Export a plan to iCalendar (RFC 5545) for the client's own calendar.
 
-One VEVENT per session and episode, repeating weekly with an RRULE bounded
-by the episode's last occurrence; EXDATE for closed and cancelled days;
+One VEVENT per session and episode, repeating weekly with an RRULE whose
+COUNT ends it with the episode; EXDATE for closed and cancelled days;
 RECURRENCE-ID overrides for moved sessions and for the rare instance whose
 start or end calendar clients would compute differently (a wall time that a
 DST change skips, or a session that spans the change). Every TZID has an
 RRULE-based VTIMEZONE (see ``_vtimezone.py``). The icalendar library writes
-the content lines, so user text is always escaped.
+every content line, so user text is always escaped; lines that repeat
+within and across plans are written once and reused, which is most of what
+makes the export fast.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import icalendar
 import pendulum
+from icalendar.parser import Contentline, Parameters
 
 from careplan._errors import InvalidValueError
 from careplan._kinds import SessionKind
 from careplan._occurrences import DayChanges, Occurrence, occurrence_on, series_dates
-from careplan._time import Disambiguate, duration_from, require_aware, resolve_wall, zone_info
+from careplan._time import Disambiguate, duration_from, require_aware, zone_info
 from careplan._version import __version__
 from careplan._vtimezone import transition_days, vtimezone
 
@@ -49,6 +52,9 @@ _UTC = _dt.timezone.utc
 _PRODID = f"-//careplan//careplan {__version__}//EN"
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _INDIVIDUAL = {SessionKind.INDIVIDUAL_THERAPY, SessionKind.PSYCHIATRIC}
+_BEGIN_EVENT = b"BEGIN:VEVENT\r\n"
+_END_EVENT = b"END:VEVENT\r\n"
+_END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
 def _generic_title(session: Session) -> str:
@@ -93,27 +99,11 @@ def _key(uid_key: str | bytes | None, plan: CarePlan) -> bytes:
     return uid_key.encode() if isinstance(uid_key, str) else uid_key
 
 
-def _wall(day: _dt.date, session: Session, timezone: str) -> _dt.datetime:
-    """The nominal local start as an aware datetime (fold=0, as RFC 5545 reads it)."""
-    return _dt.datetime.combine(day, session.start, tzinfo=zone_info(timezone))
-
-
-def _explicit(moment: _dt.datetime, timezone: str) -> _dt.datetime:
-    """``moment`` as a value every client reads the same way.
-
-    Local time with the TZID, unless that wall time happens twice (the hour
-    the clocks fall back): then UTC, which cannot be misread.
-    """
-    local = _dt.datetime.fromtimestamp(moment.timestamp(), zone_info(timezone))
-    if not _unambiguous(local.replace(tzinfo=None), timezone):
-        return local.astimezone(_UTC)
-    return local
-
-
 def _unambiguous(naive: _dt.datetime, timezone: str) -> bool:
     """True when a wall time exists exactly once in ``timezone``."""
     zone = zone_info(timezone)
-    first = naive.replace(tzinfo=zone)
+    # fold=0 explicitly: a wall time read back from an instant keeps its fold.
+    first = naive.replace(tzinfo=zone, fold=0)
     # Skipped and repeated wall times have a different offset for each fold.
     return first.utcoffset() == first.replace(fold=1).utcoffset()
 
@@ -153,36 +143,52 @@ def _description(session: Session, detail: Detail, plan: CarePlan, episode: Epis
     return "\n".join(lines)
 
 
-def _fill(
-    event: icalendar.Event,
+def _content(
     session: Session,
     detail: Detail,
     plan: CarePlan,
     episode: Episode,
-    reminders: Sequence[_dt.timedelta],
-) -> None:
+    alarms: tuple[_dt.timedelta, ...],
+) -> bytes:
+    """The lines an event shows the client: title, privacy, place, reminders."""
     title = _generic_title(session) if detail == "minimal" else session.display_title
+    description = _description(session, detail, plan, episode)
+    modality = session.modality
+    join_url = modality.join_url if modality.is_virtual else None
+    return _content_lines(title, description, join_url, modality.location, alarms)
+
+
+@lru_cache(maxsize=1024)
+def _content_lines(
+    title: str,
+    description: str,
+    join_url: str | None,
+    location: str | None,
+    alarms: tuple[_dt.timedelta, ...],
+) -> bytes:
+    # Cached: a clinic's plans share their sessions, and these lines depend
+    # only on what the session shows, not on the client or the dates.
+    event = icalendar.Event()
     event.add("summary", _text(title))
     event.add("class", "PRIVATE")
-    description = _description(session, detail, plan, episode)
     if description:
         event.add("description", _text(description))
-    modality = session.modality
-    if modality.is_virtual and modality.join_url:
-        event.add("url", modality.join_url)
+    if join_url:
+        event.add("url", join_url)
         event.add(
             "conference",
-            icalendar.vUri(modality.join_url),
+            icalendar.vUri(join_url),
             parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join the session"},
         )
-    if modality.location:
-        event.add("location", _text(modality.location))
-    for before in reminders:
+    if location:
+        event.add("location", _text(location))
+    for before in alarms:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", "Upcoming session")
         alarm.add("trigger", -before)
         event.add_component(alarm)
+    return _serialise(event)[len(_BEGIN_EVENT) : -len(_END_EVENT)]
 
 
 def _reminders(values: Sequence[int | _dt.timedelta]) -> tuple[pendulum.Duration, ...]:
@@ -245,21 +251,18 @@ def to_ical(
         if stamp is None
         else require_aware("stamp", stamp).astimezone(_UTC)
     )
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", _PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     name = "Care plan"
     if detail == "full" and plan.client.name:
         name = f"Care plan: {plan.client.name}"
-    calendar.add("x-wr-calname", _text(name))
 
     changes = DayChanges.of_plan(plan)
     first_year = plan.start.year
     last_year = max([plan.end.year] + [r.start.year for r in plan.reschedules])
     zones = sorted({episode.schedule.timezone for episode in plan.episodes})
-
+    # Every line is written by icalendar; the ones that repeat are cached
+    # (see _line). The calendar's name is not: it may name the client.
+    parts = [_calendar_head(), _write("X-WR-CALNAME", _text(name))]
+    parts.extend(_vtimezone_bytes(zone, first_year, last_year) for zone in zones)
     for index, episode in enumerate(plan.episodes):
         zone = episode.schedule.timezone
         dst_days = transition_days(zone, first_year, last_year)
@@ -267,46 +270,54 @@ def to_ical(
             instances = series_dates(session, episode.start, episode.end, episode.start)
             if not instances:
                 continue
-            _add_series(
-                calendar,
-                session=session,
-                instances=instances,
-                changes=changes,
-                disambiguate=disambiguate,
-                index=index,
-                episode=episode,
-                plan=plan,
-                zone=zone,
-                dst_days=dst_days,
-                uid=_uid(key, index, session),
-                dtstamp=dtstamp,
-                sequence=sequence,
-                detail=detail,
-                alarms=alarms,
+            parts.extend(
+                _series(
+                    session=session,
+                    instances=instances,
+                    changes=changes,
+                    disambiguate=disambiguate,
+                    index=index,
+                    episode=episode,
+                    zone=zone,
+                    dst_days=dst_days,
+                    uid=_uid(key, index, session),
+                    dtstamp=dtstamp,
+                    sequence=sequence,
+                    content=_content(session, detail, plan, episode, alarms),
+                )
             )
-    data = _serialise(calendar)
-    # The VTIMEZONEs are serialised once per zone and years (they are the
-    # costliest part to write) and placed before the first event.
-    zones_bytes = b"".join(_vtimezone_bytes(zone, first_year, last_year) for zone in zones)
-    marker = b"BEGIN:VEVENT\r\n" if b"BEGIN:VEVENT\r\n" in data else b"END:VCALENDAR\r\n"
-    return data.replace(marker, zones_bytes + marker, 1)
+    parts.append(_END_CALENDAR)
+    return b"".join(parts)
 
 
 def _serialise(component: icalendar.Component) -> bytes:
-    """``component.to_ical()``, folding only the lines that need it.
+    """``component.to_ical()``, folding only the lines that need it."""
+    return b"".join(_fold(line) for line in component.content_lines(sorted=False) if line)
 
-    icalendar builds and escapes every content line; its folding walks each
-    line character by character even when, as for almost every line here,
-    the line is shorter than the 75 octets that need folding. Short lines are
-    written as they are; long ones through icalendar's own folding.
+
+def _fold(line: Contentline) -> bytes:
+    """A content line as bytes with CRLF, folded by icalendar when it is long.
+
+    icalendar's folding walks each line character by character even when,
+    as for almost every line here, the line is shorter than the 75 octets
+    that need folding. Short lines are written as they are.
     """
-    parts = []
-    for line in component.content_lines(sorted=False):
-        if not line:
-            continue
-        encoded = line.encode("utf-8")
-        parts.append(encoded if len(encoded) < 75 else line.to_ical())
-    return b"\r\n".join(parts) + b"\r\n"
+    encoded = line.encode("utf-8")
+    if len(encoded) >= 75:
+        folded: bytes = line.to_ical()  # type: ignore[no-untyped-call]  # icalendar is untyped here
+        encoded = folded
+    return encoded + b"\r\n"
+
+
+@lru_cache(maxsize=1)
+def _calendar_head() -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties but its name."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", _PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    return _serialise(calendar)[: -len(_END_CALENDAR)]
 
 
 @lru_cache(maxsize=512)
@@ -315,8 +326,7 @@ def _vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
     return data
 
 
-def _add_series(
-    calendar: icalendar.Calendar,
+def _series(
     *,
     session: Session,
     instances: list[pendulum.Date],
@@ -324,56 +334,120 @@ def _add_series(
     disambiguate: Disambiguate,
     index: int,
     episode: Episode,
-    plan: CarePlan,
     zone: str,
     dst_days: frozenset[_dt.date],
     uid: str,
     dtstamp: _dt.datetime,
     sequence: int,
-    detail: Detail,
-    alarms: tuple[_dt.timedelta, ...],
-) -> None:
+    content: bytes,
+) -> list[bytes]:
+    """The recurring event of one session in one episode, then its overrides."""
     excluded = []
     overrides = []
     for day in instances:
         key = (session.id, day)
         if changes.removes(session.id, day):
-            excluded.append(_wall(day, session, zone))
+            excluded.append(_dt.datetime.combine(day, session.start))
         elif key in changes.moved or day in dst_days:
             happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
             if happening.moved or not _read_alike(day, happening, zone):
                 overrides.append(happening)
     edits = len(excluded) + sum(1 for day in instances if (session.id, day) in changes.moved)
     revision = sequence + edits + (0 if episode.left_by is None else 1)
-    series = icalendar.Event()
-    series.add("uid", uid)
-    series.add("dtstamp", dtstamp)
-    series.add("sequence", revision)
-    start = _wall(instances[0], session, zone)
-    series.add("dtstart", start)
-    series.add("dtend", start + session.duration)
-    last_start = resolve_wall(instances[-1], session.start, zone, "compatible")
-    series.add(
-        "rrule",
-        {
-            "freq": "weekly",
-            "interval": session.every_weeks,
-            "byday": _BYDAY[int(session.weekday)],
-            # Clients read the last wall time by RFC 5545's rule; so does this.
-            "until": last_start.astimezone(_UTC),
-        },
-    )
+    stamp_line = _utc_line("DTSTAMP", dtstamp)
+    revision_line = _sequence_line(revision)
+    uid_line = _write("UID", icalendar.vText(uid))
+    start = _dt.datetime.combine(instances[0], session.start)
+    lines = [
+        _BEGIN_EVENT,
+        uid_line,
+        stamp_line,
+        revision_line,
+        _local_line("DTSTART", start, zone),
+        _local_line("DTEND", start + session.duration, zone),
+        # COUNT rather than UNTIL: it bounds the series the same way, and
+        # the line is then the same for every plan of the same length.
+        _weekly_rule(session.every_weeks, _BYDAY[int(session.weekday)], len(instances)),
+    ]
     if excluded:
-        series.add("exdate", excluded)
-    _fill(series, session, detail, plan, episode, alarms)
-    calendar.add_component(series)
+        lines.append(_local_line("EXDATE", tuple(excluded), zone))
+    lines += [content, _END_EVENT]
     for happening in overrides:
-        override = icalendar.Event()
-        override.add("uid", uid)
-        override.add("dtstamp", dtstamp)
-        override.add("sequence", revision)
-        override.add("recurrence-id", _wall(happening.scheduled_on, session, zone))
-        override.add("dtstart", _explicit(happening.start, zone))
-        override.add("dtend", _explicit(happening.end, zone))
-        _fill(override, session, detail, plan, episode, alarms)
-        calendar.add_component(override)
+        lines += [
+            _BEGIN_EVENT,
+            uid_line,
+            stamp_line,
+            revision_line,
+            _local_line(
+                "RECURRENCE-ID", _dt.datetime.combine(happening.scheduled_on, session.start), zone
+            ),
+            _explicit_line("DTSTART", happening.start, zone),
+            _explicit_line("DTEND", happening.end, zone),
+            content,
+            _END_EVENT,
+        ]
+    return lines
+
+
+class _Value(Protocol):
+    """An icalendar property value (``vText``, ``vDDDTypes``, ``vRecur``...)."""
+
+    params: Parameters
+
+    def to_ical(self) -> bytes: ...
+
+
+def _write(name: str, value: _Value, **parameters: str) -> bytes:
+    """One property as icalendar writes it: its content line, folded, with CRLF."""
+    value.params.update(parameters)
+    return _fold(Contentline.from_parts(name, value.params, value, sorted=False))
+
+
+# Writing a line is most of an export's cost, and plans repeat their lines:
+# each event has the same DTSTAMP, a clinic's clients share group sessions
+# (the same start in the same week) and plans of the same length share their
+# RRULEs. So each distinct line is written once by icalendar and reused.
+@lru_cache(maxsize=4096)
+def _utc_line(name: str, moment: _dt.datetime) -> bytes:
+    """A line with a UTC date-time (cached)."""
+    return _write(name, icalendar.vDDDTypes(moment))
+
+
+@lru_cache(maxsize=256)
+def _sequence_line(revision: int) -> bytes:
+    """The SEQUENCE line (cached)."""
+    return _write("SEQUENCE", icalendar.vInt(revision))
+
+
+@lru_cache(maxsize=4096)
+def _local_line(name: str, wall: _dt.datetime | tuple[_dt.datetime, ...], zone: str) -> bytes:
+    """A line with one or more wall times in ``zone``, with its TZID (cached).
+
+    Keyed by naive wall time and zone name: aware datetimes in different
+    zones compare equal when they are the same instant.
+    """
+    # Naive values with an explicit TZID: the same line icalendar writes for
+    # an aware value, without its costly search for the zone's name.
+    value: _Value = (
+        icalendar.vDDDLists(list(wall)) if isinstance(wall, tuple) else icalendar.vDDDTypes(wall)
+    )
+    return _write(name, value, TZID=zone)
+
+
+def _explicit_line(name: str, moment: _dt.datetime, zone: str) -> bytes:
+    """A line at ``moment`` that every client reads the same way.
+
+    Local time with the TZID, unless that wall time happens twice (the hour
+    the clocks fall back): then UTC, which cannot be misread.
+    """
+    local = _dt.datetime.fromtimestamp(moment.timestamp(), zone_info(zone)).replace(tzinfo=None)
+    if _unambiguous(local, zone):
+        return _local_line(name, local, zone)
+    return _utc_line(name, moment.astimezone(_UTC))
+
+
+@lru_cache(maxsize=1024)
+def _weekly_rule(interval: int, weekday: str, count: int) -> bytes:
+    """The RRULE line of a weekly series (cached)."""
+    rule = icalendar.vRecur(freq="weekly", count=count, interval=interval, byday=weekday)
+    return _write("RRULE", rule)
