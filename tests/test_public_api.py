@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import inspect
 import re
 from pathlib import Path
@@ -33,6 +34,31 @@ def test_public_methods_have_docstrings():
             ):
                 continue
             assert inspect.getdoc(member), f"{name}.{attribute} has no docstring"
+
+
+def _public_methods():
+    for name in cp.__all__:
+        value = getattr(cp, name)
+        if inspect.isclass(value):
+            for attribute, member in vars(value).items():
+                if not attribute.startswith("_"):
+                    yield f"{name}.{attribute}", inspect.unwrap(getattr(member, "__func__", member))
+
+
+def test_examples_in_method_docstrings_run():
+    # pytest's doctest finder skips them: the classes are re-labelled as
+    # careplan's, but their methods keep the private module's globals.
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    examples = 0
+    for qualified, member in _public_methods():
+        if not inspect.isfunction(member):
+            continue
+        for test in finder.find(member, qualified, module=False, globs=dict(member.__globals__)):
+            examples += len(test.examples)
+            runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert examples >= 3
 
 
 def test_the_violation_table_lists_every_code_with_its_severities():

@@ -292,12 +292,22 @@ class Continuum:
         return self.levels.index(self[code])
 
     def above(self, level: LevelOfCare | str) -> LevelOfCare | None:
-        """The next more intensive level (the step-up target), or ``None`` at the top."""
+        """The next more intensive level (the step-up target), or ``None`` at the top.
+
+        >>> from careplan import DEFAULT
+        >>> DEFAULT.above("IOP").code, DEFAULT.above("INP")
+        ('PHP', None)
+        """
         index = self._index(level) + 1
         return self.levels[index] if index < len(self.levels) else None
 
     def below(self, level: LevelOfCare | str) -> LevelOfCare | None:
-        """The next less intensive level (the step-down target), or ``None`` at the bottom."""
+        """The next less intensive level (the step-down target), or ``None`` at the bottom.
+
+        >>> from careplan import DEFAULT
+        >>> DEFAULT.below("IOP").code, DEFAULT.below("OP")
+        ('OP', None)
+        """
         index = self._index(level) - 1
         return self.levels[index] if index >= 0 else None
 

@@ -371,7 +371,15 @@ class CarePlan:
         return attrs.evolve(self, closures=(*self.closures, *closures))
 
     def cancel(self, session_id: str, on: _dt.date, reason: str = "") -> CarePlan:
-        """A copy with the occurrence of ``session_id`` scheduled ``on`` cancelled."""
+        """A copy with the occurrence of ``session_id`` scheduled ``on`` cancelled.
+
+        >>> import datetime as dt
+        >>> from careplan.demo import sample_plan
+        >>> plan = sample_plan()
+        >>> fewer = plan.cancel("mon-0930-group_therapy", dt.date(2027, 1, 11), "snow day")
+        >>> len(plan.occurrences()) - len(fewer.occurrences())
+        1
+        """
         self.schedule.session(session_id)
         return attrs.evolve(
             self, cancellations=(*self.cancellations, Cancellation(session_id, on, reason))
