@@ -5,6 +5,9 @@ and, to be comparable across machines, as ratios against a baseline measured
 in the same run: turning the same number of wall times into aware datetimes
 with the standard library alone (the least any expansion must do).
 
+Last, importing a plan's attendance one record at a time (an expansion
+per record) is compared with ``CarePlan.with_attendance`` (one expansion).
+
 The growth check compares the per-occurrence cost of the smallest and the
 largest plan: linear growth keeps the ratio near 1 (the issue asks for
 within 1.5x).
@@ -103,7 +106,27 @@ def main() -> int:
     )
     if max(growth_expand, growth_validate) > 1.5:
         print("growth is not linear: investigate before merging")
+    record_attendance_both_ways()
     return 0
+
+
+def record_attendance_both_ways() -> None:
+    """Importing a whole plan's attendance: one by one versus all at once."""
+    plan = make_plan(12, 10)
+    records = [cp.Attendance(o.session.id, o.scheduled_on) for o in plan.occurrences()]
+
+    def one_by_one() -> object:
+        updated = plan
+        for record in records:
+            updated = updated.record_attendance(record.session_id, record.on)
+        return updated
+
+    single = best_of(one_by_one, repeat=3)
+    bulk = best_of(lambda: plan.with_attendance(*records), repeat=3)
+    print(
+        f"\nrecording {len(records)} attendance records: one by one {single * 1e3:.1f} ms, "
+        f"with_attendance {bulk * 1e3:.2f} ms ({single / bulk:.0f}x faster at once)"
+    )
 
 
 if __name__ == "__main__":

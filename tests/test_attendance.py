@@ -250,3 +250,27 @@ def test_a_required_component_missed_for_its_whole_cadence():
     assert "no individual therapy attended" in missed.message
     # The psychiatric consult's window is two weeks: one week cannot be judged yet.
     assert "psychiatric" not in missed.message
+
+
+_STATUSES = st.sampled_from(["attended", "absent_excused", "absent_unexcused"])
+_SAMPLE = sample_plan()
+
+
+@given(st.lists(st.tuples(st.sampled_from(_SAMPLE.occurrences()), _STATUSES), max_size=15))
+def test_recording_many_at_once_equals_recording_one_by_one(picks):
+    records = [cp.Attendance(o.session.id, o.scheduled_on, status) for o, status in picks]
+    one_by_one = _SAMPLE
+    for record in records:
+        one_by_one = one_by_one.record_attendance(record.session_id, record.on, record.status)
+    at_once = _SAMPLE.with_attendance(*records)
+    assert at_once.attendance == one_by_one.attendance
+    assert len({r.key for r in at_once.attendance}) == len(at_once.attendance)
+
+
+def test_recording_many_refuses_unknown_occurrences_and_other_values():
+    good = cp.Attendance("mon-0900-check_in", START)
+    with pytest.raises(cp.InvalidValueError, match="is not an occurrence of the plan"):
+        _SAMPLE.with_attendance(good, cp.Attendance("mon-0900-check_in", START.add(days=1)))
+    with pytest.raises(cp.InvalidValueError, match="is not an Attendance"):
+        _SAMPLE.with_attendance(good, ("mon-0900-check_in", START))
+    assert _SAMPLE.attendance == ()

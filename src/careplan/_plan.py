@@ -347,17 +347,54 @@ class CarePlan:
         Raises:
             InvalidValueError: No such occurrence in the plan.
         """
-        day = require_date("on", on)
-        if not any(o.key == (session_id, day) for o in self.occurrences()):
-            raise InvalidValueError(
-                "attendance",
-                f"{session_id} on {day.isoformat()}",
-                "is not an occurrence of the plan",
-                "use the session id and the date it was scheduled for",
-            )
-        record = Attendance(session_id, day, status, minutes, note)
-        kept = tuple(r for r in self.attendance if r.key != record.key)
-        return attrs.evolve(self, attendance=(*kept, record))
+        return self.with_attendance(
+            Attendance(session_id, require_date("on", on), status, minutes, note)
+        )
+
+    def with_attendance(self, *records: Attendance) -> CarePlan:
+        """A copy with ``records`` added, each replacing the record of its occurrence.
+
+        All records are checked against one expansion of the plan, so this
+        is the way to import many records at once (from an EHR, say):
+        calling :meth:`record_attendance` once per record expands the plan
+        every time. Of two records for the same occurrence, the later wins.
+
+        Raises:
+            InvalidValueError: A record is not an :class:`Attendance`, or
+                names no occurrence of the plan.
+
+        >>> import datetime as dt
+        >>> from careplan import Attendance
+        >>> from careplan.demo import sample_plan
+        >>> monday = dt.date(2027, 1, 4)
+        >>> plan = sample_plan().with_attendance(
+        ...     Attendance("mon-0900-check_in", monday),
+        ...     Attendance("mon-0930-group_therapy", monday, "late", minutes=10),
+        ... )
+        >>> [record.status for record in plan.attendance]
+        ['attended', 'late']
+        """
+        for record in records:
+            if not isinstance(record, Attendance):
+                raise InvalidValueError(
+                    "attendance", record, "is not an Attendance", "use careplan.Attendance(...)"
+                )
+        known = {o.key for o in self.occurrences()}
+        for record in records:
+            if record.key not in known:
+                raise InvalidValueError(
+                    "attendance",
+                    f"{record.session_id} on {record.on.isoformat()}",
+                    "is not an occurrence of the plan",
+                    "use the session id and the date it was scheduled for",
+                )
+        added: dict[tuple[str, pendulum.Date], Attendance] = {}
+        for record in records:
+            # Re-inserted, so the order is the one recording one by one gives.
+            added.pop(record.key, None)
+            added[record.key] = record
+        kept = tuple(r for r in self.attendance if r.key not in added)
+        return attrs.evolve(self, attendance=(*kept, *added.values()))
 
     def remove_attendance(self, session_id: str, on: _dt.date) -> CarePlan:
         """A copy without the record of the occurrence of ``session_id`` scheduled ``on``."""
