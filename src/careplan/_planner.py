@@ -158,6 +158,18 @@ class _DayOption(NamedTuple):
     cost: tuple[int, int, int]  # conflicts, days, idle minutes
 
 
+class _Day(NamedTuple):
+    """Running figures of a day being filled by ``_day_options``."""
+
+    light: int
+    heavy: int
+    average: int
+    covers: int
+    conflicts: int
+    first: int  # earliest start minute
+    last: int  # latest end minute
+
+
 def _overlap(sessions: Sequence[Session]) -> bool:
     ordered = sorted(sessions, key=lambda s: s.start_minute)
     return any(
@@ -209,6 +221,8 @@ def _day_options(
         tuple((s.start_minute, s.start_minute + s.minutes) for s in o.sessions) for o in ordered
     ]
     heavy_of = [o.minutes for o in ordered]
+    first_of = [min(begin for begin, _ in span) for span in spans]
+    last_of = [max(end for _, end in span) for span in spans]
     light_of = [sum(s.minutes for s in o.sessions if s.every_weeks == 1) for o in ordered]
     average_of = [_average_units(o.sessions) for o in ordered]
     covers_of = [_covers(level, o.sessions) for o in ordered]
@@ -216,42 +230,45 @@ def _day_options(
     options = [_DayOption((), 0, 0, 0, 0, (0, 0, 0))]
 
     def walk(
-        start: int, chosen: tuple[int, ...], busy: tuple[tuple[int, int], ...], heavy: int
+        start: int, picked: tuple[int, ...], busy: tuple[tuple[int, int], ...], day: _Day
     ) -> None:
         for index in range(start, len(ordered)):
-            total = heavy + heavy_of[index]
-            if ceiling is not None and total > ceiling + 1e-9:
+            heavy = day.heavy + heavy_of[index]
+            if ceiling is not None and heavy > ceiling + 1e-9:
                 continue
             if any(a < d and c < b for a, b in spans[index] for c, d in busy):
                 continue  # overlaps a session already taken that day
-            picked = (*chosen, index)
-            _keep(picked, busy + spans[index])
-            walk(index + 1, picked, busy + spans[index], total)
+            # The day's figures grow with each offering, so none is summed twice.
+            grown = _Day(
+                day.light + light_of[index],
+                heavy,
+                day.average + average_of[index],
+                day.covers | covers_of[index],
+                day.conflicts + conflicts_of[index],
+                min(day.first, first_of[index]),
+                max(day.last, last_of[index]),
+            )
+            chosen = (*picked, index)
+            _keep(chosen, grown)
+            walk(index + 1, chosen, busy + spans[index], grown)
 
-    def _keep(picked: tuple[int, ...], busy: tuple[tuple[int, int], ...]) -> None:
-        light = sum(light_of[i] for i in picked)
-        heavy = sum(heavy_of[i] for i in picked)
-        if light == 0:
+    def _keep(picked: tuple[int, ...], day: _Day) -> None:
+        if day.light == 0:
             return  # a day that only some weeks have would change the day count
-        if not (_within(per_day, light) and _within(per_day, heavy)):
+        if not (_within(per_day, day.light) and _within(per_day, day.heavy)):
             return
-        covers = 0
-        for i in picked:
-            covers |= covers_of[i]
-        idle = max(b for _, b in busy) - min(a for a, _ in busy) - heavy
-        chosen = tuple(ordered[i] for i in picked)
         options.append(
             _DayOption(
-                chosen,
-                light,
-                heavy,
-                sum(average_of[i] for i in picked),
-                covers,
-                (sum(conflicts_of[i] for i in picked), 1, idle),
+                tuple(ordered[i] for i in picked),
+                day.light,
+                day.heavy,
+                day.average,
+                day.covers,
+                (day.conflicts, 1, day.last - day.first - day.heavy),
             )
         )
 
-    walk(0, (), (), 0)
+    walk(0, (), (), _Day(0, 0, 0, 0, 0, 24 * 60, 0))
     # Options that change the weekly totals alike are interchangeable but for
     # their cost: keep the cheapest of each (ties by offering ids, so the
     # result does not depend on the order of the walk).
