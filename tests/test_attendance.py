@@ -274,3 +274,47 @@ def test_recording_many_refuses_unknown_occurrences_and_other_values():
     with pytest.raises(cp.InvalidValueError, match="is not an Attendance"):
         _SAMPLE.with_attendance(good, ("mon-0900-check_in", START))
     assert _SAMPLE.attendance == ()
+
+
+def test_a_compliance_policy_sets_the_thresholds():
+    plan = attend_all(sample_plan(), pendulum.date(2027, 1, 17))
+    for session in ("mon-0930-group_therapy", "mon-1100-life_skills"):
+        plan = plan.record_attendance(session, START, "absent_unexcused")
+    today = pendulum.date(2027, 1, 18)
+    assert "attendance.unexcused_absences" not in cp.validate(plan, today=today).codes
+    strict = cp.validate(plan, today=today, policy=cp.CompliancePolicy(unexcused_absences=2))
+    (absences,) = [v for v in strict.warnings if v.code == "attendance.unexcused_absences"]
+    assert absences.message.startswith("2 unexcused absences within 4 weeks")
+    # The first week is below the IOP minimum; one week is enough when the policy says so.
+    assert "attendance.below_minimum" not in cp.validate(plan, today=today).codes
+    one_week = cp.validate(plan, today=today, policy=cp.CompliancePolicy(below_minimum_weeks=1))
+    (low,) = [v for v in one_week.warnings if v.code == "attendance.below_minimum"]
+    assert low.dates == (START,)
+
+
+def test_the_authorization_reminder_follows_the_policy():
+    plan = sample_plan()
+    auth = cp.Authorization("IOP", START, START.add(weeks=6).subtract(days=1), 30)
+    with_auth = cp.CarePlan(**{**_fields(plan), "authorizations": [auth]})
+    six_days_left = START.add(weeks=5)
+    assert "authorization.ending_soon" in cp.validate(with_auth, today=six_days_left).codes
+    later = cp.CompliancePolicy(authorization_reminder_days=5)
+    assert "authorization.ending_soon" not in (
+        cp.validate(with_auth, today=six_days_left, policy=later).codes
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("unexcused_absences", 0),
+        ("absence_window_weeks", 0),
+        ("below_minimum_weeks", True),
+        ("authorization_reminder_days", -1),
+        ("authorization_reminder_days", 1.5),
+    ],
+)
+def test_a_compliance_policy_refuses_meaningless_thresholds(field, value):
+    with pytest.raises(cp.InvalidValueError, match=f"CompliancePolicy.{field}"):
+        cp.CompliancePolicy(**{field: value})
+    assert cp.CompliancePolicy(authorization_reminder_days=0).authorization_reminder_days == 0

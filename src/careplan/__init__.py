@@ -54,6 +54,7 @@ from careplan._planner import (
     replan,
     score,
 )
+from careplan._policy import CompliancePolicy
 from careplan._program import (
     AgendaItem,
     BusyBlock,
@@ -104,6 +105,7 @@ __all__ = [
     "CareTeamMember",
     "Client",
     "Closure",
+    "CompliancePolicy",
     "Continuum",
     "DayPart",
     "Detail",

@@ -114,17 +114,22 @@ class Intensity:
     hours_per_week: Range = attrs.field(factory=Range)
 
 
-def positive_int(owner: str) -> Callable[[Any, Any, Any], None]:
-    """An attrs validator for a whole number of at least one."""
+def positive_int(
+    owner: str,
+    *,
+    least: int = 1,
+    hint: str = "use 1 for every week, 2 for every other week",
+) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator for a whole number of at least ``least``."""
+    problem = (
+        "is not a positive whole number"
+        if least == 1
+        else f"is not a whole number of at least {least}"
+    )
 
     def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidValueError(
-                f"{owner}.{attribute.name}",
-                value,
-                "is not a positive whole number",
-                "use 1 for every week, 2 for every other week",
-            )
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise InvalidValueError(f"{owner}.{attribute.name}", value, problem, hint)
 
     return check
 

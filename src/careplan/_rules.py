@@ -501,22 +501,13 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
             )
 
 
-#: Weeks in a row below the level's weekly minimum before delivered care is flagged.
-BELOW_MINIMUM_WEEKS = 2
-#: Unexcused absences within ``ABSENCE_WINDOW_WEEKS`` weeks that are flagged.
-UNEXCUSED_ABSENCES = 3
-ABSENCE_WINDOW_WEEKS = 4
-#: Days before an authorization ends that a reminder appears.
-AUTHORIZATION_REMINDER_DAYS = 14
-
-
 def check_attendance(context: RuleContext) -> Iterator[Violation]:
     """Attendance records name real occurrences, and delivered care keeps up.
 
     Needs ``today`` for everything but the first check: only weeks that have
     ended are judged.
     """
-    plan, today = context.plan, context.today
+    plan, today, policy = context.plan, context.today, context.policy
     for _, record, occurrence in misplaced_records(plan, context.occurrences, today):
         if occurrence is None:
             yield Violation(
@@ -554,7 +545,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
         )
     for short, consecutive in itertools.groupby(weeks, key=_delivered_short):
         run = list(consecutive)
-        if short and len(run) >= BELOW_MINIMUM_WEEKS:
+        if short and len(run) >= policy.below_minimum_weeks:
             hours = ", ".join(_hours(w.delivered_minutes / 60) for w in run)
             level = run[0].level
             yield Violation(
@@ -570,13 +561,14 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
     absences = sorted(
         r.on for r in plan.attendance if r.status == "absent_unexcused" and r.on <= today
     )
-    for index in range(len(absences) - UNEXCUSED_ABSENCES + 1):
-        group = absences[index : index + UNEXCUSED_ABSENCES]
-        if (group[-1] - group[0]).days < 7 * ABSENCE_WINDOW_WEEKS:
+    count, window = policy.unexcused_absences, policy.absence_window_weeks
+    for index in range(len(absences) - count + 1):
+        group = absences[index : index + count]
+        if (group[-1] - group[0]).days < 7 * window:
             yield Violation(
                 "attendance.unexcused_absences",
                 "warning",
-                f"{UNEXCUSED_ABSENCES} unexcused absences within {ABSENCE_WINDOW_WEEKS} weeks "
+                f"{count} unexcused absences within {window} weeks "
                 f"(on {', '.join(d.isoformat() for d in sorted(set(group)))}); talk with the "
                 "client about barriers to attending and review the schedule",
                 dates=sorted(set(group)),
@@ -668,7 +660,7 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
         return
     for auth in plan.authorizations:
         left = (auth.end - today).days
-        if auth.status != "active" or not 0 <= left <= AUTHORIZATION_REMINDER_DAYS:
+        if auth.status != "active" or not 0 <= left <= context.policy.authorization_reminder_days:
             continue
         following = auth.end.add(days=1)
         continues = following <= plan.end and plan.level_on(following) is not None

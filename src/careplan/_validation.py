@@ -17,6 +17,7 @@ import attrs
 import pendulum
 
 from careplan._errors import InvalidValueError, ValidationError
+from careplan._policy import CompliancePolicy
 from careplan._time import require_date, to_tuple
 
 if TYPE_CHECKING:
@@ -157,13 +158,17 @@ class RuleContext:
         weeks: Figures for each week of the plan (see :class:`WeekFigures`).
         occurrences: Every occurrence of the plan, including sessions moved
             outside the weeks of their episode.
+        policy: The thresholds for attendance and authorization rules.
     """
 
     plan: CarePlan
     today: pendulum.Date | None
     weeks: tuple[WeekFigures, ...]
     occurrences: tuple[Occurrence, ...] = ()
+    policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
 
+
+_DEFAULT_POLICY = CompliancePolicy()
 
 #: A rule: takes the context, yields what it finds.
 Rule = Callable[[RuleContext], Iterable[Violation]]
@@ -204,6 +209,7 @@ def validate(
     today: _dt.date | None = None,
     rules: Sequence[str | Rule] | None = None,
     extra_rules: Sequence[Rule] = (),
+    policy: CompliancePolicy = _DEFAULT_POLICY,
 ) -> Report:
     """Check ``plan`` against its level of care and collect every violation.
 
@@ -214,6 +220,9 @@ def validate(
         rules: Which rules to run, by name (see :func:`careplan.rules`) or
             as functions; default all built-in rules.
         extra_rules: Your own rules, run after ``rules``.
+        policy: When attendance and authorizations are flagged (absences,
+            weeks below the minimum, reminder days); see
+            :class:`careplan.CompliancePolicy`.
 
     Returns:
         The :class:`Report`; it never raises for a bad plan.
@@ -241,6 +250,7 @@ def validate(
         None if today is None else require_date("today", today),
         week_figures(plan, found_occurrences),
         found_occurrences,
+        policy,
     )
     found: list[Violation] = []
     for rule in chosen:

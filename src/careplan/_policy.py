@@ -1,0 +1,49 @@
+"""The thresholds that validation judges delivered care and authorizations by.
+
+Programs and payers set them differently (one flags three unexcused absences
+in four weeks, another two in thirty days), so they are a value the caller
+passes to :func:`careplan.validate`. The defaults are careplan's choices,
+not published standards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from careplan._levels import positive_int
+
+__all__ = ["CompliancePolicy"]
+
+
+def _at_least(least: int) -> Callable[[Any, Any, Any], None]:
+    return positive_int("CompliancePolicy", least=least, hint="")
+
+
+@attrs.frozen
+class CompliancePolicy:
+    """When validation flags delivered care and authorizations.
+
+    Attributes:
+        below_minimum_weeks: Weeks in a row with delivered hours under the
+            level's weekly minimum before ``attendance.below_minimum`` is
+            raised.
+        unexcused_absences: How many unexcused absences within
+            ``absence_window_weeks`` raise ``attendance.unexcused_absences``.
+        absence_window_weeks: The window, in weeks, for
+            ``unexcused_absences``.
+        authorization_reminder_days: Days before an active authorization
+            ends that ``authorization.ending_soon`` appears (when the plan
+            goes on and no renewal covers it).
+
+    >>> policy = CompliancePolicy(unexcused_absences=2)
+    >>> policy.unexcused_absences, policy.absence_window_weeks
+    (2, 4)
+    """
+
+    below_minimum_weeks: int = attrs.field(default=2, validator=_at_least(1))
+    unexcused_absences: int = attrs.field(default=3, validator=_at_least(1))
+    absence_window_weeks: int = attrs.field(default=4, validator=_at_least(1))
+    authorization_reminder_days: int = attrs.field(default=14, validator=_at_least(0))
