@@ -45,6 +45,24 @@ def test_validate_exit_codes(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "missing.json")]) == 2
 
 
+def test_validate_judges_attendance_as_of_today(tmp_path, capsys):
+    plan = sample_plan()
+    for session in ("mon-0900-check_in", "mon-0930-group_therapy", "mon-1100-life_skills"):
+        plan = plan.record_attendance(session, plan.start, "absent_unexcused")
+    source = tmp_path / "plan.json"
+    source.write_text(cp.to_json(plan))
+
+    def codes(*options):
+        main(["validate", str(source), "--format", "json", *options])
+        return {v["code"] for v in json.loads(capsys.readouterr().out)["violations"]}
+
+    assert "attendance.unexcused_absences" not in codes()
+    judged = codes("--today", "2027-01-11")
+    assert {"attendance.unexcused_absences", "attendance.unrecorded"} <= judged
+    assert main(["validate", str(source), "--today", "11/01/2027"]) == 2
+    assert "--today: '11/01/2027' is not a date" in capsys.readouterr().err
+
+
 def test_the_console_script_is_installed(tmp_path):
     done = subprocess.run(
         [str(Path(sys.executable).parent / "careplan"), "demo", "--out", str(tmp_path)],

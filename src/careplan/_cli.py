@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="check a plan document against its level")
     check.add_argument("file", type=Path, help="a careplan/1 JSON document")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--today",
+        help="judge attendance and authorizations as of this day, YYYY-MM-DD "
+        "(without it, only the rules that need no date run)",
+    )
     calendar = commands.add_parser("ics", help="write a plan document as an iCalendar file")
     calendar.add_argument("file", type=Path, help="a careplan/1 JSON document")
     calendar.add_argument("-o", "--out", type=Path, required=True, help="the .ics file to write")
@@ -67,11 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(path: Path, week: str) -> int:
+def _day(option: str, text: str) -> pendulum.Date | None:
+    """The date an option names, or None after saying what is wrong with it."""
     try:
-        day = pendulum.Date.fromisoformat(week)
+        return pendulum.Date.fromisoformat(text)
     except ValueError:
-        print(f"--week: {week!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        print(f"{option}: {text!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return None
+
+
+def _report(path: Path, week: str) -> int:
+    day = _day("--week", week)
+    if day is None:
         return EXIT_UNREADABLE
     monday = week_start(day)
     sunday = monday.add(days=6)
@@ -129,7 +141,10 @@ def _demo(out: Path) -> int:
     return EXIT_OK if valid else EXIT_INVALID
 
 
-def _validate(path: Path, output: str) -> int:
+def _validate(path: Path, output: str, today_text: str | None) -> int:
+    today = None if today_text is None else _day("--today", today_text)
+    if today_text is not None and today is None:
+        return EXIT_UNREADABLE
     try:
         plan = from_json(_read(path))
     except CarePlanError as error:
@@ -138,7 +153,7 @@ def _validate(path: Path, output: str) -> int:
         else:
             print(f"{path}: cannot read the plan: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    report = validate(plan)
+    report = validate(plan, today=today)
     if output == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -174,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ics(args.file, args.out, args.detail, args.reminder)
     if args.command == "report":
         return _report(args.file, args.week)
-    return _validate(args.file, args.format)
+    return _validate(args.file, args.format, args.today)
 
 
 if __name__ == "__main__":  # pragma: no cover
