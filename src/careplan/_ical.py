@@ -27,7 +27,13 @@ from icalendar.parser import Contentline, Parameters
 from careplan._errors import InvalidValueError
 from careplan._kinds import SessionKind
 from careplan._occurrences import DayChanges, Occurrence, occurrence_on, series_dates
-from careplan._time import Disambiguate, duration_from, require_aware, zone_info
+from careplan._time import (
+    Disambiguate,
+    duration_from,
+    require_aware,
+    unique_wall_time,
+    zone_info,
+)
 from careplan._version import __version__
 from careplan._vtimezone import transition_days, vtimezone
 
@@ -99,15 +105,6 @@ def _key(uid_key: str | bytes | None, plan: CarePlan) -> bytes:
     return uid_key.encode() if isinstance(uid_key, str) else uid_key
 
 
-def _unambiguous(naive: _dt.datetime, timezone: str) -> bool:
-    """True when a wall time exists exactly once in ``timezone``."""
-    zone = zone_info(timezone)
-    # fold=0 explicitly: a wall time read back from an instant keeps its fold.
-    first = naive.replace(tzinfo=zone, fold=0)
-    # Skipped and repeated wall times have a different offset for each fold.
-    return first.utcoffset() == first.replace(fold=1).utcoffset()
-
-
 def _read_alike(day: _dt.date, happening: Occurrence, timezone: str) -> bool:
     """True when every client computes this instance as careplan does.
 
@@ -119,7 +116,7 @@ def _read_alike(day: _dt.date, happening: Occurrence, timezone: str) -> bool:
     session = happening.session
     wall_start = _dt.datetime.combine(day, session.start)
     wall_end = wall_start + session.duration
-    if not (_unambiguous(wall_start, timezone) and _unambiguous(wall_end, timezone)):
+    if not (unique_wall_time(wall_start, timezone) and unique_wall_time(wall_end, timezone)):
         return False
     zone = zone_info(timezone)
     start, end = wall_start.replace(tzinfo=zone), wall_end.replace(tzinfo=zone)
@@ -441,7 +438,7 @@ def _explicit_line(name: str, moment: _dt.datetime, zone: str) -> bytes:
     the clocks fall back): then UTC, which cannot be misread.
     """
     local = _dt.datetime.fromtimestamp(moment.timestamp(), zone_info(zone)).replace(tzinfo=None)
-    if _unambiguous(local, zone):
+    if unique_wall_time(local, zone):
         return _local_line(name, local, zone)
     return _utc_line(name, moment.astimezone(_UTC))
 

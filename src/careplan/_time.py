@@ -172,6 +172,17 @@ def to_instant(
     return in_zone(resolve_wall(day, wall, timezone, disambiguate), timezone)
 
 
+def unique_wall_time(naive: _dt.datetime, timezone: str) -> bool:
+    """True when a wall time happens exactly once in ``timezone``.
+
+    False for wall times a DST change skips or repeats: those have a
+    different offset for each fold.
+    """
+    # fold=0 explicitly: a wall time read back from an instant keeps its fold.
+    first = naive.replace(tzinfo=zone_info(timezone), fold=0)
+    return first.utcoffset() == first.replace(fold=1).utcoffset()
+
+
 def resolve_wall(
     day: _dt.date,
     wall: _dt.time,
@@ -183,7 +194,7 @@ def resolve_wall(
     naive = _dt.datetime.combine(day, wall)
     first = naive.replace(tzinfo=zone)  # fold=0
     second = first.replace(fold=1)
-    if first.utcoffset() == second.utcoffset():
+    if unique_wall_time(naive, timezone):
         return first
     back = first.astimezone(_UTC).astimezone(zone).replace(tzinfo=None)
     skipped = back != naive
