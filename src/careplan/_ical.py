@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import icalendar
 import pendulum
 from icalendar.parser import Contentline, Parameters
+from icalendar.prop import vDDDLists
 
 from careplan._errors import InvalidValueError
 from careplan._kinds import SessionKind
@@ -425,9 +426,7 @@ def _local_line(name: str, wall: _dt.datetime | tuple[_dt.datetime, ...], zone: 
     """
     # Naive values with an explicit TZID: the same line icalendar writes for
     # an aware value, without its costly search for the zone's name.
-    value: _Value = (
-        icalendar.vDDDLists(list(wall)) if isinstance(wall, tuple) else icalendar.vDDDTypes(wall)
-    )
+    value: _Value = vDDDLists(list(wall)) if isinstance(wall, tuple) else icalendar.vDDDTypes(wall)
     return _write(name, value, TZID=zone)
 
 
