@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint typecheck docs bench clean
+.PHONY: demo test test-oldest lint typecheck docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m ruff format --check src tests docs examples benchmarks
 	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs
 
+# The suite against the oldest runtime dependencies pyproject.toml allows.
+test-oldest:
+	$(PYTHON) -m venv .venv-oldest
+	.venv-oldest/bin/python -m pip install --quiet --upgrade pip
+	.venv-oldest/bin/python -m pip install --quiet -e '.[test]' -c constraints/oldest.txt
+	.venv-oldest/bin/python -m pytest
+
 docs: $(STAMP_TEST)
 	$(BIN)/python -m sphinx -W --keep-going -b html docs build/docs
 	@echo "Open build/docs/index.html"
@@ -41,4 +48,4 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/planner.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis
