@@ -63,6 +63,23 @@ def test_validate_judges_attendance_as_of_today(tmp_path, capsys):
     assert "--today: '11/01/2027' is not a date" in capsys.readouterr().err
 
 
+def test_validate_takes_the_compliance_thresholds(tmp_path, capsys):
+    plan = sample_plan()
+    for session in ("mon-0930-group_therapy", "mon-1100-life_skills"):
+        plan = plan.record_attendance(session, plan.start, "absent_unexcused")
+    source = tmp_path / "plan.json"
+    source.write_text(cp.to_json(plan))
+
+    def codes(*options):
+        main(["validate", str(source), "--format", "json", "--today", "2027-01-11", *options])
+        return {v["code"] for v in json.loads(capsys.readouterr().out)["violations"]}
+
+    assert "attendance.unexcused_absences" not in codes()
+    assert "attendance.unexcused_absences" in codes("--unexcused-absences", "2")
+    assert main(["validate", str(source), "--absence-window-weeks", "0"]) == 2
+    assert capsys.readouterr().err.startswith("--absence-window-weeks: 0 is not a ")
+
+
 def test_the_console_script_is_installed(tmp_path):
     done = subprocess.run(
         [str(Path(sys.executable).parent / "careplan"), "demo", "--out", str(tmp_path)],

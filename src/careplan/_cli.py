@@ -13,13 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 import pendulum
 
 from careplan._attendance import delivered
 from careplan._document import from_json, to_json
-from careplan._errors import CarePlanError
+from careplan._errors import CarePlanError, InvalidValueError
 from careplan._ical import Detail, to_ical
 from careplan._plan import CarePlan
+from careplan._policy import CompliancePolicy
 from careplan._summary import summarize
 from careplan._time import week_start
 from careplan._validation import validate
@@ -30,6 +32,13 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+
+_POLICY_HELP = {
+    "below_minimum_weeks": "weeks in a row below the level's minimum that are flagged",
+    "unexcused_absences": "unexcused absences within the window that are flagged",
+    "absence_window_weeks": "the window for --unexcused-absences, in weeks",
+    "authorization_reminder_days": "days before an authorization ends to warn",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
         help="judge attendance and authorizations as of this day, YYYY-MM-DD "
         "(without it, only the rules that need no date run)",
     )
+    # One option per threshold of CompliancePolicy, so a new field gets its option.
+    for field in attrs.fields(CompliancePolicy):
+        check.add_argument(
+            f"--{field.name.replace('_', '-')}",
+            dest=field.name,
+            type=int,
+            metavar="N",
+            help=f"{_POLICY_HELP.get(field.name, 'see CompliancePolicy')} "
+            f"(default {field.default})",
+        )
     calendar = commands.add_parser("ics", help="write a plan document as an iCalendar file")
     calendar.add_argument("file", type=Path, help="a careplan/1 JSON document")
     calendar.add_argument("-o", "--out", type=Path, required=True, help="the .ics file to write")
@@ -141,7 +160,22 @@ def _demo(out: Path) -> int:
     return EXIT_OK if valid else EXIT_INVALID
 
 
-def _validate(path: Path, output: str, today_text: str | None) -> int:
+def _policy(args: argparse.Namespace) -> CompliancePolicy | None:
+    """The policy the options give, or None after saying what is wrong."""
+    given = {
+        f.name: getattr(args, f.name)
+        for f in attrs.fields(CompliancePolicy)
+        if getattr(args, f.name) is not None
+    }
+    try:
+        return CompliancePolicy(**given)
+    except InvalidValueError as error:
+        option = error.field.split(".")[-1].replace("_", "-")
+        print(f"--{option}: {error.value!r} {error.problem}", file=sys.stderr)
+        return None
+
+
+def _validate(path: Path, output: str, today_text: str | None, policy: CompliancePolicy) -> int:
     today = None if today_text is None else _day("--today", today_text)
     if today_text is not None and today is None:
         return EXIT_UNREADABLE
@@ -153,7 +187,7 @@ def _validate(path: Path, output: str, today_text: str | None) -> int:
         else:
             print(f"{path}: cannot read the plan: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
-    report = validate(plan, today=today)
+    report = validate(plan, today=today, policy=policy)
     if output == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -189,7 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ics(args.file, args.out, args.detail, args.reminder)
     if args.command == "report":
         return _report(args.file, args.week)
-    return _validate(args.file, args.format, args.today)
+    policy = _policy(args)
+    if policy is None:
+        return EXIT_UNREADABLE
+    return _validate(args.file, args.format, args.today, policy)
 
 
 if __name__ == "__main__":  # pragma: no cover
