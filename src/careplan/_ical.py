@@ -126,7 +126,9 @@ def _read_alike(day: _dt.date, happening: Occurrence, timezone: str) -> bool:
     )
 
 
-def _description(session: Session, detail: Detail, plan: CarePlan, episode: Episode) -> str:
+def _description(
+    session: Session, detail: Detail, plan: CarePlan, episode: Episode, join_url: str | None
+) -> str:
     lines = []
     if detail != "minimal":
         lines.append(session.kind.label)
@@ -136,8 +138,8 @@ def _description(session: Session, detail: Detail, plan: CarePlan, episode: Epis
         lines.append(f"Level of care: {episode.level.name} ({episode.level.code})")
         if plan.care_team:
             lines.append("Care team: " + ", ".join(m.name for m in plan.care_team))
-    if session.modality.is_virtual and session.modality.join_url:
-        lines.append(f"Join: {session.modality.join_url}")
+    if join_url:
+        lines.append(f"Join: {join_url}")
     return "\n".join(lines)
 
 
@@ -150,9 +152,9 @@ def _content(
 ) -> bytes:
     """The lines an event shows the client: title, privacy, place, reminders."""
     title = _generic_title(session) if detail == "minimal" else session.display_title
-    description = _description(session, detail, plan, episode)
     modality = session.modality
     join_url = modality.join_url if modality.is_virtual else None
+    description = _description(session, detail, plan, episode, join_url)
     return _content_lines(title, description, join_url, modality.location, alarms)
 
 
@@ -342,15 +344,17 @@ def _series(
     """The recurring event of one session in one episode, then its overrides."""
     excluded = []
     overrides = []
+    moves = 0
     for day in instances:
-        key = (session.id, day)
+        moved = (session.id, day) in changes.moved
+        moves += moved
         if changes.removes(session.id, day):
             excluded.append(_dt.datetime.combine(day, session.start))
-        elif key in changes.moved or day in dst_days:
+        elif moved or day in dst_days:
             happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
             if happening.moved or not _read_alike(day, happening, zone):
                 overrides.append(happening)
-    edits = len(excluded) + sum(1 for day in instances if (session.id, day) in changes.moved)
+    edits = len(excluded) + moves
     revision = sequence + edits + (0 if episode.left_by is None else 1)
     stamp_line = _utc_line("DTSTAMP", dtstamp)
     revision_line = _sequence_line(revision)

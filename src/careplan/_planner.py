@@ -352,13 +352,7 @@ def _search(
 ) -> PlanResult | None:
     allowed = _allowed(program, constraints, tracks)
     order = _ORDERS[objective]
-    # State: (days, light minutes, heavy minutes, average, covered mask)
-    # -> (cost key, offering ids, cost, offerings)
-    State = tuple[int, int, int, int, int]
-    best: dict[
-        State, tuple[tuple[int, ...], tuple[str, ...], tuple[int, int, int], tuple[Offering, ...]]
-    ]
-    best = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
+    best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
     intensity = level.intensity
     max_days = intensity.days_per_week.max
     if constraints.max_days_per_week is not None:
