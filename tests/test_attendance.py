@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan._rules import CODES
+from careplan._operations.rules import CODES
 from careplan.demo import sample_plan
 from careplan.testing import care_plans
 
@@ -155,7 +155,7 @@ def test_attendance_and_authorizations_travel_in_json():
 
 
 def test_the_report_command(tmp_path, capsys):
-    from careplan._cli import main
+    from careplan.cli import main
 
     plan = attend_all(sample_plan(), pendulum.date(2027, 1, 10))
     source = tmp_path / "plan.json"

@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 
 import careplan as cp
-from careplan._cli import main
+from careplan.cli import main
 from careplan.demo import sample_plan
 
 

@@ -187,7 +187,7 @@ def test_each_series_counts_its_instances_up_to_the_transition_that_ends_it():
 
 
 def _clear_export_caches():
-    from careplan import _ical
+    from careplan._adapters import ical as _ical
 
     for cached in (
         _ical._utc_line,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import careplan as cp
 from careplan import Closure, Session, SessionKind, WeeklySchedule
-from careplan._time import week_start
+from careplan._model.time import week_start
 from careplan.testing import care_plans, dates, weekly_schedules
 
 GROUP = SessionKind.GROUP_THERAPY

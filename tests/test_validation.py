@@ -12,7 +12,7 @@ from hypothesis import given
 
 import careplan as cp
 from careplan import Modality, Session, SessionKind, WeeklySchedule
-from careplan._rules import CODES, overlapping_pairs
+from careplan._operations.rules import CODES, overlapping_pairs
 from careplan.demo import sample_plan, sample_schedule
 from careplan.testing import care_plans
 

@@ -5,18 +5,10 @@ and family, personalized care plans, their validation, and export to JSON
 and calendars. Everything public is importable from here.
 """
 
-from careplan._attendance import (
-    Attendance,
-    AttendanceStatus,
-    Authorization,
-    AuthorizationStatus,
-    AuthorizationUnit,
-    WeekDelivery,
-    delivered,
-)
-from careplan._calendar import Cancellation, Closure, Reschedule
-from careplan._continua import ASAM_3, ASAM_4, BUILTIN_CONTINUA, DEFAULT, LOCUS, MEDICARE
-from careplan._document import (
+# Layer 1: values.
+# Layer 3: adapters.
+from careplan._adapters import display as _display  # noqa: F401  (fills the display hooks)
+from careplan._adapters.document import (
     FORMAT,
     continuum_from_data,
     continuum_from_json,
@@ -27,7 +19,23 @@ from careplan._document import (
     plan_to_data,
     to_json,
 )
-from careplan._errors import (
+from careplan._adapters.ical import Detail, to_ical
+from careplan._model.attendance import (
+    Attendance,
+    AttendanceStatus,
+    Authorization,
+    AuthorizationStatus,
+    AuthorizationUnit,
+)
+from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.constraints import (
+    BusyBlock,
+    LifeConstraints,
+    ModalityPreference,
+    ObjectiveName,
+)
+from careplan._model.continua import ASAM_3, ASAM_4, BUILTIN_CONTINUA, DEFAULT, LOCUS, MEDICARE
+from careplan._model.errors import (
     AmbiguousTimeError,
     CarePlanError,
     DocumentError,
@@ -35,52 +43,39 @@ from careplan._errors import (
     NaiveDateTimeError,
     NonexistentTimeError,
     TimeZoneError,
+    TransitionError,
     UnknownLevelError,
-    ValidationError,
 )
-from careplan._ical import Detail, to_ical
-from careplan._kinds import SessionKind, TreatmentTrack
-from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
-from careplan._occurrences import Occurrence, expand, occurrences
-from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
-from careplan._planner import (
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.policy import CompliancePolicy
+from careplan._model.program import AgendaItem, Offering, Program, ProgramTrack
+from careplan._model.report import Report, Severity, ValidationError, Violation
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import DayPart, Modality, Session
+from careplan._model.time import Disambiguate
+from careplan._model.transition import Direction, Episode, Transition, TransitionReason
+
+# Layer 2: operations on values (importing them also fills the model's hooks).
+from careplan._operations.context import Rule, RuleContext
+from careplan._operations.delivery import WeekDelivery, delivered
+from careplan._operations.expansion import expand, occurrences
+from careplan._operations.planner import (
     Alternative,
     Infeasible,
     Objective,
-    ObjectiveName,
     PlanResult,
     feasible,
     plan_week,
     replan,
     score,
 )
-from careplan._policy import CompliancePolicy
-from careplan._program import (
-    AgendaItem,
-    BusyBlock,
-    LifeConstraints,
-    ModalityPreference,
-    Offering,
-    Program,
-    ProgramTrack,
-)
-from careplan._schedule import WeeklySchedule
-from careplan._session import DayPart, Modality, Session
-from careplan._time import Disambiguate
-from careplan._transitions import (
-    Direction,
-    Episode,
-    Transition,
-    TransitionError,
-    TransitionReason,
-    change_schedule,
-    discharge,
-    step_down,
-    step_up,
-)
-from careplan._validation import Report, Rule, RuleContext, Severity, Violation, rules, validate
+from careplan._operations.transitions import change_schedule, discharge, step_down, step_up
+from careplan._operations.validation import rules, validate
+from careplan._operations.weeks import WeekFigures
 from careplan._version import __version__
-from careplan._week import WeekFigures
 
 __all__ = [
     "ASAM_3",

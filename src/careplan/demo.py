@@ -17,13 +17,14 @@ import datetime as _dt
 
 import pendulum
 
-from careplan._calendar import Closure
-from careplan._continua import DEFAULT
-from careplan._kinds import SessionKind, TreatmentTrack
-from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
-from careplan._program import BusyBlock, LifeConstraints
-from careplan._schedule import WeeklySchedule
-from careplan._session import DayPart, Modality, Session
+from careplan._model.calendar import Closure
+from careplan._model.constraints import BusyBlock, LifeConstraints
+from careplan._model.continua import DEFAULT
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import DayPart, Modality, Session
+from careplan.programs import sample_iop
 
 __all__ = ["DEMO_START", "sample_plan", "sample_schedule", "working_parent", "working_parent_plan"]
 
@@ -121,8 +122,6 @@ def working_parent() -> LifeConstraints:
 
 def working_parent_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
     """The working parent's IOP plan, built by the planner from the sample program."""
-    from careplan.programs import sample_iop
-
     return CarePlan.from_program(
         Client("client-0002", "Jordan Lee"),
         DEFAULT["IOP"],

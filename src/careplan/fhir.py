@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pendulum
 
-from careplan._occurrences import DayChanges, series_dates
-from careplan._time import resolve_wall, weekday_name
-
-if TYPE_CHECKING:
-    from careplan._plan import CarePlan
-    from careplan._session import Session
-    from careplan._transitions import Episode
+from careplan._model.plan import CarePlan
+from careplan._model.session import Session
+from careplan._model.time import resolve_wall, weekday_name
+from careplan._model.transition import Episode
+from careplan._operations.expansion import DayChanges, series_dates
 
 __all__ = ["CODE_SYSTEM_BASE", "to_fhir"]
 

@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from careplan._kinds import SessionKind, TreatmentTrack
-from careplan._program import AgendaItem, Program, ProgramTrack
-from careplan._session import DayPart, Modality, Session
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.program import AgendaItem, Program, ProgramTrack
+from careplan._model.session import DayPart, Modality, Session
 
 __all__ = ["sample_iop"]
 

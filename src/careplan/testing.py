@@ -25,18 +25,19 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 import pendulum
 
-from careplan._calendar import Cancellation, Closure, Reschedule
-from careplan._continua import BUILTIN_CONTINUA
-from careplan._kinds import SessionKind, TreatmentTrack
-from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
-from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
-from careplan._program import AgendaItem, BusyBlock, LifeConstraints, Program, ProgramTrack
-from careplan._schedule import WeeklySchedule
-from careplan._session import DayPart, Modality, Session
-from careplan._time import to_instant
-from careplan._transitions import (
-    TransitionError,
-    TransitionReason,
+from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.constraints import BusyBlock, LifeConstraints
+from careplan._model.continua import BUILTIN_CONTINUA
+from careplan._model.errors import TransitionError
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.program import AgendaItem, Program, ProgramTrack
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import DayPart, Modality, Session
+from careplan._model.time import to_instant
+from careplan._model.transition import TransitionReason
+from careplan._operations.transitions import (
     change_schedule,
     discharge,
     step_down,

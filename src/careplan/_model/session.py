@@ -9,10 +9,10 @@ from typing import Literal
 import attrs
 import pendulum
 
-from careplan._errors import InvalidValueError, require_choice
-from careplan._kinds import SessionKind, TreatmentTrack
-from careplan._levels import positive_int
-from careplan._time import (
+from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.levels import positive_int
+from careplan._model.time import (
     duration_from,
     format_wall_time,
     parse_wall_time,

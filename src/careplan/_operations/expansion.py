@@ -4,65 +4,22 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from careplan._calendar import Cancellation, Closure, Reschedule
-from careplan._session import Session
-from careplan._time import Disambiguate, in_zone, require_date, resolve_wall, week_start
+from careplan._model import plan as _plan
+from careplan._model import schedule as _schedule
+from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Session
+from careplan._model.time import Disambiguate, in_zone, require_date, resolve_wall, week_start
 
-if TYPE_CHECKING:
-    from careplan._plan import CarePlan
-    from careplan._schedule import WeeklySchedule
-
-__all__ = ["DayChanges", "Occurrence", "expand", "occurrences"]
+__all__ = ["DayChanges", "expand", "occurrence_on", "occurrences", "series_dates"]
 
 _WEEK = _dt.timedelta(days=7)
-
-
-@attrs.frozen
-class Occurrence:
-    """One concrete session: a session of the weekly schedule on one day.
-
-    Attributes:
-        session: The weekly session this is an occurrence of.
-        scheduled_on: The local date the series put it on. It names the
-            occurrence (with the session id) even when it was moved.
-        start: The time-zone-aware start.
-        end: The time-zone-aware end (start plus the elapsed duration).
-        moved: True when a :class:`~careplan.Reschedule` moved it.
-        episode: The index of the plan's episode it belongs to (0 outside a
-            plan).
-    """
-
-    session: Session
-    scheduled_on: pendulum.Date
-    start: pendulum.DateTime
-    end: pendulum.DateTime
-    moved: bool = False
-    episode: int = 0
-
-    @property
-    def key(self) -> tuple[str, pendulum.Date]:
-        """The occurrence's identity: (session id, scheduled date)."""
-        return (self.session.id, self.scheduled_on)
-
-    @property
-    def date(self) -> pendulum.Date:
-        """The local date the occurrence actually happens on."""
-        return self.start.date()
-
-    @property
-    def minutes(self) -> int:
-        """Elapsed minutes from start to end."""
-        return int(self.end.timestamp() - self.start.timestamp()) // 60
-
-    @property
-    def hours(self) -> float:
-        """Elapsed hours from start to end."""
-        return self.minutes / 60
 
 
 @attrs.frozen
@@ -249,3 +206,7 @@ def occurrences(
     if len(plan.episodes) > 1:
         found.sort(key=lambda o: (o.start, o.session.id))
     return tuple(found)
+
+
+_plan.EXPAND_PLAN.provide(occurrences)
+_schedule.EXPAND_SCHEDULE.provide(expand)

@@ -18,30 +18,29 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 import icalendar
 import pendulum
 from icalendar.parser import Contentline, Parameters
 from icalendar.prop import vDDDLists
 
-from careplan._errors import InvalidValueError
-from careplan._kinds import SessionKind
-from careplan._occurrences import DayChanges, Occurrence, occurrence_on, series_dates
-from careplan._time import (
+from careplan._adapters.vtimezone import transition_days, vtimezone
+from careplan._model.errors import InvalidValueError
+from careplan._model.kinds import SessionKind
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.session import Session
+from careplan._model.time import (
     Disambiguate,
     duration_from,
     require_aware,
     unique_wall_time,
     zone_info,
 )
+from careplan._model.transition import Episode
+from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
 from careplan._version import __version__
-from careplan._vtimezone import transition_days, vtimezone
-
-if TYPE_CHECKING:
-    from careplan._plan import CarePlan
-    from careplan._session import Session
-    from careplan._transitions import Episode
 
 __all__ = ["Detail", "to_ical"]
 

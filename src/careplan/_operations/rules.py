@@ -15,20 +15,17 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 import pendulum
 
-from careplan._attendance import delivered, misplaced_records
-from careplan._levels import Range
-from careplan._occurrences import Occurrence
-from careplan._validation import RuleContext, Severity, Violation
-from careplan._week import minutes_by_date, total_minutes
-
-if TYPE_CHECKING:
-    from careplan._attendance import WeekDelivery
-    from careplan._kinds import SessionKind
-    from careplan._session import Session
+from careplan._model.kinds import SessionKind
+from careplan._model.levels import Range
+from careplan._model.occurrence import Occurrence
+from careplan._model.report import Severity, Violation
+from careplan._model.session import Session
+from careplan._operations.context import RuleContext
+from careplan._operations.delivery import WeekDelivery, delivered, misplaced_records
+from careplan._operations.weeks import minutes_by_date, total_minutes
 
 __all__ = [
     "CODES",

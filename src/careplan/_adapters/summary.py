@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from careplan._time import format_wall_time, weekday_name
-
-if TYPE_CHECKING:
-    from careplan._plan import CarePlan
-    from careplan._validation import Report
+from careplan._model.plan import CarePlan
+from careplan._model.report import Report
+from careplan._model.time import format_wall_time, weekday_name
 
 __all__ = ["summarize"]
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from careplan._errors import InvalidValueError
+from careplan._model.errors import InvalidValueError
 
 __all__ = ["SessionKind", "TreatmentTrack"]
 

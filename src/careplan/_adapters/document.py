@@ -24,17 +24,18 @@ import cattrs
 import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from careplan._attendance import Attendance, Authorization, misplaced_records
-from careplan._calendar import Cancellation, Closure, Reschedule
-from careplan._continua import BUILTIN_CONTINUA
-from careplan._errors import CarePlanError, DocumentError, InvalidValueError, require_choice
-from careplan._kinds import SessionKind, TreatmentTrack
-from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
-from careplan._plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
-from careplan._schedule import WeeklySchedule
-from careplan._session import Modality, Session
-from careplan._time import format_wall_time, parse_wall_time, weekday_from, weekday_name
-from careplan._transitions import Direction, Transition, TransitionReason
+from careplan._model.attendance import Attendance, Authorization
+from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.continua import BUILTIN_CONTINUA
+from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError, require_choice
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Modality, Session
+from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
+from careplan._model.transition import Direction, Transition, TransitionReason
+from careplan._operations.delivery import misplaced_records
 
 __all__ = [
     "FORMAT",

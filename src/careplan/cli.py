@@ -1,7 +1,9 @@
-"""The ``careplan`` command line: demo, validate, calendar export.
+"""The ``careplan`` command line: demo, validate, report, calendar export.
 
-Exit codes follow the design: 0 success (no errors), 1 the plan has errors,
-2 a document could not be read.
+Installed as the ``careplan`` console script; :func:`main` runs it in-process
+(for tests, or a service that embeds the command). Exit codes follow the
+design: 0 success (no errors), 1 the plan has errors, 2 a document could not
+be read.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from pathlib import Path
 import attrs
 import pendulum
 
-from careplan._attendance import delivered
-from careplan._document import from_json, to_json
-from careplan._errors import CarePlanError, InvalidValueError
-from careplan._ical import Detail, to_ical
-from careplan._plan import CarePlan
-from careplan._policy import CompliancePolicy
-from careplan._summary import summarize
-from careplan._time import week_start
-from careplan._validation import validate
+from careplan._adapters.document import from_json, to_json
+from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.summary import summarize
+from careplan._model.errors import CarePlanError, InvalidValueError
+from careplan._model.plan import CarePlan
+from careplan._model.policy import CompliancePolicy
+from careplan._model.time import week_start
+from careplan._operations.delivery import delivered
+from careplan._operations.validation import validate
 from careplan.demo import sample_plan, working_parent_plan
 
 __all__ = ["main"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from careplan._levels import positive_int
+from careplan._model.levels import positive_int
 
 __all__ = ["CompliancePolicy"]
 

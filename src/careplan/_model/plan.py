@@ -5,29 +5,63 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import uuid
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 import attrs
 import pendulum
 
-from careplan._attendance import Attendance, AttendanceStatus, Authorization
-from careplan._calendar import Cancellation, Closure, Reschedule
-from careplan._continua import DEFAULT
-from careplan._errors import InvalidValueError, UnknownLevelError
-from careplan._kinds import TreatmentTrack
-from careplan._levels import Continuum, LevelOfCare
-from careplan._schedule import WeeklySchedule
-from careplan._time import require_date, to_tuple
-from careplan._transitions import Episode, Transition, check_history, episodes_of
+from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
+from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.constraints import LifeConstraints, ObjectiveName
+from careplan._model.continua import DEFAULT
+from careplan._model.errors import InvalidValueError, UnknownLevelError
+from careplan._model.hooks import Hook
+from careplan._model.kinds import TreatmentTrack
+from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.occurrence import Occurrence
+from careplan._model.program import Program
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.time import Disambiguate, require_date, to_tuple
+from careplan._model.transition import Episode, Transition, check_history, episodes_of
 
-if TYPE_CHECKING:
-    from careplan._occurrences import Occurrence
-    from careplan._planner import ObjectiveName
-    from careplan._program import LifeConstraints, Program
-    from careplan._time import Disambiguate
+__all__ = [
+    "EXPAND_PLAN",
+    "PLAN_HTML",
+    "PLAN_WEEK",
+    "CarePlan",
+    "CareTeamMember",
+    "Client",
+    "Goal",
+    "RelapsePreventionPlan",
+]
 
-__all__ = ["CarePlan", "CareTeamMember", "Client", "Goal", "RelapsePreventionPlan"]
+
+class _ExpandPlan(Protocol):
+    def __call__(
+        self, plan: CarePlan, *, disambiguate: Disambiguate = "compatible"
+    ) -> tuple[Occurrence, ...]: ...
+
+
+class _PlanWeek(Protocol):
+    def __call__(
+        self,
+        program: Program,
+        level: LevelOfCare,
+        constraints: LifeConstraints,
+        *,
+        tracks: tuple[TreatmentTrack, ...],
+        objective: ObjectiveName,
+        continuum: Continuum,
+    ) -> WeeklySchedule: ...
+
+
+#: :func:`careplan.occurrences`, for :meth:`CarePlan.occurrences`.
+EXPAND_PLAN: Hook[_ExpandPlan] = Hook("careplan.occurrences")
+#: The schedule :func:`careplan.plan_week` finds, for :meth:`CarePlan.from_program`.
+PLAN_WEEK: Hook[_PlanWeek] = Hook("careplan.plan_week")
+#: The notebook view of a plan (the display adapter), for ``CarePlan._repr_html_``.
+PLAN_HTML: Hook[Callable[[CarePlan], str]] = Hook("careplan display")
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
@@ -248,10 +282,8 @@ class CarePlan:
         Raises:
             Infeasible: The level cannot be scheduled around ``constraints``.
         """
-        from careplan._planner import plan_week
-
         tracks = tuple(tracks)
-        result = plan_week(
+        schedule = PLAN_WEEK()(
             program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
         )
         begin = require_date("start", start)
@@ -262,7 +294,7 @@ class CarePlan:
         return cls(
             client=client,
             level=level,
-            schedule=result.schedule,
+            schedule=schedule,
             start=begin,
             end=end,
             continuum=continuum,
@@ -273,9 +305,7 @@ class CarePlan:
 
     def occurrences(self, *, disambiguate: Disambiguate = "compatible") -> tuple[Occurrence, ...]:
         """Every concrete session of the plan; see :func:`careplan.occurrences`."""
-        from careplan._occurrences import occurrences
-
-        return occurrences(self, disambiguate=disambiguate)
+        return EXPAND_PLAN()(self, disambiguate=disambiguate)
 
     def to_dataframe(self, *, disambiguate: Disambiguate = "compatible") -> Any:
         """The plan's occurrences as a pandas DataFrame, one row per session.
@@ -316,20 +346,7 @@ class CarePlan:
         return pandas.DataFrame(rows, columns=columns)
 
     def _repr_html_(self) -> str:
-        import html
-
-        from careplan._display import schedule_html
-
-        title = (
-            f"{self.level.name} ({self.level.code}) · {self.start} to {self.end} · "
-            f"{self.timezone} · {self.schedule.days_per_week} days, "
-            f"{self.schedule.hours_per_week:.1f} h/week"
-        )
-        history = ""
-        if self.transitions:
-            steps = " → ".join(f"{e.level.code} from {e.start}" for e in self.episodes)
-            history = f"<p style='font:12px system-ui,sans-serif'>{html.escape(steps)}</p>"
-        return schedule_html(self.schedule, title=title) + history
+        return PLAN_HTML()(self)
 
     def record_attendance(
         self,

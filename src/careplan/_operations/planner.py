@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import attrs
 import pendulum
 
-from careplan._continua import DEFAULT
-from careplan._errors import CarePlanError, InvalidValueError
-from careplan._kinds import TreatmentTrack
-from careplan._levels import Continuum, LevelOfCare, Range
-from careplan._program import LifeConstraints, Offering, Program
-from careplan._schedule import WeeklySchedule
-from careplan._session import Session
-from careplan._time import weekday_name
+from careplan._model import plan as _plan
+from careplan._model.constraints import LifeConstraints, ObjectiveName
+from careplan._model.continua import DEFAULT
+from careplan._model.errors import CarePlanError, InvalidValueError
+from careplan._model.kinds import TreatmentTrack
+from careplan._model.levels import Continuum, LevelOfCare, Range
+from careplan._model.program import Offering, Program
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Session
+from careplan._model.time import weekday_name
 
 __all__ = [
     "Alternative",
@@ -40,13 +42,6 @@ __all__ = [
     "score",
 ]
 
-#: The order in which a schedule's costs are compared.
-#:
-#: - ``"fit"`` (default): fewest sessions outside the preferred day parts,
-#:   then fewest treatment days, then the most compact days.
-#: - ``"fewest_days"``: fewest days first, then preferences, then compactness.
-#: - ``"compact"``: least idle time between sessions first.
-ObjectiveName = Literal["fit", "fewest_days", "compact"]
 _ORDERS: dict[str, tuple[int, int, int]] = {
     "fit": (0, 1, 2),
     "fewest_days": (1, 0, 2),
@@ -646,3 +641,20 @@ def replan(
             failure = error
     assert failure is not None
     raise failure
+
+
+def _planned_schedule(
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    *,
+    tracks: tuple[TreatmentTrack, ...],
+    objective: ObjectiveName,
+    continuum: Continuum,
+) -> WeeklySchedule:
+    return plan_week(
+        program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
+    ).schedule
+
+
+_plan.PLAN_WEEK.provide(_planned_schedule)

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from careplan._occurrences import Occurrence, expand
-from careplan._time import week_start
-
-if TYPE_CHECKING:
-    from careplan._levels import LevelOfCare
-    from careplan._plan import CarePlan
-    from careplan._transitions import Episode
+from careplan._model.levels import LevelOfCare
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.time import week_start
+from careplan._model.transition import Episode
+from careplan._operations.expansion import expand, occurrences
 
 __all__ = ["WeekFigures", "week_figures"]
 
@@ -79,15 +77,15 @@ def total_minutes(items: tuple[Occurrence, ...]) -> int:
 
 
 def week_figures(
-    plan: CarePlan, occurrences: tuple[Occurrence, ...] | None = None
+    plan: CarePlan, found: tuple[Occurrence, ...] | None = None
 ) -> tuple[WeekFigures, ...]:
     """The weeks of each episode of ``plan``, first to last.
 
-    ``occurrences`` are the plan's own, when the caller has them already.
+    ``found`` are the plan's own occurrences, when the caller has them already.
     """
     if plan.end < plan.start:
         return ()
-    actual = _by_week(plan.occurrences() if occurrences is None else occurrences)
+    actual = _by_week(occurrences(plan) if found is None else found)
     weeks = []
     for index, episode in enumerate(plan.episodes):
         regular = _by_week(

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 import attrs
 
-from careplan._errors import InvalidValueError, UnknownLevelError, require_choice
-from careplan._kinds import SessionKind
-from careplan._time import to_tuple
+from careplan._model.errors import InvalidValueError, UnknownLevelError, require_choice
+from careplan._model.kinds import SessionKind
+from careplan._model.time import to_tuple
 
 __all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent"]
 

@@ -8,18 +8,18 @@ be shown hatched. All text is escaped.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 import pendulum
 
-from careplan._session import DayPart, Session
-from careplan._time import format_wall_time
+from careplan._model import plan as _plan
+from careplan._model import schedule as _schedule
+from careplan._model.constraints import LifeConstraints
+from careplan._model.plan import CarePlan
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import DayPart, Session
+from careplan._model.time import format_wall_time
 
-if TYPE_CHECKING:
-    from careplan._program import LifeConstraints
-    from careplan._schedule import WeeklySchedule
-
-__all__ = ["schedule_html", "schedule_text"]
+__all__ = ["plan_html", "schedule_html", "schedule_text"]
 
 _STEP = 15  # minutes per row
 _COLOURS = {
@@ -199,3 +199,22 @@ def schedule_html(
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
+
+
+def plan_html(plan: CarePlan) -> str:
+    """The notebook view of a plan: its current week, captioned, and its history."""
+    title = (
+        f"{plan.level.name} ({plan.level.code}) · {plan.start} to {plan.end} · "
+        f"{plan.timezone} · {plan.schedule.days_per_week} days, "
+        f"{plan.schedule.hours_per_week:.1f} h/week"
+    )
+    history = ""
+    if plan.transitions:
+        steps = " → ".join(f"{e.level.code} from {e.start}" for e in plan.episodes)
+        history = f"<p style='font:12px system-ui,sans-serif'>{html.escape(steps)}</p>"
+    return schedule_html(plan.schedule, title=title) + history
+
+
+_plan.PLAN_HTML.provide(plan_html)
+_schedule.SCHEDULE_TEXT.provide(schedule_text)
+_schedule.SCHEDULE_HTML.provide(schedule_html)

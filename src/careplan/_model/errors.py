@@ -9,10 +9,6 @@ without parsing messages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from careplan._validation import Violation
 
 __all__ = [
     "AmbiguousTimeError",
@@ -22,8 +18,8 @@ __all__ = [
     "NaiveDateTimeError",
     "NonexistentTimeError",
     "TimeZoneError",
+    "TransitionError",
     "UnknownLevelError",
-    "ValidationError",
 ]
 
 
@@ -161,21 +157,20 @@ class DocumentError(CarePlanError):
         super().__init__(f"{path}: {problem}" if path else problem)
 
 
-class ValidationError(CarePlanError):
-    """A plan has violations of severity error.
+class TransitionError(CarePlanError):
+    """A step up, step down, schedule change or discharge cannot be made.
 
-    Raised by :meth:`careplan.Report.raise_for_errors`. Each item of
-    :attr:`violations` says what to change in the plan.
+    The plan it was asked of is unchanged. :attr:`hint` says what to do.
 
     Attributes:
-        violations: The errors found.
+        problem: What is wrong.
+        hint: How to fix it.
     """
 
-    def __init__(self, violations: Sequence[Violation]) -> None:
-        self.violations = tuple(violations)
-        lines = [f"the plan has {len(self.violations)} error(s):"]
-        lines += [f"- [{v.code}] {v.message}" for v in self.violations]
-        super().__init__("\n".join(lines))
+    def __init__(self, problem: str, hint: str) -> None:
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{problem}; {hint}")
 
 
 def require_choice(field: str, value: object, choices: object, what: str) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
 
-from careplan._errors import (
+from careplan._model.errors import (
     AmbiguousTimeError,
     InvalidValueError,
     NaiveDateTimeError,
@@ -265,3 +265,20 @@ def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     if isinstance(items, (str, bytes)):
         raise InvalidValueError("items", items, "is a string, not a list of values")
     return tuple(items)
+
+
+def weekdays_from(value: Iterable[pendulum.WeekDay | str] | str) -> tuple[pendulum.WeekDay, ...]:
+    """Distinct weekdays (names or ``pendulum.WeekDay``), Monday first; one name is one day."""
+    if isinstance(value, str):
+        value = (value,)
+    return tuple(sorted({weekday_from("weekdays", day) for day in value}))
+
+
+def wall_time(value: str | _dt.time) -> pendulum.Time:
+    """A wall time from ``"HH:MM"`` or a time (an attrs converter)."""
+    return parse_wall_time("time", value)
+
+
+def minute_of_day(value: _dt.time) -> int:
+    """Minutes from midnight to ``value``."""
+    return value.hour * 60 + value.minute

@@ -7,8 +7,8 @@ import datetime as _dt
 import attrs
 import pendulum
 
-from careplan._errors import InvalidValueError
-from careplan._time import duration_from, require_aware, require_date
+from careplan._model.errors import InvalidValueError
+from careplan._model.time import duration_from, require_aware, require_date
 
 __all__ = ["Cancellation", "Closure", "Reschedule"]
 

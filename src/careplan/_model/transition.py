@@ -1,4 +1,4 @@
-"""Moves between levels of care and the episodes they make.
+"""The records of moves between levels of care, and the episodes they make.
 
 A plan's history is a sequence of :class:`Transition` values: each records
 the day a change took effect, the level before and after, why, and the
@@ -11,50 +11,29 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal, Protocol
 
 import attrs
 import pendulum
 
-from careplan._errors import CarePlanError, InvalidValueError, require_choice
-from careplan._levels import LevelOfCare
-from careplan._schedule import WeeklySchedule
-from careplan._time import require_date
-
-if TYPE_CHECKING:
-    from careplan._plan import CarePlan
-    from careplan._program import LifeConstraints, Program
+from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.time import require_date
 
 __all__ = [
     "Direction",
     "Episode",
+    "History",
     "Transition",
-    "TransitionError",
     "TransitionReason",
-    "change_schedule",
-    "discharge",
-    "step_down",
-    "step_up",
+    "check_history",
+    "direction_between",
+    "episodes_of",
 ]
 
 #: Which way a transition moves along the continuum.
 Direction = Literal["step_up", "step_down", "lateral", "discharge"]
-
-
-class TransitionError(CarePlanError):
-    """A step up, step down, schedule change or discharge cannot be made.
-
-    The plan it was asked of is unchanged. :attr:`hint` says what to do.
-
-    Attributes:
-        problem: What is wrong.
-        hint: How to fix it.
-    """
-
-    def __init__(self, problem: str, hint: str) -> None:
-        self.problem = problem
-        self.hint = hint
-        super().__init__(f"{problem}; {hint}")
 
 
 @attrs.frozen
@@ -253,7 +232,28 @@ class Episode:
         return self.start <= day <= self.end
 
 
-def check_history(plan: CarePlan) -> None:
+class History(Protocol):
+    """What a plan's history is judged with: the fields of a :class:`~careplan.CarePlan`.
+
+    A protocol, so the plan (which holds a history) and the history's rules
+    do not import each other.
+    """
+
+    @property
+    def start(self) -> pendulum.Date: ...
+    @property
+    def end(self) -> pendulum.Date: ...
+    @property
+    def level(self) -> LevelOfCare: ...
+    @property
+    def schedule(self) -> WeeklySchedule: ...
+    @property
+    def continuum(self) -> Continuum: ...
+    @property
+    def transitions(self) -> tuple[Transition, ...]: ...
+
+
+def check_history(plan: History) -> None:
     """Refuse a history that cannot be meaningful (the plan constructor calls this)."""
     continuum = plan.continuum
     previous_day = plan.start
@@ -294,7 +294,9 @@ def check_history(plan: CarePlan) -> None:
                 )
         else:
             assert transition.to_level is not None
-            expected = _direction(continuum[transition.from_level], continuum[transition.to_level])
+            expected = direction_between(
+                continuum[transition.from_level], continuum[transition.to_level]
+            )
             if transition.direction != expected:
                 raise InvalidValueError(
                     f"{where}.direction",
@@ -320,7 +322,7 @@ def check_history(plan: CarePlan) -> None:
         )
 
 
-def _direction(origin: LevelOfCare, target: LevelOfCare) -> Direction:
+def direction_between(origin: LevelOfCare, target: LevelOfCare) -> Direction:
     if target.rank > origin.rank:
         return "step_up"
     if target.rank < origin.rank:
@@ -328,7 +330,7 @@ def _direction(origin: LevelOfCare, target: LevelOfCare) -> Direction:
     return "lateral"
 
 
-def episodes_of(plan: CarePlan) -> tuple[Episode, ...]:
+def episodes_of(plan: History) -> tuple[Episode, ...]:
     """The plan's episodes, first to last; contiguous and covering its period."""
     moves = [t for t in plan.transitions if t.direction != "discharge"]
     discharge_by = next((t for t in plan.transitions if t.direction == "discharge"), None)
@@ -349,196 +351,3 @@ def episodes_of(plan: CarePlan) -> tuple[Episode, ...]:
         start, came_in_by = move.on, move
     found.append(Episode(plan.level, plan.schedule, start, plan.end, came_in_by, discharge_by))
     return tuple(found)
-
-
-def _resolve_reason(value: TransitionReason | str, direction: Direction) -> TransitionReason:
-    reason = value if isinstance(value, TransitionReason) else TransitionReason.from_code(value)
-    if reason.direction != direction:
-        raise TransitionError(
-            f"the reason {reason.code!r} explains a {reason.direction.replace('_', ' ')}, "
-            f"not a {direction.replace('_', ' ')}",
-            "choose a reason of the same direction (TransitionReason.builtins() lists them)",
-        )
-    return reason
-
-
-def _check_can_move(plan: CarePlan, on: pendulum.Date, *, allow_after_end: bool) -> None:
-    if plan.discharged:
-        raise TransitionError(
-            f"the plan was discharged on {plan.end.isoformat()}",
-            "start a new plan for a new admission",
-        )
-    last = plan.transitions[-1].on if plan.transitions else plan.start
-    if on <= last:
-        what = "the last transition" if plan.transitions else "the plan's start"
-        raise TransitionError(
-            f"{on.isoformat()} is not after {what} ({last.isoformat()})",
-            "transitions cannot be backdated; pick a later effective date",
-        )
-    if not allow_after_end and on > plan.end:
-        raise TransitionError(
-            f"{on.isoformat()} is after the plan's end ({plan.end.isoformat()})",
-            "extend the plan first: attrs.evolve(plan, end=...)",
-        )
-
-
-def _move(
-    plan: CarePlan,
-    direction: Direction,
-    on: _dt.date,
-    reason: TransitionReason | str,
-    to: LevelOfCare | str | None,
-    schedule: WeeklySchedule | None,
-    note: str,
-    program: Program | None = None,
-    constraints: LifeConstraints | None = None,
-) -> CarePlan:
-    day = require_date("on", on)
-    _check_can_move(plan, day, allow_after_end=False)
-    why = _resolve_reason(reason, direction)
-    current = plan.level
-    if to is None:
-        target = current
-        if direction != "lateral":
-            target_or_none = (
-                plan.continuum.above(current)
-                if direction == "step_up"
-                else plan.continuum.below(current)
-            )
-            if target_or_none is None:
-                end = "top" if direction == "step_up" else "bottom"
-                raise TransitionError(
-                    f"{current.name} is at the {end} of the {plan.continuum.name} continuum",
-                    "there is no level to move to; pass to= or discharge the client",
-                )
-            target = target_or_none
-    else:
-        target = plan.continuum[to if isinstance(to, str) else to.code]
-    actual = _direction(current, target)
-    if actual != direction:
-        raise TransitionError(
-            f"moving from {current.code} to {target.code} is a {actual.replace('_', ' ')}, "
-            f"not a {direction.replace('_', ' ')}",
-            f"use {actual}() or choose another level",
-        )
-    if schedule is None and program is not None:
-        from careplan._planner import replan
-        from careplan._program import LifeConstraints
-
-        schedule = replan(
-            plan.schedule,
-            program,
-            target,
-            constraints if constraints is not None else LifeConstraints(),
-            continuum=plan.continuum,
-        )
-    transition = Transition(day, current.code, target.code, direction, why, plan.schedule, note)
-    return attrs.evolve(
-        plan,
-        level=target,
-        schedule=plan.schedule if schedule is None else schedule,
-        transitions=(*plan.transitions, transition),
-    )
-
-
-def step_up(
-    plan: CarePlan,
-    *,
-    on: _dt.date,
-    reason: TransitionReason | str,
-    to: LevelOfCare | str | None = None,
-    schedule: WeeklySchedule | None = None,
-    note: str = "",
-    program: Program | None = None,
-    constraints: LifeConstraints | None = None,
-) -> CarePlan:
-    """The plan with the client moved to a more intensive level from ``on``.
-
-    Args:
-        plan: The plan; it is not changed.
-        on: First day at the new level.
-        reason: A step-up reason (a :class:`TransitionReason` or its code).
-        to: The target level; default the next level up. Jumping more than
-            one level is allowed and reported by validation as a warning.
-        schedule: The new weekly schedule; default keep the current one,
-            or re-plan it when ``program`` is given.
-        note: Free text for the record.
-        program: Re-plan the schedule from this program for the new level
-            (with :func:`careplan.plan_week`), keeping the client's day parts
-            and modality where possible.
-        constraints: The client's week, for the re-plan.
-
-    Raises:
-        TransitionError: The plan is discharged, ``on`` is not after the last
-            transition or is after the plan's end, the target is not above,
-            or the reason is not a step-up reason.
-        Infeasible: The re-plan finds no schedule for the new level.
-        UnknownLevelError: ``to`` is not on the plan's continuum.
-
-    >>> from careplan import DEFAULT, CarePlan, Client, WeeklySchedule
-    >>> import pendulum
-    >>> plan = CarePlan(Client("c"), DEFAULT["OP"], WeeklySchedule("UTC"),
-    ...                 pendulum.date(2027, 1, 4), pendulum.date(2027, 6, 27))
-    >>> later = step_up(plan, on=pendulum.date(2027, 3, 1), reason="relapse_risk")
-    >>> later.level.code, plan.level.code
-    ('IOP', 'OP')
-    """
-    return _move(plan, "step_up", on, reason, to, schedule, note, program, constraints)
-
-
-def step_down(
-    plan: CarePlan,
-    *,
-    on: _dt.date,
-    reason: TransitionReason | str,
-    to: LevelOfCare | str | None = None,
-    schedule: WeeklySchedule | None = None,
-    note: str = "",
-    program: Program | None = None,
-    constraints: LifeConstraints | None = None,
-) -> CarePlan:
-    """The plan with the client moved to a less intensive level from ``on``.
-
-    Arguments and errors as :func:`step_up`, with a step-down reason and the
-    next level down as the default target.
-    """
-    return _move(plan, "step_down", on, reason, to, schedule, note, program, constraints)
-
-
-def change_schedule(
-    plan: CarePlan,
-    *,
-    on: _dt.date,
-    schedule: WeeklySchedule,
-    reason: TransitionReason | str = "schedule_change",
-    note: str = "",
-) -> CarePlan:
-    """The plan with a new weekly schedule from ``on``, at the same level.
-
-    A lateral transition: the client changes day part or modality (a new job,
-    a move to telehealth) without changing level.
-    """
-    return _move(plan, "lateral", on, reason, None, schedule, note)
-
-
-def discharge(
-    plan: CarePlan,
-    *,
-    on: _dt.date,
-    reason: TransitionReason | str = "treatment_completed",
-    note: str = "",
-) -> CarePlan:
-    """The plan ended on ``on``, the last day of care; nothing follows it.
-
-    ``on`` may be after the planned end (a plan that ran longer): the plan's
-    end becomes the discharge date.
-
-    Raises:
-        TransitionError: The plan is already discharged, or ``on`` is not
-            after the last transition.
-    """
-    day = require_date("on", on)
-    _check_can_move(plan, day, allow_after_end=True)
-    why = _resolve_reason(reason, "discharge")
-    transition = Transition(day, plan.level.code, None, "discharge", why, plan.schedule, note)
-    return attrs.evolve(plan, end=day, transitions=(*plan.transitions, transition))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from careplan._kinds import SessionKind
-from careplan._levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._model.kinds import SessionKind
+from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 
 __all__ = ["ASAM_3", "ASAM_4", "BUILTIN_CONTINUA", "DEFAULT", "LOCUS", "MEDICARE"]
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import icalendar
 
-from careplan._time import zone_info
+from careplan._model.time import zone_info
 
 __all__ = ["transition_days", "vtimezone"]
 

@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 import attrs
 import pendulum
 
-from careplan._errors import InvalidValueError
-from careplan._session import Session
-from careplan._time import Disambiguate, weekday_from, zone_name
+from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.constraints import LifeConstraints
+from careplan._model.errors import InvalidValueError
+from careplan._model.hooks import Hook
+from careplan._model.occurrence import Occurrence
+from careplan._model.session import Session
+from careplan._model.time import Disambiguate, weekday_from, zone_name
 
-if TYPE_CHECKING:
-    from careplan._calendar import Cancellation, Closure, Reschedule
-    from careplan._occurrences import Occurrence
-    from careplan._program import LifeConstraints
+__all__ = ["EXPAND_SCHEDULE", "SCHEDULE_HTML", "SCHEDULE_TEXT", "WeeklySchedule"]
 
-__all__ = ["WeeklySchedule"]
+
+class _Expand(Protocol):
+    def __call__(
+        self,
+        schedule: WeeklySchedule,
+        start: _dt.date,
+        end: _dt.date,
+        *,
+        closures: Iterable[Closure | _dt.date] = (),
+        cancellations: Iterable[Cancellation] = (),
+        reschedules: Iterable[Reschedule] = (),
+        cadence_start: _dt.date | None = None,
+        disambiguate: Disambiguate = "compatible",
+    ) -> tuple[Occurrence, ...]: ...
+
+
+class _ScheduleHtml(Protocol):
+    def __call__(
+        self, schedule: WeeklySchedule, constraints: LifeConstraints | None = None, *, title: str
+    ) -> str: ...
+
+
+#: :func:`careplan.expand`, for :meth:`WeeklySchedule.occurrences`.
+EXPAND_SCHEDULE: Hook[_Expand] = Hook("careplan.expand")
+#: The plain-text grid (the display adapter), for :meth:`WeeklySchedule.grid`.
+SCHEDULE_TEXT: Hook[Callable[[WeeklySchedule], str]] = Hook("careplan display")
+#: The HTML grid (the display adapter), for :meth:`WeeklySchedule.to_html`.
+SCHEDULE_HTML: Hook[_ScheduleHtml] = Hook("careplan display")
 
 
 def _to_zone(value: object) -> str:
@@ -124,15 +152,11 @@ class WeeklySchedule:
 
     def grid(self) -> str:
         """The week as a plain-text grid (days across, time down)."""
-        from careplan._display import schedule_text
-
-        return schedule_text(self)
+        return SCHEDULE_TEXT()(self)
 
     def to_html(self, constraints: LifeConstraints | None = None, *, title: str = "") -> str:
         """The week as an HTML grid; ``constraints`` adds the client's busy blocks, hatched."""
-        from careplan._display import schedule_html
-
-        return schedule_html(self, constraints, title=title)
+        return SCHEDULE_HTML()(self, constraints, title=title)
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -155,9 +179,7 @@ class WeeklySchedule:
 
         See :func:`careplan.expand` for the arguments.
         """
-        from careplan._occurrences import expand
-
-        return expand(
+        return EXPAND_SCHEDULE()(
             self,
             start,
             end,

@@ -1,0 +1,10 @@
+"""Layer 3, the adapters: values in and out of other formats.
+
+The versioned JSON document, iCalendar (with its VTIMEZONE writer), the
+notebook and terminal views, and the plain-text summary. The public modules
+``careplan.fhir`` and ``careplan.cli`` belong to this layer too.
+
+May import: ``careplan._model``, ``careplan._operations`` and its own
+modules. Nothing imports an adapter except other adapters and the public
+surface.
+"""

@@ -1,0 +1,144 @@
+"""What happened at an occurrence, and what a payer approved.
+
+Attendance records name an occurrence by its identity (session id and
+scheduled date), so a moved or cancelled occurrence keeps its record.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal
+
+import attrs
+import pendulum
+
+from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.occurrence import Occurrence
+from careplan._model.time import require_date
+
+__all__ = [
+    "Attendance",
+    "AttendanceStatus",
+    "Authorization",
+    "AuthorizationStatus",
+    "AuthorizationUnit",
+]
+
+#: What happened at an occurrence.
+AttendanceStatus = Literal[
+    "attended",
+    "late",
+    "left_early",
+    "absent_excused",
+    "absent_unexcused",
+    "cancelled_by_program",
+]
+#: What an authorization counts.
+AuthorizationUnit = Literal["days", "sessions"]
+#: Where an authorization stands with the payer.
+AuthorizationStatus = Literal["active", "pending", "denied", "expired"]
+
+
+def _to_on(value: _dt.date) -> pendulum.Date:
+    return require_date("Attendance.on", value)
+
+
+@attrs.frozen
+class Attendance:
+    """What happened at one occurrence.
+
+    Attributes:
+        session_id: The session's id.
+        on: The date the occurrence was scheduled for (its identity, also
+            when it was moved).
+        status: ``"attended"``, ``"late"``, ``"left_early"``,
+            ``"absent_excused"``, ``"absent_unexcused"`` or
+            ``"cancelled_by_program"``.
+        minutes: For ``"late"`` and ``"left_early"``: the minutes missed.
+        note: Free text for the record.
+    """
+
+    session_id: str
+    on: pendulum.Date = attrs.field(converter=_to_on)
+    status: AttendanceStatus = "attended"
+    minutes: int = 0
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        require_choice("Attendance.status", self.status, AttendanceStatus, "an attendance status")
+        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int) or self.minutes < 0:
+            raise InvalidValueError(
+                "Attendance.minutes", self.minutes, "is not minutes (0 or more)"
+            )
+        if self.minutes and self.status not in ("late", "left_early"):
+            raise InvalidValueError(
+                "Attendance.minutes",
+                self.minutes,
+                f"means nothing for {self.status!r}",
+                "give minutes only for 'late' or 'left_early'",
+            )
+
+    @property
+    def key(self) -> tuple[str, pendulum.Date]:
+        """The occurrence it is about: (session id, scheduled date)."""
+        return (self.session_id, self.on)
+
+    def delivered_minutes(self, occurrence: Occurrence) -> int:
+        """Minutes of ``occurrence`` the client received."""
+        if self.status == "attended":
+            return occurrence.minutes
+        if self.status in ("late", "left_early"):
+            return max(0, occurrence.minutes - self.minutes)
+        return 0
+
+    @property
+    def present(self) -> bool:
+        """True when the client was there (on time, late or leaving early)."""
+        return self.status in ("attended", "late", "left_early")
+
+
+def _to_start(value: _dt.date) -> pendulum.Date:
+    return require_date("Authorization.start", value)
+
+
+def _to_end(value: _dt.date) -> pendulum.Date:
+    return require_date("Authorization.end", value)
+
+
+@attrs.frozen
+class Authorization:
+    """A payer's approval of a level of care for a period.
+
+    Attributes:
+        level: The level code it approves ("IOP").
+        start: First day covered.
+        end: Last day covered.
+        units: How many days or sessions it covers.
+        unit: ``"days"`` (treatment days) or ``"sessions"``.
+        status: ``"active"``, ``"pending"``, ``"denied"`` or ``"expired"``.
+        payer: Who granted it.
+        reference: The payer's authorization number.
+    """
+
+    level: str
+    start: pendulum.Date = attrs.field(converter=_to_start)
+    end: pendulum.Date = attrs.field(converter=_to_end)
+    units: int
+    unit: AuthorizationUnit = "days"
+    status: AuthorizationStatus = "active"
+    payer: str = ""
+    reference: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValueError(
+                "Authorization.end", self.end.isoformat(), "is before the start", "swap the dates"
+            )
+        if isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 0:
+            raise InvalidValueError("Authorization.units", self.units, "is not a count of units")
+        require_choice("Authorization.unit", self.unit, AuthorizationUnit, "a unit")
+        require_choice("Authorization.status", self.status, AuthorizationStatus, "a status")
+
+    def covers(self, level: str, day: _dt.date) -> bool:
+        """True when it is active and approves ``level`` on ``day``."""
+        return self.status == "active" and self.level == level and self.start <= day <= self.end

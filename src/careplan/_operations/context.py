@@ -1,0 +1,40 @@
+"""What a validation rule is given, and what a rule is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+import pendulum
+
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.policy import CompliancePolicy
+from careplan._model.report import Violation
+from careplan._operations.weeks import WeekFigures
+
+__all__ = ["Rule", "RuleContext"]
+
+
+@attrs.frozen
+class RuleContext:
+    """What a rule is given: the plan and figures computed once for all rules.
+
+    Attributes:
+        plan: The plan under validation.
+        today: The day validation is run for, when the caller gave one.
+        weeks: Figures for each week of the plan (see :class:`WeekFigures`).
+        occurrences: Every occurrence of the plan, including sessions moved
+            outside the weeks of their episode.
+        policy: The thresholds for attendance and authorization rules.
+    """
+
+    plan: CarePlan
+    today: pendulum.Date | None
+    weeks: tuple[WeekFigures, ...]
+    occurrences: tuple[Occurrence, ...] = ()
+    policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
+
+
+#: A rule: takes the context, yields what it finds.
+Rule = Callable[[RuleContext], Iterable[Violation]]

@@ -1,0 +1,104 @@
+"""Validation: run the registry of rules over a plan and collect a report.
+
+``validate`` runs every selected rule and collects what they find; it never
+stops at the first problem and never raises on a plan (a draft is allowed to
+be wrong). The rules themselves live in ``rules.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from careplan._model.errors import InvalidValueError
+from careplan._model.plan import CarePlan
+from careplan._model.policy import CompliancePolicy
+from careplan._model.report import Report, Violation
+from careplan._model.time import require_date
+from careplan._operations import rules as _rules
+from careplan._operations.context import Rule, RuleContext
+from careplan._operations.expansion import occurrences
+from careplan._operations.weeks import week_figures
+
+__all__ = ["rules", "validate"]
+
+_DEFAULT_POLICY = CompliancePolicy()
+
+_REGISTRY: Mapping[str, Rule] = MappingProxyType(
+    {
+        "dates": _rules.check_dates,
+        "intensity": _rules.check_intensity,
+        "required": _rules.check_required_components,
+        "overlap": _rules.check_overlaps,
+        "level_fit": _rules.check_level_fit,
+        "transitions": _rules.check_transitions,
+        "modality": _rules.check_modality,
+        "attendance": _rules.check_attendance,
+        "authorizations": _rules.check_authorizations,
+    }
+)
+
+
+def rules() -> Mapping[str, Rule]:
+    """The built-in rules by name, in the order :func:`validate` runs them.
+
+    >>> list(rules())[:4]
+    ['dates', 'intensity', 'required', 'overlap']
+    >>> list(rules())[4:]
+    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations']
+    """
+    return _REGISTRY
+
+
+def validate(
+    plan: CarePlan,
+    *,
+    today: _dt.date | None = None,
+    rules: Sequence[str | Rule] | None = None,
+    extra_rules: Sequence[Rule] = (),
+    policy: CompliancePolicy = _DEFAULT_POLICY,
+) -> Report:
+    """Check ``plan`` against its level of care and collect every violation.
+
+    Args:
+        plan: The plan to check.
+        today: The day to judge from (rules about the past use it); never
+            read from the clock.
+        rules: Which rules to run, by name (see :func:`careplan.rules`) or
+            as functions; default all built-in rules.
+        extra_rules: Your own rules, run after ``rules``.
+        policy: When attendance and authorizations are flagged (absences,
+            weeks below the minimum, reminder days); see
+            :class:`careplan.CompliancePolicy`.
+
+    Returns:
+        The :class:`Report`; it never raises for a bad plan.
+
+    Raises:
+        InvalidValueError: A rule name is unknown.
+    """
+    registry = _REGISTRY
+    chosen: list[Rule] = []
+    for rule in rules if rules is not None else list(registry):
+        if isinstance(rule, str):
+            if rule not in registry:
+                raise InvalidValueError(
+                    "rules", rule, "is not a rule", f"use one of: {', '.join(registry)}"
+                )
+            chosen.append(registry[rule])
+        else:
+            chosen.append(rule)
+    chosen += extra_rules
+    found_occurrences = occurrences(plan)
+    context = RuleContext(
+        plan,
+        None if today is None else require_date("today", today),
+        week_figures(plan, found_occurrences),
+        found_occurrences,
+        policy,
+    )
+    found: list[Violation] = []
+    for rule in chosen:
+        found.extend(rule(context))
+    return Report(found)
