@@ -27,6 +27,7 @@ demo: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m mypy --strict
+	$(BIN)/lint-imports
 	$(BIN)/python -m ruff check src tests docs examples benchmarks
 	$(BIN)/python -m ruff format --check src tests docs examples benchmarks
 	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs

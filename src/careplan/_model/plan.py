@@ -141,6 +141,10 @@ def _to_end(value: _dt.date) -> pendulum.Date:
     return require_date("CarePlan.end", value)
 
 
+def _to_continuum(value: Continuum | None) -> Continuum:
+    return DEFAULT if value is None else value
+
+
 def _new_id() -> str:
     return uuid.uuid4().hex
 
@@ -160,7 +164,8 @@ class CarePlan:
         schedule: The weekly sessions and their time zone.
         start: The first day of the plan.
         end: The last day of the plan (included).
-        continuum: The catalog ``level`` comes from (:data:`careplan.DEFAULT`).
+        continuum: The catalog ``level`` comes from; ``None`` (the default)
+            means :data:`careplan.DEFAULT`.
         tracks: The clinical focus of treatment.
         goals: SMART goals.
         diagnoses: Diagnosis codes as plain strings (e.g. ICD-10 "F33.1").
@@ -184,7 +189,7 @@ class CarePlan:
     schedule: WeeklySchedule
     start: pendulum.Date = attrs.field(converter=_to_start)
     end: pendulum.Date = attrs.field(converter=_to_end)
-    continuum: Continuum = DEFAULT
+    continuum: Continuum = attrs.field(default=None, converter=_to_continuum)
     tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=to_tuple)
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=to_tuple)
     diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_strings)
@@ -215,7 +220,7 @@ class CarePlan:
 
     @property
     def episodes(self) -> tuple[Episode, ...]:
-        """The stays at one level, first to last: contiguous, covering the period.
+        """The stays at one level, first to last; contiguous, covering the period.
 
         >>> import pendulum
         >>> from careplan import step_down
@@ -268,7 +273,7 @@ class CarePlan:
         *,
         start: _dt.date,
         weeks: int,
-        continuum: Continuum = DEFAULT,
+        continuum: Continuum | None = None,
         tracks: Iterable[TreatmentTrack] = (),
         objective: ObjectiveName = "fit",
         **fields: Any,
@@ -283,6 +288,7 @@ class CarePlan:
             Infeasible: The level cannot be scheduled around ``constraints``.
         """
         tracks = tuple(tracks)
+        continuum = _to_continuum(continuum)
         schedule = PLAN_WEEK()(
             program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
         )
