@@ -24,7 +24,15 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 demo: $(STAMP_RUN)
 	$(BIN)/careplan demo --out build/demo
 
-test: $(STAMP_TEST)
+# ical.js, the calendar engine of Thunderbird and Nextcloud, is a test oracle
+# (tests/calendar_oracles.py); it needs Node.js, which the tests ask for.
+ORACLE_ICALJS := build/oracles/node_modules/ical.js/package.json
+$(ORACLE_ICALJS):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix build/oracles --no-audit --no-fund --silent ical.js@2.2.1; \
+	else echo "npm not found: the ical.js calendar checks will say so"; fi
+
+test: $(STAMP_TEST) $(ORACLE_ICALJS)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m mypy --strict
 	$(BIN)/lint-imports
@@ -49,4 +57,4 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/planner.py
 
 clean:
-	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

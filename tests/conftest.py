@@ -23,3 +23,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Scripts other interpreters run (the system Python with libical, Node).
+collect_ignore = ["oracles"]

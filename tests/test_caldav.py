@@ -130,7 +130,8 @@ def _instances(body: bytes) -> list[tuple[float, float]]:
     for element in ET.fromstring(body).iter("{urn:ietf:params:xml:ns:caldav}calendar-data"):
         calendar = icalendar.Calendar.from_ical(element.text or "")
         for event in calendar.walk("VEVENT"):
-            found.append((event["DTSTART"].dt.timestamp(), event["DTEND"].dt.timestamp()))
+            # The end as RFC 5545 defines it: DTEND, or DTSTART plus DURATION.
+            found.append((event.start.timestamp(), event.end.timestamp()))
     return sorted(found)
 
 

@@ -7,6 +7,7 @@ import itertools
 import re
 from zoneinfo import ZoneInfo
 
+import attrs
 import icalendar
 import pendulum
 import pytest
@@ -286,9 +287,13 @@ def test_user_text_cannot_inject_properties_or_components(title, location):
     assert len(calendar.walk("VEVENT")) == 1
     assert len(calendar.walk("VCALENDAR")) == 1
 
-    # TEXT values carry line breaks as "\n"; a CR cannot be represented.
+    # TEXT values carry line breaks as "\n" (a CR cannot be represented) and
+    # no control characters.
     def unix(text):
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        breaks = text.replace("\r\n", "\n").translate(
+            str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+        )
+        return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", breaks)
 
     assert str(event["SUMMARY"]) == unix(title)
     assert str(event["LOCATION"]) == unix(location)
@@ -298,7 +303,7 @@ def test_user_text_cannot_inject_properties_or_components(title, location):
         [
             "SUMMARY",
             "DTSTART",
-            "DTEND",
+            "DURATION",
             "DTSTAMP",
             "UID",
             "SEQUENCE",
@@ -351,3 +356,54 @@ def attrs_evolve_zone(plan, zone):
     import attrs
 
     return attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, timezone=zone))
+
+
+def test_the_calendar_name_needs_no_unescaping():
+    # Readers show X-WR-CALNAME as written: a "\," would appear as such.
+    plan = attrs.evolve(sample_plan(), client=cp.Client("c", "Rivera, Alex; \\ Jr.\nII"))
+    data = cp.to_ical(plan, detail="full").decode()
+    (line,) = re.findall(r"X-WR-CALNAME:(.*)\r\n", data)
+    assert line == "Care plan: Rivera Alex Jr. II"
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("bell\x07 and escape\x1b", "bell and escape"),
+        ("line\u2028separator\u2029paragraph\x85next", "line\nseparator\nparagraph\nnext"),
+        ("lone \ud800 surrogate", "lone ? surrogate"),
+        ("tab\tkept", "tab\tkept"),
+    ],
+)
+def test_text_values_carry_no_control_characters(title, shown):
+    week = WeeklySchedule(
+        "UTC", [Session("monday", "10:00", 60, SessionKind.GROUP_THERAPY, title=title)]
+    )
+    plan = cp.CarePlan(
+        cp.Client("c"), cp.DEFAULT["OP"], week, dt.date(2027, 1, 4), dt.date(2027, 1, 10)
+    )
+    data = cp.to_ical(plan, detail="sessions")
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", data)
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == shown
+
+
+def test_series_lengths_are_durations_and_start_on_an_ordinary_day():
+    # The episode starts on the night New York falls back; the master event
+    # is the next week's instance and the first one an RDATE in UTC.
+    week = WeeklySchedule(
+        "America/New_York", [Session("sunday", "01:30", 60, SessionKind.GROUP_THERAPY)]
+    )
+    plan = cp.CarePlan(
+        cp.Client("c"), cp.DEFAULT["OP"], week, dt.date(2027, 11, 7), dt.date(2027, 11, 21)
+    )
+    (event,) = icalendar.Calendar.from_ical(cp.to_ical(plan)).walk("VEVENT")
+    assert "DTEND" not in event
+    assert event["DURATION"].dt == dt.timedelta(hours=1)
+    assert event["DTSTART"].dt.replace(tzinfo=None) == dt.datetime(2027, 11, 14, 1, 30)
+    assert event["RRULE"]["COUNT"] == [2]
+    (rdate,) = event["RDATE"].dts
+    first = plan.occurrences()[0]
+    assert rdate.dt == first.start.in_tz("UTC")
+    assert rdate.dt.tzinfo is not None
+    assert rdate.dt.utcoffset() == dt.timedelta(0)

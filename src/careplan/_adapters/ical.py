@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import hmac
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -35,6 +36,7 @@ from careplan._model.time import (
     Disambiguate,
     duration_from,
     require_aware,
+    resolve_wall,
     unique_wall_time,
     zone_info,
 )
@@ -73,20 +75,43 @@ def _generic_title(session: Session) -> str:
     return "Session"
 
 
+# C0 and C1 control characters but tab and line feed: no iCalendar value may
+# carry them (RFC 5545 section 3.1), and some readers stop at the first one.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+
+
+def _plain_text(value: str) -> str:
+    """``value`` with every line break a line feed and no control character."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").translate(_LINE_BREAKS))
+
+
 class _Text(icalendar.vText):
     """A TEXT value escaped exactly by RFC 5545 section 3.3.11.
 
     icalendar's own escaping first turns a literal backslash-N into a line
     break, so a title containing "\\N" would not come back as written. Here
     backslashes are escaped first and nothing else is rewritten, except that
-    CR and CRLF become a line break: TEXT has no escape for a lone CR.
+    CR, CRLF and the Unicode line separators become a line break (TEXT has
+    no escape for a lone CR), control characters are dropped, and a lone
+    surrogate, which UTF-8 cannot carry, becomes "?".
     """
 
     def to_ical(self) -> bytes:
-        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
+        text = _plain_text(str(self))
         for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
             text = text.replace(raw, escaped)
-        return text.encode("utf-8")
+        return text.encode("utf-8", "replace")
+
+
+def _calendar_name(name: str) -> _Text:
+    """The calendar's display name, with nothing a reader would have to unescape.
+
+    ``X-WR-CALNAME`` is not a standard property, and several readers show
+    its value as written, backslash escapes included; so the characters
+    TEXT escapes (and line breaks) become spaces instead.
+    """
+    return _text(" ".join(re.sub(r"[\\;,]", " ", _plain_text(name)).split()))
 
 
 def _text(value: str) -> _Text:
@@ -255,12 +280,14 @@ def to_ical(
         name = f"Care plan: {plan.client.name}"
 
     changes = DayChanges.of_plan(plan)
-    first_year = plan.start.year
-    last_year = max([plan.end.year] + [r.start.year for r in plan.reschedules])
+    # The zone definitions cover every date the file writes, moves included.
+    moved_years = [r.start.year for r in plan.reschedules]
+    first_year = min([plan.start.year, *moved_years])
+    last_year = max([plan.end.year, *moved_years])
     zones = sorted({episode.schedule.timezone for episode in plan.episodes})
     # Every line is written by icalendar; the ones that repeat are cached
     # (see _line). The calendar's name is not: it may name the client.
-    parts = [_calendar_head(), _write("X-WR-CALNAME", _text(name))]
+    parts = [_calendar_head(), _write("X-WR-CALNAME", _calendar_name(name))]
     parts.extend(_vtimezone_bytes(zone, first_year, last_year) for zone in zones)
     for index, episode in enumerate(plan.episodes):
         zone = episode.schedule.timezone
@@ -340,48 +367,90 @@ def _series(
     sequence: int,
     content: bytes,
 ) -> list[bytes]:
-    """The recurring event of one session in one episode, then its overrides."""
-    excluded = []
-    overrides = []
+    """The recurring event of one session in one episode, then its overrides.
+
+    The master's DTSTART is the first instance on an ordinary day (no clock
+    change between its start and its end): readers derive the whole series
+    from it, and a wall time on a change day may not exist or may happen
+    twice. Instances before it (an episode that starts on a change day) are
+    RDATEs in UTC, which no reader can misread. The length is a DURATION,
+    an exact time by RFC 5545, so no instance's length depends on the day
+    the series starts.
+    """
+
+    def on_edge(day: _dt.date) -> bool:
+        wall_start = _dt.datetime.combine(day, session.start)
+        return day in dst_days or (wall_start + session.duration).date() in dst_days
+
+    anchor = next((i for i, day in enumerate(instances) if not on_edge(day)), None)
+    leading = instances if anchor is None else instances[:anchor]
+    excluded: list[_dt.datetime | None] = []
+    added: list[_dt.datetime] = []
+    overrides: list[tuple[bytes, Occurrence]] = []
     moves = 0
-    for day in instances:
+    for position, day in enumerate(instances):
         moved = (session.id, day) in changes.moved
         moves += moved
-        if changes.removes(session.id, day):
+        removed = changes.removes(session.id, day)
+        if position < len(leading):
+            if removed:
+                excluded.append(None)
+                continue
+            scheduled = resolve_wall(day, session.start, zone, disambiguate).astimezone(_UTC)
+            added.append(scheduled)
+            if moved:
+                happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
+                overrides.append((_utc_line("RECURRENCE-ID", scheduled), happening))
+        elif removed:
             excluded.append(_dt.datetime.combine(day, session.start))
-        elif moved or day in dst_days:
+        elif moved or on_edge(day):
             happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
             if happening.moved or not _read_alike(day, happening, zone):
-                overrides.append(happening)
+                wall = _dt.datetime.combine(happening.scheduled_on, session.start)
+                overrides.append((_local_line("RECURRENCE-ID", wall, zone), happening))
     edits = len(excluded) + moves
     revision = sequence + edits + (0 if episode.left_by is None else 1)
     stamp_line = _utc_line("DTSTAMP", dtstamp)
     revision_line = _sequence_line(revision)
     uid_line = _write("UID", icalendar.vText(uid))
-    start = _dt.datetime.combine(instances[0], session.start)
-    lines = [
-        _BEGIN_EVENT,
-        uid_line,
-        stamp_line,
-        revision_line,
-        _local_line("DTSTART", start, zone),
-        _local_line("DTEND", start + session.duration, zone),
-        # COUNT rather than UNTIL: it bounds the series the same way, and
-        # the line is then the same for every plan of the same length.
-        _weekly_rule(session.every_weeks, _BYDAY[int(session.weekday)], len(instances)),
-    ]
-    if excluded:
-        lines.append(_local_line("EXDATE", tuple(excluded), zone))
+    lines = [_BEGIN_EVENT, uid_line, stamp_line, revision_line]
+    if anchor is not None:
+        start = _dt.datetime.combine(instances[anchor], session.start)
+        lines += [
+            _local_line("DTSTART", start, zone),
+            _duration_line(session.minutes),
+            # COUNT rather than UNTIL: it bounds the series the same way, and
+            # the line is then the same for every plan of the same length.
+            _weekly_rule(
+                session.every_weeks, _BYDAY[int(session.weekday)], len(instances) - anchor
+            ),
+        ]
+        lines += [_utc_line("RDATE", moment) for moment in added]
+    elif added:
+        # Every instance is on a change day: a series of UTC instants.
+        lines += [_utc_line("DTSTART", added[0]), _duration_line(session.minutes)]
+        lines += [_utc_line("RDATE", moment) for moment in added[1:]]
+    else:
+        # Nothing happens (every instance closed or cancelled); the event
+        # stays, all excluded, so clients that had it drop its instances.
+        start = _dt.datetime.combine(instances[0], session.start)
+        lines += [
+            _local_line("DTSTART", start, zone),
+            _duration_line(session.minutes),
+            _weekly_rule(session.every_weeks, _BYDAY[int(session.weekday)], len(instances)),
+        ]
+        excluded = [_dt.datetime.combine(day, session.start) for day in instances]
+    written = tuple(wall for wall in excluded if wall is not None)
+    if written:
+        lines.append(_local_line("EXDATE", written, zone))
     lines += [content, _END_EVENT]
-    for happening in overrides:
+    for recurrence_line, happening in overrides:
         lines += [
             _BEGIN_EVENT,
             uid_line,
             stamp_line,
             revision_line,
-            _local_line(
-                "RECURRENCE-ID", _dt.datetime.combine(happening.scheduled_on, session.start), zone
-            ),
+            recurrence_line,
             _explicit_line("DTSTART", happening.start, zone),
             _explicit_line("DTEND", happening.end, zone),
             content,
@@ -443,6 +512,12 @@ def _explicit_line(name: str, moment: _dt.datetime, zone: str) -> bytes:
     if unique_wall_time(local, zone):
         return _local_line(name, local, zone)
     return _utc_line(name, moment.astimezone(_UTC))
+
+
+@lru_cache(maxsize=256)
+def _duration_line(minutes: int) -> bytes:
+    """The DURATION line of a series (cached): an exact length, whatever the day."""
+    return _write("DURATION", icalendar.vDuration(_dt.timedelta(minutes=minutes)))
 
 
 @lru_cache(maxsize=1024)

@@ -25,6 +25,8 @@ __all__ = ["transition_days", "vtimezone"]
 _UTC = _dt.timezone.utc
 _DAY = _dt.timedelta(days=1)
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_ZERO = _dt.timedelta(0)
+_UTC_LOOKALIKE_FROM = 2000
 
 
 class _Change(NamedTuple):
@@ -82,6 +84,11 @@ def _changes(timezone: str, first_year: int, last_year: int) -> list[_Change]:
     return found
 
 
+def _standard_offset(changes: list[_Change]) -> _dt.timedelta:
+    """The offset of the zone's standard time, from its changes."""
+    return next((change.after for change in changes if not change.dst), changes[0].before)
+
+
 def _rule(change: _Change) -> _Rule:
     onset = (change.at + change.before).replace(tzinfo=None)
     days_in_month = calendar.monthrange(onset.year, onset.month)[1]
@@ -130,6 +137,12 @@ def vtimezone(timezone: str, first_year: int, last_year: int) -> icalendar.Timez
     component = icalendar.Timezone()
     component.add("tzid", timezone)
     changes = _changes(timezone, first_year - 1, last_year + 1)
+    if changes and first_year - 1 > _UTC_LOOKALIKE_FROM and _standard_offset(changes) == _ZERO:
+        # vobject (and Radicale through it) compares a zone with UTC over
+        # 2000-2020 and takes it for UTC when the offsets agree; a zone whose
+        # standard time is UTC+0 (London, Lisbon) agrees before its first
+        # definition. Its real history from 2000 is short, so write that.
+        changes = _changes(timezone, _UTC_LOOKALIKE_FROM, last_year + 1)
     if not changes:
         zone = zone_info(timezone)
         moment = _dt.datetime(first_year, 1, 1, tzinfo=_UTC)

@@ -1,0 +1,178 @@
+"""Real calendar engines read the export as careplan means it.
+
+Each file is read with only its own VTIMEZONEs (the TZIDs are renamed so no
+engine can fall back to its own zone database) by vobject, libical and
+ical.js (see ``calendar_oracles.py``), and every instance they show must be
+an occurrence of the plan, at the same instants, start and end.
+
+The corpus covers what readers disagree on: zones that change at midnight
+(America/Santiago, Asia/Beirut, America/Havana, America/Asuncion), southern
+rules (Australia/Sydney), half-hour and 45-minute offsets and changes
+(Australia/Lord_Howe, Pacific/Chatham, America/St_Johns, Asia/Kolkata,
+Asia/Kathmandu), zones without DST, and episodes that start on a change day
+with sessions at every wall time a change can touch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import careplan as cp
+from calendar_oracles import ORACLES, window
+from careplan import Session, SessionKind, WeeklySchedule
+from careplan.testing import DST_ZONES, care_plans, weekly_schedules
+
+ZONES = (
+    "America/New_York",
+    "Europe/London",
+    "Australia/Sydney",
+    "America/Santiago",
+    "Asia/Beirut",
+    "America/Havana",
+    "America/Asuncion",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "America/St_Johns",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+)
+# Wall times around every change in the corpus's zones, and ordinary ones;
+# (start, minutes), none crossing midnight.
+TIMES = (
+    ("00:00", 60),
+    ("00:30", 60),
+    ("01:00", 45),
+    ("01:30", 60),
+    ("02:00", 90),
+    ("02:30", 60),
+    ("09:00", 90),
+    ("22:00", 120),
+    ("23:00", 60),
+    ("23:30", 30),
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+YEAR = 2027
+
+_renamed = itertools.count()
+
+
+def rename_zones(data: bytes) -> bytes:
+    """Every TZID renamed (afresh on each call), so only the VTIMEZONE can define it."""
+    suffix = str(next(_renamed)).encode()
+    return re.sub(
+        rb"TZID([:=])([A-Za-z_]+)/([A-Za-z_/+-]+)", rb"TZID\1Careplan/\2-\3-" + suffix, data
+    )
+
+
+def change_days(zone: str) -> list[pendulum.Date]:
+    """The local dates in YEAR on which ``zone`` changes its offset (either side)."""
+    tz = pendulum.timezone(zone)
+    found = set()
+    moment = dt.datetime(YEAR, 1, 1, tzinfo=dt.timezone.utc)
+    while moment.year == YEAR:
+        following = moment + dt.timedelta(hours=1)
+        if moment.astimezone(tz).utcoffset() != following.astimezone(tz).utcoffset():
+            for instant in (moment, following):
+                day = instant.astimezone(tz).date()
+                found.add(pendulum.Date(day.year, day.month, day.day))
+        moment = following
+    return sorted(found)
+
+
+def corpus(zone: str) -> list[cp.CarePlan]:
+    """Plans in ``zone`` starting on each change day and on an ordinary Monday."""
+    plans = []
+    for start in [pendulum.date(YEAR, 1, 4), *change_days(zone)]:
+        day, day_before = WEEKDAYS[start.weekday()], WEEKDAYS[start.weekday() - 1]
+        for wall, minutes in TIMES:
+            week = WeeklySchedule(
+                zone,
+                [
+                    Session(day, wall, minutes, SessionKind.GROUP_THERAPY),
+                    Session(day_before, wall, minutes, SessionKind.INDIVIDUAL_THERAPY),
+                ],
+            )
+            plans.append(
+                cp.CarePlan(
+                    cp.Client("c"),
+                    cp.DEFAULT["OP"],
+                    week,
+                    start,
+                    start.add(weeks=10),
+                    id=f"p{len(plans)}",
+                )
+            )
+    # An episode that starts on a change day inside a plan, and a session
+    # moved into the year before the plan (its zone rules must be there too).
+    # Each with its own id: the id keys the UIDs, and the files are merged.
+    first = plans[0]
+    inside = [day for day in change_days(zone) if first.start < day <= first.end]
+    if inside:
+        stepped = cp.step_up(first, on=inside[0], reason="relapse_risk")
+        plans.append(attrs.evolve(stepped, id="stepped"))
+    moved = first.reschedule(
+        first.schedule.sessions[0].id,
+        first.start,
+        pendulum.datetime(YEAR - 1, 12, 30, 10, tz=zone),
+    )
+    plans.append(attrs.evolve(moved, id="moved"))
+    return plans
+
+
+def merged(files: list[bytes]) -> bytes:
+    """One calendar with the events of every file (which share one VTIMEZONE).
+
+    One file per zone keeps the engines' start-up cost out of the suite.
+    """
+    head = files[0][: files[0].index(b"BEGIN:VEVENT")]
+    events = b"".join(
+        data[data.index(b"BEGIN:VEVENT") : data.rindex(b"END:VCALENDAR")] for data in files
+    )
+    return head + events + b"END:VCALENDAR\r\n"
+
+
+def occurrences_of(plans: list[cp.CarePlan]) -> list[tuple[int, int]]:
+    return sorted(
+        (int(o.start.timestamp()), int(o.end.timestamp())) for p in plans for o in p.occurrences()
+    )
+
+
+def _days(plans: list[cp.CarePlan]) -> list[dt.date]:
+    return [d for p in plans for d in (p.start, p.end, *(o.date for o in p.occurrences()))]
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+@pytest.mark.parametrize("zone", ZONES)
+def test_engines_show_every_occurrence_at_its_instants(zone, oracle):
+    plans = corpus(zone)
+    # A moved session widens the VTIMEZONE's years: keep files that share one.
+    by_years: dict[bytes, list[bytes]] = {}
+    for plan in plans:
+        data = cp.to_ical(plan)
+        zone_part = data[data.index(b"BEGIN:VTIMEZONE") : data.index(b"END:VTIMEZONE")]
+        by_years.setdefault(zone_part, []).append(data)
+    shown = []
+    for files in by_years.values():
+        shown += ORACLES[oracle](rename_zones(merged(files)), *window(_days(plans)))
+    assert sorted(shown) == occurrences_of(plans)
+
+
+_DST_PLANS = care_plans(
+    schedules=weekly_schedules(max_sessions=4, timezone=st.sampled_from(DST_ZONES)), max_weeks=10
+)
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=_DST_PLANS)
+def test_engines_agree_with_generated_plans(oracle, plan):
+    data = rename_zones(cp.to_ical(plan))
+    assert ORACLES[oracle](data, *window(_days([plan]))) == occurrences_of([plan])
