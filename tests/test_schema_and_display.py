@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -66,8 +67,110 @@ def test_the_html_grid_shows_sessions_busy_time_and_escapes_text():
         "UTC", [cp.Session("monday", "09:00", 60, "group_therapy", title="<script>x</script>")]
     )
     assert "<script>" not in evil.to_html()
-    assert plan._repr_html_().startswith('<table class="careplan-week"')
+    assert plan._repr_html_().startswith("<div class='careplan-plan'")
     assert "careplan-week" in plan.schedule._repr_html_()
+
+
+def _blocks(page):
+    """(minutes, pixel height) of every session block in a grid."""
+    return [
+        (int(minutes), float(height))
+        for minutes, height in re.findall(
+            r"data-minutes='(\d+)' style='position:absolute;top:[\d.]+px;height:([\d.]+)px", page
+        )
+    ]
+
+
+def test_block_heights_follow_durations():
+    week = cp.WeeklySchedule(
+        "UTC",
+        [
+            cp.Session("monday", "09:00", 60, "group_therapy"),
+            cp.Session("monday", "10:00", 30, "psychiatric"),
+            cp.Session("tuesday", "09:00", 50, "individual_therapy"),
+        ],
+    )
+    blocks = _blocks(week.to_html())
+    assert sorted(m for m, _ in blocks) == [30, 50, 60]
+    ratios = {height / minutes for minutes, height in blocks}
+    assert max(ratios) - min(ratios) < 0.01
+
+
+def _luminance(colour):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def test_every_text_colour_meets_wcag_aa_on_its_background():
+    # WCAG 2.1 contrast ratio; AA asks 4.5:1 for normal text.
+    from careplan._adapters.display import COLOURS, TEXT_COLOURS
+
+    assert {bg for _, bg in TEXT_COLOURS} >= set(COLOURS.values())
+    for text, background in TEXT_COLOURS:
+        lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (text, background)
+
+
+def test_the_grid_sets_its_own_colours_so_dark_themes_do_not_wash_it_out():
+    page = sample_schedule().to_html()
+    head = page[: page.index(">")]
+    assert "background:#ffffff" in head
+    assert "color:#1a1a1a" in head
+    assert "color-scheme:light" in head
+    assert page.count("color:#1a1a1a") == 1 + len(sample_schedule().sessions)
+
+
+def test_empty_hours_are_folded_away():
+    sparse = cp.WeeklySchedule(
+        "UTC",
+        [
+            cp.Session("monday", "01:30", 60, "group_therapy"),
+            cp.Session("monday", "23:30", 30, "check_in"),
+        ],
+    )
+    page = sparse.to_html()
+    (height,) = set(re.findall(r"class='day' style='position:relative;height:([\d.]+)px", page))
+    # 01:00-03:00 and 23:00-24:00 (3 hours) and one fold, not 23 hours.
+    assert float(height) == pytest.approx(3 * 60 * 0.8 + 14)
+    assert "⋯" in page
+    assert "⋯" in sparse.grid()
+    assert len(sparse.grid().splitlines()) == 1 + 4 + 1 + 2
+
+
+def test_overlapping_sessions_are_drawn_side_by_side():
+    week = cp.WeeklySchedule(
+        "UTC",
+        [
+            cp.Session("monday", "09:00", 60, "group_therapy"),
+            cp.Session("monday", "09:30", 60, "individual_therapy"),
+        ],
+    )
+    page = week.to_html()
+    assert page.count("class='session ") == 2
+    assert "width:calc(50.000% - 2px)" in page
+
+
+def test_a_plan_shows_each_episodes_week_and_busy_time_when_known():
+    plan = cp.step_down(working_parent_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    page = plan.to_html()
+    assert page.count("class='careplan-week'") == 2
+    assert "Intensive Outpatient Program (IOP) · 2027-01-04 to 2027-02-28" in page
+    assert "Outpatient Therapy (OP) · 2027-03-01 to 2027-03-28" in page
+    assert "Treatment goals met" in page
+    assert "class='busy'" not in page
+    assert "class='busy'" in plan.to_html(working_parent())
+    one_day = cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["OP"],
+        cp.WeeklySchedule("UTC", [cp.Session("monday", "09:00", 60, "individual_therapy")]),
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 1, 31),
+    )
+    assert "1 day, 1.0 h/week" in one_day.to_html()
 
 
 def test_the_plan_as_a_dataframe():

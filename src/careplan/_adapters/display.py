@@ -1,13 +1,18 @@
 """The weekly grid: plain text for terminals, HTML for notebooks.
 
-Days run across, time runs down in quarter hours; sessions are blocks
-coloured by kind, the day parts are shaded, and a client's busy blocks can
-be shown hatched. All text is escaped.
+Days run across, time runs down; sessions are blocks coloured by kind whose
+heights follow their durations, the day parts are shaded, and a client's
+busy blocks can be shown hatched. Hours with nothing in them are folded
+away, so a week of 01:30 and 23:30 sessions stays short. The HTML carries
+its own light colours (text and backgrounds), so it reads the same on a
+dark notebook theme; every text colour meets WCAG AA contrast on every
+background it is drawn on. All text is escaped.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Sequence
 
 import pendulum
 
@@ -19,10 +24,10 @@ from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Session
 from careplan._model.time import format_wall_time
 
-__all__ = ["plan_html", "schedule_html", "schedule_text"]
+__all__ = ["COLOURS", "TEXT_COLOURS", "plan_html", "schedule_html", "schedule_text", "time_axis"]
 
-_STEP = 15  # minutes per row
-_COLOURS = {
+#: Block colour of each built-in session kind (other kinds: ``OTHER``).
+COLOURS = {
     "check_in": "#d8f0e3",
     "group_therapy": "#b9d7f7",
     "individual_therapy": "#f7d9b9",
@@ -31,34 +36,65 @@ _COLOURS = {
     "psychoeducation": "#f7f0b9",
     "family_therapy": "#c8efe9",
 }
-_OTHER = "#e4e4e4"
-_PART_SHADES = {
+OTHER = "#e4e4e4"
+PAGE = "#ffffff"
+INK = "#1a1a1a"  # text on blocks and the page
+MUTED = "#595959"  # hour labels, captions' details
+BUSY = "#d9d9d9"  # the hatch of busy time
+PART_SHADES = {
     DayPart.MORNING: "#fffdf4",
     DayPart.AFTERNOON: "#f7fbff",
     DayPart.EVENING: "#f6f3fb",
 }
+#: Every (text, background) pair the grid draws, for contrast checks.
+TEXT_COLOURS: tuple[tuple[str, str], ...] = (
+    *((INK, colour) for colour in (*COLOURS.values(), OTHER, PAGE, *PART_SHADES.values())),
+    (MUTED, PAGE),
+)
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_PIXELS_PER_MINUTE = 0.8
+_FOLD_PIXELS = 14  # the band that stands for folded, empty hours
+_FOLD_AFTER = 60  # empty minutes between two busy stretches before they fold
 
 
-def _span(
-    schedule: WeeklySchedule, constraints: LifeConstraints | None
-) -> tuple[list[pendulum.WeekDay], int, int]:
+def _days(schedule: WeeklySchedule, constraints: LifeConstraints | None) -> list[pendulum.WeekDay]:
     days = set(schedule.weekdays)
-    begin, end = 9 * 60, 17 * 60
-    starts = [s.start_minute for s in schedule.sessions]
-    ends = [s.start_minute + s.minutes for s in schedule.sessions]
-    if starts:
-        begin, end = min(starts), max(ends)
-    if not days:
-        days = set(list(pendulum.WeekDay)[:5])
     if constraints is not None:
         for block in constraints.busy:
             days |= set(block.weekdays)
-            begin = min(begin, max(0, block.busy_from_minute))
-            end = max(end, min(24 * 60, block.free_from_minute))
-    begin = begin // 60 * 60
-    end = -(-end // 60) * 60
-    return sorted(days), begin, end
+    return sorted(days) if days else list(pendulum.WeekDay)[:5]
+
+
+def time_axis(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The stretches of the day to draw, on whole hours, empty hours folded away.
+
+    ``spans`` are (first minute, minute after) of what the grid shows. Two
+    stretches closer than an hour are drawn as one.
+
+    >>> time_axis([(90, 150), (1410, 1440)])
+    ((60, 180), (1380, 1440))
+    >>> time_axis([(540, 600), (630, 700)])
+    ((540, 720),)
+    """
+    hours = sorted((start // 60 * 60, -(-end // 60) * 60) for start, end in spans)
+    if not hours:
+        return ((9 * 60, 17 * 60),)
+    merged = [hours[0]]
+    for start, end in hours[1:]:
+        if start - merged[-1][1] <= _FOLD_AFTER:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _spans(schedule: WeeklySchedule, constraints: LifeConstraints | None) -> list[tuple[int, int]]:
+    spans = [(s.start_minute, s.start_minute + s.minutes) for s in schedule.sessions]
+    if constraints is not None:
+        spans += [
+            (max(0, b.busy_from_minute), min(24 * 60, b.free_from_minute)) for b in constraints.busy
+        ]
+    return spans
 
 
 _SHORT = {
@@ -79,140 +115,228 @@ def _short(session: Session) -> str:
 def schedule_text(schedule: WeeklySchedule) -> str:
     """A plain-text weekly grid, one column per day with sessions.
 
+    Rows are half hours; a line ``⋯`` stands for folded, empty hours.
+
     >>> from careplan.demo import sample_schedule
     >>> print(schedule_text(sample_schedule()).splitlines()[0])
     America/New_York  Mon             Tue             Thu
     """
-    days, begin, end = _span(schedule, None)
+    days = _days(schedule, None)
     width = 15
     lines = [f"{schedule.timezone:<17} " + " ".join(_DAY_NAMES[d].ljust(width) for d in days)]
     lines[0] = lines[0].rstrip()
-    for minute in range(begin, end, 30):
-        cells = []
-        for day in days:
-            found = [
-                s
-                for s in schedule.sessions
-                if s.weekday == day
-                and s.start_minute < minute + 30
-                and minute < s.start_minute + s.minutes
-            ]
-            text = ""
-            if found:
-                first = found[0]
-                text = _short(first) if first.start_minute >= minute else "  |"
-                if first.every_weeks > 1 and first.start_minute >= minute:
-                    text += f" /{first.every_weeks}w"
-            cells.append(text[:width].ljust(width))
-        lines.append(
-            f"{minute // 60:02d}:{minute % 60:02d}             " + " ".join(cells).rstrip()
-        )
+    for index, (begin, end) in enumerate(time_axis(_spans(schedule, None))):
+        if index:
+            lines.append("⋯")
+        for minute in range(begin, end, 30):
+            cells = []
+            for day in days:
+                found = [
+                    s
+                    for s in schedule.sessions
+                    if s.weekday == day
+                    and s.start_minute < minute + 30
+                    and minute < s.start_minute + s.minutes
+                ]
+                text = ""
+                if found:
+                    first = found[0]
+                    text = _short(first) if first.start_minute >= minute else "  |"
+                    if first.every_weeks > 1 and first.start_minute >= minute:
+                        text += f" /{first.every_weeks}w"
+                cells.append(text[:width].ljust(width))
+            lines.append(
+                f"{minute // 60:02d}:{minute % 60:02d}             " + " ".join(cells).rstrip()
+            )
     return "\n".join(line.rstrip() for line in lines)
+
+
+class _Axis:
+    """Minutes of the day to pixels, with the folded stretches left out."""
+
+    def __init__(self, stretches: Sequence[tuple[int, int]]) -> None:
+        self.stretches = stretches
+        self.tops: list[float] = []
+        top = 0.0
+        for index, (begin, end) in enumerate(stretches):
+            top += _FOLD_PIXELS if index else 0
+            self.tops.append(top)
+            top += (end - begin) * _PIXELS_PER_MINUTE
+        self.height = top
+
+    def y(self, minute: int) -> float:
+        """The pixel row of ``minute`` (clamped into the stretch it falls in or before)."""
+        for top, (begin, end) in zip(self.tops, self.stretches, strict=True):
+            if minute <= end:
+                return top + (max(minute, begin) - begin) * _PIXELS_PER_MINUTE
+        return self.height
+
+    def folds(self) -> list[float]:
+        """The pixel rows where folded hours are drawn."""
+        return [top - _FOLD_PIXELS for top in self.tops[1:]]
+
+
+def _lanes(sessions: list[Session]) -> dict[str, tuple[int, int]]:
+    """Side-by-side places for overlapping sessions: id -> (lane, lanes)."""
+    placed: dict[str, tuple[int, int]] = {}
+    cluster: list[tuple[Session, int]] = []
+    cluster_end = -1
+
+    def close() -> None:
+        lanes = 1 + max(lane for _, lane in cluster)
+        placed.update({s.id: (lane, lanes) for s, lane in cluster})
+
+    for session in sorted(sessions, key=lambda s: (s.start_minute, s.id)):
+        if cluster and session.start_minute >= cluster_end:
+            close()
+            cluster, cluster_end = [], -1
+        taken = {
+            lane
+            for other, lane in cluster
+            if other.start_minute + other.minutes > session.start_minute
+        }
+        lane = next(n for n in range(len(cluster) + 1) if n not in taken)
+        cluster.append((session, lane))
+        cluster_end = max(cluster_end, session.start_minute + session.minutes)
+    if cluster:
+        close()
+    return placed
+
+
+def _block(session: Session, axis: _Axis, lane: int, lanes: int) -> str:
+    top = axis.y(session.start_minute)
+    height = axis.y(session.start_minute + session.minutes) - top
+    colour = COLOURS.get(session.kind.code, OTHER)
+    where = "online" if session.modality.is_virtual else "in person"
+    cadence = "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
+    text = (
+        f"<b>{html.escape(session.display_title)}</b><br>"
+        f"{format_wall_time(session.start)}–{format_wall_time(session.end)} · "
+        f"{where}{html.escape(cadence)}"
+    )
+    width = 100 / lanes
+    return (
+        f"<div class='session {html.escape(session.kind.code)}' "
+        f"title='{html.escape(session.id)}' data-minutes='{session.minutes}' "
+        f"style='position:absolute;top:{top:.1f}px;height:{height:.1f}px;"
+        f"left:calc({lane * width:.3f}% + 1px);width:calc({width:.3f}% - 2px);"
+        f"box-sizing:border-box;overflow:hidden;background:{colour};color:{INK};"
+        "border-radius:4px;padding:1px 4px;font-size:11px;line-height:1.25'>"
+        f"{text}</div>"
+    )
 
 
 def schedule_html(
     schedule: WeeklySchedule, constraints: LifeConstraints | None = None, *, title: str = ""
 ) -> str:
-    """A self-contained HTML table of the week (inline styles, no scripts).
+    """A self-contained HTML grid of the week (inline styles, no scripts).
 
     Args:
         schedule: The weekly sessions.
         constraints: A client's week; its busy blocks are drawn hatched.
         title: A caption.
     """
-    days, begin, end = _span(schedule, constraints)
-    rows = (end - begin) // _STEP
-    covered: set[tuple[int, int]] = set()
-    starts: dict[tuple[int, int], Session] = {}
-    for session in sorted(schedule.sessions, key=lambda s: (s.weekday, s.start_minute, s.id)):
-        row = (session.start_minute - begin) // _STEP
-        span = max(1, -(-session.minutes // _STEP))
-        cells = {(session.weekday, r) for r in range(row, row + span)}
-        if cells & covered:
-            continue  # an overlap: validation reports it; the grid shows the first
-        covered |= cells
-        starts[(session.weekday, row)] = session
-    busy: dict[tuple[int, int], str] = {}
-    if constraints is not None:
-        for block in constraints.busy:
-            for day in block.weekdays:
-                first = max(0, (block.busy_from_minute - begin) // _STEP)
-                last = min(rows, -(-(block.free_from_minute - begin) // _STEP))
-                for row in range(first, last):
-                    busy.setdefault((day, row), block.label)
-    style = (
-        "border-collapse:collapse;font:12px/1.3 system-ui,sans-serif;table-layout:fixed;"
-        "min-width:36em"
-    )
-    parts = [f'<table class="careplan-week" style="{style}">']
+    days = _days(schedule, constraints)
+    axis = _Axis(time_axis(_spans(schedule, constraints)))
+    parts = [
+        "<div class='careplan-week' style='display:inline-block;min-width:36em;"
+        f"background:{PAGE};color:{INK};color-scheme:light;padding:6px 8px;"
+        "border-radius:6px;font:12px/1.3 system-ui,sans-serif'>"
+    ]
     if title:
+        parts.append(f"<div style='font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>")
+    parts.append("<div style='display:flex'>")
+    # The hour labels.
+    parts.append(
+        f"<div style='position:relative;width:3.2em;margin-top:18px;height:{axis.height:.1f}px;"
+        f"color:{MUTED}'>"
+    )
+    for begin, end in axis.stretches:
+        for minute in range(begin, end + 1, 60):
+            parts.append(
+                f"<div style='position:absolute;top:{axis.y(minute) - 7:.1f}px;right:4px'>"
+                f"{minute // 60:02d}:00</div>"
+            )
+    for fold in axis.folds():
+        parts.append(f"<div style='position:absolute;top:{fold:.1f}px;right:4px'>⋯</div>")
+    parts.append("</div>")
+    for day in days:
+        sessions = [s for s in schedule.sessions if s.weekday == day]
         parts.append(
-            f"<caption style='text-align:left;font-weight:600'>{html.escape(title)}</caption>"
+            "<div style='flex:1;min-width:5.5em;margin-left:2px'>"
+            f"<div style='height:18px;text-align:center;font-weight:600'>{_DAY_NAMES[day]}</div>"
+            f"<div class='day' style='position:relative;height:{axis.height:.1f}px;"
+            f"background:{PAGE}'>"
         )
-    # Equal day columns: a fixed layout takes the widths from these.
-    parts.append("<colgroup><col style='width:3.5em'>")
-    parts += [f"<col style='width:{100 / len(days):.2f}%'>" for _ in days]
-    parts.append("</colgroup><thead><tr><th></th>")
-    parts += [f"<th style='padding:2px 4px'>{_DAY_NAMES[d]}</th>" for d in days]
-    parts.append("</tr></thead><tbody>")
-    for row in range(rows):
-        minute = begin + row * _STEP
-        shade = _PART_SHADES[DayPart.of(pendulum.Time(minute // 60, minute % 60))]
-        label = f"{minute // 60:02d}:{minute % 60:02d}" if minute % 60 == 0 else ""
-        parts.append(
-            f"<tr style='height:9px;background:{shade}'>"
-            f"<th style='font-weight:400;text-align:right;padding:0 4px;"
-            f"vertical-align:top;color:#555'>{label}</th>"
-        )
-        for day in days:
-            placed = starts.get((day, row))
-            if placed is not None:
-                session = placed
-                span = max(1, -(-session.minutes // _STEP))
-                colour = _COLOURS.get(session.kind.code, _OTHER)
-                where = "online" if session.modality.is_virtual else "in person"
-                cadence = (
-                    "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
-                )
-                text = (
-                    f"<b>{html.escape(session.display_title)}</b><br>"
-                    f"{format_wall_time(session.start)}–{format_wall_time(session.end)} · "
-                    f"{where}{html.escape(cadence)}"
-                )
-                parts.append(
-                    f"<td rowspan='{span}' class='session {html.escape(session.kind.code)}' "
-                    f"title='{html.escape(session.id)}' style='background:{colour};"
-                    "border:1px solid #fff;border-radius:4px;padding:2px 4px;"
-                    f"vertical-align:top;overflow:hidden'>{text}</td>"
-                )
-            elif (day, row) in covered:
-                continue
-            elif (day, row) in busy:
-                parts.append(
-                    "<td class='busy' title='"
-                    + html.escape(busy[(day, row)])
-                    + "' style='background:repeating-linear-gradient(45deg,#ddd 0 4px,"
-                    "transparent 4px 8px);border:0'></td>"
-                )
-            else:
-                parts.append("<td style='border-top:1px dotted #eee'></td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
+        parts += _shading(axis)
+        if constraints is not None:
+            for block in constraints.busy:
+                if day in block.weekdays:
+                    top = axis.y(max(0, block.busy_from_minute))
+                    bottom = axis.y(min(24 * 60, block.free_from_minute))
+                    parts.append(
+                        f"<div class='busy' title='{html.escape(block.label)}' "
+                        f"style='position:absolute;top:{top:.1f}px;height:{bottom - top:.1f}px;"
+                        f"left:0;right:0;background:repeating-linear-gradient(45deg,{BUSY} 0 4px,"
+                        "transparent 4px 8px)'></div>"
+                    )
+        lanes = _lanes(sessions)
+        parts += [_block(s, axis, *lanes[s.id]) for s in sessions]
+        parts.append("</div></div>")
+    parts.append("</div></div>")
     return "".join(parts)
 
 
-def plan_html(plan: CarePlan) -> str:
-    """The notebook view of a plan: its current week, captioned, and its history."""
-    title = (
-        f"{plan.level.name} ({plan.level.code}) · {plan.start} to {plan.end} · "
-        f"{plan.timezone} · {plan.schedule.days_per_week} days, "
-        f"{plan.schedule.hours_per_week:.1f} h/week"
-    )
-    history = ""
-    if plan.transitions:
-        steps = " → ".join(f"{e.level.code} from {e.start}" for e in plan.episodes)
-        history = f"<p style='font:12px system-ui,sans-serif'>{html.escape(steps)}</p>"
-    return schedule_html(plan.schedule, title=title) + history
+def _shading(axis: _Axis) -> list[str]:
+    """Day-part shades behind the blocks, and the folded bands."""
+    found = []
+    for begin, end in axis.stretches:
+        for minute in range(begin, end, 60):
+            part = DayPart.of(pendulum.Time(minute // 60, 0))
+            top, bottom = axis.y(minute), axis.y(minute + 60)
+            found.append(
+                f"<div style='position:absolute;top:{top:.1f}px;height:{bottom - top:.1f}px;"
+                f"left:0;right:0;background:{PART_SHADES[part]};"
+                "border-top:1px dotted #e6e6e6'></div>"
+            )
+    found += [
+        f"<div style='position:absolute;top:{fold:.1f}px;height:{_FOLD_PIXELS}px;left:0;"
+        "right:0;background:repeating-linear-gradient(0deg,#f0f0f0 0 2px,transparent 2px 4px)'>"
+        "</div>"
+        for fold in axis.folds()
+    ]
+    return found
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def plan_html(plan: CarePlan, constraints: LifeConstraints | None = None) -> str:
+    """The notebook view of a plan: each episode's week, captioned with its dates and level.
+
+    ``constraints`` (the client's week) draws busy time hatched.
+    """
+    parts = [
+        "<div class='careplan-plan' style='display:inline-block;font:12px system-ui,sans-serif;"
+        f"background:{PAGE};color:{INK};color-scheme:light;padding:4px;border-radius:6px'>",
+        f"<div style='font-weight:600;margin:2px 0 6px'>{html.escape(plan.timezone)} · "
+        f"{plan.start} to {plan.end} · {_plural(len(plan.episodes), 'episode')}</div>",
+    ]
+    for episode in plan.episodes:
+        schedule = episode.schedule
+        title = (
+            f"{episode.level.name} ({episode.level.code}) · {episode.start} to {episode.end} · "
+            f"{_plural(schedule.days_per_week, 'day')}, {schedule.hours_per_week:.1f} h/week"
+        )
+        if episode.reason_in is not None:
+            title += f" · {episode.reason_in.label}"
+        parts.append(
+            f"<div style='margin-bottom:8px'>{schedule_html(schedule, constraints, title=title)}"
+            "</div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
 
 
 _plan.PLAN_HTML.provide(plan_html)

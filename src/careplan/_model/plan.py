@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import attrs
@@ -60,8 +60,14 @@ class _PlanWeek(Protocol):
 EXPAND_PLAN: Hook[_ExpandPlan] = Hook("careplan.occurrences")
 #: The schedule :func:`careplan.plan_week` finds, for :meth:`CarePlan.from_program`.
 PLAN_WEEK: Hook[_PlanWeek] = Hook("careplan.plan_week")
-#: The notebook view of a plan (the display adapter), for ``CarePlan._repr_html_``.
-PLAN_HTML: Hook[Callable[[CarePlan], str]] = Hook("careplan display")
+
+
+class _PlanHtml(Protocol):
+    def __call__(self, plan: CarePlan, constraints: LifeConstraints | None = None) -> str: ...
+
+
+#: The notebook view of a plan (the display adapter), for :meth:`CarePlan.to_html`.
+PLAN_HTML: Hook[_PlanHtml] = Hook("careplan display")
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
@@ -351,8 +357,16 @@ class CarePlan:
         ]  # fmt: skip
         return pandas.DataFrame(rows, columns=columns)
 
+    def to_html(self, constraints: LifeConstraints | None = None) -> str:
+        """Each episode's week as an HTML grid, captioned with its dates and level.
+
+        ``constraints`` (the client's week) adds their busy time, hatched.
+        A notebook shows a plan this way without ``constraints``.
+        """
+        return PLAN_HTML()(self, constraints)
+
     def _repr_html_(self) -> str:
-        return PLAN_HTML()(self)
+        return self.to_html()
 
     def record_attendance(
         self,
