@@ -78,10 +78,12 @@ def limit_problems(plan: CarePlan, max_years: int = MAX_PLAN_YEARS) -> Iterator[
     years = require_max_years(max_years)
     window = f"the dates careplan works with ({EARLIEST_DATE} to {LATEST_DATE})"
     period_ok = True
-    for path, day in (("start", plan.start), ("end", plan.end)):
-        if not supported(day):
+    for path, bound in (("start", plan.start), ("end", plan.end)):
+        if not supported(bound):
             period_ok = False
-            yield LimitProblem("limits.date_out_of_range", path, day, f"{day} is outside {window}")
+            yield LimitProblem(
+                "limits.date_out_of_range", path, bound, f"{bound} is outside {window}"
+            )
     if period_ok and plan.end >= add_years(plan.start, years):
         yield LimitProblem(
             "limits.period_too_long",
