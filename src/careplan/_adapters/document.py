@@ -942,16 +942,24 @@ def _check_decoded(data: object) -> None:
 
 
 def _loads(text: str | bytes) -> object:
-    """Decode JSON text or bytes (UTF-8, with or without a byte-order mark).
+    """Decode JSON text, or bytes in UTF-8 (RFC 8259), with or without a byte-order mark.
 
     Raises:
         DocumentError: Anything but a readable JSON document without repeated
             keys or overlong numbers.
     """
-    if isinstance(text, str):
-        text = text.removeprefix("\ufeff")
-    elif not isinstance(text, (bytes, bytearray)):
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DocumentError(
+                "",
+                f"the bytes are not UTF-8 (byte 0x{text[error.start]:02x} at position "
+                f"{error.start}); save the document as UTF-8",
+            ) from None
+    if not isinstance(text, str):
         raise DocumentError("", f"the document is {type(text).__name__}, not text or bytes")
+    text = text.removeprefix("\ufeff")
     try:
         data = json.loads(
             text,
@@ -991,7 +999,8 @@ def from_json(
     that have happened by then; a record that does not is refused with its
     path.
 
-    Text or UTF-8 bytes are read alike, with or without a byte-order mark.
+    Text or UTF-8 bytes (RFC 8259) are read alike, with or without a
+    byte-order mark.
     Limits are checked before the plan is expanded (see
     ``docs/reference/limits.md``): the period must be shorter than
     ``max_years`` years (default :data:`careplan.MAX_PLAN_YEARS`), every
