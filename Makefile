@@ -45,6 +45,7 @@ docs: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/ical.py
 	$(BIN)/python benchmarks/planner.py
 
