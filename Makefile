@@ -53,6 +53,7 @@ docs: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/ical.py
 	$(BIN)/python benchmarks/planner.py
 

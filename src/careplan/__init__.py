@@ -48,6 +48,7 @@ from careplan._model.errors import (
 )
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
 from careplan._model.policy import CompliancePolicy
@@ -82,8 +83,11 @@ __all__ = [
     "ASAM_4",
     "BUILTIN_CONTINUA",
     "DEFAULT",
+    "EARLIEST_DATE",
     "FORMAT",
+    "LATEST_DATE",
     "LOCUS",
+    "MAX_PLAN_YEARS",
     "MEDICARE",
     "AgendaItem",
     "Alternative",

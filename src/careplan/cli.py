@@ -1,19 +1,29 @@
-"""The ``careplan`` command line: demo, validate, report, calendar export.
+"""The ``careplan`` command line: demo, validate, report, calendar and FHIR export.
 
 Installed as the ``careplan`` console script; :func:`main` runs it in-process
 (for tests, or a service that embeds the command). Exit codes follow the
-design: 0 success (no errors), 1 the plan has errors, 2 a document could not
-be read.
+design: 0 success (no errors), 1 the plan has errors, 2 a document or a file
+could not be read or written (one line on standard error, never a
+traceback). ``-`` is standard input for a document and standard output for
+``-o``. See ``docs/reference/cli.md`` and ``docs/reference/limits.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
+import errno
 import json
+import os
+import select
+import stat
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pendulum
@@ -21,19 +31,29 @@ import pendulum
 from careplan._adapters.document import from_json, to_json
 from careplan._adapters.ical import Detail, to_ical
 from careplan._adapters.summary import summarize
-from careplan._model.errors import CarePlanError, InvalidValueError
+from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.time import week_start
 from careplan._operations.delivery import delivered
 from careplan._operations.validation import validate
+from careplan._version import __version__
 from careplan.demo import sample_plan, working_parent_plan
+from careplan.fhir import to_fhir
 
-__all__ = ["main"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "main"]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+
+#: The largest document the command reads unless given ``--max-bytes``.
+DEFAULT_MAX_BYTES = 16_000_000
+
+#: How long, in seconds, the command waits for standard input to end unless
+#: given ``--timeout``.
+DEFAULT_TIMEOUT = 60.0
 
 _POLICY_HELP = {
     "below_minimum_weeks": "weeks in a row below the level's minimum that are flagged",
@@ -43,16 +63,90 @@ _POLICY_HELP = {
 }
 
 
+class _Failure(Exception):
+    """A file or document could not be read or written: one line, exit 2."""
+
+    def __init__(self, message: str, error: CarePlanError | None = None) -> None:
+        super().__init__(" ".join(message.split("\n")))
+        self.error = error
+
+
+def _whole(least: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{value} is less than {least}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < 1e9:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="careplan", description="Plan behavioral-health care that fits a person's week."
     )
+    parser.add_argument("--version", action="version", version=f"careplan {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="write a sample IOP plan and print its summary")
-    demo.add_argument("--out", type=Path, required=True, help="folder to write plan.json to")
-    check = commands.add_parser("validate", help="check a plan document against its level")
-    check.add_argument("file", type=Path, help="a careplan/1 JSON document")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument("file", help="a careplan/1 JSON document, or - for standard input")
+    reading.add_argument(
+        "--max-bytes",
+        type=_whole(1),
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse a document larger than this (default {DEFAULT_MAX_BYTES:,} bytes)",
+    )
+    reading.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up when standard input has not ended after this long "
+        f"(default {DEFAULT_TIMEOUT:g})",
+    )
+    reading.add_argument(
+        "--max-years",
+        type=_whole(1),
+        default=MAX_PLAN_YEARS,
+        metavar="N",
+        help=f"refuse a plan lasting N years or more (default {MAX_PLAN_YEARS})",
+    )
+    writing = argparse.ArgumentParser(add_help=False)
+    writing.add_argument(
+        "-o", "--out", required=True, help="the file to write, or - for standard output"
+    )
+    writing.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    demo = commands.add_parser("demo", help="write sample plans and print their summaries")
+    demo.add_argument(
+        "--out",
+        required=True,
+        help="folder to write plan.json, plan.ics, evening-plan.json and evening-plan.ics "
+        "to (created if missing; those four files are replaced)",
+    )
+    check = commands.add_parser(
+        "validate", parents=[reading], help="check a plan document against its level"
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for services (default text)",
+    )
     check.add_argument(
         "--today",
         help="judge attendance and authorizations as of this day, YYYY-MM-DD "
@@ -68,9 +162,9 @@ def _parser() -> argparse.ArgumentParser:
             help=f"{_POLICY_HELP.get(field.name, 'see CompliancePolicy')} "
             f"(default {field.default})",
         )
-    calendar = commands.add_parser("ics", help="write a plan document as an iCalendar file")
-    calendar.add_argument("file", type=Path, help="a careplan/1 JSON document")
-    calendar.add_argument("-o", "--out", type=Path, required=True, help="the .ics file to write")
+    calendar = commands.add_parser(
+        "ics", parents=[reading, writing], help="write a plan document as an iCalendar file"
+    )
     calendar.add_argument(
         "--detail",
         choices=("minimal", "sessions", "full"),
@@ -85,43 +179,278 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="add an alarm this many minutes before each session (repeatable)",
     )
-    report = commands.add_parser("report", help="scheduled versus delivered care for a week")
-    report.add_argument("file", type=Path, help="a careplan/1 JSON document")
+    fhir = commands.add_parser(
+        "fhir", parents=[reading, writing], help="write a plan document as a FHIR R5 Bundle"
+    )
+    fhir.add_argument(
+        "--diagnoses",
+        action="store_true",
+        help="include the diagnosis codes (left out by default)",
+    )
+    report = commands.add_parser(
+        "report", parents=[reading], help="scheduled versus delivered care for a week"
+    )
     report.add_argument(
         "--week", required=True, help="any day of the week, YYYY-MM-DD (weeks start on Monday)"
     )
     return parser
 
 
-def _day(option: str, text: str) -> pendulum.Date | None:
-    """The date an option names, or None after saying what is wrong with it."""
-    try:
-        return pendulum.Date.fromisoformat(text)
-    except ValueError:
-        print(f"{option}: {text!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
-        return None
+# --- reading -------------------------------------------------------------------
 
 
-def _report(path: Path, week: str) -> int:
-    day = _day("--week", week)
-    if day is None:
-        return EXIT_UNREADABLE
-    monday = week_start(day)
-    sunday = monday.add(days=6)
+def _shown(name: str) -> str:
+    """A file name fit for a one-line message."""
+    return name if name.isprintable() else repr(name)
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, (NotADirectoryError, FileExistsError)):
+        return "part of the path is a file where a folder is needed"
+    if isinstance(error, IsADirectoryError):
+        return "it is a folder, not a file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, FileNotFoundError):
+        return "no such file or folder"
+    if error.errno == errno.ENOSPC:
+        return "no space left on the device"
+    return error.strerror or type(error).__name__
+
+
+def _too_large(name: str, limit: int) -> _Failure:
+    return _Failure(
+        f"{name}: cannot read it: it is larger than {limit:,} bytes; "
+        "raise the limit with --max-bytes"
+    )
+
+
+def _read_file(name: str, limit: int) -> bytes:
+    """A regular file's bytes, up to ``limit``; never waits on a pipe or device."""
+    shown = _shown(name)
+    # Non-blocking, so that opening a FIFO does not wait for a writer.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        plan = from_json(_read(path))
+        fd = os.open(name, flags)
+    except OSError as error:
+        raise _Failure(f"{shown}: cannot read it: {_reason(error)}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _Failure(f"{shown}: cannot read it: it is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise _Failure(
+                f"{shown}: cannot read it: it is not a regular file (a pipe or a device); "
+                "pass its content on standard input with -"
+            )
+        if info.st_size > limit:
+            raise _too_large(shown, limit)
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, 1 << 16):
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(shown, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise _Failure(f"{shown}: cannot read it: {_reason(error)}") from None
+    finally:
+        os.close(fd)
+
+
+def _read_stdin(limit: int, timeout: float) -> bytes:
+    """Standard input's bytes, up to ``limit``, waiting at most ``timeout`` seconds."""
+    stream = sys.stdin
+    if stream is None:
+        raise _Failure("-: cannot read it: there is no standard input")
+    try:
+        fd: int | None = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:  # an in-memory stream (a test, or a service embedding main)
+        source: Any = getattr(stream, "buffer", stream)
+        data = source.read(limit + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogatepass")
+        if len(data) > limit:
+            raise _too_large("-", limit)
+        return bytes(data)
+    if os.isatty(fd):
+        _complain("careplan: reading the plan from standard input; end it with Ctrl-D")
+    deadline = time.monotonic() + timeout
+    can_wait = True
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if can_wait:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _Failure(
+                        f"-: cannot read it: standard input did not end within {timeout:g} "
+                        "seconds; raise the wait with --timeout"
+                    )
+                try:
+                    ready, _, _ = select.select([fd], [], [], remaining)
+                except (OSError, ValueError):  # select takes sockets only on Windows
+                    can_wait, ready = False, [fd]
+                if not ready:
+                    continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise _too_large("-", limit)
+            chunks.append(chunk)
+    except OSError as error:
+        raise _Failure(f"-: cannot read it: {_reason(error)}") from None
+
+
+def _load(args: argparse.Namespace) -> CarePlan:
+    """The plan of the document ``args.file`` names, within the limits given."""
+    name = args.file
+    data = (
+        _read_stdin(args.max_bytes, args.timeout)
+        if name == "-"
+        else _read_file(name, args.max_bytes)
+    )
+    try:
+        return from_json(data, max_years=args.max_years)
     except CarePlanError as error:
-        print(f"{path}: cannot read the plan: {error}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        raise _Failure(f"{_shown(name)}: cannot read the plan: {error}", error) from None
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def _emit(data: bytes) -> None:
+    """Write to standard output, unbuffered, so a failure is seen here and now."""
+    stream = sys.stdout
+    try:
+        fd: int | None = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    try:
+        if fd is None:  # an in-memory stream (a test, or a service embedding main)
+            buffer = getattr(stream, "buffer", None)
+            if buffer is None:
+                stream.write(data.decode("utf-8"))
+            else:
+                stream.flush()
+                buffer.write(data)
+            stream.flush()
+            return
+        stream.flush()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as error:
+        raise _Failure(f"-: cannot write to standard output: {_reason(error)}") from None
+
+
+def _say(text: str) -> None:
+    _emit((text + "\n").encode("utf-8"))
+
+
+def _complain(text: str) -> None:
+    """One line on standard error; nothing more can be done when that fails too."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
+
+
+def _check_target(name: str, force: bool) -> None:
+    """Refuse early an output that would be refused at the end."""
+    if name == "-":
+        return
+    path = Path(name)
+    try:
+        if path.is_dir():
+            raise _Failure(f"{_shown(name)}: cannot write it: it is a folder, not a file")
+        if not force and (path.exists() or path.is_symlink()):
+            raise _Failure(f"{_shown(name)}: exists already; pass --force to replace it")
+    except OSError as error:
+        raise _Failure(f"{_shown(name)}: cannot write it: {_reason(error)}") from None
+
+
+def _write(name: str, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to the file ``name`` (``-``: standard output).
+
+    A regular file is written whole or not at all: to a temporary file in
+    the same folder, then renamed over ``name``. New files are readable by
+    their owner only (they hold health information); a replaced file keeps
+    its permissions.
+    """
+    if name == "-":
+        _emit(data)
+        return
+    _check_target(name, force)
+    path = Path(name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not path.is_file():  # a device such as /dev/null
+            _write_into(path, data)
+        else:
+            _replace(path, data)
+    except OSError as error:
+        raise _Failure(f"{_shown(name)}: cannot write it: {_reason(error)}") from None
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+# --- the commands ----------------------------------------------------------------
+
+
+def _day(option: str, text: str) -> pendulum.Date:
+    """The date an option names."""
+    try:
+        day = pendulum.Date.fromisoformat(text)
+    except ValueError:
+        raise _Failure(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
+    if not supported(day):
+        raise _Failure(
+            f"{option}: {text} is outside the dates careplan works with "
+            f"({EARLIEST_DATE} to {LATEST_DATE})"
+        )
+    return day
+
+
+def _report(args: argparse.Namespace) -> int:
+    monday = week_start(_day("--week", args.week))
+    sunday = monday.add(days=6)
+    plan = _load(args)
     found = [w for w in delivered(plan, today=sunday) if w.monday == monday]
-    print(f"Week of {monday} to {sunday}")
+    lines = [f"Week of {monday} to {sunday}"]
     if not found:
-        print("  no sessions scheduled this week")
+        _say("\n".join([*lines, "  no sessions scheduled this week"]))
         return EXIT_OK
     (figures,) = found
     minimum = figures.level.intensity.hours_per_week.min
     rate = figures.attendance_rate
-    lines = [
+    lines += [
         f"  level:      {figures.level.name} ({figures.level.code})",
         f"  scheduled:  {figures.scheduled_minutes / 60:.1f} h in {figures.sessions} sessions",
         f"  delivered:  {figures.delivered_minutes / 60:.1f} h, "
@@ -130,40 +459,45 @@ def _report(path: Path, week: str) -> int:
         f" ({figures.unexcused} unexcused absence(s), {figures.unrecorded} not recorded)",
     ]
     if minimum is not None:
-        verdict = "meets" if figures.delivered_minutes >= minimum * 60 else "is below"
-        lines.append(f"  minimum:    {minimum:g} h/week; delivered care {verdict} it")
-    print("\n".join(lines))
+        if figures.delivered_minutes >= minimum * 60 - 1e-9:
+            verdict = "delivered care meets it"
+        elif figures.unrecorded:
+            verdict = (
+                f"not judged: {figures.unrecorded} session(s) not recorded yet "
+                "(record attendance to tell whether the week is below the minimum)"
+            )
+        else:
+            verdict = "delivered care is below it"
+        lines.append(f"  minimum:    {minimum:g} h/week; {verdict}")
+    _say("\n".join(lines))
     return EXIT_OK
 
 
-def _read(path: Path) -> str:
+def _demo(args: argparse.Namespace) -> int:
+    out = Path(args.out)
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CarePlanError(f"cannot read {path}: {error}") from None
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _Failure(f"{_shown(args.out)}: cannot make the folder: {_reason(error)}") from None
+    valid = _write_plan(sample_plan(), out, "plan")
+    _say("")
+    _say("A working parent (9 to 5, school drop-off) gets the evening track:")
+    valid = _write_plan(working_parent_plan(), out, "evening-plan") and valid
+    return EXIT_OK if valid else EXIT_INVALID
 
 
 def _write_plan(plan: CarePlan, out: Path, name: str) -> bool:
     """Write ``name``.json and ``name``.ics, print the summary; True when valid."""
     report = validate(plan)
-    (out / f"{name}.json").write_text(to_json(plan) + "\n", encoding="utf-8")
-    (out / f"{name}.ics").write_bytes(to_ical(plan, stamp=_now()))
-    print(summarize(plan, report))
-    print(f"Wrote {out / f'{name}.json'} and {out / f'{name}.ics'}")
+    _write(str(out / f"{name}.json"), (to_json(plan) + "\n").encode("utf-8"), force=True)
+    _write(str(out / f"{name}.ics"), to_ical(plan, stamp=_now()), force=True)
+    _say(summarize(plan, report))
+    _say(f"Wrote {out / f'{name}.json'} and {out / f'{name}.ics'}")
     return report.ok
 
 
-def _demo(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    valid = _write_plan(sample_plan(), out, "plan")
-    print()
-    print("A working parent (9 to 5, school drop-off) gets the evening track:")
-    valid = _write_plan(working_parent_plan(), out, "evening-plan") and valid
-    return EXIT_OK if valid else EXIT_INVALID
-
-
-def _policy(args: argparse.Namespace) -> CompliancePolicy | None:
-    """The policy the options give, or None after saying what is wrong."""
+def _policy(args: argparse.Namespace) -> CompliancePolicy:
+    """The policy the options give."""
     given = {
         f.name: getattr(args, f.name)
         for f in attrs.fields(CompliancePolicy)
@@ -173,27 +507,40 @@ def _policy(args: argparse.Namespace) -> CompliancePolicy | None:
         return CompliancePolicy(**given)
     except InvalidValueError as error:
         option = error.field.split(".")[-1].replace("_", "-")
-        print(f"--{option}: {error.value!r} {error.problem}", file=sys.stderr)
-        return None
+        raise _Failure(f"--{option}: {error.value!r} {error.problem}") from None
 
 
-def _validate(path: Path, output: str, today_text: str | None, policy: CompliancePolicy) -> int:
-    today = None if today_text is None else _day("--today", today_text)
-    if today_text is not None and today is None:
-        return EXIT_UNREADABLE
+def _unreadable(failure: _Failure) -> dict[str, Any]:
+    """The JSON ``validate --format json`` prints for a document it cannot read."""
+    error = failure.error
+    return {
+        "ok": False,
+        "readable": False,
+        "unreadable": str(failure),
+        "error": {
+            "type": "read" if error is None else type(error).__name__,
+            "path": error.path if isinstance(error, DocumentError) else None,
+            "problem": error.problem if isinstance(error, DocumentError) else str(failure),
+            "message": str(failure),
+        },
+    }
+
+
+def _validate(args: argparse.Namespace) -> int:
+    policy = _policy(args)
+    today = None if args.today is None else _day("--today", args.today)
     try:
-        plan = from_json(_read(path))
-    except CarePlanError as error:
-        if output == "json":
-            print(json.dumps({"ok": False, "unreadable": str(error)}))
-        else:
-            print(f"{path}: cannot read the plan: {error}", file=sys.stderr)
+        plan = _load(args)
+    except _Failure as failure:
+        if args.format != "json":
+            raise
+        _say(json.dumps(_unreadable(failure), indent=2, ensure_ascii=False))
         return EXIT_UNREADABLE
-    report = validate(plan, today=today, policy=policy)
-    if output == "json":
-        print(json.dumps(report.to_dict(), indent=2))
+    report = validate(plan, today=today, policy=policy, max_years=args.max_years)
+    if args.format == "json":
+        _say(json.dumps({"readable": True, **report.to_dict()}, indent=2, ensure_ascii=False))
     else:
-        print(f"{path}: {report}")
+        _say(f"{_shown(args.file)}: {report}")
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -203,32 +550,59 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _ics(path: Path, out: Path, detail: Detail, reminders: list[int]) -> int:
+def _ics(args: argparse.Namespace) -> int:
+    detail: Detail = args.detail
+    _check_target(args.out, args.force)
+    plan = _load(args)
     try:
-        plan = from_json(_read(path))
-        data = to_ical(plan, detail=detail, reminders=reminders, stamp=_now())
+        data = to_ical(plan, detail=detail, reminders=args.reminder, stamp=_now())
     except CarePlanError as error:
-        print(f"{path}: cannot export the plan: {error}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"Wrote {out} ({data.count(b'BEGIN:VEVENT')} events)")
+        raise _Failure(f"{_shown(args.file)}: cannot export the plan: {error}", error) from None
+    _write(args.out, data, force=args.force)
+    if args.out != "-":
+        _say(f"Wrote {_shown(args.out)} ({data.count(b'BEGIN:VEVENT')} events)")
     return EXIT_OK
 
 
+def _fhir(args: argparse.Namespace) -> int:
+    _check_target(args.out, args.force)
+    plan = _load(args)
+    bundle = to_fhir(plan, diagnoses=args.diagnoses)
+    data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    _write(args.out, data, force=args.force)
+    if args.out != "-":
+        _say(f"Wrote {_shown(args.out)} ({len(bundle.get('entry', []))} resources)")
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": _demo,
+    "validate": _validate,
+    "report": _report,
+    "ics": _ics,
+    "fhir": _fhir,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
-    if args.command == "demo":
-        return _demo(args.out)
-    if args.command == "ics":
-        return _ics(args.file, args.out, args.detail, args.reminder)
-    if args.command == "report":
-        return _report(args.file, args.week)
-    policy = _policy(args)
-    if policy is None:
+    """Run the command line; returns the exit code.
+
+    Usage errors, ``--help`` and ``--version`` return the code argparse
+    would exit with (2, 0, 0). Any file or document that cannot be read or
+    written gives 2 and one line on standard error.
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else EXIT_UNREADABLE
+    try:
+        return _COMMANDS[args.command](args)
+    except _Failure as failure:
+        _complain(str(failure))
         return EXIT_UNREADABLE
-    return _validate(args.file, args.format, args.today, policy)
+    except KeyboardInterrupt:
+        _complain("careplan: interrupted")
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

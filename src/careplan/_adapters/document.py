@@ -30,12 +30,20 @@ from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError, require_choice
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
+from careplan._model.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_PLAN_YEARS,
+    require_max_years,
+    supported,
+)
 from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
 from careplan._model.transition import Direction, Transition, TransitionReason
 from careplan._operations.delivery import misplaced_records
+from careplan._operations.limits import limit_problems
 
 __all__ = [
     "FORMAT",
@@ -391,14 +399,20 @@ def _at(path: str, renames: Mapping[str, str] | None = None) -> Iterator[None]:
         raise DocumentError(path, str(error)) from None
 
 
+_OUTSIDE = f"is outside the dates careplan works with ({EARLIEST_DATE} to {LATEST_DATE})"
+
+
 def _date(path: str, text: str) -> pendulum.Date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text, flags=re.ASCII)
     try:
         if match is None:
             raise ValueError
-        return pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
+        day = pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         raise DocumentError(path, f"{_show(text)} is not a date (YYYY-MM-DD)") from None
+    if not supported(day):
+        raise DocumentError(path, f"{_show(text)} {_OUTSIDE}")
+    return day
 
 
 def _datetime(path: str, text: str) -> pendulum.DateTime:
@@ -410,6 +424,8 @@ def _datetime(path: str, text: str) -> pendulum.DateTime:
         ) from None
     if value.tzinfo is None:
         raise DocumentError(path, f"{_show(text)} has no UTC offset; add one (e.g. -05:00)")
+    if not supported(value.date()):
+        raise DocumentError(path, f"{_show(text)} {_OUTSIDE}")
     return pendulum.instance(value)
 
 
@@ -590,13 +606,23 @@ def _structure(data: object, type_: type[T]) -> T:
         raise DocumentError(path, problem) from None
 
 
-def plan_from_data(data: object) -> CarePlan:
+def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan:
     """Build a plan from a decoded ``careplan/1`` document (a dict).
+
+    Args:
+        data: The decoded document.
+        max_years: The longest period accepted, in years (default
+            :data:`careplan.MAX_PLAN_YEARS`); every other date must be
+            within that many years of the period, and every date between
+            :data:`careplan.EARLIEST_DATE` and :data:`careplan.LATEST_DATE`.
 
     Raises:
         DocumentError: A field is missing, has the wrong type or a value that
-            is never meaningful; the error names its path.
+            is never meaningful, or a date is beyond the limits; the error
+            names its path.
+        InvalidValueError: ``max_years`` is not a whole number of at least 1.
     """
+    require_max_years(max_years)
     if not isinstance(data, dict):
         raise DocumentError("", f"the document is {_show(data)}, not a JSON object")
     if data.get("format") != FORMAT:
@@ -676,7 +702,7 @@ def plan_from_data(data: object) -> CarePlan:
                 )
             )
     with _at_plan():
-        return CarePlan(
+        plan = CarePlan(
             client=Client(doc.client.id, doc.client.name),
             level=level,
             schedule=schedule,
@@ -696,6 +722,9 @@ def plan_from_data(data: object) -> CarePlan:
             authorizations=authorizations,
             id=doc.id,
         )
+    for problem in limit_problems(plan, max_years):
+        raise DocumentError(problem.path, problem.problem)
+    return plan
 
 
 @contextmanager
@@ -844,16 +873,109 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
     return data
 
 
-def _loads(text: str | bytes) -> object:
-    def refuse_constant(name: str) -> object:
-        raise DocumentError("", f"{name} is not allowed in a careplan document")
+#: The most digits a whole number in a document may have. Python refuses to
+#: read more than 4,300; careplan's numbers (minutes, weeks, units) need few.
+MAX_DIGITS = 30
 
+
+class _Duplicates(dict[str, object]):
+    """A JSON object that gave some keys more than once (found after decoding)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+class _LongNumber:
+    """A whole number with too many digits, kept as its digit count."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    repeated = []
+    for key, _ in pairs:
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    marked = _Duplicates(found)
+    marked.repeated = tuple(repeated)
+    return marked
+
+
+def _integer(text: str) -> int | _LongNumber:
+    digits = len(text.lstrip("-"))
+    return _LongNumber(digits) if digits > MAX_DIGITS else int(text)
+
+
+def _refuse_constant(name: str) -> object:
+    raise DocumentError("", f"{name} is not allowed in a careplan document")
+
+
+def _check_decoded(data: object) -> None:
+    """Refuse repeated keys and overlong numbers, naming their path.
+
+    Walks the decoded value once, without recursion.
+    """
+    pending: list[tuple[str, object]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, _LongNumber):
+            raise DocumentError(
+                path,
+                f"is a whole number of {value.digits} digits; numbers in a careplan "
+                f"document have at most {MAX_DIGITS}",
+            )
+        if isinstance(value, dict):
+            if isinstance(value, _Duplicates):
+                raise DocumentError(
+                    _join(path, value.repeated[0]),
+                    "is given more than once in the same object; keep one (a later "
+                    "value would silently replace the earlier)",
+                )
+            pending.extend(reversed([(_join(path, key), item) for key, item in value.items()]))
+        elif isinstance(value, list):
+            pending.extend(reversed([(f"{path}[{i}]", item) for i, item in enumerate(value)]))
+
+
+def _loads(text: str | bytes) -> object:
+    """Decode JSON text, or bytes in UTF-8 (RFC 8259), with or without a byte-order mark.
+
+    Raises:
+        DocumentError: Anything but a readable JSON document without repeated
+            keys or overlong numbers.
+    """
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DocumentError(
+                "",
+                f"the bytes are not UTF-8 (byte 0x{text[error.start]:02x} at position "
+                f"{error.start}); save the document as UTF-8",
+            ) from None
+    if not isinstance(text, str):
+        raise DocumentError("", f"the document is {type(text).__name__}, not text or bytes")
+    text = text.removeprefix("\ufeff")
     try:
-        return json.loads(text, parse_constant=refuse_constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_int=_integer,
+            parse_constant=_refuse_constant,
+        )
     except json.JSONDecodeError as error:
         raise DocumentError("", f"the text is not JSON ({error})") from None
     except (UnicodeDecodeError, RecursionError) as error:
+        problem = "nests too deeply" if isinstance(error, RecursionError) else str(error)
+        raise DocumentError("", f"the text is not readable JSON ({problem})") from None
+    except ValueError as error:  # pragma: no cover - a limit of the json module itself
         raise DocumentError("", f"the text is not readable JSON ({error})") from None
+    _check_decoded(data)
+    return data
 
 
 def to_json(plan: CarePlan, *, indent: int | None = 2) -> str:
@@ -868,24 +990,37 @@ def to_json(plan: CarePlan, *, indent: int | None = 2) -> str:
     return json.dumps(plan_to_data(plan), indent=indent, ensure_ascii=False)
 
 
-def from_json(text: str | bytes, *, today: _dt.date | None = None) -> CarePlan:
+def from_json(
+    text: str | bytes, *, today: _dt.date | None = None, max_years: int = MAX_PLAN_YEARS
+) -> CarePlan:
     """Read a ``careplan/1`` JSON document.
 
     With ``today``, attendance records must name occurrences of the plan
     that have happened by then; a record that does not is refused with its
     path.
 
+    Text or UTF-8 bytes (RFC 8259) are read alike, with or without a
+    byte-order mark.
+    Limits are checked before the plan is expanded (see
+    ``docs/reference/limits.md``): the period must be shorter than
+    ``max_years`` years (default :data:`careplan.MAX_PLAN_YEARS`), every
+    other date within ``max_years`` of it, every date between
+    :data:`careplan.EARLIEST_DATE` and :data:`careplan.LATEST_DATE`.
+
     Raises:
-        DocumentError: The text is not JSON, or a field is missing or bad; the
-            error's :attr:`~careplan.DocumentError.path` names it, e.g.
+        DocumentError: The text is not JSON, repeats a key in an object, has
+            a whole number of more than 30 digits, a field is
+            missing or bad, or a date is beyond the limits; the error's
+            :attr:`~careplan.DocumentError.path` names it, e.g.
             ``sessions[2].start: "25:00" is not a time of day``.
+        InvalidValueError: ``max_years`` is not a whole number of at least 1.
 
     >>> from_json('{"format": "careplan/0"}')
     Traceback (most recent call last):
     ...
     careplan.DocumentError: format: is "careplan/0"; this version reads careplan/1
     """
-    plan = plan_from_data(_loads(text))
+    plan = plan_from_data(_loads(text), max_years=max_years)
     if today is not None or plan.attendance:
         _check_attendance(plan, today)
     return plan

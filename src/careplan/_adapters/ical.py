@@ -29,6 +29,7 @@ from icalendar.prop import vDDDLists
 from careplan._adapters.vtimezone import transition_days, vtimezone
 from careplan._model.errors import InvalidValueError
 from careplan._model.kinds import SessionKind
+from careplan._model.limits import require_supported_date
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.session import Session
@@ -257,6 +258,11 @@ def to_ical(
             it rises as the plan is updated.
         disambiguate: The DST policy the plan's occurrences use.
 
+    Raises:
+        InvalidValueError: A bad ``detail``, ``sequence``, reminder or
+            ``stamp``, or a plan date outside :data:`careplan.EARLIEST_DATE`
+            to :data:`careplan.LATEST_DATE`.
+
     >>> from careplan.demo import sample_plan
     >>> text = to_ical(sample_plan()).decode()
     >>> text.count("BEGIN:VEVENT"), "CLASS:PRIVATE" in text, "Alex" in text
@@ -269,6 +275,8 @@ def to_ical(
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
         raise InvalidValueError("sequence", sequence, "is not a whole number of at least 0")
     alarms = _reminders(reminders)
+    require_supported_date("CarePlan.start", plan.start)
+    require_supported_date("CarePlan.end", plan.end)
     key = _key(uid_key, plan)
     dtstamp = (
         _dt.datetime.combine(plan.start, _dt.time(0), tzinfo=_UTC)

@@ -11,6 +11,7 @@ import pendulum
 from careplan._model import plan as _plan
 from careplan._model import schedule as _schedule
 from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.limits import require_supported_date
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.schedule import WeeklySchedule
@@ -41,7 +42,15 @@ class DayChanges:
         cancellations: Iterable[Cancellation] = (),
         reschedules: Iterable[Reschedule] = (),
     ) -> DayChanges:
-        """The lookups for these closures, cancellations and reschedules."""
+        """The lookups for these closures, cancellations and reschedules.
+
+        Raises:
+            InvalidValueError: A session is moved to a day outside
+                :data:`careplan.EARLIEST_DATE` to :data:`careplan.LATEST_DATE`.
+        """
+        reschedules = tuple(reschedules)
+        for reschedule in reschedules:
+            require_supported_date("Reschedule.start", reschedule.start.date())
         return cls(
             frozenset(
                 c.date if isinstance(c, Closure) else require_date("closures", c) for c in closures
@@ -122,7 +131,14 @@ def series_dates(
 
     Before closures and changes; ``every_weeks`` counts from the week of
     ``cadence_start``.
+
+    Raises:
+        InvalidValueError: ``start`` or ``end`` is outside
+            :data:`careplan.EARLIEST_DATE` to :data:`careplan.LATEST_DATE`
+            (checked first, so the arithmetic never overflows).
     """
+    require_supported_date("start", start)
+    require_supported_date("end", end)
     # Plain dates in the loop: pendulum's date arithmetic is much slower.
     first_day, last_day = _plain(start), _plain(end)
     origin = _plain(week_start(cadence_start))

@@ -12,20 +12,24 @@ clinician decides whether to make the time up.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 import pendulum
 
+from careplan._model.attendance import Authorization
 from careplan._model.kinds import SessionKind
 from careplan._model.levels import Range
 from careplan._model.occurrence import Occurrence
 from careplan._model.report import Severity, Violation
 from careplan._model.session import Session
+from careplan._model.transition import Episode
 from careplan._operations.context import RuleContext
 from careplan._operations.delivery import WeekDelivery, delivered, misplaced_records
-from careplan._operations.weeks import minutes_by_date, total_minutes
+from careplan._operations.weeks import WeekFigures, minutes_by_date, total_minutes
 
 __all__ = [
     "CODES",
@@ -40,8 +44,10 @@ __all__ = [
     "check_transitions",
 ]
 
-#: Every code the built-in rules emit, with its severity or severities.
+#: Every code validation emits, with its severity or severities.
 CODES: dict[str, tuple[Severity, ...]] = {
+    "limits.period_too_long": ("error",),
+    "limits.date_out_of_range": ("error",),
     "dates.end_before_start": ("error",),
     "dates.closure_outside_period": ("warning",),
     "dates.unknown_session": ("error",),
@@ -102,9 +108,11 @@ class _Grouped:
     """
 
     def __init__(self) -> None:
+        # Per finding, a dict from day to value: adding is a constant-time
+        # lookup (a list scanned for the day made validation quadratic).
         self._found: dict[
-            tuple[str, Severity, str, tuple[str, ...]], list[tuple[pendulum.Date, float | None]]
-        ] = defaultdict(list)
+            tuple[str, Severity, str, tuple[str, ...]], dict[pendulum.Date, float | None]
+        ] = defaultdict(dict)
 
     def add(
         self,
@@ -115,14 +123,12 @@ class _Grouped:
         session_ids: tuple[str, ...] = (),
         value: float | None = None,
     ) -> None:
-        found = self._found[(code, severity, message, session_ids)]
-        if all(day != seen for seen, _ in found):
-            found.append((day, value))
+        self._found[(code, severity, message, session_ids)].setdefault(day, value)
 
     def violations(self, noun: str = "week") -> Iterator[Violation]:
         for (code, severity, message, session_ids), found in self._found.items():
-            dates = sorted(day for day, _ in found)
-            values = [v for _, v in found if v is not None]
+            dates = sorted(found)
+            values = [v for v in found.values() if v is not None]
             if values:
                 low, high = min(values), max(values)
                 shown = _hours(low) if low == high else f"{_hours(low)}–{_hours(high)}"
@@ -134,6 +140,14 @@ class _Grouped:
                 session_ids,
                 dates,
             )
+
+
+def _weeks_by_episode(weeks: Iterable[WeekFigures]) -> dict[int, list[WeekFigures]]:
+    """The weeks of each episode, in order: one pass instead of one per episode."""
+    found: dict[int, list[WeekFigures]] = defaultdict(list)
+    for week in weeks:
+        found[week.episode].append(week)
+    return found
 
 
 def _judge(
@@ -236,9 +250,10 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
     Windows of ``every_weeks`` weeks are counted from each episode's start
     week; only windows fully inside the episode are judged.
     """
+    by_episode = _weeks_by_episode(context.weeks)
     for index, episode in enumerate(context.plan.episodes):
         level = episode.level
-        weeks = [w for w in context.weeks if w.episode == index]
+        weeks = by_episode.get(index, [])
         for component in level.required:
             kind = component.kind
             every = component.every_weeks
@@ -438,10 +453,17 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
             )
         changed.add((session_id, on))
     episodes = plan.episodes
+    starts = [e.start for e in episodes]
+
+    def episode_on(day: pendulum.Date) -> Episode | None:
+        # Episodes are contiguous and in order: a binary search, not a scan.
+        index = bisect.bisect_right(starts, day) - 1
+        return episodes[index] if index >= 0 and episodes[index].contains(day) else None
+
     for change in plan.reschedules:
         new_day = change.start.in_timezone(plan.timezone).date()
-        before = plan.episode_on(change.on)
-        after = plan.episode_on(new_day)
+        before = episode_on(change.on)
+        after = episode_on(new_day)
         if len(episodes) > 1 and before is not None and after is not None and before != after:
             yield Violation(
                 "dates.moved_across_transition",
@@ -576,8 +598,9 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
 def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[Violation]:
     """A required kind scheduled in a whole cadence window but never attended in it."""
     records = {r.key: r for r in context.plan.attendance}
+    by_episode = _weeks_by_episode(w for w in context.weeks if w.last < today and w.is_full)
     for index, episode in enumerate(context.plan.episodes):
-        weeks = [w for w in context.weeks if w.episode == index and w.last < today and w.is_full]
+        weeks = by_episode.get(index, [])
         for component in episode.level.required:
             grouped = _Grouped()
             every = component.every_weeks
@@ -609,6 +632,36 @@ def _delivered_short(week: WeekDelivery) -> bool:
     )
 
 
+def _first_covering(
+    authorizations: tuple[Authorization, ...], days_by_level: dict[str, set[pendulum.Date]]
+) -> dict[tuple[str, pendulum.Date], int]:
+    """For each level and day, the first authorization (by index) covering it.
+
+    A sweep over the days in order with a heap of the authorizations that
+    have started: O((days + authorizations) log authorizations), instead of
+    trying every authorization for every occurrence.
+    """
+    by_level: dict[str, list[tuple[pendulum.Date, int]]] = defaultdict(list)
+    for index, auth in enumerate(authorizations):
+        if auth.status == "active":
+            by_level[auth.level].append((auth.start, index))
+    found: dict[tuple[str, pendulum.Date], int] = {}
+    for level, days in days_by_level.items():
+        starts = sorted(by_level.get(level, ()))
+        started: list[tuple[int, pendulum.Date]] = []  # (index, end), a heap
+        next_start = 0
+        for day in sorted(days):
+            while next_start < len(starts) and starts[next_start][0] <= day:
+                index = starts[next_start][1]
+                heapq.heappush(started, (index, authorizations[index].end))
+                next_start += 1
+            while started and started[0][1] < day:
+                heapq.heappop(started)  # ended; days only grow, so for good
+            if started:
+                found[(level, day)] = started[0][0]
+    return found
+
+
 def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     """Sessions fall inside an active authorization of their level, within its units."""
     plan = context.plan
@@ -616,23 +669,24 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
         return
     cancelled = {r.key for r in plan.attendance if r.status == "cancelled_by_program"}
     episodes = plan.episodes
-    uncovered: dict[str, list[pendulum.Date]] = defaultdict(list)
-    used: dict[int, set[object]] = defaultdict(set)
+    days_by_level: dict[str, set[pendulum.Date]] = defaultdict(set)
+    counted = []
     for occurrence in context.occurrences:
         if occurrence.key in cancelled:
             continue
         level = episodes[occurrence.episode].level.code
-        covering = [
-            index
-            for index, auth in enumerate(plan.authorizations)
-            if auth.covers(level, occurrence.date)
-        ]
-        if not covering:
-            if occurrence.date not in uncovered[level]:
-                uncovered[level].append(occurrence.date)
+        days_by_level[level].add(occurrence.date)
+        counted.append((level, occurrence))
+    covering = _first_covering(plan.authorizations, days_by_level)
+    uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
+    used: dict[int, set[object]] = defaultdict(set)
+    for level, occurrence in counted:
+        index = covering.get((level, occurrence.date))
+        if index is None:
+            uncovered[level].add(occurrence.date)
             continue
-        auth = plan.authorizations[covering[0]]
-        used[covering[0]].add(occurrence.date if auth.unit == "days" else occurrence.key)
+        auth = plan.authorizations[index]
+        used[index].add(occurrence.date if auth.unit == "days" else occurrence.key)
     for level, days in uncovered.items():
         yield Violation(
             "authorization.missing",

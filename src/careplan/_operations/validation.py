@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from careplan._model.errors import InvalidValueError
+from careplan._model.limits import MAX_PLAN_YEARS
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Report, Violation
@@ -19,6 +20,7 @@ from careplan._model.time import require_date
 from careplan._operations import rules as _rules
 from careplan._operations.context import Rule, RuleContext
 from careplan._operations.expansion import occurrences
+from careplan._operations.limits import limit_problems
 from careplan._operations.weeks import week_figures
 
 __all__ = ["rules", "validate"]
@@ -58,6 +60,7 @@ def validate(
     rules: Sequence[str | Rule] | None = None,
     extra_rules: Sequence[Rule] = (),
     policy: CompliancePolicy = _DEFAULT_POLICY,
+    max_years: int = MAX_PLAN_YEARS,
 ) -> Report:
     """Check ``plan`` against its level of care and collect every violation.
 
@@ -71,12 +74,20 @@ def validate(
         policy: When attendance and authorizations are flagged (absences,
             weeks below the minimum, reminder days); see
             :class:`careplan.CompliancePolicy`.
+        max_years: The longest period accepted, in years (default
+            :data:`careplan.MAX_PLAN_YEARS`). A longer plan, or a date
+            outside :data:`careplan.EARLIEST_DATE` to
+            :data:`careplan.LATEST_DATE` or more than ``max_years`` from the
+            period, is reported as a ``limits.*`` error and no rule runs:
+            they are checked before the plan is expanded, so work stays
+            bounded.
 
     Returns:
         The :class:`Report`; it never raises for a bad plan.
 
     Raises:
-        InvalidValueError: A rule name is unknown.
+        InvalidValueError: A rule name is unknown, or ``max_years`` is not a
+            whole number of at least 1.
     """
     registry = _REGISTRY
     chosen: list[Rule] = []
@@ -90,6 +101,17 @@ def validate(
         else:
             chosen.append(rule)
     chosen += extra_rules
+    beyond = [
+        Violation(
+            problem.code,
+            "error",
+            f"{problem.path}: {problem.problem}",
+            dates=(problem.day,),
+        )
+        for problem in limit_problems(plan, max_years)
+    ]
+    if beyond:
+        return Report(beyond)
     found_occurrences = occurrences(plan)
     context = RuleContext(
         plan,

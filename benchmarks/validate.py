@@ -1,0 +1,112 @@
+"""Benchmark: validation stays linear in occurrences, from 1 to 10 years.
+
+Run with ``make bench``. Each plan breaks a rule every week (too few hours
+for its level, no individual therapy, sessions outside their authorization),
+so every grouped finding lists one date per week: the case a linear search
+in the grouping made quadratic. Figures are microseconds per occurrence and,
+to be comparable across machines, ratios against a baseline measured in the
+same run (making as many aware datetimes with the standard library alone).
+
+Growth is the per-occurrence cost of each plan over the 1-year plan's:
+linear work keeps it near 1 at 10 years. Nothing here asserts a timing; a
+growth above 1.5x is printed as a warning to investigate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+import pendulum
+
+import careplan as cp
+
+ZONE = "America/New_York"
+
+
+def make_plan(years: int) -> cp.CarePlan:
+    """An IOP plan of ``years`` years that falls short of its level every week."""
+    weekdays = list(pendulum.WeekDay)[:5]
+    sessions = [
+        cp.Session(day, "08:00", 45, cp.SessionKind.CHECK_IN, id=f"check-{day.name}")
+        for day in weekdays
+    ] + [
+        cp.Session(day, "09:00", 90, cp.SessionKind.GROUP_THERAPY, id=f"group-{day.name}")
+        for day in weekdays[::2]
+    ]
+    start = pendulum.date(2027, 1, 4)
+    end = start.add(years=years).subtract(days=1)
+    half = start.add(months=6 * years)
+    return cp.CarePlan(
+        cp.Client("bench"),
+        cp.DEFAULT["IOP"],
+        cp.WeeklySchedule(ZONE, sessions),
+        start,
+        end,
+        closures=[cp.Closure(start.add(weeks=week, days=2)) for week in range(0, 52 * years, 5)],
+        authorizations=[
+            cp.Authorization("IOP", start, half, 10_000),
+            cp.Authorization("IOP", half.add(days=8), end, 10_000),
+        ],
+        id="bench",
+    )
+
+
+def best_time(function: Callable[[], object], repeat: int = 5) -> float:
+    """The fastest of ``repeat`` timings, in seconds (the least disturbed by other work)."""
+    timings = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - begin)
+    return min(timings)
+
+
+def baseline(count: int) -> Callable[[], object]:
+    """Make ``count`` aware datetimes from wall times with the standard library."""
+    zone = ZoneInfo(ZONE)
+    day = dt.date(2027, 1, 4)
+
+    def run() -> object:
+        return [
+            dt.datetime.combine(day + dt.timedelta(days=i % 3650), dt.time(9), zone)
+            for i in range(count)
+        ]
+
+    return run
+
+
+def main() -> int:
+    rows = []
+    for years in (1, 2, 5, 10):
+        plan = make_plan(years)
+        count = len(plan.occurrences())
+        report = cp.validate(plan)
+        assert {"intensity.hours_per_week", "required.missing"} <= report.codes
+        base = best_time(baseline(count)) / count * 1e6
+        check = best_time(lambda plan=plan: cp.validate(plan), repeat=5) / count * 1e6
+        rows.append((years, count, base, check))
+    first_ratio = rows[0][3] / rows[0][2]
+    head = ("years", "occurr.", "base us", "validate us", "x base", "growth")
+    print("{:>5} {:>7} {:>8} {:>11} {:>6} {:>6}".format(*head))
+    for years, count, base, check in rows:
+        ratio = check / base
+        print(
+            f"{years:>5} {count:>7} {base:>8.2f} {check:>11.2f} {ratio:>6.1f} "
+            f"{ratio / first_ratio:>6.2f}"
+        )
+    growth = (rows[-1][3] / rows[-1][2]) / first_ratio
+    print(
+        f"\nper-occurrence cost of validation, 10 years vs 1 year: {growth:.2f}x "
+        "(linear work keeps this near 1)"
+    )
+    if growth > 1.5:
+        print("growth is not linear: investigate before merging")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
