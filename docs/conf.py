@@ -16,7 +16,7 @@ extensions = [
     "sphinx.ext.napoleon",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
-exclude_patterns = ["_build", "conftest.py"]
+exclude_patterns = ["_build", "conftest.py", "_generated"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
@@ -56,6 +56,15 @@ def _attrs_defaults(
     return signature, return_annotation
 
 
+def _gallery(app: object) -> None:
+    """Draw the gallery's pictures into docs/_generated before the pages are read."""
+    import runpy
+    from pathlib import Path
+
+    runpy.run_path(str(Path(__file__).parent / "gallery.py"), run_name="__main__")
+
+
 def setup(app: object) -> None:
-    """Register the signature clean-up."""
+    """Register the signature clean-up and the gallery's pictures."""
     app.connect("autodoc-process-signature", _attrs_defaults)  # type: ignore[attr-defined]
+    app.connect("builder-inited", _gallery)  # type: ignore[attr-defined]

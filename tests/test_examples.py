@@ -46,3 +46,7 @@ def test_the_notebook_runs(tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("careplan-week" in page for page in html)
+    # The stepped-down plan shows both episodes, and the three plots render as PNG.
+    assert any(page.count("class='careplan-week'") == 2 for page in html)
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 3

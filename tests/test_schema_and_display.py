@@ -196,5 +196,5 @@ def test_the_dataframe_says_how_to_get_pandas(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_pandas)
-    with pytest.raises(ImportError, match=r"careplan\[pandas\]"):
+    with pytest.raises(ImportError, match=r"pip install -e '\.\[pandas\]'"):
         sample_plan().to_dataframe()

@@ -1,6 +1,6 @@
 """Hypothesis strategies for careplan values, for your own property tests.
 
-Install the ``testing`` extra (``pip install careplan[testing]``). Every
+Install the ``testing`` extra (from a checkout, ``pip install -e '.[testing]'``). Every
 strategy yields valid values (constructors accept them); validation may
 still report violations, as it would for a real draft plan.
 
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from careplan._model.errors import missing_extra
+
 try:
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "careplan.testing needs Hypothesis: pip install 'careplan[testing]'"
-    ) from error
+    raise missing_extra("careplan.testing", "Hypothesis", "testing") from error
 
 import pendulum
 

@@ -186,3 +186,16 @@ def require_choice(field: str, value: object, choices: object, what: str) -> Non
         raise InvalidValueError(
             field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))
         )
+
+
+def missing_extra(feature: str, package: str, extra: str) -> ImportError:
+    """The error for an optional dependency that is not installed, with the commands.
+
+    careplan is installed from a checkout or a built wheel until it is
+    published, so the message gives those commands, not a PyPI name.
+    """
+    return ImportError(
+        f"{feature} needs {package}, in careplan's {extra!r} extra: from a checkout, "
+        f"pip install -e '.[{extra}]'; from a wheel, "
+        f"pip install 'careplan-<version>-py3-none-any.whl[{extra}]'"
+    )

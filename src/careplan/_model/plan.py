@@ -15,7 +15,7 @@ from careplan._model.attendance import Attendance, AttendanceStatus, Authorizati
 from careplan._model.calendar import Cancellation, Closure, Reschedule
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
-from careplan._model.errors import InvalidValueError, UnknownLevelError
+from careplan._model.errors import InvalidValueError, UnknownLevelError, missing_extra
 from careplan._model.hooks import Hook
 from careplan._model.kinds import TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
@@ -324,14 +324,13 @@ class CarePlan:
 
         Columns: ``session_id``, ``date``, ``weekday``, ``start``, ``end``,
         ``minutes``, ``kind``, ``title``, ``track``, ``modality``, ``level``,
-        ``episode``, ``moved``. Needs pandas: ``pip install 'careplan[pandas]'``.
+        ``episode``, ``moved``. Needs pandas, the ``pandas`` extra: from a
+        checkout, ``pip install -e '.[pandas]'``.
         """
         try:
             import pandas
         except ImportError:
-            raise ImportError(
-                "CarePlan.to_dataframe needs pandas; install it with pip install 'careplan[pandas]'"
-            ) from None
+            raise missing_extra("CarePlan.to_dataframe", "pandas", "pandas") from None
         episodes = self.episodes
         rows = [
             {
