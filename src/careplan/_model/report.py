@@ -10,13 +10,10 @@ import attrs
 import pendulum
 
 from careplan._model.errors import CarePlanError
+from careplan._model.levels import Severity
 from careplan._model.time import to_tuple
 
 __all__ = ["Report", "Severity", "ValidationError", "Violation"]
-
-#: How serious a violation is: ``"error"`` makes the plan invalid,
-#: ``"warning"`` asks a clinician to look.
-Severity = Literal["error", "warning"]
 
 
 @attrs.frozen

@@ -5,6 +5,13 @@ the day a change took effect, the level before and after, why, and the
 weekly schedule that was in effect until then. The plan's own ``level`` and
 ``schedule`` are the latest ones. :class:`Episode` values (one stay at one
 level) are derived from the transitions, never stored.
+
+Several transitions may share a date; they happened in the order of the
+history. A step on the day the previous episode began leaves that episode
+with no days (admitted to PHP and stepped up to inpatient the same day), and
+a discharge on the day of the last step ends a one-day episode (stepped up
+and transferred out the same day). A client admitted and discharged the
+same day has a plan whose discharge is on its start date.
 """
 
 from __future__ import annotations
@@ -154,7 +161,7 @@ class Transition:
     Attributes:
         on: The day the change takes effect. For a step or a schedule change,
             the first day of the new episode; for a discharge, the last day of
-            care.
+            care. Transitions on the same day happen in history order.
         from_level: The level code before.
         to_level: The level code after (``None`` for a discharge).
         direction: ``"step_up"``, ``"step_down"``, ``"lateral"`` or
@@ -223,9 +230,14 @@ class Episode:
         return None if self.left_by is None else self.left_by.reason
 
     @property
+    def days(self) -> int:
+        """The episode's length in days: 0 for a level left on the day it began."""
+        return (self.end - self.start).days + 1
+
+    @property
     def weeks(self) -> float:
         """The episode's length in weeks."""
-        return ((self.end - self.start).days + 1) / 7
+        return self.days / 7
 
     def contains(self, day: _dt.date) -> bool:
         """True when ``day`` falls inside the episode."""
@@ -270,12 +282,12 @@ def check_history(plan: History) -> None:
                 f"does not follow the level before it ({current})",
                 "each transition starts from the level the previous one ended at",
             )
-        if transition.on <= previous_day:
+        if transition.on < previous_day:
             raise InvalidValueError(
                 f"{where}.on",
                 transition.on.isoformat(),
-                f"is not after {previous_day.isoformat()}",
-                "transitions take effect after the plan's start and in date order",
+                f"is before {previous_day.isoformat()}",
+                "transitions take effect from the plan's start on, in date order",
             )
         if transition.direction == "discharge":
             if index != len(plan.transitions) - 1:

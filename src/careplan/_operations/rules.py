@@ -58,7 +58,6 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "intensity.step_down_grace": ("warning",),
     "required.missing": ("error", "warning"),
     "overlap": ("error",),
-    "level_fit.part_time_overnight": ("error",),
     "level_fit.too_intense": ("error",),
     "transition.skipped_levels": ("warning",),
     "modality.missing_join_url": ("warning",),
@@ -156,7 +155,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
     window, weekly shortfalls are warnings (``intensity.step_down_grace``).
     """
     for episode in context.plan.episodes:
-        if not episode.schedule.sessions and not episode.level.overnight:
+        if not episode.schedule.sessions and not episode.level.overnight and episode.days:
             yield Violation(
                 "intensity.no_sessions",
                 "error",
@@ -243,10 +242,12 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
             kind = component.kind
             every = component.every_weeks
             cadence = "every week" if every == 1 else f"every {every} weeks"
+            if not episode.days:
+                continue  # left on the day it began: nothing was due
             if not any(s.kind == kind for s in episode.schedule.sessions):
                 yield Violation(
                     "required.missing",
-                    "error",
+                    component.severity,
                     f"{level.name} needs {kind.label.lower()} {cadence}; the schedule from "
                     f"{episode.start} has none. Add a {kind.label.lower()} session.",
                     dates=(episode.start,),
@@ -260,7 +261,7 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 if _has_kind(kind, (o for w in window for o in w.actual)):
                     continue
                 regular = _has_kind(kind, (o for w in window for o in w.regular))
-                severity: Severity = "warning" if regular else "error"
+                severity: Severity = "warning" if regular else component.severity
                 message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
                 message += (
                     f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
@@ -308,41 +309,36 @@ def check_overlaps(context: RuleContext) -> Iterator[Violation]:
 
 
 def check_level_fit(context: RuleContext) -> Iterator[Violation]:
-    """Each episode's schedule looks like its level: no part-time 24-hour care,
-    no outpatient care at the next level's intensity."""
+    """No outpatient-type care at the intensity of the level above.
+
+    24-hour levels are not asked for sessions on a number of days: no source
+    sets one, and ASAM 3.1 is met by 5 h/week of clinical services.
+    """
     continuum = context.plan.continuum
     for episode in context.plan.episodes:
         level, schedule = episode.level, episode.schedule
-        if not schedule.sessions:
+        if not schedule.sessions or not episode.days:
             continue
-        if level.overnight and schedule.days_per_week < 5:
-            yield Violation(
-                "level_fit.part_time_overnight",
-                "error",
-                f"{level.name} is a 24-hour setting, but the schedule from {episode.start} has "
-                f"sessions on only {schedule.days_per_week} day(s) a week, which is outpatient "
-                "care; choose an outpatient level or plan the whole week",
-                dates=(episode.start,),
-            )
-            continue
-        above = continuum.above(level)
-        if level.overnight or above is None or above.overnight:
-            continue
-        threshold = above.intensity.hours_per_week.min
-        if threshold is not None and schedule.hours_per_week >= threshold - 1e-9:
+        above = continuum.runs_at_level_above(level, schedule.hours_per_week)
+        if above is not None:
             yield Violation(
                 "level_fit.too_intense",
                 "error",
                 f"The schedule from {episode.start} averages "
                 f"{_hours(schedule.hours_per_week)} h/week, the intensity of {above.name} "
-                f"(from {_hours(threshold)} h/week), but the level is {level.name}; "
-                "step up the level or reduce the schedule",
+                f"(from {_hours(above.intensity.hours_per_week.min or 0)} h/week), but the level is "
+                f"{level.name}; step up the level or reduce the schedule",
                 dates=(episode.start,),
             )
 
 
 def check_transitions(context: RuleContext) -> Iterator[Violation]:
-    """Moves along the continuum: jumping over levels is worth a second look."""
+    """Moves along the continuum: jumping over levels is worth a second look.
+
+    Levels are counted along the continuum's ladder of default moves, so an
+    ASAM 4th edition 2.1 -> 1.5 step down skips nothing even though 1.7
+    ranks between them.
+    """
     continuum = context.plan.continuum
     for transition in context.plan.transitions:
         if transition.to_level is None:
@@ -550,8 +546,9 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
                 "warning",
                 f"{_list_dates([w.monday for w in run], 'week')}: {hours} h delivered, below the "
                 f"{_hours(level.intensity.hours_per_week.min or 0)} h/week of {level.name} for "
-                f"{len(run)} weeks in a row; review the schedule, consider a schedule change or "
-                "a step down",
+                f"{len(run)} weeks in a row; talk with the client about engagement and "
+                "barriers to attending (transport, work, childcare, motivation) and reassess "
+                "the level of care; missed care is not a sign of stability",
                 dates=[w.monday for w in run],
             )
     yield from _missed_components(context, today)

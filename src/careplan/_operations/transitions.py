@@ -43,11 +43,11 @@ def _check_can_move(plan: CarePlan, on: pendulum.Date, *, allow_after_end: bool)
             "start a new plan for a new admission",
         )
     last = plan.transitions[-1].on if plan.transitions else plan.start
-    if on <= last:
+    if on < last:
         what = "the last transition" if plan.transitions else "the plan's start"
         raise TransitionError(
-            f"{on.isoformat()} is not after {what} ({last.isoformat()})",
-            "transitions cannot be backdated; pick a later effective date",
+            f"{on.isoformat()} is before {what} ({last.isoformat()})",
+            "transitions cannot be backdated; pick that day or a later one",
         )
     if not allow_after_end and on > plan.end:
         raise TransitionError(

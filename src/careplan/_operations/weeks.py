@@ -88,6 +88,8 @@ def week_figures(
     actual = _by_week(occurrences(plan) if found is None else found)
     weeks = []
     for index, episode in enumerate(plan.episodes):
+        if not episode.days:
+            continue  # a level left on the day it began has no weeks
         regular = _by_week(
             expand(
                 episode.schedule,
