@@ -32,6 +32,7 @@ __all__ = [
     "Direction",
     "Episode",
     "History",
+    "Referral",
     "Transition",
     "TransitionReason",
     "check_history",
@@ -72,8 +73,14 @@ class TransitionReason:
     SCHEDULE_CHANGE: ClassVar[TransitionReason]
     MODALITY_CHANGE: ClassVar[TransitionReason]
     TREATMENT_COMPLETED: ClassVar[TransitionReason]
-    CLIENT_WITHDREW: ClassVar[TransitionReason]
+    LEFT_AGAINST_ADVICE: ClassVar[TransitionReason]
+    TERMINATED_BY_FACILITY: ClassVar[TransitionReason]
     TRANSFERRED: ClassVar[TransitionReason]
+    INCARCERATED: ClassVar[TransitionReason]
+    DEATH: ClassVar[TransitionReason]
+    MOVED: ClassVar[TransitionReason]
+    OTHER: ClassVar[TransitionReason]
+    CLIENT_WITHDREW: ClassVar[TransitionReason]
     ADMINISTRATIVE: ClassVar[TransitionReason]
 
     @code.validator
@@ -114,6 +121,15 @@ class TransitionReason:
             "or TransitionReason(code, label, direction)",
         )
 
+    @property
+    def completes_treatment(self) -> bool:
+        """True for the discharge that ends treatment as planned (``treatment_completed``).
+
+        Every other discharge ends care before completion; FHIR calls such a
+        plan ``revoked``.
+        """
+        return self.code == "treatment_completed"
+
     def __str__(self) -> str:
         return self.label
 
@@ -128,9 +144,23 @@ _R.STABILISED = _R("stabilised", "Stabilised", "step_down")
 _R.COMPLETED_PROGRAM = _R("completed_program", "Completed the program", "step_down")
 _R.SCHEDULE_CHANGE = _R("schedule_change", "Schedule change", "lateral")
 _R.MODALITY_CHANGE = _R("modality_change", "Change of modality", "lateral")
+# Discharge reasons follow the discharge types of SAMHSA's Treatment Episode
+# Data Set (TEDS), so counts compare with state and national reports.
 _R.TREATMENT_COMPLETED = _R("treatment_completed", "Treatment completed", "discharge")
+_R.LEFT_AGAINST_ADVICE = _R(
+    "left_against_advice", "Left against professional advice (dropped out)", "discharge"
+)
+_R.TERMINATED_BY_FACILITY = _R("terminated_by_facility", "Terminated by the facility", "discharge")
+_R.TRANSFERRED = _R(
+    "transferred", "Transferred to another treatment program or facility", "discharge"
+)
+_R.INCARCERATED = _R("incarcerated", "Incarcerated", "discharge")
+_R.DEATH = _R("death", "Death", "discharge")
+_R.MOVED = _R("moved", "Moved", "discharge")
+_R.OTHER = _R("other", "Other or unknown", "discharge")
+# Older codes, still read and written: the TEDS types above say the same more
+# precisely (left_against_advice, terminated_by_facility).
 _R.CLIENT_WITHDREW = _R("client_withdrew", "Client withdrew", "discharge")
-_R.TRANSFERRED = _R("transferred", "Transferred to another provider", "discharge")
 _R.ADMINISTRATIVE = _R("administrative", "Administrative discharge", "discharge")
 _BUILTIN_REASONS = (
     _R.WORSENING_SYMPTOMS,
@@ -143,8 +173,14 @@ _BUILTIN_REASONS = (
     _R.SCHEDULE_CHANGE,
     _R.MODALITY_CHANGE,
     _R.TREATMENT_COMPLETED,
-    _R.CLIENT_WITHDREW,
+    _R.LEFT_AGAINST_ADVICE,
+    _R.TERMINATED_BY_FACILITY,
     _R.TRANSFERRED,
+    _R.INCARCERATED,
+    _R.DEATH,
+    _R.MOVED,
+    _R.OTHER,
+    _R.CLIENT_WITHDREW,
     _R.ADMINISTRATIVE,
 )
 del _R
@@ -152,6 +188,30 @@ del _R
 
 def _to_on(value: _dt.date) -> pendulum.Date:
     return require_date("Transition.on", value)
+
+
+@attrs.frozen
+class Referral:
+    """Where a discharged client is referred: a level of care elsewhere.
+
+    Attributes:
+        level: The level code, on the plan's continuum ("OP" for outpatient
+            therapy at a community clinic).
+        provider: Who provides it, if known.
+
+    >>> Referral("OP", "Eastside Community Clinic").level
+    'OP'
+    """
+
+    level: str = attrs.field()
+    provider: str = ""
+
+    @level.validator
+    def _check_level(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValueError(
+                "Referral.level", value, "is empty", "name the level of care referred to"
+            )
 
 
 @attrs.frozen
@@ -169,6 +229,8 @@ class Transition:
         reason: Why.
         previous_schedule: The weekly schedule in effect until ``on``.
         note: Free text for the record.
+        referral: For a discharge, where the client is referred (a level of
+            care elsewhere); ``None`` otherwise.
     """
 
     on: pendulum.Date = attrs.field(converter=_to_on)
@@ -178,6 +240,7 @@ class Transition:
     reason: TransitionReason
     previous_schedule: WeeklySchedule
     note: str = ""
+    referral: Referral | None = None
 
     def __attrs_post_init__(self) -> None:
         require_choice("Transition.direction", self.direction, Direction, "a direction")
@@ -188,6 +251,13 @@ class Transition:
                 f"explains a {self.reason.direction.replace('_', ' ')}, "
                 f"not a {self.direction.replace('_', ' ')}",
                 "choose a reason of the same direction",
+            )
+        if self.referral is not None and self.direction != "discharge":
+            raise InvalidValueError(
+                "Transition.referral",
+                self.referral.level,
+                "is only meaningful for a discharge",
+                "step to the level instead, or discharge with the referral",
             )
         if (self.direction == "discharge") != (self.to_level is None):
             raise InvalidValueError(
@@ -272,7 +342,8 @@ def check_history(plan: History) -> None:
     current: str | None = None
     for index, transition in enumerate(plan.transitions):
         where = f"CarePlan.transitions[{index}]"
-        for code in (transition.from_level, transition.to_level):
+        referred = None if transition.referral is None else transition.referral.level
+        for code in (transition.from_level, transition.to_level, referred):
             if code is not None:
                 continuum[code]  # raises UnknownLevelError
         if current is not None and transition.from_level != current:

@@ -24,7 +24,12 @@ from careplan._model.occurrence import Occurrence
 from careplan._model.report import Severity, Violation
 from careplan._model.session import Session
 from careplan._operations.context import RuleContext
-from careplan._operations.delivery import WeekDelivery, delivered, misplaced_records
+from careplan._operations.delivery import (
+    WeekDelivery,
+    authorization_use,
+    delivered,
+    misplaced_records,
+)
 from careplan._operations.weeks import minutes_by_date, total_minutes
 
 __all__ = [
@@ -71,6 +76,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "attendance.missed_component": ("warning",),
     "authorization.missing": ("error",),
     "authorization.units_exceeded": ("error",),
+    "authorization.units_run_out": ("warning",),
     "authorization.ending_soon": ("warning",),
 }
 
@@ -187,7 +193,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 float(len({o.date for o in week.regular})),
             ),
         ):
-            verdict = _judge(bounds, actual, regular, judge_minimum=week.is_full)
+            verdict = _judge(bounds, actual, regular, judge_minimum=week.judged_in_full)
             if verdict is None:
                 continue
             severity, side = verdict
@@ -256,7 +262,7 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
             grouped = _Grouped()
             for first in range(0, len(weeks), every):
                 window = weeks[first : first + every]
-                if len(window) < every or not all(w.is_full for w in window):
+                if len(window) < every or not all(w.judged_in_full for w in window):
                     continue
                 if _has_kind(kind, (o for w in window for o in w.actual)):
                     continue
@@ -398,7 +404,7 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     ids = {s.id for s in plan.schedule.sessions}
     regular = {o.key for week in context.weeks for o in week.regular}
-    closed = {c.date for c in plan.closures}
+    closed = {c.date for c in plan.closures} | plan.held_days
     changed: set[tuple[str, pendulum.Date]] = set()
     changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
         ("reschedule", r.session_id, r.on) for r in plan.reschedules
@@ -536,7 +542,14 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             "record; record them so delivered hours are right",
             dates=unrecorded,
         )
-    for short, consecutive in itertools.groupby(weeks, key=_delivered_short):
+    held = plan.held_days
+
+    def short_of_care(week: WeekDelivery) -> bool:
+        # Days on leave are not missed care: a week a hold touches is never short.
+        on_leave = any(week.monday <= day <= week.monday.add(days=6) for day in held)
+        return not on_leave and _delivered_short(week)
+
+    for short, consecutive in itertools.groupby(weeks, key=short_of_care):
         run = list(consecutive)
         if short and len(run) >= policy.below_minimum_weeks:
             hours = ", ".join(_hours(w.delivered_minutes / 60) for w in run)
@@ -574,7 +587,11 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
     """A required kind scheduled in a whole cadence window but never attended in it."""
     records = {r.key: r for r in context.plan.attendance}
     for index, episode in enumerate(context.plan.episodes):
-        weeks = [w for w in context.weeks if w.episode == index and w.last < today and w.is_full]
+        weeks = [
+            w
+            for w in context.weeks
+            if w.episode == index and w.last < today and w.judged_in_full
+        ]
         for component in episode.level.required:
             grouped = _Grouped()
             every = component.every_weeks
@@ -607,29 +624,25 @@ def _delivered_short(week: WeekDelivery) -> bool:
 
 
 def check_authorizations(context: RuleContext) -> Iterator[Violation]:
-    """Sessions fall inside an active authorization of their level, within its units."""
+    """Sessions fall inside an active authorization of their level, within its units.
+
+    Units are counted as a payer bills them: days (or sessions) with care
+    delivered. Where the plan schedules more care than the units left cover
+    at the pace care is being delivered, the day they run out is reported.
+    """
     plan = context.plan
     if not plan.authorizations:
         return
     cancelled = {r.key for r in plan.attendance if r.status == "cancelled_by_program"}
     episodes = plan.episodes
     uncovered: dict[str, list[pendulum.Date]] = defaultdict(list)
-    used: dict[int, set[object]] = defaultdict(set)
     for occurrence in context.occurrences:
         if occurrence.key in cancelled:
             continue
         level = episodes[occurrence.episode].level.code
-        covering = [
-            index
-            for index, auth in enumerate(plan.authorizations)
-            if auth.covers(level, occurrence.date)
-        ]
-        if not covering:
+        if not any(auth.covers(level, occurrence.date) for auth in plan.authorizations):
             if occurrence.date not in uncovered[level]:
                 uncovered[level].append(occurrence.date)
-            continue
-        auth = plan.authorizations[covering[0]]
-        used[covering[0]].add(occurrence.date if auth.unit == "days" else occurrence.key)
     for level, days in uncovered.items():
         yield Violation(
             "authorization.missing",
@@ -638,16 +651,27 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
             "authorization; request one or check its dates and level",
             dates=sorted(days),
         )
-    for index, auth in enumerate(plan.authorizations):
-        count = len(used.get(index, ()))
-        if count > auth.units:
+    for use in authorization_use(plan, occurrences=context.occurrences):
+        auth = use.authorization
+        name = f"The {auth.level} authorization {auth.reference} ".replace("  ", " ")
+        unit = auth.unit if auth.unit == "sessions" else "days with care delivered"
+        if use.used > auth.units:
             yield Violation(
                 "authorization.units_exceeded",
                 "error",
-                f"The {auth.level} authorization {auth.reference or ''} ({auth.start} to "
-                f"{auth.end}) covers {auth.units} {auth.unit} but the plan schedules {count}; "
-                "request more units or reduce the schedule".replace("  ", " "),
+                f"{name}({auth.start} to {auth.end}) covers {auth.units} {auth.unit} but "
+                f"{use.used} {unit} have been delivered under it; request more units",
                 dates=(auth.start,),
+            )
+        elif use.runs_out_on is not None:
+            yield Violation(
+                "authorization.units_run_out",
+                "warning",
+                f"{name}({auth.start} to {auth.end}) covers {auth.units} {auth.unit}; "
+                f"{use.used} used, and at the current pace ({use.pace:.0%} of recorded "
+                f"{auth.unit} delivered) they run out on {use.runs_out_on} while care is "
+                "scheduled after it; request more units or a concurrent review",
+                dates=(use.runs_out_on,),
             )
     today = context.today
     if today is None:
