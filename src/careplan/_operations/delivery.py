@@ -177,17 +177,15 @@ def authorization_use(
     every session of it has a record. Units not recorded yet are projected
     at the pace of the recorded ones.
 
-    >>> import pendulum
-    >>> from careplan import Authorization, CarePlan
+    >>> import attrs, pendulum
+    >>> from careplan import Authorization
     >>> from careplan.demo import sample_plan
     >>> plan = sample_plan()
-    >>> auth = Authorization("IOP", plan.start, plan.end, 30)
-    >>> plan = CarePlan(**{**{f: getattr(plan, f) for f in ("client", "level", "schedule",
-    ...     "start", "end")}, "authorizations": [auth]})
+    >>> plan = attrs.evolve(plan, authorizations=[Authorization("IOP", plan.start, plan.end, 30)])
     >>> plan = plan.record_attendance("mon-0930-group_therapy", pendulum.date(2027, 1, 4))
     >>> use, = authorization_use(plan)
     >>> use.used, use.scheduled, use.runs_out_on
-    (1, 35, Date(2027, 2, 19))
+    (1, 34, Date(2027, 3, 16))
     """
     records = {record.key: record for record in plan.attendance}
     episodes = plan.episodes
