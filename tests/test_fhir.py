@@ -67,9 +67,7 @@ def check_codes(bundle):
             "display": "week",
         }
     urls = {e["fullUrl"] for e in bundle["entry"]}
-    references = [
-        a["plannedActivityReference"]["reference"] for a in care_plan.get("activity", ())
-    ]
+    references = [a["plannedActivityReference"]["reference"] for a in care_plan.get("activity", ())]
     references += [g["reference"] for g in care_plan.get("goal", ())]
     references += [r["subject"]["reference"] for r in resources(bundle, "Goal")]
     references += [r["patient"]["reference"] for r in resources(bundle, "EpisodeOfCare")]
@@ -171,7 +169,7 @@ def test_a_plan_without_goals_has_no_empty_goal_array():
     ],
 )
 def test_a_plan_ended_before_completion_is_revoked(reason, plan_status, goal_status):
-    """FHIR R5 CarePlan.status ``revoked``: the plan ended before completion (clinical-rules.md, FHIR)."""
+    """FHIR R5 CarePlan.status ``revoked``: ended before completion (clinical-rules.md, FHIR)."""
     plan = cp.discharge(sample_plan(), on=pendulum.date(2027, 2, 3), reason=reason)
     bundle = to_fhir(plan, validate=True)
     assert resources(bundle, "CarePlan")[0]["status"] == plan_status
@@ -205,7 +203,7 @@ def test_a_readmission_replaces_the_plan_it_follows():
 
 
 def test_a_same_day_move_gives_a_one_date_episode():
-    """Admitted to IOP and stepped up to inpatient the same day: periods never end before they start."""
+    """Admitted to IOP and stepped up to inpatient the same day: no period ends before it starts."""
     plan = sample_plan()
     ward = cp.WeeklySchedule(plan.timezone)  # no outpatient sessions on the ward
     plan = cp.step_up(plan, on=plan.start, reason="safety_concern", to="INP", schedule=ward)

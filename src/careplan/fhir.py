@@ -135,7 +135,7 @@ def _present(**elements: Any) -> dict[str, Any]:
 
 
 def _care_plan_status(plan: CarePlan) -> str:
-    """``active``; once discharged, ``completed`` or, for care ended before completion, ``revoked``."""
+    """``active``; after discharge ``completed``, or ``revoked`` if care ended early."""
     if not plan.discharged:
         return "active"
     return "completed" if plan.transitions[-1].reason.completes_treatment else "revoked"

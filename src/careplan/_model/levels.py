@@ -405,8 +405,8 @@ class Continuum:
         are as many steps apart as their places in rank order.
 
         >>> from careplan import ASAM_4
-        >>> ASAM_4.distance("2.1", "1.5"), ASAM_4.distance("2.5", "1.0"), ASAM_4.distance("1.5", "1.7")
-        (-1, -3, 1)
+        >>> [ASAM_4.distance(a, b) for a, b in (("2.1", "1.5"), ("2.5", "1.0"), ("1.5", "1.7"))]
+        [-1, -3, 1]
         """
         start, goal = self._index(origin), self._index(target)
         sign = (goal > start) - (goal < start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import pendulum

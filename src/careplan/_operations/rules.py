@@ -332,8 +332,8 @@ def check_level_fit(context: RuleContext) -> Iterator[Violation]:
                 "error",
                 f"The schedule from {episode.start} averages "
                 f"{_hours(schedule.hours_per_week)} h/week, the intensity of {above.name} "
-                f"(from {_hours(above.intensity.hours_per_week.min or 0)} h/week), but the level is "
-                f"{level.name}; step up the level or reduce the schedule",
+                f"(from {_hours(above.intensity.hours_per_week.min or 0)} h/week), but the "
+                f"level is {level.name}; step up the level or reduce the schedule",
                 dates=(episode.start,),
             )
 
@@ -588,9 +588,7 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
     records = {r.key: r for r in context.plan.attendance}
     for index, episode in enumerate(context.plan.episodes):
         weeks = [
-            w
-            for w in context.weeks
-            if w.episode == index and w.last < today and w.judged_in_full
+            w for w in context.weeks if w.episode == index and w.last < today and w.judged_in_full
         ]
         for component in episode.level.required:
             grouped = _Grouped()
@@ -640,9 +638,9 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
         if occurrence.key in cancelled:
             continue
         level = episodes[occurrence.episode].level.code
-        if not any(auth.covers(level, occurrence.date) for auth in plan.authorizations):
-            if occurrence.date not in uncovered[level]:
-                uncovered[level].append(occurrence.date)
+        covered = any(auth.covers(level, occurrence.date) for auth in plan.authorizations)
+        if not covered and occurrence.date not in uncovered[level]:
+            uncovered[level].append(occurrence.date)
     for level, days in uncovered.items():
         yield Violation(
             "authorization.missing",
