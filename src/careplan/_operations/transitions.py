@@ -146,8 +146,8 @@ def step_up(
         constraints: The client's week, for the re-plan.
 
     Raises:
-        TransitionError: The plan is discharged, ``on`` is not after the last
-            transition or is after the plan's end, the target is not above,
+        TransitionError: The plan is discharged, ``on`` is before the last
+            transition (or the plan's start) or after the plan's end, the target is not above,
             or the reason is not a step-up reason.
         Infeasible: The re-plan finds no schedule for the new level.
         UnknownLevelError: ``to`` is not on the plan's continuum.
