@@ -206,7 +206,10 @@ _MEASURES = st.text(max_size=20)
 
 @st.composite
 def continua(draw: st.DrawFn) -> Continuum:
-    """A user-defined continuum of one to six levels with unique codes and ranks."""
+    """A user-defined continuum of one to six levels with unique codes and ranks.
+
+    Some levels name default step targets (any level ranked beyond them, or none).
+    """
     codes = draw(_LEVEL_CODES)
     ranks = draw(
         st.lists(st.integers(0, 100), min_size=len(codes), max_size=len(codes), unique=True)
@@ -223,7 +226,17 @@ def continua(draw: st.DrawFn) -> Continuum:
         )
         for code, rank in zip(codes, ranks, strict=False)
     ]
-    return Continuum(draw(_CONTINUUM_NAMES), levels)
+    # Some levels name their default moves: any level beyond them that way, or none.
+    down: dict[str, str | None] = {}
+    up: dict[str, str | None] = {}
+    for level in levels:
+        lower = [other.code for other in levels if other.rank < level.rank]
+        higher = [other.code for other in levels if other.rank > level.rank]
+        if draw(st.booleans()):
+            down[level.code] = draw(st.none() | st.sampled_from(lower)) if lower else None
+        if draw(st.booleans()):
+            up[level.code] = draw(st.none() | st.sampled_from(higher)) if higher else None
+    return Continuum(draw(_CONTINUUM_NAMES), levels, down, up)
 
 
 @st.composite
