@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
+import attrs
 import pendulum
 import pytest
 from fhir.resources.bundle import Bundle
 from hypothesis import given
+from hypothesis import strategies as st
 
 import careplan as cp
 from careplan.demo import sample_plan
@@ -36,6 +39,7 @@ APPOINTMENT_STATUS = {
     "proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow",
     "entered-in-error", "checked-in", "waitlist",
 }  # fmt: skip
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -63,9 +67,26 @@ def check_codes(bundle):
             "display": "week",
         }
     urls = {e["fullUrl"] for e in bundle["entry"]}
-    references = [a["plannedActivityReference"]["reference"] for a in care_plan["activity"]]
-    references += [g["reference"] for g in care_plan["goal"]]
+    references = [a["plannedActivityReference"]["reference"] for a in care_plan.get("activity", ())]
+    references += [g["reference"] for g in care_plan.get("goal", ())]
+    references += [r["subject"]["reference"] for r in resources(bundle, "Goal")]
+    references += [r["patient"]["reference"] for r in resources(bundle, "EpisodeOfCare")]
+    references.append(care_plan["subject"]["reference"])
     assert set(references) <= urls
+    for entry in bundle["entry"]:
+        assert FHIR_ID.fullmatch(entry["resource"]["id"])
+
+
+def empty_elements(value, path="$"):
+    """Paths of the empty arrays, objects and strings in ``value``: FHIR JSON forbids them."""
+    if value in ("", [], {}):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from empty_elements(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from empty_elements(item, f"{path}[{index}]")
 
 
 def test_the_demo_plan_as_a_valid_r5_bundle():
@@ -116,11 +137,86 @@ def test_an_episode_of_care_per_level():
     assert resources(bundle, "CarePlan")[0]["status"] == "completed"
 
 
-@given(care_plans())
-def test_every_generated_plan_is_a_valid_bundle(plan):
-    bundle = to_fhir(plan, validate=True)
+@given(care_plans(), st.booleans())
+def test_every_generated_plan_is_a_valid_bundle_with_nothing_empty(plan, detail):
+    """FHIR JSON forbids empty arrays, objects and strings (FHIR R5, JSON representation)."""
+    bundle = to_fhir(plan, diagnoses=detail, client_name=detail, validate=True)
     check_codes(bundle)
     assert json.loads(json.dumps(bundle)) == bundle
+    assert list(empty_elements(bundle)) == []
+    for episode in resources(bundle, "EpisodeOfCare"):
+        assert episode["period"]["start"] <= episode["period"]["end"]
+
+
+def test_a_plan_without_goals_has_no_empty_goal_array():
+    """The Bundle once held ``"goal": []``, which FHIR JSON forbids (issue 12, item 11)."""
+    plan = attrs.evolve(sample_plan(), goals=(), diagnoses=())
+    bundle = to_fhir(plan, diagnoses=True, validate=True)
+    (care_plan,) = resources(bundle, "CarePlan")
+    assert "goal" not in care_plan
+    assert "addresses" not in care_plan
+    assert list(empty_elements(bundle)) == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "plan_status", "goal_status"),
+    [
+        ("treatment_completed", "completed", "completed"),
+        ("left_against_advice", "revoked", "cancelled"),
+        ("client_withdrew", "revoked", "cancelled"),
+        ("transferred", "revoked", "cancelled"),
+        ("death", "revoked", "cancelled"),
+    ],
+)
+def test_a_plan_ended_before_completion_is_revoked(reason, plan_status, goal_status):
+    """FHIR R5 CarePlan.status ``revoked``: ended before completion (clinical-rules.md, FHIR)."""
+    plan = cp.discharge(sample_plan(), on=pendulum.date(2027, 2, 3), reason=reason)
+    bundle = to_fhir(plan, validate=True)
+    assert resources(bundle, "CarePlan")[0]["status"] == plan_status
+    assert {g["lifecycleStatus"] for g in resources(bundle, "Goal")} == {goal_status}
+    assert {e["status"] for e in resources(bundle, "EpisodeOfCare")} == {"finished"}
+
+
+def test_the_patient_is_in_the_bundle_with_only_what_is_asked_for():
+    """Resource ids match [A-Za-z0-9-.]{1,64}; references resolve inside the Bundle (FHIR R5)."""
+    plan = attrs.evolve(sample_plan(), client=cp.Client("MRN 00/42", "Maria Lopez"))
+    bundle = to_fhir(plan, validate=True)
+    (patient,) = resources(bundle, "Patient")
+    assert patient["identifier"] == [{"value": "MRN 00/42"}]
+    assert "name" not in patient
+    assert "Maria" not in json.dumps(bundle)
+    (care_plan,) = resources(bundle, "CarePlan")
+    assert care_plan["subject"]["reference"] == next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"] is patient
+    )
+    assert "Patient/" not in json.dumps(bundle)
+    named = to_fhir(plan, client_name=True, validate=True)
+    assert resources(named, "Patient")[0]["name"] == [{"text": "Maria Lopez"}]
+
+
+def test_a_readmission_replaces_the_plan_it_follows():
+    first = cp.discharge(sample_plan(), on=pendulum.date(2027, 2, 3), reason="left_against_advice")
+    again = attrs.evolve(sample_plan(), id="second-plan", readmission_of=first.id)
+    (earlier,) = resources(to_fhir(first), "CarePlan")
+    (care_plan,) = resources(to_fhir(again, validate=True), "CarePlan")
+    assert care_plan["replaces"] == [{"reference": f"CarePlan/{earlier['id']}"}]
+
+
+def test_a_same_day_move_gives_a_one_date_episode():
+    """Admitted to IOP and stepped up to inpatient the same day: no period ends before it starts."""
+    plan = sample_plan()
+    ward = cp.WeeklySchedule(plan.timezone)  # no outpatient sessions on the ward
+    plan = cp.step_up(plan, on=plan.start, reason="safety_concern", to="INP", schedule=ward)
+    plan = cp.discharge(plan, on=plan.start, reason="transferred")
+    bundle = to_fhir(plan, validate=True)
+    episodes = resources(bundle, "EpisodeOfCare")
+    day = {"start": "2027-01-04", "end": "2027-01-04"}
+    assert [(e["type"][0]["coding"][0]["code"], e["period"]) for e in episodes] == [
+        ("IOP", day),
+        ("INP", day),
+    ]
+    assert "activity" not in resources(bundle, "CarePlan")[0]
+    assert list(empty_elements(bundle)) == []
 
 
 def test_validation_needs_the_extra(monkeypatch):

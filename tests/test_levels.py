@@ -24,18 +24,20 @@ def test_default_numbers_match_the_article():
     assert iop.intensity.hours_per_day == Range(3, 4)
     assert iop.intensity.hours_per_week == Range(9, 20)
     assert php.intensity.hours_per_day == Range(5, 6)
-    assert op.intensity.hours_per_week == Range(1, 2)
+    # The article's "1–2 hours weekly" describes outpatient care; it is no
+    # floor. ASAM level 1's "fewer than 9" is the only bound.
+    assert op.intensity.hours_per_week == Range(max=9, upper="exclusive")
     assert [level.code for level in DEFAULT if level.overnight] == ["RES", "INP"]
     assert not iop.overnight
     assert not php.overnight
 
 
 def test_iop_requires_group_individual_and_psychiatric_care():
-    required = {(r.kind, r.every_weeks) for r in DEFAULT["IOP"].required}
+    required = {(r.kind, r.every_weeks, r.severity) for r in DEFAULT["IOP"].required}
     assert required == {
-        (SessionKind.GROUP_THERAPY, 1),
-        (SessionKind.INDIVIDUAL_THERAPY, 1),
-        (SessionKind.PSYCHIATRIC, 2),
+        (SessionKind.GROUP_THERAPY, 1, "error"),
+        (SessionKind.INDIVIDUAL_THERAPY, 1, "error"),
+        (SessionKind.PSYCHIATRIC, 2, "warning"),
     }
 
 
@@ -43,7 +45,7 @@ def test_iop_requires_group_individual_and_psychiatric_care():
     ("code", "hours"),
     [
         ("1", Range(max=9, upper="exclusive")),
-        ("2.1", Range(9, 19)),
+        ("2.1", Range(9, 20, upper="exclusive")),
         ("2.5", Range(20)),
         ("3.1", Range(5)),
         ("0.5", Range()),
@@ -63,7 +65,7 @@ def test_asam_4_has_no_level_3_3_and_leaves_unverified_hours_open():
     assert "3.3" not in ASAM_4
     assert ASAM_4.codes == ("1.0", "1.5", "1.7", "2.1", "2.5", "2.7", "3.1", "3.5", "3.7", "4.0")
     assert ASAM_4["1.5"].intensity.hours_per_week == Range(max=9, upper="exclusive")
-    assert ASAM_4["2.1"].intensity.hours_per_week == Range(9, 19)
+    assert ASAM_4["2.1"].intensity.hours_per_week == Range(9, 20, upper="exclusive")
     assert ASAM_4["2.5"].intensity.hours_per_week == Range(20)
     for code in ("2.7", "3.1", "3.5", "3.7", "4.0"):
         assert ASAM_4[code].intensity.hours_per_week.is_open

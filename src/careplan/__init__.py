@@ -27,7 +27,7 @@ from careplan._model.attendance import (
     AuthorizationStatus,
     AuthorizationUnit,
 )
-from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.constraints import (
     BusyBlock,
     LifeConstraints,
@@ -57,11 +57,16 @@ from careplan._model.report import Report, Severity, ValidationError, Violation
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan._model.time import Disambiguate
-from careplan._model.transition import Direction, Episode, Transition, TransitionReason
+from careplan._model.transition import Direction, Episode, Referral, Transition, TransitionReason
 
 # Layer 2: operations on values (importing them also fills the model's hooks).
 from careplan._operations.context import Rule, RuleContext
-from careplan._operations.delivery import WeekDelivery, delivered
+from careplan._operations.delivery import (
+    AuthorizationUse,
+    WeekDelivery,
+    authorization_use,
+    delivered,
+)
 from careplan._operations.expansion import expand, occurrences
 from careplan._operations.planner import (
     Alternative,
@@ -97,6 +102,7 @@ __all__ = [
     "Authorization",
     "AuthorizationStatus",
     "AuthorizationUnit",
+    "AuthorizationUse",
     "BusyBlock",
     "Cancellation",
     "CarePlan",
@@ -113,6 +119,7 @@ __all__ = [
     "DocumentError",
     "Episode",
     "Goal",
+    "Hold",
     "Infeasible",
     "Intensity",
     "InvalidValueError",
@@ -130,6 +137,7 @@ __all__ = [
     "Program",
     "ProgramTrack",
     "Range",
+    "Referral",
     "RelapsePreventionPlan",
     "Report",
     "RequiredComponent",
@@ -151,6 +159,7 @@ __all__ = [
     "WeekFigures",
     "WeeklySchedule",
     "__version__",
+    "authorization_use",
     "change_schedule",
     "continuum_from_data",
     "continuum_from_json",

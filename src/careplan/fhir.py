@@ -3,7 +3,10 @@
 The Bundle holds one ``CarePlan`` (status, intent, subject, period, the level
 of care as category, one activity per weekly session series), a ``Goal``
 per goal, an ``Appointment`` per session series with a weekly
-``recurrenceTemplate``, and an ``EpisodeOfCare`` per level-of-care episode.
+``recurrenceTemplate``, an ``EpisodeOfCare`` per level-of-care episode, and
+the ``Patient`` they are about, carrying only the client's identifier (and
+the name when asked for). Following FHIR JSON, no element is ever an empty
+array, object or string: what a plan does not have is left out.
 
 The output is plain JSON-ready data and needs no extra package. With the
 ``fhir`` extra installed (``pip install 'careplan[fhir]'``),
@@ -16,13 +19,14 @@ Level codes have no official HL7 code system; careplan uses
 >>> from careplan.demo import sample_plan
 >>> bundle = to_fhir(sample_plan())
 >>> sorted({entry["resource"]["resourceType"] for entry in bundle["entry"]})
-['Appointment', 'CarePlan', 'EpisodeOfCare', 'Goal']
+['Appointment', 'CarePlan', 'EpisodeOfCare', 'Goal', 'Patient']
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import urllib.parse
 from typing import Any
 
 import pendulum
@@ -43,22 +47,29 @@ _RECURRENCE_SYSTEM = "http://unitsofmeasure.org"
 _TIMEZONE_SYSTEM = "https://www.iana.org/time-zones"
 
 
-def _id(plan: CarePlan, *parts: object) -> str:
-    """An opaque resource id (FHIR ids: up to 64 of [A-Za-z0-9-.])."""
-    digest = hashlib.sha256("/".join([plan.id, *map(str, parts)]).encode()).hexdigest()
+def _id(plan: CarePlan | str, *parts: object) -> str:
+    """An opaque resource id (FHIR ids: up to 64 of [A-Za-z0-9-.]), from a plan or its id.
+
+    Derived from the plan's id alone, so another plan can refer to this
+    plan's resources (a readmission to the plan it follows).
+    """
+    plan_id = plan if isinstance(plan, str) else plan.id
+    digest = hashlib.sha256("/".join([plan_id, *map(str, parts)]).encode()).hexdigest()
     return digest[:32]
 
 
+def _text(value: str | None) -> str | None:
+    """``value`` when it says something: FHIR strings are never empty or blank."""
+    return value.strip() if value is not None and value.strip() else None
+
+
 def _level_code(plan: CarePlan, episode: Episode) -> dict[str, Any]:
+    name = _text(episode.level.name)
+    # A continuum's name may hold spaces; the code system is a URI.
+    system = f"{CODE_SYSTEM_BASE}/{urllib.parse.quote(plan.continuum.name.lower())}"
     return {
-        "coding": [
-            {
-                "system": f"{CODE_SYSTEM_BASE}/{plan.continuum.name.lower()}",
-                "code": episode.level.code,
-                "display": episode.level.name,
-            }
-        ],
-        "text": episode.level.name,
+        "coding": [{"system": system, "code": episode.level.code, **_present(display=name)}],
+        **_present(text=name),
     }
 
 
@@ -102,13 +113,13 @@ def _appointment(
                         {
                             "system": _KIND_SYSTEM,
                             "code": session.kind.code,
-                            "display": session.kind.label,
+                            **_present(display=_text(session.kind.label)),
                         }
                     ]
                 }
             }
         ],
-        "description": session.display_title,
+        **_present(description=_text(session.display_title)),
         "start": _iso(first),
         "end": _iso(first + session.duration),
         "minutesDuration": session.minutes,
@@ -118,17 +129,72 @@ def _appointment(
     }
 
 
-def to_fhir(plan: CarePlan, *, diagnoses: bool = False, validate: bool = False) -> dict[str, Any]:
+def _present(**elements: Any) -> dict[str, Any]:
+    """The elements that have a value: FHIR JSON has no empty arrays, objects or strings."""
+    return {name: value for name, value in elements.items() if value not in (None, "", [], {})}
+
+
+def _care_plan_status(plan: CarePlan) -> str:
+    """``active``; after discharge ``completed``, or ``revoked`` if care ended early."""
+    if not plan.discharged:
+        return "active"
+    return "completed" if plan.transitions[-1].reason.completes_treatment else "revoked"
+
+
+def _goal_status(plan: CarePlan) -> str:
+    return {"active": "active", "completed": "completed", "revoked": "cancelled"}[
+        _care_plan_status(plan)
+    ]
+
+
+def _patient(plan: CarePlan, *, client_name: bool) -> dict[str, Any]:
+    client = plan.client
+    identifier = _text(client.id)
+    name = _text(client.name) if client_name else None
+    return {
+        "resourceType": "Patient",
+        "id": _id(plan, "patient"),
+        **_present(
+            identifier=[{"value": identifier}] if identifier else None,
+            name=[{"text": name}] if name else None,
+        ),
+    }
+
+
+def _period(episode: Episode) -> dict[str, str]:
+    # A level left on the day it began (admitted, then moved the same day)
+    # has no whole day; FHIR periods cannot end before they start, so it
+    # spans that one date.
+    end = max(episode.start, episode.end)
+    return {"start": episode.start.isoformat(), "end": end.isoformat()}
+
+
+def to_fhir(
+    plan: CarePlan,
+    *,
+    diagnoses: bool = False,
+    client_name: bool = False,
+    validate: bool = False,
+) -> dict[str, Any]:
     """The plan as a FHIR R5 Bundle (type ``collection``), as JSON-ready data.
 
     Resources refer to each other by ``urn:uuid:`` full URLs, as a Bundle
-    meant for a transaction or for storage does; the subject is
-    ``Patient/<client id>``.
+    meant for a transaction or for storage does; the subject is the Bundle's
+    ``Patient``, which carries the client's id as an identifier (client ids
+    are often not valid FHIR ids, and the resource id is opaque).
+
+    Statuses: the ``CarePlan`` is ``active`` until discharge, then
+    ``completed`` when treatment was completed and ``revoked`` when care
+    ended before completion (the client left, was transferred, ...); its
+    goals are ``active``, ``completed`` or ``cancelled`` alike. A plan that
+    readmits the client after another one ``replaces`` that plan's
+    ``CarePlan``.
 
     Args:
         plan: The plan.
         diagnoses: Include the diagnosis codes (``CarePlan.addresses``);
             left out by default, as every export is minimal by default.
+        client_name: Include the client's name in the ``Patient``.
         validate: Check the result with fhir.resources (the ``fhir`` extra).
 
     Raises:
@@ -136,26 +202,25 @@ def to_fhir(plan: CarePlan, *, diagnoses: bool = False, validate: bool = False) 
         pydantic.ValidationError: ``validate=True`` and the Bundle is not
             valid FHIR R5 (a bug in careplan; please report it).
     """
-    subject = {"reference": f"Patient/{plan.client.id}"}
+    patient = _patient(plan, client_name=client_name)
+    subject = {"reference": _urn(patient["id"])}
     episodes = plan.episodes
-    resources: list[dict[str, Any]] = []
     goals = []
     for number, goal in enumerate(plan.goals):
-        resource: dict[str, Any] = {
-            "resourceType": "Goal",
-            "id": _id(plan, "goal", number),
-            "lifecycleStatus": "completed" if plan.discharged else "active",
-            "description": {"text": goal.description},
-            "subject": subject,
-        }
-        target: dict[str, Any] = {}
-        if goal.measure:
-            target["detailString"] = goal.measure
-        if goal.target_date is not None:
-            target["dueDate"] = goal.target_date.isoformat()
-        if target:
-            resource["target"] = [target]
-        goals.append(resource)
+        target = _present(
+            detailString=_text(goal.measure),
+            dueDate=None if goal.target_date is None else goal.target_date.isoformat(),
+        )
+        goals.append(
+            {
+                "resourceType": "Goal",
+                "id": _id(plan, "goal", number),
+                "lifecycleStatus": _goal_status(plan),
+                "description": {"text": _text(goal.description) or f"Goal {number + 1}"},
+                "subject": subject,
+                **_present(target=[target] if target else None),
+            }
+        )
     appointments = []
     changes = DayChanges.of_plan(plan)
     for index, episode in enumerate(episodes):
@@ -163,42 +228,43 @@ def to_fhir(plan: CarePlan, *, diagnoses: bool = False, validate: bool = False) 
             found = _appointment(plan, index, episode, session, subject, changes)
             if found is not None:
                 appointments.append(found)
-    episodes_of_care = []
-    for index, episode in enumerate(episodes):
-        finished = episode.left_by is not None
-        episodes_of_care.append(
-            {
-                "resourceType": "EpisodeOfCare",
-                "id": _id(plan, "episode", index),
-                "status": "finished" if finished else "active",
-                "type": [_level_code(plan, episode)],
-                "patient": subject,
-                "period": {
-                    "start": episode.start.isoformat(),
-                    "end": episode.end.isoformat(),
-                },
-            }
-        )
+    episodes_of_care = [
+        {
+            "resourceType": "EpisodeOfCare",
+            "id": _id(plan, "episode", index),
+            "status": "finished" if episode.left_by is not None else "active",
+            "type": [_level_code(plan, episode)],
+            "patient": subject,
+            "period": _period(episode),
+        }
+        for index, episode in enumerate(episodes)
+    ]
+    addresses = [
+        {"concept": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]}}
+        for code in plan.diagnoses
+        if diagnoses and _text(code)
+    ]
     care_plan = {
         "resourceType": "CarePlan",
         "id": _id(plan, "careplan"),
-        "status": "completed" if plan.discharged else "active",
+        "status": _care_plan_status(plan),
         "intent": "plan",
         "title": f"{plan.level.name} care plan",
         "category": [_level_code(plan, episodes[-1])],
         "subject": subject,
         "period": {"start": plan.start.isoformat(), "end": plan.end.isoformat()},
-        "goal": [{"reference": _urn(g["id"])} for g in goals],
-        "activity": [
-            {"plannedActivityReference": {"reference": _urn(a["id"])}} for a in appointments
-        ],
+        **_present(
+            replaces=None
+            if plan.readmission_of is None
+            else [{"reference": f"CarePlan/{_id(plan.readmission_of, 'careplan')}"}],
+            addresses=addresses,
+            goal=[{"reference": _urn(g["id"])} for g in goals],
+            activity=[
+                {"plannedActivityReference": {"reference": _urn(a["id"])}} for a in appointments
+            ],
+        ),
     }
-    if diagnoses and plan.diagnoses:
-        care_plan["addresses"] = [
-            {"concept": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]}}
-            for code in plan.diagnoses
-        ]
-    resources = [care_plan, *goals, *appointments, *episodes_of_care]
+    resources = [care_plan, patient, *goals, *appointments, *episodes_of_care]
     bundle = {
         "resourceType": "Bundle",
         "id": _id(plan, "bundle"),

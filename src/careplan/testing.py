@@ -25,7 +25,8 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 import pendulum
 
-from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.attendance import Attendance, AttendanceStatus
+from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.constraints import BusyBlock, LifeConstraints
 from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import TransitionError
@@ -36,7 +37,7 @@ from careplan._model.program import AgendaItem, Program, ProgramTrack
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan._model.time import to_instant
-from careplan._model.transition import TransitionReason
+from careplan._model.transition import Referral, TransitionReason
 from careplan._operations.transitions import (
     change_schedule,
     discharge,
@@ -47,6 +48,7 @@ from careplan._operations.transitions import (
 __all__ = [
     "DST_ZONES",
     "NO_DST_ZONES",
+    "attendance_records",
     "care_plans",
     "continua",
     "dates",
@@ -204,7 +206,10 @@ _MEASURES = st.text(max_size=20)
 
 @st.composite
 def continua(draw: st.DrawFn) -> Continuum:
-    """A user-defined continuum of one to six levels with unique codes and ranks."""
+    """A user-defined continuum of one to six levels with unique codes and ranks.
+
+    Some levels name default step targets (any level ranked beyond them, or none).
+    """
     codes = draw(_LEVEL_CODES)
     ranks = draw(
         st.lists(st.integers(0, 100), min_size=len(codes), max_size=len(codes), unique=True)
@@ -221,7 +226,17 @@ def continua(draw: st.DrawFn) -> Continuum:
         )
         for code, rank in zip(codes, ranks, strict=False)
     ]
-    return Continuum(draw(_CONTINUUM_NAMES), levels)
+    # Some levels name their default moves: any level beyond them that way, or none.
+    down: dict[str, str | None] = {}
+    up: dict[str, str | None] = {}
+    for level in levels:
+        lower = [other.code for other in levels if other.rank < level.rank]
+        higher = [other.code for other in levels if other.rank > level.rank]
+        if draw(st.booleans()):
+            down[level.code] = draw(st.none() | st.sampled_from(lower)) if lower else None
+        if draw(st.booleans()):
+            up[level.code] = draw(st.none() | st.sampled_from(higher)) if higher else None
+    return Continuum(draw(_CONTINUUM_NAMES), levels, down, up)
 
 
 @st.composite
@@ -259,6 +274,10 @@ def care_plans(
     closures = [
         Closure(day, draw(st.sampled_from(("", "holiday"))))
         for day in draw(st.lists(period, max_size=3, unique=True))
+    ]
+    holds = [
+        Hold(first, first.add(days=draw(st.integers(0, 10))), draw(st.sampled_from(("", "leave"))))
+        for first in draw(st.lists(period, max_size=1))
     ]
     cancellations: list[Cancellation] = []
     reschedules: list[Reschedule] = []
@@ -298,6 +317,8 @@ def care_plans(
         cancellations=cancellations,
         reschedules=reschedules,
         id=draw(st.uuids()).hex,
+        holds=holds,
+        readmission_of=draw(st.none() | st.uuids().map(lambda u: u.hex)),
     )
     return draw(histories(plan)) if history else plan
 
@@ -309,24 +330,36 @@ _MOVES = st.sampled_from(("step_up", "step_down", "lateral", "discharge"))
 def histories(draw: st.DrawFn, plan: CarePlan, *, max_moves: int = 3) -> CarePlan:
     """``plan`` after a generated sequence of valid transitions.
 
-    Each move takes effect on a later day than the one before; moves that
-    cannot apply (a step up at the top of the continuum) are skipped.
+    Each move takes effect on the day of the one before or later (several
+    moves on one day happen in order); moves that cannot apply (a step up at
+    the top of the continuum) are skipped. A discharge may refer the client
+    to a level of the continuum.
     """
     for _ in range(draw(st.integers(0, max_moves))):
         if plan.discharged:
             break
         last = plan.transitions[-1].on if plan.transitions else plan.start
         room = (plan.end - last).days
-        if room < 1:
+        if room < 0:
             break
-        day = last.add(days=draw(st.integers(1, room)))
+        day = last.add(days=draw(st.integers(0, room)))
         move = draw(_MOVES)
         schedule = draw(
             st.none() | weekly_schedules(timezone=st.just(plan.timezone), max_sessions=5)
         )
         try:
             if move == "discharge":
-                plan = discharge(plan, on=day, reason=draw(_reasons("discharge")))
+                referral = draw(
+                    st.none()
+                    | st.builds(
+                        Referral,
+                        st.sampled_from(plan.continuum.codes),
+                        st.sampled_from(("", "Elm")),
+                    )
+                )
+                plan = discharge(
+                    plan, on=day, reason=draw(_reasons("discharge")), referral=referral
+                )
             elif move == "lateral":
                 plan = change_schedule(
                     plan, on=day, schedule=schedule or plan.schedule, reason="schedule_change"
@@ -341,6 +374,36 @@ def histories(draw: st.DrawFn, plan: CarePlan, *, max_moves: int = 3) -> CarePla
 
 def _reasons(direction: str) -> st.SearchStrategy[TransitionReason]:
     return st.sampled_from([r for r in TransitionReason.builtins() if r.direction == direction])
+
+
+_STATUSES: tuple[AttendanceStatus, ...] = (
+    "attended",
+    "late",
+    "left_early",
+    "absent_excused",
+    "absent_unexcused",
+    "cancelled_by_program",
+)
+
+
+@st.composite
+def attendance_records(draw: st.DrawFn, plan: CarePlan) -> CarePlan:
+    """``plan`` with attendance recorded for some of its occurrences, any status.
+
+    Late arrivals and early departures miss up to the whole session.
+    """
+    found = plan.occurrences()
+    if not found:
+        return plan
+    picked = draw(st.lists(st.sampled_from(found), max_size=40, unique_by=lambda o: o.key))
+    records = []
+    for occurrence in picked:
+        status = draw(st.sampled_from(_STATUSES))
+        minutes = (
+            draw(st.integers(0, occurrence.minutes)) if status in ("late", "left_early") else 0
+        )
+        records.append(Attendance(occurrence.session.id, occurrence.scheduled_on, status, minutes))
+    return plan.with_attendance(*records)
 
 
 _GRID = st.integers(7 * 2, 21 * 2 - 1).map(lambda half_hours: half_hours * 30)

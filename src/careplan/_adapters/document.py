@@ -25,7 +25,7 @@ import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from careplan._model.attendance import Attendance, Authorization
-from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError, require_choice
 from careplan._model.kinds import SessionKind, TreatmentTrack
@@ -41,7 +41,7 @@ from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, Relapse
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
-from careplan._model.transition import Direction, Transition, TransitionReason
+from careplan._model.transition import Direction, Referral, Transition, TransitionReason
 from careplan._operations.delivery import misplaced_records
 from careplan._operations.limits import limit_problems
 
@@ -83,6 +83,7 @@ class _IntensityDoc:
 class _RequiredDoc:
     kind: str
     every_weeks: int = 1
+    severity: str = "error"
 
 
 @attrs.frozen
@@ -101,6 +102,8 @@ class _LevelDoc:
 class _ContinuumDoc:
     name: str
     levels: list[_LevelDoc]
+    step_down_targets: dict[str, str | None] = attrs.field(factory=dict)
+    step_up_targets: dict[str, str | None] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -149,6 +152,19 @@ class _RelapsePreventionDoc:
 class _ClosureDoc:
     date: str
     reason: str = ""
+
+
+@attrs.frozen
+class _HoldDoc:
+    start: str
+    end: str
+    reason: str = ""
+
+
+@attrs.frozen
+class _ReferralDoc:
+    level: str
+    provider: str = ""
 
 
 @attrs.frozen
@@ -210,6 +226,7 @@ class _TransitionDoc:
     reason: str
     previous_schedule: _ScheduleDoc
     note: str = ""
+    referral: _ReferralDoc | None = None
 
 
 @attrs.frozen
@@ -235,6 +252,17 @@ class _PlanDoc:
     attendance: list[_AttendanceDoc] = attrs.field(factory=list)
     authorizations: list[_AuthorizationDoc] = attrs.field(factory=list)
     labels: _LabelsDoc = attrs.field(factory=_LabelsDoc)
+    holds: list[_HoldDoc] = attrs.field(factory=list)
+    readmission_of: str | None = None
+
+
+# Fields added to careplan/1 after its first release, with their defaults.
+# They are left out of a document when at their default, so a document that
+# does not use them stays readable by the versions before them.
+_ADDED_PLAN_FIELDS: dict[str, object] = {"holds": [], "readmission_of": None}
+_ADDED_CONTINUUM_FIELDS: dict[str, object] = {"step_down_targets": {}, "step_up_targets": {}}
+_ADDED_REQUIRED_FIELDS: dict[str, object] = {"severity": "error"}
+_ADDED_TRANSITION_FIELDS: dict[str, object] = {"referral": None}
 
 
 # --- a strict converter ----------------------------------------------------
@@ -449,8 +477,14 @@ def _level(doc: _LevelDoc, path: str, kinds: Mapping[str, str]) -> LevelOfCare:
     required = []
     for index, item in enumerate(doc.required):
         where = f"{path}.required[{index}]"
-        with _at(where, {"code": "kind", "every_weeks": "every_weeks"}):
-            required.append(RequiredComponent(_kind(item.kind, kinds), item.every_weeks))
+        with _at(where, {"code": "kind", "every_weeks": "every_weeks", "severity": "severity"}):
+            required.append(
+                RequiredComponent(
+                    _kind(item.kind, kinds),
+                    item.every_weeks,
+                    item.severity,  # type: ignore[arg-type]
+                )
+            )
     renames = {"code": "code", "rank": "rank", "step_down_grace_weeks": "step_down_grace_weeks"}
     with _at(path, renames):
         return LevelOfCare(
@@ -470,7 +504,12 @@ def _continuum(doc: _ContinuumDoc, path: str, kinds: Mapping[str, str]) -> Conti
         _level(level, _join(path, f"levels[{i}]"), kinds) for i, level in enumerate(doc.levels)
     ]
     with _at(_join(path, "levels")):
-        return Continuum(doc.name, levels)
+        Continuum(doc.name, levels)
+    for field in ("step_down_targets", "step_up_targets"):
+        for origin, target in getattr(doc, field).items():
+            with _at(_join(path, f"{field}.{origin}")):
+                Continuum(doc.name, levels, **{field: {origin: target}})
+    return Continuum(doc.name, levels, doc.step_down_targets, doc.step_up_targets)
 
 
 def _kind(code: str, labels: Mapping[str, str]) -> SessionKind:
@@ -546,7 +585,13 @@ def _transition(
         _join(path, "previous_schedule"),
         labels,
     )
-    with _at(path, {"to_level": "to_level", "reason": "reason", "direction": "direction"}):
+    referral = None
+    if doc.referral is not None:
+        with _at(_join(path, "referral.level")):
+            referral = Referral(doc.referral.level, doc.referral.provider)
+            continuum[referral.level]
+    renames = {"to_level": "to_level", "reason": "reason", "direction": "direction"}
+    with _at(path, {**renames, "referral": "referral"}):
         return Transition(
             _date(_join(path, "on"), doc.on),
             doc.from_level,
@@ -555,6 +600,7 @@ def _transition(
             reason,
             previous,
             doc.note,
+            referral,
         )
 
 
@@ -662,6 +708,13 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         relapse = RelapsePreventionPlan(
             r_doc.triggers, r_doc.warning_signs, r_doc.coping_strategies, r_doc.supports
         )
+    holds = []
+    for i, h in enumerate(doc.holds):
+        where = f"holds[{i}]"
+        with _at(where, {"end": "end"}):
+            holds.append(
+                Hold(_date(f"{where}.start", h.start), _date(f"{where}.end", h.end), h.reason)
+            )
     tracks = []
     for i, code in enumerate(doc.tracks):
         with _at(f"tracks[{i}]"):
@@ -721,6 +774,8 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             attendance=attendance,
             authorizations=authorizations,
             id=doc.id,
+            holds=holds,
+            readmission_of=doc.readmission_of,
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(problem.path, problem.problem)
@@ -758,13 +813,33 @@ def _level_doc(level: LevelOfCare) -> _LevelDoc:
         ),
         level.overnight,
         list(level.best_for),
-        [_RequiredDoc(r.kind.code, r.every_weeks) for r in level.required],
+        [_RequiredDoc(r.kind.code, r.every_weeks, r.severity) for r in level.required],
         level.step_down_grace_weeks,
     )
 
 
 def _continuum_doc(continuum: Continuum) -> _ContinuumDoc:
-    return _ContinuumDoc(continuum.name, [_level_doc(level) for level in continuum])
+    return _ContinuumDoc(
+        continuum.name,
+        [_level_doc(level) for level in continuum],
+        dict(continuum.step_down_targets),
+        dict(continuum.step_up_targets),
+    )
+
+
+def _drop_added_defaults(data: dict[str, Any], added: Mapping[str, object]) -> None:
+    for name, default in added.items():
+        if name in data and data[name] == default:
+            del data[name]
+
+
+def _continuum_data(doc: _ContinuumDoc) -> dict[str, Any]:
+    data: dict[str, Any] = _CONVERTER.unstructure(doc)
+    _drop_added_defaults(data, _ADDED_CONTINUUM_FIELDS)
+    for level in data["levels"]:
+        for required in level["required"]:
+            _drop_added_defaults(required, _ADDED_REQUIRED_FIELDS)
+    return data
 
 
 def _custom_labels(
@@ -835,6 +910,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
                 t.reason.code,
                 _schedule_doc(t.previous_schedule),
                 t.note,
+                None if t.referral is None else _ReferralDoc(t.referral.level, t.referral.provider),
             )
             for t in plan.transitions
         ],
@@ -868,8 +944,15 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
             _custom_labels(tracks, TreatmentTrack.from_code),
             reasons,
         ),
+        holds=[_HoldDoc(h.start.isoformat(), h.end.isoformat(), h.reason) for h in plan.holds],
+        readmission_of=plan.readmission_of,
     )
     data: dict[str, Any] = _CONVERTER.unstructure(doc)
+    _drop_added_defaults(data, _ADDED_PLAN_FIELDS)
+    for transition in data["transitions"]:
+        _drop_added_defaults(transition, _ADDED_TRANSITION_FIELDS)
+    if isinstance(continuum, _ContinuumDoc):
+        data["continuum"] = _continuum_data(continuum)
     return data
 
 
@@ -1046,7 +1129,10 @@ def continuum_from_data(data: object) -> Continuum:
     Each level has ``code``, ``name``, ``rank`` and optionally ``intensity``
     (``days_per_week``, ``hours_per_day``, ``hours_per_week``, each
     ``{"min", "max", "upper"}``), ``overnight``, ``best_for`` and
-    ``required`` (``[{"kind": "group_therapy", "every_weeks": 1}]``).
+    ``required`` (``[{"kind": "group_therapy", "every_weeks": 1, "severity":
+    "warning"}]``; ``severity`` defaults to ``"error"``). The continuum may
+    name default moves: ``step_down_targets`` and ``step_up_targets`` map a
+    level code to the code of its default target, or to ``null`` for none.
 
     Raises:
         DocumentError: Naming the path of the bad field.
@@ -1057,8 +1143,7 @@ def continuum_from_data(data: object) -> Continuum:
 
 def continuum_to_data(continuum: Continuum) -> dict[str, Any]:
     """The plain data of ``continuum``, as :func:`continuum_from_data` reads it."""
-    data: dict[str, Any] = _CONVERTER.unstructure(_continuum_doc(continuum))
-    return data
+    return _continuum_data(_continuum_doc(continuum))
 
 
 def continuum_from_json(text: str | bytes) -> Continuum:

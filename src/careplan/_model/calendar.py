@@ -1,4 +1,4 @@
-"""Changes to the regular week: closures, cancelled and moved occurrences."""
+"""Changes to the regular week: closures, holds, cancelled and moved occurrences."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pendulum
 from careplan._model.errors import InvalidValueError
 from careplan._model.time import duration_from, require_aware, require_date
 
-__all__ = ["Cancellation", "Closure", "Reschedule"]
+__all__ = ["Cancellation", "Closure", "Hold", "Reschedule"]
 
 
 def _to_closure_date(value: _dt.date) -> pendulum.Date:
@@ -51,6 +51,50 @@ class Closure:
 
     date: pendulum.Date = attrs.field(converter=_to_closure_date)
     reason: str = ""
+
+
+def _to_hold_start(value: _dt.date) -> pendulum.Date:
+    return require_date("Hold.start", value)
+
+
+def _to_hold_end(value: _dt.date) -> pendulum.Date:
+    return require_date("Hold.end", value)
+
+
+@attrs.frozen
+class Hold:
+    """A leave of absence: days the client is away and no session happens.
+
+    A hospital stay elsewhere, a family emergency, a court date: the plan
+    stays open and the level does not change. Sessions on held days do not
+    happen, and weeks that a hold touches are not judged against the level's
+    minimums, as missing them is not missed care.
+
+    Attributes:
+        start: The first day away.
+        end: The last day away (included).
+        reason: Why, for the record.
+
+    >>> import pendulum
+    >>> hold = Hold(pendulum.date(2027, 2, 1), pendulum.date(2027, 2, 3), "medical leave")
+    >>> [str(day) for day in hold.days]
+    ['2027-02-01', '2027-02-02', '2027-02-03']
+    """
+
+    start: pendulum.Date = attrs.field(converter=_to_hold_start)
+    end: pendulum.Date = attrs.field(converter=_to_hold_end)
+    reason: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidValueError(
+                "Hold.end", self.end.isoformat(), "is before the start", "swap the dates"
+            )
+
+    @property
+    def days(self) -> tuple[pendulum.Date, ...]:
+        """Every day of the hold, first to last."""
+        return tuple(self.start.add(days=n) for n in range((self.end - self.start).days + 1))
 
 
 @attrs.frozen

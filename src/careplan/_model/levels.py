@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -12,10 +14,15 @@ from careplan._model.errors import InvalidValueError, UnknownLevelError, require
 from careplan._model.kinds import SessionKind
 from careplan._model.time import to_tuple
 
-__all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent"]
+__all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent", "Severity"]
 
 #: Whether a :class:`Range`'s upper bound belongs to the range.
 UpperBound = Literal["inclusive", "exclusive"]
+
+#: How serious a violation is: ``"error"`` makes the plan invalid,
+#: ``"warning"`` asks a clinician to look. Defined here, below the report,
+#: because a level's required components carry one.
+Severity = Literal["error", "warning"]
 
 
 def _check_bound(instance: Range, attribute: attrs.Attribute[float | None], value: object) -> None:
@@ -43,6 +50,9 @@ class Range:
     False
     >>> str(Range(20))
     '≥ 20'
+    >>> asam_2_1 = Range(9, 20, "exclusive")
+    >>> asam_2_1.contains(19.5), asam_2_1.contains(20), str(asam_2_1)
+    (True, False, '9 to < 20')
     """
 
     min: float | None = attrs.field(default=None, validator=_check_bound)
@@ -87,7 +97,7 @@ class Range:
             return f"< {high}" if self.upper == "exclusive" else f"≤ {high}"
         if self.min == self.max:
             return low
-        return f"{low}–{high}" + (" (exclusive)" if self.upper == "exclusive" else "")
+        return f"{low} to < {high}" if self.upper == "exclusive" else f"{low}–{high}"
 
 
 def _num(value: float | None) -> str:
@@ -142,13 +152,22 @@ class RequiredComponent:
         kind: The session kind.
         every_weeks: At least one such session in every window of this many
             weeks (1: weekly; 2: every other week).
+        severity: What a schedule without it is: ``"error"`` for a
+            requirement a source states, ``"warning"`` for a clinic default
+            a clinician may set aside (a psychiatric consult that ASAM
+            allows to be met by consultation and referral).
 
-    >>> RequiredComponent(SessionKind.PSYCHIATRIC, every_weeks=2).every_weeks
-    2
+    >>> consult = RequiredComponent(SessionKind.PSYCHIATRIC, every_weeks=2, severity="warning")
+    >>> consult.every_weeks, consult.severity
+    (2, 'warning')
     """
 
     kind: SessionKind
     every_weeks: int = attrs.field(default=1, validator=positive_int("RequiredComponent"))
+    severity: Severity = "error"
+
+    def __attrs_post_init__(self) -> None:
+        require_choice("RequiredComponent.severity", self.severity, Severity, "a severity")
 
 
 @attrs.frozen
@@ -215,25 +234,51 @@ def _by_rank(levels: Iterable[LevelOfCare]) -> tuple[LevelOfCare, ...]:
     return tuple(sorted(to_tuple(levels), key=lambda level: level.rank))
 
 
+def _to_targets(value: Mapping[str, str | None] | None) -> Mapping[str, str | None]:
+    # Sorted and read-only, so two continua built from the same data are equal
+    # whatever order the mapping was written in.
+    return MappingProxyType(dict(sorted(dict(value or {}).items())))
+
+
 @attrs.frozen
 class Continuum:
-    """An ordered catalog of levels of care, least intensive first.
+    """A catalog of levels of care, least intensive first, and the ladder between them.
+
+    Rank orders the levels by intensity, but rank order alone is not the
+    ladder: ASAM's 4th edition runs clinically managed levels (x.1, x.5)
+    beside medically managed ones (x.7), and a step down from 2.1 goes to 1.5,
+    not to 1.7. Per level, ``step_down_targets`` and ``step_up_targets`` name
+    the default move; a level without an entry moves to its neighbour in rank
+    order, and an entry of ``None`` means the level has no default move that
+    way (pass ``to=`` explicitly).
 
     Attributes:
         name: The catalog's name ("DEFAULT", "ASAM_3", or your own).
         levels: The levels, ordered by ``rank``; codes are unique.
+        step_down_targets: Level code -> the code of its default step-down
+            target (a less intensive level), or ``None`` for none.
+        step_up_targets: Level code -> the code of its default step-up target
+            (a more intensive level), or ``None`` for none.
 
-    >>> from careplan import DEFAULT
+    >>> from careplan import ASAM_4, DEFAULT
     >>> [level.code for level in DEFAULT]
     ['OP', 'IOP', 'PHP', 'RES', 'INP']
     >>> DEFAULT.above(DEFAULT["IOP"]).code
     'PHP'
     >>> DEFAULT.below(DEFAULT["OP"]) is None
     True
+    >>> ASAM_4.below("2.1").code, ASAM_4.above("1.5").code, ASAM_4.below("2.7").code
+    ('1.5', '2.1', '1.7')
     """
 
     name: str
     levels: tuple[LevelOfCare, ...] = attrs.field(converter=_by_rank)
+    step_down_targets: Mapping[str, str | None] = attrs.field(
+        default=None, converter=_to_targets, hash=False
+    )
+    step_up_targets: Mapping[str, str | None] = attrs.field(
+        default=None, converter=_to_targets, hash=False
+    )
 
     @levels.validator
     def _check_levels(self, _attribute: object, value: tuple[LevelOfCare, ...]) -> None:
@@ -260,6 +305,33 @@ class Continuum:
                 )
             seen.add(level.code)
             ranks.add(level.rank)
+
+    def __attrs_post_init__(self) -> None:
+        for field, targets, sign in (
+            ("step_down_targets", self.step_down_targets, -1),
+            ("step_up_targets", self.step_up_targets, 1),
+        ):
+            for origin, target in targets.items():
+                where = f"Continuum.{field}[{origin!r}]"
+                if origin not in self:
+                    raise InvalidValueError(
+                        where, origin, "is not a level of the continuum", f"use one of {self.codes}"
+                    )
+                if target is None:
+                    continue
+                if target not in self:
+                    raise InvalidValueError(
+                        where, target, "is not a level of the continuum", f"use one of {self.codes}"
+                    )
+                if (self[target].rank - self[origin].rank) * sign <= 0:
+                    way = "below" if sign < 0 else "above"
+                    raise InvalidValueError(
+                        where,
+                        target,
+                        f"is not {way} {origin} in rank",
+                        f"a default {field.split('_targets')[0].replace('_', ' ')} target "
+                        f"must rank {way} the level it leaves",
+                    )
 
     def __iter__(self) -> Iterator[LevelOfCare]:
         return iter(self.levels)
@@ -296,26 +368,91 @@ class Continuum:
         code = level if isinstance(level, str) else level.code
         return self.levels.index(self[code])
 
+    def _target(
+        self, level: LevelOfCare | str, targets: Mapping[str, str | None], step: int
+    ) -> LevelOfCare | None:
+        index = self._index(level)
+        code = self.levels[index].code
+        if code in targets:
+            target = targets[code]
+            return None if target is None else self[target]
+        index += step
+        return self.levels[index] if 0 <= index < len(self.levels) else None
+
     def above(self, level: LevelOfCare | str) -> LevelOfCare | None:
-        """The next more intensive level (the step-up target), or ``None`` at the top.
+        """The default step-up target, or ``None`` when there is none (the top).
 
         >>> from careplan import DEFAULT
         >>> DEFAULT.above("IOP").code, DEFAULT.above("INP")
         ('PHP', None)
         """
-        index = self._index(level) + 1
-        return self.levels[index] if index < len(self.levels) else None
+        return self._target(level, self.step_up_targets, 1)
 
     def below(self, level: LevelOfCare | str) -> LevelOfCare | None:
-        """The next less intensive level (the step-down target), or ``None`` at the bottom.
+        """The default step-down target, or ``None`` when there is none (the bottom).
 
         >>> from careplan import DEFAULT
         >>> DEFAULT.below("IOP").code, DEFAULT.below("OP")
         ('OP', None)
         """
-        index = self._index(level) - 1
-        return self.levels[index] if index >= 0 else None
+        return self._target(level, self.step_down_targets, -1)
 
     def distance(self, origin: LevelOfCare | str, target: LevelOfCare | str) -> int:
-        """How many steps separate two levels (positive when ``target`` is above)."""
-        return self._index(target) - self._index(origin)
+        """How many default moves separate two levels (positive when ``target`` ranks above).
+
+        A move counts as one step when it follows a default step-up or
+        step-down target either way; two levels the ladder does not connect
+        are as many steps apart as their places in rank order.
+
+        >>> from careplan import ASAM_4
+        >>> [ASAM_4.distance(a, b) for a, b in (("2.1", "1.5"), ("2.5", "1.0"), ("1.5", "1.7"))]
+        [-1, -3, 1]
+        """
+        start, goal = self._index(origin), self._index(target)
+        sign = (goal > start) - (goal < start)
+        steps = self._ladder().get((self.levels[start].code, self.levels[goal].code))
+        return sign * (abs(goal - start) if steps is None else steps)
+
+    def _ladder(self) -> dict[tuple[str, str], int]:
+        """Shortest numbers of default moves between every connected pair of levels."""
+        neighbours: dict[str, set[str]] = {code: set() for code in self.codes}
+        for level in self.levels:
+            for other in (self.above(level), self.below(level)):
+                if other is not None:
+                    neighbours[level.code].add(other.code)
+                    neighbours[other.code].add(level.code)
+        found: dict[tuple[str, str], int] = {}
+        for code in self.codes:
+            queue, seen = deque([(code, 0)]), {code}
+            while queue:
+                current, steps = queue.popleft()
+                found[(code, current)] = steps
+                for following in sorted(neighbours[current] - seen):
+                    seen.add(following)
+                    queue.append((following, steps + 1))
+        return found
+
+    def runs_at_level_above(self, level: LevelOfCare, hours_per_week: float) -> LevelOfCare | None:
+        """The level above whose weekly minimum ``hours_per_week`` reaches, if any.
+
+        Only for a level that is not 24-hour care, judged against its default
+        step-up target when that is not 24-hour care either. Hours the level's
+        own stated range still holds are not too many: the article's IOP runs
+        to 20 h/week inclusive while PHP starts at 20.
+
+        >>> from careplan import ASAM_4, DEFAULT
+        >>> ASAM_4.runs_at_level_above(ASAM_4["1.5"], 9).code
+        '2.1'
+        >>> DEFAULT.runs_at_level_above(DEFAULT["IOP"], 20) is None
+        True
+        """
+        above = self.above(level)
+        if level.overnight or above is None or above.overnight:
+            return None
+        threshold = above.intensity.hours_per_week.min
+        own = level.intensity.hours_per_week
+        if threshold is None or hours_per_week < threshold - 1e-9:
+            return None
+        if own.max is not None and own.contains(hours_per_week):
+            return None
+        return above

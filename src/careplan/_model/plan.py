@@ -12,7 +12,7 @@ import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
-from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, UnknownLevelError, missing_extra
@@ -188,6 +188,11 @@ class CarePlan:
         authorizations: Payers' approvals of levels of care.
         id: An opaque identifier (random by default) that careplan uses to
             derive calendar UIDs; it carries nothing about the client.
+        holds: Leaves of absence (see :class:`Hold`): days away with no
+            sessions, not judged as missed care.
+        readmission_of: The :attr:`id` of the plan this one readmits the
+            client after, so readmissions can be counted; ``None`` for a
+            first admission.
     """
 
     client: Client
@@ -208,10 +213,23 @@ class CarePlan:
     attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=to_tuple)
     authorizations: tuple[Authorization, ...] = attrs.field(default=(), converter=to_tuple)
     id: str = attrs.field(factory=_new_id)
+    holds: tuple[Hold, ...] = attrs.field(default=(), converter=to_tuple)
+    readmission_of: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.continuum.get(self.level.code) != self.level:
             raise UnknownLevelError(self.level.code, self.continuum.name, self.continuum.codes)
+        if self.readmission_of is not None and (
+            not isinstance(self.readmission_of, str)
+            or not self.readmission_of.strip()
+            or self.readmission_of == self.id
+        ):
+            raise InvalidValueError(
+                "CarePlan.readmission_of",
+                self.readmission_of,
+                "is not the id of another plan",
+                "give the id of the plan the client was discharged from, or None",
+            )
         check_history(self)
         seen: set[tuple[str, pendulum.Date]] = set()
         for index, record in enumerate(self.attendance):
@@ -248,6 +266,11 @@ class CarePlan:
     def discharged(self) -> bool:
         """True when the history ends with a discharge."""
         return bool(self.transitions) and self.transitions[-1].direction == "discharge"
+
+    @property
+    def held_days(self) -> frozenset[pendulum.Date]:
+        """Every day of the plan's holds (leaves of absence)."""
+        return frozenset(day for hold in self.holds for day in hold.days)
 
     def episode_on(self, day: _dt.date) -> Episode | None:
         """The episode that covers ``day``, or ``None`` outside the plan."""

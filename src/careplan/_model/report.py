@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import pendulum
 
 from careplan._model.errors import CarePlanError
+from careplan._model.levels import Severity
 from careplan._model.time import to_tuple
 
 __all__ = ["Report", "Severity", "ValidationError", "Violation"]
-
-#: How serious a violation is: ``"error"`` makes the plan invalid,
-#: ``"warning"`` asks a clinician to look.
-Severity = Literal["error", "warning"]
 
 
 @attrs.frozen

@@ -5,6 +5,13 @@ the day a change took effect, the level before and after, why, and the
 weekly schedule that was in effect until then. The plan's own ``level`` and
 ``schedule`` are the latest ones. :class:`Episode` values (one stay at one
 level) are derived from the transitions, never stored.
+
+Several transitions may share a date; they happened in the order of the
+history. A step on the day the previous episode began leaves that episode
+with no days (admitted to PHP and stepped up to inpatient the same day), and
+a discharge on the day of the last step ends a one-day episode (stepped up
+and transferred out the same day). A client admitted and discharged the
+same day has a plan whose discharge is on its start date.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ __all__ = [
     "Direction",
     "Episode",
     "History",
+    "Referral",
     "Transition",
     "TransitionReason",
     "check_history",
@@ -65,8 +73,14 @@ class TransitionReason:
     SCHEDULE_CHANGE: ClassVar[TransitionReason]
     MODALITY_CHANGE: ClassVar[TransitionReason]
     TREATMENT_COMPLETED: ClassVar[TransitionReason]
-    CLIENT_WITHDREW: ClassVar[TransitionReason]
+    LEFT_AGAINST_ADVICE: ClassVar[TransitionReason]
+    TERMINATED_BY_FACILITY: ClassVar[TransitionReason]
     TRANSFERRED: ClassVar[TransitionReason]
+    INCARCERATED: ClassVar[TransitionReason]
+    DEATH: ClassVar[TransitionReason]
+    MOVED: ClassVar[TransitionReason]
+    OTHER: ClassVar[TransitionReason]
+    CLIENT_WITHDREW: ClassVar[TransitionReason]
     ADMINISTRATIVE: ClassVar[TransitionReason]
 
     @code.validator
@@ -107,6 +121,15 @@ class TransitionReason:
             "or TransitionReason(code, label, direction)",
         )
 
+    @property
+    def completes_treatment(self) -> bool:
+        """True for the discharge that ends treatment as planned (``treatment_completed``).
+
+        Every other discharge ends care before completion; FHIR calls such a
+        plan ``revoked``.
+        """
+        return self.code == "treatment_completed"
+
     def __str__(self) -> str:
         return self.label
 
@@ -121,9 +144,23 @@ _R.STABILISED = _R("stabilised", "Stabilised", "step_down")
 _R.COMPLETED_PROGRAM = _R("completed_program", "Completed the program", "step_down")
 _R.SCHEDULE_CHANGE = _R("schedule_change", "Schedule change", "lateral")
 _R.MODALITY_CHANGE = _R("modality_change", "Change of modality", "lateral")
+# Discharge reasons follow the discharge types of SAMHSA's Treatment Episode
+# Data Set (TEDS), so counts compare with state and national reports.
 _R.TREATMENT_COMPLETED = _R("treatment_completed", "Treatment completed", "discharge")
+_R.LEFT_AGAINST_ADVICE = _R(
+    "left_against_advice", "Left against professional advice (dropped out)", "discharge"
+)
+_R.TERMINATED_BY_FACILITY = _R("terminated_by_facility", "Terminated by the facility", "discharge")
+_R.TRANSFERRED = _R(
+    "transferred", "Transferred to another treatment program or facility", "discharge"
+)
+_R.INCARCERATED = _R("incarcerated", "Incarcerated", "discharge")
+_R.DEATH = _R("death", "Death", "discharge")
+_R.MOVED = _R("moved", "Moved", "discharge")
+_R.OTHER = _R("other", "Other or unknown", "discharge")
+# Older codes, still read and written: the TEDS types above say the same more
+# precisely (left_against_advice, terminated_by_facility).
 _R.CLIENT_WITHDREW = _R("client_withdrew", "Client withdrew", "discharge")
-_R.TRANSFERRED = _R("transferred", "Transferred to another provider", "discharge")
 _R.ADMINISTRATIVE = _R("administrative", "Administrative discharge", "discharge")
 _BUILTIN_REASONS = (
     _R.WORSENING_SYMPTOMS,
@@ -136,8 +173,14 @@ _BUILTIN_REASONS = (
     _R.SCHEDULE_CHANGE,
     _R.MODALITY_CHANGE,
     _R.TREATMENT_COMPLETED,
-    _R.CLIENT_WITHDREW,
+    _R.LEFT_AGAINST_ADVICE,
+    _R.TERMINATED_BY_FACILITY,
     _R.TRANSFERRED,
+    _R.INCARCERATED,
+    _R.DEATH,
+    _R.MOVED,
+    _R.OTHER,
+    _R.CLIENT_WITHDREW,
     _R.ADMINISTRATIVE,
 )
 del _R
@@ -148,13 +191,37 @@ def _to_on(value: _dt.date) -> pendulum.Date:
 
 
 @attrs.frozen
+class Referral:
+    """Where a discharged client is referred: a level of care elsewhere.
+
+    Attributes:
+        level: The level code, on the plan's continuum ("OP" for outpatient
+            therapy at a community clinic).
+        provider: Who provides it, if known.
+
+    >>> Referral("OP", "Eastside Community Clinic").level
+    'OP'
+    """
+
+    level: str = attrs.field()
+    provider: str = ""
+
+    @level.validator
+    def _check_level(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValueError(
+                "Referral.level", value, "is empty", "name the level of care referred to"
+            )
+
+
+@attrs.frozen
 class Transition:
     """One change in a plan's history.
 
     Attributes:
         on: The day the change takes effect. For a step or a schedule change,
             the first day of the new episode; for a discharge, the last day of
-            care.
+            care. Transitions on the same day happen in history order.
         from_level: The level code before.
         to_level: The level code after (``None`` for a discharge).
         direction: ``"step_up"``, ``"step_down"``, ``"lateral"`` or
@@ -162,6 +229,8 @@ class Transition:
         reason: Why.
         previous_schedule: The weekly schedule in effect until ``on``.
         note: Free text for the record.
+        referral: For a discharge, where the client is referred (a level of
+            care elsewhere); ``None`` otherwise.
     """
 
     on: pendulum.Date = attrs.field(converter=_to_on)
@@ -171,6 +240,7 @@ class Transition:
     reason: TransitionReason
     previous_schedule: WeeklySchedule
     note: str = ""
+    referral: Referral | None = None
 
     def __attrs_post_init__(self) -> None:
         require_choice("Transition.direction", self.direction, Direction, "a direction")
@@ -181,6 +251,13 @@ class Transition:
                 f"explains a {self.reason.direction.replace('_', ' ')}, "
                 f"not a {self.direction.replace('_', ' ')}",
                 "choose a reason of the same direction",
+            )
+        if self.referral is not None and self.direction != "discharge":
+            raise InvalidValueError(
+                "Transition.referral",
+                self.referral.level,
+                "is only meaningful for a discharge",
+                "step to the level instead, or discharge with the referral",
             )
         if (self.direction == "discharge") != (self.to_level is None):
             raise InvalidValueError(
@@ -223,9 +300,14 @@ class Episode:
         return None if self.left_by is None else self.left_by.reason
 
     @property
+    def days(self) -> int:
+        """The episode's length in days: 0 for a level left on the day it began."""
+        return (self.end - self.start).days + 1
+
+    @property
     def weeks(self) -> float:
         """The episode's length in weeks."""
-        return ((self.end - self.start).days + 1) / 7
+        return self.days / 7
 
     def contains(self, day: _dt.date) -> bool:
         """True when ``day`` falls inside the episode."""
@@ -260,7 +342,8 @@ def check_history(plan: History) -> None:
     current: str | None = None
     for index, transition in enumerate(plan.transitions):
         where = f"CarePlan.transitions[{index}]"
-        for code in (transition.from_level, transition.to_level):
+        referred = None if transition.referral is None else transition.referral.level
+        for code in (transition.from_level, transition.to_level, referred):
             if code is not None:
                 continuum[code]  # raises UnknownLevelError
         if current is not None and transition.from_level != current:
@@ -270,12 +353,12 @@ def check_history(plan: History) -> None:
                 f"does not follow the level before it ({current})",
                 "each transition starts from the level the previous one ended at",
             )
-        if transition.on <= previous_day:
+        if transition.on < previous_day:
             raise InvalidValueError(
                 f"{where}.on",
                 transition.on.isoformat(),
-                f"is not after {previous_day.isoformat()}",
-                "transitions take effect after the plan's start and in date order",
+                f"is before {previous_day.isoformat()}",
+                "transitions take effect from the plan's start on, in date order",
             )
         if transition.direction == "discharge":
             if index != len(plan.transitions) - 1:

@@ -12,14 +12,20 @@ from collections.abc import Iterable, Iterator
 import attrs
 import pendulum
 
-from careplan._model.attendance import Attendance
+from careplan._model.attendance import Attendance, Authorization
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date, week_start
 from careplan._operations.expansion import occurrences as plan_occurrences
 
-__all__ = ["WeekDelivery", "delivered", "misplaced_records"]
+__all__ = [
+    "AuthorizationUse",
+    "WeekDelivery",
+    "authorization_use",
+    "delivered",
+    "misplaced_records",
+]
 
 
 @attrs.frozen
@@ -127,3 +133,110 @@ def misplaced_records(
         occurrence = by_key.get(record.key)
         if occurrence is None or (today is not None and occurrence.date > today):
             yield index, record, occurrence
+
+
+@attrs.frozen
+class AuthorizationUse:
+    """How much of an authorization is used, and when its units run out.
+
+    A payer counts billed units: days (or sessions) with care delivered, not
+    scheduled ones, so no-shows and program cancellations use nothing.
+
+    Attributes:
+        authorization: The authorization.
+        used: Units used so far: days (for ``"days"``) or sessions (for
+            ``"sessions"``) it covers with at least one attended session.
+        scheduled: Units the plan schedules that it covers, delivered or not.
+        pace: The share of recorded units that were delivered (1.0 when none
+            is recorded yet): the pace the projection assumes.
+        runs_out_on: The day the units are used up at that pace, when the
+            plan schedules more care under the authorization after it;
+            ``None`` when the units last.
+    """
+
+    authorization: Authorization
+    used: int
+    scheduled: int
+    pace: float
+    runs_out_on: pendulum.Date | None
+
+    @property
+    def remaining(self) -> int:
+        """Units left (negative when more were delivered than granted)."""
+        return self.authorization.units - self.used
+
+
+def authorization_use(
+    plan: CarePlan, *, occurrences: tuple[Occurrence, ...] | None = None
+) -> tuple[AuthorizationUse, ...]:
+    """How each of ``plan``'s authorizations is used, in the order of ``plan.authorizations``.
+
+    Each occurrence counts against the first active authorization that
+    covers its level and date. A unit is delivered when the client attended
+    (on time, late or leaving early) a session of it; it is recorded when
+    every session of it has a record. Units not recorded yet are projected
+    at the pace of the recorded ones.
+
+    >>> import attrs, pendulum
+    >>> from careplan import Authorization
+    >>> from careplan.demo import sample_plan
+    >>> plan = sample_plan()
+    >>> plan = attrs.evolve(plan, authorizations=[Authorization("IOP", plan.start, plan.end, 30)])
+    >>> plan = plan.record_attendance("mon-0930-group_therapy", pendulum.date(2027, 1, 4))
+    >>> use, = authorization_use(plan)
+    >>> use.used, use.scheduled, use.runs_out_on
+    (1, 34, Date(2027, 3, 16))
+    """
+    records = {record.key: record for record in plan.attendance}
+    episodes = plan.episodes
+    units: list[dict[object, list[Occurrence]]] = [{} for _ in plan.authorizations]
+    for occurrence in plan_occurrences(plan) if occurrences is None else occurrences:
+        record = records.get(occurrence.key)
+        if record is not None and record.status == "cancelled_by_program":
+            continue
+        level = episodes[occurrence.episode].level.code
+        index = next(
+            (i for i, a in enumerate(plan.authorizations) if a.covers(level, occurrence.date)),
+            None,
+        )
+        if index is not None:
+            unit = occurrence.date if plan.authorizations[index].unit == "days" else occurrence.key
+            units[index].setdefault(unit, []).append(occurrence)
+    return tuple(
+        _use(auth, found, records) for auth, found in zip(plan.authorizations, units, strict=True)
+    )
+
+
+def _use(
+    auth: Authorization,
+    units: dict[object, list[Occurrence]],
+    records: dict[tuple[str, pendulum.Date], Attendance],
+) -> AuthorizationUse:
+    # Each unit: its day, and 1 (delivered), 0 (recorded, not delivered) or
+    # None (not recorded yet, projected at the pace).
+    found: list[tuple[pendulum.Date, float | None]] = []
+    for items in units.values():
+        present = [records[o.key].present for o in items if o.key in records]
+        day = min(o.date for o in items)
+        if any(present):
+            found.append((day, 1.0))
+        elif len(present) == len(items):
+            found.append((day, 0.0))
+        else:
+            found.append((day, None))
+    found.sort(key=lambda unit: unit[0])
+    recorded = [weight for _, weight in found if weight is not None]
+    pace = sum(recorded) / len(recorded) if recorded else 1.0
+    total = 0.0
+    runs_out_on = None
+    last_covered = auth.start
+    for day, weight in found:
+        expected = pace if weight is None else weight
+        if expected and total >= auth.units - 1e-9:
+            runs_out_on = last_covered  # care goes on after the units are used up
+            break
+        total += expected
+        last_covered = day
+    return AuthorizationUse(
+        auth, sum(1 for _, weight in found if weight == 1.0), len(found), pace, runs_out_on
+    )

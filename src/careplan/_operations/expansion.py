@@ -61,12 +61,17 @@ class DayChanges:
 
     @classmethod
     def of_plan(cls, plan: CarePlan) -> DayChanges:
-        """The lookups for ``plan``'s closures, cancellations and reschedules."""
-        return cls.of(plan.closures, plan.cancellations, plan.reschedules)
+        """The lookups for ``plan``'s closures, holds, cancellations and reschedules."""
+        return cls.of(_days_off(plan), plan.cancellations, plan.reschedules)
 
     def removes(self, session_id: str, day: _dt.date) -> bool:
         """True when the instance of ``session_id`` on ``day`` does not happen."""
         return day in self.closed or (session_id, day) in self.cancelled
+
+
+def _days_off(plan: CarePlan) -> tuple[Closure | _dt.date, ...]:
+    """Closures and held days: no session of the plan happens on them."""
+    return (*plan.closures, *sorted(plan.held_days))
 
 
 def expand(
@@ -199,7 +204,8 @@ def occurrences(
     Each episode's schedule applies from its first to its last day: no
     session of a level happens after the transition that ends it. Closures
     remove the sessions of their day, cancellations remove single
-    occurrences and reschedules move them; ``every_weeks`` counts from the
+    occurrences and reschedules move them; holds (leaves of absence) remove the
+    sessions of their days; ``every_weeks`` counts from the
     start week of the episode.
 
     Args:
@@ -212,7 +218,7 @@ def occurrences(
             episode.schedule,
             episode.start,
             episode.end,
-            closures=plan.closures,
+            closures=_days_off(plan),
             cancellations=plan.cancellations,
             reschedules=plan.reschedules,
             cadence_start=episode.start,

@@ -308,14 +308,7 @@ def _week_ok(
         return False
     if days == 0 and not level.overnight:
         return False
-    if level.overnight and days < 5:
-        return False
-    if continuum is not None and not level.overnight:
-        above = continuum.above(level)
-        threshold = None if above is None or above.overnight else above.intensity.hours_per_week.min
-        if threshold is not None and average >= threshold * 60 * _UNITS:
-            return False
-    return True
+    return continuum is None or continuum.runs_at_level_above(level, average / 60 / _UNITS) is None
 
 
 def _allowed(

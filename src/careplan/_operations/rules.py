@@ -28,7 +28,12 @@ from careplan._model.report import Severity, Violation
 from careplan._model.session import Session
 from careplan._model.transition import Episode
 from careplan._operations.context import RuleContext
-from careplan._operations.delivery import WeekDelivery, delivered, misplaced_records
+from careplan._operations.delivery import (
+    WeekDelivery,
+    authorization_use,
+    delivered,
+    misplaced_records,
+)
 from careplan._operations.weeks import WeekFigures, minutes_by_date, total_minutes
 
 __all__ = [
@@ -64,7 +69,6 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "intensity.step_down_grace": ("warning",),
     "required.missing": ("error", "warning"),
     "overlap": ("error",),
-    "level_fit.part_time_overnight": ("error",),
     "level_fit.too_intense": ("error",),
     "transition.skipped_levels": ("warning",),
     "modality.missing_join_url": ("warning",),
@@ -78,6 +82,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "attendance.missed_component": ("warning",),
     "authorization.missing": ("error",),
     "authorization.units_exceeded": ("error",),
+    "authorization.units_run_out": ("warning",),
     "authorization.ending_soon": ("warning",),
 }
 
@@ -170,7 +175,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
     window, weekly shortfalls are warnings (``intensity.step_down_grace``).
     """
     for episode in context.plan.episodes:
-        if not episode.schedule.sessions and not episode.level.overnight:
+        if not episode.schedule.sessions and not episode.level.overnight and episode.days:
             yield Violation(
                 "intensity.no_sessions",
                 "error",
@@ -202,7 +207,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 float(len({o.date for o in week.regular})),
             ),
         ):
-            verdict = _judge(bounds, actual, regular, judge_minimum=week.is_full)
+            verdict = _judge(bounds, actual, regular, judge_minimum=week.judged_in_full)
             if verdict is None:
                 continue
             severity, side = verdict
@@ -258,10 +263,12 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
             kind = component.kind
             every = component.every_weeks
             cadence = "every week" if every == 1 else f"every {every} weeks"
+            if not episode.days:
+                continue  # left on the day it began: nothing was due
             if not any(s.kind == kind for s in episode.schedule.sessions):
                 yield Violation(
                     "required.missing",
-                    "error",
+                    component.severity,
                     f"{level.name} needs {kind.label.lower()} {cadence}; the schedule from "
                     f"{episode.start} has none. Add a {kind.label.lower()} session.",
                     dates=(episode.start,),
@@ -270,12 +277,12 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
             grouped = _Grouped()
             for first in range(0, len(weeks), every):
                 window = weeks[first : first + every]
-                if len(window) < every or not all(w.is_full for w in window):
+                if len(window) < every or not all(w.judged_in_full for w in window):
                     continue
                 if _has_kind(kind, (o for w in window for o in w.actual)):
                     continue
                 regular = _has_kind(kind, (o for w in window for o in w.regular))
-                severity: Severity = "warning" if regular else "error"
+                severity: Severity = "warning" if regular else component.severity
                 message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
                 message += (
                     f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
@@ -323,41 +330,36 @@ def check_overlaps(context: RuleContext) -> Iterator[Violation]:
 
 
 def check_level_fit(context: RuleContext) -> Iterator[Violation]:
-    """Each episode's schedule looks like its level: no part-time 24-hour care,
-    no outpatient care at the next level's intensity."""
+    """No outpatient-type care at the intensity of the level above.
+
+    24-hour levels are not asked for sessions on a number of days: no source
+    sets one, and ASAM 3.1 is met by 5 h/week of clinical services.
+    """
     continuum = context.plan.continuum
     for episode in context.plan.episodes:
         level, schedule = episode.level, episode.schedule
-        if not schedule.sessions:
+        if not schedule.sessions or not episode.days:
             continue
-        if level.overnight and schedule.days_per_week < 5:
-            yield Violation(
-                "level_fit.part_time_overnight",
-                "error",
-                f"{level.name} is a 24-hour setting, but the schedule from {episode.start} has "
-                f"sessions on only {schedule.days_per_week} day(s) a week, which is outpatient "
-                "care; choose an outpatient level or plan the whole week",
-                dates=(episode.start,),
-            )
-            continue
-        above = continuum.above(level)
-        if level.overnight or above is None or above.overnight:
-            continue
-        threshold = above.intensity.hours_per_week.min
-        if threshold is not None and schedule.hours_per_week >= threshold - 1e-9:
+        above = continuum.runs_at_level_above(level, schedule.hours_per_week)
+        if above is not None:
             yield Violation(
                 "level_fit.too_intense",
                 "error",
                 f"The schedule from {episode.start} averages "
                 f"{_hours(schedule.hours_per_week)} h/week, the intensity of {above.name} "
-                f"(from {_hours(threshold)} h/week), but the level is {level.name}; "
-                "step up the level or reduce the schedule",
+                f"(from {_hours(above.intensity.hours_per_week.min or 0)} h/week), but the "
+                f"level is {level.name}; step up the level or reduce the schedule",
                 dates=(episode.start,),
             )
 
 
 def check_transitions(context: RuleContext) -> Iterator[Violation]:
-    """Moves along the continuum: jumping over levels is worth a second look."""
+    """Moves along the continuum: jumping over levels is worth a second look.
+
+    Levels are counted along the continuum's ladder of default moves, so an
+    ASAM 4th edition 2.1 -> 1.5 step down skips nothing even though 1.7
+    ranks between them.
+    """
     continuum = context.plan.continuum
     for transition in context.plan.transitions:
         if transition.to_level is None:
@@ -417,7 +419,7 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     ids = {s.id for s in plan.schedule.sessions}
     regular = {o.key for week in context.weeks for o in week.regular}
-    closed = {c.date for c in plan.closures}
+    closed = {c.date for c in plan.closures} | plan.held_days
     changed: set[tuple[str, pendulum.Date]] = set()
     changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
         ("reschedule", r.session_id, r.on) for r in plan.reschedules
@@ -562,7 +564,14 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             "record; record them so delivered hours are right",
             dates=unrecorded,
         )
-    for short, consecutive in itertools.groupby(weeks, key=_delivered_short):
+    held = plan.held_days
+
+    def short_of_care(week: WeekDelivery) -> bool:
+        # Days on leave are not missed care: a week a hold touches is never short.
+        on_leave = any(week.monday <= day <= week.monday.add(days=6) for day in held)
+        return not on_leave and _delivered_short(week)
+
+    for short, consecutive in itertools.groupby(weeks, key=short_of_care):
         run = list(consecutive)
         if short and len(run) >= policy.below_minimum_weeks:
             hours = ", ".join(_hours(w.delivered_minutes / 60) for w in run)
@@ -572,8 +581,9 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
                 "warning",
                 f"{_list_dates([w.monday for w in run], 'week')}: {hours} h delivered, below the "
                 f"{_hours(level.intensity.hours_per_week.min or 0)} h/week of {level.name} for "
-                f"{len(run)} weeks in a row; review the schedule, consider a schedule change or "
-                "a step down",
+                f"{len(run)} weeks in a row; talk with the client about engagement and "
+                "barriers to attending (transport, work, childcare, motivation) and reassess "
+                "the level of care; missed care is not a sign of stability",
                 dates=[w.monday for w in run],
             )
     yield from _missed_components(context, today)
@@ -598,7 +608,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
 def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[Violation]:
     """A required kind scheduled in a whole cadence window but never attended in it."""
     records = {r.key: r for r in context.plan.attendance}
-    by_episode = _weeks_by_episode(w for w in context.weeks if w.last < today and w.is_full)
+    by_episode = _weeks_by_episode(w for w in context.weeks if w.last < today and w.judged_in_full)
     for index, episode in enumerate(context.plan.episodes):
         weeks = by_episode.get(index, [])
         for component in episode.level.required:
@@ -663,30 +673,29 @@ def _first_covering(
 
 
 def check_authorizations(context: RuleContext) -> Iterator[Violation]:
-    """Sessions fall inside an active authorization of their level, within its units."""
+    """Sessions fall inside an active authorization of their level, within its units.
+
+    Units are counted as a payer bills them: days (or sessions) with care
+    delivered. Where the plan schedules more care than the units left cover
+    at the pace care is being delivered, the day they run out is reported.
+    """
     plan = context.plan
     if not plan.authorizations:
         return
     cancelled = {r.key for r in plan.attendance if r.status == "cancelled_by_program"}
     episodes = plan.episodes
     days_by_level: dict[str, set[pendulum.Date]] = defaultdict(set)
-    counted = []
     for occurrence in context.occurrences:
         if occurrence.key in cancelled:
             continue
         level = episodes[occurrence.episode].level.code
         days_by_level[level].add(occurrence.date)
-        counted.append((level, occurrence))
     covering = _first_covering(plan.authorizations, days_by_level)
     uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
-    used: dict[int, set[object]] = defaultdict(set)
-    for level, occurrence in counted:
-        index = covering.get((level, occurrence.date))
-        if index is None:
-            uncovered[level].add(occurrence.date)
-            continue
-        auth = plan.authorizations[index]
-        used[index].add(occurrence.date if auth.unit == "days" else occurrence.key)
+    for level, days in days_by_level.items():
+        for day in days:
+            if (level, day) not in covering:
+                uncovered[level].add(day)
     for level, days in uncovered.items():
         yield Violation(
             "authorization.missing",
@@ -695,16 +704,27 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
             "authorization; request one or check its dates and level",
             dates=sorted(days),
         )
-    for index, auth in enumerate(plan.authorizations):
-        count = len(used.get(index, ()))
-        if count > auth.units:
+    for use in authorization_use(plan, occurrences=context.occurrences):
+        auth = use.authorization
+        name = f"The {auth.level} authorization {auth.reference} ".replace("  ", " ")
+        unit = auth.unit if auth.unit == "sessions" else "days with care delivered"
+        if use.used > auth.units:
             yield Violation(
                 "authorization.units_exceeded",
                 "error",
-                f"The {auth.level} authorization {auth.reference or ''} ({auth.start} to "
-                f"{auth.end}) covers {auth.units} {auth.unit} but the plan schedules {count}; "
-                "request more units or reduce the schedule".replace("  ", " "),
+                f"{name}({auth.start} to {auth.end}) covers {auth.units} {auth.unit} but "
+                f"{use.used} {unit} have been delivered under it; request more units",
                 dates=(auth.start,),
+            )
+        elif use.runs_out_on is not None:
+            yield Violation(
+                "authorization.units_run_out",
+                "warning",
+                f"{name}({auth.start} to {auth.end}) covers {auth.units} {auth.unit}; "
+                f"{use.used} used, and at the current pace ({use.pace:.0%} of recorded "
+                f"{auth.unit} delivered) they run out on {use.runs_out_on} while care is "
+                "scheduled after it; request more units or a concurrent review",
+                dates=(use.runs_out_on,),
             )
     today = context.today
     if today is None:

@@ -19,7 +19,13 @@ from careplan._model.plan import CarePlan
 from careplan._model.program import Program
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import require_date
-from careplan._model.transition import Direction, Transition, TransitionReason, direction_between
+from careplan._model.transition import (
+    Direction,
+    Referral,
+    Transition,
+    TransitionReason,
+    direction_between,
+)
 from careplan._operations.planner import replan
 
 __all__ = ["change_schedule", "discharge", "step_down", "step_up"]
@@ -43,11 +49,11 @@ def _check_can_move(plan: CarePlan, on: pendulum.Date, *, allow_after_end: bool)
             "start a new plan for a new admission",
         )
     last = plan.transitions[-1].on if plan.transitions else plan.start
-    if on <= last:
+    if on < last:
         what = "the last transition" if plan.transitions else "the plan's start"
         raise TransitionError(
-            f"{on.isoformat()} is not after {what} ({last.isoformat()})",
-            "transitions cannot be backdated; pick a later effective date",
+            f"{on.isoformat()} is before {what} ({last.isoformat()})",
+            "transitions cannot be backdated; pick that day or a later one",
         )
     if not allow_after_end and on > plan.end:
         raise TransitionError(
@@ -140,8 +146,8 @@ def step_up(
         constraints: The client's week, for the re-plan.
 
     Raises:
-        TransitionError: The plan is discharged, ``on`` is not after the last
-            transition or is after the plan's end, the target is not above,
+        TransitionError: The plan is discharged, ``on`` is before the last
+            transition (or the plan's start) or after the plan's end, the target is not above,
             or the reason is not a step-up reason.
         Infeasible: The re-plan finds no schedule for the new level.
         UnknownLevelError: ``to`` is not on the plan's continuum.
@@ -198,18 +204,43 @@ def discharge(
     on: _dt.date,
     reason: TransitionReason | str = "treatment_completed",
     note: str = "",
+    referral: Referral | None = None,
 ) -> CarePlan:
     """The plan ended on ``on``, the last day of care; nothing follows it.
 
     ``on`` may be after the planned end (a plan that ran longer): the plan's
-    end becomes the discharge date.
+    end becomes the discharge date, and it may be the plan's first day or
+    the day of the last step (a client admitted and discharged the same day).
+
+    Args:
+        plan: The plan; it is not changed.
+        on: The last day of care.
+        reason: A discharge reason (TEDS discharge types:
+            ``treatment_completed``, ``left_against_advice``,
+            ``terminated_by_facility``, ``transferred``, ``incarcerated``,
+            ``death``, ``moved``, ``other``).
+        note: Free text for the record.
+        referral: Where the client is referred. A referral to a lower level
+            opens the level's step-down grace window before the discharge,
+            as a step down in the plan does.
 
     Raises:
-        TransitionError: The plan is already discharged, or ``on`` is not
-            after the last transition.
+        TransitionError: The plan is already discharged, or ``on`` is before
+            the last transition.
+        UnknownLevelError: The referral's level is not on the plan's continuum.
+
+    >>> import pendulum
+    >>> from careplan import Referral
+    >>> from careplan.demo import sample_plan
+    >>> done = discharge(sample_plan(), on=pendulum.date(2027, 3, 5), reason="transferred",
+    ...                  referral=Referral("OP", "Eastside Community Clinic"))
+    >>> done.end, done.transitions[-1].referral.provider
+    (Date(2027, 3, 5), 'Eastside Community Clinic')
     """
     day = require_date("on", on)
     _check_can_move(plan, day, allow_after_end=True)
     why = _resolve_reason(reason, "discharge")
-    transition = Transition(day, plan.level.code, None, "discharge", why, plan.schedule, note)
+    transition = Transition(
+        day, plan.level.code, None, "discharge", why, plan.schedule, note, referral
+    )
     return attrs.evolve(plan, end=day, transitions=(*plan.transitions, transition))

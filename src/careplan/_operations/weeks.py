@@ -41,6 +41,8 @@ class WeekFigures:
         episode: The index of the episode in :attr:`CarePlan.episodes`.
         in_step_down_grace: The week is in the level's step-down grace
             window (see :attr:`LevelOfCare.step_down_grace_weeks`).
+        on_hold: A leave of absence (:class:`~careplan.Hold`) covers some of
+            the week's days, so its minimums are not judged.
     """
 
     monday: pendulum.Date
@@ -51,6 +53,7 @@ class WeekFigures:
     level: LevelOfCare
     episode: int = 0
     in_step_down_grace: bool = False
+    on_hold: bool = False
 
     @property
     def days_in_plan(self) -> int:
@@ -61,6 +64,11 @@ class WeekFigures:
     def is_full(self) -> bool:
         """True when the whole week is inside one episode."""
         return self.days_in_plan == 7
+
+    @property
+    def judged_in_full(self) -> bool:
+        """True when the week's minimums are judged: a full week with no hold."""
+        return self.is_full and not self.on_hold
 
 
 def minutes_by_date(items: tuple[Occurrence, ...]) -> dict[pendulum.Date, int]:
@@ -86,8 +94,11 @@ def week_figures(
     if plan.end < plan.start:
         return ()
     actual = _by_week(occurrences(plan) if found is None else found)
+    held = plan.held_days
     weeks = []
     for index, episode in enumerate(plan.episodes):
+        if not episode.days:
+            continue  # a level left on the day it began has no weeks
         regular = _by_week(
             expand(
                 episode.schedule,
@@ -97,30 +108,44 @@ def week_figures(
                 episode=index,
             )
         )
-        grace_from = _grace_start(episode)
+        grace_from = _grace_start(plan, episode)
         monday = week_start(episode.start)
         while monday <= episode.end:
             sunday = monday.add(days=6)
+            first, last = max(monday, episode.start), min(sunday, episode.end)
             weeks.append(
                 WeekFigures(
                     monday,
-                    max(monday, episode.start),
-                    min(sunday, episode.end),
+                    first,
+                    last,
                     tuple(o for o in actual.get(monday, ()) if o.episode == index),
                     regular.get(monday, ()),
                     episode.level,
                     index,
                     grace_from is not None and sunday >= grace_from,
+                    any(first <= day <= last for day in held),
                 )
             )
             monday = monday.add(weeks=1)
     return tuple(weeks)
 
 
-def _grace_start(episode: Episode) -> pendulum.Date | None:
-    """The first day of the step-down grace window at the end of ``episode``."""
+def _grace_start(plan: CarePlan, episode: Episode) -> pendulum.Date | None:
+    """The first day of the step-down grace window at the end of ``episode``.
+
+    The taper applies before a step down in the plan and, as ASAM's taper is
+    about leaving the level for a lower one, before a discharge that refers
+    the client to a lower level elsewhere.
+    """
     grace = episode.level.step_down_grace_weeks
-    if not grace or episode.left_by is None or episode.left_by.direction != "step_down":
+    leaving = episode.left_by
+    if not grace or leaving is None:
+        return None
+    if leaving.direction == "discharge":
+        referral = leaving.referral
+        if referral is None or plan.continuum[referral.level].rank >= episode.level.rank:
+            return None
+    elif leaving.direction != "step_down":
         return None
     return episode.end.subtract(days=7 * grace - 1)
 

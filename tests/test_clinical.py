@@ -1,0 +1,537 @@
+"""The clinical facts of issue 12, each pinned with its source.
+
+Sources are those of ``docs/explanation/levels-of-care.md`` (the shared
+reference notes ``levels-of-care.md`` and ``clinical-rules.md``): the
+article of the DEFAULT continuum, the ASAM Criteria (3rd and 4th edition, as
+summarised by payers and the Medicaid IAP overview), 42 CFR 410.43 and the
+CY2024 OPPS final rule for Medicare, SAMHSA's TEDS discharge types, FHIR R5.
+"""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import careplan as cp
+from careplan import ASAM_3, ASAM_4, DEFAULT, Range, SessionKind
+from careplan._operations.weeks import week_figures
+from careplan.demo import sample_plan, sample_schedule
+from careplan.testing import attendance_records, care_plans, continua
+
+MONDAY = pendulum.date(2027, 1, 4)
+ZONE = "America/New_York"
+ROOM = cp.Modality.in_person("Room 1")
+GROUP, INDIVIDUAL, PSYCH = (
+    SessionKind.GROUP_THERAPY,
+    SessionKind.INDIVIDUAL_THERAPY,
+    SessionKind.PSYCHIATRIC,
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def plan_at(code, sessions, *, continuum=DEFAULT, weeks=4, start=MONDAY, **fields):
+    return cp.CarePlan(
+        cp.Client("c-12"),
+        continuum[code],
+        cp.WeeklySchedule(ZONE, sessions),
+        start,
+        start.add(weeks=weeks).subtract(days=1),
+        continuum=continuum,
+        id="issue-12",
+        **fields,
+    )
+
+
+def groups(minutes_by_day):
+    """One group session a day, of the given minutes (a group may run all day)."""
+    return [
+        cp.Session(day, "08:00", minutes, GROUP, modality=ROOM)
+        for day, minutes in minutes_by_day.items()
+    ]
+
+
+def codes(report, severity=None):
+    return sorted(v.code for v in report.violations if severity in (None, v.severity))
+
+
+# --- 1. no gaps between levels ---------------------------------------------------
+
+#: Gaps in the weekly hours of a built-in continuum that its source documents.
+#: MEDICARE holds the two per-diem benefits only: fewer than 9 h/week is not
+#: Medicare IOP (CY2024 OPPS final rule), and outpatient therapy is not on it.
+DOCUMENTED_GAPS = {"MEDICARE": Range(0, 9, upper="exclusive")}
+
+
+@pytest.mark.parametrize("continuum", list(cp.BUILTIN_CONTINUA.values()), ids=lambda c: c.name)
+def test_every_weekly_total_fits_a_level_with_a_stated_range(continuum):
+    """ASAM 3rd/4th ed.: level 1 (1.5) fewer than 9 h, 2.1 from 9 to fewer than 20, 2.5 from 20.
+
+    Every weekly total from 0 to 60 h in quarter hours is in the
+    ``hours_per_week`` range (the one ``intensity.hours_per_week`` judges
+    by) of a level that is not 24-hour care and states a range, unless the
+    source documents the gap. A continuum stating no range (LOCUS) has
+    nothing to cover.
+    """
+    stated = [
+        level.intensity.hours_per_week
+        for level in continuum
+        if not level.overnight and not level.intensity.hours_per_week.is_open
+    ]
+    gap = DOCUMENTED_GAPS.get(continuum.name)
+    for quarter in range(60 * 4 + 1):
+        hours = quarter / 4
+        if stated and not (gap is not None and gap.contains(hours)):
+            assert any(bounds.contains(hours) for bounds in stated), (continuum.name, hours)
+        # Whatever the ranges, some level that is not 24-hour care takes it.
+        assert gap is not None or any(
+            level.intensity.hours_per_week.contains(hours)
+            for level in continuum
+            if not level.overnight
+        )
+
+
+@pytest.mark.parametrize("continuum", [ASAM_3, ASAM_4], ids=lambda c: c.name)
+def test_a_week_of_19_and_a_half_hours_is_intensive_outpatient(continuum):
+    """ASAM 2.1 is "9 or more, fewer than 20" h/week; 2.5 is "20 or more" (clinical-rules.md)."""
+    iop, php = continuum["2.1"].intensity.hours_per_week, continuum["2.5"].intensity.hours_per_week
+    assert iop == Range(9, 20, upper="exclusive")
+    assert php == Range(20)
+    assert iop.contains(19.5)
+    assert not iop.contains(20)
+    assert php.contains(20)
+    # Three days of 6.5 h: 19.5 h/week at 2.1 is judged in range.
+    plan = plan_at("2.1", groups(dict.fromkeys(WEEKDAYS[:3], 390)), continuum=continuum)
+    assert "intensity.hours_per_week" not in cp.validate(plan).codes
+
+
+# --- 2. continua are ladders -----------------------------------------------------
+
+
+def test_asam_4_steps_along_its_own_track():
+    """ASAM 4th ed.: .1 and .5 levels are clinically managed, .7 and 4 medically managed;
+    two tracks side by side, not one ladder (clinical-rules.md)."""
+    assert ASAM_4.below("2.1").code == "1.5"
+    assert ASAM_4.above("1.5").code == "2.1"
+    assert ASAM_4.below("3.7").code == "2.7"
+    assert ASAM_4.above("1.7").code == "2.7"
+    assert ASAM_4.above("2.5").code == "3.1"
+    assert ASAM_4.below("1.0") is None
+    assert ASAM_4.above("4.0") is None
+
+
+def test_asam_3_steps_down_from_3_5_to_3_1_not_to_the_population_specific_3_3():
+    """ASAM 3rd ed.: 3.3 is population-specific high-intensity residential (clinical-rules.md)."""
+    assert ASAM_3.below("3.5").code == "3.1"
+    assert ASAM_3.above("3.1").code == "3.5"
+    assert ASAM_3.distance("3.5", "3.1") == -1
+    assert ASAM_3.below("1") is None  # 0.5 early intervention comes before treatment
+
+
+def test_the_default_step_down_from_2_1_is_1_5_and_skips_nothing():
+    """ASAM 4th ed.: an ordinary 2.1 -> 1.5 step down is one step (clinical-rules.md)."""
+    iop = groups(dict.fromkeys(WEEKDAYS[:3], 200))
+    plan = plan_at("2.1", iop, continuum=ASAM_4, weeks=8)
+    weekly = [cp.Session("wednesday", "17:00", 50, INDIVIDUAL, modality=ROOM)]
+    stepped = cp.step_down(
+        plan,
+        on=MONDAY.add(weeks=4),
+        reason="stabilised",
+        schedule=cp.WeeklySchedule(ZONE, weekly),
+    )
+    assert stepped.level.code == "1.5"
+    assert "transition.skipped_levels" not in cp.validate(stepped).codes
+    up = cp.step_up(
+        plan_at("1.5", weekly, continuum=ASAM_4), on=MONDAY.add(weeks=1), reason="relapse_risk"
+    )
+    assert up.level.code == "2.1"
+    far = cp.step_down(plan, on=MONDAY.add(weeks=4), reason="goals_met", to="1.0")
+    (skipped,) = [v for v in cp.validate(far).warnings if v.code == "transition.skipped_levels"]
+    assert "skipping 1 level(s)" in skipped.message
+
+
+def test_outpatient_at_iop_intensity_is_judged_against_its_step_up_target():
+    """ASAM 4th ed.: 1.5 is fewer than 9 h/week; 9 h is 2.1, its step-up target, not 1.7."""
+    plan = plan_at("1.5", groups(dict.fromkeys(WEEKDAYS[:3], 180)), continuum=ASAM_4)
+    (fit,) = [v for v in cp.validate(plan).errors if v.code == "level_fit.too_intense"]
+    assert "the intensity of Intensive Outpatient (from 9 h/week)" in fit.message
+
+
+@given(st.sampled_from(list(cp.BUILTIN_CONTINUA.values())) | continua())
+def test_default_step_targets_are_on_the_continuum_and_step_the_right_way(continuum):
+    for level in continuum:
+        up, down = continuum.above(level), continuum.below(level)
+        assert up is None or (up in continuum and up.rank > level.rank)
+        assert down is None or (down in continuum and down.rank < level.rank)
+        if up is not None:
+            assert continuum.distance(level, up) == 1
+        if down is not None:
+            assert continuum.distance(level, down) == -1
+
+
+def test_a_step_target_in_the_wrong_direction_or_off_the_continuum_is_refused():
+    levels = [cp.LevelOfCare("A", "A", 1), cp.LevelOfCare("B", "B", 2)]
+    with pytest.raises(cp.InvalidValueError, match="is not below"):
+        cp.Continuum("x", levels, step_down_targets={"A": "B"})
+    with pytest.raises(cp.InvalidValueError, match="not a level of the continuum"):
+        cp.Continuum("x", levels, step_up_targets={"A": "C"})
+    with pytest.raises(cp.InvalidValueError, match="not a level of the continuum"):
+        cp.Continuum("x", levels, step_up_targets={"Z": "B"})
+
+
+def test_step_targets_travel_as_data_and_older_continua_still_read():
+    data = cp.continuum_to_data(ASAM_4)
+    assert data["step_down_targets"]["2.1"] == "1.5"
+    assert data["step_up_targets"]["4.0"] is None
+    assert cp.continuum_from_data(data) == ASAM_4
+    older = {"name": "Old", "levels": [{"code": "A", "name": "A", "rank": 1}]}
+    assert cp.continuum_from_data(older).step_down_targets == {}
+    assert "step_down_targets" not in cp.continuum_to_data(cp.continuum_from_data(older))
+    bad = {**data, "step_down_targets": {"2.1": "2.5"}}
+    with pytest.raises(cp.DocumentError) as info:
+        cp.continuum_from_data(bad)
+    assert info.value.path == "step_down_targets.2.1"
+
+
+# --- 3. DEFAULT PHP has a weekly minimum and its days ---------------------------
+
+
+def test_three_five_hour_days_are_not_partial_hospitalization():
+    """Medicare certifies PHP at 20 h/week or more (42 CFR 410.43); ASAM 2.5 is 20 h or more;
+    the article's PHP runs daily, 5–6 h a day (5 days a week is careplan's reading)."""
+    php = DEFAULT["PHP"].intensity
+    assert php.hours_per_week == Range(20)
+    assert php.days_per_week == Range(5)
+    report = cp.validate(plan_at("PHP", groups(dict.fromkeys(WEEKDAYS[:3], 300))))
+    assert {"intensity.hours_per_week", "intensity.days_per_week"} <= set(codes(report, "error"))
+    full = groups(dict.fromkeys(WEEKDAYS, 300))
+    full += [
+        cp.Session(d, "13:30", 30, k, modality=ROOM)
+        for d, k in (("monday", INDIVIDUAL), ("tuesday", PSYCH))
+    ]
+    assert "intensity.hours_per_week" not in cp.validate(plan_at("PHP", full)).codes
+
+
+# --- 4. outpatient has no floor --------------------------------------------------
+
+
+@pytest.mark.parametrize("every_weeks", [1, 2])
+def test_a_weekly_or_biweekly_therapy_hour_is_ordinary_outpatient_care(every_weeks):
+    """ASAM level 1: fewer than 9 h/week, no minimum; the article's "1–2 hours weekly"
+    describes outpatient care, it is no floor."""
+    session = cp.Session(
+        "thursday", "17:00", 50, INDIVIDUAL, modality=ROOM, every_weeks=every_weeks
+    )
+    report = cp.validate(plan_at("OP", [session], weeks=8))
+    assert report.violations == ()
+
+
+def test_too_much_outpatient_care_stays_a_finding():
+    """ASAM level 1 is fewer than 9 h/week: 9 h is intensive outpatient."""
+    report = cp.validate(plan_at("OP", groups(dict.fromkeys(WEEKDAYS[:3], 180))))
+    assert {"intensity.hours_per_week", "level_fit.too_intense"} <= set(codes(report, "error"))
+
+
+# --- 5. 24-hour care is not asked for five days -----------------------------------
+
+
+def test_a_halfway_house_with_two_evening_groups_meets_asam_3_1():
+    """ASAM 3.1: at least 5 h/week of clinical services, 24-hour setting; no source sets days."""
+    evenings = [
+        cp.Session(day, "18:00", 150, GROUP, modality=ROOM) for day in ("tuesday", "thursday")
+    ]
+    report = cp.validate(plan_at("3.1", evenings, continuum=ASAM_3))
+    assert report.ok
+    assert report.violations == ()
+    short = cp.validate(plan_at("3.1", evenings[:1], continuum=ASAM_3))
+    assert "intensity.hours_per_week" in codes(short, "error")
+
+
+# --- 6. required components carry a severity ---------------------------------------
+
+
+def test_a_missing_psychiatric_consult_at_iop_is_a_warning():
+    """ASAM 2.1: psychiatric needs may be met through consultation and referral (payer
+    summaries); DEFAULT IOP's consult every two weeks is a clinic default."""
+    plan = sample_plan()
+    without = cp.WeeklySchedule(ZONE, [s for s in plan.schedule.sessions if s.kind != PSYCH])
+    report = cp.validate(attrs.evolve(plan, schedule=without))
+    assert report.ok
+    (missing,) = [
+        v for v in report.warnings if v.code == "required.missing" and "psychiatric" in v.message
+    ]
+    assert "the schedule from 2027-01-04 has none" in missing.message
+    group_free = cp.WeeklySchedule(ZONE, [s for s in plan.schedule.sessions if s.kind != GROUP])
+    assert "required.missing" in codes(
+        cp.validate(attrs.evolve(plan, schedule=group_free)), "error"
+    )
+
+
+def test_component_severity_travels_in_json():
+    levels = [
+        cp.LevelOfCare("X", "X", 1, required=[cp.RequiredComponent(PSYCH, 2, severity="warning")])
+    ]
+    continuum = cp.Continuum("Mine", levels)
+    data = cp.continuum_to_data(continuum)
+    assert data["levels"][0]["required"] == [
+        {"kind": "psychiatric", "every_weeks": 2, "severity": "warning"}
+    ]
+    assert cp.continuum_from_data(data) == continuum
+    with pytest.raises(cp.InvalidValueError):
+        cp.RequiredComponent(PSYCH, severity="fatal")
+
+
+# --- 7. authorization units count delivered care ---------------------------------
+
+
+def _authorized(plan, units, unit="days"):
+    return attrs.evolve(
+        plan, authorizations=[cp.Authorization(plan.level.code, plan.start, plan.end, units, unit)]
+    )
+
+
+def test_no_shows_and_program_cancellations_use_no_units():
+    """A payer counts billed days: days with care delivered (clinical-rules.md, claims)."""
+    plan = _authorized(sample_plan(), 40)
+    first_week = [o for o in plan.occurrences() if o.date <= MONDAY.add(days=6)]
+    statuses = {0: "attended", 1: "absent_unexcused", 2: "cancelled_by_program"}
+    days = sorted({o.date for o in first_week})
+    records = [
+        cp.Attendance(o.session.id, o.scheduled_on, statuses[days.index(o.date) % 3])
+        for o in first_week
+    ]
+    plan = plan.with_attendance(*records)
+    (use,) = cp.authorization_use(plan)
+    assert use.used == 1  # only the day with care delivered
+    assert use.pace == pytest.approx(1 / 2)  # the cancelled day is no unit at all
+    sessions = _authorized(plan, 40, "sessions")
+    (by_session,) = cp.authorization_use(sessions)
+    assert by_session.used == sum(r.status == "attended" for r in records)
+
+
+def test_units_used_beyond_the_grant_are_an_error_and_the_run_out_date_is_projected():
+    plan = sample_plan()
+    until = MONDAY.add(weeks=2).subtract(days=1)
+    attended = [
+        cp.Attendance(o.session.id, o.scheduled_on) for o in plan.occurrences() if o.date <= until
+    ]
+    over = _authorized(plan, 3).with_attendance(*attended)
+    assert "authorization.units_exceeded" in codes(cp.validate(over, today=until), "error")
+    enough = _authorized(plan, 20).with_attendance(*attended)
+    (use,) = cp.authorization_use(enough)
+    assert use.runs_out_on is not None
+    (warning,) = [
+        v
+        for v in cp.validate(enough, today=until).warnings
+        if v.code == "authorization.units_run_out"
+    ]
+    assert str(use.runs_out_on) in warning.message
+    lasting = _authorized(plan, 100).with_attendance(*attended)
+    assert cp.authorization_use(lasting)[0].runs_out_on is None
+
+
+@given(care_plans(history=False).flatmap(attendance_records), st.sampled_from(["days", "sessions"]))
+def test_units_used_never_exceed_delivered_days_or_sessions(plan, unit):
+    plan = attrs.evolve(
+        plan,
+        authorizations=[cp.Authorization(plan.level.code, plan.start, plan.end, 5, unit)],
+    )
+    present = {r.key for r in plan.attendance if r.present}
+    # A billed day is the day care was delivered: a moved session's new date.
+    dates = {o.date for o in plan.occurrences() if o.key in present}
+    delivered = len(dates) if unit == "days" else len(present)
+    (use,) = cp.authorization_use(plan)
+    assert 0 <= use.used <= delivered
+    assert use.used <= use.scheduled
+
+
+# --- 8. poor attendance is not stability ----------------------------------------------
+
+
+def test_attendance_below_minimum_points_to_engagement_not_a_step_down():
+    """Poor attendance is not evidence of stability (ASAM continued-service criteria)."""
+    plan = sample_plan()
+    records = [
+        cp.Attendance(o.session.id, o.scheduled_on, "absent_unexcused")
+        for o in plan.occurrences()
+        if o.date < MONDAY.add(weeks=2)
+    ]
+    report = cp.validate(plan.with_attendance(*records), today=MONDAY.add(weeks=2))
+    (low,) = [v for v in report.warnings if v.code == "attendance.below_minimum"]
+    assert "step down" not in low.message
+    assert "barriers" in low.message
+    assert "reassess" in low.message
+
+
+# --- 9. same-day moves -----------------------------------------------------------------
+
+
+def test_admitted_and_discharged_the_same_day():
+    """A client who leaves against professional advice on day 1 (TEDS discharge types)."""
+    plan = sample_plan()
+    gone = cp.discharge(plan, on=plan.start, reason="left_against_advice")
+    assert gone.end == gone.start == MONDAY
+    assert [(e.level.code, e.days) for e in gone.episodes] == [("IOP", 1)]
+    assert cp.from_json(cp.to_json(gone)) == gone
+    cp.validate(gone)
+    assert cp.to_ical(gone)
+    assert all(o.date == MONDAY for o in gone.occurrences())
+
+
+def test_stepped_up_and_transferred_out_the_same_day():
+    plan = sample_plan()
+    day = MONDAY.add(weeks=3)
+    ward = cp.WeeklySchedule(ZONE)
+    moved = cp.step_up(plan, on=day, reason="safety_concern", to="INP", schedule=ward)
+    moved = cp.discharge(moved, on=day, reason="transferred")
+    assert [(e.level.code, str(e.start), str(e.end)) for e in moved.episodes] == [
+        ("IOP", "2027-01-04", "2027-01-24"),
+        ("INP", "2027-01-25", "2027-01-25"),
+    ]
+    assert moved.level_on(day).code == "INP"
+    assert cp.from_json(cp.to_json(moved)) == moved
+
+
+def test_admitted_at_one_level_and_moved_the_same_day_leaves_an_empty_episode():
+    """Several transitions on one date happen in history order; the level in between has no days."""
+    plan = sample_plan()
+    php_week = cp.WeeklySchedule(ZONE, groups(dict.fromkeys(WEEKDAYS, 300)))
+    moved = cp.step_up(plan, on=plan.start, reason="worsening_symptoms", schedule=php_week)
+    moved = cp.step_up(
+        moved, on=plan.start, reason="safety_concern", schedule=cp.WeeklySchedule(ZONE)
+    )
+    moved = cp.step_down(
+        moved, on=plan.start.add(weeks=1), reason="stabilised", to="PHP", schedule=php_week
+    )
+    first, second, third, fourth = moved.episodes
+    assert (first.level.code, first.days, second.level.code, second.days) == ("IOP", 0, "PHP", 0)
+    assert (third.level.code, third.days, fourth.level.code) == ("RES", 7, "PHP")
+    assert moved.level_on(plan.start).code == "RES"
+    assert all(o.episode in (2, 3) for o in moved.occurrences())
+    assert {w.episode for w in week_figures(moved)} == {2, 3}
+    report = cp.validate(moved)
+    # Nothing is judged for the levels left on the day they began.
+    assert not any(
+        v.dates == (plan.start,) and v.code.startswith(("intensity", "required"))
+        for v in report.violations
+    )
+    assert cp.from_json(cp.to_json(moved)) == moved
+    assert cp.to_ical(moved)
+    assert moved.to_dataframe()["episode"].isin([2, 3]).all()
+
+
+def test_a_transition_before_the_last_one_is_refused():
+    plan = cp.step_up(sample_plan(), on=MONDAY.add(weeks=2), reason="relapse_risk")
+    with pytest.raises(cp.TransitionError, match="is before the last transition"):
+        cp.step_down(plan, on=MONDAY.add(weeks=2).subtract(days=1), reason="stabilised")
+    with pytest.raises(cp.TransitionError, match="is before the plan's start"):
+        cp.step_up(sample_plan(), on=MONDAY.subtract(days=1), reason="relapse_risk")
+
+
+# --- 10. discharge: reasons, referral, taper, readmission, holds -------------------------
+
+
+def test_discharge_reasons_follow_the_teds_discharge_types():
+    """SAMHSA TEDS discharge types (clinical-rules.md, "Discharge reasons")."""
+    codes_ = {r.code for r in cp.TransitionReason.builtins() if r.direction == "discharge"}
+    assert {
+        "treatment_completed",
+        "left_against_advice",
+        "terminated_by_facility",
+        "transferred",
+        "incarcerated",
+        "death",
+        "moved",
+        "other",
+    } <= codes_
+    assert cp.TransitionReason.from_code("treatment_completed").completes_treatment
+    assert not cp.TransitionReason.from_code("left_against_advice").completes_treatment
+
+
+def _tapering_iop(weeks=8):
+    """An IOP plan whose last two weeks fall to 6 h (a taper before leaving)."""
+    plan = sample_plan(weeks=weeks)
+    taper = cp.WeeklySchedule(ZONE, groups({"monday": 180, "wednesday": 180}))
+    return cp.change_schedule(plan, on=MONDAY.add(weeks=weeks - 2), schedule=taper)
+
+
+def test_a_discharge_referring_to_a_lower_level_allows_the_asam_taper():
+    """ASAM: leaving 2.1, a client may fall below its weekly minimum for one to two weeks
+    (payer summaries of continued-service criteria); the taper is about leaving for a lower
+    level, in the plan or elsewhere."""
+    plan = _tapering_iop()
+    last = plan.end
+    referred = cp.discharge(
+        plan, on=last, reason="transferred", referral=cp.Referral("OP", "Elm Clinic")
+    )
+    report = cp.validate(referred)
+    assert "intensity.step_down_grace" in codes(report, "warning")
+    assert "intensity.hours_per_week" not in codes(report, "error")
+    unreferred = cp.validate(cp.discharge(plan, on=last, reason="left_against_advice"))
+    assert "intensity.hours_per_week" in codes(unreferred, "error")
+    upward = cp.discharge(plan, on=last, reason="transferred", referral=cp.Referral("RES"))
+    assert "intensity.hours_per_week" in codes(cp.validate(upward), "error")
+    assert cp.from_json(cp.to_json(referred)) == referred
+    with pytest.raises(cp.UnknownLevelError):
+        cp.discharge(plan, on=last, referral=cp.Referral("2.1"))
+
+
+def test_a_referral_belongs_to_a_discharge_only():
+    with pytest.raises(cp.InvalidValueError, match="only meaningful for a discharge"):
+        cp.Transition(
+            MONDAY,
+            "IOP",
+            "OP",
+            "step_down",
+            cp.TransitionReason.STABILISED,
+            sample_schedule(),
+            referral=cp.Referral("OP"),
+        )
+
+
+def test_a_readmission_names_the_plan_it_follows():
+    first = cp.discharge(sample_plan(), on=MONDAY.add(weeks=2), reason="left_against_advice")
+    again = attrs.evolve(
+        sample_plan(start=MONDAY.add(weeks=6)), id="readmitted", readmission_of=first.id
+    )
+    assert cp.from_json(cp.to_json(again)).readmission_of == first.id
+    assert sum(p.readmission_of is not None for p in (first, again)) == 1
+    with pytest.raises(cp.InvalidValueError, match="another plan"):
+        attrs.evolve(first, readmission_of=first.id)
+
+
+def test_a_leave_of_absence_is_not_missed_care():
+    plan = sample_plan()
+    leave = cp.Hold(MONDAY.add(weeks=3), MONDAY.add(weeks=4, days=2), "inpatient medical stay")
+    held = attrs.evolve(plan, holds=[leave])
+    assert not any(leave.start <= o.date <= leave.end for o in held.occurrences())
+    report = cp.validate(held)
+    assert report.ok
+    held_weeks = {leave.start, leave.start.add(weeks=1)}
+    assert not any(held_weeks & set(v.dates) for v in report.violations)
+    records = [
+        cp.Attendance(o.session.id, o.scheduled_on)
+        for o in held.occurrences()
+        if o.date < MONDAY.add(weeks=6)
+    ]
+    later = cp.validate(held.with_attendance(*records), today=MONDAY.add(weeks=6))
+    assert "attendance.below_minimum" not in later.codes
+    assert b"EXDATE" in cp.to_ical(held)
+    data = json.loads(cp.to_json(held))
+    assert data["holds"] == [
+        {"start": "2027-01-25", "end": "2027-02-03", "reason": "inpatient medical stay"}
+    ]
+    assert cp.from_json(cp.to_json(held)) == held
+    with pytest.raises(cp.InvalidValueError):
+        cp.Hold(MONDAY, MONDAY.subtract(days=1))
+
+
+def test_documents_without_the_new_fields_still_read_and_plain_plans_do_not_write_them():
+    data = json.loads(cp.to_json(sample_plan()))
+    for added in ("holds", "readmission_of"):
+        assert added not in data
+    assert cp.from_json(json.dumps(data)) == sample_plan()
