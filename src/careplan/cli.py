@@ -40,7 +40,7 @@ from careplan._operations.delivery import delivered
 from careplan._operations.validation import validate
 from careplan._version import __version__
 from careplan.demo import sample_plan, working_parent_plan
-from careplan.fhir import to_fhir
+from careplan.fhir import from_fhir, to_fhir
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "main"]
 
@@ -180,12 +180,24 @@ def _parser() -> argparse.ArgumentParser:
         help="add an alarm this many minutes before each session (repeatable)",
     )
     fhir = commands.add_parser(
-        "fhir", parents=[reading, writing], help="write a plan document as a FHIR R5 Bundle"
+        "fhir", parents=[reading, writing], help="write a plan document as a FHIR Bundle"
+    )
+    fhir.add_argument(
+        "--version",
+        dest="fhir_version",
+        choices=("r4", "r5"),
+        default="r5",
+        help="FHIR R5, or R4 with US Core (default r5)",
     )
     fhir.add_argument(
         "--diagnoses",
         action="store_true",
         help="include the diagnosis codes (left out by default)",
+    )
+    commands.add_parser(
+        "import-fhir",
+        parents=[reading, writing],
+        help="read a FHIR R4 or R5 Bundle (as careplan fhir writes it) into a plan document",
     )
     report = commands.add_parser(
         "report", parents=[reading], help="scheduled versus delivered care for a week"
@@ -308,18 +320,23 @@ def _read_stdin(limit: int, timeout: float) -> bytes:
         raise _Failure(f"-: cannot read it: {_reason(error)}") from None
 
 
-def _load(args: argparse.Namespace) -> CarePlan:
-    """The plan of the document ``args.file`` names, within the limits given."""
+def _input(args: argparse.Namespace) -> bytes:
+    """The bytes of the file ``args.file`` names (``-``: standard input), within the limits."""
     name = args.file
-    data = (
+    return (
         _read_stdin(args.max_bytes, args.timeout)
         if name == "-"
         else _read_file(name, args.max_bytes)
     )
+
+
+def _load(args: argparse.Namespace) -> CarePlan:
+    """The plan of the document ``args.file`` names, within the limits given."""
+    data = _input(args)
     try:
         return from_json(data, max_years=args.max_years)
     except CarePlanError as error:
-        raise _Failure(f"{_shown(name)}: cannot read the plan: {error}", error) from None
+        raise _Failure(f"{_shown(args.file)}: cannot read the plan: {error}", error) from None
 
 
 # --- writing -------------------------------------------------------------------
@@ -567,11 +584,29 @@ def _ics(args: argparse.Namespace) -> int:
 def _fhir(args: argparse.Namespace) -> int:
     _check_target(args.out, args.force)
     plan = _load(args)
-    bundle = to_fhir(plan, diagnoses=args.diagnoses)
+    bundle = to_fhir(plan, version=args.fhir_version, diagnoses=args.diagnoses)
     data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     _write(args.out, data, force=args.force)
     if args.out != "-":
         _say(f"Wrote {_shown(args.out)} ({len(bundle.get('entry', []))} resources)")
+    return EXIT_OK
+
+
+def _import_fhir(args: argparse.Namespace) -> int:
+    _check_target(args.out, args.force)
+    data = _input(args)
+    try:
+        bundle = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: not JSON ({error})") from None
+    try:
+        plan = from_fhir(bundle)
+        text = to_json(plan) + "\n"
+    except CarePlanError as error:
+        raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: {error}", error) from None
+    _write(args.out, text.encode("utf-8"), force=args.force)
+    if args.out != "-":
+        _say(f"Wrote {_shown(args.out)} ({len(plan.episodes)} episode(s))")
     return EXIT_OK
 
 
@@ -581,6 +616,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": _report,
     "ics": _ics,
     "fhir": _fhir,
+    "import-fhir": _import_fhir,
 }
 
 

@@ -1,20 +1,28 @@
-"""FHIR R5 export: a Bundle a health system can store.
+"""FHIR both ways: R5 or R4 (US Core) Bundles out, either read back in.
 
-The Bundle holds one ``CarePlan`` (status, intent, subject, period, the level
-of care as category, one activity per weekly session series), a ``Goal``
-per goal, an ``Appointment`` per session series with a weekly
-``recurrenceTemplate``, an ``EpisodeOfCare`` per level-of-care episode, and
-the ``Patient`` they are about, carrying only the client's identifier (and
-the name when asked for). Following FHIR JSON, no element is ever an empty
-array, object or string: what a plan does not have is left out.
+:func:`to_fhir` writes one ``CarePlan`` (status, intent, subject, period,
+the level of care as category, the plan's id as an identifier), a ``Goal``
+per goal, an ``EpisodeOfCare`` per level-of-care episode (with its time
+zone and the reason it began), the ``Patient`` they are about, carrying only
+the client's identifier (and the name when asked for), and the sessions: in
+R5 an ``Appointment`` per session series with a weekly
+``recurrenceTemplate``, ``basedOn`` the CarePlan, and an exception
+Appointment per moved occurrence; in R4, which has no recurring
+appointments, an activity ``detail`` per series and an ``Appointment`` per
+occurrence. Following FHIR JSON, no element is ever an empty array, object
+or string. Substance-use-disorder treatment is labelled as 42 CFR Part 2
+records. :func:`from_fhir` reads either version back into a plan with the
+same occurrences.
 
 The output is plain JSON-ready data and needs no extra package. With the
-``fhir`` extra installed (``pip install 'careplan[fhir]'``),
-``validate=True`` checks it against the FHIR R5 models of fhir.resources.
+``fhir`` extra installed (from a checkout, ``pip install -e '.[fhir]'``),
+``validate=True`` checks it against the models of fhir.resources.
 
 Level codes have no official HL7 code system; careplan uses
 ``https://careplan.readthedocs.io/fhir/CodeSystem/<continuum>`` (for example
-``.../default`` with codes ``OP``, ``IOP``, ``PHP``, ``RES``, ``INP``).
+``.../default`` with codes ``OP``, ``IOP``, ``PHP``, ``RES``, ``INP``), and
+says what FHIR has no element for in extensions under
+``https://careplan.readthedocs.io/fhir/StructureDefinition/``.
 
 >>> from careplan.demo import sample_plan
 >>> bundle = to_fhir(sample_plan())
@@ -25,42 +33,57 @@ Level codes have no official HL7 code system; careplan uses
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import urllib.parse
 from typing import Any
 
 import pendulum
 
+from careplan._adapters.fhir_codes import (
+    CLIENT_SYSTEM,
+    CODE_SYSTEM_BASE,
+    DISCHARGE_REASON,
+    EPISODE_REASON,
+    KIND_SYSTEM,
+    PLAN_SYSTEM,
+    REASON_SYSTEM,
+    SESSION_SYSTEM,
+    TIMEZONE,
+    TRACK_SYSTEM,
+    WALL_TIME,
+    FhirVersion,
+    present,
+    resource_id,
+    security_labels,
+    text_or_none,
+    urn,
+)
+from careplan._adapters.fhir_r4 import to_r4
+from careplan._adapters.fhir_read import from_fhir
+from careplan._model.errors import InvalidValueError, missing_extra
 from careplan._model.plan import CarePlan
 from careplan._model.session import Session
-from careplan._model.time import resolve_wall, weekday_name
-from careplan._model.transition import Episode
-from careplan._operations.expansion import DayChanges, series_dates
+from careplan._model.time import format_wall_time, weekday_name
+from careplan._model.transition import Episode, TransitionReason
+from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
 
-__all__ = ["CODE_SYSTEM_BASE", "to_fhir"]
+__all__ = ["CODE_SYSTEM_BASE", "FhirVersion", "from_fhir", "to_fhir"]
 
-#: Base of the code systems careplan uses for levels of care.
-CODE_SYSTEM_BASE = "https://careplan.readthedocs.io/fhir/CodeSystem"
-_KIND_SYSTEM = f"{CODE_SYSTEM_BASE}/session-kind"
 # The R5 value set appointment-recurrrence-type (sic) takes UCUM units.
 _RECURRENCE_SYSTEM = "http://unitsofmeasure.org"
 _TIMEZONE_SYSTEM = "https://www.iana.org/time-zones"
+_VERSIONS = ("r4", "r5")
+# Names the rest of this module used before the shared helpers moved out.
+_id = resource_id
+_text = text_or_none
+_present = present
+_urn = urn
 
 
-def _id(plan: CarePlan | str, *parts: object) -> str:
-    """An opaque resource id (FHIR ids: up to 64 of [A-Za-z0-9-.]), from a plan or its id.
-
-    Derived from the plan's id alone, so another plan can refer to this
-    plan's resources (a readmission to the plan it follows).
-    """
-    plan_id = plan if isinstance(plan, str) else plan.id
-    digest = hashlib.sha256("/".join([plan_id, *map(str, parts)]).encode()).hexdigest()
-    return digest[:32]
-
-
-def _text(value: str | None) -> str | None:
-    """``value`` when it says something: FHIR strings are never empty or blank."""
-    return value.strip() if value is not None and value.strip() else None
+def _reason_extension(url: str, reason: TransitionReason) -> dict[str, Any]:
+    return {
+        "url": url,
+        "valueCoding": {"system": REASON_SYSTEM, "code": reason.code, "display": reason.label},
+    }
 
 
 def _level_code(plan: CarePlan, episode: Episode) -> dict[str, Any]:
@@ -77,19 +100,28 @@ def _iso(moment: _dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _appointment(
+def _appointments(
     plan: CarePlan,
     index: int,
     episode: Episode,
     session: Session,
     subject: dict[str, str],
     changes: DayChanges,
-) -> dict[str, Any] | None:
+    based_on: dict[str, str],
+) -> list[dict[str, Any]]:
+    """The recurring Appointment of a session series, then one per moved occurrence.
+
+    A moved occurrence is an exception to the series (R5
+    ``occurrenceChanged``, ``recurrenceId`` counting from 1 and
+    ``originatingAppointment``); it replaces the instance of that number.
+    """
     days = series_dates(session, episode.start, episode.end, episode.start)
     if not days:
-        return None
+        return []
     zone = episode.schedule.timezone
-    first = resolve_wall(days[0], session.start, zone)
+    # Start and end as the plan's occurrences have them: the end is the
+    # elapsed duration after the start, also on a clock-change day.
+    first = occurrence_on(session, days[0], zone, {}, "compatible", index)
     weekly = {weekday_name(day): day == session.weekday for day in pendulum.WeekDay}
     excluded = [day.isoformat() for day in days if changes.removes(session.id, day)]
     template: dict[str, Any] = {
@@ -102,16 +134,30 @@ def _appointment(
     }
     if excluded:
         template["excludingDate"] = excluded
-    return {
+    series_id = _id(plan, "appointment", index, session.id)
+    common = {
         "resourceType": "Appointment",
-        "id": _id(plan, "appointment", index, session.id),
         "status": "booked",
+        "identifier": [{"system": SESSION_SYSTEM, "value": session.id}],
+        "serviceCategory": []
+        if session.track is None
+        else [
+            {
+                "coding": [
+                    {
+                        "system": TRACK_SYSTEM,
+                        "code": session.track.code,
+                        **_present(display=_text(session.track.label)),
+                    }
+                ]
+            }
+        ],
         "serviceType": [
             {
                 "concept": {
                     "coding": [
                         {
-                            "system": _KIND_SYSTEM,
+                            "system": KIND_SYSTEM,
                             "code": session.kind.code,
                             **_present(display=_text(session.kind.label)),
                         }
@@ -119,19 +165,58 @@ def _appointment(
                 }
             }
         ],
-        **_present(description=_text(session.display_title)),
-        "start": _iso(first),
-        "end": _iso(first + session.duration),
-        "minutesDuration": session.minutes,
+        "description": _text(session.title),
+        "virtualService": _virtual_service(session),
         "subject": subject,
-        "participant": [{"actor": subject, "status": "accepted"}],
-        "recurrenceTemplate": [template],
+        "participant": _participants(session, subject),
+        "basedOn": [based_on],
+        "supportingInformation": [{"reference": _urn(_id(plan, "episode", index))}],
+        "minutesDuration": session.minutes,
     }
+    wall = {"url": WALL_TIME, "valueTime": f"{format_wall_time(session.start)}:00"}
+    found = [
+        {
+            "id": series_id,
+            "extension": [wall],
+            **_present(**common),
+            "start": _iso(first.start),
+            "end": _iso(first.end),
+            "recurrenceTemplate": [template],
+        }
+    ]
+    for number, day in enumerate(days, start=1):
+        change = changes.moved.get((session.id, day))
+        if change is None or changes.removes(session.id, day):
+            continue
+        moved = occurrence_on(session, day, zone, changes.moved, "compatible", index)
+        found.append(
+            {
+                "id": _id(plan, "appointment", index, session.id, day.isoformat()),
+                **_present(**{**common, "minutesDuration": moved.minutes}),
+                "start": _iso(moved.start),
+                "end": _iso(moved.end),
+                "recurrenceId": number,
+                "occurrenceChanged": True,
+                "originatingAppointment": {"reference": _urn(series_id)},
+            }
+        )
+    return found
 
 
-def _present(**elements: Any) -> dict[str, Any]:
-    """The elements that have a value: FHIR JSON has no empty arrays, objects or strings."""
-    return {name: value for name, value in elements.items() if value not in (None, "", [], {})}
+def _virtual_service(session: Session) -> list[dict[str, Any]]:
+    if not session.modality.is_virtual:
+        return []
+    channel = {"system": f"{CODE_SYSTEM_BASE}/virtual-service", "code": "video"}
+    return [{"channelType": channel, **_present(addressUrl=_text(session.modality.join_url))}]
+
+
+def _participants(session: Session, subject: dict[str, str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = [{"actor": subject, "status": "accepted"}]
+    location = _text(session.modality.location)
+    if location is not None and not session.modality.is_virtual:
+        # The place as a display-only reference to a Location.
+        found.append({"actor": {"display": location}, "status": "accepted"})
+    return found
 
 
 def _care_plan_status(plan: CarePlan) -> str:
@@ -149,13 +234,14 @@ def _goal_status(plan: CarePlan) -> str:
 
 def _patient(plan: CarePlan, *, client_name: bool) -> dict[str, Any]:
     client = plan.client
-    identifier = _text(client.id)
+    # Written as given (not trimmed): it is the key a reader maps back.
+    identifier = client.id if _text(client.id) else None
     name = _text(client.name) if client_name else None
     return {
         "resourceType": "Patient",
         "id": _id(plan, "patient"),
         **_present(
-            identifier=[{"value": identifier}] if identifier else None,
+            identifier=[{"system": CLIENT_SYSTEM, "value": identifier}] if identifier else None,
             name=[{"text": name}] if name else None,
         ),
     }
@@ -172,11 +258,12 @@ def _period(episode: Episode) -> dict[str, str]:
 def to_fhir(
     plan: CarePlan,
     *,
+    version: FhirVersion = "r5",
     diagnoses: bool = False,
     client_name: bool = False,
     validate: bool = False,
 ) -> dict[str, Any]:
-    """The plan as a FHIR R5 Bundle (type ``collection``), as JSON-ready data.
+    """The plan as a FHIR Bundle (type ``collection``), R5 or R4, as JSON-ready data.
 
     Resources refer to each other by ``urn:uuid:`` full URLs, as a Bundle
     meant for a transaction or for storage does; the subject is the Bundle's
@@ -188,20 +275,32 @@ def to_fhir(
     ended before completion (the client left, was transferred, ...); its
     goals are ``active``, ``completed`` or ``cancelled`` alike. A plan that
     readmits the client after another one ``replaces`` that plan's
-    ``CarePlan``.
+    ``CarePlan``. Substance-use-disorder treatment is labelled as 42 CFR
+    Part 2 records (see :func:`careplan._adapters.fhir_codes.security_labels`).
 
     Args:
         plan: The plan.
-        diagnoses: Include the diagnosis codes (``CarePlan.addresses``);
-            left out by default, as every export is minimal by default.
+        version: ``"r5"`` (default) or ``"r4"``: FHIR R4 (4.0.1) with the US
+            Core profiles that apply (Patient, Condition, Goal, CarePlan),
+            one Appointment per occurrence, as R4 has no recurring ones.
+        diagnoses: Include the diagnosis codes (``CarePlan.addresses``; in
+            R4 as ``Condition`` resources); left out by default, as every
+            export is minimal by default.
         client_name: Include the client's name in the ``Patient``.
-        validate: Check the result with fhir.resources (the ``fhir`` extra).
+        validate: Check the result with fhir.resources (the ``fhir``
+            extra): the R5 models, or the R4B models for R4 (R4B changed
+            none of the resources written here).
 
     Raises:
+        InvalidValueError: ``version`` is not ``"r4"`` or ``"r5"``.
         ImportError: ``validate=True`` without fhir.resources installed.
         pydantic.ValidationError: ``validate=True`` and the Bundle is not
-            valid FHIR R5 (a bug in careplan; please report it).
+            valid FHIR (a bug in careplan; please report it).
     """
+    if version not in _VERSIONS:
+        raise InvalidValueError(
+            "version", version, "is not a FHIR version careplan writes", "use 'r4' or 'r5'"
+        )
     patient = _patient(plan, client_name=client_name)
     subject = {"reference": _urn(patient["id"])}
     episodes = plan.episodes
@@ -221,17 +320,25 @@ def to_fhir(
                 **_present(target=[target] if target else None),
             }
         )
+    care_plan_id = _id(plan, "careplan")
+    based_on = {"reference": _urn(care_plan_id)}
     appointments = []
     changes = DayChanges.of_plan(plan)
     for index, episode in enumerate(episodes):
         for session in episode.schedule.sessions:
-            found = _appointment(plan, index, episode, session, subject, changes)
-            if found is not None:
-                appointments.append(found)
+            appointments += _appointments(plan, index, episode, session, subject, changes, based_on)
     episodes_of_care = [
         {
             "resourceType": "EpisodeOfCare",
             "id": _id(plan, "episode", index),
+            "extension": [
+                {"url": TIMEZONE, "valueCode": episode.schedule.timezone},
+                *(
+                    ()
+                    if episode.reason_in is None
+                    else (_reason_extension(EPISODE_REASON, episode.reason_in),)
+                ),
+            ],
             "status": "finished" if episode.left_by is not None else "active",
             "type": [_level_code(plan, episode)],
             "patient": subject,
@@ -244,9 +351,16 @@ def to_fhir(
         for code in plan.diagnoses
         if diagnoses and _text(code)
     ]
+    discharge = plan.transitions[-1].reason if plan.discharged else None
     care_plan = {
         "resourceType": "CarePlan",
-        "id": _id(plan, "careplan"),
+        "id": care_plan_id,
+        **_present(
+            extension=None
+            if discharge is None
+            else [_reason_extension(DISCHARGE_REASON, discharge)]
+        ),
+        "identifier": [{"system": PLAN_SYSTEM, "value": plan.id}],
         "status": _care_plan_status(plan),
         "intent": "plan",
         "title": f"{plan.level.name} care plan",
@@ -265,27 +379,33 @@ def to_fhir(
         ),
     }
     resources = [care_plan, patient, *goals, *appointments, *episodes_of_care]
+    if version == "r4":
+        resources = to_r4(plan, resources, diagnoses=diagnoses)
+    labels = security_labels(plan)
+    if labels:
+        for resource in resources:
+            resource["meta"] = {**resource.get("meta", {}), "security": labels}
     bundle = {
         "resourceType": "Bundle",
-        "id": _id(plan, "bundle"),
+        "id": _id(plan, "bundle", version),
+        **_present(meta={"security": labels} if labels else None),
         "type": "collection",
         "entry": [{"fullUrl": _urn(r["id"]), "resource": r} for r in resources],
     }
     if validate:
-        _validate(bundle)
+        _validate(bundle, version)
     return bundle
 
 
-def _urn(hex32: str) -> str:
-    """The ``urn:uuid:`` of a resource id (32 hex digits, written as a UUID)."""
-    return f"urn:uuid:{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:32]}"
-
-
-def _validate(bundle: dict[str, Any]) -> None:
+def _validate(bundle: dict[str, Any], version: FhirVersion) -> None:
     try:
-        from fhir.resources.bundle import Bundle
+        if version == "r5":
+            from fhir.resources.bundle import Bundle
+
+            Bundle.model_validate(bundle)
+        else:
+            from fhir.resources.R4B.bundle import Bundle as R4Bundle
+
+            R4Bundle.model_validate(bundle)
     except ImportError:
-        raise ImportError(
-            "validating FHIR needs fhir.resources: pip install 'careplan[fhir]'"
-        ) from None
-    Bundle.model_validate(bundle)
+        raise missing_extra("validating FHIR", "fhir.resources", "fhir") from None

@@ -1,0 +1,139 @@
+"""What the FHIR export and import share: code systems, extensions, ids, labels.
+
+careplan writes FHIR R5 and R4 and reads both back; the systems and
+extension URLs below are the contract between the two directions. Every
+careplan-specific URL sits under :data:`CODE_SYSTEM_BASE` or
+:data:`EXTENSION_BASE`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from careplan._model.plan import CarePlan
+
+__all__ = [
+    "CLIENT_SYSTEM",
+    "CODE_SYSTEM_BASE",
+    "DISCHARGE_REASON",
+    "EPISODE",
+    "EPISODE_REASON",
+    "EVERY_WEEKS",
+    "EXTENSION_BASE",
+    "JOIN_URL",
+    "KIND_SYSTEM",
+    "MODALITY",
+    "PLAN_SYSTEM",
+    "REASON_SYSTEM",
+    "SCHEDULED_ON",
+    "SESSION_ID",
+    "SESSION_SYSTEM",
+    "TIMEZONE",
+    "TRACK",
+    "TRACK_SYSTEM",
+    "WALL_TIME",
+    "FhirVersion",
+    "is_substance_use_care",
+    "present",
+    "resource_id",
+    "security_labels",
+    "text_or_none",
+    "urn",
+]
+
+#: The FHIR versions careplan writes and reads: ``"r5"`` (5.0.0) and
+#: ``"r4"`` (4.0.1, with the US Core profiles that apply).
+FhirVersion = Literal["r4", "r5"]
+
+#: Base of the code systems careplan uses for levels of care.
+CODE_SYSTEM_BASE = "https://careplan.readthedocs.io/fhir/CodeSystem"
+#: Base of careplan's extension URLs.
+EXTENSION_BASE = "https://careplan.readthedocs.io/fhir/StructureDefinition"
+KIND_SYSTEM = f"{CODE_SYSTEM_BASE}/session-kind"
+TRACK_SYSTEM = f"{CODE_SYSTEM_BASE}/treatment-track"
+REASON_SYSTEM = f"{CODE_SYSTEM_BASE}/transition-reason"
+#: Identifier systems: the plan's opaque id, the client's id, a session's id.
+PLAN_SYSTEM = "urn:careplan:plan"
+CLIENT_SYSTEM = "urn:careplan:client"
+SESSION_SYSTEM = "urn:careplan:session"
+#: Why an episode began (on EpisodeOfCare) and why care ended (on CarePlan).
+EPISODE_REASON = f"{EXTENSION_BASE}/episode-reason"
+DISCHARGE_REASON = f"{EXTENSION_BASE}/discharge-reason"
+#: R4 has no recurring appointments: what an occurrence's series says.
+SCHEDULED_ON = f"{EXTENSION_BASE}/scheduled-on"
+EVERY_WEEKS = f"{EXTENSION_BASE}/every-weeks"
+JOIN_URL = f"{EXTENSION_BASE}/join-url"
+#: On an R4 activity's detail: the session it describes, and its track.
+SESSION_ID = f"{EXTENSION_BASE}/session-id"
+TRACK = f"{EXTENSION_BASE}/treatment-track"
+#: FHIR's own extension for an IANA time zone (R4 Timing has none); on
+#: every EpisodeOfCare, the zone of its weekly schedule.
+TIMEZONE = "http://hl7.org/fhir/StructureDefinition/timezone"
+#: The wall time of a series (an R5 series' first start may fall in a DST gap).
+WALL_TIME = f"{EXTENSION_BASE}/wall-time"
+#: On an R4 activity's detail: the EpisodeOfCare of its series, and whether
+#: its sessions are ``in_person`` or ``virtual`` (R4 has no virtual service).
+EPISODE = f"{EXTENSION_BASE}/episode"
+MODALITY = f"{EXTENSION_BASE}/modality"
+
+_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+_CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+# ICD-10-CM F10-F19: mental and behavioural disorders due to psychoactive
+# substance use.
+_SUBSTANCE_USE_PREFIXES = tuple(f"F1{digit}" for digit in range(10))
+
+
+def resource_id(plan: CarePlan | str, *parts: object) -> str:
+    """An opaque resource id (FHIR ids: up to 64 of [A-Za-z0-9-.]), from a plan or its id.
+
+    Derived from the plan's id alone, so another plan can refer to this
+    plan's resources (a readmission to the plan it follows).
+    """
+    plan_id = plan if isinstance(plan, str) else plan.id
+    digest = hashlib.sha256("/".join([plan_id, *map(str, parts)]).encode()).hexdigest()
+    return digest[:32]
+
+
+def urn(hex32: str) -> str:
+    """The ``urn:uuid:`` of a resource id (32 hex digits, written as a UUID)."""
+    return f"urn:uuid:{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:32]}"
+
+
+def text_or_none(value: str | None) -> str | None:
+    """``value``, as given, when it says something: FHIR strings are never empty or blank."""
+    return value if value is not None and value.strip() else None
+
+
+def present(**elements: Any) -> dict[str, Any]:
+    """The elements that have a value: FHIR JSON has no empty arrays, objects or strings."""
+    return {name: value for name, value in elements.items() if value not in (None, "", [], {})}
+
+
+def is_substance_use_care(plan: CarePlan) -> bool:
+    """True when the plan is substance-use-disorder treatment.
+
+    That is: its continuum is ASAM's (addiction treatment levels), or a
+    diagnosis is an ICD-10-CM substance use disorder (F10-F19).
+    """
+    if plan.continuum.name.upper().startswith("ASAM"):
+        return True
+    return any(code.strip().upper().startswith(_SUBSTANCE_USE_PREFIXES) for code in plan.diagnoses)
+
+
+def security_labels(plan: CarePlan) -> list[dict[str, str]]:
+    """The ``meta.security`` labels of every resource about ``plan``.
+
+    Substance-use-disorder treatment records fall under 42 CFR Part 2: they
+    are labelled ``42CFRPart2`` (the policy), ``ETH`` (substance abuse
+    information sensitivity) and confidentiality ``R`` (restricted), so a
+    receiving system knows it may not redisclose them without consent.
+    Other plans get no label.
+    """
+    if not is_substance_use_care(plan):
+        return []
+    return [
+        {"system": _ACT_CODE, "code": "42CFRPart2", "display": "42 CFR Part2"},
+        {"system": _ACT_CODE, "code": "ETH", "display": "substance abuse information sensitivity"},
+        {"system": _CONFIDENTIALITY, "code": "R", "display": "restricted"},
+    ]

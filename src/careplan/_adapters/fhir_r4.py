@@ -1,0 +1,246 @@
+"""FHIR R4 (4.0.1) with US Core: the R5 resources rewritten where R4 differs.
+
+R4 has no recurring Appointment, so each occurrence is an Appointment and
+each weekly series is a CarePlan activity whose ``detail`` carries a
+``scheduledTiming`` (weekday, local time, duration, every n weeks, the
+episode's dates) and the IANA time zone (FHIR's ``timezone`` extension).
+R4's ``CarePlan.addresses`` refers to Conditions, so diagnoses, when asked
+for, become US Core Conditions. Patient, Condition, Goal and CarePlan claim
+their US Core profiles and carry what those require: the Patient a
+``gender`` of ``unknown`` and, without the name, a name that says it is
+masked (data-absent-reason), as minimal exports do not reveal either.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from careplan._adapters.fhir_codes import (
+    EPISODE,
+    EVERY_WEEKS,
+    JOIN_URL,
+    KIND_SYSTEM,
+    MODALITY,
+    SCHEDULED_ON,
+    SESSION_ID,
+    SESSION_SYSTEM,
+    TIMEZONE,
+    TRACK,
+    TRACK_SYSTEM,
+    present,
+    resource_id,
+    text_or_none,
+    urn,
+)
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.session import Session
+from careplan._model.time import format_wall_time
+from careplan._model.transition import Episode
+from careplan._operations.expansion import occurrences
+
+__all__ = ["to_r4"]
+
+_US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition"
+_PROFILES = {
+    "Patient": f"{_US_CORE}/us-core-patient",
+    "Goal": f"{_US_CORE}/us-core-goal",
+    "CarePlan": f"{_US_CORE}/us-core-careplan",
+    "Condition": f"{_US_CORE}/us-core-condition-problems-health-concerns",
+}
+_ASSESS_PLAN = {
+    "coding": [
+        {
+            "system": "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
+            "code": "assess-plan",
+        }
+    ]
+}
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _profiled(resource: dict[str, Any]) -> dict[str, Any]:
+    profile = _PROFILES.get(resource["resourceType"])
+    return resource if profile is None else {**resource, "meta": {"profile": [profile]}}
+
+
+def _coding(system: str, code: str, label: str) -> dict[str, Any]:
+    return {"system": system, "code": code, **present(display=text_or_none(label))}
+
+
+def _patient(patient: dict[str, Any]) -> dict[str, Any]:
+    # US Core asks for a name and a gender; a minimal export says the name
+    # is withheld and the gender unknown rather than inventing either.
+    masked = [
+        {
+            "extension": [
+                {
+                    "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                    "valueCode": "masked",
+                }
+            ]
+        }
+    ]
+    return {**patient, "name": patient.get("name", masked), "gender": "unknown"}
+
+
+def _conditions(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "resourceType": "Condition",
+            "id": resource_id(plan, "condition", number),
+            "clinicalStatus": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                        "code": "active",
+                    }
+                ]
+            },
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                            "code": "problem-list-item",
+                        }
+                    ]
+                }
+            ],
+            "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]},
+            "subject": subject,
+        }
+        for number, code in enumerate(c for c in plan.diagnoses if text_or_none(c))
+    ]
+
+
+def _series_detail(
+    plan: CarePlan, index: int, session: Session, episode: Episode
+) -> dict[str, Any]:
+    """The activity detail of one weekly series: what, when, where, every n weeks."""
+    extension: list[dict[str, Any]] = [
+        {"url": SESSION_ID, "valueString": session.id},
+        {"url": TIMEZONE, "valueCode": episode.schedule.timezone},
+        {"url": EPISODE, "valueReference": {"reference": urn(resource_id(plan, "episode", index))}},
+        {"url": MODALITY, "valueCode": session.modality.kind},
+    ]
+    if session.track is not None:
+        track = _coding(TRACK_SYSTEM, session.track.code, session.track.label)
+        extension.append({"url": TRACK, "valueCoding": track})
+    if session.modality.is_virtual and session.modality.join_url:
+        extension.append({"url": JOIN_URL, "valueUrl": session.modality.join_url})
+    location = text_or_none(session.modality.location)
+    return {
+        "extension": extension,
+        "kind": "Appointment",
+        "code": {"coding": [_coding(KIND_SYSTEM, session.kind.code, session.kind.label)]},
+        "status": "scheduled",
+        "scheduledTiming": {
+            "repeat": {
+                "boundsPeriod": {
+                    "start": episode.start.isoformat(),
+                    "end": max(episode.start, episode.end).isoformat(),
+                },
+                "frequency": 1,
+                "period": session.every_weeks,
+                "periodUnit": "wk",
+                "dayOfWeek": [_DAYS[int(session.weekday)]],
+                "timeOfDay": [f"{format_wall_time(session.start)}:00"],
+                "duration": session.minutes,
+                "durationUnit": "min",
+            }
+        },
+        **present(
+            location=None
+            if location is None or session.modality.is_virtual
+            else {"display": location},
+            description=text_or_none(session.title),
+        ),
+    }
+
+
+def _appointment(plan: CarePlan, occurrence: Occurrence, subject: dict[str, str]) -> dict[str, Any]:
+    session = occurrence.session
+    extension: list[dict[str, Any]] = [
+        {"url": SCHEDULED_ON, "valueDate": occurrence.scheduled_on.isoformat()},
+        {"url": EVERY_WEEKS, "valuePositiveInt": session.every_weeks},
+    ]
+    if session.modality.is_virtual and session.modality.join_url:
+        extension.append({"url": JOIN_URL, "valueUrl": session.modality.join_url})
+    participants: list[dict[str, Any]] = [{"actor": subject, "status": "accepted"}]
+    location = text_or_none(session.modality.location)
+    if location is not None and not session.modality.is_virtual:
+        participants.append({"actor": {"display": location}, "status": "accepted"})
+    track = session.track
+    return {
+        "resourceType": "Appointment",
+        "id": resource_id(plan, "occurrence", session.id, occurrence.scheduled_on.isoformat()),
+        "extension": extension,
+        "identifier": [{"system": SESSION_SYSTEM, "value": session.id}],
+        "status": "booked",
+        **present(
+            serviceCategory=None
+            if track is None
+            else [{"coding": [_coding(TRACK_SYSTEM, track.code, track.label)]}],
+            description=text_or_none(session.title),
+        ),
+        "serviceType": [{"coding": [_coding(KIND_SYSTEM, session.kind.code, session.kind.label)]}],
+        "start": occurrence.start.isoformat(timespec="seconds"),
+        "end": occurrence.end.isoformat(timespec="seconds"),
+        "minutesDuration": occurrence.minutes,
+        "supportingInformation": [
+            {"reference": urn(resource_id(plan, "episode", occurrence.episode))}
+        ],
+        "participant": participants,
+    }
+
+
+def to_r4(
+    plan: CarePlan, resources: list[dict[str, Any]], *, diagnoses: bool
+) -> list[dict[str, Any]]:
+    """The R4 resources for ``plan``, from its R5 ones (which this does not change)."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for resource in resources:
+        by_type.setdefault(resource["resourceType"], []).append(resource)
+    (care_plan,) = by_type["CarePlan"]
+    (patient,) = by_type["Patient"]
+    subject = care_plan["subject"]
+    conditions = _conditions(plan, subject) if diagnoses else []
+    appointments = [_appointment(plan, o, subject) for o in occurrences(plan)]
+    details = [
+        {"detail": _series_detail(plan, index, session, episode)}
+        for index, episode in enumerate(plan.episodes)
+        for session in episode.schedule.sessions
+    ]
+    title = care_plan["title"]
+    narrative = html.escape(
+        f"{title}, {care_plan['period']['start']} to {care_plan['period']['end']}"
+    )
+    r4_plan = {
+        key: value
+        for key, value in care_plan.items()
+        if key not in ("addresses", "activity", "category")
+    }
+    r4_plan.update(
+        text={
+            "status": "generated",
+            "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{narrative}</div>',
+        },
+        category=[_ASSESS_PLAN, *care_plan["category"]],
+        **present(
+            addresses=[{"reference": urn(c["id"])} for c in conditions],
+            activity=[
+                *details,
+                *({"reference": {"reference": urn(a["id"])}} for a in appointments),
+            ],
+        ),
+    )
+    return [
+        _profiled(r4_plan),
+        _profiled(_patient(patient)),
+        *(_profiled(c) for c in conditions),
+        *(_profiled(goal) for goal in by_type.get("Goal", [])),
+        *appointments,
+        *by_type.get("EpisodeOfCare", []),
+    ]
