@@ -104,8 +104,10 @@ def test_bad_arguments():
         cp.plan_week(sample_iop(), DEFAULT["PHP"], LifeConstraints())
     with pytest.raises(cp.InvalidValueError, match="not an objective"):
         cp.plan_week(sample_iop(), IOP, LifeConstraints(), objective="cheapest")
-    with pytest.raises(cp.InvalidValueError, match="not after the start"):
-        BusyBlock("work", ["monday"], "17:00", "09:00")
+    with pytest.raises(cp.InvalidValueError, match="is the start"):
+        BusyBlock("work", ["monday"], "17:00", "17:00")
+    with pytest.raises(cp.InvalidValueError, match="anchor"):
+        BusyBlock("rota", ["monday"], "09:00", "17:00", every_weeks=2)
 
 
 def test_a_care_plan_from_a_program_in_one_call():
