@@ -15,6 +15,7 @@ __all__ = [
     "CarePlanError",
     "DocumentError",
     "InvalidValueError",
+    "MissingExtraError",
     "NaiveDateTimeError",
     "NonexistentTimeError",
     "TimeZoneError",
@@ -171,6 +172,28 @@ class TransitionError(CarePlanError):
         self.problem = problem
         self.hint = hint
         super().__init__(f"{problem}; {hint}")
+
+
+class MissingExtraError(CarePlanError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    Install the extra named by :attr:`extra`; :attr:`hint` gives the command.
+
+    Attributes:
+        feature: What needs it ("census scheduling").
+        package: The missing package ("ortools").
+        extra: The careplan extra that installs it ("census").
+        hint: How to install it.
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        self.hint = (
+            f"pip install 'careplan[{extra}]' (from a checkout: pip install -e '.[{extra}]')"
+        )
+        super().__init__(f"{feature} needs {package}, which is not installed; {self.hint}")
 
 
 def require_choice(field: str, value: object, choices: object, what: str) -> None:
