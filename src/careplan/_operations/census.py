@@ -700,7 +700,8 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
         ]
         for day in sorted({o.weekday for o in slots} - {o.weekday for o in working}):
             reasons.append(f"no {credential} works {weekday_name(day).capitalize()} at those times")
-        if working:
+        booked = [o for o in working if not _someone_free(result, credential, o)]
+        if working and len(booked) == len(working):
             times = ", ".join(
                 sorted(
                     {
@@ -710,12 +711,11 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
                 )
             )
             reasons.append(
-                f"every {credential} who works at the times her week leaves ({times}) is booked"
-                if all(counts.get(o.id, 0) > 0 for o in working)
-                else f"a {credential} is free at {times}, but not together with a group seat"
+                f"every {credential} who works at the times the client's week leaves "
+                f"({times}) is booked"
             )
     if len(reasons) == 1:
-        reasons.append("the seats, clinicians and rooms her week could use are taken")
+        reasons.append("the seats, clinicians and rooms the client's week could use are taken")
     alternatives = []
     tries: list[tuple[str, CensusClient]] = []
     if client.tracks:
@@ -737,6 +737,23 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
             alternatives.append(description)
     alternatives.append(f"waitlist position {position}")
     return Unplaced(client, tuple(reasons), tuple(alternatives), position)
+
+
+def _someone_free(result: CensusResult, credential: str, slot: Offering) -> bool:
+    """Whether a clinician with ``credential`` works at ``slot`` and sees no one then."""
+    begin, end = slot.start_minute, slot.end_minute
+    busy = {
+        holder
+        for roster in result.rosters
+        if roster.weekday == slot.weekday
+        and roster.start.hour * 60 + roster.start.minute < end
+        and begin < roster.end.hour * 60 + roster.end.minute
+        for holder in roster.staff
+    }
+    return any(
+        credential in s.credentials and s.works(slot.weekday, begin, end) and s.id not in busy
+        for s in result.census.staff
+    )
 
 
 # --- public operations -----------------------------------------------------------------
