@@ -126,6 +126,7 @@ class BusyBlock:
     ) -> BusyBlock:
         """A block on one date only (a court hearing, a medical appointment).
 
+        >>> import pendulum
         >>> BusyBlock.once("court", pendulum.date(2027, 3, 9), "09:00", "12:00").weekdays
         (<WeekDay.TUESDAY: 1>,)
         """
@@ -285,6 +286,8 @@ class LifeConstraints:
     def for_week(self, week: _dt.date) -> LifeConstraints:
         """These constraints as the week of ``week`` has them, with weekly blocks only.
 
+        >>> import pendulum
+        >>> from careplan import BusyBlock
         >>> nights = BusyBlock("nights", ["monday"], "19:00", "07:00", every_weeks=2,
         ...                    anchor=pendulum.date(2027, 1, 4))
         >>> [len(LifeConstraints([nights]).for_week(pendulum.date(2027, 1, d)).busy)

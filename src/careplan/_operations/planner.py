@@ -659,6 +659,7 @@ def plan_cycle(
             name that week.
 
     >>> from careplan.programs import sample_iop
+    >>> import pendulum
     >>> from careplan import DEFAULT, BusyBlock
     >>> nights = BusyBlock("nights", ["monday", "tuesday", "wednesday"], "19:00", "07:00",
     ...                    every_weeks=2, anchor=pendulum.date(2027, 1, 4))
