@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given, settings
@@ -104,8 +105,10 @@ def test_bad_arguments():
         cp.plan_week(sample_iop(), DEFAULT["PHP"], LifeConstraints())
     with pytest.raises(cp.InvalidValueError, match="not an objective"):
         cp.plan_week(sample_iop(), IOP, LifeConstraints(), objective="cheapest")
-    with pytest.raises(cp.InvalidValueError, match="not after the start"):
-        BusyBlock("work", ["monday"], "17:00", "09:00")
+    with pytest.raises(cp.InvalidValueError, match="is the start"):
+        BusyBlock("work", ["monday"], "17:00", "17:00")
+    with pytest.raises(cp.InvalidValueError, match="anchor"):
+        BusyBlock("rota", ["monday"], "09:00", "17:00", every_weeks=2)
 
 
 def test_a_care_plan_from_a_program_in_one_call():
@@ -216,3 +219,91 @@ def test_the_planner_finds_the_brute_force_optimum(program, level, constraints, 
     assert expected is not None
     assert result.objective.key(objective) == expected
     assert cp.feasible(result.schedule, level, constraints, continuum=_continuum(level))
+
+
+# --- the weeks people really have ------------------------------------------------
+
+
+def test_a_night_shift_is_one_block_across_midnight():
+    nights = BusyBlock("night shift", ["monday"], "19:00", "07:00", buffer_minutes=30)
+    late = cp.Session("monday", "18:00", 60, cp.SessionKind.GROUP_THERAPY)
+    early = cp.Session("tuesday", "07:00", 60, cp.SessionKind.GROUP_THERAPY)
+    later = cp.Session("tuesday", "08:00", 60, cp.SessionKind.GROUP_THERAPY)
+    constraints = LifeConstraints([nights])
+    assert not constraints.allows(late)  # the buffer before the shift
+    assert not constraints.allows(early)  # the shift runs into Tuesday
+    assert constraints.allows(later)
+    sunday = BusyBlock("night shift", ["sunday"], "22:00", "06:00")
+    assert not LifeConstraints([sunday]).allows(
+        cp.Session("monday", "05:00", 30, cp.SessionKind.CHECK_IN)
+    )
+
+
+def test_a_rotating_roster_counts_only_in_its_weeks():
+    rota = BusyBlock(
+        "day shifts", WEEKDAYS, "08:00", "20:00", every_weeks=2, anchor=MONDAY.add(days=2)
+    )
+    constraints = LifeConstraints([rota])
+    morning = cp.Session("monday", "09:00", 60, cp.SessionKind.GROUP_THERAPY)
+    assert not constraints.allows(morning)  # a weekly schedule must fit both weeks
+    assert not constraints.allows(morning, MONDAY)
+    assert constraints.allows(morning, MONDAY.add(weeks=1))
+    assert constraints.cycle_weeks == 2
+    assert not constraints.weekly
+    court = BusyBlock.once("court", MONDAY.add(days=1), "09:00", "12:00")
+    tuesday = cp.Session("tuesday", "10:00", 60, cp.SessionKind.GROUP_THERAPY)
+    assert not LifeConstraints([court]).allows(tuesday, MONDAY)
+    assert LifeConstraints([court]).allows(tuesday, MONDAY.add(weeks=1))
+
+
+def test_a_nurse_on_alternating_weeks_gets_a_cycle_that_meets_the_level_every_week():
+    nights = BusyBlock(
+        "nights", ["monday", "tuesday", "wednesday"], "19:00", "07:00", every_weeks=2, anchor=MONDAY
+    )
+    days = BusyBlock(
+        "days", ["thursday", "friday"], "07:00", "19:00", every_weeks=2, anchor=MONDAY.add(weeks=1)
+    )
+    constraints = LifeConstraints([nights, days])
+    cycle = cp.plan_cycle(sample_iop(), IOP, constraints, start=MONDAY)
+    assert len(cycle.weeks) == 2
+    for index, week in enumerate(cycle.weeks):
+        monday = MONDAY.add(weeks=index)
+        assert cp.feasible(week.schedule, IOP, constraints.for_week(monday), continuum=DEFAULT)
+    assert cycle.week_of(MONDAY.add(weeks=3)) == cycle.weeks[1]
+
+
+_ROTATIONS = st.builds(
+    lambda blocks, anchor_days: LifeConstraints(
+        [
+            attrs.evolve(block, every_weeks=2, anchor=MONDAY.add(days=anchor_days))
+            for block in blocks.busy
+        ],
+        blocks.preferred_day_parts,
+        blocks.modality,
+        blocks.unavailable_days,
+        blocks.max_days_per_week,
+    ),
+    life_constraints(),
+    st.integers(0, 13),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_SMALL, _LEVELS, _ROTATIONS)
+def test_each_week_of_a_cycle_is_the_brute_force_optimum(program, level, constraints):
+    try:
+        cycle = cp.plan_cycle(program, level, constraints, start=MONDAY, weeks=2)
+    except cp.Infeasible:
+        cycle = None
+    for index in range(2):
+        week = constraints.for_week(MONDAY.add(weeks=index))
+        expected = _brute_force(program, level, week)
+        if cycle is None:
+            continue
+        assert expected is not None
+        assert cycle.weeks[index].objective.key() == expected
+    if cycle is None:
+        assert any(
+            _brute_force(program, level, constraints.for_week(MONDAY.add(weeks=i))) is None
+            for i in range(2)
+        )

@@ -59,7 +59,7 @@ from careplan._adapters.fhir_codes import (
 )
 from careplan._adapters.fhir_r4 import to_r4
 from careplan._adapters.fhir_read import from_fhir
-from careplan._model.errors import InvalidValueError, missing_extra
+from careplan._model.errors import InvalidValueError, MissingExtraError
 from careplan._model.plan import CarePlan
 from careplan._model.session import Session
 from careplan._model.time import format_wall_time, weekday_name
@@ -408,4 +408,4 @@ def _validate(bundle: dict[str, Any], version: FhirVersion) -> None:
 
             R4Bundle.model_validate(bundle)
     except ImportError:
-        raise missing_extra("validating FHIR", "fhir.resources", "fhir") from None
+        raise MissingExtraError("validating FHIR", "fhir.resources", "fhir") from None

@@ -32,7 +32,7 @@ import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance
-from careplan._model.errors import missing_extra
+from careplan._model.errors import MissingExtraError
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date, week_start
 from careplan._operations.delivery import delivered
@@ -61,7 +61,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Any]:
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        raise missing_extra("careplan.plots", "matplotlib", "plots") from None
+        raise MissingExtraError("careplan.plots", "matplotlib", "plots") from None
     figure = Figure(figsize=(width, height), layout="constrained")
     return figure, figure.add_subplot()
 

@@ -7,11 +7,18 @@
 
 from __future__ import annotations
 
+import random
+
+import pendulum
+
+from careplan._model.census import Census, CensusClient, Room, Staff, WorkHours
+from careplan._model.constraints import BusyBlock, LifeConstraints
+from careplan._model.continua import DEFAULT
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.program import AgendaItem, Program, ProgramTrack
 from careplan._model.session import DayPart, Modality, Session
 
-__all__ = ["sample_iop"]
+__all__ = ["census_program", "sample_census", "sample_iop"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -99,3 +106,116 @@ def sample_iop(timezone: str = "America/New_York") -> Program:
         opens="08:00",
         closes="22:00",
     )
+
+
+def census_program(timezone: str = "America/New_York", *, capacity: int = 12) -> Program:
+    """An IOP sized for a census: three tracks of ``capacity`` seats, many one-to-one slots.
+
+    The morning (09:00–12:00), afternoon (13:00–16:00) and evening
+    (18:00–21:00) tracks of :func:`sample_iop`, Monday to Friday, in person
+    and by video; individual therapy (60 minutes) at 12:00, 16:00 and 21:00
+    and psychiatric consults (30 minutes) at 12:00, 12:30, 16:00, 16:30 and
+    21:00 (evenings by video only), Monday to Friday.
+    """
+    base = sample_iop(timezone)
+    tracks = [
+        ProgramTrack(
+            track.day_part,
+            _WEEKDAYS,
+            track.agenda,
+            track.modalities,
+            capacity=capacity,
+            name=f"{track.day_part.value.capitalize()} group",
+        )
+        for track in base.tracks
+    ]
+    office = Modality.in_person("Main campus, office 14")
+    video = Modality.virtual("https://telehealth.example.org/iop")
+    slots = []
+    for day in _WEEKDAYS:
+        for time in ("12:00", "16:00", "21:00"):
+            for modality, where in ((office, "office"), (video, "video")):
+                slots.append(
+                    Session(
+                        day,
+                        time,
+                        60,
+                        SessionKind.INDIVIDUAL_THERAPY,
+                        modality=modality,
+                        id=f"individual-{day[:3]}-{time.replace(':', '')}-{where}",
+                    )
+                )
+        for time in ("12:00", "12:30", "16:00", "16:30", "21:00"):
+            places = [(video, "video")] + ([(office, "office")] if time < "21:00" else [])
+            for modality, where in places:
+                slots.append(
+                    Session(
+                        day,
+                        time,
+                        30,
+                        SessionKind.PSYCHIATRIC,
+                        modality=modality,
+                        every_weeks=2,
+                        id=f"psychiatric-{day[:3]}-{time.replace(':', '')}-{where}",
+                    )
+                )
+    return Program(
+        "Census IOP", timezone, tracks, slots, levels=("OP", "IOP"), opens="08:00", closes="22:00"
+    )
+
+
+def sample_census(clients: int = 40, *, seed: int = 0, capacity: int = 12) -> Census:
+    """A census of ``clients`` IOP clients, six therapists, two prescribers and four rooms.
+
+    Clients' weeks are drawn from a few common shapes (day jobs, morning
+    classes, school pickups, evenings with children, none) by a seeded
+    generator, so the same arguments always give the same census.
+
+    >>> census = sample_census(12)
+    >>> (len(census.clients), len(census.staff), len(census.rooms))
+    (12, 8, 4)
+    """
+    draw = random.Random(seed)
+    weekdays = list(_WEEKDAYS)
+    shapes = [
+        [],
+        [BusyBlock("work", weekdays, "09:00", "17:00", 30)],
+        [BusyBlock("classes", weekdays, "08:00", "12:00", 30)],
+        [BusyBlock("school pickup", weekdays, "15:00", "19:30", 15)],
+        [BusyBlock("work", weekdays, "12:30", "20:00", 30)],
+        [BusyBlock("night shift", ["monday", "tuesday", "wednesday"], "19:00", "07:00", 30)],
+    ]
+    parts = [(), (DayPart.MORNING,), (DayPart.EVENING,), (DayPart.AFTERNOON,)]
+    people = []
+    for index in range(clients):
+        people.append(
+            CensusClient(
+                f"client-{index + 1:03d}",
+                DEFAULT["IOP"],
+                LifeConstraints(
+                    draw.choice(shapes),
+                    draw.choice(parts),
+                    draw.choice(("either", "either", "in_person", "virtual")),
+                ),
+                admitted=pendulum.date(2027, 1, 4).subtract(days=clients - index),
+            )
+        )
+    full_time = [WorkHours(weekdays, "08:30", "17:00")]
+    late = [WorkHours(weekdays, "12:00", "22:00")]
+    staff = [
+        Staff(f"therapist-{n}", "therapist", ["therapist"], full_time if n <= 3 else late)
+        for n in range(1, 7)
+    ]
+    staff += [
+        Staff(
+            "psychiatrist", "psychiatrist", ["prescriber"], [WorkHours(weekdays, "11:30", "17:00")]
+        ),
+        Staff("nurse-practitioner", "psychiatric nurse practitioner", ["prescriber"], late),
+    ]
+    rooms = [
+        Room("group-a", capacity, "Group room A"),
+        Room("group-b", capacity, "Group room B"),
+        Room("office-14", 1, "Office 14"),
+        Room("office-15", 1, "Office 15"),
+    ]
+    return Census(census_program(capacity=capacity), people, staff, rooms)

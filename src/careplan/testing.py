@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from careplan._model.errors import missing_extra
+from careplan._model.errors import MissingExtraError
 
 try:
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - depends on the environment
-    raise missing_extra("careplan.testing", "Hypothesis", "testing") from error
+    raise MissingExtraError("careplan.testing", "Hypothesis", "testing") from error
 
 import pendulum
 

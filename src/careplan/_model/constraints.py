@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
 from collections.abc import Iterable
 from typing import Literal
 
@@ -13,8 +15,10 @@ from careplan._model.session import DayPart, Session
 from careplan._model.time import (
     format_wall_time,
     minute_of_day,
+    require_date,
     to_tuple,
     wall_time,
+    week_start,
     weekdays_from,
 )
 
@@ -31,19 +35,46 @@ ObjectiveName = Literal["fit", "fewest_days", "compact"]
 ModalityPreference = Literal["in_person", "virtual", "either"]
 
 
+_DAY = 24 * 60
+_WEEK = 7 * _DAY
+
+
+def _anchor(value: _dt.date | None) -> pendulum.Date | None:
+    return None if value is None else require_date("BusyBlock.anchor", value)
+
+
+def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
+    return tuple(sorted({require_date("BusyBlock.dates", day) for day in to_tuple(value)}))
+
+
 @attrs.frozen
 class BusyBlock:
     """A weekly block of time the client is not available: work, school, childcare.
 
+    A block whose end is not after its start crosses midnight: a night
+    shift ``"19:00"`` to ``"07:00"`` on Monday keeps the client busy until
+    Tuesday 07:00. A block can also repeat every few weeks (a rotating
+    roster, counted from the week of ``anchor``) or happen on given dates
+    only (:meth:`once`).
+
     Attributes:
         label: What it is ("work", "school pickup").
-        weekdays: The days it recurs on (names or :class:`pendulum.WeekDay`).
+        weekdays: The days it starts on (names or :class:`pendulum.WeekDay`).
         start: Wall-clock start (``"09:00"``).
-        end: Wall-clock end; ``"24:00"`` is not accepted, use ``"23:59"``.
+        end: Wall-clock end; at or before ``start`` for a block that ends
+            the next day (``"00:00"`` ends at midnight).
         buffer_minutes: Travel time kept free before and after.
+        every_weeks: 1 for every week; ``n`` for a block in one week out of
+            ``n``, counted from the week of ``anchor``.
+        anchor: A day in a week the block happens (needed when
+            ``every_weeks`` is above 1).
+        dates: When given, the block happens on these dates only (one-off
+            busy days); ``weekdays`` is then ignored.
 
     >>> BusyBlock("work", ["monday", "tuesday"], "09:00", "17:00", 30).free_from_minute
     1050
+    >>> BusyBlock("night shift", ["friday"], "19:00", "07:00").minutes
+    720
     """
 
     label: str
@@ -51,14 +82,17 @@ class BusyBlock:
     start: pendulum.Time = attrs.field(converter=wall_time)
     end: pendulum.Time = attrs.field(converter=wall_time)
     buffer_minutes: int = 0
+    every_weeks: int = attrs.field(default=1, kw_only=True)
+    anchor: pendulum.Date | None = attrs.field(default=None, converter=_anchor, kw_only=True)
+    dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_dates, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if minute_of_day(self.end) <= minute_of_day(self.start):
+        if minute_of_day(self.end) == minute_of_day(self.start):
             raise InvalidValueError(
                 "BusyBlock.end",
                 format_wall_time(self.end),
-                f"is not after the start {format_wall_time(self.start)}",
-                "split a block that crosses midnight into two",
+                f"is the start {format_wall_time(self.start)}",
+                "give the block a length (an end at or before the start ends the next day)",
             )
         if (
             isinstance(self.buffer_minutes, bool)
@@ -70,23 +104,119 @@ class BusyBlock:
                 self.buffer_minutes,
                 "is not between 0 and 240 minutes",
             )
+        cadence = self.every_weeks
+        if isinstance(cadence, bool) or not isinstance(cadence, int) or not 1 <= cadence <= 8:
+            raise InvalidValueError("BusyBlock.every_weeks", cadence, "is not between 1 and 8")
+        if cadence > 1 and self.anchor is None:
+            raise InvalidValueError(
+                "BusyBlock.anchor",
+                None,
+                f"is missing for a block every {cadence} weeks",
+                "give a date in a week the block happens",
+            )
+
+    @classmethod
+    def once(
+        cls,
+        label: str,
+        day: _dt.date,
+        start: str | _dt.time,
+        end: str | _dt.time,
+        buffer_minutes: int = 0,
+    ) -> BusyBlock:
+        """A block on one date only (a court hearing, a medical appointment).
+
+        >>> import pendulum
+        >>> BusyBlock.once("court", pendulum.date(2027, 3, 9), "09:00", "12:00").weekdays
+        (<WeekDay.TUESDAY: 1>,)
+        """
+        day = require_date("BusyBlock.once", day)
+        return cls(label, [day.day_of_week], start, end, buffer_minutes, dates=(day,))
+
+    @property
+    def minutes(self) -> int:
+        """Length in minutes, without the buffers (a night shift counts across midnight)."""
+        return (minute_of_day(self.end) - minute_of_day(self.start)) % _DAY
+
+    @property
+    def crosses_midnight(self) -> bool:
+        """True when the block ends the day after it starts."""
+        return minute_of_day(self.start) + self.minutes > _DAY
 
     @property
     def busy_from_minute(self) -> int:
-        """First busy minute of the day, buffer included."""
+        """First busy minute of the start day, buffer included."""
         return minute_of_day(self.start) - self.buffer_minutes
 
     @property
     def free_from_minute(self) -> int:
-        """First free minute after the block, buffer included."""
-        return minute_of_day(self.end) + self.buffer_minutes
+        """First free minute after the block, counted from the start day's midnight."""
+        return minute_of_day(self.start) + self.minutes + self.buffer_minutes
 
-    def collides(self, session: Session) -> bool:
-        """True when ``session`` overlaps the block or its buffers."""
-        if session.weekday not in self.weekdays:
-            return False
-        begin = session.start_minute
-        return begin < self.free_from_minute and self.busy_from_minute < begin + session.minutes
+    @property
+    def weekly(self) -> bool:
+        """True when the block happens every week on its weekdays."""
+        return self.every_weeks == 1 and not self.dates
+
+    def starts_in(self, week: _dt.date) -> tuple[pendulum.WeekDay, ...]:
+        """The weekdays the block starts on in the week of ``week`` (any day of it)."""
+        monday = week_start(week)
+        if self.dates:
+            return tuple(d.day_of_week for d in self.dates if week_start(d) == monday)
+        if self.anchor is not None and ((monday - week_start(self.anchor)).days // 7) % (
+            self.every_weeks
+        ):
+            return ()
+        return self.weekdays
+
+    def _spans(self, week: _dt.date | None) -> list[tuple[int, int]]:
+        """Busy minutes from Monday 00:00, buffers included, spilling over week ends."""
+        found = []
+        for shift in (-1, 0, 1):
+            if week is None:
+                days: tuple[pendulum.WeekDay, ...] = (
+                    tuple(d.day_of_week for d in self.dates) if self.dates else self.weekdays
+                )
+            else:
+                days = self.starts_in(week_start(week).add(weeks=shift))
+            for day in days:
+                begin = shift * _WEEK + int(day) * _DAY + self.busy_from_minute
+                found.append((begin, begin + self.minutes + 2 * self.buffer_minutes))
+        return found
+
+    def collides(self, session: Session, week: _dt.date | None = None) -> bool:
+        """True when ``session`` overlaps the block or its buffers.
+
+        Without ``week`` the block counts in every week (a weekly schedule
+        must fit each of them); with it, only as it happens that week.
+        """
+        begin = int(session.weekday) * _DAY + session.start_minute
+        end = begin + session.minutes
+        return any(begin < stop and start < end for start, stop in self._spans(week))
+
+    def pieces(self, week: _dt.date) -> tuple[BusyBlock, ...]:
+        """The block as it happens in the week of ``week``, as plain weekly blocks.
+
+        Parts that spill from the week before (a Sunday night shift) are
+        included; buffers become part of the blocks.
+        """
+        found = []
+        for begin, stop in self._spans(week):
+            begin, stop = max(begin, 0), min(stop, _WEEK)
+            while begin < stop:
+                day, offset = divmod(begin, _DAY)
+                # Half a day at most: a whole day would start where it ends.
+                upto = min(stop, (day + 1) * _DAY, begin + _DAY // 2)
+                found.append(
+                    BusyBlock(
+                        self.label,
+                        [pendulum.WeekDay(day)],
+                        pendulum.Time(offset // 60, offset % 60),
+                        pendulum.Time((upto % _DAY) // 60, (upto % _DAY) % 60),
+                    )
+                )
+                begin = upto
+        return tuple(found)
 
 
 def _busy(value: Iterable[BusyBlock]) -> tuple[BusyBlock, ...]:
@@ -130,13 +260,42 @@ class LifeConstraints:
                 "LifeConstraints.max_days_per_week", cap, "is not between 1 and 7"
             )
 
-    def allows(self, session: Session) -> bool:
-        """True when the client can attend ``session`` (day, time and modality)."""
+    def allows(self, session: Session, week: _dt.date | None = None) -> bool:
+        """True when the client can attend ``session`` (day, time and modality).
+
+        Without ``week``, in every week: blocks of a rotating roster or on
+        one-off dates count as if they happened each week. With ``week`` (any
+        day of it), as that week is.
+        """
         if session.weekday in self.unavailable_days:
             return False
         if self.modality != "either" and session.modality.kind != self.modality:
             return False
-        return not any(block.collides(session) for block in self.busy)
+        return not any(block.collides(session, week) for block in self.busy)
+
+    @property
+    def weekly(self) -> bool:
+        """True when every week is alike: no rotating or one-off busy blocks."""
+        return all(block.weekly for block in self.busy)
+
+    @property
+    def cycle_weeks(self) -> int:
+        """After how many weeks the rotating blocks repeat (1 when every week is alike)."""
+        return math.lcm(*(block.every_weeks for block in self.busy)) if self.busy else 1
+
+    def for_week(self, week: _dt.date) -> LifeConstraints:
+        """These constraints as the week of ``week`` has them, with weekly blocks only.
+
+        >>> import pendulum
+        >>> from careplan import BusyBlock
+        >>> nights = BusyBlock("nights", ["monday"], "19:00", "07:00", every_weeks=2,
+        ...                    anchor=pendulum.date(2027, 1, 4))
+        >>> [len(LifeConstraints([nights]).for_week(pendulum.date(2027, 1, d)).busy)
+        ...  for d in (4, 11)]
+        [2, 0]
+        """
+        pieces = [piece for block in self.busy for piece in block.pieces(week)]
+        return attrs.evolve(self, busy=pieces)
 
     def conflicts(self, session: Session) -> int:
         """1 when ``session`` is outside the preferred day parts, else 0."""

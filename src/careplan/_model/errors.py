@@ -15,6 +15,7 @@ __all__ = [
     "CarePlanError",
     "DocumentError",
     "InvalidValueError",
+    "MissingExtraError",
     "NaiveDateTimeError",
     "NonexistentTimeError",
     "TimeZoneError",
@@ -173,6 +174,34 @@ class TransitionError(CarePlanError):
         super().__init__(f"{problem}; {hint}")
 
 
+class MissingExtraError(CarePlanError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    Install the extra named by :attr:`extra`; :attr:`hint` gives the command.
+
+    Attributes:
+        feature: What needs it ("census scheduling").
+        package: The missing package ("ortools").
+        extra: The careplan extra that installs it ("census").
+        hint: How to install it.
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        # careplan is installed from a checkout or a built wheel until it is
+        # published, so the hint gives those commands, not a PyPI name.
+        self.hint = (
+            f"from a checkout, pip install -e '.[{extra}]'; from a wheel, "
+            f"pip install 'careplan-<version>-py3-none-any.whl[{extra}]'"
+        )
+        super().__init__(
+            f"{feature} needs {package}, in careplan's {extra!r} extra, which is not installed; "
+            f"{self.hint}"
+        )
+
+
 def require_choice(field: str, value: object, choices: object, what: str) -> None:
     """Refuse ``value`` unless it is one of ``choices`` (a ``Literal`` alias or a tuple).
 
@@ -186,16 +215,3 @@ def require_choice(field: str, value: object, choices: object, what: str) -> Non
         raise InvalidValueError(
             field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))
         )
-
-
-def missing_extra(feature: str, package: str, extra: str) -> ImportError:
-    """The error for an optional dependency that is not installed, with the commands.
-
-    careplan is installed from a checkout or a built wheel until it is
-    published, so the message gives those commands, not a PyPI name.
-    """
-    return ImportError(
-        f"{feature} needs {package}, in careplan's {extra!r} extra: from a checkout, "
-        f"pip install -e '.[{extra}]'; from a wheel, "
-        f"pip install 'careplan-<version>-py3-none-any.whl[{extra}]'"
-    )

@@ -15,7 +15,7 @@ from careplan._model.attendance import Attendance, AttendanceStatus, Authorizati
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
-from careplan._model.errors import InvalidValueError, UnknownLevelError, missing_extra
+from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
 from careplan._model.hooks import Hook
 from careplan._model.kinds import TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
@@ -353,7 +353,7 @@ class CarePlan:
         try:
             import pandas
         except ImportError:
-            raise missing_extra("CarePlan.to_dataframe", "pandas", "pandas") from None
+            raise MissingExtraError("CarePlan.to_dataframe", "pandas", "pandas") from None
         episodes = self.episodes
         rows = [
             {

@@ -71,12 +71,32 @@ class ProgramTrack:
         weekdays: The days it runs.
         agenda: The sessions of one day.
         modalities: How it can be attended; each is a separate offering.
+        capacity: The most clients in one day's group, per modality
+            (``None``: no limit). Census scheduling keeps to it.
+        name: A display name for rosters ("Evening group A"); default: the
+            day part's.
     """
 
     day_part: DayPart = attrs.field(converter=DayPart)
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     agenda: tuple[AgendaItem, ...] = attrs.field(converter=_agenda)
     modalities: tuple[Modality, ...] = attrs.field(converter=_modalities)
+    capacity: int | None = attrs.field(default=None, kw_only=True)
+    name: str | None = attrs.field(default=None, kw_only=True)
+
+    @capacity.validator
+    def _check_capacity(self, _attribute: object, value: object) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise InvalidValueError(
+                "ProgramTrack.capacity", value, "is not a positive number of seats"
+            )
+
+    @property
+    def label(self) -> str:
+        """The display name: :attr:`name`, or "Morning group" and the like."""
+        return self.name or f"{self.day_part.value.capitalize()} group"
 
 
 @attrs.frozen
@@ -87,11 +107,28 @@ class Offering:
         id: Stable identifier ("morning-in_person-mon", "slot-mon-1200-...").
         sessions: Its sessions, all on one weekday.
         weekday: That weekday.
+        track: The program track it is a day of (``None`` for a slot).
     """
 
     id: str
     sessions: tuple[Session, ...]
     weekday: pendulum.WeekDay
+    track: ProgramTrack | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def is_group(self) -> bool:
+        """True for a track's day (a group), False for a bookable slot."""
+        return self.track is not None
+
+    @property
+    def start_minute(self) -> int:
+        """Minutes from midnight to its first session."""
+        return min(s.start_minute for s in self.sessions)
+
+    @property
+    def end_minute(self) -> int:
+        """Minutes from midnight to the end of its last session."""
+        return max(s.start_minute + s.minutes for s in self.sessions)
 
     @property
     def minutes(self) -> int:
@@ -175,7 +212,7 @@ class Program:
                         )
                         for item in track.agenda
                     )
-                    found.append(Offering(prefix, sessions, day))
+                    found.append(Offering(prefix, sessions, day, track))
         for slot in self.slots:
             found.append(Offering(f"slot-{slot.id}", (slot,), slot.weekday))
         return tuple(found)

@@ -12,7 +12,9 @@ greedy guess.
 
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -28,15 +30,18 @@ from careplan._model.levels import Continuum, LevelOfCare, Range
 from careplan._model.program import Offering, Program
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Session
-from careplan._model.time import weekday_name
+from careplan._model.time import require_date, week_start, weekday_name
 
 __all__ = [
     "Alternative",
+    "CyclePlan",
     "Infeasible",
     "Objective",
     "ObjectiveName",
     "PlanResult",
+    "WeekBounds",
     "feasible",
+    "plan_cycle",
     "plan_week",
     "replan",
     "score",
@@ -199,12 +204,16 @@ def _day_options(
     constraints: LifeConstraints,
     offerings: Sequence[Offering],
     objective: ObjectiveName,
+    *,
+    merge: bool = True,
 ) -> list[_DayOption]:
     """Every way to fill one weekday from its offerings that the level allows.
 
     A depth-first walk that never extends a day past the level's daily
     maximum or into an overlap, so it visits only combinations that can be
-    part of a schedule.
+    part of a schedule. The first option is the empty day. With ``merge``,
+    only the cheapest of the options that change the weekly totals alike is
+    kept (the census keeps them all: they use different seats).
     """
     per_day = level.intensity.hours_per_day
     # No day can hold more than the level allows in a day, or in a week.
@@ -264,6 +273,8 @@ def _day_options(
         )
 
     walk(0, (), (), _Day(0, 0, 0, 0, 0, 24 * 60, 0))
+    if not merge:
+        return options
     # Options that change the weekly totals alike are interchangeable but for
     # their cost: keep the cheapest of each (ties by offering ids, so the
     # result does not depend on the order of the walk).
@@ -287,6 +298,96 @@ def _day_options(
     return list(best.values())
 
 
+def _minute_bounds(bounds: Range, most: int) -> tuple[int, int]:
+    """The fewest and most whole minutes in ``bounds`` (read as hours), up to ``most``."""
+    low = 0 if bounds.min is None else max(0, math.floor(bounds.min * 60) - 1)
+    while low <= most and not bounds.contains(low / 60):
+        low += 1
+    high = most if bounds.max is None else min(most, math.ceil(bounds.max * 60) + 1)
+    while high >= low and not bounds.contains(high / 60):
+        high -= 1
+    return low, high
+
+
+@attrs.frozen
+class WeekBounds:
+    """What a level asks of a regular week's totals, for one client.
+
+    The single statement of the weekly rules: the dynamic programme, the
+    final check and the census solver all read them from here.
+
+    Attributes:
+        min_days: Fewest treatment days.
+        max_days: Most treatment days (the level's and the client's cap).
+        min_minutes: Fewest minutes in a week, with or without the
+            less-than-weekly sessions.
+        max_minutes: Most minutes in such a week.
+        required: Bit mask of the level's required components.
+        average_below: Average weekly minutes (in 1/2520 minute) must stay
+            below this, or ``None``: an outpatient week at the next level's
+            intensity belongs to that level.
+    """
+
+    min_days: int
+    max_days: int
+    min_minutes: int
+    max_minutes: int
+    required: int
+    average_below: int | None
+
+    @classmethod
+    def of(
+        cls, level: LevelOfCare, continuum: Continuum | None, constraints: LifeConstraints
+    ) -> WeekBounds:
+        """The bounds for ``level`` (on ``continuum``) and a client's week."""
+        intensity = level.intensity
+        days = [d for d in range(8) if intensity.days_per_week.contains(d)]
+        # A day-program level needs a treatment day; 24-hour care may have
+        # none (no source asks it for sessions on a number of days).
+        days = [d for d in days if d >= (0 if level.overnight else 1)]
+        if constraints.max_days_per_week is not None:
+            days = [d for d in days if d <= constraints.max_days_per_week]
+        low, high = _minute_bounds(intensity.hours_per_week, 7 * 24 * 60)
+        return cls(
+            min(days, default=1),
+            max(days, default=0),
+            low,
+            high,
+            (1 << len(level.required)) - 1,
+            _average_below(level, continuum),
+        )
+
+    def admits(self, days: int, light: int, heavy: int, average: int, covers: int) -> bool:
+        """Whether a week with these totals meets the bounds."""
+        return (
+            covers == self.required
+            and self.min_days <= days <= self.max_days
+            and self.min_minutes <= light <= self.max_minutes
+            and self.min_minutes <= heavy <= self.max_minutes
+            and (self.average_below is None or average < self.average_below)
+        )
+
+
+def _average_below(level: LevelOfCare, continuum: Continuum | None) -> int | None:
+    """The bound on a week's average (in 1/2520 minute) that keeps it at ``level``.
+
+    The units form of :meth:`Continuum.runs_at_level_above`: below the step-up
+    target's weekly minimum, or within the level's own stated range.
+    """
+    if continuum is None or level.overnight:
+        return None
+    above = continuum.above(level)
+    if above is None or above.overnight or above.intensity.hours_per_week.min is None:
+        return None
+    below = math.ceil(above.intensity.hours_per_week.min * 60 * _UNITS)
+    own = level.intensity.hours_per_week
+    if own.max is not None:
+        top = own.max * 60 * _UNITS
+        own_below = math.floor(top) + 1 if own.upper == "inclusive" else math.ceil(top)
+        below = max(below, own_below)
+    return below
+
+
 def _week_ok(
     level: LevelOfCare,
     continuum: Continuum | None,
@@ -297,18 +398,7 @@ def _week_ok(
     average: int,
     covers: int,
 ) -> bool:
-    intensity = level.intensity
-    if covers != (1 << len(level.required)) - 1:
-        return False
-    if not intensity.days_per_week.contains(days):
-        return False
-    if constraints.max_days_per_week is not None and days > constraints.max_days_per_week:
-        return False
-    if not (_within(intensity.hours_per_week, light) and _within(intensity.hours_per_week, heavy)):
-        return False
-    if days == 0 and not level.overnight:
-        return False
-    return continuum is None or continuum.runs_at_level_above(level, average / 60 / _UNITS) is None
+    return WeekBounds.of(level, continuum, constraints).admits(days, light, heavy, average, covers)
 
 
 def _allowed(
@@ -341,13 +431,7 @@ def _search(
     allowed = _allowed(program, constraints, tracks)
     order = _ORDERS[objective]
     best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
-    intensity = level.intensity
-    max_days = intensity.days_per_week.max
-    if constraints.max_days_per_week is not None:
-        max_days = min(max_days or 7, constraints.max_days_per_week)
-    max_minutes = (
-        None if intensity.hours_per_week.max is None else intensity.hours_per_week.max * 60
-    )
+    bounds = WeekBounds.of(level, continuum, constraints)
     per_day_options = [
         _day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
         for day in pendulum.WeekDay
@@ -365,11 +449,8 @@ def _search(
         for option in options:
             covered |= option.covers
         reach_covers[index] = reach_covers[index + 1] | covered
-    min_days = intensity.days_per_week.min or 0
-    min_minutes = (intensity.hours_per_week.min or 0) * 60
-    if max_days is not None and max_days < min_days:
+    if bounds.max_days < bounds.min_days:
         return None  # a cap on days below the level's minimum: nothing to search
-    every_required = (1 << len(level.required)) - 1
     for index, options in enumerate(per_day_options):
         following: dict[_State, _Best] = {}
         for (days, light, heavy, average, covers), (_, ids, cost, chosen) in best.items():
@@ -384,11 +465,11 @@ def _search(
                 # Weekly totals only grow: a state past a maximum stays past it,
                 # and one that cannot reach a minimum never will.
                 if (
-                    (max_days is not None and state[0] > max_days)
-                    or (max_minutes is not None and state[1] > max_minutes + 1e-9)
-                    or state[0] + reach_days[index + 1] < min_days
-                    or state[1] + reach_light[index + 1] < min_minutes - 1e-9
-                    or (state[4] | reach_covers[index + 1]) != every_required
+                    state[0] > bounds.max_days
+                    or state[1] > bounds.max_minutes
+                    or state[0] + reach_days[index + 1] < bounds.min_days
+                    or state[1] + reach_light[index + 1] < bounds.min_minutes
+                    or (state[4] | reach_covers[index + 1]) != bounds.required
                 ):
                     continue
                 total = (
@@ -405,7 +486,7 @@ def _search(
     finals = [
         value
         for (days, light, heavy, average, covers), value in best.items()
-        if _week_ok(level, continuum, constraints, days, light, heavy, average, covers)
+        if bounds.admits(days, light, heavy, average, covers)
     ]
     if not finals:
         return None
@@ -516,6 +597,116 @@ def plan_week(
         _reasons(program, level, constraints, tracks),
         _alternatives(program, level, constraints, tracks, objective, continuum),
     )
+
+
+@attrs.frozen
+class CyclePlan:
+    """The best schedules for a cycle of weeks that are not alike.
+
+    A rotating roster (a nurse on nights one week in two) or a one-off busy
+    date makes weeks differ; each week of the cycle gets its own best
+    schedule, and each meets the level.
+
+    Attributes:
+        start: The Monday of the cycle's first week.
+        weeks: The plan of each week of the cycle, in order.
+    """
+
+    start: pendulum.Date
+    weeks: tuple[PlanResult, ...]
+
+    def week_of(self, day: _dt.date) -> PlanResult:
+        """The plan of the week holding ``day``; the cycle repeats after its last week."""
+        index = (week_start(day) - self.start).days // 7
+        return self.weeks[index % len(self.weeks)]
+
+    @property
+    def objective(self) -> Objective:
+        """The cycle's costs: each week's, added up."""
+        return Objective(
+            sum(w.objective.preference_conflicts for w in self.weeks),
+            sum(w.objective.days for w in self.weeks),
+            sum(w.objective.idle_minutes for w in self.weeks),
+        )
+
+    @property
+    def alike(self) -> bool:
+        """True when every week of the cycle has the same sessions."""
+        return len({w.schedule for w in self.weeks}) == 1
+
+
+def plan_cycle(
+    program: Program,
+    level: LevelOfCare,
+    constraints: LifeConstraints,
+    *,
+    start: _dt.date,
+    weeks: int | None = None,
+    tracks: Sequence[TreatmentTrack] = (),
+    objective: ObjectiveName = "fit",
+    continuum: Continuum | None = None,
+) -> CyclePlan:
+    """The best schedule for each week of a cycle, when the client's weeks differ.
+
+    Weeks are planned one by one with :func:`plan_week` against the busy
+    blocks each week really has (rotating blocks in their weeks, one-off
+    dates in theirs, night shifts spilling into the next morning). The weeks
+    share nothing but the program, so the cycle whose weeks are each the
+    best is itself the best, and every week meets the level.
+
+    Args:
+        program: What the clinic offers.
+        level: The level of care every week must meet.
+        constraints: The client's busy blocks and preferences.
+        start: A day in the cycle's first week.
+        weeks: How many weeks to plan; default: until the rotating blocks
+            repeat (:attr:`LifeConstraints.cycle_weeks`). Give more to cover
+            one-off dates further out.
+        tracks: As for :func:`plan_week`.
+        objective: As for :func:`plan_week`.
+        continuum: As for :func:`plan_week`.
+
+    Raises:
+        Infeasible: A week of the cycle cannot meet the level; its reasons
+            name that week.
+
+    >>> from careplan.programs import sample_iop
+    >>> import pendulum
+    >>> from careplan import DEFAULT, BusyBlock
+    >>> nights = BusyBlock("nights", ["monday", "tuesday", "wednesday"], "19:00", "07:00",
+    ...                    every_weeks=2, anchor=pendulum.date(2027, 1, 4))
+    >>> cycle = plan_cycle(sample_iop(), DEFAULT["IOP"], LifeConstraints([nights]),
+    ...                    start=pendulum.date(2027, 1, 4))
+    >>> [len(week.schedule.weekdays) for week in cycle.weeks]
+    [3, 3]
+    """
+    begin = week_start(require_date("start", start))
+    count = constraints.cycle_weeks if weeks is None else weeks
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 104:
+        raise InvalidValueError("weeks", count, "is not between 1 and 104")
+    planned: dict[LifeConstraints, PlanResult] = {}
+    results = []
+    for index in range(count):
+        monday = begin.add(weeks=index)
+        week = constraints.for_week(monday)
+        if week not in planned:
+            try:
+                planned[week] = plan_week(
+                    program,
+                    level,
+                    week,
+                    tracks=tracks,
+                    objective=objective,
+                    continuum=continuum,
+                )
+            except Infeasible as error:
+                raise Infeasible(
+                    level,
+                    [f"in the week of {monday.to_date_string()}:", *error.reasons],
+                    error.alternatives,
+                ) from None
+        results.append(planned[week])
+    return CyclePlan(begin, tuple(results))
 
 
 def _reasons(
