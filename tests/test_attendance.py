@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan._operations.rules import CODES
+from careplan._operations.validation import CODES
 from careplan.demo import sample_plan
 from careplan.testing import care_plans
 

@@ -9,7 +9,7 @@ import typing
 from pathlib import Path
 
 import careplan as cp
-from careplan._operations.rules import CODES
+from careplan._operations.validation import CODES
 
 DOCS = Path(__file__).parent.parent / "docs"
 

@@ -12,7 +12,8 @@ from hypothesis import given
 
 import careplan as cp
 from careplan import Modality, Session, SessionKind, WeeklySchedule
-from careplan._operations.rules import CODES, overlapping_pairs
+from careplan._operations.rules import overlapping_pairs
+from careplan._operations.validation import CODES
 from careplan.demo import sample_plan, sample_schedule
 from careplan.testing import care_plans
 
@@ -248,6 +249,7 @@ def test_rules_can_be_chosen_and_extended():
         "modality",
         "attendance",
         "authorizations",
+        "billing",
     ]
     with pytest.raises(cp.InvalidValueError, match="not a rule"):
         cp.validate(plan, rules=["spelling"])

@@ -10,11 +10,16 @@ and calendars. Everything public is importable from here.
 from careplan._adapters import display as _display  # noqa: F401  (fills the display hooks)
 from careplan._adapters.document import (
     FORMAT,
+    PAYER_FORMAT,
     continuum_from_data,
     continuum_from_json,
     continuum_to_data,
     from_json,
     json_schema,
+    payer_rules_from_data,
+    payer_rules_from_json,
+    payer_rules_to_data,
+    payer_rules_to_json,
     plan_from_data,
     plan_to_data,
     to_json,
@@ -51,6 +56,8 @@ from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS
 from careplan._model.occurrence import Occurrence
+from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier
+from careplan._model.payers import BUILTIN_PAYERS, COMMERCIAL, MEDICARE_2024
 from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.program import AgendaItem, Offering, Program, ProgramTrack
@@ -59,6 +66,7 @@ from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan._model.time import Disambiguate
 from careplan._model.transition import Direction, Episode, Referral, Transition, TransitionReason
+from careplan._operations.billing import BillableDay, BillingWeek, billing, billing_weeks
 
 # Layer 2: operations on values (importing them also fills the model's hooks).
 from careplan._operations.context import Rule, RuleContext
@@ -90,6 +98,8 @@ __all__ = [
     "ASAM_3",
     "ASAM_4",
     "BUILTIN_CONTINUA",
+    "BUILTIN_PAYERS",
+    "COMMERCIAL",
     "DEFAULT",
     "EARLIEST_DATE",
     "FORMAT",
@@ -97,6 +107,8 @@ __all__ = [
     "LOCUS",
     "MAX_PLAN_YEARS",
     "MEDICARE",
+    "MEDICARE_2024",
+    "PAYER_FORMAT",
     "AgendaItem",
     "Alternative",
     "AmbiguousTimeError",
@@ -106,6 +118,9 @@ __all__ = [
     "AuthorizationStatus",
     "AuthorizationUnit",
     "AuthorizationUse",
+    "BillableDay",
+    "BillingCode",
+    "BillingWeek",
     "BusyBlock",
     "Cancellation",
     "CarePlan",
@@ -128,6 +143,7 @@ __all__ = [
     "Intensity",
     "InvalidValueError",
     "LevelOfCare",
+    "LevelRules",
     "LifeConstraints",
     "MissingExtraError",
     "Modality",
@@ -138,6 +154,7 @@ __all__ = [
     "ObjectiveName",
     "Occurrence",
     "Offering",
+    "PayerRules",
     "PlanResult",
     "Program",
     "ProgramTrack",
@@ -152,6 +169,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "Severity",
+    "Tier",
     "TimeZoneError",
     "Transition",
     "TransitionError",
@@ -165,6 +183,8 @@ __all__ = [
     "WeeklySchedule",
     "__version__",
     "authorization_use",
+    "billing",
+    "billing_weeks",
     "change_schedule",
     "continuum_from_data",
     "continuum_from_json",
@@ -176,6 +196,10 @@ __all__ = [
     "from_json",
     "json_schema",
     "occurrences",
+    "payer_rules_from_data",
+    "payer_rules_from_json",
+    "payer_rules_to_data",
+    "payer_rules_to_json",
     "plan_cycle",
     "plan_from_data",
     "plan_to_data",

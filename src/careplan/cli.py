@@ -28,14 +28,17 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._adapters.document import from_json, to_json
+from careplan._adapters.document import from_json, payer_rules_from_json, to_json
 from careplan._adapters.ical import Detail, to_ical
 from careplan._adapters.summary import summarize
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
+from careplan._model.payer import PayerRules
+from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.time import week_start
+from careplan._operations.billing import billing, billing_weeks
 from careplan._operations.delivery import delivered
 from careplan._operations.validation import validate
 from careplan._version import __version__
@@ -204,6 +207,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--week", required=True, help="any day of the week, YYYY-MM-DD (weeks start on Monday)"
+    )
+    report.add_argument(
+        "--billing",
+        metavar="PACK",
+        help="also judge each day against a payer rule pack: "
+        f"{', '.join(BUILTIN_PAYERS)}, or a careplan-payer/1 JSON file",
+    )
+    report.add_argument(
+        "--today",
+        help="judge as of this day, YYYY-MM-DD (default: the week's Sunday); "
+        "days after it are judged as scheduled, a forecast",
     )
     return parser
 
@@ -455,9 +469,50 @@ def _day(option: str, text: str) -> pendulum.Date:
     return day
 
 
+def _payer(pack: str) -> PayerRules:
+    """A built-in pack by key, or the pack in a careplan-payer/1 file."""
+    if pack in BUILTIN_PAYERS:
+        return BUILTIN_PAYERS[pack]
+    data = _read_file(pack, _MAX_PACK_BYTES)
+    try:
+        return payer_rules_from_json(data)
+    except CarePlanError as error:
+        raise _Failure(f"{_shown(pack)}: cannot read the payer rules: {error}", error) from None
+
+
+_MAX_PACK_BYTES = 1_000_000
+
+
+def _billing_lines(
+    plan: CarePlan, rules: PayerRules, monday: pendulum.Date, today: pendulum.Date
+) -> list[str]:
+    sunday = monday.add(days=6)
+    lines = [f"  billing:    {rules.name} ({rules.version})"]
+    for day in billing(plan, rules, today=today):
+        if not monday <= day.day <= sunday:
+            continue
+        when = f"{day.day} {'forecast' if day.forecast else 'delivered'}"
+        if day.billable:
+            codes = ", ".join(code.code for code in day.codes)
+            tier = "" if day.tier is None else f", tier {day.tier!r}"
+            lines.append(f"    {when}: billable ({day.services} services{tier}; codes {codes})")
+        else:
+            lines.append(f"    {when}: not billable ({'; '.join(day.reasons)})")
+    for week in billing_weeks(plan, rules, today=today):
+        if week.monday == monday and week.certified_minimum is not None:
+            verdict = "meets it" if week.meets_minimum else "is below it"
+            lines.append(
+                f"    week: {week.hours:.1f} h of billable services; the certification asks "
+                f"{week.certified_minimum:g} h/week; this {verdict}"
+            )
+    return lines
+
+
 def _report(args: argparse.Namespace) -> int:
     monday = week_start(_day("--week", args.week))
     sunday = monday.add(days=6)
+    today = sunday if args.today is None else _day("--today", args.today)
+    rules = None if args.billing is None else _payer(args.billing)
     plan = _load(args)
     found = [w for w in delivered(plan, today=sunday) if w.monday == monday]
     lines = [f"Week of {monday} to {sunday}"]
@@ -486,6 +541,8 @@ def _report(args: argparse.Namespace) -> int:
         else:
             verdict = "delivered care is below it"
         lines.append(f"  minimum:    {minimum:g} h/week; {verdict}")
+    if rules is not None:
+        lines += _billing_lines(plan, rules, monday, today)
     _say("\n".join(lines))
     return EXIT_OK
 

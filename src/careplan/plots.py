@@ -145,19 +145,39 @@ def hours(plan: CarePlan, *, today: _dt.date) -> Chart:
     scheduled = [week.scheduled_minutes / 60 for week in weeks]
     given = [week.delivered_minutes / 60 for week in weeks]
     width = _dt.timedelta(days=2.5)
-    axes.bar([m - width / 2 for m in mondays], scheduled, width=width, label="scheduled",
-             color="#90caf9", align="edge")  # fmt: skip
-    axes.bar([m + width / 2 for m in mondays], given, width=width, label="delivered",
-             color="#1565c0", align="edge")  # fmt: skip
+    axes.bar(
+        [m - width / 2 for m in mondays],
+        scheduled,
+        width=width,
+        label="scheduled",
+        color="#90caf9",
+        align="edge",
+    )
+    axes.bar(
+        [m + width / 2 for m in mondays],
+        given,
+        width=width,
+        label="delivered",
+        color="#1565c0",
+        align="edge",
+    )
     if weeks:
         edges = [*mondays, mondays[-1] + _dt.timedelta(days=7)]
-        for bound, name, colour in (("min", "level minimum", "#c62828"),
-                                    ("max", "level maximum", "#6d4c41")):  # fmt: skip
+        for bound, name, colour in (
+            ("min", "level minimum", "#c62828"),
+            ("max", "level maximum", "#6d4c41"),
+        ):
             limits = [getattr(week.level.intensity.hours_per_week, bound) for week in weeks]
             if any(limit is not None for limit in limits):
                 values = [float("nan") if limit is None else limit for limit in limits]
-                axes.step(edges, [*values, values[-1]], where="post", linestyle="--",
-                          color=colour, label=name)  # fmt: skip
+                axes.step(
+                    edges,
+                    [*values, values[-1]],
+                    where="post",
+                    linestyle="--",
+                    color=colour,
+                    label=name,
+                )
     axes.set_ylabel("hours per week")
     axes.set_title("Scheduled and delivered care")
     axes.legend(loc="upper right", fontsize=8)

@@ -12,6 +12,7 @@ import hashlib
 from typing import Any, Literal
 
 from careplan._model.plan import CarePlan
+from careplan._model.substance_use import is_substance_use_care
 
 __all__ = [
     "CLIENT_SYSTEM",
@@ -34,7 +35,6 @@ __all__ = [
     "TRACK_SYSTEM",
     "WALL_TIME",
     "FhirVersion",
-    "is_substance_use_care",
     "present",
     "resource_id",
     "security_labels",
@@ -79,9 +79,6 @@ MODALITY = f"{EXTENSION_BASE}/modality"
 
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-# ICD-10-CM F10-F19: mental and behavioural disorders due to psychoactive
-# substance use.
-_SUBSTANCE_USE_PREFIXES = tuple(f"F1{digit}" for digit in range(10))
 
 
 def resource_id(plan: CarePlan | str, *parts: object) -> str:
@@ -108,17 +105,6 @@ def text_or_none(value: str | None) -> str | None:
 def present(**elements: Any) -> dict[str, Any]:
     """The elements that have a value: FHIR JSON has no empty arrays, objects or strings."""
     return {name: value for name, value in elements.items() if value not in (None, "", [], {})}
-
-
-def is_substance_use_care(plan: CarePlan) -> bool:
-    """True when the plan is substance-use-disorder treatment.
-
-    That is: its continuum is ASAM's (addiction treatment levels), or a
-    diagnosis is an ICD-10-CM substance use disorder (F10-F19).
-    """
-    if plan.continuum.name.upper().startswith("ASAM"):
-        return True
-    return any(code.strip().upper().startswith(_SUBSTANCE_USE_PREFIXES) for code in plan.diagnoses)
 
 
 def security_labels(plan: CarePlan) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ import attrs
 import pendulum
 
 from careplan._model.occurrence import Occurrence
+from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Violation
@@ -27,6 +28,7 @@ class RuleContext:
         occurrences: Every occurrence of the plan, including sessions moved
             outside the weeks of their episode.
         policy: The thresholds for attendance and authorization rules.
+        payer: The payer rules to judge billing by, when the caller gave them.
     """
 
     plan: CarePlan
@@ -34,6 +36,7 @@ class RuleContext:
     weeks: tuple[WeekFigures, ...]
     occurrences: tuple[Occurrence, ...] = ()
     policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
+    payer: PayerRules | None = None
 
 
 #: A rule: takes the context, yields what it finds.

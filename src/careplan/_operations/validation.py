@@ -13,19 +13,26 @@ from types import MappingProxyType
 
 from careplan._model.errors import InvalidValueError
 from careplan._model.limits import MAX_PLAN_YEARS
+from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Report, Violation
 from careplan._model.time import require_date
+from careplan._operations import billing_rules
 from careplan._operations import rules as _rules
+from careplan._operations.billing_rules import check_billing
 from careplan._operations.context import Rule, RuleContext
 from careplan._operations.expansion import occurrences
 from careplan._operations.limits import limit_problems
 from careplan._operations.weeks import week_figures
 
-__all__ = ["rules", "validate"]
+__all__ = ["CODES", "rules", "validate"]
 
 _DEFAULT_POLICY = CompliancePolicy()
+
+#: Every violation code the built-in rules report, with its severities; the
+#: violations reference lists the same (a test keeps them in step).
+CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({**_rules.CODES, **billing_rules.CODES})
 
 _REGISTRY: Mapping[str, Rule] = MappingProxyType(
     {
@@ -38,6 +45,7 @@ _REGISTRY: Mapping[str, Rule] = MappingProxyType(
         "modality": _rules.check_modality,
         "attendance": _rules.check_attendance,
         "authorizations": _rules.check_authorizations,
+        "billing": check_billing,
     }
 )
 
@@ -48,7 +56,7 @@ def rules() -> Mapping[str, Rule]:
     >>> list(rules())[:4]
     ['dates', 'intensity', 'required', 'overlap']
     >>> list(rules())[4:]
-    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations']
+    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations', 'billing']
     """
     return _REGISTRY
 
@@ -61,6 +69,7 @@ def validate(
     extra_rules: Sequence[Rule] = (),
     policy: CompliancePolicy = _DEFAULT_POLICY,
     max_years: int = MAX_PLAN_YEARS,
+    payer: PayerRules | None = None,
 ) -> Report:
     """Check ``plan`` against its level of care and collect every violation.
 
@@ -81,6 +90,10 @@ def validate(
             period, is reported as a ``limits.*`` error and no rule runs:
             they are checked before the plan is expanded, so work stays
             bounded.
+        payer: A payer rule pack (:data:`careplan.MEDICARE_2024`, your own
+            :class:`careplan.PayerRules`): the ``billing`` rule then judges
+            which days and weeks the payer will pay; without one it finds
+            nothing.
 
     Returns:
         The :class:`Report`; it never raises for a bad plan.
@@ -119,6 +132,7 @@ def validate(
         week_figures(plan, found_occurrences),
         found_occurrences,
         policy,
+        payer,
     )
     found: list[Violation] = []
     for rule in chosen:

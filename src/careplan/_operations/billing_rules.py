@@ -1,0 +1,139 @@
+"""The payer rules, as validation rules: they run when ``validate`` is given a pack.
+
+A day the schedule cannot bill is an error before the week happens; weeks
+below the certified hours, and authorizations that billable days will use
+up, are found the same way. Without a pack these rules find nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pendulum
+
+from careplan._model.report import Severity, Violation
+from careplan._operations.billing import BillableDay, billing
+from careplan._operations.context import RuleContext
+
+__all__ = ["CODES", "check_billing"]
+
+#: The codes these rules report, with their severities.
+CODES: dict[str, tuple[Severity, ...]] = {
+    "billing.not_billable_as_scheduled": ("error", "warning"),
+    "billing.week_below_certified_minimum": ("error", "warning"),
+    "billing.authorization_runs_out": ("warning",),
+    "billing.outside_effective_dates": ("warning",),
+}
+
+
+def _dates(days: list[pendulum.Date]) -> str:
+    shown = ", ".join(day.isoformat() for day in days[:3])
+    return shown + (f" and {len(days) - 3} more" if len(days) > 3 else "")
+
+
+def check_billing(context: RuleContext) -> Iterator[Violation]:
+    """Days, weeks and authorizations judged by the payer pack given to ``validate``."""
+    rules = context.payer
+    if rules is None:
+        return
+    plan = context.plan
+    # Without a "today", every day is judged as scheduled: a forecast.
+    today = context.today or plan.start.subtract(days=1)
+    days = billing(plan, rules, today=today, occurrences=context.occurrences)
+    name = f"{rules.name} ({rules.version})"
+    yield from _short_days(context, days, name)
+    yield from _short_weeks(context, days, name)
+    yield from _authorizations(context, days, name)
+    outside = [d.day for d in days if not rules.in_force(d.day)]
+    if outside:
+        yield Violation(
+            "billing.outside_effective_dates",
+            "warning",
+            f"{_dates(outside)}: {name} is not in force on these days; use the pack for their year",
+            dates=outside,
+        )
+
+
+def _changed_days(context: RuleContext) -> set[pendulum.Date]:
+    """Days a cancellation or a move touches: a day they make short is a warning,
+    not an error, as the schedule itself is sound."""
+    plan = context.plan
+    changed = {c.on for c in plan.cancellations}
+    changed |= {r.on for r in plan.reschedules} | {r.start.date() for r in plan.reschedules}
+    return changed
+
+
+def _short_days(
+    context: RuleContext, days: tuple[BillableDay, ...], name: str
+) -> Iterator[Violation]:
+    rules = context.payer
+    assert rules is not None
+    changed = _changed_days(context)
+    by_severity: dict[Severity, list[BillableDay]] = defaultdict(list)
+    for day in days:
+        if day.billable or not day.forecast:
+            continue
+        if rules.for_level(day.level) is None or not rules.in_force(day.day):
+            continue  # not this payer's care, or another year's pack: said elsewhere
+        by_severity["warning" if day.day in changed else "error"].append(day)
+    for severity, found in by_severity.items():
+        why = found[0].reasons[0]
+        yield Violation(
+            "billing.not_billable_as_scheduled",
+            severity,
+            f"{_dates([d.day for d in found])}: as scheduled, not billable ({why}); "
+            "add billable services to these days or change the schedule before they happen",
+            dates=[d.day for d in found],
+        )
+
+
+def _short_weeks(
+    context: RuleContext, days: tuple[BillableDay, ...], name: str
+) -> Iterator[Violation]:
+    rules = context.payer
+    assert rules is not None
+    weeks: dict[pendulum.Date, list[BillableDay]] = defaultdict(list)
+    for day in days:
+        weeks[day.day.subtract(days=day.day.weekday())].append(day)
+    short: dict[Severity, list[pendulum.Date]] = defaultdict(list)
+    plan = context.plan
+    for monday, found in sorted(weeks.items()):
+        if not (plan.start <= monday and monday.add(days=6) <= plan.end):
+            continue
+        level_rules = rules.for_level(found[0].level)
+        if level_rules is None or level_rules.min_hours_per_week is None:
+            continue
+        hours = sum(d.minutes for d in found) / 60
+        if hours < level_rules.min_hours_per_week - 1e-9:
+            forecast = all(d.forecast for d in found)
+            short["error" if forecast else "warning"].append(monday)
+    for severity, mondays in short.items():
+        what = "scheduled" if severity == "error" else "delivered"
+        yield Violation(
+            "billing.week_below_certified_minimum",
+            severity,
+            f"Weeks of {_dates(mondays)}: the {what} billable services fall short of the weekly "
+            f"hours {name} certifies this level for; schedule more billable services "
+            "(in person where the payer excludes virtual ones) or review the certification",
+            dates=mondays,
+        )
+
+
+def _authorizations(
+    context: RuleContext, days: tuple[BillableDay, ...], name: str
+) -> Iterator[Violation]:
+    for auth in context.plan.authorizations:
+        if auth.status != "active" or auth.unit != "days":
+            continue
+        billable = [d.day for d in days if d.billable and auth.covers(d.level, d.day)]
+        if len(billable) > auth.units:
+            runs_out = billable[auth.units]
+            yield Violation(
+                "billing.authorization_runs_out",
+                "warning",
+                f"The {auth.level} authorization covers {auth.units} days; billable days "
+                f"(delivered and scheduled) use them up, and care from {runs_out} is not "
+                f"covered; request more units before then",
+                dates=(runs_out,),
+            )

@@ -1,0 +1,242 @@
+"""Payer rules: hand-worked days for each built-in pack, and the billing properties.
+
+Medicare (CY 2024): a PHP or IOP day is paid with three services or more, in
+two tiers (three; four or more); IOP is certified for 9 h/week, PHP for 20;
+IOP is not furnished in the home, so virtual sessions do not count
+(42 CFR 410.43, 410.44, 424.24(e); CY 2024 OPPS final rule). HCPCS H0015 is
+an alcohol and drug intensive outpatient program of at least 3 hours a day.
+"""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import careplan as cp
+from careplan import COMMERCIAL, MEDICARE_2024, Modality, Session, WeeklySchedule
+from careplan.cli import main
+from careplan.demo import sample_plan
+from careplan.testing import care_plans
+
+MONDAY = pendulum.date(2027, 1, 4)
+CAMPUS = Modality.in_person("Main campus")
+ONLINE = Modality.virtual("https://telehealth.example.org/iop")
+
+
+def _day_plan(kinds, *, modality=CAMPUS, diagnoses=("F33.1",), level="IOP"):
+    """A one-week plan with one Monday of back-to-back sessions of ``kinds``."""
+    sessions = []
+    minute = 9 * 60
+    for kind in kinds:
+        sessions.append(
+            Session("monday", f"{minute // 60:02d}:{minute % 60:02d}", 60, kind, modality=modality)
+        )
+        minute += 60
+    return cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT[level],
+        WeeklySchedule("America/New_York", sessions),
+        MONDAY,
+        MONDAY.add(days=6),
+        diagnoses=diagnoses,
+    )
+
+
+BEFORE = MONDAY.subtract(days=1)
+
+
+def _monday(plan, rules, today=BEFORE):
+    (day,) = cp.billing(plan, rules, today=today)
+    return day
+
+
+def test_medicare_pays_a_three_service_day_in_the_first_tier():
+    day = _monday(
+        _day_plan(["check_in", "group_therapy", "individual_therapy", "life_skills"]), MEDICARE_2024
+    )
+    assert (day.services, day.billable, day.tier, day.forecast) == (3, True, "3 services", True)
+    # A mental health IOP day: revenue code 0905 and condition code 92.
+    assert [(c.system, c.code) for c in day.codes] == [("revenue", "0905"), ("condition", "92")]
+
+
+def test_medicare_pays_four_services_in_the_second_tier_and_codes_chemical_dependency():
+    plan = _day_plan(
+        ["group_therapy", "individual_therapy", "psychoeducation", "psychiatric"],
+        diagnoses=("F10.20",),
+    )
+    day = _monday(plan, MEDICARE_2024)
+    assert (day.services, day.tier) == (4, "4 or more services")
+    assert [c.code for c in day.codes] == ["0906", "92"]
+
+
+def test_a_day_with_only_a_check_in_is_not_billable():
+    day = _monday(_day_plan(["check_in"]), MEDICARE_2024)
+    assert (day.services, day.billable, day.codes) == (0, False, ())
+    assert "needs 3 a day" in day.reasons[0]
+
+
+def test_medicare_does_not_count_virtual_sessions_and_the_commercial_pack_does():
+    plan = _day_plan(["group_therapy", "individual_therapy", "life_skills"], modality=ONLINE)
+    medicare = _monday(plan, MEDICARE_2024)
+    assert (medicare.services, medicare.billable) == (0, False)
+    assert any("virtual" in reason for reason in medicare.reasons)
+    commercial = _monday(plan, COMMERCIAL)
+    assert (commercial.services, commercial.minutes, commercial.billable) == (3, 180, True)
+    assert [c.code for c in commercial.codes] == ["S9480"]
+
+
+def test_h0015_needs_three_hours_a_day():
+    short = _day_plan(["group_therapy", "individual_therapy"], diagnoses=("F10.20",))
+    day = _monday(short, COMMERCIAL)
+    assert (day.minutes, day.billable) == (120, False)
+    assert "needs 180" in day.reasons[0]
+    full = _day_plan(["group_therapy", "individual_therapy", "life_skills"], diagnoses=("F10.20",))
+    assert [c.code for c in _monday(full, COMMERCIAL).codes] == ["H0015"]
+
+
+def test_php_tiers_carry_their_revenue_codes_and_condition_41():
+    three = _monday(_day_plan(["group_therapy"] * 3, level="PHP"), MEDICARE_2024)
+    four = _monday(_day_plan(["group_therapy"] * 4, level="PHP"), MEDICARE_2024)
+    assert [c.code for c in three.codes] == ["41", "0912"]
+    assert [c.code for c in four.codes] == ["41", "0913"]
+
+
+def test_outpatient_care_is_not_this_payers():
+    plan = attrs.evolve(_day_plan(["individual_therapy"], level="OP"))
+    day = _monday(plan, MEDICARE_2024)
+    assert not day.billable
+    assert day.reasons == ("Medicare (CY2024) does not pay OP care",)
+
+
+def test_after_the_day_attendance_decides():
+    plan = _day_plan(["group_therapy", "individual_therapy", "life_skills"])
+    ids = [s.id for s in plan.schedule.sessions]
+    attended = plan.with_attendance(*(cp.Attendance(i, MONDAY) for i in ids))
+    assert _monday(attended, MEDICARE_2024, today=MONDAY).billable
+    one_missed = attended.record_attendance(ids[0], MONDAY, "absent_unexcused")
+    day = _monday(one_missed, MEDICARE_2024, today=MONDAY)
+    assert (day.services, day.billable, day.forecast) == (2, False, False)
+    unrecorded = _monday(plan, MEDICARE_2024, today=MONDAY)
+    assert unrecorded.services == 0
+    assert "3 session(s) have no attendance record yet" in unrecorded.reasons
+
+
+def test_validation_finds_unbillable_days_before_they_happen():
+    # The sample plan's Tuesday has two billable services (and a biweekly
+    # consult), its Thursday is virtual: Medicare pays neither as scheduled.
+    report = cp.validate(sample_plan(), payer=MEDICARE_2024)
+    codes = {(v.code, v.severity) for v in report.violations}
+    assert ("billing.not_billable_as_scheduled", "error") in codes
+    assert ("billing.week_below_certified_minimum", "error") in codes
+    assert not {c for c, _ in codes if c.startswith("billing.")} & {
+        v.code for v in cp.validate(sample_plan()).violations
+    }
+
+
+def test_authorizations_run_out_by_billable_days():
+    plan = _day_plan(["group_therapy", "individual_therapy", "life_skills"])
+    plan = attrs.evolve(
+        plan,
+        end=MONDAY.add(weeks=4).subtract(days=1),
+        authorizations=[cp.Authorization("IOP", MONDAY, MONDAY.add(weeks=4), 2)],
+    )
+    (found,) = [
+        v
+        for v in cp.validate(plan, payer=MEDICARE_2024).violations
+        if v.code == "billing.authorization_runs_out"
+    ]
+    assert found.dates == (MONDAY.add(weeks=2),)
+
+
+@settings(max_examples=40)
+@given(plan=care_plans(), today_offset=st.integers(-7, 120))
+def test_billable_days_never_exceed_days_with_care_delivered(plan, today_offset):
+    today = plan.start.add(days=today_offset)
+    days = cp.billing(plan, MEDICARE_2024, today=today)
+    delivered_days = {
+        o.date
+        for o in plan.occurrences()
+        if (r := {x.key: x for x in plan.attendance}.get(o.key)) is not None and r.present
+    }
+    actual = [d for d in days if not d.forecast]
+    assert all(d.day <= today for d in actual)
+    assert {d.day for d in actual if d.billable} <= delivered_days
+
+
+@settings(max_examples=30)
+@given(plan=care_plans(history=False, changes=False))
+def test_a_forecast_equals_the_actuals_when_everyone_attends(plan):
+    everything = plan.with_attendance(
+        *(cp.Attendance(o.session.id, o.scheduled_on) for o in plan.occurrences())
+    )
+    before = cp.billing(everything, COMMERCIAL, today=plan.start.subtract(days=1))
+    after = cp.billing(everything, COMMERCIAL, today=plan.end)
+    assert [attrs.evolve(d, forecast=False) for d in before] == list(after)
+
+
+def test_a_custom_pack_round_trips_through_json():
+    pack = cp.PayerRules(
+        "State Medicaid",
+        "2026.1",
+        pendulum.date(2026, 7, 1),
+        pendulum.date(2027, 6, 30),
+        [
+            cp.LevelRules(
+                ["IOP"],
+                ["group_therapy", "individual_therapy"],
+                min_services=2,
+                min_minutes=120,
+                virtual="excluded",
+                tiers=[cp.Tier("standard", 2)],
+                codes=[cp.BillingCode("hcpcs", "H0015", "IOP per diem", "substance_use")],
+            )
+        ],
+        source="State manual, section 4",
+    )
+    assert cp.payer_rules_from_json(cp.payer_rules_to_json(pack)) == pack
+    data = json.loads(cp.payer_rules_to_json(pack))
+    data["levels"][0]["virtual"] = "sometimes"
+    with pytest.raises(cp.DocumentError) as caught:
+        cp.payer_rules_from_data(data)
+    assert caught.value.path == "levels[0].virtual"
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: cp.Tier("t", 0), "Tier.min_services"),
+        (lambda: cp.BillingCode("revenue", "09 05"), "BillingCode.code"),
+        (
+            lambda: cp.LevelRules(["IOP"], ["group_therapy"], min_hours_per_week=200),
+            "LevelRules.min_hours_per_week",
+        ),
+        (
+            lambda: cp.PayerRules("x", "1", pendulum.date(2027, 1, 1), pendulum.date(2026, 1, 1)),
+            "PayerRules.effective_to",
+        ),
+    ],
+)
+def test_packs_refuse_what_can_never_be_meaningful(build, field):
+    with pytest.raises(cp.InvalidValueError) as caught:
+        build()
+    assert caught.value.field == field
+
+
+def test_the_command_line_reports_a_week_against_a_pack(tmp_path, capsys):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(cp.to_json(sample_plan()), encoding="utf-8")
+    week = ["report", str(plan_file), "--week", "2027-01-11", "--today", "2027-01-10"]
+    assert main([*week, "--billing", "medicare-2024"]) == 0
+    out = capsys.readouterr().out
+    assert "2027-01-11 forecast: billable (3 services, tier '3 services'; codes 0906, 92)" in out
+    assert "2027-01-14 forecast: not billable" in out
+    pack = tmp_path / "pack.json"
+    pack.write_text(cp.payer_rules_to_json(COMMERCIAL), encoding="utf-8")
+    assert main([*week, "--billing", str(pack)]) == 0
+    assert "Commercial (HCPCS) (2024)" in capsys.readouterr().out
+    assert main([*week, "--billing", str(tmp_path / "missing.json")]) == 2
