@@ -255,3 +255,19 @@ def test_the_command_line_writes_r4_and_imports_it_back(tmp_path, capsys):
     (bundle_file).write_text("not json", encoding="utf-8")
     assert main(["import-fhir", str(bundle_file), "-o", str(tmp_path / "x.json")]) == 2
     assert "not JSON" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+def test_the_care_team_only_when_asked(version):
+    assert not resources(to_fhir(sample_plan(), version=version), "CareTeam")
+    bundle = to_fhir(sample_plan(), version=version, care_team=True, validate=True)
+    (team,) = resources(bundle, "CareTeam")
+    names = sorted(p["name"][0]["text"] for p in resources(bundle, "Practitioner"))
+    assert names == ["Dr. Morgan Lee", "Sam Patel, LICSW"]
+    roles = [p["role"] for p in team["participant"]]
+    # R5 has one role per participant; R4 a list.
+    expected = {"text": "psychiatrist"} if version == "r5" else [{"text": "psychiatrist"}]
+    assert roles[0] == expected
+    (care_plan,) = resources(bundle, "CarePlan")
+    urls = {e["fullUrl"] for e in bundle["entry"]}
+    assert care_plan["careTeam"][0]["reference"] in urls

@@ -247,6 +247,32 @@ def _patient(plan: CarePlan, *, client_name: bool) -> dict[str, Any]:
     }
 
 
+def _care_team(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
+    """The CareTeam and a Practitioner per member, or nothing for a plan without one."""
+    practitioners = [
+        {
+            "resourceType": "Practitioner",
+            "id": _id(plan, "practitioner", number),
+            **_present(name=[{"text": name}] if (name := _text(member.name)) else None),
+        }
+        for number, member in enumerate(plan.care_team)
+    ]
+    team = {
+        "resourceType": "CareTeam",
+        "id": _id(plan, "careteam"),
+        "status": "active",
+        "subject": subject,
+        "participant": [
+            {
+                **_present(role={"text": role} if (role := _text(member.role)) else None),
+                "member": {"reference": _urn(practitioner["id"])},
+            }
+            for member, practitioner in zip(plan.care_team, practitioners, strict=True)
+        ],
+    }
+    return [team, *practitioners]
+
+
 def _period(episode: Episode) -> dict[str, str]:
     # A level left on the day it began (admitted, then moved the same day)
     # has no whole day; FHIR periods cannot end before they start, so it
@@ -261,6 +287,7 @@ def to_fhir(
     version: FhirVersion = "r5",
     diagnoses: bool = False,
     client_name: bool = False,
+    care_team: bool = False,
     validate: bool = False,
 ) -> dict[str, Any]:
     """The plan as a FHIR Bundle (type ``collection``), R5 or R4, as JSON-ready data.
@@ -287,6 +314,9 @@ def to_fhir(
             R4 as ``Condition`` resources); left out by default, as every
             export is minimal by default.
         client_name: Include the client's name in the ``Patient``.
+        care_team: Include the care team: a ``CareTeam`` (US Core in R4)
+            whose members are ``Practitioner`` resources with their names
+            and roles, referred to by the ``CarePlan``.
         validate: Check the result with fhir.resources (the ``fhir``
             extra): the R5 models, or the R4B models for R4 (R4B changed
             none of the resources written here).
@@ -378,7 +408,10 @@ def to_fhir(
             ],
         ),
     }
-    resources = [care_plan, patient, *goals, *appointments, *episodes_of_care]
+    team = _care_team(plan, subject) if care_team and plan.care_team else []
+    if team:
+        care_plan["careTeam"] = [{"reference": _urn(team[0]["id"])}]
+    resources = [care_plan, patient, *goals, *appointments, *episodes_of_care, *team]
     if version == "r4":
         resources = to_r4(plan, resources, diagnoses=diagnoses)
     labels = security_labels(plan)

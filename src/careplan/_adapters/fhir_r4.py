@@ -49,6 +49,8 @@ _PROFILES = {
     "CarePlan": f"{_US_CORE}/us-core-careplan",
     "Condition": f"{_US_CORE}/us-core-condition-problems-health-concerns",
 }
+# CareTeam and Practitioner claim no US Core profile: US Core asks a
+# practitioner's NPI, which careplan does not hold.
 _ASSESS_PLAN = {
     "coding": [
         {
@@ -236,11 +238,23 @@ def to_r4(
             ],
         ),
     )
+    converted = {"CarePlan", "Patient", "Appointment", "CareTeam"}
+    teams = [_care_team(team) for team in by_type.get("CareTeam", [])]
     return [
         _profiled(r4_plan),
         _profiled(_patient(patient)),
         *(_profiled(c) for c in conditions),
-        *(_profiled(goal) for goal in by_type.get("Goal", [])),
         *appointments,
-        *by_type.get("EpisodeOfCare", []),
+        # The rest is the same in R4 (Goal, EpisodeOfCare, CareTeam,
+        # Practitioner): kept in the R5 order, with the profiles that apply.
+        *(_profiled(r) for r in resources if r["resourceType"] not in converted),
+        *(_profiled(team) for team in teams),
     ]
+
+
+def _care_team(team: dict[str, Any]) -> dict[str, Any]:
+    """R4's CareTeam participant has a list of roles; R5's one role."""
+    participants = [
+        {**p, "role": [p["role"]]} if "role" in p else p for p in team.get("participant", [])
+    ]
+    return {**team, "participant": participants}
