@@ -25,7 +25,7 @@ import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import pendulum
 
@@ -116,24 +116,16 @@ def _continuum(episodes: list[tuple[str, Mapping[str, Any]]], given: Continuum |
     )
 
 
-def _kind(coding: Mapping[str, Any]) -> SessionKind:
-    builtin = SessionKind.from_code(coding["code"])
-    label = coding.get("display")
-    return (
-        builtin
-        if label is None or builtin in SessionKind.builtins()
-        else SessionKind(coding["code"], label)
-    )
+_Vocabulary = TypeVar("_Vocabulary", SessionKind, TreatmentTrack)
 
 
-def _track(coding: Mapping[str, Any]) -> TreatmentTrack:
-    builtin = TreatmentTrack.from_code(coding["code"])
+def _coded(vocabulary: type[_Vocabulary], coding: Mapping[str, Any]) -> _Vocabulary:
+    """A session kind or track from a coding: the built-in one, or a custom one with its label."""
+    builtin = vocabulary.from_code(coding["code"])
     label = coding.get("display")
-    return (
-        builtin
-        if label is None or builtin in TreatmentTrack.builtins()
-        else TreatmentTrack(coding["code"], label)
-    )
+    if label is None or builtin in vocabulary.builtins():
+        return builtin
+    return vocabulary(coding["code"], label)
 
 
 def _reason(extension: Mapping[str, Any] | None, direction: str) -> TransitionReason:
@@ -369,8 +361,8 @@ def _read_r5(
                 weekday,
                 start,
                 appointment["minutesDuration"],
-                _kind(appointment["serviceType"][0]["concept"]["coding"][0]),
-                None if category is None else _track(category[0]["coding"][0]),
+                _coded(SessionKind, appointment["serviceType"][0]["concept"]["coding"][0]),
+                None if category is None else _coded(TreatmentTrack, category[0]["coding"][0]),
                 _modality(
                     None if virtual is None else virtual[0].get("addressUrl"),
                     virtual is not None,
@@ -428,8 +420,8 @@ def _read_r4(
                 _WEEKDAY_NAMES[_DAYS.index(repeat["dayOfWeek"][0])],
                 repeat["timeOfDay"][0][:5],
                 repeat["duration"],
-                _kind(detail["code"]["coding"][0]),
-                None if track is None else _track(track["valueCoding"]),
+                _coded(SessionKind, detail["code"]["coding"][0]),
+                None if track is None else _coded(TreatmentTrack, track["valueCoding"]),
                 _modality(
                     None if join is None else join["valueUrl"],
                     (_extension(detail, MODALITY) or {}).get("valueCode") == "virtual",
