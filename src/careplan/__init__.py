@@ -25,6 +25,7 @@ from careplan._adapters.document import (
     to_json,
 )
 from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.tables import billing_dataframe
 from careplan._model.attendance import (
     Attendance,
     AttendanceStatus,
@@ -184,6 +185,7 @@ __all__ = [
     "__version__",
     "authorization_use",
     "billing",
+    "billing_dataframe",
     "billing_weeks",
     "change_schedule",
     "continuum_from_data",
