@@ -28,6 +28,17 @@ from careplan._model.attendance import (
     AuthorizationUnit,
 )
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
+from careplan._model.care import (
+    Achievement,
+    CareRole,
+    Coding,
+    Comparison,
+    GoalStatus,
+    Intervention,
+    Problem,
+    Target,
+    TreatmentObjective,
+)
 from careplan._model.constraints import (
     BusyBlock,
     LifeConstraints,
@@ -49,11 +60,39 @@ from careplan._model.errors import (
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS
+from careplan._model.measures import (
+    BUILTIN_INSTRUMENTS,
+    GAD_7,
+    PHQ_9,
+    Band,
+    Instrument,
+    Measurement,
+)
 from careplan._model.occurrence import Occurrence
-from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.plan import (
+    CarePlan,
+    CareRevision,
+    CareTeamMember,
+    Client,
+    Goal,
+    PlanOfCare,
+    RelapsePreventionPlan,
+)
 from careplan._model.policy import CompliancePolicy
 from careplan._model.program import AgendaItem, Offering, Program, ProgramTrack
 from careplan._model.report import Report, Severity, ValidationError, Violation
+from careplan._model.review import (
+    CLINIC_REVIEW,
+    MEDICARE_REVIEW,
+    Cadence,
+    CadenceUnit,
+    Review,
+    ReviewOutcome,
+    ReviewPolicy,
+    Signature,
+    SignaturePurpose,
+    SignerRole,
+)
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan._model.time import Disambiguate
@@ -78,6 +117,7 @@ from careplan._operations.planner import (
     replan,
     score,
 )
+from careplan._operations.progress import ObjectiveProgress, Trend, progress
 from careplan._operations.transitions import change_schedule, discharge, step_down, step_up
 from careplan._operations.validation import rules, validate
 from careplan._operations.weeks import WeekFigures
@@ -87,13 +127,19 @@ __all__ = [
     "ASAM_3",
     "ASAM_4",
     "BUILTIN_CONTINUA",
+    "BUILTIN_INSTRUMENTS",
+    "CLINIC_REVIEW",
     "DEFAULT",
     "EARLIEST_DATE",
     "FORMAT",
+    "GAD_7",
     "LATEST_DATE",
     "LOCUS",
     "MAX_PLAN_YEARS",
     "MEDICARE",
+    "MEDICARE_REVIEW",
+    "PHQ_9",
+    "Achievement",
     "AgendaItem",
     "Alternative",
     "AmbiguousTimeError",
@@ -103,13 +149,20 @@ __all__ = [
     "AuthorizationStatus",
     "AuthorizationUnit",
     "AuthorizationUse",
+    "Band",
     "BusyBlock",
+    "Cadence",
+    "CadenceUnit",
     "Cancellation",
     "CarePlan",
     "CarePlanError",
+    "CareRevision",
+    "CareRole",
     "CareTeamMember",
     "Client",
     "Closure",
+    "Coding",
+    "Comparison",
     "CompliancePolicy",
     "Continuum",
     "DayPart",
@@ -119,21 +172,28 @@ __all__ = [
     "DocumentError",
     "Episode",
     "Goal",
+    "GoalStatus",
     "Hold",
     "Infeasible",
+    "Instrument",
     "Intensity",
+    "Intervention",
     "InvalidValueError",
     "LevelOfCare",
     "LifeConstraints",
+    "Measurement",
     "Modality",
     "ModalityPreference",
     "NaiveDateTimeError",
     "NonexistentTimeError",
     "Objective",
     "ObjectiveName",
+    "ObjectiveProgress",
     "Occurrence",
     "Offering",
+    "PlanOfCare",
     "PlanResult",
+    "Problem",
     "Program",
     "ProgramTrack",
     "Range",
@@ -142,16 +202,25 @@ __all__ = [
     "Report",
     "RequiredComponent",
     "Reschedule",
+    "Review",
+    "ReviewOutcome",
+    "ReviewPolicy",
     "Rule",
     "RuleContext",
     "Session",
     "SessionKind",
     "Severity",
+    "Signature",
+    "SignaturePurpose",
+    "SignerRole",
+    "Target",
     "TimeZoneError",
     "Transition",
     "TransitionError",
     "TransitionReason",
+    "TreatmentObjective",
     "TreatmentTrack",
+    "Trend",
     "UnknownLevelError",
     "ValidationError",
     "Violation",
@@ -174,6 +243,7 @@ __all__ = [
     "plan_from_data",
     "plan_to_data",
     "plan_week",
+    "progress",
     "replan",
     "rules",
     "score",

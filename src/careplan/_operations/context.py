@@ -11,6 +11,7 @@ from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Violation
+from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._operations.weeks import WeekFigures
 
 __all__ = ["Rule", "RuleContext"]
@@ -27,6 +28,8 @@ class RuleContext:
         occurrences: Every occurrence of the plan, including sessions moved
             outside the weeks of their episode.
         policy: The thresholds for attendance and authorization rules.
+        review_policy: The cadences of reviews, certification and measures,
+            and who signs before services (the plan-of-care rules).
     """
 
     plan: CarePlan
@@ -34,6 +37,7 @@ class RuleContext:
     weeks: tuple[WeekFigures, ...]
     occurrences: tuple[Occurrence, ...] = ()
     policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
+    review_policy: ReviewPolicy = CLINIC_REVIEW
 
 
 #: A rule: takes the context, yields what it finds.

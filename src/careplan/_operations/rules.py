@@ -84,6 +84,20 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "authorization.units_exceeded": ("error",),
     "authorization.units_run_out": ("warning",),
     "authorization.ending_soon": ("warning",),
+    # The plan of care (golden_thread.py, reviews.py, progress.py).
+    "care.unplanned_service": ("warning",),
+    "care.frequency_unmet": ("error",),
+    "care.intervention_without_objective": ("warning",),
+    "care.objective_without_intervention": ("warning",),
+    "care.goal_without_objective": ("warning",),
+    "care.problem_without_goal": ("warning",),
+    "care.target_date_passed": ("warning",),
+    "review.overdue": ("warning",),
+    "review.due_soon": ("warning",),
+    "review.certification_lapsed": ("error",),
+    "review.unsigned_services": ("error",),
+    "measure.not_repeated": ("warning",),
+    "measure.worsening": ("warning",),
 }
 
 _SHORTFALL_BY_CHANGES = (
