@@ -35,8 +35,10 @@ from careplan._model.errors import CarePlanError, DocumentError, InvalidValueErr
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
+from careplan._model.review import CLINIC_REVIEW, MEDICARE_REVIEW, ReviewPolicy
 from careplan._model.time import week_start
 from careplan._operations.delivery import delivered
+from careplan._operations.progress import progress, series
 from careplan._operations.validation import validate
 from careplan._version import __version__
 from careplan.demo import sample_plan, working_parent_plan
@@ -54,6 +56,8 @@ DEFAULT_MAX_BYTES = 16_000_000
 #: How long, in seconds, the command waits for standard input to end unless
 #: given ``--timeout``.
 DEFAULT_TIMEOUT = 60.0
+
+_REVIEW_POLICIES: dict[str, ReviewPolicy] = {"clinic": CLINIC_REVIEW, "medicare": MEDICARE_REVIEW}
 
 _POLICY_HELP = {
     "below_minimum_weeks": "weeks in a row below the level's minimum that are flagged",
@@ -152,6 +156,13 @@ def _parser() -> argparse.ArgumentParser:
         help="judge attendance and authorizations as of this day, YYYY-MM-DD "
         "(without it, only the rules that need no date run)",
     )
+    check.add_argument(
+        "--review-policy",
+        choices=tuple(_REVIEW_POLICIES),
+        default="clinic",
+        help="the cadence of reviews, recertification and measures, and who signs before "
+        "services: clinic (careplan's default) or medicare (PHP and IOP certification)",
+    )
     # One option per threshold of CompliancePolicy, so a new field gets its option.
     for field in attrs.fields(CompliancePolicy):
         check.add_argument(
@@ -188,10 +199,20 @@ def _parser() -> argparse.ArgumentParser:
         help="include the diagnosis codes (left out by default)",
     )
     report = commands.add_parser(
-        "report", parents=[reading], help="scheduled versus delivered care for a week"
+        "report",
+        parents=[reading],
+        help="scheduled versus delivered care for a week, and progress toward objectives",
+    )
+    report.add_argument("--week", help="any day of the week, YYYY-MM-DD (weeks start on Monday)")
+    report.add_argument(
+        "--progress",
+        action="store_true",
+        help="print the plan of care's objectives, their measures and whether targets are met "
+        "(clinical detail: shown only when asked for)",
     )
     report.add_argument(
-        "--week", required=True, help="any day of the week, YYYY-MM-DD (weeks start on Monday)"
+        "--today",
+        help="judge progress as of this day, YYYY-MM-DD (default: today's date)",
     )
     return parser
 
@@ -439,14 +460,66 @@ def _day(option: str, text: str) -> pendulum.Date:
 
 
 def _report(args: argparse.Namespace) -> int:
-    monday = week_start(_day("--week", args.week))
-    sunday = monday.add(days=6)
+    if args.week is None and not args.progress:
+        raise _Failure("careplan report: give --week DAY, --progress, or both")
+    today = (
+        _day("--today", args.today)
+        if args.today is not None
+        else pendulum.Date.fromisoformat(_now().date().isoformat())
+    )
     plan = _load(args)
+    if args.week is not None:
+        _week_report(plan, args.week)
+    if args.progress:
+        _say(_progress_report(plan, today))
+    return EXIT_OK
+
+
+def _progress_report(plan: CarePlan, today: pendulum.Date) -> str:
+    """The objectives, what their measures say as of ``today``, and the measures themselves."""
+    lines = [f"Progress on {today}"]
+    found = progress(plan, today=today)
+    if not found:
+        lines.append("  the plan of care has no objectives")
+    for item, objective in zip(found, plan.objectives, strict=True):
+        lines.append(f"  {item.objective} (goal {item.goal}): {objective.description}")
+        if item.target is None:
+            lines.append("    judged by the team (no measured target)")
+            continue
+        if item.latest is None:
+            lines.append(f"    target {item.target}: nothing measured or recorded yet")
+            continue
+        value = f"{item.latest:.0f}%" if item.target.is_attendance else f"{item.latest:g}"
+        facts = [f"latest {value} on {item.latest_on}"]
+        if item.band is not None:
+            facts.append(item.band)
+        if item.baseline is not None:
+            facts.append(f"baseline {item.baseline:g}")
+        if item.trend is not None:
+            facts.append(item.trend)
+        if item.responded:
+            facts.append("response")
+        if item.remitted:
+            facts.append("remission")
+        verdict = "met" if item.met else "not met"
+        lines.append(f"    target {item.target}: {verdict} ({', '.join(facts)})")
+    codes = list(dict.fromkeys(m.instrument for m in plan.measurements))
+    if codes:
+        lines.append("Measures")
+        for code in codes:
+            scores = ", ".join(f"{m.score:g} ({m.on})" for m in series(plan, code, today))
+            lines.append(f"  {code}: {scores or 'none by then'}")
+    return "\n".join(lines)
+
+
+def _week_report(plan: CarePlan, week: str) -> None:
+    monday = week_start(_day("--week", week))
+    sunday = monday.add(days=6)
     found = [w for w in delivered(plan, today=sunday) if w.monday == monday]
     lines = [f"Week of {monday} to {sunday}"]
     if not found:
         _say("\n".join([*lines, "  no sessions scheduled this week"]))
-        return EXIT_OK
+        return
     (figures,) = found
     minimum = figures.level.intensity.hours_per_week.min
     rate = figures.attendance_rate
@@ -470,7 +543,6 @@ def _report(args: argparse.Namespace) -> int:
             verdict = "delivered care is below it"
         lines.append(f"  minimum:    {minimum:g} h/week; {verdict}")
     _say("\n".join(lines))
-    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -536,7 +608,13 @@ def _validate(args: argparse.Namespace) -> int:
             raise
         _say(json.dumps(_unreadable(failure), indent=2, ensure_ascii=False))
         return EXIT_UNREADABLE
-    report = validate(plan, today=today, policy=policy, max_years=args.max_years)
+    report = validate(
+        plan,
+        today=today,
+        policy=policy,
+        max_years=args.max_years,
+        review_policy=_REVIEW_POLICIES[args.review_policy],
+    )
     if args.format == "json":
         _say(json.dumps({"readable": True, **report.to_dict()}, indent=2, ensure_ascii=False))
     else:
