@@ -675,7 +675,7 @@ def plans_of_care(draw: st.DrawFn, plan: CarePlan, *, max_records: int = 4) -> C
     ]
     signatures = []
     for role in draw(st.lists(st.sampled_from(_SIGNERS), max_size=3, unique=True)):
-        purpose = (
+        purpose: SignaturePurpose = (
             draw(st.sampled_from(("plan", "certification"))) if role == "physician" else "plan"
         )
         signatures.append(Signature(role, draw(period), purpose=purpose))
