@@ -416,7 +416,9 @@ def check_dates(context: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 "dates.goal_outside_period",
                 "warning",
-                f"The goal {goal.description!r} is due {goal.target_date}, outside the plan "
+                # A goal of a plan of care is named by its id, not its clinical text.
+                f"The goal {goal.description if goal.id is None else goal.id!r} is due "
+                f"{goal.target_date}, outside the plan "
                 f"({plan.start} to {plan.end}); move its target date or extend the plan",
                 dates=(goal.target_date,),
             )
