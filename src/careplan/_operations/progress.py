@@ -94,7 +94,7 @@ def progress(plan: CarePlan, *, today: _dt.date) -> tuple[ObjectiveProgress, ...
     their kinds from the objective's start (or the plan's) to ``today``,
     leaving out sessions the program cancelled.
 
-    >>> import pendulum
+    >>> import attrs, pendulum
     >>> from careplan import Goal, Measurement, Target, TreatmentObjective
     >>> from careplan.demo import sample_plan
     >>> plan = sample_plan().revise(
