@@ -271,3 +271,19 @@ def test_the_care_team_only_when_asked(version):
     (care_plan,) = resources(bundle, "CarePlan")
     urls = {e["fullUrl"] for e in bundle["entry"]}
     assert care_plan["careTeam"][0]["reference"] in urls
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+def test_a_plan_of_care_exports_valid_fhir_and_reads_back_its_schedule(version):
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    bundle = to_fhir(plan, version=version, diagnoses=True, care_team=True, validate=True)
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert {"ServiceRequest", "Observation", "Condition"} <= kinds
+    urls = {entry["fullUrl"] for entry in bundle["entry"]}
+    assert {r for r in references(bundle) if r.startswith("urn:uuid:")} <= urls
+    back = from_fhir(json.loads(json.dumps(bundle)))
+    assert back.occurrences() == plan.occurrences()
+    # Diagnosis codes come back; the problems of the plan of care are not diagnoses.
+    assert back.diagnoses == plan.diagnoses

@@ -249,6 +249,10 @@ def test_rules_can_be_chosen_and_extended():
         "modality",
         "attendance",
         "authorizations",
+        "golden_thread",
+        "target_dates",
+        "reviews",
+        "measures",
         "billing",
     ]
     with pytest.raises(cp.InvalidValueError, match="not a rule"):

@@ -34,6 +34,17 @@ from careplan._model.attendance import (
     AuthorizationUnit,
 )
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
+from careplan._model.care import (
+    Achievement,
+    CareRole,
+    Coding,
+    Comparison,
+    GoalStatus,
+    Intervention,
+    Problem,
+    Target,
+    TreatmentObjective,
+)
 from careplan._model.constraints import (
     BusyBlock,
     LifeConstraints,
@@ -56,13 +67,41 @@ from careplan._model.errors import (
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS
+from careplan._model.measures import (
+    BUILTIN_INSTRUMENTS,
+    GAD_7,
+    PHQ_9,
+    Band,
+    Instrument,
+    Measurement,
+)
 from careplan._model.occurrence import Occurrence
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier
 from careplan._model.payers import BUILTIN_PAYERS, COMMERCIAL, MEDICARE_2024
-from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.plan import (
+    CarePlan,
+    CareRevision,
+    CareTeamMember,
+    Client,
+    Goal,
+    PlanOfCare,
+    RelapsePreventionPlan,
+)
 from careplan._model.policy import CompliancePolicy
 from careplan._model.program import AgendaItem, Offering, Program, ProgramTrack
 from careplan._model.report import Report, Severity, ValidationError, Violation
+from careplan._model.review import (
+    CLINIC_REVIEW,
+    MEDICARE_REVIEW,
+    Cadence,
+    CadenceUnit,
+    Review,
+    ReviewOutcome,
+    ReviewPolicy,
+    Signature,
+    SignaturePurpose,
+    SignerRole,
+)
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan._model.time import Disambiguate
@@ -90,6 +129,7 @@ from careplan._operations.planner import (
     replan,
     score,
 )
+from careplan._operations.progress import ObjectiveProgress, Trend, progress
 from careplan._operations.transitions import change_schedule, discharge, step_down, step_up
 from careplan._operations.validation import rules, validate
 from careplan._operations.weeks import WeekFigures
@@ -99,17 +139,23 @@ __all__ = [
     "ASAM_3",
     "ASAM_4",
     "BUILTIN_CONTINUA",
+    "BUILTIN_INSTRUMENTS",
     "BUILTIN_PAYERS",
+    "CLINIC_REVIEW",
     "COMMERCIAL",
     "DEFAULT",
     "EARLIEST_DATE",
     "FORMAT",
+    "GAD_7",
     "LATEST_DATE",
     "LOCUS",
     "MAX_PLAN_YEARS",
     "MEDICARE",
     "MEDICARE_2024",
+    "MEDICARE_REVIEW",
     "PAYER_FORMAT",
+    "PHQ_9",
+    "Achievement",
     "AgendaItem",
     "Alternative",
     "AmbiguousTimeError",
@@ -119,16 +165,23 @@ __all__ = [
     "AuthorizationStatus",
     "AuthorizationUnit",
     "AuthorizationUse",
+    "Band",
     "BillableDay",
     "BillingCode",
     "BillingWeek",
     "BusyBlock",
+    "Cadence",
+    "CadenceUnit",
     "Cancellation",
     "CarePlan",
     "CarePlanError",
+    "CareRevision",
+    "CareRole",
     "CareTeamMember",
     "Client",
     "Closure",
+    "Coding",
+    "Comparison",
     "CompliancePolicy",
     "Continuum",
     "CyclePlan",
@@ -139,13 +192,17 @@ __all__ = [
     "DocumentError",
     "Episode",
     "Goal",
+    "GoalStatus",
     "Hold",
     "Infeasible",
+    "Instrument",
     "Intensity",
+    "Intervention",
     "InvalidValueError",
     "LevelOfCare",
     "LevelRules",
     "LifeConstraints",
+    "Measurement",
     "MissingExtraError",
     "Modality",
     "ModalityPreference",
@@ -153,10 +210,13 @@ __all__ = [
     "NonexistentTimeError",
     "Objective",
     "ObjectiveName",
+    "ObjectiveProgress",
     "Occurrence",
     "Offering",
     "PayerRules",
+    "PlanOfCare",
     "PlanResult",
+    "Problem",
     "Program",
     "ProgramTrack",
     "Range",
@@ -165,17 +225,26 @@ __all__ = [
     "Report",
     "RequiredComponent",
     "Reschedule",
+    "Review",
+    "ReviewOutcome",
+    "ReviewPolicy",
     "Rule",
     "RuleContext",
     "Session",
     "SessionKind",
     "Severity",
+    "Signature",
+    "SignaturePurpose",
+    "SignerRole",
+    "Target",
     "Tier",
     "TimeZoneError",
     "Transition",
     "TransitionError",
     "TransitionReason",
+    "TreatmentObjective",
     "TreatmentTrack",
+    "Trend",
     "UnknownLevelError",
     "ValidationError",
     "Violation",
@@ -206,6 +275,7 @@ __all__ = [
     "plan_from_data",
     "plan_to_data",
     "plan_week",
+    "progress",
     "replan",
     "rules",
     "score",

@@ -37,9 +37,11 @@ from careplan._model.payer import PayerRules
 from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
+from careplan._model.review import CLINIC_REVIEW, MEDICARE_REVIEW, ReviewPolicy
 from careplan._model.time import week_start
 from careplan._operations.billing import billing, billing_weeks
 from careplan._operations.delivery import delivered
+from careplan._operations.progress import progress, series
 from careplan._operations.validation import validate
 from careplan._version import __version__
 from careplan.demo import sample_plan, working_parent_plan
@@ -57,6 +59,8 @@ DEFAULT_MAX_BYTES = 16_000_000
 #: How long, in seconds, the command waits for standard input to end unless
 #: given ``--timeout``.
 DEFAULT_TIMEOUT = 60.0
+
+_REVIEW_POLICIES: dict[str, ReviewPolicy] = {"clinic": CLINIC_REVIEW, "medicare": MEDICARE_REVIEW}
 
 _POLICY_HELP = {
     "below_minimum_weeks": "weeks in a row below the level's minimum that are flagged",
@@ -155,6 +159,13 @@ def _parser() -> argparse.ArgumentParser:
         help="judge attendance and authorizations as of this day, YYYY-MM-DD "
         "(without it, only the rules that need no date run)",
     )
+    check.add_argument(
+        "--review-policy",
+        choices=tuple(_REVIEW_POLICIES),
+        default="clinic",
+        help="the cadence of reviews, recertification and measures, and who signs before "
+        "services: clinic (careplan's default) or medicare (PHP and IOP certification)",
+    )
     # One option per threshold of CompliancePolicy, so a new field gets its option.
     for field in attrs.fields(CompliancePolicy):
         check.add_argument(
@@ -203,10 +214,16 @@ def _parser() -> argparse.ArgumentParser:
         help="read a FHIR R4 or R5 Bundle (as careplan fhir writes it) into a plan document",
     )
     report = commands.add_parser(
-        "report", parents=[reading], help="scheduled versus delivered care for a week"
+        "report",
+        parents=[reading],
+        help="scheduled versus delivered care for a week, and progress toward objectives",
     )
+    report.add_argument("--week", help="any day of the week, YYYY-MM-DD (weeks start on Monday)")
     report.add_argument(
-        "--week", required=True, help="any day of the week, YYYY-MM-DD (weeks start on Monday)"
+        "--progress",
+        action="store_true",
+        help="print the plan of care's objectives, their measures and whether targets are met "
+        "(clinical detail: shown only when asked for)",
     )
     report.add_argument(
         "--billing",
@@ -216,8 +233,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--today",
-        help="judge as of this day, YYYY-MM-DD (default: the week's Sunday); "
-        "days after it are judged as scheduled, a forecast",
+        help="judge as of this day, YYYY-MM-DD (default: the week's Sunday for --week, "
+        "whose later days are then judged as scheduled, a forecast; today's date for "
+        "--progress)",
     )
     return parser
 
@@ -509,16 +527,69 @@ def _billing_lines(
 
 
 def _report(args: argparse.Namespace) -> int:
-    monday = week_start(_day("--week", args.week))
-    sunday = monday.add(days=6)
-    today = sunday if args.today is None else _day("--today", args.today)
+    if args.week is None and not args.progress:
+        raise _Failure("careplan report: give --week DAY, --progress, or both")
+    if args.billing is not None and args.week is None:
+        raise _Failure("careplan report: --billing judges a week; give --week DAY")
+    given = None if args.today is None else _day("--today", args.today)
     rules = None if args.billing is None else _payer(args.billing)
     plan = _load(args)
+    if args.week is not None:
+        _week_report(plan, args.week, rules, given)
+    if args.progress:
+        # The command line is the edge that may read the clock; the library never does.
+        today = given or pendulum.Date.fromisoformat(_now().date().isoformat())
+        _say(_progress_report(plan, today))
+    return EXIT_OK
+
+
+def _progress_report(plan: CarePlan, today: pendulum.Date) -> str:
+    """The objectives, what their measures say as of ``today``, and the measures themselves."""
+    lines = [f"Progress on {today}"]
+    found = progress(plan, today=today)
+    if not found:
+        lines.append("  the plan of care has no objectives")
+    for item, objective in zip(found, plan.objectives, strict=True):
+        lines.append(f"  {item.objective} (goal {item.goal}): {objective.description}")
+        if item.target is None:
+            lines.append("    judged by the team (no measured target)")
+            continue
+        if item.latest is None:
+            lines.append(f"    target {item.target}: nothing measured or recorded yet")
+            continue
+        value = f"{item.latest:.0f}%" if item.target.is_attendance else f"{item.latest:g}"
+        facts = [f"latest {value} on {item.latest_on}"]
+        if item.band is not None:
+            facts.append(item.band)
+        if item.baseline is not None:
+            facts.append(f"baseline {item.baseline:g}")
+        if item.trend is not None:
+            facts.append(item.trend)
+        if item.responded:
+            facts.append("response")
+        if item.remitted:
+            facts.append("remission")
+        verdict = "met" if item.met else "not met"
+        lines.append(f"    target {item.target}: {verdict} ({', '.join(facts)})")
+    codes = list(dict.fromkeys(m.instrument for m in plan.measurements))
+    if codes:
+        lines.append("Measures")
+        for code in codes:
+            scores = ", ".join(f"{m.score:g} ({m.on})" for m in series(plan, code, today))
+            lines.append(f"  {code}: {scores or 'none by then'}")
+    return "\n".join(lines)
+
+
+def _week_report(
+    plan: CarePlan, week: str, rules: PayerRules | None, today: pendulum.Date | None
+) -> None:
+    monday = week_start(_day("--week", week))
+    sunday = monday.add(days=6)
     found = [w for w in delivered(plan, today=sunday) if w.monday == monday]
     lines = [f"Week of {monday} to {sunday}"]
     if not found:
         _say("\n".join([*lines, "  no sessions scheduled this week"]))
-        return EXIT_OK
+        return
     (figures,) = found
     minimum = figures.level.intensity.hours_per_week.min
     rate = figures.attendance_rate
@@ -542,9 +613,8 @@ def _report(args: argparse.Namespace) -> int:
             verdict = "delivered care is below it"
         lines.append(f"  minimum:    {minimum:g} h/week; {verdict}")
     if rules is not None:
-        lines += _billing_lines(plan, rules, monday, today)
+        lines += _billing_lines(plan, rules, monday, sunday if today is None else today)
     _say("\n".join(lines))
-    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -610,7 +680,13 @@ def _validate(args: argparse.Namespace) -> int:
             raise
         _say(json.dumps(_unreadable(failure), indent=2, ensure_ascii=False))
         return EXIT_UNREADABLE
-    report = validate(plan, today=today, policy=policy, max_years=args.max_years)
+    report = validate(
+        plan,
+        today=today,
+        policy=policy,
+        max_years=args.max_years,
+        review_policy=_REVIEW_POLICIES[args.review_policy],
+    )
     if args.format == "json":
         _say(json.dumps({"readable": True, **report.to_dict()}, indent=2, ensure_ascii=False))
     else:

@@ -15,18 +15,29 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import attrs
 import pendulum
 
 from careplan._model.calendar import Closure
+from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
 from careplan._model.constraints import BusyBlock, LifeConstraints
 from careplan._model.continua import DEFAULT
 from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.measures import Measurement
 from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan.programs import sample_iop
 
-__all__ = ["DEMO_START", "sample_plan", "sample_schedule", "working_parent", "working_parent_plan"]
+__all__ = [
+    "DEMO_START",
+    "sample_plan",
+    "sample_plan_of_care",
+    "sample_schedule",
+    "working_parent",
+    "working_parent_plan",
+]
 
 #: The Monday the sample plan starts on (fixed so the demo is reproducible).
 DEMO_START = pendulum.date(2027, 1, 4)
@@ -105,6 +116,126 @@ def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
         ),
         closures=holidays,
         id="demo-plan-0001",
+    )
+
+
+def sample_plan_of_care(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
+    """The sample IOP plan with its plan of care: depression and alcohol use.
+
+    Two problems (coded ICD-10-CM F33.1 and F10.20), a goal for each,
+    objectives with a PHQ-9 target, a group attendance target and a coping
+    skill the team judges, and interventions through the schedule's group,
+    individual, psychiatric, skills and check-in sessions. The client,
+    therapist and physician signed on the first day; PHQ-9 was taken every
+    four weeks and the plan was reviewed after 30 days.
+
+    >>> from careplan import validate, progress
+    >>> plan = sample_plan_of_care()
+    >>> validate(plan).ok
+    True
+    >>> [(p.objective, p.met) for p in progress(plan, today=DEMO_START.add(weeks=9))]
+    [('phq9-below-10', True), ('attend-groups', None), ('coping-skill', None)]
+    """
+    plan = sample_plan(start, weeks)
+    begin, end = plan.start, plan.end
+    problems = (
+        Problem(
+            "depression",
+            "Major depressive disorder, recurrent, moderate",
+            client_words="I can't get out of bed and I've stopped seeing friends",
+            condition=Coding("ICD-10-CM", "F33.1"),
+        ),
+        Problem(
+            "alcohol",
+            "Alcohol use disorder, moderate",
+            client_words="I drink every night to fall asleep",
+            condition=Coding("ICD-10-CM", "F10.20"),
+        ),
+    )
+    goals = (
+        attrs.evolve(plan.goals[0], id="mood", problems=("depression",), status="active"),
+        attrs.evolve(plan.goals[1], id="sobriety", problems=("alcohol",), status="active"),
+    )
+    objectives = (
+        TreatmentObjective(
+            "phq9-below-10",
+            "mood",
+            "PHQ-9 total score below 10",
+            target_date=begin.add(weeks=8),
+            target=Target.score("PHQ-9", below=10),
+        ),
+        TreatmentObjective(
+            "attend-groups",
+            "sobriety",
+            "Attends at least 90% of group therapy sessions",
+            target_date=begin.add(weeks=6),
+            target=Target.attendance(at_least=90, kinds=[SessionKind.GROUP_THERAPY]),
+        ),
+        TreatmentObjective(
+            "coping-skill",
+            "sobriety",
+            "Uses a coping skill when cravings arise on 5 of 7 days (craving log)",
+            target_date=begin.add(weeks=6),
+        ),
+    )
+    interventions = (
+        Intervention(
+            "cbt-group",
+            "CBT, DBT and relapse-prevention process group",
+            ("phq9-below-10", "attend-groups", "coping-skill"),
+            kinds=(SessionKind.GROUP_THERAPY,),
+            times=3,
+            role="therapist",
+        ),
+        Intervention(
+            "individual",
+            "Individual CBT for depression with motivational interviewing",
+            ("phq9-below-10", "coping-skill"),
+            kinds=(SessionKind.INDIVIDUAL_THERAPY,),
+            role="therapist",
+        ),
+        Intervention(
+            "medication",
+            "Medication management: antidepressant and anti-craving medication",
+            ("phq9-below-10",),
+            kinds=(SessionKind.PSYCHIATRIC,),
+            every_weeks=2,
+            role="psychiatrist",
+        ),
+        Intervention(
+            "skills",
+            "Coping-skills training and psychoeducation on alcohol and mood",
+            ("coping-skill",),
+            kinds=(SessionKind.LIFE_SKILLS, SessionKind.PSYCHOEDUCATION),
+            times=3,
+            role="counselor",
+        ),
+        Intervention(
+            "check-in",
+            "Morning check-in with mindfulness; craving and mood check",
+            ("attend-groups", "coping-skill"),
+            kinds=(SessionKind.CHECK_IN,),
+            times=3,
+            role="nurse",
+        ),
+    )
+    return attrs.evolve(
+        plan,
+        problems=problems,
+        goals=goals,
+        objectives=objectives,
+        interventions=interventions,
+        signatures=(
+            Signature("client", begin, "Alex Rivera"),
+            Signature("clinician", begin, "Sam Patel, LICSW"),
+            Signature("physician", begin, "Dr. Morgan Lee", "certification"),
+        ),
+        reviews=(Review(begin.add(days=30), "psychiatrist", "continue", "Dr. Morgan Lee"),),
+        measurements=tuple(
+            Measurement("PHQ-9", score, begin.add(weeks=week))
+            for week, score in ((0, 18), (4, 13), (8, 8))
+            if begin.add(weeks=week) <= end
+        ),
     )
 
 

@@ -12,7 +12,12 @@ appointments, an activity ``detail`` per series and an ``Appointment`` per
 occurrence. Following FHIR JSON, no element is ever an empty array, object
 or string. Substance-use-disorder treatment is labelled as 42 CFR Part 2
 records. :func:`from_fhir` reads either version back into a plan with the
-same occurrences.
+same occurrences. A plan of care adds a
+``ServiceRequest`` per intervention (a ``CarePlan`` activity, and what the
+appointments of its session kinds are ``basedOn``, beside the CarePlan),
+goal targets from the objectives (LOINC for instruments), an
+``Observation`` per measurement and, only when diagnoses are asked for, a
+``Condition`` per problem.
 
 The output is plain JSON-ready data and needs no extra package. With the
 ``fhir`` extra installed (from a checkout, ``pip install -e '.[fhir]'``),
@@ -59,8 +64,10 @@ from careplan._adapters.fhir_codes import (
 )
 from careplan._adapters.fhir_r4 import to_r4
 from careplan._adapters.fhir_read import from_fhir
+from careplan._model.care import Intervention, Problem, TreatmentObjective
 from careplan._model.errors import InvalidValueError, MissingExtraError
-from careplan._model.plan import CarePlan
+from careplan._model.measures import Measurement
+from careplan._model.plan import CarePlan, Goal
 from careplan._model.session import Session
 from careplan._model.time import format_wall_time, weekday_name
 from careplan._model.transition import Episode, TransitionReason
@@ -77,6 +84,11 @@ _id = resource_id
 _text = text_or_none
 _present = present
 _urn = urn
+_UCUM = "http://unitsofmeasure.org"
+_LOINC = "http://loinc.org"
+_INSTRUMENT_SYSTEM = f"{CODE_SYSTEM_BASE}/instrument"
+_ROLE_SYSTEM = f"{CODE_SYSTEM_BASE}/care-role"
+_COMPARATORS = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
 
 
 def _reason_extension(url: str, reason: TransitionReason) -> dict[str, Any]:
@@ -107,7 +119,7 @@ def _appointments(
     session: Session,
     subject: dict[str, str],
     changes: DayChanges,
-    based_on: dict[str, str],
+    based_on: list[dict[str, str]],
 ) -> list[dict[str, Any]]:
     """The recurring Appointment of a session series, then one per moved occurrence.
 
@@ -169,7 +181,7 @@ def _appointments(
         "virtualService": _virtual_service(session),
         "subject": subject,
         "participant": _participants(session, subject),
-        "basedOn": [based_on],
+        "basedOn": based_on,
         "supportingInformation": [{"reference": _urn(_id(plan, "episode", index))}],
         "minutesDuration": session.minutes,
     }
@@ -334,29 +346,30 @@ def to_fhir(
     patient = _patient(plan, client_name=client_name)
     subject = {"reference": _urn(patient["id"])}
     episodes = plan.episodes
-    goals = []
-    for number, goal in enumerate(plan.goals):
-        target = _present(
-            detailString=_text(goal.measure),
-            dueDate=None if goal.target_date is None else goal.target_date.isoformat(),
-        )
-        goals.append(
-            {
-                "resourceType": "Goal",
-                "id": _id(plan, "goal", number),
-                "lifecycleStatus": _goal_status(plan),
-                "description": {"text": _text(goal.description) or f"Goal {number + 1}"},
-                "subject": subject,
-                **_present(target=[target] if target else None),
-            }
-        )
+    conditions = (
+        [_condition(plan, problem, subject) for problem in plan.problems] if diagnoses else []
+    )
+    condition_of = {c["id"]: c for c in conditions}
+    goals = [
+        _goal(plan, number, goal, subject, condition_of) for number, goal in enumerate(plan.goals)
+    ]
+    requests = [_service_request(plan, i, subject, condition_of) for i in plan.interventions]
     care_plan_id = _id(plan, "careplan")
-    based_on = {"reference": _urn(care_plan_id)}
     appointments = []
     changes = DayChanges.of_plan(plan)
     for index, episode in enumerate(episodes):
         for session in episode.schedule.sessions:
+            # Based on the plan, and on the interventions it delivers.
+            based_on = [{"reference": _urn(care_plan_id)}] + [
+                {"reference": _urn(r["id"])}
+                for i, r in zip(plan.interventions, requests, strict=True)
+                if session.kind in i.kinds and i.applies_at(episode.level.code)
+            ]
             appointments += _appointments(plan, index, episode, session, subject, changes, based_on)
+    observations = [
+        _observation(plan, index, measurement, subject)
+        for index, measurement in enumerate(plan.measurements)
+    ]
     episodes_of_care = [
         {
             "resourceType": "EpisodeOfCare",
@@ -401,17 +414,28 @@ def to_fhir(
             replaces=None
             if plan.readmission_of is None
             else [{"reference": f"CarePlan/{_id(plan.readmission_of, 'careplan')}"}],
-            addresses=addresses,
+            addresses=addresses + [{"reference": {"reference": _urn(c["id"])}} for c in conditions],
             goal=[{"reference": _urn(g["id"])} for g in goals],
             activity=[
-                {"plannedActivityReference": {"reference": _urn(a["id"])}} for a in appointments
+                {"plannedActivityReference": {"reference": _urn(a["id"])}}
+                for a in [*requests, *appointments]
             ],
         ),
     }
     team = _care_team(plan, subject) if care_team and plan.care_team else []
     if team:
         care_plan["careTeam"] = [{"reference": _urn(team[0]["id"])}]
-    resources = [care_plan, patient, *goals, *appointments, *episodes_of_care, *team]
+    resources = [
+        care_plan,
+        patient,
+        *conditions,
+        *goals,
+        *requests,
+        *appointments,
+        *episodes_of_care,
+        *observations,
+        *team,
+    ]
     if version == "r4":
         resources = to_r4(plan, resources, diagnoses=diagnoses)
     labels = security_labels(plan)
@@ -428,6 +452,207 @@ def to_fhir(
     if validate:
         _validate(bundle, version)
     return bundle
+
+
+def _hyphens(code: str) -> str:
+    """careplan's ``on_hold`` as FHIR's ``on-hold``."""
+    return code.replace("_", "-")
+
+
+def _condition(plan: CarePlan, problem: Problem, subject: dict[str, str]) -> dict[str, Any]:
+    coding = problem.condition
+    code: dict[str, Any] = {"text": _text(problem.description) or problem.id}
+    if coding is not None:
+        code["coding"] = [
+            {
+                "system": coding.uri,
+                "code": coding.code,
+                **_present(display=_text(coding.display)),
+            }
+        ]
+    return {
+        "resourceType": "Condition",
+        "id": _id(plan, "condition", problem.id),
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "active",
+                }
+            ]
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "problem-list-item",
+                    }
+                ]
+            }
+        ],
+        "code": code,
+        "subject": subject,
+    }
+
+
+def _measure_code(plan: CarePlan, measure: str) -> dict[str, Any]:
+    """The code of what a target or observation measures: LOINC for instruments that have one."""
+    if measure == "attendance":
+        return {"text": "attendance (percentage of sessions attended)"}
+    instrument = plan.instrument(measure)
+    coding = [{"system": _INSTRUMENT_SYSTEM, "code": instrument.code}]
+    if instrument.loinc is not None:
+        coding.insert(0, {"system": _LOINC, "code": instrument.loinc})
+    return {"coding": coding, "text": instrument.name}
+
+
+def _objective_target(plan: CarePlan, objective: TreatmentObjective) -> dict[str, Any]:
+    target = objective.target
+    due = None if objective.target_date is None else objective.target_date.isoformat()
+    if target is None:
+        # An objective the team judges: the target is the objective, in words.
+        return _present(detailString=_text(objective.description), dueDate=due)
+    unit = (
+        {"unit": "%", "system": _UCUM, "code": "%"}
+        if target.is_attendance
+        else {"unit": "{score}", "system": _UCUM, "code": "{score}"}
+    )
+    quantity = {"value": target.value, "comparator": _COMPARATORS[target.comparison], **unit}
+    return _present(
+        measure=_measure_code(plan, target.measure), detailQuantity=quantity, dueDate=due
+    )
+
+
+def _goal(
+    plan: CarePlan,
+    number: int,
+    goal: Goal,
+    subject: dict[str, str],
+    condition_of: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    legacy = _present(
+        detailString=_text(goal.measure),
+        dueDate=None if goal.target_date is None else goal.target_date.isoformat(),
+    )
+    targets = [legacy] if legacy else []
+    if goal.id is not None:
+        targets += [_objective_target(plan, o) for o in plan.objectives if o.goal == goal.id]
+    status = _goal_status(plan) if goal.status is None else _hyphens(goal.status)
+    addresses = [
+        {"reference": _urn(_id(plan, "condition", problem))}
+        for problem in goal.problems
+        if _id(plan, "condition", problem) in condition_of
+    ]
+    achievement = None
+    if goal.achievement is not None:
+        achievement = {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/goal-achievement",
+                    "code": _hyphens(goal.achievement),
+                }
+            ]
+        }
+    return {
+        "resourceType": "Goal",
+        "id": _id(plan, "goal", number),
+        "lifecycleStatus": status,
+        **_present(achievementStatus=achievement),
+        "description": {"text": _text(goal.description) or f"Goal {number + 1}"},
+        "subject": subject,
+        **_present(
+            startDate=None if goal.start is None else goal.start.isoformat(),
+            target=[t for t in targets if t] or None,
+            addresses=addresses,
+        ),
+    }
+
+
+def _service_request(
+    plan: CarePlan,
+    intervention: Intervention,
+    subject: dict[str, str],
+    condition_of: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """An intervention as a ServiceRequest: what, how often, by which role, for what."""
+    status = {"active": "active", "completed": "completed", "revoked": "revoked"}[
+        _care_plan_status(plan)
+    ]
+    problems = {
+        problem
+        for objective in plan.objectives
+        if objective.id in intervention.objectives
+        for goal in plan.goals
+        if goal.id == objective.goal
+        for problem in goal.problems
+    }
+    reasons = [
+        {"reference": {"reference": _urn(_id(plan, "condition", problem))}}
+        for problem in sorted(problems)
+        if _id(plan, "condition", problem) in condition_of
+    ]
+    timing = None
+    if intervention.kinds:
+        timing = {
+            "repeat": {
+                "frequency": intervention.times,
+                "period": intervention.every_weeks,
+                "periodUnit": "wk",
+            }
+        }
+    return {
+        "resourceType": "ServiceRequest",
+        "id": _id(plan, "service-request", intervention.id),
+        "status": status,
+        "intent": "plan",
+        "code": {
+            "concept": {
+                **_present(
+                    coding=[
+                        {"system": KIND_SYSTEM, "code": kind.code, "display": kind.label}
+                        for kind in intervention.kinds
+                    ]
+                ),
+                "text": _text(intervention.description) or intervention.id,
+            }
+        },
+        "subject": subject,
+        "performerType": {
+            "coding": [{"system": _ROLE_SYSTEM, "code": intervention.role}],
+            "text": intervention.role.replace("_", " "),
+        },
+        **_present(occurrenceTiming=timing, reason=reasons),
+    }
+
+
+def _observation(
+    plan: CarePlan, index: int, measurement: Measurement, subject: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": _id(plan, "observation", index),
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "survey",
+                    }
+                ]
+            }
+        ],
+        "code": _measure_code(plan, measurement.instrument),
+        "subject": subject,
+        "effectiveDateTime": measurement.on.isoformat(),
+        "valueQuantity": {
+            "value": measurement.score,
+            "unit": "{score}",
+            "system": _UCUM,
+            "code": "{score}",
+        },
+    }
 
 
 def _validate(bundle: dict[str, Any], version: FhirVersion) -> None:

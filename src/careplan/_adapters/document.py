@@ -26,6 +26,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from careplan._model.attendance import Attendance, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
+from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
 from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError, require_choice
 from careplan._model.kinds import SessionKind, TreatmentTrack
@@ -37,8 +38,18 @@ from careplan._model.limits import (
     require_max_years,
     supported,
 )
+from careplan._model.measures import Band, Instrument, Measurement
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier
-from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
+from careplan._model.plan import (
+    CarePlan,
+    CareRevision,
+    CareTeamMember,
+    Client,
+    Goal,
+    PlanOfCare,
+    RelapsePreventionPlan,
+)
+from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
@@ -133,6 +144,121 @@ class _GoalDoc:
     description: str
     measure: str = ""
     target_date: str | None = None
+    id: str | None = None
+    problems: list[str] = attrs.field(factory=list)
+    status: str | None = None
+    achievement: str | None = None
+    start: str | None = None
+
+
+# --- the plan of care (added to careplan/1 by issue 13; every field optional) ---
+
+
+@attrs.frozen
+class _CodingDoc:
+    system: str
+    code: str
+    display: str = ""
+
+
+@attrs.frozen
+class _ProblemDoc:
+    id: str
+    description: str
+    client_words: str = ""
+    condition: _CodingDoc | None = None
+
+
+@attrs.frozen
+class _TargetDoc:
+    measure: str
+    comparison: str
+    value: float
+    kinds: list[str] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _ObjectiveDoc:
+    id: str
+    goal: str
+    description: str
+    target_date: str | None = None
+    target: _TargetDoc | None = None
+    status: str = "active"
+    achievement: str | None = None
+    start: str | None = None
+
+
+@attrs.frozen
+class _InterventionDoc:
+    id: str
+    description: str
+    objectives: list[str]
+    kinds: list[str] = attrs.field(factory=list)
+    times: int = 1
+    every_weeks: int = 1
+    role: str = "therapist"
+    levels: list[str] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _ReviewDoc:
+    date: str
+    role: str
+    outcome: str = "continue"
+    reviewer: str = ""
+    note: str = ""
+
+
+@attrs.frozen
+class _SignatureDoc:
+    role: str
+    date: str
+    name: str = ""
+    purpose: str = "plan"
+
+
+@attrs.frozen
+class _MeasurementDoc:
+    instrument: str
+    score: float
+    date: str
+
+
+@attrs.frozen
+class _BandDoc:
+    low: float
+    high: float
+    label: str
+
+
+@attrs.frozen
+class _InstrumentDoc:
+    code: str
+    name: str
+    minimum: float
+    maximum: float
+    loinc: str | None = None
+    bands: list[_BandDoc] = attrs.field(factory=list)
+    lower_is_better: bool = True
+    response_drop: float | None = None
+    remission_below: float | None = None
+    worsening: float | None = None
+
+
+@attrs.frozen
+class _PlanOfCareDoc:
+    problems: list[_ProblemDoc] = attrs.field(factory=list)
+    goals: list[_GoalDoc] = attrs.field(factory=list)
+    objectives: list[_ObjectiveDoc] = attrs.field(factory=list)
+    interventions: list[_InterventionDoc] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _RevisionDoc:
+    date: str
+    previous: _PlanOfCareDoc
+    note: str = ""
 
 
 @attrs.frozen
@@ -255,12 +381,45 @@ class _PlanDoc:
     labels: _LabelsDoc = attrs.field(factory=_LabelsDoc)
     holds: list[_HoldDoc] = attrs.field(factory=list)
     readmission_of: str | None = None
+    problems: list[_ProblemDoc] = attrs.field(factory=list)
+    objectives: list[_ObjectiveDoc] = attrs.field(factory=list)
+    interventions: list[_InterventionDoc] = attrs.field(factory=list)
+    reviews: list[_ReviewDoc] = attrs.field(factory=list)
+    signatures: list[_SignatureDoc] = attrs.field(factory=list)
+    measurements: list[_MeasurementDoc] = attrs.field(factory=list)
+    instruments: list[_InstrumentDoc] = attrs.field(factory=list)
+    revisions: list[_RevisionDoc] = attrs.field(factory=list)
 
 
 # Fields added to careplan/1 after its first release, with their defaults.
 # They are left out of a document when at their default, so a document that
 # does not use them stays readable by the versions before them.
-_ADDED_PLAN_FIELDS: dict[str, object] = {"holds": [], "readmission_of": None}
+_ADDED_PLAN_FIELDS: dict[str, object] = {
+    "holds": [],
+    "readmission_of": None,
+    # The plan of care (issue 13).
+    "problems": [],
+    "objectives": [],
+    "interventions": [],
+    "reviews": [],
+    "signatures": [],
+    "measurements": [],
+    "instruments": [],
+    "revisions": [],
+}
+_ADDED_GOAL_FIELDS: dict[str, object] = {
+    "id": None,
+    "problems": [],
+    "status": None,
+    "achievement": None,
+    "start": None,
+}
+_ADDED_PLAN_OF_CARE_FIELDS: dict[str, object] = {
+    "problems": [],
+    "goals": [],
+    "objectives": [],
+    "interventions": [],
+}
 _ADDED_CONTINUUM_FIELDS: dict[str, object] = {"step_down_targets": {}, "step_up_targets": {}}
 _ADDED_REQUIRED_FIELDS: dict[str, object] = {"severity": "error"}
 _ADDED_TRANSITION_FIELDS: dict[str, object] = {"referral": None}
@@ -699,10 +858,9 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         reschedules.append(
             Reschedule(r.session_id, _date(f"{where}.date", r.date), moved_to, duration, r.reason)
         )
-    goals = []
-    for i, g in enumerate(doc.goals):
-        target = None if g.target_date is None else _date(f"goals[{i}].target_date", g.target_date)
-        goals.append(Goal(g.description, g.measure, target))
+    care = _plan_of_care(
+        _PlanOfCareDoc(doc.problems, doc.goals, doc.objectives, doc.interventions), "", labels
+    )
     relapse = None
     if doc.relapse_prevention is not None:
         r_doc = doc.relapse_prevention
@@ -764,7 +922,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             end=_date("end", doc.end),
             continuum=continuum,
             tracks=tracks,
-            goals=goals,
+            goals=care.goals,
             diagnoses=doc.diagnoses,
             care_team=[CareTeamMember(m.name, m.role) for m in doc.care_team],
             relapse_prevention=relapse,
@@ -777,10 +935,175 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             id=doc.id,
             holds=holds,
             readmission_of=doc.readmission_of,
+            problems=care.problems,
+            objectives=care.objectives,
+            interventions=care.interventions,
+            reviews=_reviews(doc.reviews),
+            signatures=_signatures(doc.signatures),
+            measurements=_measurements(doc.measurements),
+            instruments=_instruments(doc.instruments),
+            revisions=[
+                CareRevision(
+                    _date(f"revisions[{i}].date", r.date),
+                    _plan_of_care(r.previous, f"revisions[{i}].previous", labels),
+                    r.note,
+                )
+                for i, r in enumerate(doc.revisions)
+            ],
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(problem.path, problem.problem)
     return plan
+
+
+def _optional_date(path: str, text: str | None) -> pendulum.Date | None:
+    return None if text is None else _date(path, text)
+
+
+def _goal(doc: _GoalDoc, path: str) -> Goal:
+    with _at(path, {name: name for name in ("id", "problems", "status", "achievement")}):
+        return Goal(
+            doc.description,
+            doc.measure,
+            _optional_date(f"{path}.target_date", doc.target_date),
+            id=doc.id,
+            problems=tuple(doc.problems),
+            status=doc.status,  # type: ignore[arg-type]
+            achievement=doc.achievement,  # type: ignore[arg-type]
+            start=_optional_date(f"{path}.start", doc.start),
+        )
+
+
+def _problem(doc: _ProblemDoc, path: str) -> Problem:
+    condition = None
+    if doc.condition is not None:
+        c = doc.condition
+        with _at(f"{path}.condition", {"system": "system", "code": "code"}):
+            condition = Coding(c.system, c.code, c.display)
+    with _at(path, {"id": "id", "description": "description"}):
+        return Problem(doc.id, doc.description, doc.client_words, condition)
+
+
+def _target(doc: _TargetDoc, path: str, labels: _LabelsDoc) -> Target:
+    kinds = []
+    for i, code in enumerate(doc.kinds):
+        with _at(f"{path}.kinds[{i}]"):
+            kinds.append(_kind(code, labels.kinds))
+    with _at(path, {name: name for name in ("measure", "comparison", "value", "kinds")}):
+        return Target(doc.measure, doc.comparison, doc.value, tuple(kinds))  # type: ignore[arg-type]
+
+
+def _objective(doc: _ObjectiveDoc, path: str, labels: _LabelsDoc) -> TreatmentObjective:
+    target = None if doc.target is None else _target(doc.target, f"{path}.target", labels)
+    renames = {name: name for name in ("id", "goal", "description", "status", "achievement")}
+    with _at(path, renames):
+        return TreatmentObjective(
+            doc.id,
+            doc.goal,
+            doc.description,
+            _optional_date(f"{path}.target_date", doc.target_date),
+            target,
+            doc.status,  # type: ignore[arg-type]
+            doc.achievement,  # type: ignore[arg-type]
+            _optional_date(f"{path}.start", doc.start),
+        )
+
+
+def _intervention(doc: _InterventionDoc, path: str, labels: _LabelsDoc) -> Intervention:
+    kinds = []
+    for i, code in enumerate(doc.kinds):
+        with _at(f"{path}.kinds[{i}]"):
+            kinds.append(_kind(code, labels.kinds))
+    names = ("id", "description", "objectives", "times", "every_weeks", "role", "levels")
+    with _at(path, {name: name for name in names}):
+        return Intervention(
+            doc.id,
+            doc.description,
+            tuple(doc.objectives),
+            tuple(kinds),
+            doc.times,
+            doc.every_weeks,
+            doc.role,  # type: ignore[arg-type]
+            tuple(doc.levels),
+        )
+
+
+def _plan_of_care(doc: _PlanOfCareDoc, path: str, labels: _LabelsDoc) -> PlanOfCare:
+    """The records of a plan of care, with references checked and errors at their paths."""
+    problems = [_problem(p, _join(path, f"problems[{i}]")) for i, p in enumerate(doc.problems)]
+    goals = [_goal(g, _join(path, f"goals[{i}]")) for i, g in enumerate(doc.goals)]
+    objectives = [
+        _objective(o, _join(path, f"objectives[{i}]"), labels) for i, o in enumerate(doc.objectives)
+    ]
+    interventions = [
+        _intervention(v, _join(path, f"interventions[{i}]"), labels)
+        for i, v in enumerate(doc.interventions)
+    ]
+    try:
+        return PlanOfCare(problems, goals, objectives, interventions)
+    except InvalidValueError as error:
+        # PlanOfCare.interventions[2].objectives -> <path>.interventions[2].objectives
+        where = _join(path, error.field.removeprefix("PlanOfCare."))
+        problem = f"{_show(error.value)} {error.problem}"
+        raise DocumentError(where, f"{problem}; {error.hint}" if error.hint else problem) from None
+
+
+def _reviews(docs: list[_ReviewDoc]) -> list[Review]:
+    found = []
+    for i, r in enumerate(docs):
+        where = f"reviews[{i}]"
+        with _at(where, {"role": "role", "outcome": "outcome"}):
+            found.append(
+                Review(_date(f"{where}.date", r.date), r.role, r.outcome, r.reviewer, r.note)  # type: ignore[arg-type]
+            )
+    return found
+
+
+def _signatures(docs: list[_SignatureDoc]) -> list[Signature]:
+    found = []
+    for i, g in enumerate(docs):
+        where = f"signatures[{i}]"
+        with _at(where, {"role": "role", "purpose": "purpose"}):
+            found.append(
+                Signature(g.role, _date(f"{where}.date", g.date), g.name, g.purpose)  # type: ignore[arg-type]
+            )
+    return found
+
+
+def _measurements(docs: list[_MeasurementDoc]) -> list[Measurement]:
+    found = []
+    for i, m in enumerate(docs):
+        where = f"measurements[{i}]"
+        with _at(where, {"instrument": "instrument", "score": "score"}):
+            found.append(Measurement(m.instrument, m.score, _date(f"{where}.date", m.date)))
+    return found
+
+
+def _instruments(docs: list[_InstrumentDoc]) -> list[Instrument]:
+    found = []
+    for i, d in enumerate(docs):
+        where = f"instruments[{i}]"
+        bands = []
+        for j, b in enumerate(d.bands):
+            with _at(f"{where}.bands[{j}]", {"high": "high", "label": "label"}):
+                bands.append(Band(b.low, b.high, b.label))
+        names = ("code", "name", "maximum", "bands", "response_drop", "worsening", "loinc")
+        with _at(where, {name: name for name in names}):
+            found.append(
+                Instrument(
+                    d.code,
+                    d.name,
+                    d.minimum,
+                    d.maximum,
+                    d.loinc,
+                    tuple(bands),
+                    d.lower_is_better,
+                    d.response_drop,
+                    d.remission_below,
+                    d.worsening,
+                )
+            )
+    return found
 
 
 @contextmanager
@@ -850,6 +1173,93 @@ def _custom_labels(
     return {item.code: item.label for item in items if builtin(item.code).label != item.label}
 
 
+def _number(value: float) -> float:
+    """A whole number as an int, so documents say ``18`` rather than ``18.0``."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _iso(day: pendulum.Date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _goal_doc(g: Goal) -> _GoalDoc:
+    return _GoalDoc(
+        g.description,
+        g.measure,
+        _iso(g.target_date),
+        g.id,
+        list(g.problems),
+        g.status,
+        g.achievement,
+        _iso(g.start),
+    )
+
+
+def _plan_of_care_doc(care: PlanOfCare) -> _PlanOfCareDoc:
+    return _PlanOfCareDoc(
+        problems=[
+            _ProblemDoc(
+                p.id,
+                p.description,
+                p.client_words,
+                None
+                if p.condition is None
+                else _CodingDoc(p.condition.system, p.condition.code, p.condition.display),
+            )
+            for p in care.problems
+        ],
+        goals=[_goal_doc(g) for g in care.goals],
+        objectives=[
+            _ObjectiveDoc(
+                o.id,
+                o.goal,
+                o.description,
+                _iso(o.target_date),
+                None
+                if o.target is None
+                else _TargetDoc(
+                    o.target.measure,
+                    o.target.comparison,
+                    _number(o.target.value),
+                    [k.code for k in o.target.kinds],
+                ),
+                o.status,
+                o.achievement,
+                _iso(o.start),
+            )
+            for o in care.objectives
+        ],
+        interventions=[
+            _InterventionDoc(
+                v.id,
+                v.description,
+                list(v.objectives),
+                [k.code for k in v.kinds],
+                v.times,
+                v.every_weeks,
+                v.role,
+                list(v.levels),
+            )
+            for v in care.interventions
+        ],
+    )
+
+
+def _instrument_doc(i: Instrument) -> _InstrumentDoc:
+    return _InstrumentDoc(
+        i.code,
+        i.name,
+        _number(i.minimum),
+        _number(i.maximum),
+        i.loinc,
+        [_BandDoc(_number(b.low), _number(b.high), b.label) for b in i.bands],
+        i.lower_is_better,
+        i.response_drop,
+        None if i.remission_below is None else _number(i.remission_below),
+        None if i.worsening is None else _number(i.worsening),
+    )
+
+
 def plan_to_data(plan: CarePlan) -> dict[str, Any]:
     """The ``careplan/1`` document of ``plan``, as plain JSON-ready data."""
     continuum: str | _ContinuumDoc = plan.continuum.name
@@ -859,6 +1269,12 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
     kinds = [s.kind for s in all_sessions] + [
         r.kind for level in plan.continuum for r in level.required
     ]
+    # Custom kinds an intervention or target names need their labels too.
+    for care_version in (plan.plan_of_care, *(r.previous for r in plan.revisions)):
+        kinds += [k for i in care_version.interventions for k in i.kinds]
+        kinds += [
+            k for o in care_version.objectives if o.target is not None for k in o.target.kinds
+        ]
     tracks = [s.track for s in all_sessions if s.track is not None] + list(plan.tracks)
     reasons = {
         t.reason.code: t.reason.label
@@ -867,6 +1283,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         or TransitionReason.from_code(t.reason.code).label != t.reason.label
     }
     relapse = plan.relapse_prevention
+    care = _plan_of_care_doc(plan.plan_of_care)
     doc = _PlanDoc(
         format=FORMAT,
         id=plan.id,
@@ -892,14 +1309,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
             for r in plan.reschedules
         ],
         tracks=[t.code for t in plan.tracks],
-        goals=[
-            _GoalDoc(
-                g.description,
-                g.measure,
-                None if g.target_date is None else g.target_date.isoformat(),
-            )
-            for g in plan.goals
-        ],
+        goals=[_goal_doc(g) for g in plan.goals],
         diagnoses=list(plan.diagnoses),
         care_team=[_CareTeamDoc(m.name, m.role) for m in plan.care_team],
         transitions=[
@@ -947,9 +1357,34 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         ),
         holds=[_HoldDoc(h.start.isoformat(), h.end.isoformat(), h.reason) for h in plan.holds],
         readmission_of=plan.readmission_of,
+        problems=care.problems,
+        objectives=care.objectives,
+        interventions=care.interventions,
+        reviews=[
+            _ReviewDoc(r.on.isoformat(), r.role, r.outcome, r.reviewer, r.note)
+            for r in plan.reviews
+        ],
+        signatures=[
+            _SignatureDoc(g.role, g.on.isoformat(), g.name, g.purpose) for g in plan.signatures
+        ],
+        measurements=[
+            _MeasurementDoc(m.instrument, _number(m.score), m.on.isoformat())
+            for m in plan.measurements
+        ],
+        instruments=[_instrument_doc(i) for i in plan.instruments],
+        revisions=[
+            _RevisionDoc(r.on.isoformat(), _plan_of_care_doc(r.previous), r.note)
+            for r in plan.revisions
+        ],
     )
     data: dict[str, Any] = _CONVERTER.unstructure(doc)
     _drop_added_defaults(data, _ADDED_PLAN_FIELDS)
+    for goal in data["goals"]:
+        _drop_added_defaults(goal, _ADDED_GOAL_FIELDS)
+    for revision in data.get("revisions", ()):
+        _drop_added_defaults(revision["previous"], _ADDED_PLAN_OF_CARE_FIELDS)
+        for goal in revision["previous"].get("goals", ()):
+            _drop_added_defaults(goal, _ADDED_GOAL_FIELDS)
     for transition in data["transitions"]:
         _drop_added_defaults(transition, _ADDED_TRANSITION_FIELDS)
     if isinstance(continuum, _ContinuumDoc):

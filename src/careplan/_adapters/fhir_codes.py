@@ -17,6 +17,7 @@ from careplan._model.substance_use import is_substance_use_care
 __all__ = [
     "CLIENT_SYSTEM",
     "CODE_SYSTEM_BASE",
+    "DIAGNOSIS_SYSTEM",
     "DISCHARGE_REASON",
     "EPISODE",
     "EPISODE_REASON",
@@ -57,6 +58,8 @@ REASON_SYSTEM = f"{CODE_SYSTEM_BASE}/transition-reason"
 PLAN_SYSTEM = "urn:careplan:plan"
 CLIENT_SYSTEM = "urn:careplan:client"
 SESSION_SYSTEM = "urn:careplan:session"
+#: On an R4 Condition written for one of ``CarePlan.diagnoses``.
+DIAGNOSIS_SYSTEM = "urn:careplan:diagnosis"
 #: Why an episode began (on EpisodeOfCare) and why care ended (on CarePlan).
 EPISODE_REASON = f"{EXTENSION_BASE}/episode-reason"
 DISCHARGE_REASON = f"{EXTENSION_BASE}/discharge-reason"

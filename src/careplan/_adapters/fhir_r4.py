@@ -17,6 +17,7 @@ import html
 from typing import Any
 
 from careplan._adapters.fhir_codes import (
+    DIAGNOSIS_SYSTEM,
     EPISODE,
     EVERY_WEEKS,
     JOIN_URL,
@@ -91,7 +92,9 @@ def _conditions(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]
     return [
         {
             "resourceType": "Condition",
-            "id": resource_id(plan, "condition", number),
+            "id": resource_id(plan, "diagnosis", number),
+            # Tells a diagnosis code from a problem of the plan of care.
+            "identifier": [{"system": DIAGNOSIS_SYSTEM, "value": code}],
             "clinicalStatus": {
                 "coding": [
                     {
@@ -224,6 +227,9 @@ def to_r4(
         for key, value in care_plan.items()
         if key not in ("addresses", "activity", "category")
     }
+    # R5 refers to a problem's Condition through a CodeableReference.
+    problems = [a["reference"] for a in care_plan.get("addresses", ()) if "reference" in a]
+    requests = [r for r in resources if r["resourceType"] == "ServiceRequest"]
     r4_plan.update(
         text={
             "status": "generated",
@@ -231,25 +237,39 @@ def to_r4(
         },
         category=[_ASSESS_PLAN, *care_plan["category"]],
         **present(
-            addresses=[{"reference": urn(c["id"])} for c in conditions],
+            addresses=[*({"reference": urn(c["id"])} for c in conditions), *problems],
             activity=[
+                *({"reference": {"reference": urn(r["id"])}} for r in requests),
                 *details,
                 *({"reference": {"reference": urn(a["id"])}} for a in appointments),
             ],
         ),
     )
-    converted = {"CarePlan", "Patient", "Appointment", "CareTeam"}
+    converted = {"CarePlan", "Patient", "Appointment", "CareTeam", "ServiceRequest"}
     teams = [_care_team(team) for team in by_type.get("CareTeam", [])]
     return [
         _profiled(r4_plan),
         _profiled(_patient(patient)),
         *(_profiled(c) for c in conditions),
+        *(_service_request(r) for r in requests),
         *appointments,
         # The rest is the same in R4 (Goal, EpisodeOfCare, CareTeam,
         # Practitioner): kept in the R5 order, with the profiles that apply.
         *(_profiled(r) for r in resources if r["resourceType"] not in converted),
         *(_profiled(team) for team in teams),
     ]
+
+
+def _service_request(request: dict[str, Any]) -> dict[str, Any]:
+    """R4's ServiceRequest has a CodeableConcept code and reasonReference, not R5's
+    CodeableReferences."""
+    converted = {key: value for key, value in request.items() if key not in ("code", "reason")}
+    if "code" in request:
+        converted["code"] = request["code"]["concept"]
+    reasons = [r["reference"] for r in request.get("reason", ()) if "reference" in r]
+    if reasons:
+        converted["reasonReference"] = reasons
+    return converted
 
 
 def _care_team(team: dict[str, Any]) -> dict[str, Any]:

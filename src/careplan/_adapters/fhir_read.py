@@ -8,7 +8,9 @@ cancellations: a closure comes back as the cancellation of each session it
 closed), moved sessions, goals, diagnoses and the discharge reason. So the
 plan read back has the same occurrences as the one written.
 
-What it does not carry is not guessed: attendance, authorizations, holds
+What it does not carry is not guessed: the plan of care beyond its goals
+(problems, objectives, interventions, reviews, signatures, measurements are
+written but not read back), attendance, authorizations, holds
 (their days come back as cancellations), referrals, transition notes, the
 care team, the relapse prevention plan, which plan a readmission follows,
 in R5, a session that never happens in its episode (an episode of zero
@@ -32,6 +34,7 @@ import pendulum
 from careplan._adapters.fhir_codes import (
     CLIENT_SYSTEM,
     CODE_SYSTEM_BASE,
+    DIAGNOSIS_SYSTEM,
     DISCHARGE_REASON,
     EPISODE,
     EPISODE_REASON,
@@ -289,11 +292,13 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
     for number, address in enumerate(care_plan.get("addresses", ())):
         path = f"{plan_path}.addresses[{number}]"
         with _at(path):
-            if "concept" in address:  # R5: a CodeableReference
+            if "concept" in address:  # R5: a diagnosis code
                 diagnoses.append(address["concept"]["coding"][0]["code"])
-            else:  # R4: a Reference to a Condition
+            elif isinstance(address.get("reference"), str):  # R4: a Reference to a Condition
                 _, condition = reader.resolve(address, path)
-                diagnoses.append(condition["code"]["coding"][0]["code"])
+                if _identifier(condition, DIAGNOSIS_SYSTEM) is not None:
+                    diagnoses.append(condition["code"]["coding"][0]["code"])
+            # Otherwise a problem of the plan of care, which is not read back.
     plan_id = _identifier(care_plan, PLAN_SYSTEM) or str(care_plan.get("id", ""))
     with _at(plan_path):
         return CarePlan(

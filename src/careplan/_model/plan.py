@@ -13,14 +13,34 @@ import pendulum
 
 from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
+from careplan._model.care import (
+    Achievement,
+    GoalStatus,
+    Intervention,
+    Problem,
+    TreatmentObjective,
+)
+from careplan._model.checks import (
+    as_tuple,
+    checked_choice,
+    checked_id,
+    checked_ids,
+    checked_instance,
+    checked_items,
+    checked_text,
+    optional_date,
+    shape_repr,
+)
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
 from careplan._model.hooks import Hook
 from careplan._model.kinds import TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.measures import BUILTIN_INSTRUMENTS, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
 from careplan._model.program import Program
+from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import Disambiguate, require_date, to_tuple
 from careplan._model.transition import Episode, Transition, check_history, episodes_of
@@ -30,9 +50,11 @@ __all__ = [
     "PLAN_HTML",
     "PLAN_WEEK",
     "CarePlan",
+    "CareRevision",
     "CareTeamMember",
     "Client",
     "Goal",
+    "PlanOfCare",
     "RelapsePreventionPlan",
 ]
 
@@ -94,19 +116,66 @@ def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
     return None if value is None else require_date("Goal.target_date", value)
 
 
+def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
+    return optional_date("Goal.start", value)
+
+
 @attrs.frozen
 class Goal:
     """A SMART treatment goal: specific, measurable, time-bound.
 
+    The first three fields are the goal as it always was; the rest place it
+    in the plan of care (problems → goals → objectives → interventions).
+
     Attributes:
         description: What the client wants to achieve, specifically.
-        measure: How progress is measured ("PHQ-9 below 10").
+        measure: How progress is measured ("PHQ-9 below 10"), in words;
+            objectives carry measured targets.
         target_date: When it should be met.
+        id: Its id in the plan, so objectives can name it; ``None`` for a
+            goal no objective refers to.
+        problems: The ids of the problems it addresses.
+        status: ``"proposed"``, ``"active"``, ``"on_hold"``,
+            ``"completed"`` or ``"cancelled"``; ``None`` (the default)
+            follows the plan: active until discharge, then completed or
+            cancelled as treatment was completed or not.
+        achievement: How it is going (``"in_progress"``, ``"improving"``,
+            ``"achieved"``, ``"not_achieved"``, ...), aligned with FHIR.
+        start: When work on it began, if not the plan's start.
     """
 
-    description: str
-    measure: str = ""
+    description: str = attrs.field(validator=checked_text("Goal.description"))
+    measure: str = attrs.field(default="", validator=checked_text("Goal.measure"))
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
+    id: str | None = attrs.field(default=None, validator=checked_id("Goal.id", optional=True))
+    problems: tuple[str, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_ids("Goal.problems")
+    )
+    status: GoalStatus | None = attrs.field(
+        default=None, validator=checked_choice("Goal.status", GoalStatus, "a status", optional=True)
+    )
+    achievement: Achievement | None = attrs.field(
+        default=None,
+        validator=checked_choice(
+            "Goal.achievement", Achievement, "an achievement status", optional=True
+        ),
+    )
+    start: pendulum.Date | None = attrs.field(default=None, converter=_goal_start)
+
+    @property
+    def open(self) -> bool:
+        """True while it is still worked on (no status, proposed, active or on hold)."""
+        return self.status in (None, "proposed", "active", "on_hold")
+
+    def __repr__(self) -> str:
+        # A goal is health information: the repr shows where it sits, not what it says.
+        return shape_repr(
+            "Goal",
+            id=self.id,
+            problems=self.problems or None,
+            target_date=self.target_date,
+            status=self.status,
+        )
 
 
 @attrs.frozen
@@ -137,6 +206,143 @@ class RelapsePreventionPlan:
     warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     supports: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+
+def check_thread(
+    owner: str,
+    problems: tuple[Problem, ...],
+    goals: tuple[Goal, ...],
+    objectives: tuple[TreatmentObjective, ...],
+    interventions: tuple[Intervention, ...],
+) -> None:
+    """Refuse repeated ids and references to records that are not there.
+
+    A reference to nothing can never be meaningful, so it is refused when
+    the plan is built (a document reading it names the path); a record
+    nothing refers to is a validation warning instead, since drafts have them.
+
+    Raises:
+        InvalidValueError: Naming the field, e.g. ``CarePlan.interventions[2].objectives``.
+    """
+    known: dict[str, set[str]] = {}
+    ids_by_kind: tuple[tuple[str, list[str | None]], ...] = (
+        ("problems", [p.id for p in problems]),
+        ("goals", [g.id for g in goals]),
+        ("objectives", [o.id for o in objectives]),
+        ("interventions", [i.id for i in interventions]),
+    )
+    for name, ids in ids_by_kind:
+        seen: set[str] = set()
+        for index, one in enumerate(ids):
+            if one is None:
+                continue
+            if one in seen:
+                raise InvalidValueError(
+                    f"{owner}.{name}[{index}].id",
+                    one,
+                    "is used twice",
+                    "give every record its own id",
+                )
+            seen.add(one)
+        known[name] = seen
+
+    def refer(field: str, ids: tuple[str, ...], among: str) -> None:
+        for one in ids:
+            if one not in known[among]:
+                raise InvalidValueError(
+                    field,
+                    one,
+                    f"is not the id of one of the plan's {among}",
+                    f"use one of: {', '.join(sorted(known[among])) or f'(no {among} yet)'}",
+                )
+
+    for index, goal in enumerate(goals):
+        refer(f"{owner}.goals[{index}].problems", goal.problems, "problems")
+    for index, objective in enumerate(objectives):
+        refer(f"{owner}.objectives[{index}].goal", (objective.goal,), "goals")
+    for index, intervention in enumerate(interventions):
+        refer(f"{owner}.interventions[{index}].objectives", intervention.objectives, "objectives")
+
+
+@attrs.frozen
+class PlanOfCare:
+    """What the plan of care says at one time: problems, goals, objectives, interventions.
+
+    :attr:`CarePlan.plan_of_care` is today's; :meth:`CarePlan.plan_of_care_on`
+    answers what it said on an earlier day.
+
+    Attributes:
+        problems: What the client is working on.
+        goals: The goals, each linked to problems.
+        objectives: Measurable steps toward the goals.
+        interventions: What the team does toward the objectives.
+    """
+
+    problems: tuple[Problem, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("PlanOfCare.problems", Problem)
+    )
+    goals: tuple[Goal, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("PlanOfCare.goals", Goal)
+    )
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=checked_items("PlanOfCare.objectives", TreatmentObjective),
+    )
+    interventions: tuple[Intervention, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=checked_items("PlanOfCare.interventions", Intervention),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_thread("PlanOfCare", self.problems, self.goals, self.objectives, self.interventions)
+
+    @property
+    def empty(self) -> bool:
+        """True when it has no problem, objective or intervention (goals alone do not count).
+
+        Plans written before the plan of care grew have goals only; the
+        golden-thread rules leave them alone.
+        """
+        return not (self.problems or self.objectives or self.interventions)
+
+    def __repr__(self) -> str:
+        return shape_repr(
+            "PlanOfCare",
+            problems=len(self.problems),
+            goals=len(self.goals),
+            objectives=len(self.objectives),
+            interventions=len(self.interventions),
+        )
+
+
+def _to_revision_on(value: _dt.date) -> pendulum.Date:
+    return require_date("CareRevision.on", value)
+
+
+@attrs.frozen
+class CareRevision:
+    """A change to the plan of care, keeping what it said before.
+
+    Like a :class:`Transition` keeps the schedule it replaced, a revision
+    keeps the plan of care it replaced, whole: an audit asking what the plan
+    said on a day gets the text as it stood, not a reconstruction.
+
+    Attributes:
+        on: The day the change took effect.
+        previous: The plan of care in force until the day before.
+        note: Why it changed.
+    """
+
+    on: pendulum.Date = attrs.field(converter=_to_revision_on)
+    previous: PlanOfCare = attrs.field(
+        validator=checked_instance("CareRevision.previous", PlanOfCare)
+    )
+    note: str = attrs.field(default="", validator=checked_text("CareRevision.note"))
+
+    def __repr__(self) -> str:
+        return shape_repr("CareRevision", on=self.on, previous=self.previous)
 
 
 def _to_start(value: _dt.date) -> pendulum.Date:
@@ -193,6 +399,18 @@ class CarePlan:
         readmission_of: The :attr:`id` of the plan this one readmits the
             client after, so readmissions can be counted; ``None`` for a
             first admission.
+        problems: The plan of care's problems (see :class:`Problem`).
+        objectives: Measurable steps toward the goals
+            (see :class:`TreatmentObjective`).
+        interventions: What the team does, through which sessions
+            (see :class:`Intervention`).
+        reviews: Reviews of the plan of care, in date order.
+        signatures: Signatures on the plan and physicians' (re)certifications.
+        measurements: Scores of instruments (see :class:`Measurement`).
+        instruments: The plan's own instruments, beside the built-in
+            PHQ-9 and GAD-7.
+        revisions: Earlier versions of the plan of care, in date order (see
+            :meth:`revise` and :meth:`plan_of_care_on`).
     """
 
     client: Client
@@ -215,6 +433,36 @@ class CarePlan:
     id: str = attrs.field(factory=_new_id)
     holds: tuple[Hold, ...] = attrs.field(default=(), converter=to_tuple)
     readmission_of: str | None = None
+    problems: tuple[Problem, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("CarePlan.problems", Problem)
+    )
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=checked_items("CarePlan.objectives", TreatmentObjective),
+    )
+    interventions: tuple[Intervention, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=checked_items("CarePlan.interventions", Intervention),
+    )
+    reviews: tuple[Review, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("CarePlan.reviews", Review)
+    )
+    signatures: tuple[Signature, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("CarePlan.signatures", Signature)
+    )
+    measurements: tuple[Measurement, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=checked_items("CarePlan.measurements", Measurement),
+    )
+    instruments: tuple[Instrument, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("CarePlan.instruments", Instrument)
+    )
+    revisions: tuple[CareRevision, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("CarePlan.revisions", CareRevision)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.continuum.get(self.level.code) != self.level:
@@ -241,6 +489,117 @@ class CarePlan:
                     "keep one record per occurrence (remove_attendance, then record again)",
                 )
             seen.add(record.key)
+        self._check_plan_of_care()
+
+    def _check_plan_of_care(self) -> None:
+        for index, goal in enumerate(self.goals):
+            if not isinstance(goal, Goal):
+                raise InvalidValueError(f"CarePlan.goals[{index}]", goal, "is not a Goal")
+        check_thread("CarePlan", self.problems, self.goals, self.objectives, self.interventions)
+        known = dict(BUILTIN_INSTRUMENTS)
+        for index, instrument in enumerate(self.instruments):
+            if instrument.code in known or instrument.code == "attendance":
+                raise InvalidValueError(
+                    f"CarePlan.instruments[{index}].code",
+                    instrument.code,
+                    "is already an instrument (or the attendance measure)",
+                    "give the instrument its own code",
+                )
+            known[instrument.code] = instrument
+        for index, measurement in enumerate(self.measurements):
+            found = known.get(measurement.instrument)
+            if found is None:
+                raise InvalidValueError(
+                    f"CarePlan.measurements[{index}].instrument",
+                    measurement.instrument,
+                    "is not a known instrument",
+                    f"use one of: {', '.join(known)}, or add it to the plan's instruments",
+                )
+            if not found.in_range(measurement.score):
+                raise InvalidValueError(
+                    f"CarePlan.measurements[{index}].score",
+                    "(hidden)",
+                    f"is outside the {found.code} range",
+                    f"{found.code} scores run from {found.minimum:g} to {found.maximum:g}",
+                )
+        for index, objective in enumerate(self.objectives):
+            target = objective.target
+            if target is not None and not target.is_attendance and target.measure not in known:
+                raise InvalidValueError(
+                    f"CarePlan.objectives[{index}].target.measure",
+                    target.measure,
+                    "is not a known instrument",
+                    f"use one of: {', '.join(known)}, attendance, or add it to the instruments",
+                )
+        for index, revision in enumerate(self.revisions):
+            if index and revision.on < self.revisions[index - 1].on:
+                raise InvalidValueError(
+                    f"CarePlan.revisions[{index}].on",
+                    revision.on.isoformat(),
+                    "is before the revision above it",
+                    "keep revisions in date order",
+                )
+
+    @property
+    def plan_of_care(self) -> PlanOfCare:
+        """The plan of care as it stands: problems, goals, objectives, interventions."""
+        return PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
+
+    def plan_of_care_on(self, day: _dt.date) -> PlanOfCare:
+        """What the plan of care said on ``day`` (at the end of it), for audits.
+
+        The first revision that takes effect after ``day`` holds the version
+        in force on it; with none, the plan of care as it stands.
+
+        >>> import pendulum
+        >>> from careplan import Problem
+        >>> from careplan.demo import sample_plan
+        >>> plan = sample_plan().revise(
+        ...     pendulum.date(2027, 2, 1), problems=[Problem("mood", "Depressed mood")]
+        ... )
+        >>> len(plan.plan_of_care_on(pendulum.date(2027, 1, 31)).problems)
+        0
+        >>> len(plan.plan_of_care_on(pendulum.date(2027, 2, 1)).problems)
+        1
+        """
+        when = require_date("day", day)
+        return next((r.previous for r in self.revisions if r.on > when), self.plan_of_care)
+
+    def revise(self, on: _dt.date, *, note: str = "", **changes: Any) -> CarePlan:
+        """A copy whose plan of care changes on ``on``, keeping the version it replaces.
+
+        ``changes`` are the new ``problems``, ``goals``, ``objectives`` and
+        ``interventions`` (any of them; the rest stay). The replaced version
+        is kept as a :class:`CareRevision`, so :meth:`plan_of_care_on`
+        answers for any earlier day.
+
+        Raises:
+            InvalidValueError: ``changes`` names something else, a record
+                refers to one that is not there, or ``on`` is before the
+                last revision.
+        """
+        allowed = {"problems", "goals", "objectives", "interventions"}
+        for name in changes:
+            if name not in allowed:
+                raise InvalidValueError(
+                    "revise",
+                    name,
+                    "is not part of the plan of care",
+                    "change problems, goals, objectives or interventions",
+                )
+        revision = CareRevision(on, self.plan_of_care, note)
+        return attrs.evolve(self, revisions=(*self.revisions, revision), **changes)
+
+    def instrument(self, code: str) -> Instrument:
+        """The instrument with ``code``: a built-in or one of the plan's own.
+
+        Raises:
+            InvalidValueError: The plan knows no such instrument.
+        """
+        found = {**BUILTIN_INSTRUMENTS, **{i.code: i for i in self.instruments}}.get(code)
+        if found is None:
+            raise InvalidValueError("instrument", code, "is not a known instrument")
+        return found
 
     @property
     def episodes(self) -> tuple[Episode, ...]:

@@ -12,6 +12,7 @@ from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Violation
+from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._operations.weeks import WeekFigures
 
 __all__ = ["Rule", "RuleContext"]
@@ -28,6 +29,8 @@ class RuleContext:
         occurrences: Every occurrence of the plan, including sessions moved
             outside the weeks of their episode.
         policy: The thresholds for attendance and authorization rules.
+        review_policy: The cadences of reviews, certification and measures,
+            and who signs before services (the plan-of-care rules).
         payer: The payer rules to judge billing by, when the caller gave them.
     """
 
@@ -36,6 +39,7 @@ class RuleContext:
     weeks: tuple[WeekFigures, ...]
     occurrences: tuple[Occurrence, ...] = ()
     policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
+    review_policy: ReviewPolicy = CLINIC_REVIEW
     payer: PayerRules | None = None
 
 

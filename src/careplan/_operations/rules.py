@@ -84,6 +84,20 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "authorization.units_exceeded": ("error",),
     "authorization.units_run_out": ("warning",),
     "authorization.ending_soon": ("warning",),
+    # The plan of care (golden_thread.py, reviews.py, progress.py).
+    "care.unplanned_service": ("warning",),
+    "care.frequency_unmet": ("error",),
+    "care.intervention_without_objective": ("warning",),
+    "care.objective_without_intervention": ("warning",),
+    "care.goal_without_objective": ("warning",),
+    "care.problem_without_goal": ("warning",),
+    "care.target_date_passed": ("warning",),
+    "review.overdue": ("warning",),
+    "review.due_soon": ("warning",),
+    "review.certification_lapsed": ("error",),
+    "review.unsigned_services": ("error",),
+    "measure.not_repeated": ("warning",),
+    "measure.worsening": ("warning",),
 }
 
 _SHORTFALL_BY_CHANGES = (
@@ -402,7 +416,9 @@ def check_dates(context: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 "dates.goal_outside_period",
                 "warning",
-                f"The goal {goal.description!r} is due {goal.target_date}, outside the plan "
+                # A goal of a plan of care is named by its id, not its clinical text.
+                f"The goal {goal.description if goal.id is None else goal.id!r} is due "
+                f"{goal.target_date}, outside the plan "
                 f"({plan.start} to {plan.end}); move its target date or extend the plan",
                 dates=(goal.target_date,),
             )

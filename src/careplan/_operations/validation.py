@@ -17,13 +17,17 @@ from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Report, Violation
+from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._model.time import require_date
 from careplan._operations import billing_rules
 from careplan._operations import rules as _rules
 from careplan._operations.billing_rules import check_billing
 from careplan._operations.context import Rule, RuleContext
 from careplan._operations.expansion import occurrences
+from careplan._operations.golden_thread import check_golden_thread, check_target_dates
 from careplan._operations.limits import limit_problems
+from careplan._operations.progress import check_measures
+from careplan._operations.reviews import check_reviews
 from careplan._operations.weeks import week_figures
 
 __all__ = ["CODES", "rules", "validate"]
@@ -45,6 +49,11 @@ _REGISTRY: Mapping[str, Rule] = MappingProxyType(
         "modality": _rules.check_modality,
         "attendance": _rules.check_attendance,
         "authorizations": _rules.check_authorizations,
+        # The plan of care (issue 13); they judge plans that have one.
+        "golden_thread": check_golden_thread,
+        "target_dates": check_target_dates,
+        "reviews": check_reviews,
+        "measures": check_measures,
         "billing": check_billing,
     }
 )
@@ -55,8 +64,10 @@ def rules() -> Mapping[str, Rule]:
 
     >>> list(rules())[:4]
     ['dates', 'intensity', 'required', 'overlap']
-    >>> list(rules())[4:]
-    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations', 'billing']
+    >>> list(rules())[4:9]
+    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations']
+    >>> list(rules())[9:]
+    ['golden_thread', 'target_dates', 'reviews', 'measures', 'billing']
     """
     return _REGISTRY
 
@@ -69,6 +80,7 @@ def validate(
     extra_rules: Sequence[Rule] = (),
     policy: CompliancePolicy = _DEFAULT_POLICY,
     max_years: int = MAX_PLAN_YEARS,
+    review_policy: ReviewPolicy = CLINIC_REVIEW,
     payer: PayerRules | None = None,
 ) -> Report:
     """Check ``plan`` against its level of care and collect every violation.
@@ -90,6 +102,10 @@ def validate(
             period, is reported as a ``limits.*`` error and no rule runs:
             they are checked before the plan is expanded, so work stays
             bounded.
+        review_policy: How often the plan of care is reviewed, recertified
+            and measured, and who signs it before services (default
+            :data:`careplan.CLINIC_REVIEW`; :data:`careplan.MEDICARE_REVIEW`
+            for Medicare PHP and IOP).
         payer: A payer rule pack (:data:`careplan.MEDICARE_2024`, your own
             :class:`careplan.PayerRules`): the ``billing`` rule then judges
             which days and weeks the payer will pay; without one it finds
@@ -132,6 +148,7 @@ def validate(
         week_figures(plan, found_occurrences),
         found_occurrences,
         policy,
+        review_policy,
         payer,
     )
     found: list[Violation] = []

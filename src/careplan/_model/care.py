@@ -1,0 +1,386 @@
+"""The plan of care: problems, objectives, their targets, and the interventions.
+
+The thread runs problem → goal → objective → intervention → the weekly
+sessions. Records refer to each other by ``id`` (plain strings), so a plan
+of care reads as data and a document can name what it links. Goals live with
+the plan (:class:`careplan.Goal`), as they did before the plan of care grew.
+
+Every value here is health information: reprs show ids, dates and shape,
+never the clinical text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import ClassVar, Literal
+
+import attrs
+import pendulum
+
+from careplan._model.checks import (
+    as_tuple,
+    checked_choice,
+    checked_id,
+    checked_ids,
+    checked_instance,
+    checked_items,
+    checked_number,
+    checked_text,
+    checked_whole,
+    optional_date,
+    shape_repr,
+)
+from careplan._model.errors import InvalidValueError
+from careplan._model.kinds import SessionKind
+
+__all__ = [
+    "Achievement",
+    "CareRole",
+    "Coding",
+    "Comparison",
+    "GoalStatus",
+    "Intervention",
+    "Problem",
+    "Target",
+    "TreatmentObjective",
+]
+
+#: Where a goal or objective stands (FHIR Goal.lifecycleStatus, in careplan's spelling).
+GoalStatus = Literal["proposed", "active", "on_hold", "completed", "cancelled"]
+#: How a goal or objective is going (FHIR Goal.achievementStatus, in careplan's spelling).
+Achievement = Literal[
+    "in_progress",
+    "improving",
+    "worsening",
+    "no_change",
+    "achieved",
+    "sustaining",
+    "not_achieved",
+    "no_progress",
+    "not_attainable",
+]
+#: Who on the team delivers an intervention.
+CareRole = Literal[
+    "therapist",
+    "counselor",
+    "psychiatrist",
+    "physician",
+    "nurse",
+    "case_manager",
+    "peer_support",
+    "other",
+]
+#: How a measured value is compared with a target's value.
+Comparison = Literal["below", "at_most", "at_least", "above"]
+
+#: The statuses of a goal or objective that is still being worked on.
+OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "active", "on_hold"})
+
+
+@attrs.frozen
+class Coding:
+    """A coded condition: a code in a code system (ICD-10-CM, SNOMED CT, ...).
+
+    Attributes:
+        system: ``"ICD-10-CM"``, ``"SNOMED CT"``, ``"ICD-10"``, or the code
+            system's URI.
+        code: The code ("F33.1").
+        display: The code's name in the system, optional.
+
+    >>> Coding("ICD-10-CM", "F10.20").uri
+    'http://hl7.org/fhir/sid/icd-10-cm'
+    """
+
+    #: The code systems careplan knows by name, with their FHIR URIs.
+    SYSTEMS: ClassVar[dict[str, str]] = {
+        "ICD-10-CM": "http://hl7.org/fhir/sid/icd-10-cm",
+        "ICD-10": "http://hl7.org/fhir/sid/icd-10",
+        "SNOMED CT": "http://snomed.info/sct",
+    }
+
+    system: str = attrs.field(validator=checked_text("Coding.system", required=True))
+    code: str = attrs.field(validator=checked_text("Coding.code", required=True))
+    display: str = attrs.field(default="", validator=checked_text("Coding.display"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.system not in self.SYSTEMS and ":" not in self.system:
+            raise InvalidValueError(
+                "Coding.system",
+                self.system,
+                "is not a known code system or a URI",
+                "use one of: " + ", ".join(self.SYSTEMS) + ", or the system's URI",
+            )
+
+    @property
+    def uri(self) -> str:
+        """The code system's URI, as FHIR names it."""
+        return self.SYSTEMS.get(self.system, self.system)
+
+    def __repr__(self) -> str:
+        return shape_repr("Coding", system=self.system)
+
+
+@attrs.frozen
+class Problem:
+    """What the client is working on.
+
+    Attributes:
+        id: The problem's id in the plan ("depression").
+        description: The problem in clinical terms.
+        client_words: The problem in the client's own words.
+        condition: The coded condition, if any. Like ``CarePlan.diagnoses``
+            it is never in a calendar and reaches FHIR only when asked
+            (``to_fhir(..., diagnoses=True)``).
+    """
+
+    id: str = attrs.field(validator=checked_id("Problem.id"))
+    description: str = attrs.field(validator=checked_text("Problem.description", required=True))
+    client_words: str = attrs.field(default="", validator=checked_text("Problem.client_words"))
+    condition: Coding | None = attrs.field(
+        default=None, validator=checked_instance("Problem.condition", Coding, optional=True)
+    )
+
+    def __repr__(self) -> str:
+        return shape_repr("Problem", id=self.id, coded=self.condition is not None)
+
+
+#: The measure of an attendance target: the share of sessions attended.
+ATTENDANCE = "attendance"
+
+
+@attrs.frozen
+class Target:
+    """What an objective must reach: a score of an instrument, or an attendance rate.
+
+    Attributes:
+        measure: An instrument's code ("PHQ-9"), or ``"attendance"``: the
+            percentage of recorded sessions (of ``kinds``) the client attended.
+        comparison: ``"below"``, ``"at_most"``, ``"at_least"`` or ``"above"``.
+        value: The score, or the percentage for attendance.
+        kinds: For attendance: the session kinds counted; empty counts all.
+
+    >>> Target.score("PHQ-9", below=10).met_by(9)
+    True
+    >>> Target.attendance(at_least=90, kinds=[SessionKind.GROUP_THERAPY]).met_by(85.0)
+    False
+    """
+
+    measure: str = attrs.field(validator=checked_id("Target.measure"))
+    comparison: Comparison = attrs.field(
+        validator=checked_choice("Target.comparison", Comparison, "a comparison")
+    )
+    value: float = attrs.field(validator=checked_number("Target.value"))
+    kinds: tuple[SessionKind, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=checked_items("Target.kinds", SessionKind)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.kinds and not self.is_attendance:
+            raise InvalidValueError(
+                "Target.kinds", self.kinds, "is only for attendance targets", "leave it empty"
+            )
+        if self.is_attendance and not 0 <= self.value <= 100:
+            raise InvalidValueError(
+                "Target.value", self.value, "is not a percentage", "use 0 to 100"
+            )
+
+    @classmethod
+    def score(
+        cls,
+        instrument: str,
+        *,
+        below: float | None = None,
+        at_most: float | None = None,
+        at_least: float | None = None,
+        above: float | None = None,
+    ) -> Target:
+        """A score target, e.g. ``Target.score("PHQ-9", below=10)``; give one bound."""
+        given = {
+            name: value
+            for name, value in (
+                ("below", below),
+                ("at_most", at_most),
+                ("at_least", at_least),
+                ("above", above),
+            )
+            if value is not None
+        }
+        if len(given) != 1:
+            raise InvalidValueError(
+                "Target.score", given, "does not give exactly one bound", "e.g. below=10"
+            )
+        ((comparison, value),) = given.items()
+        return cls(instrument, comparison, value)  # type: ignore[arg-type]
+
+    @classmethod
+    def attendance(cls, *, at_least: float, kinds: Iterable[SessionKind] = ()) -> Target:
+        """An attendance target: at least ``at_least`` percent of ``kinds`` attended."""
+        return cls(ATTENDANCE, "at_least", at_least, tuple(kinds))
+
+    @property
+    def is_attendance(self) -> bool:
+        """True for an attendance target."""
+        return self.measure == ATTENDANCE
+
+    def met_by(self, value: float) -> bool:
+        """True when ``value`` reaches the target."""
+        if self.comparison == "below":
+            return value < self.value
+        if self.comparison == "at_most":
+            return value <= self.value
+        if self.comparison == "at_least":
+            return value >= self.value
+        return value > self.value
+
+    def __str__(self) -> str:
+        words = {"below": "below", "at_most": "at most", "at_least": "at least", "above": "above"}
+        value = f"{self.value:g}"
+        if self.is_attendance:
+            counted = ", ".join(k.label.lower() for k in self.kinds) or "all sessions"
+            return f"attendance {words[self.comparison]} {value}% ({counted})"
+        return f"{self.measure} {words[self.comparison]} {value}"
+
+
+def _objective_target_date(value: _dt.date | None) -> pendulum.Date | None:
+    return optional_date("TreatmentObjective.target_date", value)
+
+
+def _objective_start(value: _dt.date | None) -> pendulum.Date | None:
+    return optional_date("TreatmentObjective.start", value)
+
+
+@attrs.frozen
+class TreatmentObjective:
+    """A measurable step toward a goal.
+
+    Named ``TreatmentObjective`` because :class:`careplan.Objective` is the
+    planner's cost of a schedule.
+
+    Attributes:
+        id: The objective's id in the plan.
+        goal: The id of the goal it serves.
+        description: What the client will do, observably.
+        target_date: When it should be met.
+        target: What is measured and the value to reach (a score or an
+            attendance rate); ``None`` for an objective judged by the team.
+        status: ``"proposed"``, ``"active"``, ``"on_hold"``,
+            ``"completed"`` or ``"cancelled"``.
+        achievement: How it is going (``"in_progress"``, ``"achieved"``,
+            ...), as the team records it; :func:`careplan.progress` says
+            what the measurements show.
+        start: When work on it began, if not the plan's start.
+    """
+
+    id: str = attrs.field(validator=checked_id("TreatmentObjective.id"))
+    goal: str = attrs.field(validator=checked_id("TreatmentObjective.goal"))
+    description: str = attrs.field(
+        validator=checked_text("TreatmentObjective.description", required=True)
+    )
+    target_date: pendulum.Date | None = attrs.field(default=None, converter=_objective_target_date)
+    target: Target | None = attrs.field(
+        default=None,
+        validator=checked_instance("TreatmentObjective.target", Target, optional=True),
+    )
+    status: GoalStatus = attrs.field(
+        default="active",
+        validator=checked_choice("TreatmentObjective.status", GoalStatus, "a status"),
+    )
+    achievement: Achievement | None = attrs.field(
+        default=None,
+        validator=checked_choice(
+            "TreatmentObjective.achievement", Achievement, "an achievement status", optional=True
+        ),
+    )
+    start: pendulum.Date | None = attrs.field(default=None, converter=_objective_start)
+
+    @property
+    def open(self) -> bool:
+        """True while it is still worked on (proposed, active or on hold)."""
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return shape_repr(
+            "TreatmentObjective",
+            id=self.id,
+            goal=self.goal,
+            target_date=self.target_date,
+            measure=None if self.target is None else self.target.measure,
+            status=self.status,
+        )
+
+
+def _level_codes(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, tuple):
+        raise InvalidValueError("Intervention.levels", value, "is not a list of level codes")
+    for code in value:
+        if not isinstance(code, str) or not code.strip():
+            raise InvalidValueError("Intervention.levels", code, "is not a level code")
+
+
+@attrs.frozen
+class Intervention:
+    """What the team does toward objectives, through which sessions, how often, by whom.
+
+    Attributes:
+        id: The intervention's id in the plan.
+        description: What is done ("CBT for depression in group").
+        objectives: The ids of the objectives it serves.
+        kinds: The session kinds it is delivered through; empty for work
+            outside scheduled sessions (the schedule is then not checked).
+        times: How many sessions of ``kinds`` per ``every_weeks`` weeks.
+        every_weeks: The window ``times`` counts over (2: every other week).
+        role: Who delivers it: ``"therapist"``, ``"counselor"``,
+            ``"psychiatrist"``, ``"physician"``, ``"nurse"``,
+            ``"case_manager"``, ``"peer_support"`` or ``"other"``.
+        levels: The level codes it applies at; empty for every level.
+
+    >>> from careplan import SessionKind
+    >>> group = Intervention(
+    ...     "cbt-group", "CBT skills group", ["phq-below-10"],
+    ...     kinds=[SessionKind.GROUP_THERAPY], times=3, role="therapist",
+    ... )
+    >>> group.per_week
+    3.0
+    """
+
+    id: str = attrs.field(validator=checked_id("Intervention.id"))
+    description: str = attrs.field(
+        validator=checked_text("Intervention.description", required=True)
+    )
+    objectives: tuple[str, ...] = attrs.field(
+        converter=as_tuple, validator=checked_ids("Intervention.objectives")
+    )
+    kinds: tuple[SessionKind, ...] = attrs.field(
+        default=(),
+        converter=as_tuple,
+        validator=checked_items("Intervention.kinds", SessionKind),
+    )
+    times: int = attrs.field(default=1, validator=checked_whole("Intervention.times", 1))
+    every_weeks: int = attrs.field(
+        default=1, validator=checked_whole("Intervention.every_weeks", 1)
+    )
+    role: CareRole = attrs.field(
+        default="therapist", validator=checked_choice("Intervention.role", CareRole, "a role")
+    )
+    levels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_level_codes)
+
+    @property
+    def per_week(self) -> float:
+        """Sessions per week it asks for (``times / every_weeks``)."""
+        return self.times / self.every_weeks
+
+    def applies_at(self, level_code: str) -> bool:
+        """True when it applies at the level with ``level_code``."""
+        return not self.levels or level_code in self.levels
+
+    def __repr__(self) -> str:
+        return shape_repr(
+            "Intervention",
+            id=self.id,
+            objectives=self.objectives,
+            kinds=tuple(k.code for k in self.kinds),
+            times=self.times,
+            every_weeks=self.every_weeks,
+            role=self.role,
+        )
