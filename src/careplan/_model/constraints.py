@@ -8,12 +8,12 @@ from typing import Literal
 import attrs
 import pendulum
 
+from careplan._model.checks import hidden, shown, text, tuple_converted, tuple_of
 from careplan._model.errors import InvalidValueError, require_choice
 from careplan._model.session import DayPart, Session
 from careplan._model.time import (
     format_wall_time,
     minute_of_day,
-    to_tuple,
     wall_time,
     weekdays_from,
 )
@@ -31,12 +31,16 @@ ObjectiveName = Literal["fit", "fewest_days", "compact"]
 ModalityPreference = Literal["in_person", "virtual", "either"]
 
 
+def _block_label(value: str) -> str:
+    return text("BusyBlock.label", value)
+
+
 @attrs.frozen
 class BusyBlock:
     """A weekly block of time the client is not available: work, school, childcare.
 
     Attributes:
-        label: What it is ("work", "school pickup").
+        label: What it is ("work", "school pickup"); hidden from the repr.
         weekdays: The days it recurs on (names or :class:`pendulum.WeekDay`).
         start: Wall-clock start (``"09:00"``).
         end: Wall-clock end; ``"24:00"`` is not accepted, use ``"23:59"``.
@@ -46,7 +50,7 @@ class BusyBlock:
     1050
     """
 
-    label: str
+    label: str = attrs.field(converter=_block_label, repr=hidden)
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     start: pendulum.Time = attrs.field(converter=wall_time)
     end: pendulum.Time = attrs.field(converter=wall_time)
@@ -90,11 +94,26 @@ class BusyBlock:
 
 
 def _busy(value: Iterable[BusyBlock]) -> tuple[BusyBlock, ...]:
-    return to_tuple(value)
+    return tuple_of("LifeConstraints.busy", value, BusyBlock)
+
+
+def day_part(field: str, value: object) -> DayPart:
+    """A :class:`DayPart`, or its value (``"morning"``)."""
+    if isinstance(value, DayPart):
+        return value
+    for part in DayPart:
+        if value == part.value:
+            return part
+    raise InvalidValueError(
+        field,
+        value if isinstance(value, str) and len(value) <= 20 else shown(value),
+        "is not a part of the day",
+        "use 'morning', 'afternoon' or 'evening'",
+    )
 
 
 def _day_parts(value: Iterable[DayPart | str]) -> tuple[DayPart, ...]:
-    return tuple(DayPart(part) for part in to_tuple(value))
+    return tuple_converted("LifeConstraints.preferred_day_parts", value, day_part, "day parts")
 
 
 @attrs.frozen
