@@ -250,6 +250,7 @@ def test_rules_can_be_chosen_and_extended():
         "modality",
         "attendance",
         "authorizations",
+        "vocabulary",
     ]
     with pytest.raises(cp.InvalidValueError, match="not a rule"):
         cp.validate(plan, rules=["spelling"])

@@ -20,6 +20,7 @@ from careplan._adapters.document import (
     to_json,
 )
 from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.summary import summary
 from careplan._model.attendance import (
     Attendance,
     AttendanceStatus,
@@ -179,6 +180,7 @@ __all__ = [
     "score",
     "step_down",
     "step_up",
+    "summary",
     "to_ical",
     "to_json",
     "validate",

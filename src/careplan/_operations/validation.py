@@ -38,6 +38,7 @@ _REGISTRY: Mapping[str, Rule] = MappingProxyType(
         "modality": _rules.check_modality,
         "attendance": _rules.check_attendance,
         "authorizations": _rules.check_authorizations,
+        "vocabulary": _rules.check_vocabulary,
     }
 )
 
@@ -48,7 +49,7 @@ def rules() -> Mapping[str, Rule]:
     >>> list(rules())[:4]
     ['dates', 'intensity', 'required', 'overlap']
     >>> list(rules())[4:]
-    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations']
+    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations', 'vocabulary']
     """
     return _REGISTRY
 
