@@ -121,28 +121,28 @@ def dates(
 
 
 _CODE = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
-_BUILTIN_CODES = {k.code for k in SessionKind.builtins()} | {
-    t.code for t in TreatmentTrack.builtins()
-}
-_CUSTOM_CODE = _CODE.filter(lambda code: code not in _BUILTIN_CODES)
+# A plan holds one label per code, so declared custom codes (with a label
+# made from the code) and undeclared ones (labelled by the code's words) are
+# drawn from separate spaces: "x_" starts only the declared ones.
+_UNDECLARED_CODE = _CODE.filter(lambda code: not code.startswith("x_"))
+_DECLARED_CODE = _CODE.map(lambda code: f"x_{code}")
 
 
 def _label(code: str) -> str:
-    # One label per code: a plan refuses two labels for one code.
-    return f"{code.replace('_', ' ').title()} ✓"
+    return f"{code[2:].replace('_', ' ').title()} ✓"
 
 
 # Strategies are built once: building them inside every draw dominates run time.
 # Custom kinds and tracks come declared (with a label) and undeclared.
 _KINDS = st.one_of(
     st.sampled_from(SessionKind.builtins()),
-    _CODE.map(SessionKind.from_code),
-    _CUSTOM_CODE.map(lambda code: SessionKind(code, _label(code))),
+    _UNDECLARED_CODE.map(SessionKind.from_code),
+    _DECLARED_CODE.map(lambda code: SessionKind(code, _label(code))),
 )
 _TRACKS = st.one_of(
     st.sampled_from(TreatmentTrack.builtins()),
-    _CODE.map(TreatmentTrack.from_code),
-    _CUSTOM_CODE.map(lambda code: TreatmentTrack(code, _label(code))),
+    _UNDECLARED_CODE.map(TreatmentTrack.from_code),
+    _DECLARED_CODE.map(lambda code: TreatmentTrack(code, _label(code))),
 )
 _URLS = st.from_regex(
     r"https?://[a-z]{1,10}(\.example\.org)?(:[0-9]{2,4})?/[a-zA-Z0-9/?=&%._~-]{0,20}",

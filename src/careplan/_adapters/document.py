@@ -699,11 +699,11 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         with _at(f"closures[{i}]", {"reason": "reason"}):
             closures.append(Closure(_date(f"closures[{i}].date", c.date), c.reason))
     cancellations = []
-    for i, c in enumerate(doc.cancellations):
+    for i, x in enumerate(doc.cancellations):
         where = f"cancellations[{i}]"
         with _at(where, {"session_id": "session_id", "reason": "reason"}):
             cancellations.append(
-                Cancellation(c.session_id, _date(f"{where}.date", c.date), c.reason)
+                Cancellation(x.session_id, _date(f"{where}.date", x.date), x.reason)
             )
     reschedules = []
     for i, r in enumerate(doc.reschedules):

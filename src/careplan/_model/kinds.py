@@ -50,9 +50,12 @@ def _fill_label(value: SessionKind | TreatmentTrack) -> None:
     (``vocabulary.undeclared``). An empty label counts as none.
     """
     if value.label == "":
-        # Frozen values are filled in once, while being built.
-        object.__setattr__(value, "label", value.code.replace("_", " ").capitalize())
-        object.__setattr__(value, "_declared", False)
+        # Frozen values are filled in once, while being built. A built-in
+        # code takes its built-in label, so it is the built-in value.
+        builtin = _BUILTINS.get((type(value), value.code))
+        label = value.code.replace("_", " ").capitalize() if builtin is None else builtin.label
+        object.__setattr__(value, "label", label)
+        object.__setattr__(value, "_declared", builtin is not None)
 
 
 @attrs.frozen
@@ -194,7 +197,7 @@ TreatmentTrack.DEPRESSION = TreatmentTrack("depression", "Depression")
 TreatmentTrack.DUAL_DIAGNOSIS = TreatmentTrack("dual_diagnosis", "Dual diagnosis")
 TreatmentTrack.FAMILY = TreatmentTrack("family", "Family")
 
-_BUILTIN_TRACKS = (
+_BUILTIN_TRACKS: tuple[TreatmentTrack, ...] = (
     TreatmentTrack.CBT,
     TreatmentTrack.DBT,
     TreatmentTrack.TRAUMA_RECOVERY,
@@ -204,6 +207,11 @@ _BUILTIN_TRACKS = (
     TreatmentTrack.DUAL_DIAGNOSIS,
     TreatmentTrack.FAMILY,
 )
+
+_BUILTINS: dict[tuple[type, str], SessionKind | TreatmentTrack] = {
+    **{(SessionKind, kind.code): kind for kind in _BUILTIN_KINDS},
+    **{(TreatmentTrack, track.code): track for track in _BUILTIN_TRACKS},
+}
 
 
 def session_kind(field: str, value: object) -> SessionKind:

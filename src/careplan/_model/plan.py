@@ -294,8 +294,9 @@ def _check_labels(plan: CarePlan) -> None:
     """Refuse two labels for one kind or track code in a plan.
 
     A document keeps one label per code, so a plan with two could not be
-    read back as it was written. A label derived from the code (a kind
-    built without one) gives way to a declared one.
+    read back as it was written. That holds for a label derived from the
+    code too (a custom kind built without one): it would come back as the
+    declared label of the same code.
     """
     sessions = [
         *plan.schedule.sessions,
@@ -307,8 +308,6 @@ def _check_labels(plan: CarePlan) -> None:
     used += plan.tracks
     labels: dict[tuple[type, str], str] = {}
     for item in used:
-        if not item.declared:
-            continue
         label = labels.setdefault((type(item), item.code), item.label)
         if label != item.label:
             what = "session kind" if isinstance(item, SessionKind) else "treatment track"
