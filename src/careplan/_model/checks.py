@@ -114,7 +114,7 @@ def shown(value: object) -> object:
     ):
         return value
     if isinstance(value, str):
-        return Shown(f"<text of {len(value)} characters>")
+        return Shown(f"<text of {len(value)} character{'' if len(value) == 1 else 's'}>")
     return Shown(f"<{type(value).__name__}>")
 
 
@@ -161,15 +161,15 @@ def text(
     """
     if not isinstance(value, str):
         raise InvalidValueError(field, shown(value), "is not text", "pass a string")
-    quoted: object = shown(value) if private else value
     if len(value) > MAX_TEXT:
         raise InvalidValueError(
             field, Shown(f"<text of {len(value)} characters>"), f"is longer than {MAX_TEXT}"
         )
     if not blank and not value.strip():
-        raise InvalidValueError(field, quoted, "is empty", "fill it in")
+        raise InvalidValueError(field, shown(value) if private else value, "is empty", "fill it in")
     bad = (_MULTILINE if multiline else _SINGLE_LINE).search(value)
     if bad is not None:
+        quoted = shown(value) if private else value
         allowed = "tabs and line feeds (\\n) are" if multiline else "tabs and line breaks are not"
         raise InvalidValueError(
             field,
@@ -270,6 +270,8 @@ def optional_instance(field: str, value: object, kind: type[T], hint: str = "") 
 
 
 def _iterable(field: str, value: object, what: str) -> Iterable[object]:
+    if type(value) is tuple or type(value) is list:  # the usual case, without ABC checks
+        return value
     if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
         raise InvalidValueError(
             field, shown(value), "is not a list", f"pass a list or tuple of {what}"
