@@ -155,8 +155,13 @@ def test_attendance_and_authorizations_travel_in_json():
     assert info.value.path.endswith("].date")
     data = json.loads(cp.to_json(plan))
     data["attendance"][0]["date"] = "2027-01-05"
+    # Read as written (what to_json writes is read back); validation finds it,
+    # and from_json checks it when asked to judge from a day.
+    misplaced = cp.from_json(json.dumps(data))
+    assert "attendance.unknown_occurrence" in cp.validate(misplaced).codes
+    assert cp.from_json(cp.to_json(misplaced)) == misplaced
     with pytest.raises(cp.DocumentError, match="not an occurrence") as info:
-        cp.from_json(json.dumps(data))
+        cp.from_json(json.dumps(data), today=pendulum.date(2027, 2, 1))
     assert info.value.path == "attendance[0]"
     data["attendance"][0]["status"] = "asleep"
     with pytest.raises(cp.DocumentError) as info:

@@ -94,7 +94,7 @@ _DELETE = object()
         ({"sessions__4__start": "23:30"}, "sessions[4].duration_minutes", "cross midnight"),
         ({"sessions__0__kind": "Group Therapy"}, "sessions[0].kind", "not a valid code"),
         ({"sessions__0__modality": "phone"}, "sessions[0].modality", "not a modality"),
-        ({"sessions__0__every_weeks": 0}, "sessions[0].every_weeks", "positive whole number"),
+        ({"sessions__0__every_weeks": 0}, "sessions[0].every_weeks", "whole number from 1 to 52"),
         ({"sessions__1__id": "mon-0900-check_in"}, "sessions", "used by two sessions"),
         ({"sessions__0__weekday": _DELETE}, "sessions[0].weekday", "is missing"),
         ({"sessions__0__colour": "red"}, "sessions[0].colour", "not a field"),

@@ -8,7 +8,7 @@ import attrs
 import pendulum
 import pytest
 from fhir.resources.R4B.bundle import Bundle as R4Bundle
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 import careplan as cp
 from careplan._operations.expansion import series_dates
@@ -206,6 +206,9 @@ def _carried(plan):
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=care_plans(custom_continua=False))
 def test_from_fhir_reads_back_what_to_fhir_wrote(version, plan):
+    # FHIR has no blank strings: a blank session title is not carried.
+    assume(all(s.title is None or s.title.strip() for e in plan.episodes
+               for s in e.schedule.sessions))  # fmt: skip
     bundle = json.loads(json.dumps(to_fhir(plan, version=version, diagnoses=True)))
     assert _carried(from_fhir(bundle)) == _carried(plan)
 

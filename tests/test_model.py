@@ -41,7 +41,7 @@ def test_session_may_end_at_midnight():
         ({"start": dt.time(9, 0, 30)}, "Session.start", "has seconds"),
         ({"start": dt.time(9, tzinfo=dt.timezone.utc)}, "Session.start", "carries a time zone"),
         ({"weekday": "Funday"}, "Session.weekday", "not a day of the week"),
-        ({"every_weeks": 0}, "Session.every_weeks", "not a positive whole number"),
+        ({"every_weeks": 0}, "Session.every_weeks", "not a whole number from 1 to 52"),
         ({"kind": 42}, "Session.kind", "not a SessionKind"),
         ({"kind": "Group Therapy"}, "Session.kind", "not a SessionKind"),
         ({"duration": "long"}, "Session.duration", "not a duration"),

@@ -417,6 +417,7 @@ def test_reprs_show_ids_and_shape_not_clinical_text():
     shown = (
         repr(PLAN)
         + repr(PLAN.plan_of_care)
+        + repr(PLAN.problems)
         + repr(cp.progress(PLAN, today=DEMO_START.add(weeks=9)))
     )
     for text in (

@@ -25,6 +25,7 @@ from careplan._adapters.document import (
     to_json,
 )
 from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.summary import summary
 from careplan._adapters.tables import billing_dataframe
 from careplan._model.attendance import (
     Attendance,
@@ -281,6 +282,7 @@ __all__ = [
     "score",
     "step_down",
     "step_up",
+    "summary",
     "to_ical",
     "to_json",
     "validate",

@@ -30,7 +30,7 @@ import pendulum
 
 from careplan._adapters.document import from_json, payer_rules_from_json, to_json
 from careplan._adapters.ical import Detail, to_ical
-from careplan._adapters.summary import summarize
+from careplan._adapters.summary import summary
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
 from careplan._model.payer import PayerRules
@@ -635,7 +635,7 @@ def _write_plan(plan: CarePlan, out: Path, name: str) -> bool:
     report = validate(plan)
     _write(str(out / f"{name}.json"), (to_json(plan) + "\n").encode("utf-8"), force=True)
     _write(str(out / f"{name}.ics"), to_ical(plan, stamp=_now()), force=True)
-    _say(summarize(plan, report))
+    _say(summary(plan, report))
     _say(f"Wrote {out / f'{name}.json'} and {out / f'{name}.ics'}")
     return report.ok
 

@@ -26,7 +26,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 import attrs
 import pendulum
 
-from careplan._model.attendance import Attendance, AttendanceStatus
+from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.care import (
     Achievement,
@@ -81,6 +81,7 @@ __all__ = [
     "programs",
     "session_kinds",
     "sessions",
+    "texts",
     "timezones",
     "treatment_tracks",
     "weekly_schedules",
@@ -101,7 +102,23 @@ DST_ZONES = (
 #: Zones without daylight saving time.
 NO_DST_ZONES = ("UTC", "Asia/Tokyo", "Asia/Kolkata", "America/Sao_Paulo", "Africa/Nairobi")
 
-_TEXT = st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+# What a text field holds: anything but control characters, lone surrogates
+# and line separators; multi-line fields also tabs and line feeds.
+_CHARACTERS = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
+_TEXT = st.text(_CHARACTERS, min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+_MULTILINE = st.text(_CHARACTERS | st.sampled_from("\t\n"), min_size=1, max_size=30).filter(
+    lambda s: s.strip() != ""
+)
+
+
+def texts(*, multiline: bool = False, blank: bool = False) -> st.SearchStrategy[str]:
+    """Text every text field accepts: any character but control characters, lone
+    surrogates and line separators (``multiline``: also tabs and line feeds).
+
+    ``blank`` also draws empty and all-space text, which only some fields take.
+    """
+    found = _MULTILINE if multiline else _TEXT
+    return found | st.sampled_from(("", " ")) if blank else found
 
 
 def timezones(*, dst: bool | None = None) -> st.SearchStrategy[str]:
@@ -126,12 +143,33 @@ def dates(
 
 
 _CODE = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
+# A plan holds one label per code, so declared custom codes (with a label
+# made from the code) and undeclared ones (labelled by the code's words) are
+# drawn from separate spaces: "x_" starts only the declared ones.
+_UNDECLARED_CODE = _CODE.filter(lambda code: not code.startswith("x_"))
+_DECLARED_CODE = _CODE.map(lambda code: f"x_{code}")
+
+
+def _label(code: str) -> str:
+    return f"{code[2:].replace('_', ' ').title()} ✓"
+
+
 # Strategies are built once: building them inside every draw dominates run time.
-_KINDS = st.one_of(st.sampled_from(SessionKind.builtins()), _CODE.map(SessionKind.from_code))
-_TRACKS = st.one_of(
-    st.sampled_from(TreatmentTrack.builtins()), st.builds(TreatmentTrack, _CODE, _TEXT)
+# Custom kinds and tracks come declared (with a label) and undeclared.
+_KINDS = st.one_of(
+    st.sampled_from(SessionKind.builtins()),
+    _UNDECLARED_CODE.map(SessionKind.from_code),
+    _DECLARED_CODE.map(lambda code: SessionKind(code, _label(code))),
 )
-_URLS = st.from_regex(r"https://[a-z]{1,10}\.example\.org/[a-z0-9]{0,10}", fullmatch=True)
+_TRACKS = st.one_of(
+    st.sampled_from(TreatmentTrack.builtins()),
+    _UNDECLARED_CODE.map(TreatmentTrack.from_code),
+    _DECLARED_CODE.map(lambda code: TreatmentTrack(code, _label(code))),
+)
+_URLS = st.from_regex(
+    r"https?://[a-z]{1,10}(\.example\.org)?(:[0-9]{2,4})?/[a-zA-Z0-9/?=&%._~-]{0,20}",
+    fullmatch=True,
+)
 _MODALITIES = st.one_of(
     st.builds(Modality.in_person, st.none() | _TEXT),
     st.builds(Modality.virtual, st.none() | _URLS),
@@ -177,7 +215,7 @@ def sessions(
         kind,
         track=draw(_OPTIONAL_TRACKS),
         modality=draw(_MODALITIES),
-        title=draw(_OPTIONAL_TEXT),
+        title=draw(st.none() | texts(blank=True)),
         every_weeks=draw(st.integers(1, max_every_weeks)),
         **extra,
     )
@@ -220,10 +258,10 @@ _BUILTIN_POOL = st.sampled_from(list(BUILTIN_CONTINUA.values()))
 _PLAN_TRACKS = st.lists(_TRACKS, max_size=3, unique_by=lambda t: t.code)
 _DIAGNOSES = st.lists(st.from_regex(r"[A-Z][0-9]{2}(\.[0-9]{1,2})?", fullmatch=True), max_size=2)
 _CARE_TEAMS = st.lists(st.builds(CareTeamMember, _TEXT, _TEXT), max_size=2)
-_RELAPSE_PLANS = st.none() | st.builds(
-    RelapsePreventionPlan, _SHORT_TEXTS, _SHORT_TEXTS, _SHORT_TEXTS, _SHORT_TEXTS
-)
-_MEASURES = st.text(max_size=20)
+_NOTES = st.lists(_MULTILINE, max_size=2)
+_RELAPSE_PLANS = st.none() | st.builds(RelapsePreventionPlan, _NOTES, _NOTES, _NOTES, _NOTES)
+_MEASURES = texts(multiline=True, blank=True)
+_REASONS = texts(blank=True)
 
 
 @st.composite
@@ -294,11 +332,10 @@ def care_plans(
     end = start.add(days=draw(st.integers(0, max_weeks * 7)))
     period = st.integers(0, (end - start).days).map(lambda n: start.add(days=n))
     closures = [
-        Closure(day, draw(st.sampled_from(("", "holiday"))))
-        for day in draw(st.lists(period, max_size=3, unique=True))
+        Closure(day, draw(_REASONS)) for day in draw(st.lists(period, max_size=3, unique=True))
     ]
     holds = [
-        Hold(first, first.add(days=draw(st.integers(0, 10))), draw(st.sampled_from(("", "leave"))))
+        Hold(first, first.add(days=draw(st.integers(0, 10))), draw(_REASONS))
         for first in draw(st.lists(period, max_size=1))
     ]
     cancellations: list[Cancellation] = []
@@ -310,7 +347,7 @@ def care_plans(
             for occurrence in picked:
                 if draw(st.booleans()):
                     cancellations.append(
-                        Cancellation(occurrence.session.id, occurrence.scheduled_on, "sick")
+                        Cancellation(occurrence.session.id, occurrence.scheduled_on, draw(_REASONS))
                     )
                 else:
                     day = draw(period)
@@ -318,9 +355,14 @@ def care_plans(
                     moved_to = to_instant(
                         day, pendulum.Time(minute // 60, minute % 60), schedule.timezone
                     )
+                    minutes = draw(st.none() | st.integers(1, 180))
                     reschedules.append(
                         Reschedule(
-                            occurrence.session.id, occurrence.scheduled_on, moved_to, None, "moved"
+                            occurrence.session.id,
+                            occurrence.scheduled_on,
+                            moved_to,
+                            minutes,
+                            draw(_REASONS),
                         )
                     )
     plan = CarePlan(
@@ -331,7 +373,9 @@ def care_plans(
         end=end,
         continuum=continuum,
         tracks=draw(_PLAN_TRACKS),
-        goals=draw(st.lists(st.builds(Goal, _TEXT, _MEASURES, st.none() | period), max_size=2)),
+        goals=draw(
+            st.lists(st.builds(Goal, _MULTILINE, _MEASURES, st.none() | period), max_size=2)
+        ),
         diagnoses=draw(_DIAGNOSES),
         care_team=draw(_CARE_TEAMS),
         relapse_prevention=draw(_RELAPSE_PLANS),
@@ -341,8 +385,29 @@ def care_plans(
         id=draw(st.uuids()).hex,
         holds=holds,
         readmission_of=draw(st.none() | st.uuids().map(lambda u: u.hex)),
+        authorizations=draw(_authorizations(continuum, start, end)),
     )
     return draw(histories(plan)) if history else plan
+
+
+def _authorizations(
+    continuum: Continuum, start: pendulum.Date, end: pendulum.Date
+) -> st.SearchStrategy[list[Authorization]]:
+    days = st.integers(0, (end - start).days).map(lambda n: start.add(days=n))
+    one = st.builds(
+        lambda level, first, length, units, unit, status, payer, reference: Authorization(
+            level, first, first.add(days=length), units, unit, status, payer, reference
+        ),
+        st.sampled_from(continuum.codes),
+        days,
+        st.integers(0, 60),
+        st.integers(0, 200),
+        st.sampled_from(("days", "sessions")),
+        st.sampled_from(("active", "pending", "denied", "expired")),
+        _REASONS,
+        _REASONS,
+    )
+    return st.lists(one, max_size=2)
 
 
 _MOVES = st.sampled_from(("step_up", "step_down", "lateral", "discharge"))
@@ -376,19 +441,33 @@ def histories(draw: st.DrawFn, plan: CarePlan, *, max_moves: int = 3) -> CarePla
                     | st.builds(
                         Referral,
                         st.sampled_from(plan.continuum.codes),
-                        st.sampled_from(("", "Elm")),
+                        _REASONS,
                     )
                 )
                 plan = discharge(
-                    plan, on=day, reason=draw(_reasons("discharge")), referral=referral
+                    plan,
+                    on=day,
+                    reason=draw(_reasons("discharge")),
+                    referral=referral,
+                    note=draw(_MEASURES),
                 )
             elif move == "lateral":
                 plan = change_schedule(
-                    plan, on=day, schedule=schedule or plan.schedule, reason="schedule_change"
+                    plan,
+                    on=day,
+                    schedule=schedule or plan.schedule,
+                    reason="schedule_change",
+                    note=draw(_MEASURES),
                 )
             else:
                 step = step_up if move == "step_up" else step_down
-                plan = step(plan, on=day, reason=draw(_reasons(move)), schedule=schedule)
+                plan = step(
+                    plan,
+                    on=day,
+                    reason=draw(_reasons(move)),
+                    schedule=schedule,
+                    note=draw(_MEASURES),
+                )
         except TransitionError:
             continue
     return plan
@@ -424,7 +503,11 @@ def attendance_records(draw: st.DrawFn, plan: CarePlan) -> CarePlan:
         minutes = (
             draw(st.integers(0, occurrence.minutes)) if status in ("late", "left_early") else 0
         )
-        records.append(Attendance(occurrence.session.id, occurrence.scheduled_on, status, minutes))
+        records.append(
+            Attendance(
+                occurrence.session.id, occurrence.scheduled_on, status, minutes, draw(_MEASURES)
+            )
+        )
     return plan.with_attendance(*records)
 
 

@@ -463,6 +463,12 @@ def _strict_bool(value: object, _type: object) -> bool:
 
 
 def _show(value: object) -> str:
+    # A list or object given for a scalar may hold private text (a name, a
+    # note): errors describe it, never quote it.
+    if isinstance(value, list):
+        return f"a list of {len(value)} item(s)"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} key(s)"
     text = json.dumps(value, ensure_ascii=False) if _is_json(value) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -563,6 +569,10 @@ def _join(path: str, name: str) -> str:
 
 
 # --- model <-> document ------------------------------------------------------
+
+_RELAPSE_FIELDS = {
+    name: name for name in ("triggers", "warning_signs", "coping_strategies", "supports")
+}
 
 
 @contextmanager
@@ -686,7 +696,9 @@ _SESSION_FIELDS = {
     "duration": "duration_minutes",
     "every_weeks": "every_weeks",
     "id": "id",
+    "title": "title",
 }
+_MODALITY_FIELDS = {"kind": "modality", "location": "location", "join_url": "join_url"}
 
 
 def _session(doc: _SessionDoc, path: str, labels: _LabelsDoc) -> Session:
@@ -701,7 +713,7 @@ def _session(doc: _SessionDoc, path: str, labels: _LabelsDoc) -> Session:
     if doc.track is not None:
         with _at(f"{path}.track"):
             track = _track(doc.track, labels.tracks)
-    with _at(f"{path}.modality"):
+    with _at(path, _MODALITY_FIELDS):
         modality = Modality(doc.modality, doc.location, doc.join_url)  # type: ignore[arg-type]
     with _at(path, _SESSION_FIELDS):
         return Session(
@@ -747,10 +759,11 @@ def _transition(
     )
     referral = None
     if doc.referral is not None:
-        with _at(_join(path, "referral.level")):
+        with _at(_join(path, "referral"), {"level": "level", "provider": "provider"}):
             referral = Referral(doc.referral.level, doc.referral.provider)
+        with _at(_join(path, "referral.level")):
             continuum[referral.level]
-    renames = {"to_level": "to_level", "reason": "reason", "direction": "direction"}
+    renames = {"to_level": "to_level", "reason": "reason", "direction": "direction", "note": "note"}
     with _at(path, {**renames, "referral": "referral"}):
         return Transition(
             _date(_join(path, "on"), doc.on),
@@ -841,13 +854,17 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         level = continuum[doc.level]
     schedule = _schedule(doc.timezone, doc.sessions, "", labels)
     timezone = schedule.timezone
-    closures = [
-        Closure(_date(f"closures[{i}].date", c.date), c.reason) for i, c in enumerate(doc.closures)
-    ]
-    cancellations = [
-        Cancellation(c.session_id, _date(f"cancellations[{i}].date", c.date), c.reason)
-        for i, c in enumerate(doc.cancellations)
-    ]
+    closures = []
+    for i, c in enumerate(doc.closures):
+        with _at(f"closures[{i}]", {"reason": "reason"}):
+            closures.append(Closure(_date(f"closures[{i}].date", c.date), c.reason))
+    cancellations = []
+    for i, x in enumerate(doc.cancellations):
+        where = f"cancellations[{i}]"
+        with _at(where, {"session_id": "session_id", "reason": "reason"}):
+            cancellations.append(
+                Cancellation(x.session_id, _date(f"{where}.date", x.date), x.reason)
+            )
     reschedules = []
     for i, r in enumerate(doc.reschedules):
         where = f"reschedules[{i}]"
@@ -855,22 +872,32 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         if r.duration_minutes is not None:
             duration = _minutes(f"{where}.duration_minutes", r.duration_minutes)
         moved_to = _datetime(f"{where}.start", r.start).in_timezone(timezone)
-        reschedules.append(
-            Reschedule(r.session_id, _date(f"{where}.date", r.date), moved_to, duration, r.reason)
-        )
+        with _at(where, {"session_id": "session_id", "reason": "reason"}):
+            reschedules.append(
+                Reschedule(
+                    r.session_id, _date(f"{where}.date", r.date), moved_to, duration, r.reason
+                )
+            )
     care = _plan_of_care(
         _PlanOfCareDoc(doc.problems, doc.goals, doc.objectives, doc.interventions), "", labels
     )
     relapse = None
     if doc.relapse_prevention is not None:
         r_doc = doc.relapse_prevention
-        relapse = RelapsePreventionPlan(
-            r_doc.triggers, r_doc.warning_signs, r_doc.coping_strategies, r_doc.supports
-        )
+        with _at("relapse_prevention", _RELAPSE_FIELDS):
+            relapse = RelapsePreventionPlan(
+                r_doc.triggers, r_doc.warning_signs, r_doc.coping_strategies, r_doc.supports
+            )
+    with _at("client", {"id": "id", "name": "name"}):
+        client = Client(doc.client.id, doc.client.name)
+    care_team = []
+    for i, m in enumerate(doc.care_team):
+        with _at(f"care_team[{i}]", {"name": "name", "role": "role"}):
+            care_team.append(CareTeamMember(m.name, m.role))
     holds = []
     for i, h in enumerate(doc.holds):
         where = f"holds[{i}]"
-        with _at(where, {"end": "end"}):
+        with _at(where, {"end": "end", "reason": "reason"}):
             holds.append(
                 Hold(_date(f"{where}.start", h.start), _date(f"{where}.end", h.end), h.reason)
             )
@@ -885,7 +912,8 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
     attendance = []
     for i, a in enumerate(doc.attendance):
         where = f"attendance[{i}]"
-        with _at(where, {"status": "status", "minutes": "minutes"}):
+        renames = {"status": "status", "minutes": "minutes", "note": "note"}
+        with _at(where, {**renames, "session_id": "session_id"}):
             attendance.append(
                 Attendance(
                     a.session_id,
@@ -900,7 +928,8 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         where = f"authorizations[{i}]"
         with _at(f"{where}.level"):
             continuum[z.level]
-        with _at(where, {"end": "end", "units": "units", "unit": "unit", "status": "status"}):
+        renames = {"end": "end", "units": "units", "unit": "unit", "status": "status"}
+        with _at(where, {**renames, "payer": "payer", "reference": "reference"}):
             authorizations.append(
                 Authorization(
                     z.level,
@@ -915,7 +944,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             )
     with _at_plan():
         plan = CarePlan(
-            client=Client(doc.client.id, doc.client.name),
+            client=client,
             level=level,
             schedule=schedule,
             start=_date("start", doc.start),
@@ -924,7 +953,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             tracks=tracks,
             goals=care.goals,
             diagnoses=doc.diagnoses,
-            care_team=[CareTeamMember(m.name, m.role) for m in doc.care_team],
+            care_team=care_team,
             relapse_prevention=relapse,
             closures=closures,
             cancellations=cancellations,
@@ -1170,7 +1199,15 @@ def _custom_labels(
     items: list[SessionKind] | list[TreatmentTrack],
     builtin: Callable[[str], SessionKind | TreatmentTrack],
 ) -> dict[str, str]:
-    return {item.code: item.label for item in items if builtin(item.code).label != item.label}
+    """The labels a document must carry: every declared label that reading the
+    code alone would not give back (a plan holds one label per code)."""
+    found = {}
+    for item in items:
+        if item.declared and (
+            builtin(item.code).label != item.label or not builtin(item.code).declared
+        ):
+            found[item.code] = item.label
+    return found
 
 
 def _number(value: float) -> float:
@@ -1516,7 +1553,10 @@ def from_json(
 
     With ``today``, attendance records must name occurrences of the plan
     that have happened by then; a record that does not is refused with its
-    path.
+    path. Without it, records are read as they were written (what
+    :func:`to_json` writes is read back) and :func:`careplan.validate`
+    reports those that name no occurrence (``attendance.unknown_occurrence``);
+    the plan is not expanded.
 
     Text or UTF-8 bytes (RFC 8259) are read alike, with or without a
     byte-order mark.
@@ -1540,7 +1580,7 @@ def from_json(
     careplan.DocumentError: format: is "careplan/0"; this version reads careplan/1
     """
     plan = plan_from_data(_loads(text), max_years=max_years)
-    if today is not None or plan.attendance:
+    if today is not None and plan.attendance:
         _check_attendance(plan, today)
     return plan
 

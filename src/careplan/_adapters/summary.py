@@ -6,17 +6,20 @@ from careplan._model.plan import CarePlan
 from careplan._model.report import Report
 from careplan._model.time import format_wall_time, weekday_name
 
-__all__ = ["summarize"]
+__all__ = ["summary"]
 
 
-def summarize(plan: CarePlan, report: Report | None = None) -> str:
+def summary(plan: CarePlan, report: Report | None = None) -> str:
     """A few lines a clinician can read: level, period, weekly sessions, findings.
 
-    The client's name is left out unless the plan is shown to someone who
-    may see it: the summary is meant for logs and terminals.
+    The readable view of a plan, where ``repr(plan)`` shows only its shape.
+    It leaves out the client (id and name), goals, diagnoses, care team,
+    relapse prevention plan and notes; it shows session titles and closure
+    reasons, which describe the program's week. ``report`` (from
+    :func:`careplan.validate`) adds the findings.
 
     >>> from careplan.demo import sample_plan
-    >>> print(summarize(sample_plan()).splitlines()[0])
+    >>> print(summary(sample_plan()).splitlines()[0])
     Care plan demo-plan-0001: Intensive Outpatient Program (IOP) on the DEFAULT continuum
     """
     schedule = plan.schedule

@@ -12,9 +12,9 @@ from typing import Literal
 import attrs
 import pendulum
 
+from careplan._model.checks import MAX_MINUTES, date, hidden, identifier, text, whole
 from careplan._model.errors import InvalidValueError, require_choice
 from careplan._model.occurrence import Occurrence
-from careplan._model.time import require_date
 
 __all__ = [
     "Attendance",
@@ -39,8 +39,25 @@ AuthorizationUnit = Literal["days", "sessions"]
 AuthorizationStatus = Literal["active", "pending", "denied", "expired"]
 
 
+#: The most units an authorization may count: more treatment days or
+#: sessions than ten years hold.
+MAX_UNITS = 100_000
+
+
 def _to_on(value: _dt.date) -> pendulum.Date:
-    return require_date("Attendance.on", value)
+    return date("Attendance.on", value)
+
+
+def _attendance_session(value: str) -> str:
+    return identifier("Attendance.session_id", value)
+
+
+def _attendance_minutes(value: int) -> int:
+    return whole("Attendance.minutes", value, 0, MAX_MINUTES, "give the minutes missed, 0 if none")
+
+
+def _attendance_note(value: str) -> str:
+    return text("Attendance.note", value, multiline=True)
 
 
 @attrs.frozen
@@ -54,22 +71,20 @@ class Attendance:
         status: ``"attended"``, ``"late"``, ``"left_early"``,
             ``"absent_excused"``, ``"absent_unexcused"`` or
             ``"cancelled_by_program"``.
-        minutes: For ``"late"`` and ``"left_early"``: the minutes missed.
-        note: Free text for the record.
+        minutes: For ``"late"`` and ``"left_early"``: the minutes missed
+            (at most 1440).
+        note: Free text for the record (tabs and line feeds allowed); hidden
+            from the repr.
     """
 
-    session_id: str
+    session_id: str = attrs.field(converter=_attendance_session)
     on: pendulum.Date = attrs.field(converter=_to_on)
     status: AttendanceStatus = "attended"
-    minutes: int = 0
-    note: str = ""
+    minutes: int = attrs.field(default=0, converter=_attendance_minutes)
+    note: str = attrs.field(default="", converter=_attendance_note, repr=hidden)
 
     def __attrs_post_init__(self) -> None:
         require_choice("Attendance.status", self.status, AttendanceStatus, "an attendance status")
-        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int) or self.minutes < 0:
-            raise InvalidValueError(
-                "Attendance.minutes", self.minutes, "is not minutes (0 or more)"
-            )
         if self.minutes and self.status not in ("late", "left_early"):
             raise InvalidValueError(
                 "Attendance.minutes",
@@ -98,11 +113,27 @@ class Attendance:
 
 
 def _to_start(value: _dt.date) -> pendulum.Date:
-    return require_date("Authorization.start", value)
+    return date("Authorization.start", value)
 
 
 def _to_end(value: _dt.date) -> pendulum.Date:
-    return require_date("Authorization.end", value)
+    return date("Authorization.end", value)
+
+
+def _authorization_level(value: str) -> str:
+    return identifier("Authorization.level", value)
+
+
+def _authorization_units(value: int) -> int:
+    return whole("Authorization.units", value, 0, MAX_UNITS, "count the days or sessions")
+
+
+def _payer(value: str) -> str:
+    return text("Authorization.payer", value)
+
+
+def _reference(value: str) -> str:
+    return text("Authorization.reference", value)
 
 
 @attrs.frozen
@@ -113,29 +144,27 @@ class Authorization:
         level: The level code it approves ("IOP").
         start: First day covered.
         end: Last day covered.
-        units: How many days or sessions it covers.
+        units: How many days or sessions it covers (at most 100,000).
         unit: ``"days"`` (treatment days) or ``"sessions"``.
         status: ``"active"``, ``"pending"``, ``"denied"`` or ``"expired"``.
-        payer: Who granted it.
-        reference: The payer's authorization number.
+        payer: Who granted it; hidden from the repr.
+        reference: The payer's authorization number; hidden from the repr.
     """
 
-    level: str
+    level: str = attrs.field(converter=_authorization_level)
     start: pendulum.Date = attrs.field(converter=_to_start)
     end: pendulum.Date = attrs.field(converter=_to_end)
-    units: int
+    units: int = attrs.field(converter=_authorization_units)
     unit: AuthorizationUnit = "days"
     status: AuthorizationStatus = "active"
-    payer: str = ""
-    reference: str = ""
+    payer: str = attrs.field(default="", converter=_payer, repr=hidden)
+    reference: str = attrs.field(default="", converter=_reference, repr=hidden)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise InvalidValueError(
                 "Authorization.end", self.end.isoformat(), "is before the start", "swap the dates"
             )
-        if isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 0:
-            raise InvalidValueError("Authorization.units", self.units, "is not a count of units")
         require_choice("Authorization.unit", self.unit, AuthorizationUnit, "a unit")
         require_choice("Authorization.status", self.status, AuthorizationStatus, "a status")
 

@@ -1,4 +1,8 @@
-"""Changes to the regular week: closures, holds, cancelled and moved occurrences."""
+"""Changes to the regular week: closures, holds, cancelled and moved occurrences.
+
+Their reasons are free text that may be personal ("hospital stay"), so
+reprs and errors leave them out.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +11,63 @@ import datetime as _dt
 import attrs
 import pendulum
 
+from careplan._model.checks import MAX_MINUTES, date, hidden, identifier, instance, text
 from careplan._model.errors import InvalidValueError
-from careplan._model.time import duration_from, require_aware, require_date
+from careplan._model.limits import require_supported_date
+from careplan._model.time import duration_from, require_aware
 
-__all__ = ["Cancellation", "Closure", "Hold", "Reschedule"]
+__all__ = ["Cancellation", "Closure", "Hold", "Reschedule", "closure"]
 
 
 def _to_closure_date(value: _dt.date) -> pendulum.Date:
-    return require_date("Closure.date", value)
+    return date("Closure.date", value)
+
+
+def _closure_reason(value: str) -> str:
+    return text("Closure.reason", value)
 
 
 def _to_cancel_date(value: _dt.date) -> pendulum.Date:
-    return require_date("Cancellation.on", value)
+    return date("Cancellation.on", value)
+
+
+def _cancel_session(value: str) -> str:
+    return identifier("Cancellation.session_id", value)
+
+
+def _cancel_reason(value: str) -> str:
+    return text("Cancellation.reason", value)
 
 
 def _to_reschedule_date(value: _dt.date) -> pendulum.Date:
-    return require_date("Reschedule.on", value)
+    return date("Reschedule.on", value)
+
+
+def _reschedule_session(value: str) -> str:
+    return identifier("Reschedule.session_id", value)
+
+
+def _reschedule_reason(value: str) -> str:
+    return text("Reschedule.reason", value)
 
 
 def _to_reschedule_start(value: _dt.datetime) -> pendulum.DateTime:
-    return require_aware("Reschedule.start", value)
+    start = require_aware("Reschedule.start", value)
+    require_supported_date("Reschedule.start", start.date())
+    return start
 
 
 def _to_optional_minutes(value: int | _dt.timedelta | None) -> pendulum.Duration | None:
     if value is None:
         return None
     duration = duration_from("Reschedule.duration", value)
-    if duration.total_seconds() <= 0 or duration.total_seconds() % 60:
+    seconds = duration.total_seconds()
+    if not 0 < seconds <= MAX_MINUTES * 60 or seconds % 60:
         raise InvalidValueError(
-            "Reschedule.duration", value, "is not a positive whole number of minutes"
+            "Reschedule.duration",
+            value,
+            f"is not a whole number of minutes from 1 to {MAX_MINUTES}",
+            "give the moved session's length, or None to keep the session's",
         )
     return duration
 
@@ -50,15 +82,28 @@ class Closure:
     """
 
     date: pendulum.Date = attrs.field(converter=_to_closure_date)
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=_closure_reason, repr=hidden)
+
+
+def closure(field: str, value: object) -> Closure:
+    """A :class:`Closure`, or a date standing for a closure without a reason."""
+    if isinstance(value, Closure):
+        return value
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return Closure(date(field, value))
+    return instance(field, value, Closure, "use Closure(date, reason) or a date")
 
 
 def _to_hold_start(value: _dt.date) -> pendulum.Date:
-    return require_date("Hold.start", value)
+    return date("Hold.start", value)
 
 
 def _to_hold_end(value: _dt.date) -> pendulum.Date:
-    return require_date("Hold.end", value)
+    return date("Hold.end", value)
+
+
+def _hold_reason(value: str) -> str:
+    return text("Hold.reason", value)
 
 
 @attrs.frozen
@@ -83,7 +128,7 @@ class Hold:
 
     start: pendulum.Date = attrs.field(converter=_to_hold_start)
     end: pendulum.Date = attrs.field(converter=_to_hold_end)
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=_hold_reason, repr=hidden)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -107,9 +152,9 @@ class Cancellation:
         reason: Why, for display.
     """
 
-    session_id: str
+    session_id: str = attrs.field(converter=_cancel_session)
     on: pendulum.Date = attrs.field(converter=_to_cancel_date)
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=_cancel_reason, repr=hidden)
 
 
 @attrs.frozen
@@ -120,12 +165,13 @@ class Reschedule:
         session_id: The session's :attr:`~careplan.Session.id`.
         on: The date the occurrence was scheduled for.
         start: The new start, a time-zone-aware datetime.
-        duration: The new length, or ``None`` to keep the session's.
+        duration: The new length (whole minutes, at most a day), or ``None``
+            to keep the session's.
         reason: Why, for display.
     """
 
-    session_id: str
+    session_id: str = attrs.field(converter=_reschedule_session)
     on: pendulum.Date = attrs.field(converter=_to_reschedule_date)
     start: pendulum.DateTime = attrs.field(converter=_to_reschedule_start)
     duration: pendulum.Duration | None = attrs.field(default=None, converter=_to_optional_minutes)
-    reason: str = ""
+    reason: str = attrs.field(default="", converter=_reschedule_reason, repr=hidden)

@@ -14,6 +14,7 @@ import attrs
 import pendulum
 
 from careplan._model.calendar import Closure
+from careplan._model.checks import identifier, tuple_converted, tuple_of
 from careplan._model.constraints import LifeConstraints
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError
@@ -27,7 +28,6 @@ from careplan._model.time import (
     format_wall_time,
     minute_of_day,
     require_date,
-    to_tuple,
     wall_time,
     weekday_name,
     weekdays_from,
@@ -109,11 +109,27 @@ class WorkHours:
 
 
 def _hours(value: Iterable[WorkHours]) -> tuple[WorkHours, ...]:
-    return to_tuple(value)
+    return tuple_of("Staff.hours", value, WorkHours)
 
 
 def _texts(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(to_tuple(value))))
+    return tuple(sorted(set(tuple_converted("Staff.credentials", value, identifier, "codes"))))
+
+
+def _tracks(value: Iterable[TreatmentTrack]) -> tuple[TreatmentTrack, ...]:
+    return tuple_of("CensusClient.tracks", value, TreatmentTrack)
+
+
+def _clients(value: Iterable[CensusClient]) -> tuple[CensusClient, ...]:
+    return tuple_of("Census.clients", value, CensusClient)
+
+
+def _staff(value: Iterable[Staff]) -> tuple[Staff, ...]:
+    return tuple_of("Census.staff", value, Staff)
+
+
+def _rooms(value: Iterable[Room]) -> tuple[Room, ...]:
+    return tuple_of("Census.rooms", value, Room)
 
 
 def _optional_positive(field: str) -> Any:
@@ -194,7 +210,7 @@ class CensusClient:
     id: str
     level: LevelOfCare
     constraints: LifeConstraints = attrs.field(factory=LifeConstraints)
-    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=to_tuple)
+    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_tracks)
     current: WeeklySchedule | None = None
     admitted: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
 
@@ -217,9 +233,9 @@ class Census:
     """
 
     program: Program
-    clients: tuple[CensusClient, ...] = attrs.field(default=(), converter=to_tuple)
-    staff: tuple[Staff, ...] = attrs.field(default=(), converter=to_tuple)
-    rooms: tuple[Room, ...] = attrs.field(default=(), converter=to_tuple)
+    clients: tuple[CensusClient, ...] = attrs.field(default=(), converter=_clients)
+    staff: tuple[Staff, ...] = attrs.field(default=(), converter=_staff)
+    rooms: tuple[Room, ...] = attrs.field(default=(), converter=_rooms)
     continuum: Continuum | None = None
     credentials: tuple[tuple[str, str], ...] = attrs.field(
         default=DEFAULT_CREDENTIALS, converter=_credentials

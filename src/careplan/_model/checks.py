@@ -1,10 +1,30 @@
-"""Strict field checks for the plan-of-care values, raising errors that name the field.
+"""The checks every value runs on its fields, in one place.
 
-Each helper is an attrs validator factory taking the field's public name
-(``"Problem.id"``); converters are named functions per field, as mypy's attrs
-plugin needs. So a wrong type is an
-:class:`~careplan.InvalidValueError` saying where and how to fix it, never an
-``AttributeError`` deep in validation.
+Each public value checks every field when it is built, so that whatever a
+constructor accepts, every export can write and :func:`careplan.from_json`
+can read back. The values use the few helpers here rather than checks of
+their own, so a new value (a problem of the plan of care, say) gets the
+same rules by calling them:
+
+- :func:`text`, :func:`optional_text`, :func:`identifier`: strings without
+  control characters, lone surrogates or line separators (``multiline``
+  text may hold tabs and ``\\n``);
+- :func:`join_url`: an http(s) link without spaces or line breaks;
+- :func:`whole`, :func:`number`: numbers within bounds every export writes;
+- :func:`instance`, :func:`optional_instance`: a value of a type;
+- :func:`tuple_of`, :func:`tuple_converted`: a collection (any iterable but
+  a string or a mapping) checked element by element, as a tuple;
+- :func:`date`, :func:`optional_date`: a calendar date in careplan's window.
+
+Each is a plain function with real types, and each field's attrs converter
+is a small named function that calls one with the field's name: the attrs
+mypy plugin reads the converter's parameter type as the type the
+constructor takes, and it refuses generic converter factories.
+
+Errors never quote free text: a client's name or a note may be what is
+wrong, and errors end up in logs. :func:`shown` is what an error shows of a
+refused value: numbers, dates and ``None`` as they are, text by its length,
+anything else by its type. :func:`hidden` is the same idea for reprs.
 """
 
 from __future__ import annotations
@@ -13,16 +33,24 @@ import datetime as _dt
 import math
 import re
 import typing
-from collections.abc import Callable, Iterable
-from typing import Any
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import pendulum
 
 from careplan._model.errors import InvalidValueError
+from careplan._model.limits import require_supported_date
 from careplan._model.time import require_date
 
 __all__ = [
     "ID_PATTERN",
+    "MAX_EVERY_WEEKS",
+    "MAX_MINUTES",
+    "MAX_TEXT",
+    "Shown",
+    "Validator",
     "as_tuple",
     "checked_choice",
     "checked_id",
@@ -32,28 +60,302 @@ __all__ = [
     "checked_number",
     "checked_text",
     "checked_whole",
+    "date",
+    "hidden",
+    "identifier",
+    "instance",
+    "join_url",
+    "number",
     "optional_date",
+    "optional_instance",
+    "optional_text",
     "shape_repr",
+    "shown",
+    "text",
+    "tuple_converted",
+    "tuple_of",
+    "whole",
 ]
 
-#: What an id of a plan-of-care record looks like: short, no spaces, so it
-#: can appear in reports, paths and FHIR ids without escaping.
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", flags=re.ASCII)
+T = TypeVar("T")
 
+#: The longest cadence, in weeks: once a year. Calendar clients and FHIR
+#: store a recurrence's interval in 32 bits; a year is far beyond any care.
+MAX_EVERY_WEEKS = 52
+#: The most minutes a day holds, the bound of every length in minutes.
+MAX_MINUTES = 24 * 60
+#: The longest text a field holds, in characters; a note of a few pages.
+MAX_TEXT = 10_000
+
+# Characters no text field holds: C0 and C1 control characters (but tab and
+# line feed, which multi-line text allows), the Unicode line and paragraph
+# separators (JavaScript and some calendar readers break lines at them), and
+# lone surrogates (not encodable as UTF-8, so no export could write them).
+_NEVER = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+_SINGLE_LINE = re.compile(rf"[\t\n{_NEVER}]")
+_MULTILINE = re.compile(rf"[{_NEVER}]")
+# A link is printable ASCII without spaces (RFC 3986): other characters are
+# percent-encoded, so iCalendar URI values and FHIR url fields take it as is.
+_URL = re.compile(r"[!-~]+")
+
+
+class Shown:
+    """What an error shows of a refused value, when the value itself may be private."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __repr__(self) -> str:
+        return self._text
+
+    __str__ = __repr__
+
+
+def shown(value: object) -> object:
+    """``value`` as an error may quote it.
+
+    Numbers (up to 20 digits), booleans, ``None``, dates and times are
+    quoted as they are; text by its length only; anything else by its type.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        # repr of an int of thousands of digits raises ValueError in Python 3.11+.
+        return Shown(f"<a whole number of about {int(value.bit_length() * 0.30103) + 1} digits>")
+    if value is None or isinstance(
+        value, (bool, int, float, _dt.date, _dt.time, _dt.timedelta, pendulum.WeekDay)
+    ):
+        return value
+    if isinstance(value, str):
+        return Shown(f"<text of {len(value)} character{'' if len(value) == 1 else 's'}>")
+    return Shown(f"<{type(value).__name__}>")
+
+
+def hidden(value: object) -> str:
+    """A field's value as a repr shows it when the field may hold identifying text.
+
+    ``None`` and empty text show as they are, so a repr still tells whether
+    the field is filled; anything else shows its shape only.
+    """
+    if value is None or value == "":
+        return repr(value)
+    if isinstance(value, tuple):
+        return f"<{len(value)} hidden>"
+    return "<hidden>"
+
+
+def _character(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+
+
+def text(
+    field: str,
+    value: object,
+    *,
+    multiline: bool = False,
+    blank: bool = True,
+    private: bool = True,
+) -> str:
+    """Refuse anything but text a field can hold, or return it.
+
+    Args:
+        field: The field's name, for the error.
+        value: The value given.
+        multiline: Tabs and line feeds (``"\\n"``) are allowed.
+        blank: Empty or all-space text is allowed.
+        private: The text may identify someone: errors show its length,
+            never the text. Codes and ids are not private.
+
+    Raises:
+        InvalidValueError: Not a string, too long, blank where not allowed,
+            or holding a control character (but tab and line feed in
+            multi-line text), a lone surrogate or a line separator.
+    """
+    if not isinstance(value, str):
+        raise InvalidValueError(field, shown(value), "is not text", "pass a string")
+    if len(value) > MAX_TEXT:
+        raise InvalidValueError(
+            field, Shown(f"<text of {len(value)} characters>"), f"is longer than {MAX_TEXT}"
+        )
+    if not blank and not value.strip():
+        raise InvalidValueError(field, shown(value) if private else value, "is empty", "fill it in")
+    bad = (_MULTILINE if multiline else _SINGLE_LINE).search(value)
+    if bad is not None:
+        quoted = shown(value) if private else value
+        allowed = "tabs and line feeds (\\n) are" if multiline else "tabs and line breaks are not"
+        raise InvalidValueError(
+            field,
+            quoted,
+            f"holds {_character(bad.group())} at position {bad.start()}",
+            f"remove it: control characters, lone surrogates and line separators are "
+            f"refused in every text ({allowed} allowed here)",
+        )
+    return value
+
+
+def optional_text(
+    field: str, value: object, *, multiline: bool = False, blank: bool = True
+) -> str | None:
+    """``None``, or :func:`text` (private)."""
+    return None if value is None else text(field, value, multiline=multiline, blank=blank)
+
+
+def identifier(field: str, value: object) -> str:
+    """A code or an id: non-empty single-line text, which errors may quote."""
+    return text(field, value, blank=False, private=False)
+
+
+def join_url(field: str, value: object) -> str | None:
+    """``None``, or an ``http``/``https`` link with a host, in printable ASCII.
+
+    Raises:
+        InvalidValueError: Anything else (errors show the link's length only:
+            a personal meeting link is private).
+    """
+    if value is None:
+        return None
+    link = text(field, value, blank=False)
+    problem = ""
+    if not _URL.fullmatch(link):
+        problem = "holds spaces, line breaks or characters other than printable ASCII"
+    else:
+        try:
+            parts = urlsplit(link)
+            parts.port  # noqa: B018 - reading it checks the port is a number
+        except ValueError:
+            problem = "is not a valid URL"
+        else:
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                problem = "is not an http(s) link with a host"
+    if problem:
+        raise InvalidValueError(
+            field,
+            shown(link),
+            problem,
+            "give the https:// link to join, percent-encoding other characters",
+        )
+    return link
+
+
+def whole(field: str, value: object, least: int, most: int, hint: str = "") -> int:
+    """Refuse anything but a whole number from ``least`` to ``most``; booleans are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise InvalidValueError(
+            field, shown(value), f"is not a whole number from {least} to {most}", hint
+        )
+    return value
+
+
+def number(field: str, value: object, least: float, most: float, hint: str = "") -> float:
+    """Refuse anything but a finite number from ``least`` to ``most``; booleans are refused.
+
+    The value is returned as given (an int stays an int).
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        # An int too large for a float is not finite here either.
+        or (isinstance(value, int) and value.bit_length() > 1000)
+        or not math.isfinite(value)
+        or not least <= value <= most
+    ):
+        raise InvalidValueError(
+            field, shown(value), f"is not a finite number from {_num(least)} to {_num(most)}", hint
+        )
+    return value
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def instance(field: str, value: object, kind: type[T], hint: str = "") -> T:
+    """Refuse anything but an instance of ``kind``."""
+    if not isinstance(value, kind):
+        raise InvalidValueError(
+            field, shown(value), f"is not a {kind.__name__}", hint or f"use {kind.__name__}(...)"
+        )
+    return value
+
+
+def optional_instance(field: str, value: object, kind: type[T], hint: str = "") -> T | None:
+    """``None``, or :func:`instance`."""
+    return None if value is None else instance(field, value, kind, hint)
+
+
+def _iterable(field: str, value: object, what: str) -> Iterable[object]:
+    if type(value) is tuple or type(value) is list:  # the usual case, without ABC checks
+        return value
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidValueError(
+            field, shown(value), "is not a list", f"pass a list or tuple of {what}"
+        )
+    return value
+
+
+def tuple_of(field: str, value: object, kind: type[T], hint: str = "") -> tuple[T, ...]:
+    """A collection of ``kind`` values as a tuple, each element checked.
+
+    Raises:
+        InvalidValueError: ``value`` is a string, a mapping or not iterable,
+            or an element is not a ``kind``; the field names its index
+            (``CarePlan.goals[1]``).
+    """
+    items = tuple(_iterable(field, value, f"{kind.__name__} values"))
+    for index, item in enumerate(items):
+        if not isinstance(item, kind):
+            instance(f"{field}[{index}]", item, kind, hint)
+    return items  # type: ignore[return-value]  # every element was checked above
+
+
+def tuple_converted(
+    field: str, value: object, convert: Callable[[str, object], T], what: str
+) -> tuple[T, ...]:
+    """A collection as a tuple, each element through ``convert(field[index], element)``."""
+    items = _iterable(field, value, what)
+    return tuple(convert(f"{field}[{index}]", item) for index, item in enumerate(items))
+
+
+def date(field: str, value: object) -> pendulum.Date:
+    """A calendar date (not a datetime) between :data:`careplan.EARLIEST_DATE` and
+    :data:`careplan.LATEST_DATE`, as a pendulum Date."""
+    day = require_date(field, value)
+    require_supported_date(field, day)
+    return day
+
+
+def optional_date(field: str, value: object) -> pendulum.Date | None:
+    """``None``, or :func:`date`."""
+    return None if value is None else date(field, value)
+
+
+# --- validators, for records that check their fields as attrs validators ----
+# The plan of care's records (care, review, measures) declare their checks
+# this way; they apply the rules above.
 
 Validator = Callable[[Any, Any, Any], None]
 
 
+#: What an id of a plan-of-care record looks like: short, no spaces, so it
+#: can appear in reports, paths and FHIR ids without escaping.
+# Beyond any score, count or cadence a plan of care records.
+_LARGEST = 1_000_000_000
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", flags=re.ASCII)
+
+
 def checked_text(field: str, *, required: bool = False, optional: bool = False) -> Validator:
-    """A validator that accepts only a string (non-blank when ``required``; or ``None``)."""
+    """A validator for text (non-blank when ``required``; or ``None`` when ``optional``).
+
+    The same rules as :func:`text` (multi-line allowed): no control
+    characters, line separators or lone surrogates, and errors never quote it.
+    """
 
     def check(_instance: object, _attribute: object, value: object) -> None:
         if optional and value is None:
             return
-        if not isinstance(value, str):
-            raise InvalidValueError(field, value, "is not text", "pass a string")
-        if required and not value.strip():
-            raise InvalidValueError(field, value, "is blank", "say what it is, in words")
+        text(field, value, multiline=True, blank=not required)
 
     return check
 
@@ -130,10 +432,7 @@ def checked_instance(field: str, kind: type, *, optional: bool = False) -> Valid
     def check(_instance: object, _attribute: object, value: object) -> None:
         if optional and value is None:
             return
-        if not isinstance(value, kind):
-            raise InvalidValueError(
-                field, value, f"is not a {kind.__name__}", f"use careplan.{kind.__name__}(...)"
-            )
+        instance(field, value, kind, f"use careplan.{kind.__name__}(...)")
 
     return check
 
@@ -154,34 +453,25 @@ def checked_choice(field: str, choices: object, what: str, *, optional: bool = F
 
 
 def checked_number(field: str, *, optional: bool = False) -> Validator:
-    """A validator for a finite number (``bool`` refused)."""
+    """A validator for a finite number (``bool`` refused): :func:`number`."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
         if optional and value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidValueError(field, value, "is not a number")
-        if not math.isfinite(value):
-            raise InvalidValueError(field, value, "is not a finite number")
+        number(field, value, -_LARGEST, _LARGEST)
 
     return check
 
 
 def checked_whole(field: str, least: int, *, optional: bool = False) -> Validator:
-    """A validator for a whole number of at least ``least`` (``bool`` refused)."""
+    """A validator for a whole number of at least ``least`` (``bool`` refused): :func:`whole`."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
         if optional and value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise InvalidValueError(field, value, f"is not a whole number of at least {least}")
+        whole(field, value, least, _LARGEST)
 
     return check
-
-
-def optional_date(field: str, value: _dt.date | None) -> pendulum.Date | None:
-    """``value`` as a pendulum Date or ``None``; for a named converter per field."""
-    return None if value is None else require_date(field, value)
 
 
 def shape_repr(type_name: str, **shown: object) -> str:

@@ -10,13 +10,13 @@ from typing import Literal
 import attrs
 import pendulum
 
+from careplan._model.checks import date, hidden, shown, text, tuple_converted, tuple_of
 from careplan._model.errors import InvalidValueError, require_choice
 from careplan._model.session import DayPart, Session
 from careplan._model.time import (
     format_wall_time,
     minute_of_day,
     require_date,
-    to_tuple,
     wall_time,
     week_start,
     weekdays_from,
@@ -35,6 +35,10 @@ ObjectiveName = Literal["fit", "fewest_days", "compact"]
 ModalityPreference = Literal["in_person", "virtual", "either"]
 
 
+def _block_label(value: str) -> str:
+    return text("BusyBlock.label", value)
+
+
 _DAY = 24 * 60
 _WEEK = 7 * _DAY
 
@@ -44,7 +48,7 @@ def _anchor(value: _dt.date | None) -> pendulum.Date | None:
 
 
 def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
-    return tuple(sorted({require_date("BusyBlock.dates", day) for day in to_tuple(value)}))
+    return tuple(sorted(set(tuple_converted("BusyBlock.dates", value, date, "dates"))))
 
 
 @attrs.frozen
@@ -58,7 +62,7 @@ class BusyBlock:
     only (:meth:`once`).
 
     Attributes:
-        label: What it is ("work", "school pickup").
+        label: What it is ("work", "school pickup"); hidden from the repr.
         weekdays: The days it starts on (names or :class:`pendulum.WeekDay`).
         start: Wall-clock start (``"09:00"``).
         end: Wall-clock end; at or before ``start`` for a block that ends
@@ -77,7 +81,7 @@ class BusyBlock:
     720
     """
 
-    label: str
+    label: str = attrs.field(converter=_block_label, repr=hidden)
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     start: pendulum.Time = attrs.field(converter=wall_time)
     end: pendulum.Time = attrs.field(converter=wall_time)
@@ -220,11 +224,26 @@ class BusyBlock:
 
 
 def _busy(value: Iterable[BusyBlock]) -> tuple[BusyBlock, ...]:
-    return to_tuple(value)
+    return tuple_of("LifeConstraints.busy", value, BusyBlock)
+
+
+def day_part(field: str, value: object) -> DayPart:
+    """A :class:`DayPart`, or its value (``"morning"``)."""
+    if isinstance(value, DayPart):
+        return value
+    for part in DayPart:
+        if value == part.value:
+            return part
+    raise InvalidValueError(
+        field,
+        value if isinstance(value, str) and len(value) <= 20 else shown(value),
+        "is not a part of the day",
+        "use 'morning', 'afternoon' or 'evening'",
+    )
 
 
 def _day_parts(value: Iterable[DayPart | str]) -> tuple[DayPart, ...]:
-    return tuple(DayPart(part) for part in to_tuple(value))
+    return tuple_converted("LifeConstraints.preferred_day_parts", value, day_part, "day parts")
 
 
 @attrs.frozen

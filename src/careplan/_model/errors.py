@@ -48,7 +48,7 @@ class InvalidValueError(CarePlanError):
         self.value = value
         self.problem = problem
         self.hint = hint
-        message = f"{field}: {value!r} {problem}"
+        message = f"{field}: {_quote(value)} {problem}"
         if hint:
             message += f"; {hint}"
         super().__init__(message)
@@ -172,6 +172,15 @@ class TransitionError(CarePlanError):
         self.problem = problem
         self.hint = hint
         super().__init__(f"{problem}; {hint}")
+
+
+def _quote(value: object) -> str:
+    """``repr(value)``, cut short: an error message stays one readable line."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        # repr of an int of thousands of digits raises ValueError (Python 3.11+).
+        return "<a whole number too large to show>"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class MissingExtraError(CarePlanError, ImportError):

@@ -14,9 +14,10 @@ from typing import Any, ClassVar
 
 import attrs
 
+from careplan._model.checks import shown, text
 from careplan._model.errors import InvalidValueError
 
-__all__ = ["SessionKind", "TreatmentTrack"]
+__all__ = ["SessionKind", "TreatmentTrack", "optional_track", "session_kind", "treatment_track"]
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -34,8 +35,27 @@ def _check_code(owner: str) -> Callable[[Any, Any, Any], None]:
     return check
 
 
-def _label_from_code(self: SessionKind | TreatmentTrack) -> str:
-    return self.code.replace("_", " ").capitalize()
+def _check_label(owner: str) -> Callable[[Any, Any, Any], None]:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        text(f"{owner}.label", value, private=False)
+
+    return check
+
+
+def _fill_label(value: SessionKind | TreatmentTrack) -> None:
+    """Label a value built without one from its code, and remember it was not declared.
+
+    A kind or track whose code is not built in and that was given no label
+    may be a misspelt built-in one; validation warns about it
+    (``vocabulary.undeclared``). An empty label counts as none.
+    """
+    if value.label == "":
+        # Frozen values are filled in once, while being built. A built-in
+        # code takes its built-in label, so it is the built-in value.
+        builtin = _BUILTINS.get((type(value), value.code))
+        label = value.code.replace("_", " ").capitalize() if builtin is None else builtin.label
+        object.__setattr__(value, "label", label)
+        object.__setattr__(value, "_declared", builtin is not None)
 
 
 @attrs.frozen
@@ -44,16 +64,30 @@ class SessionKind:
 
     Attributes:
         code: Stable machine code, e.g. ``"group_therapy"``; used in JSON.
-        label: Human name; defaults to the code in words.
+        label: Human name; defaults to the code in words. A kind with a code
+            that is not built in is *declared* by giving it a label;
+            validation warns about an undeclared one, which may be a typo
+            (``"group_therpy"``).
 
     >>> SessionKind.GROUP_THERAPY.label
     'Group therapy'
     >>> SessionKind("art_therapy") == SessionKind("art_therapy", "Art studio")
     True
+    >>> SessionKind("art_therapy").label, SessionKind("art_therapy").declared
+    ('Art therapy', False)
     """
 
     code: str = attrs.field(validator=_check_code("SessionKind"))
-    label: str = attrs.field(default=attrs.Factory(_label_from_code, takes_self=True), eq=False)
+    label: str = attrs.field(default="", eq=False, validator=_check_label("SessionKind"))
+    _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _fill_label(self)
+
+    @property
+    def declared(self) -> bool:
+        """True when the kind was given a label (every built-in one was)."""
+        return self._declared
 
     CHECK_IN: ClassVar[SessionKind]
     GROUP_THERAPY: ClassVar[SessionKind]
@@ -108,14 +142,25 @@ class TreatmentTrack:
 
     Attributes:
         code: Stable machine code, e.g. ``"dbt"``; used in JSON.
-        label: Human name; defaults to the code in words.
+        label: Human name; defaults to the code in words. As for
+            :class:`SessionKind`, a track with a code that is not built in is
+            declared by giving it a label.
 
     >>> TreatmentTrack.DUAL_DIAGNOSIS.label
     'Dual diagnosis'
     """
 
     code: str = attrs.field(validator=_check_code("TreatmentTrack"))
-    label: str = attrs.field(default=attrs.Factory(_label_from_code, takes_self=True), eq=False)
+    label: str = attrs.field(default="", eq=False, validator=_check_label("TreatmentTrack"))
+    _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _fill_label(self)
+
+    @property
+    def declared(self) -> bool:
+        """True when the track was given a label (every built-in one was)."""
+        return self._declared
 
     CBT: ClassVar[TreatmentTrack]
     DBT: ClassVar[TreatmentTrack]
@@ -152,7 +197,7 @@ TreatmentTrack.DEPRESSION = TreatmentTrack("depression", "Depression")
 TreatmentTrack.DUAL_DIAGNOSIS = TreatmentTrack("dual_diagnosis", "Dual diagnosis")
 TreatmentTrack.FAMILY = TreatmentTrack("family", "Family")
 
-_BUILTIN_TRACKS = (
+_BUILTIN_TRACKS: tuple[TreatmentTrack, ...] = (
     TreatmentTrack.CBT,
     TreatmentTrack.DBT,
     TreatmentTrack.TRAUMA_RECOVERY,
@@ -162,3 +207,49 @@ _BUILTIN_TRACKS = (
     TreatmentTrack.DUAL_DIAGNOSIS,
     TreatmentTrack.FAMILY,
 )
+
+_BUILTINS: dict[tuple[type, str], SessionKind | TreatmentTrack] = {
+    **{(SessionKind, kind.code): kind for kind in _BUILTIN_KINDS},
+    **{(TreatmentTrack, track.code): track for track in _BUILTIN_TRACKS},
+}
+
+
+def session_kind(field: str, value: object) -> SessionKind:
+    """A :class:`SessionKind`, or the kind with that code (built in, else custom, undeclared).
+
+    Raises:
+        InvalidValueError: Neither a kind nor a valid code, naming ``field``.
+    """
+    if isinstance(value, SessionKind):
+        return value
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return SessionKind.from_code(value)
+    raise InvalidValueError(
+        field,
+        value if isinstance(value, str) else shown(value),
+        "is not a SessionKind",
+        "use e.g. SessionKind.GROUP_THERAPY or its code 'group_therapy'",
+    )
+
+
+def treatment_track(field: str, value: object) -> TreatmentTrack:
+    """A :class:`TreatmentTrack`, or the track with that code (built in, else custom, undeclared).
+
+    Raises:
+        InvalidValueError: Neither a track nor a valid code, naming ``field``.
+    """
+    if isinstance(value, TreatmentTrack):
+        return value
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return TreatmentTrack.from_code(value)
+    raise InvalidValueError(
+        field,
+        value if isinstance(value, str) else shown(value),
+        "is not a TreatmentTrack",
+        "use e.g. TreatmentTrack.CBT or its code 'cbt'",
+    )
+
+
+def optional_track(field: str, value: object) -> TreatmentTrack | None:
+    """``None``, or :func:`treatment_track`."""
+    return None if value is None else treatment_track(field, value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -10,9 +9,19 @@ from typing import Any, Literal
 
 import attrs
 
+from careplan._model.checks import (
+    MAX_EVERY_WEEKS,
+    identifier,
+    instance,
+    number,
+    shown,
+    text,
+    tuple_converted,
+    tuple_of,
+    whole,
+)
 from careplan._model.errors import InvalidValueError, UnknownLevelError, require_choice
-from careplan._model.kinds import SessionKind
-from careplan._model.time import to_tuple
+from careplan._model.kinds import SessionKind, session_kind
 
 __all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent", "Severity"]
 
@@ -25,13 +34,14 @@ UpperBound = Literal["inclusive", "exclusive"]
 Severity = Literal["error", "warning"]
 
 
-def _check_bound(instance: Range, attribute: attrs.Attribute[float | None], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidValueError(f"Range.{attribute.name}", value, "is not a finite number")
-    if value < 0:
-        raise InvalidValueError(f"Range.{attribute.name}", value, "is negative")
+#: The largest bound of a :class:`Range` and the largest rank of a level:
+#: far beyond any week's hours, and small enough for every export to write.
+MAX_FIGURE = 1_000_000
+
+
+def _check_bound(_instance: Range, attribute: attrs.Attribute[float | None], value: object) -> None:
+    if value is not None:
+        number(f"Range.{attribute.name}", value, 0, MAX_FIGURE, "bounds are 0 or more, or None")
 
 
 @attrs.frozen
@@ -106,6 +116,10 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def _check_range(_instance: object, attribute: attrs.Attribute[Range], value: object) -> None:
+    instance(f"Intensity.{attribute.name}", value, Range)
+
+
 @attrs.frozen
 class Intensity:
     """How much treatment a level asks for.
@@ -119,29 +133,28 @@ class Intensity:
         hours_per_week: Hours of sessions in a week.
     """
 
-    days_per_week: Range = attrs.field(factory=Range)
-    hours_per_day: Range = attrs.field(factory=Range)
-    hours_per_week: Range = attrs.field(factory=Range)
+    days_per_week: Range = attrs.field(factory=Range, validator=_check_range)
+    hours_per_day: Range = attrs.field(factory=Range, validator=_check_range)
+    hours_per_week: Range = attrs.field(factory=Range, validator=_check_range)
 
 
 def positive_int(
     owner: str,
     *,
     least: int = 1,
-    hint: str = "use 1 for every week, 2 for every other week",
+    most: int = MAX_EVERY_WEEKS,
+    hint: str = "use 1 for every week, 2 for every other week, at most 52 (once a year)",
 ) -> Callable[[Any, Any, Any], None]:
-    """An attrs validator for a whole number of at least ``least``."""
-    problem = (
-        "is not a positive whole number"
-        if least == 1
-        else f"is not a whole number of at least {least}"
-    )
+    """An attrs validator for a whole number from ``least`` to ``most``."""
 
     def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise InvalidValueError(f"{owner}.{attribute.name}", value, problem, hint)
+        whole(f"{owner}.{attribute.name}", value, least, most, hint)
 
     return check
+
+
+def _required_kind(value: SessionKind | str) -> SessionKind:
+    return session_kind("RequiredComponent.kind", value)
 
 
 @attrs.frozen
@@ -149,9 +162,9 @@ class RequiredComponent:
     """A kind of session a level must include, at a minimum cadence.
 
     Attributes:
-        kind: The session kind.
+        kind: The session kind (or its code).
         every_weeks: At least one such session in every window of this many
-            weeks (1: weekly; 2: every other week).
+            weeks (1: weekly; 2: every other week; at most 52).
         severity: What a schedule without it is: ``"error"`` for a
             requirement a source states, ``"warning"`` for a clinic default
             a clinician may set aside (a psychiatric consult that ASAM
@@ -162,12 +175,54 @@ class RequiredComponent:
     (2, 'warning')
     """
 
-    kind: SessionKind
+    kind: SessionKind = attrs.field(converter=_required_kind)
     every_weeks: int = attrs.field(default=1, validator=positive_int("RequiredComponent"))
     severity: Severity = "error"
 
     def __attrs_post_init__(self) -> None:
         require_choice("RequiredComponent.severity", self.severity, Severity, "a severity")
+
+
+def _level_code(value: str) -> str:
+    return identifier("LevelOfCare.code", value)
+
+
+def _level_name(value: str) -> str:
+    return text("LevelOfCare.name", value, private=False)
+
+
+def _level_rank(value: float) -> float:
+    return number("LevelOfCare.rank", value, -MAX_FIGURE, MAX_FIGURE)
+
+
+def _level_intensity(value: Intensity) -> Intensity:
+    return instance("LevelOfCare.intensity", value, Intensity)
+
+
+def _level_overnight(value: bool) -> bool:
+    return instance("LevelOfCare.overnight", value, bool, "use True or False")
+
+
+def _best_for_item(field: str, value: object) -> str:
+    return text(field, value, private=False)
+
+
+def _level_best_for(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("LevelOfCare.best_for", value, _best_for_item, "strings")
+
+
+def _level_required(value: Iterable[RequiredComponent]) -> tuple[RequiredComponent, ...]:
+    return tuple_of("LevelOfCare.required", value, RequiredComponent)
+
+
+def _level_grace(value: int) -> int:
+    return whole(
+        "LevelOfCare.step_down_grace_weeks",
+        value,
+        0,
+        MAX_EVERY_WEEKS,
+        "use 0 for no grace window, 2 for ASAM's IOP taper",
+    )
 
 
 @attrs.frozen
@@ -177,7 +232,8 @@ class LevelOfCare:
     Attributes:
         code: Short stable code ("IOP", "2.1").
         name: Human name ("Intensive Outpatient").
-        rank: Higher is more intensive; orders the continuum.
+        rank: Higher is more intensive; orders the continuum (a finite
+            number within ±1,000,000).
         intensity: The level's expected days and hours.
         overnight: The client sleeps on site (residential, inpatient).
         best_for: Short indications, for display.
@@ -185,7 +241,7 @@ class LevelOfCare:
         step_down_grace_weeks: In the last weeks of an episode at this level
             that ends in a step down, weekly figures below the level's
             minimum are a warning rather than an error (ASAM allows one to
-            two weeks for IOP). 0 disables the window.
+            two weeks for IOP). 0 disables the window; at most 52.
 
     >>> from careplan import DEFAULT
     >>> iop = DEFAULT["IOP"]
@@ -193,51 +249,52 @@ class LevelOfCare:
     ('Intensive Outpatient Program', '3–4', False)
     """
 
-    code: str = attrs.field()
-    name: str
-    rank: float = attrs.field()
-    intensity: Intensity = attrs.field(factory=Intensity)
-    overnight: bool = False
-    best_for: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
-    required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=to_tuple)
-    step_down_grace_weeks: int = attrs.field(default=0)
-
-    @step_down_grace_weeks.validator
-    def _check_grace(self, _attribute: object, value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidValueError(
-                "LevelOfCare.step_down_grace_weeks",
-                value,
-                "is not a whole number of weeks",
-                "use 0 for no grace window, 2 for ASAM's IOP taper",
-            )
-
-    @code.validator
-    def _check_code(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidValueError("LevelOfCare.code", value, "is empty", "give the level a code")
-
-    @rank.validator
-    def _check_rank(self, _attribute: object, value: object) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            raise InvalidValueError("LevelOfCare.rank", value, "is not a finite number")
+    code: str = attrs.field(converter=_level_code)
+    name: str = attrs.field(converter=_level_name)
+    rank: float = attrs.field(converter=_level_rank)
+    intensity: Intensity = attrs.field(factory=Intensity, converter=_level_intensity)
+    overnight: bool = attrs.field(default=False, converter=_level_overnight)
+    best_for: tuple[str, ...] = attrs.field(default=(), converter=_level_best_for)
+    required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=_level_required)
+    step_down_grace_weeks: int = attrs.field(default=0, converter=_level_grace)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
 
 def _by_rank(levels: Iterable[LevelOfCare]) -> tuple[LevelOfCare, ...]:
-    return tuple(sorted(to_tuple(levels), key=lambda level: level.rank))
+    found = tuple_of("Continuum.levels", levels, LevelOfCare)
+    return tuple(sorted(found, key=lambda level: level.rank))
 
 
-def _to_targets(value: Mapping[str, str | None] | None) -> Mapping[str, str | None]:
+def _continuum_name(value: str) -> str:
+    return text("Continuum.name", value, private=False)
+
+
+def _targets(field: str, value: object) -> Mapping[str, str | None]:
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(
+            field, shown(value), "is not a mapping", "map level codes to level codes or None"
+        )
+    found: dict[str, str | None] = {}
+    for origin, target in value.items():
+        where = f"{field}[{origin!r}]" if isinstance(origin, str) else field
+        found[identifier(f"{field} key", origin)] = (
+            None if target is None else identifier(where, target)
+        )
     # Sorted and read-only, so two continua built from the same data are equal
     # whatever order the mapping was written in.
-    return MappingProxyType(dict(sorted(dict(value or {}).items())))
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+def _down_targets(value: Mapping[str, str | None] | None) -> Mapping[str, str | None]:
+    return _targets("Continuum.step_down_targets", value)
+
+
+def _up_targets(value: Mapping[str, str | None] | None) -> Mapping[str, str | None]:
+    return _targets("Continuum.step_up_targets", value)
 
 
 @attrs.frozen
@@ -271,13 +328,13 @@ class Continuum:
     ('1.5', '2.1', '1.7')
     """
 
-    name: str
+    name: str = attrs.field(converter=_continuum_name)
     levels: tuple[LevelOfCare, ...] = attrs.field(converter=_by_rank)
     step_down_targets: Mapping[str, str | None] = attrs.field(
-        default=None, converter=_to_targets, hash=False
+        default=None, converter=_down_targets, hash=False
     )
     step_up_targets: Mapping[str, str | None] = attrs.field(
-        default=None, converter=_to_targets, hash=False
+        default=None, converter=_up_targets, hash=False
     )
 
     @levels.validator
@@ -359,6 +416,28 @@ class Continuum:
             if level.code == code:
                 return level
         raise UnknownLevelError(code, self.name, self.codes)
+
+    def resolve(self, level: LevelOfCare | str, field: str = "level") -> LevelOfCare:
+        """``level`` itself, or the level of this continuum with that code.
+
+        Every function that takes a level takes its code too, resolved this
+        way on the continuum in play.
+
+        Raises:
+            UnknownLevelError: A code that is not on the continuum.
+            InvalidValueError: Neither a level nor a code.
+
+        >>> from careplan import DEFAULT
+        >>> DEFAULT.resolve("IOP") is DEFAULT["IOP"]
+        True
+        """
+        if isinstance(level, LevelOfCare):
+            return level
+        if isinstance(level, str):
+            return self[level]
+        raise InvalidValueError(
+            field, shown(level), "is not a level of care", "pass a LevelOfCare or its code ('IOP')"
+        )
 
     def get(self, code: str) -> LevelOfCare | None:
         """The level with ``code``, or ``None``."""

@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
 import pendulum
 
+from careplan._model.checks import (
+    date,
+    identifier,
+    number,
+    optional_date,
+    text,
+    tuple_converted,
+    tuple_of,
+    whole,
+)
 from careplan._model.errors import InvalidValueError, require_choice
-from careplan._model.time import require_date
 
 __all__ = [
     "BillingCode",
@@ -43,48 +52,37 @@ CodeScope = Literal["all", "substance_use", "mental_health"]
 _CODE = re.compile(r"[A-Za-z0-9]{1,10}")
 
 
-def _whole(least: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """An attrs validator: a whole number of at least ``least``, naming the field."""
+_MOST = 100_000  # more services, minutes or days than any payer counts
+
+
+def _level_codes(value: object) -> tuple[str, ...]:
+    return tuple_converted("LevelRules.levels", value, identifier, "level codes")
+
+
+def _kind_codes(value: object) -> tuple[str, ...]:
+    return tuple_converted("LevelRules.billable_kinds", value, identifier, "session kind codes")
+
+
+def _tier_codes(value: object) -> tuple[BillingCode, ...]:
+    return tuple_of("Tier.codes", value, BillingCode)
+
+
+def _rule_codes(value: object) -> tuple[BillingCode, ...]:
+    return tuple_of("LevelRules.codes", value, BillingCode)
+
+
+def _whole_at_least(least: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a whole number from ``least``, naming the field."""
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise InvalidValueError(
-                f"{type(instance).__name__}.{attribute.name}",
-                value,
-                f"is not a whole number of at least {least}",
-            )
+        if value is not None or attribute.default is not None:
+            whole(f"{type(instance).__name__}.{attribute.name}", value, least, _MOST)
 
     return check
 
 
-def _texts(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """An attrs validator: a tuple of strings (codes), naming the field."""
-    for index, item in enumerate(value):
-        if not isinstance(item, str):
-            raise InvalidValueError(
-                f"{type(instance).__name__}.{attribute.name}[{index}]", item, "is not a code"
-            )
-
-
-def _of(kind: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """An attrs validator: a tuple of ``kind`` values, naming the field."""
-
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        for index, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise InvalidValueError(
-                    f"{type(instance).__name__}.{attribute.name}[{index}]",
-                    item,
-                    f"is not a {kind.__name__}",
-                )
-
-    return check
-
-
-def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    if isinstance(value, str):
-        raise InvalidValueError("codes", value, "is one string, not a list")
-    return tuple(value)
+def _label(value: object) -> str:
+    return text("BillingCode.label", value)
 
 
 @attrs.frozen
@@ -102,7 +100,7 @@ class BillingCode:
 
     system: CodeSystem
     code: str
-    label: str = ""
+    label: str = attrs.field(default="", converter=_label)
     scope: CodeScope = "all"
 
     def __attrs_post_init__(self) -> None:
@@ -120,6 +118,10 @@ class BillingCode:
         return (self.scope == "substance_use") == substance_use
 
 
+def _tier_name(value: object) -> str:
+    return text("Tier.name", value, blank=False)
+
+
 @attrs.frozen
 class Tier:
     """A payment tier: the days with this many billable services.
@@ -131,14 +133,10 @@ class Tier:
         codes: Codes that days in this tier carry, besides the level's.
     """
 
-    name: str
-    min_services: int = attrs.field(validator=_whole(1))
-    max_services: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_whole(1))
-    )
-    codes: tuple[BillingCode, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_of(BillingCode)
-    )
+    name: str = attrs.field(converter=_tier_name)
+    min_services: int = attrs.field(validator=_whole_at_least(1))
+    max_services: int | None = attrs.field(default=None, validator=_whole_at_least(1))
+    codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_tier_codes)
 
     def __attrs_post_init__(self) -> None:
         if self.max_services is not None and self.max_services < self.min_services:
@@ -151,6 +149,10 @@ class Tier:
         return self.min_services <= services and (
             self.max_services is None or services <= self.max_services
         )
+
+
+def _tiers(value: object) -> tuple[Tier, ...]:
+    return tuple_of("LevelRules.tiers", value, Tier)
 
 
 @attrs.frozen
@@ -179,53 +181,41 @@ class LevelRules:
             in days, or ``None`` when the payer asks none.
     """
 
-    levels: tuple[str, ...] = attrs.field(converter=_tuple, validator=_texts)
-    billable_kinds: tuple[str, ...] = attrs.field(converter=_tuple, validator=_texts)
-    min_services: int = attrs.field(default=1, validator=_whole(1))
-    min_minutes: int = attrs.field(default=0, validator=_whole(0))
-    min_days_per_week: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_whole(1))
-    )
+    levels: tuple[str, ...] = attrs.field(converter=_level_codes)
+    billable_kinds: tuple[str, ...] = attrs.field(converter=_kind_codes)
+    min_services: int = attrs.field(default=1, validator=_whole_at_least(1))
+    min_minutes: int = attrs.field(default=0, validator=_whole_at_least(0))
+    min_days_per_week: int | None = attrs.field(default=None, validator=_whole_at_least(1))
     min_hours_per_week: float | None = None
     virtual: VirtualRule = "counts"
-    tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tuple, validator=_of(Tier))
-    codes: tuple[BillingCode, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_of(BillingCode)
-    )
-    first_recertification_day: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_whole(1))
-    )
-    recertify_every_days: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_whole(1))
-    )
+    tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
+    codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_rule_codes)
+    first_recertification_day: int | None = attrs.field(default=None, validator=_whole_at_least(1))
+    recertify_every_days: int | None = attrs.field(default=None, validator=_whole_at_least(1))
 
     def __attrs_post_init__(self) -> None:
         require_choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
         hours = self.min_hours_per_week
-        if hours is not None and (
-            isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 168
-        ):
-            raise InvalidValueError(
-                "LevelRules.min_hours_per_week", hours, "is not hours in a week (0 to 168)"
-            )
+        if hours is not None:
+            number("LevelRules.min_hours_per_week", hours, 0, 168, "hours in a week")
 
     def tier(self, services: int) -> Tier | None:
         """The payment tier of a day with ``services`` billable services, if any."""
         return next((tier for tier in self.tiers if tier.holds(services)), None)
 
 
-def _to_from(value: _dt.date) -> pendulum.Date:
-    return require_date("PayerRules.effective_from", value)
+def _to_from(value: object) -> pendulum.Date:
+    return date("PayerRules.effective_from", value)
 
 
-def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
-    return None if value is None else require_date("PayerRules.effective_to", value)
+def _to_optional_date(value: object) -> pendulum.Date | None:
+    return optional_date("PayerRules.effective_to", value)
 
 
-def _one_rule_per_level(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    _of(LevelRules)(instance, attribute, value)
+def _level_rules(value: object) -> tuple[LevelRules, ...]:
+    found = tuple_of("PayerRules.levels", value, LevelRules)
     seen: set[str] = set()
-    for index, rules in enumerate(value):
+    for index, rules in enumerate(found):
         for code in rules.levels:
             if code in seen:
                 raise InvalidValueError(
@@ -235,6 +225,19 @@ def _one_rule_per_level(instance: Any, attribute: attrs.Attribute[Any], value: A
                     "give each level code one LevelRules",
                 )
             seen.add(code)
+    return found
+
+
+def _pack_name(value: object) -> str:
+    return text("PayerRules.name", value, blank=False)
+
+
+def _pack_version(value: object) -> str:
+    return text("PayerRules.version", value, blank=False)
+
+
+def _pack_source(value: object) -> str:
+    return text("PayerRules.source", value, multiline=True)
 
 
 @attrs.frozen
@@ -250,19 +253,14 @@ class PayerRules:
         source: Where the numbers come from.
     """
 
-    name: str
-    version: str
+    name: str = attrs.field(converter=_pack_name)
+    version: str = attrs.field(converter=_pack_version)
     effective_from: pendulum.Date = attrs.field(converter=_to_from)
     effective_to: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
-    levels: tuple[LevelRules, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_one_rule_per_level
-    )
-    source: str = ""
+    levels: tuple[LevelRules, ...] = attrs.field(default=(), converter=_level_rules)
+    source: str = attrs.field(default="", converter=_pack_source)
 
     def __attrs_post_init__(self) -> None:
-        for field in ("name", "version", "source"):
-            if not isinstance(getattr(self, field), str):
-                raise InvalidValueError(f"PayerRules.{field}", getattr(self, field), "is not text")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise InvalidValueError(
                 "PayerRules.effective_to", self.effective_to.isoformat(), "is before effective_from"

@@ -6,13 +6,13 @@ import datetime as _dt
 import functools
 import uuid
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
-from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
+from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule, closure
 from careplan._model.care import (
     Achievement,
     GoalStatus,
@@ -28,21 +28,30 @@ from careplan._model.checks import (
     checked_instance,
     checked_items,
     checked_text,
+    date,
+    hidden,
+    identifier,
+    instance,
     optional_date,
+    optional_instance,
+    optional_text,
     shape_repr,
+    text,
+    tuple_converted,
+    tuple_of,
 )
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
 from careplan._model.hooks import Hook
-from careplan._model.kinds import TreatmentTrack
+from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.measures import BUILTIN_INSTRUMENTS, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
 from careplan._model.program import Program
 from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
-from careplan._model.time import Disambiguate, require_date, to_tuple
+from careplan._model.time import Disambiguate, require_date
 from careplan._model.transition import Episode, Transition, check_history, episodes_of
 
 __all__ = [
@@ -92,28 +101,43 @@ class _PlanHtml(Protocol):
 PLAN_HTML: Hook[_PlanHtml] = Hook("careplan display")
 
 
-def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise InvalidValueError("strings", value, "is one string, not a list of strings")
-    return tuple(value)
+def _client_id(value: str) -> str:
+    return text("Client.id", value, blank=False)
+
+
+def _client_name(value: str | None) -> str | None:
+    return optional_text("Client.name", value)
 
 
 @attrs.frozen
 class Client:
     """The person the plan is for.
 
+    Both fields may identify the client, so the repr and errors leave them out.
+
     Attributes:
         id: An identifier of the clinic's choosing (an MRN, a UUID). It never
             appears in calendar exports.
         name: Display name; optional so a plan can be kept pseudonymous.
+
+    >>> Client("MRN-0042", "Alex Doe")
+    Client(id=<hidden>, name=<hidden>)
     """
 
-    id: str
-    name: str | None = None
+    id: str = attrs.field(converter=_client_id, repr=hidden)
+    name: str | None = attrs.field(default=None, converter=_client_name, repr=hidden)
+
+
+def _goal_description(value: str) -> str:
+    return text("Goal.description", value, multiline=True, blank=False)
+
+
+def _goal_measure(value: str) -> str:
+    return text("Goal.measure", value, multiline=True)
 
 
 def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
-    return None if value is None else require_date("Goal.target_date", value)
+    return optional_date("Goal.target_date", value)
 
 
 def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
@@ -128,9 +152,10 @@ class Goal:
     in the plan of care (problems → goals → objectives → interventions).
 
     Attributes:
-        description: What the client wants to achieve, specifically.
-        measure: How progress is measured ("PHQ-9 below 10"), in words;
-            objectives carry measured targets.
+        description: What the client wants to achieve, specifically (not
+            empty; tabs and line feeds allowed). Hidden from the repr.
+        measure: How progress is measured ("PHQ-9 below 10"). Hidden from
+            the repr.
         target_date: When it should be met.
         id: Its id in the plan, so objectives can name it; ``None`` for a
             goal no objective refers to.
@@ -144,8 +169,8 @@ class Goal:
         start: When work on it began, if not the plan's start.
     """
 
-    description: str = attrs.field(validator=checked_text("Goal.description"))
-    measure: str = attrs.field(default="", validator=checked_text("Goal.measure"))
+    description: str = attrs.field(converter=_goal_description, repr=hidden)
+    measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
     id: str | None = attrs.field(default=None, validator=checked_id("Goal.id", optional=True))
     problems: tuple[str, ...] = attrs.field(
@@ -178,22 +203,54 @@ class Goal:
         )
 
 
+def _member_name(value: str) -> str:
+    return text("CareTeamMember.name", value)
+
+
+def _member_role(value: str) -> str:
+    return text("CareTeamMember.role", value)
+
+
 @attrs.frozen
 class CareTeamMember:
     """Someone on the client's care team.
 
     Attributes:
-        name: The person's name.
-        role: Their role ("therapist", "psychiatrist", "case manager").
+        name: The person's name; hidden from the repr.
+        role: Their role ("therapist", "psychiatrist", "case manager");
+            hidden from the repr.
     """
 
-    name: str
-    role: str
+    name: str = attrs.field(converter=_member_name, repr=hidden)
+    role: str = attrs.field(converter=_member_role, repr=hidden)
+
+
+def _multiline(field: str, value: object) -> str:
+    return text(field, value, multiline=True)
+
+
+def _triggers(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("RelapsePreventionPlan.triggers", value, _multiline, "strings")
+
+
+def _warning_signs(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("RelapsePreventionPlan.warning_signs", value, _multiline, "strings")
+
+
+def _coping(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("RelapsePreventionPlan.coping_strategies", value, _multiline, "strings")
+
+
+def _supports(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("RelapsePreventionPlan.supports", value, _multiline, "strings")
 
 
 @attrs.frozen
 class RelapsePreventionPlan:
     """The client's relapse prevention plan, in their own words.
+
+    Each item is text (tabs and line feeds allowed); the repr shows only how
+    many there are.
 
     Attributes:
         triggers: People, places, feelings that raise risk.
@@ -202,10 +259,26 @@ class RelapsePreventionPlan:
         supports: Who to call (names or roles, no phone numbers needed).
     """
 
-    triggers: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    supports: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    triggers: tuple[str, ...] = attrs.field(default=(), converter=_triggers, repr=hidden)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_warning_signs, repr=hidden)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_coping, repr=hidden)
+    supports: tuple[str, ...] = attrs.field(default=(), converter=_supports, repr=hidden)
+
+
+def _to_client(value: Client) -> Client:
+    return instance("CarePlan.client", value, Client)
+
+
+def _to_level(value: LevelOfCare | str) -> LevelOfCare:
+    if isinstance(value, str):
+        # A code is resolved on the plan's continuum, which attrs sets after
+        # this field; __attrs_post_init__ does it. The cast only delays that.
+        return cast(LevelOfCare, identifier("CarePlan.level", value))
+    return instance("CarePlan.level", value, LevelOfCare, "use continuum['IOP'] or the code")
+
+
+def _to_schedule(value: WeeklySchedule) -> WeeklySchedule:
+    return instance("CarePlan.schedule", value, WeeklySchedule)
 
 
 def check_thread(
@@ -346,22 +419,113 @@ class CareRevision:
 
 
 def _to_start(value: _dt.date) -> pendulum.Date:
-    return require_date("CarePlan.start", value)
+    return date("CarePlan.start", value)
 
 
 def _to_end(value: _dt.date) -> pendulum.Date:
-    return require_date("CarePlan.end", value)
+    return date("CarePlan.end", value)
 
 
 def _to_continuum(value: Continuum | None) -> Continuum:
-    return DEFAULT if value is None else value
+    return DEFAULT if value is None else instance("CarePlan.continuum", value, Continuum)
+
+
+def _to_tracks(value: Iterable[TreatmentTrack | str]) -> tuple[TreatmentTrack, ...]:
+    return tuple_converted(
+        "CarePlan.tracks", value, treatment_track, "TreatmentTrack values or codes"
+    )
+
+
+def _to_goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple_of("CarePlan.goals", value, Goal)
+
+
+def _diagnosis(field: str, value: object) -> str:
+    return text(field, value, blank=False)
+
+
+def _to_diagnoses(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("CarePlan.diagnoses", value, _diagnosis, "diagnosis codes")
+
+
+def _to_care_team(value: Iterable[CareTeamMember]) -> tuple[CareTeamMember, ...]:
+    return tuple_of("CarePlan.care_team", value, CareTeamMember)
+
+
+def _to_relapse(value: RelapsePreventionPlan | None) -> RelapsePreventionPlan | None:
+    return optional_instance("CarePlan.relapse_prevention", value, RelapsePreventionPlan)
+
+
+def _to_closures(value: Iterable[Closure | _dt.date]) -> tuple[Closure, ...]:
+    return tuple_converted("CarePlan.closures", value, closure, "Closure values or dates")
+
+
+def _to_cancellations(value: Iterable[Cancellation]) -> tuple[Cancellation, ...]:
+    return tuple_of("CarePlan.cancellations", value, Cancellation)
+
+
+def _to_reschedules(value: Iterable[Reschedule]) -> tuple[Reschedule, ...]:
+    return tuple_of("CarePlan.reschedules", value, Reschedule)
+
+
+def _to_transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
+    return tuple_of("CarePlan.transitions", value, Transition)
+
+
+def _to_attendance(value: Iterable[Attendance]) -> tuple[Attendance, ...]:
+    return tuple_of("CarePlan.attendance", value, Attendance)
+
+
+def _to_authorizations(value: Iterable[Authorization]) -> tuple[Authorization, ...]:
+    return tuple_of("CarePlan.authorizations", value, Authorization)
+
+
+def _to_id(value: str) -> str:
+    return identifier("CarePlan.id", value)
+
+
+def _to_holds(value: Iterable[Hold]) -> tuple[Hold, ...]:
+    return tuple_of("CarePlan.holds", value, Hold)
+
+
+def _to_readmission_of(value: str | None) -> str | None:
+    return None if value is None else identifier("CarePlan.readmission_of", value)
+
+
+def _check_labels(plan: CarePlan) -> None:
+    """Refuse two labels for one kind or track code in a plan.
+
+    A document keeps one label per code, so a plan with two could not be
+    read back as it was written. That holds for a label derived from the
+    code too (a custom kind built without one): it would come back as the
+    declared label of the same code.
+    """
+    sessions = [
+        *plan.schedule.sessions,
+        *(s for t in plan.transitions for s in t.previous_schedule.sessions),
+    ]
+    used: list[SessionKind | TreatmentTrack] = [s.kind for s in sessions]
+    used += [r.kind for level in plan.continuum for r in level.required]
+    used += [s.track for s in sessions if s.track is not None]
+    used += plan.tracks
+    labels: dict[tuple[type, str], str] = {}
+    for item in used:
+        label = labels.setdefault((type(item), item.code), item.label)
+        if label != item.label:
+            what = "session kind" if isinstance(item, SessionKind) else "treatment track"
+            raise InvalidValueError(
+                f"CarePlan {what} {item.code!r}",
+                item.label,
+                f"is a second label for the code (the first is {label!r})",
+                "give each code one label throughout the plan",
+            )
 
 
 def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CarePlan:
     """A personalized care plan: who, at which level, on which weekly schedule, when.
 
@@ -370,20 +534,27 @@ class CarePlan:
     meaningful (a level that is not on the plan's continuum); anything a
     draft may get wrong is reported by :func:`careplan.validate`.
 
+    Every field is checked when the plan is built (see
+    ``docs/reference/limits.md``); collections are given as any iterable and
+    kept as tuples. The repr shows the plan's shape, never the client's
+    data; :func:`careplan.summary` gives a readable view.
+
     Attributes:
         client: Who the plan is for.
-        level: The level of care; must be on ``continuum``.
+        level: The level of care, or its code (``"IOP"``); must be on
+            ``continuum``.
         schedule: The weekly sessions and their time zone.
         start: The first day of the plan.
         end: The last day of the plan (included).
         continuum: The catalog ``level`` comes from; ``None`` (the default)
             means :data:`careplan.DEFAULT`.
-        tracks: The clinical focus of treatment.
+        tracks: The clinical focus of treatment (tracks or their codes).
         goals: SMART goals.
         diagnoses: Diagnosis codes as plain strings (e.g. ICD-10 "F33.1").
         care_team: The clinicians involved.
         relapse_prevention: The relapse prevention plan, if written.
-        closures: Days without sessions (holidays).
+        closures: Days without sessions (holidays); a date stands for a
+            closure without a reason.
         cancellations: Single occurrences that will not happen.
         reschedules: Single occurrences moved to another time.
         transitions: The history of step ups, step downs, schedule changes
@@ -413,26 +584,30 @@ class CarePlan:
             :meth:`revise` and :meth:`plan_of_care_on`).
     """
 
-    client: Client
-    level: LevelOfCare
-    schedule: WeeklySchedule
+    client: Client = attrs.field(converter=_to_client)
+    level: LevelOfCare = attrs.field(converter=_to_level)
+    schedule: WeeklySchedule = attrs.field(converter=_to_schedule)
     start: pendulum.Date = attrs.field(converter=_to_start)
     end: pendulum.Date = attrs.field(converter=_to_end)
     continuum: Continuum = attrs.field(default=None, converter=_to_continuum)
-    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=to_tuple)
-    goals: tuple[Goal, ...] = attrs.field(default=(), converter=to_tuple)
-    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=to_tuple)
-    relapse_prevention: RelapsePreventionPlan | None = None
-    closures: tuple[Closure, ...] = attrs.field(default=(), converter=to_tuple)
-    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=to_tuple)
-    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=to_tuple)
-    transitions: tuple[Transition, ...] = attrs.field(default=(), converter=to_tuple)
-    attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=to_tuple)
-    authorizations: tuple[Authorization, ...] = attrs.field(default=(), converter=to_tuple)
-    id: str = attrs.field(factory=_new_id)
-    holds: tuple[Hold, ...] = attrs.field(default=(), converter=to_tuple)
-    readmission_of: str | None = None
+    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_to_tracks)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_to_goals)
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_to_diagnoses)
+    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=_to_care_team)
+    relapse_prevention: RelapsePreventionPlan | None = attrs.field(
+        default=None, converter=_to_relapse
+    )
+    closures: tuple[Closure, ...] = attrs.field(default=(), converter=_to_closures)
+    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=_to_cancellations)
+    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=_to_reschedules)
+    transitions: tuple[Transition, ...] = attrs.field(default=(), converter=_to_transitions)
+    attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=_to_attendance)
+    authorizations: tuple[Authorization, ...] = attrs.field(
+        default=(), converter=_to_authorizations
+    )
+    id: str = attrs.field(factory=_new_id, converter=_to_id)
+    holds: tuple[Hold, ...] = attrs.field(default=(), converter=_to_holds)
+    readmission_of: str | None = attrs.field(default=None, converter=_to_readmission_of)
     problems: tuple[Problem, ...] = attrs.field(
         default=(), converter=as_tuple, validator=checked_items("CarePlan.problems", Problem)
     )
@@ -465,13 +640,21 @@ class CarePlan:
     )
 
     def __attrs_post_init__(self) -> None:
+        if isinstance(self.level, str):
+            # A level given by its code (see _to_level); frozen, so set once here.
+            object.__setattr__(self, "level", self.continuum[self.level])
         if self.continuum.get(self.level.code) != self.level:
             raise UnknownLevelError(self.level.code, self.continuum.name, self.continuum.codes)
-        if self.readmission_of is not None and (
-            not isinstance(self.readmission_of, str)
-            or not self.readmission_of.strip()
-            or self.readmission_of == self.id
-        ):
+        for index, authorization in enumerate(self.authorizations):
+            if authorization.level not in self.continuum:
+                raise InvalidValueError(
+                    f"CarePlan.authorizations[{index}].level",
+                    authorization.level,
+                    f"is not a level of the {self.continuum.name} continuum",
+                    f"use one of: {', '.join(self.continuum.codes)}",
+                )
+        _check_labels(self)
+        if self.readmission_of == self.id:
             raise InvalidValueError(
                 "CarePlan.readmission_of",
                 self.readmission_of,
@@ -601,6 +784,17 @@ class CarePlan:
             raise InvalidValueError("instrument", code, "is not a known instrument")
         return found
 
+    def __repr__(self) -> str:
+        schedule = self.schedule
+        return (
+            f"CarePlan(id={self.id!r}, level={self.level.code!r}, "
+            f"continuum={self.continuum.name!r}, period='{self.start}..{self.end}', "
+            f"timezone={schedule.timezone!r}, weekly_sessions={len(schedule.sessions)}, "
+            f"hours_per_week={schedule.hours_per_week:.4g}, "
+            f"transitions={len(self.transitions)}, attendance={len(self.attendance)}, "
+            "client, goals, diagnoses and care team hidden)"
+        )
+
     @property
     def episodes(self) -> tuple[Episode, ...]:
         """The stays at one level, first to last; contiguous, covering the period.
@@ -655,7 +849,7 @@ class CarePlan:
     def from_program(
         cls,
         client: Client,
-        level: LevelOfCare,
+        level: LevelOfCare | str,
         program: Program,
         constraints: LifeConstraints,
         *,
@@ -675,8 +869,9 @@ class CarePlan:
         Raises:
             Infeasible: The level cannot be scheduled around ``constraints``.
         """
-        tracks = tuple(tracks)
+        tracks = _to_tracks(tracks)
         continuum = _to_continuum(continuum)
+        level = continuum.resolve(level)
         schedule = PLAN_WEEK()(
             program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
         )
@@ -821,7 +1016,7 @@ class CarePlan:
             self, attendance=tuple(r for r in self.attendance if r.key != (session_id, day))
         )
 
-    def with_closures(self, *closures: Closure) -> CarePlan:
+    def with_closures(self, *closures: Closure | _dt.date) -> CarePlan:
         """A copy with ``closures`` added."""
         return attrs.evolve(self, closures=(*self.closures, *closures))
 

@@ -18,13 +18,15 @@ from careplan._model.levels import positive_int
 __all__ = ["CompliancePolicy"]
 
 
-def _at_least(least: int) -> Callable[[Any, Any, Any], None]:
-    return positive_int("CompliancePolicy", least=least, hint="")
+def _at_least(least: int, most: int) -> Callable[[Any, Any, Any], None]:
+    return positive_int("CompliancePolicy", least=least, most=most, hint="")
 
 
 @attrs.frozen
 class CompliancePolicy:
     """When validation flags delivered care and authorizations.
+
+    Weeks and days are bounded by ten years (520 weeks, 3650 days).
 
     Attributes:
         below_minimum_weeks: Weeks in a row with delivered hours under the
@@ -43,7 +45,7 @@ class CompliancePolicy:
     (2, 4)
     """
 
-    below_minimum_weeks: int = attrs.field(default=2, validator=_at_least(1))
-    unexcused_absences: int = attrs.field(default=3, validator=_at_least(1))
-    absence_window_weeks: int = attrs.field(default=4, validator=_at_least(1))
-    authorization_reminder_days: int = attrs.field(default=14, validator=_at_least(0))
+    below_minimum_weeks: int = attrs.field(default=2, validator=_at_least(1, 520))
+    unexcused_absences: int = attrs.field(default=3, validator=_at_least(1, 10_000))
+    absence_window_weeks: int = attrs.field(default=4, validator=_at_least(1, 520))
+    authorization_reminder_days: int = attrs.field(default=14, validator=_at_least(0, 3650))

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from collections.abc import Iterable
 
 import attrs
 import pendulum
 
-from careplan._model.calendar import Closure
+from careplan._model.calendar import Closure, closure
+from careplan._model.checks import (
+    MAX_MINUTES,
+    identifier,
+    optional_text,
+    text,
+    tuple_converted,
+    tuple_of,
+    whole,
+)
+from careplan._model.constraints import day_part
 from careplan._model.errors import InvalidValueError
-from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.kinds import SessionKind, TreatmentTrack, optional_track, session_kind
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan._model.time import (
     format_wall_time,
     minute_of_day,
-    to_tuple,
     wall_time,
     weekday_name,
     weekdays_from,
@@ -24,6 +34,22 @@ from careplan._model.time import (
 )
 
 __all__ = ["AgendaItem", "Offering", "Program", "ProgramTrack"]
+
+
+def _item_minutes(value: int) -> int:
+    return whole("AgendaItem.duration_minutes", value, 1, MAX_MINUTES, "give the length in minutes")
+
+
+def _item_kind(value: SessionKind | str) -> SessionKind:
+    return session_kind("AgendaItem.kind", value)
+
+
+def _item_track(value: TreatmentTrack | str | None) -> TreatmentTrack | None:
+    return optional_track("AgendaItem.track", value)
+
+
+def _item_title(value: str | None) -> str | None:
+    return optional_text("AgendaItem.title", value)
 
 
 @attrs.frozen
@@ -39,18 +65,22 @@ class AgendaItem:
     """
 
     start: pendulum.Time = attrs.field(converter=wall_time)
-    duration_minutes: int
-    kind: SessionKind
-    track: TreatmentTrack | None = None
-    title: str | None = None
+    duration_minutes: int = attrs.field(converter=_item_minutes)
+    kind: SessionKind = attrs.field(converter=_item_kind)
+    track: TreatmentTrack | None = attrs.field(default=None, converter=_item_track)
+    title: str | None = attrs.field(default=None, converter=_item_title)
 
 
 def _agenda(value: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
-    return to_tuple(value)
+    return tuple_of("ProgramTrack.agenda", value, AgendaItem)
+
+
+def _day_part(value: DayPart | str) -> DayPart:
+    return day_part("ProgramTrack.day_part", value)
 
 
 def _modalities(value: Iterable[Modality]) -> tuple[Modality, ...]:
-    found = to_tuple(value)
+    found = tuple_of("ProgramTrack.modalities", value, Modality)
     if not found:
         raise InvalidValueError(
             "ProgramTrack.modalities", found, "is empty", "offer the track in person or virtually"
@@ -77,7 +107,7 @@ class ProgramTrack:
             day part's.
     """
 
-    day_part: DayPart = attrs.field(converter=DayPart)
+    day_part: DayPart = attrs.field(converter=_day_part)
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     agenda: tuple[AgendaItem, ...] = attrs.field(converter=_agenda)
     modalities: tuple[Modality, ...] = attrs.field(converter=_modalities)
@@ -136,16 +166,24 @@ class Offering:
         return sum(s.minutes for s in self.sessions)
 
 
+def _program_name(value: str) -> str:
+    return text("Program.name", value, private=False)
+
+
+def _program_tracks(value: Iterable[ProgramTrack]) -> tuple[ProgramTrack, ...]:
+    return tuple_of("Program.tracks", value, ProgramTrack)
+
+
 def _slots(value: Iterable[Session]) -> tuple[Session, ...]:
-    return to_tuple(value)
+    return tuple_of("Program.slots", value, Session)
 
 
-def _closures(value: Iterable[Closure]) -> tuple[Closure, ...]:
-    return to_tuple(value)
+def _closures(value: Iterable[Closure | _dt.date]) -> tuple[Closure, ...]:
+    return tuple_converted("Program.closures", value, closure, "Closure values or dates")
 
 
 def _codes(value: Iterable[str]) -> tuple[str, ...]:
-    return to_tuple(value)
+    return tuple_converted("Program.levels", value, identifier, "level codes")
 
 
 @attrs.frozen
@@ -159,14 +197,15 @@ class Program:
         slots: Single sessions a client can book: individual therapy,
             psychiatric consults (each with its modality and cadence).
         levels: Codes of the levels of care it runs.
-        closures: Days it is closed.
+        closures: Days it is closed (a date stands for a closure without a
+            reason).
         opens: Operating hours start.
         closes: Operating hours end.
     """
 
-    name: str
+    name: str = attrs.field(converter=_program_name)
     timezone: str = attrs.field(converter=zone_name)
-    tracks: tuple[ProgramTrack, ...] = attrs.field(default=(), converter=to_tuple)
+    tracks: tuple[ProgramTrack, ...] = attrs.field(default=(), converter=_program_tracks)
     slots: tuple[Session, ...] = attrs.field(default=(), converter=_slots)
     levels: tuple[str, ...] = attrs.field(default=(), converter=_codes)
     closures: tuple[Closure, ...] = attrs.field(default=(), converter=_closures)

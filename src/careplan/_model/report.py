@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -9,11 +10,29 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._model.errors import CarePlanError
+from careplan._model.checks import identifier, text, tuple_converted, tuple_of
+from careplan._model.errors import CarePlanError, require_choice
 from careplan._model.levels import Severity
-from careplan._model.time import to_tuple
+from careplan._model.time import require_date
 
 __all__ = ["Report", "Severity", "ValidationError", "Violation"]
+
+
+def _code(value: str) -> str:
+    return identifier("Violation.code", value)
+
+
+def _message(value: str) -> str:
+    return text("Violation.message", value, multiline=True)
+
+
+def _session_ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("Violation.session_ids", value, identifier, "session ids")
+
+
+def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
+    # Any date: a violation may be about a date outside careplan's window.
+    return tuple_converted("Violation.dates", value, require_date, "dates")
 
 
 @attrs.frozen
@@ -29,11 +48,14 @@ class Violation:
         dates: The days (or the Mondays of the weeks) involved, if any.
     """
 
-    code: str
+    code: str = attrs.field(converter=_code)
     severity: Severity
-    message: str
-    session_ids: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
-    dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=to_tuple)
+    message: str = attrs.field(converter=_message)
+    session_ids: tuple[str, ...] = attrs.field(default=(), converter=_session_ids)
+    dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_dates)
+
+    def __attrs_post_init__(self) -> None:
+        require_choice("Violation.severity", self.severity, Severity, "a severity")
 
     @property
     def session_id(self) -> str | None:
@@ -60,7 +82,8 @@ class Violation:
 
 
 def _errors_first(items: Iterable[Violation]) -> tuple[Violation, ...]:
-    return tuple(sorted(items, key=lambda v: 0 if v.severity == "error" else 1))
+    found = tuple_of("Report.violations", items, Violation)
+    return tuple(sorted(found, key=lambda v: 0 if v.severity == "error" else 1))
 
 
 @attrs.frozen

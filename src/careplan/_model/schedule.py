@@ -10,6 +10,7 @@ import attrs
 import pendulum
 
 from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.checks import tuple_of
 from careplan._model.constraints import LifeConstraints
 from careplan._model.errors import InvalidValueError
 from careplan._model.hooks import Hook
@@ -54,7 +55,7 @@ def _to_zone(value: object) -> str:
 
 
 def _to_sessions(value: Iterable[Session]) -> tuple[Session, ...]:
-    return tuple(value)
+    return tuple_of("WeeklySchedule.sessions", value, Session)
 
 
 @attrs.frozen
@@ -87,10 +88,6 @@ class WeeklySchedule:
     def _check_sessions(self, _attribute: object, value: tuple[Session, ...]) -> None:
         seen: set[str] = set()
         for index, session in enumerate(value):
-            if not isinstance(session, Session):
-                raise InvalidValueError(
-                    f"WeeklySchedule.sessions[{index}]", session, "is not a Session"
-                )
             if session.id in seen:
                 raise InvalidValueError(
                     f"WeeklySchedule.sessions[{index}].id",

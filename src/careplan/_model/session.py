@@ -9,8 +9,9 @@ from typing import Literal
 import attrs
 import pendulum
 
+from careplan._model.checks import hidden, identifier, instance, join_url, optional_text
 from careplan._model.errors import InvalidValueError, require_choice
-from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.kinds import SessionKind, TreatmentTrack, optional_track, session_kind
 from careplan._model.levels import positive_int
 from careplan._model.time import (
     duration_from,
@@ -53,22 +54,35 @@ class DayPart(enum.Enum):
 ModalityKind = Literal["in_person", "virtual"]
 
 
+def _location(value: str | None) -> str | None:
+    return optional_text("Modality.location", value)
+
+
+def _join_url(value: str | None) -> str | None:
+    return join_url("Modality.join_url", value)
+
+
 @attrs.frozen
 class Modality:
     """How a session is attended: in person at a location, or virtually.
 
     Attributes:
         kind: ``"in_person"`` or ``"virtual"``.
-        location: Where an in-person session happens.
-        join_url: The link to join a virtual session.
+        location: Where an in-person session happens (single-line text).
+        join_url: The link to join a virtual session: an ``http://`` or
+            ``https://`` URL with a host, in printable ASCII without spaces
+            (percent-encode anything else).
 
-    >>> Modality.virtual("https://meet.example.org/iop").kind
-    'virtual'
+    Location and link may be personal (a clinician's own meeting room), so
+    the repr and errors leave them out.
+
+    >>> Modality.virtual("https://meet.example.org/iop")
+    Modality(kind='virtual', location=None, join_url=<hidden>)
     """
 
     kind: ModalityKind = attrs.field(default="in_person")
-    location: str | None = None
-    join_url: str | None = None
+    location: str | None = attrs.field(default=None, converter=_location, repr=hidden)
+    join_url: str | None = attrs.field(default=None, converter=_join_url, repr=hidden)
 
     @kind.validator
     def _check_kind(self, _attribute: object, value: object) -> None:
@@ -103,16 +117,23 @@ def _to_weekday(value: pendulum.WeekDay | str) -> pendulum.WeekDay:
 
 
 def _to_kind(value: SessionKind | str) -> SessionKind:
-    if isinstance(value, SessionKind):
-        return value
-    if isinstance(value, str):
-        try:
-            return SessionKind.from_code(value)
-        except InvalidValueError:
-            pass
-    raise InvalidValueError(
-        "Session.kind", value, "is not a SessionKind", "use e.g. SessionKind.GROUP_THERAPY"
-    )
+    return session_kind("Session.kind", value)
+
+
+def _to_track(value: TreatmentTrack | str | None) -> TreatmentTrack | None:
+    return optional_track("Session.track", value)
+
+
+def _to_modality(value: Modality) -> Modality:
+    return instance("Session.modality", value, Modality, "use Modality.in_person(...)")
+
+
+def _to_title(value: str | None) -> str | None:
+    return optional_text("Session.title", value)
+
+
+def _to_id(value: str) -> str:
+    return identifier("Session.id", value)
 
 
 def _default_id(session: Session) -> str:
@@ -132,11 +153,13 @@ class Session:
         start: Wall-clock start (``"09:30"`` or a time).
         duration: Length (minutes, or a timedelta); whole minutes, above zero.
         kind: What happens in the session (a :class:`SessionKind` or its code).
-        track: The clinical focus, if any.
+        track: The clinical focus, if any (a :class:`TreatmentTrack` or its
+            code).
         modality: In person or virtual.
-        title: A display title; defaults to the kind's label.
+        title: A display title; defaults to the kind's label. Hidden from
+            the repr.
         every_weeks: Cadence: 1 weekly, 2 every other week (counted from the
-            plan's start week).
+            plan's start week), at most 52.
         id: Stable identifier within a schedule; defaults to weekday, start
             and kind (``"mon-0930-group_therapy"``). It names the session in
             reports and exports and carries nothing about the client.
@@ -150,11 +173,11 @@ class Session:
     start: pendulum.Time = attrs.field(converter=_to_time)
     duration: pendulum.Duration = attrs.field(converter=_to_duration)
     kind: SessionKind = attrs.field(converter=_to_kind)
-    track: TreatmentTrack | None = None
-    modality: Modality = attrs.field(factory=Modality)
-    title: str | None = None
+    track: TreatmentTrack | None = attrs.field(default=None, converter=_to_track)
+    modality: Modality = attrs.field(factory=Modality, converter=_to_modality)
+    title: str | None = attrs.field(default=None, converter=_to_title, repr=hidden)
     every_weeks: int = attrs.field(default=1, validator=positive_int("Session"))
-    id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True))
+    id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), converter=_to_id)
 
     @duration.validator
     def _check_duration(self, _attribute: object, value: pendulum.Duration) -> None:
@@ -178,11 +201,6 @@ class Session:
                 f"makes the session starting at {format_wall_time(self.start)} cross midnight",
                 "split it into two sessions, one on each day",
             )
-
-    @id.validator
-    def _check_id(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidValueError("Session.id", value, "is empty", "give the session an id")
 
     @property
     def minutes(self) -> int:

@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
@@ -106,6 +106,8 @@ def duration_from(field: str, value: object) -> pendulum.Duration:
             field, value, "is not a duration", "pass minutes (int) or a timedelta"
         )
     if isinstance(value, int):
+        if abs(value) > 10**7:  # pendulum overflows long before the int does
+            raise InvalidValueError(field, value, "is not a length in minutes", "check the number")
         return pendulum.duration(minutes=value)
     return pendulum.duration(seconds=value.total_seconds())
 
@@ -260,17 +262,14 @@ def week_start(day: _dt.date) -> pendulum.Date:
     return pendulum.Date(monday.year, monday.month, monday.day)
 
 
-def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
-    """An attrs converter: any iterable to a tuple (collections are tuples)."""
-    if isinstance(items, (str, bytes)):
-        raise InvalidValueError("items", items, "is a string, not a list of values")
-    return tuple(items)
-
-
 def weekdays_from(value: Iterable[pendulum.WeekDay | str] | str) -> tuple[pendulum.WeekDay, ...]:
     """Distinct weekdays (names or ``pendulum.WeekDay``), Monday first; one name is one day."""
-    if isinstance(value, str):
+    if isinstance(value, (str, pendulum.WeekDay)):
         value = (value,)
+    if not isinstance(value, Iterable) or isinstance(value, (bytes, dict)):
+        raise InvalidValueError(
+            "weekdays", type(value).__name__, "is not a list of days", "pass day names"
+        )
     return tuple(sorted({weekday_from("weekdays", day) for day in value}))
 
 

@@ -23,10 +23,18 @@ from typing import ClassVar, Literal, Protocol
 import attrs
 import pendulum
 
+from careplan._model.checks import (
+    date,
+    hidden,
+    identifier,
+    instance,
+    optional_instance,
+    shown,
+    text,
+)
 from careplan._model.errors import InvalidValueError, require_choice
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.schedule import WeeklySchedule
-from careplan._model.time import require_date
 
 __all__ = [
     "Direction",
@@ -42,6 +50,10 @@ __all__ = [
 
 #: Which way a transition moves along the continuum.
 Direction = Literal["step_up", "step_down", "lateral", "discharge"]
+
+
+def _reason_label(value: str) -> str:
+    return text("TransitionReason.label", value, private=False)
 
 
 @attrs.frozen
@@ -60,7 +72,7 @@ class TransitionReason:
     """
 
     code: str = attrs.field()
-    label: str = attrs.field(eq=False)
+    label: str = attrs.field(eq=False, converter=_reason_label)
     direction: Direction = attrs.field()
 
     WORSENING_SYMPTOMS: ClassVar[TransitionReason]
@@ -187,7 +199,37 @@ del _R
 
 
 def _to_on(value: _dt.date) -> pendulum.Date:
-    return require_date("Transition.on", value)
+    return date("Transition.on", value)
+
+
+def _referral_provider(value: str) -> str:
+    return text("Referral.provider", value)
+
+
+def _from_level(value: str) -> str:
+    return identifier("Transition.from_level", value)
+
+
+def _to_level(value: str | None) -> str | None:
+    return None if value is None else identifier("Transition.to_level", value)
+
+
+def _reason(value: TransitionReason | str) -> TransitionReason:
+    if isinstance(value, str):
+        return TransitionReason.from_code(value)
+    return instance("Transition.reason", value, TransitionReason)
+
+
+def _previous_schedule(value: WeeklySchedule) -> WeeklySchedule:
+    return instance("Transition.previous_schedule", value, WeeklySchedule)
+
+
+def _note(value: str) -> str:
+    return text("Transition.note", value, multiline=True)
+
+
+def _referral(value: Referral | None) -> Referral | None:
+    return optional_instance("Transition.referral", value, Referral)
 
 
 @attrs.frozen
@@ -197,21 +239,22 @@ class Referral:
     Attributes:
         level: The level code, on the plan's continuum ("OP" for outpatient
             therapy at a community clinic).
-        provider: Who provides it, if known.
+        provider: Who provides it, if known; hidden from the repr.
 
     >>> Referral("OP", "Eastside Community Clinic").level
     'OP'
     """
 
     level: str = attrs.field()
-    provider: str = ""
+    provider: str = attrs.field(default="", converter=_referral_provider, repr=hidden)
 
     @level.validator
     def _check_level(self, _attribute: object, value: object) -> None:
         if not isinstance(value, str) or not value.strip():
             raise InvalidValueError(
-                "Referral.level", value, "is empty", "name the level of care referred to"
+                "Referral.level", shown(value), "is empty", "name the level of care referred to"
             )
+        identifier("Referral.level", value)
 
 
 @attrs.frozen
@@ -226,21 +269,22 @@ class Transition:
         to_level: The level code after (``None`` for a discharge).
         direction: ``"step_up"``, ``"step_down"``, ``"lateral"`` or
             ``"discharge"``.
-        reason: Why.
+        reason: Why (a :class:`TransitionReason` or a built-in reason's code).
         previous_schedule: The weekly schedule in effect until ``on``.
-        note: Free text for the record.
+        note: Free text for the record (tabs and line feeds allowed); hidden
+            from the repr.
         referral: For a discharge, where the client is referred (a level of
             care elsewhere); ``None`` otherwise.
     """
 
     on: pendulum.Date = attrs.field(converter=_to_on)
-    from_level: str
-    to_level: str | None
+    from_level: str = attrs.field(converter=_from_level)
+    to_level: str | None = attrs.field(converter=_to_level)
     direction: Direction
-    reason: TransitionReason
-    previous_schedule: WeeklySchedule
-    note: str = ""
-    referral: Referral | None = None
+    reason: TransitionReason = attrs.field(converter=_reason)
+    previous_schedule: WeeklySchedule = attrs.field(converter=_previous_schedule)
+    note: str = attrs.field(default="", converter=_note, repr=hidden)
+    referral: Referral | None = attrs.field(default=None, converter=_referral)
 
     def __attrs_post_init__(self) -> None:
         require_choice("Transition.direction", self.direction, Direction, "a direction")

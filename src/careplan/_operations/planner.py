@@ -501,7 +501,7 @@ def _search(
 
 def feasible(
     schedule: WeeklySchedule,
-    level: LevelOfCare,
+    level: LevelOfCare | str,
     constraints: LifeConstraints,
     *,
     continuum: Continuum | None = None,
@@ -512,8 +512,10 @@ def feasible(
     day and a week within the level's ranges in every week (with and
     without less-than-weekly sessions), the required kinds at their cadence,
     no overlaps, nothing in a busy block, and, given the continuum, no
-    outpatient schedule at the next level's intensity.
+    outpatient schedule at the next level's intensity. ``level`` may be a
+    code, resolved on ``continuum`` (default :data:`careplan.DEFAULT`).
     """
+    level = _resolve(level, continuum)
     sessions = schedule.sessions
     if not all(constraints.allows(s) for s in sessions):
         return False
@@ -550,7 +552,7 @@ def score(schedule: WeeklySchedule, constraints: LifeConstraints) -> Objective:
 
 def plan_week(
     program: Program,
-    level: LevelOfCare,
+    level: LevelOfCare | str,
     constraints: LifeConstraints,
     *,
     tracks: Sequence[TreatmentTrack] = (),
@@ -561,7 +563,8 @@ def plan_week(
 
     Args:
         program: What the clinic offers.
-        level: The level of care to meet.
+        level: The level of care to meet, or its code (resolved on
+            ``continuum``, default :data:`careplan.DEFAULT`).
         constraints: The client's busy blocks and preferences.
         tracks: Only group sessions of these treatment tracks (or none).
         objective: How schedules are compared; see :data:`ObjectiveName`.
@@ -580,6 +583,7 @@ def plan_week(
         raise InvalidValueError(
             "objective", objective, "is not an objective", f"use one of: {', '.join(_ORDERS)}"
         )
+    level = _resolve(level, continuum)
     if program.levels and level.code not in program.levels:
         raise InvalidValueError(
             "level",
@@ -795,7 +799,7 @@ def _alternatives(
 def replan(
     current: WeeklySchedule,
     program: Program,
-    level: LevelOfCare,
+    level: LevelOfCare | str,
     constraints: LifeConstraints,
     *,
     continuum: Continuum | None = None,
@@ -825,6 +829,11 @@ def replan(
             failure = error
     assert failure is not None
     raise failure
+
+
+def _resolve(level: LevelOfCare | str, continuum: Continuum | None) -> LevelOfCare:
+    """A level given by its code, on ``continuum`` (default DEFAULT), as every caller takes."""
+    return (DEFAULT if continuum is None else continuum).resolve(level)
 
 
 def _planned_schedule(

@@ -13,6 +13,7 @@ clinician decides whether to make the time up.
 from __future__ import annotations
 
 import bisect
+import difflib
 import heapq
 import itertools
 from collections import defaultdict
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Iterator
 import pendulum
 
 from careplan._model.attendance import Authorization
-from careplan._model.kinds import SessionKind
+from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Range
 from careplan._model.occurrence import Occurrence
 from careplan._model.report import Severity, Violation
@@ -47,6 +48,7 @@ __all__ = [
     "check_overlaps",
     "check_required_components",
     "check_transitions",
+    "check_vocabulary",
 ]
 
 #: Every code validation emits, with its severity or severities.
@@ -84,6 +86,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     "authorization.units_exceeded": ("error",),
     "authorization.units_run_out": ("warning",),
     "authorization.ending_soon": ("warning",),
+    "vocabulary.undeclared": ("warning",),
     # The plan of care (golden_thread.py, reviews.py, progress.py).
     "care.unplanned_service": ("warning",),
     "care.frequency_unmet": ("error",),
@@ -760,3 +763,43 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
                 "plan goes on; request a concurrent review",
                 dates=(auth.end,),
             )
+
+
+def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
+    """A session kind or track whose code is neither built in nor declared with a label.
+
+    Vocabularies are open, so such a code is allowed; but it may be a typo
+    of a built-in one (``"group_therpy"``), which would silently count as
+    another kind. Giving it a label declares it and ends the warning.
+    """
+    plan = context.plan
+    found: dict[tuple[type, str], list[str]] = {}
+
+    def note(item: SessionKind | TreatmentTrack, session_id: str | None) -> None:
+        if not item.declared:
+            ids = found.setdefault((type(item), item.code), [])
+            if session_id is not None and session_id not in ids:
+                ids.append(session_id)
+
+    for episode in plan.episodes:
+        for session in episode.schedule.sessions:
+            note(session.kind, session.id)
+            if session.track is not None:
+                note(session.track, session.id)
+    for track in plan.tracks:
+        note(track, None)
+    for level in plan.continuum:
+        for component in level.required:
+            note(component.kind, None)
+    for (kind, code), session_ids in found.items():
+        builtins = SessionKind.builtins() if kind is SessionKind else TreatmentTrack.builtins()
+        what = "session kind" if kind is SessionKind else "treatment track"
+        close = difflib.get_close_matches(code, [b.code for b in builtins], n=1)
+        guess = f" (a typo of {close[0]!r}?)" if close else ""
+        yield Violation(
+            "vocabulary.undeclared",
+            "warning",
+            f"The {what} {code!r} is neither built in nor declared with a label{guess}; "
+            f"use a built-in one, or declare it: {kind.__name__}({code!r}, 'Its label')",
+            session_ids=tuple(session_ids),
+        )

@@ -49,6 +49,7 @@ _REGISTRY: Mapping[str, Rule] = MappingProxyType(
         "modality": _rules.check_modality,
         "attendance": _rules.check_attendance,
         "authorizations": _rules.check_authorizations,
+        "vocabulary": _rules.check_vocabulary,
         # The plan of care (issue 13); they judge plans that have one.
         "golden_thread": check_golden_thread,
         "target_dates": check_target_dates,
@@ -64,9 +65,9 @@ def rules() -> Mapping[str, Rule]:
 
     >>> list(rules())[:4]
     ['dates', 'intensity', 'required', 'overlap']
-    >>> list(rules())[4:9]
-    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations']
-    >>> list(rules())[9:]
+    >>> list(rules())[4:10]
+    ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations', 'vocabulary']
+    >>> list(rules())[10:]
     ['golden_thread', 'target_dates', 'reviews', 'measures', 'billing']
     """
     return _REGISTRY
