@@ -910,9 +910,14 @@ def _result(
     )
     proved = dict(zip(built.stages, solved.bound, strict=False))
     found = result.objective
+    # The solver counts the free clients only; those held fixed add theirs.
+    held = [p for p in placements if p.client.id in fixed]
     bound = CensusObjective(
-        proved.get("placed", found.placed),
-        proved.get("conflicts", found.preference_conflicts),
+        proved.get("placed", found.placed - len(held)) + len(held),
+        proved.get(
+            "conflicts", found.preference_conflicts - sum(p.preference_conflicts for p in held)
+        )
+        + sum(p.preference_conflicts for p in held),
         proved.get("changes", found.changes),
         proved.get("balance", found.largest_group),
     )
