@@ -56,6 +56,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/ical.py
 	$(BIN)/python benchmarks/planner.py
+	$(BIN)/python benchmarks/census.py
 
 clean:
 	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -17,6 +17,9 @@ the solving functions raise :class:`careplan.MissingExtraError`.
 
 from __future__ import annotations
 
+import datetime as _dt
+
+from careplan._adapters.ical import _calendar_name, _write, to_ical
 from careplan._model.census import (
     DEFAULT_CREDENTIALS,
     Assignment,
@@ -33,6 +36,10 @@ from careplan._model.census import (
     Unplaced,
     WorkHours,
 )
+from careplan._model.errors import InvalidValueError
+from careplan._model.plan import CarePlan, Client
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.time import require_date
 from careplan._operations.census import admit, reassign, schedule_census
 
 __all__ = [
@@ -52,5 +59,78 @@ __all__ = [
     "WorkHours",
     "admit",
     "reassign",
+    "room_calendar",
     "schedule_census",
+    "staff_calendar",
 ]
+
+
+def _calendar(
+    result: CensusResult,
+    week: WeeklySchedule,
+    name: str,
+    start: _dt.date,
+    weeks: int,
+    uid_key: str | bytes | None,
+) -> bytes:
+    census = result.census
+    begin = require_date("start", start)
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise InvalidValueError("weeks", weeks, "is not a positive number of weeks")
+    # The plan writer needs a plan: one at any level, which the "sessions"
+    # detail never shows.
+    plan = CarePlan(
+        Client(name),
+        census.levels.levels[0],
+        week,
+        begin,
+        begin.add(weeks=weeks).subtract(days=1),
+        continuum=census.levels,
+        closures=census.program.closures,
+    )
+    # The plan writer's events, titles as the rosters read ("Evening group — 9
+    # clients"), under the staff member's or room's own calendar name.
+    text = to_ical(plan, detail="sessions", uid_key=uid_key or name)
+    head = _write("X-WR-CALNAME", _calendar_name("Care plan"))
+    return text.replace(head, _write("X-WR-CALNAME", _calendar_name(name)), 1)
+
+
+def staff_calendar(
+    result: CensusResult,
+    staff_id: str,
+    *,
+    start: _dt.date,
+    weeks: int,
+    uid_key: str | bytes | None = None,
+) -> bytes:
+    """An iCalendar file of staff member ``staff_id``'s weeks, naming no client.
+
+    Groups read "Evening group (in person) — 9 clients"; one-to-one sessions
+    carry their kind only. Written by :func:`careplan.to_ical`'s writer
+    (time zones, escaping, stable UIDs keyed by ``uid_key``, default the
+    staff id), from ``start`` for ``weeks`` weeks.
+
+    >>> import pendulum
+    >>> from careplan.programs import sample_census
+    >>> result = schedule_census(sample_census(3), time_limit=10)
+    >>> who = result.rosters[0].staff[0]
+    >>> text = staff_calendar(result, who, start=pendulum.date(2027, 1, 4), weeks=1).decode()
+    >>> "client-" in text, "BEGIN:VEVENT" in text
+    (False, True)
+    """
+    return _calendar(result, result.staff_schedule(staff_id), staff_id, start, weeks, uid_key)
+
+
+def room_calendar(
+    result: CensusResult,
+    room_id: str,
+    *,
+    start: _dt.date,
+    weeks: int,
+    uid_key: str | bytes | None = None,
+) -> bytes:
+    """An iCalendar file of room ``room_id``'s bookings, naming no client.
+
+    As :func:`staff_calendar`, for a room.
+    """
+    return _calendar(result, result.room_schedule(room_id), room_id, start, weeks, uid_key)

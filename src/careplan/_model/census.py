@@ -450,6 +450,10 @@ class CensusResult:
         unplaced: The clients not placed, with reasons, by waitlist.
         rosters: Every group day and one-to-one slot in use.
         changes: What changed from the clients' current schedules.
+        bound: What the solver proved no assignment over the candidate
+            weeks can beat, level by level (each given the levels before it
+            as found): equal to :attr:`objective` when the status is
+            ``"optimal"``; otherwise how far the result may be from it.
     """
 
     census: Census
@@ -459,6 +463,7 @@ class CensusResult:
     unplaced: tuple[Unplaced, ...]
     rosters: tuple[Roster, ...]
     changes: tuple[CensusChange, ...] = ()
+    bound: CensusObjective | None = None
 
     def placement(self, client_id: str) -> Placement | None:
         """The placement of ``client_id``, or ``None`` when not placed."""

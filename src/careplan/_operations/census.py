@@ -1,13 +1,17 @@
 """Census scheduling: every client's week at once, with seats, staff and rooms.
 
-The model, for the CP-SAT solver of OR-Tools:
+Candidate weeks. Each client gets a set of whole weeks that meet their level
+and fit their life (:func:`_weeks`): the planner's fewest-conflict week
+(exact, by the planner's own day options and :class:`WeekBounds`), diverse
+good weeks in each stream (a track in one modality) and across streams,
+their current week when it still meets the level, and the week a first fit
+in admission order leaves them. Every candidate is feasible by
+construction, so every placed week is one :func:`careplan.feasible`
+accepts.
 
-- each client chooses, for each weekday, one of the ways the planner
-  allows to fill that day (``planner._day_options`` without merging, so the
-  per-day rules and overlaps are the planner's) or nothing, all or none
-  (placed or not);
-- the week's totals must meet :class:`~careplan._operations.planner.WeekBounds`,
-  the planner's single statement of the weekly rules;
+The model, for the CP-SAT solver of OR-Tools, chooses one candidate per
+client or none (a set packing):
+
 - a group day (a track's day in one modality) holds at most its track's
   capacity and its room's seats, and runs with one facilitator with the
   right credential and, in person, one open room;
@@ -17,9 +21,19 @@ The model, for the CP-SAT solver of OR-Tools:
   time, which suffices for intervals), and caseloads hold.
 
 The objective is lexicographic, solved stage by stage (each stage fixes the
-previous optimum): clients placed (then earlier admissions first), fewest
-preference conflicts, fewest changes to current weeks, smallest largest
-group. :func:`admit` and :func:`reassign` put changes before preferences.
+previous optimum and hints the next with its solution): clients placed
+(then earlier admissions first), fewest preference conflicts, fewest changes
+to current weeks, smallest largest group. :func:`admit` and
+:func:`reassign` put changes before preferences. The solver starts from the
+first fit (or the previous result), so it never places fewer clients than a
+first fit in admission order.
+
+What "optimal" means: proven best over the candidate weeks, not over every
+week each client could take (that model, one variable per client, day and
+way to fill the day, is exact but too large to solve in seconds for a
+program's census). :attr:`CensusResult.bound` carries the solver's proven
+bounds.
+
 Less-than-weekly sessions (a biweekly consult) hold their clinician and room
 every week: the census does not know which week each client's cadence
 counts from.
@@ -27,6 +41,8 @@ counts from.
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +61,11 @@ from careplan._model.census import (
     SolverStatus,
     Unplaced,
 )
+from careplan._model.constraints import LifeConstraints
 from careplan._model.errors import InvalidValueError, MissingExtraError
-from careplan._model.program import Offering
+from careplan._model.kinds import TreatmentTrack
+from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.program import Offering, Program
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import weekday_name
 from careplan._operations.planner import (
@@ -56,6 +75,7 @@ from careplan._operations.planner import (
     _day_options,
     _DayOption,
     _reasons,
+    feasible,
     plan_week,
 )
 
@@ -73,60 +93,278 @@ def _solver_module() -> Any:
     return cp_model
 
 
-# --- what each client may take --------------------------------------------------
+# --- candidate weeks ------------------------------------------------------------------
+
+#: Candidate weeks drawn for each client (at most; fewer when fewer exist).
+_RUNS_PER_STREAM = 4
+_RUNS_FREE = 8
+#: A preference conflict weighs as much as reusing this many offerings
+#: already in the client's earlier candidates (diversity against preference).
+_CONFLICT_WEIGHT = 4
+
+_Signature = tuple[int, int, int, int, bool]  # light, heavy, average, covers, any
 
 
 @attrs.frozen
-class _Choices:
+class _Week:
+    """One candidate week: the offerings taken and their preference conflicts."""
+
+    offerings: tuple[Offering, ...]
+    conflicts: int
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(sorted(o.id for o in self.offerings))
+
+
+@attrs.frozen
+class _Candidates:
+    """A client's candidate weeks; ``weeks`` is empty when no week meets the level."""
+
     client: CensusClient
-    bounds: WeekBounds
-    days: tuple[tuple[_DayOption, ...], ...]  # per weekday; index 0 is the empty day
-    current: tuple[int | None, ...]  # per weekday: the option the current week uses
-    fewest_conflicts: int | None  # the planner's optimum alone; None: no week at all
+    weeks: tuple[_Week, ...]
 
 
-def _choices(census: Census, client: CensusClient) -> _Choices:
-    program = census.program
+def _signature(option: _DayOption) -> _Signature:
+    return (option.light, option.heavy, option.average, option.covers, bool(option.offerings))
+
+
+def _stream(offering: Offering) -> tuple[str, str] | None:
+    """The stream a group day belongs to: its track and modality (``None`` for a slot)."""
+    if offering.track is None:
+        return None
+    return (offering.track.label, offering.sessions[0].modality.kind)
+
+
+# A state of the week being filled: (days, light, heavy, average, covered mask).
+_State = tuple[int, int, int, int, int]
+# The week's paths as layers of edges (from-state index, signature, to-state index).
+_Layer = list[tuple[int, _Signature, int]]
+
+
+def _paths(bounds: WeekBounds, signatures: Sequence[Sequence[_Signature]]) -> list[_Layer]:
+    """Every way through the week, a signature a day, whose totals meet ``bounds``.
+
+    The planner's state space: states that pass a maximum or cannot reach a
+    minimum are dropped going forward, states that reach no admitted week
+    going back. What is left is small and shared by every draw below.
+    """
+    reach_days = [0] * 8
+    reach_light = [0] * 8
+    reach_covers = [0] * 8
+    for day in range(6, -1, -1):
+        sigs = signatures[day]
+        reach_days[day] = reach_days[day + 1] + (1 if any(s[4] for s in sigs) else 0)
+        reach_light[day] = reach_light[day + 1] + max((s[0] for s in sigs), default=0)
+        covered = 0
+        for sig in sigs:
+            covered |= sig[3]
+        reach_covers[day] = reach_covers[day + 1] | covered
+    if bounds.max_days < bounds.min_days:
+        return []
+    states: list[list[_State]] = [[(0, 0, 0, 0, 0)]]
+    layers: list[_Layer] = []
+    for day in range(7):
+        index: dict[_State, int] = {}
+        layer: _Layer = []
+        for position, (days, light, heavy, average, covers) in enumerate(states[day]):
+            for sig in signatures[day]:
+                state = (
+                    days + sig[4],
+                    light + sig[0],
+                    heavy + sig[1],
+                    average + sig[2],
+                    covers | sig[3],
+                )
+                if (
+                    state[0] > bounds.max_days
+                    or state[1] > bounds.max_minutes
+                    or state[2] > bounds.max_minutes
+                    or state[0] + reach_days[day + 1] < bounds.min_days
+                    or state[1] + reach_light[day + 1] < bounds.min_minutes
+                    or (state[4] | reach_covers[day + 1]) != bounds.required
+                ):
+                    continue
+                layer.append((position, sig, index.setdefault(state, len(index))))
+        states.append(list(index))
+        layers.append(layer)
+    alive = {i for i, state in enumerate(states[7]) if bounds.admits(*state)}
+    for day in range(6, -1, -1):
+        layers[day] = [edge for edge in layers[day] if edge[2] in alive]
+        alive = {edge[0] for edge in layers[day]}
+    return layers if alive else []
+
+
+_Member = tuple[_DayOption, tuple[str, ...], frozenset[Any]]  # option, its ids, its streams
+
+
+@attrs.frozen(eq=False)
+class _Space:
+    """Every week a client may take, compactly: the day options and the paths through them."""
+
+    classes: tuple[Mapping[_Signature, tuple[_Member, ...]], ...]  # per weekday
+    layers: tuple[_Layer, ...]
+    streams: tuple[tuple[str, str], ...]
+
+    def best(
+        self,
+        stream: tuple[str, str] | None,
+        weight: int,
+        penalty: Mapping[str, int],
+        blocked: frozenset[str] = frozenset(),
+    ) -> _Week | None:
+        """The cheapest week: conflicts times ``weight`` plus each offering's ``penalty``.
+
+        Only group days of ``stream`` (when given) and no ``blocked`` offering.
+        """
+        cheapest: list[dict[_Signature, tuple[int, tuple[str, ...], _DayOption]]] = []
+        for grouped in self.classes:
+            options: dict[_Signature, tuple[int, tuple[str, ...], _DayOption]] = {}
+            for sig, members in grouped.items():
+                for option, ids, streams_of in members:
+                    if stream is not None and streams_of and streams_of != {stream}:
+                        continue
+                    if blocked and not blocked.isdisjoint(ids):
+                        continue
+                    cost = option.cost[0] * weight
+                    for oid in ids:
+                        cost += penalty.get(oid, 0)
+                    kept = options.get(sig)
+                    if kept is None or (cost, ids) < kept[:2]:
+                        options[sig] = (cost, ids, option)
+            cheapest.append(options)
+        reached: dict[int, tuple[int, tuple[_DayOption, ...]]] = {0: (0, ())}
+        for day, layer in enumerate(self.layers):
+            following: dict[int, tuple[int, tuple[_DayOption, ...]]] = {}
+            choice = cheapest[day]
+            for source, sig, target in layer:
+                here = reached.get(source)
+                got = choice.get(sig)
+                if here is None or got is None:
+                    continue
+                total = here[0] + got[0]
+                best = following.get(target)
+                if best is None or total < best[0]:
+                    following[target] = (total, (*here[1], got[2]))
+            reached = following
+        if not reached:
+            return None
+        _, picked = min(reached.values(), key=lambda value: value[0])
+        offerings = tuple(o for option in picked for o in option.offerings)
+        return _Week(offerings, sum(option.cost[0] for option in picked))
+
+    def draw(
+        self,
+        found: dict[tuple[str, ...], _Week],
+        stream: tuple[str, str] | None,
+        weight: int,
+        penalty: dict[str, int],
+        blocked: frozenset[str] = frozenset(),
+    ) -> None:
+        """Add the cheapest week to ``found`` and make its offerings dearer next time."""
+        week = self.best(stream, weight, penalty, blocked)
+        if week is None:
+            return
+        found.setdefault(week.ids, week)
+        for offering in week.offerings:
+            penalty[offering.id] = penalty.get(offering.id, 0) + 1
+
+
+@functools.lru_cache(maxsize=1024)
+def _space(
+    program: Program,
+    level: LevelOfCare,
+    continuum: Continuum | None,
+    constraints: LifeConstraints,
+    tracks: tuple[TreatmentTrack, ...],
+) -> _Space:
+    allowed = _allowed(program, constraints, tracks)
+    bounds = WeekBounds.of(level, continuum, constraints)
+    classes: list[dict[_Signature, tuple[_Member, ...]]] = []
+    for day in pendulum.WeekDay:
+        grouped: dict[_Signature, list[_Member]] = {}
+        for option in _day_options(
+            level, constraints, [o for o in allowed if o.weekday == day], "fit", merge=False
+        ):
+            streams_of = frozenset(_stream(o) for o in option.offerings) - {None}
+            ids = tuple(o.id for o in option.offerings)
+            grouped.setdefault(_signature(option), []).append((option, ids, streams_of))
+        classes.append({sig: tuple(members) for sig, members in grouped.items()})
+    layers = _paths(bounds, [sorted(c) for c in classes])
+    streams = sorted({s for o in allowed if (s := _stream(o)) is not None})
+    return _Space(tuple(classes), tuple(layers), tuple(streams))
+
+
+@functools.lru_cache(maxsize=1024)
+def _weeks(
+    program: Program,
+    level: LevelOfCare,
+    continuum: Continuum | None,
+    constraints: LifeConstraints,
+    tracks: tuple[TreatmentTrack, ...],
+) -> tuple[_Week, ...]:
+    """A client's candidate weeks, best first; empty when no week meets the level.
+
+    The first is the planner's fewest-conflict week (exact: every way to fill
+    each day, grouped by what it adds to the week's totals, through every
+    path of totals that meets :class:`WeekBounds`). The others are the best
+    weeks when offerings already in earlier candidates cost a little
+    (diversity: other slots, other days), first within each stream (a track
+    in one modality), then across streams.
+    """
+    space = _space(program, level, continuum, constraints, tracks)
+    if not space.layers:
+        return ()
+    found: dict[tuple[str, ...], _Week] = {}
+    penalty: dict[str, int] = {}
+    space.draw(found, None, 1, penalty)  # the fewest conflicts: the planner's optimum
+    for stream in space.streams:
+        penalty.clear()
+        for _ in range(_RUNS_PER_STREAM):
+            space.draw(found, stream, _CONFLICT_WEIGHT, penalty)
+    penalty.clear()
+    for _ in range(_RUNS_FREE):
+        space.draw(found, None, _CONFLICT_WEIGHT, penalty)
+    return tuple(found.values())
+
+
+def _fitting(
+    census: Census, client: CensusClient, blocked: frozenset[str], *, streams: bool = True
+) -> list[_Week]:
+    """Weeks of ``client`` that use no ``blocked`` offering: the best, and one per stream."""
     continuum = census.levels if client.level in census.levels else None
-    allowed = _allowed(program, client.constraints, client.tracks)
-    days = tuple(
-        tuple(
-            _day_options(
-                client.level,
-                client.constraints,
-                [o for o in allowed if o.weekday == day],
-                "fit",
-                merge=False,
-            )
-        )
-        for day in pendulum.WeekDay
+    space = _space(
+        census.program, client.level, continuum, client.constraints, tuple(client.tracks)
     )
-    try:
-        alone: int | None = plan_week(
-            program, client.level, client.constraints, tracks=client.tracks, continuum=continuum
-        ).objective.preference_conflicts
-    except Infeasible:
-        alone = None
-    current: list[int | None] = [0] * 7
-    if client.current is not None:
-        taken = _offerings_of(census, client.current)
-        for day, options in enumerate(days):
-            wanted = sorted(o.id for o in taken if o.weekday == day)
-            current[day] = next(
-                (
-                    i
-                    for i, opt in enumerate(options)
-                    if sorted(o.id for o in opt.offerings) == wanted
-                ),
-                None,
-            )
-    return _Choices(
-        client,
-        WeekBounds.of(client.level, continuum, client.constraints),
-        days if alone is not None else tuple(() for _ in days),
-        tuple(current),
-        alone,
+    if not space.layers:
+        return []
+    found: dict[tuple[str, ...], _Week] = {}
+    space.draw(found, None, 1, {}, blocked)
+    for stream in space.streams if streams else ():
+        space.draw(found, stream, 1, {}, blocked)
+    return list(found.values())
+
+
+def _candidates(census: Census, client: CensusClient) -> _Candidates:
+    continuum = census.levels if client.level in census.levels else None
+    weeks = list(
+        _weeks(census.program, client.level, continuum, client.constraints, tuple(client.tracks))
     )
+    if client.current is not None and weeks:
+        # The current week is always a candidate when it still meets the level.
+        taken = tuple(sorted(_offerings_of(census, client.current), key=lambda o: o.id))
+        ids = tuple(o.id for o in taken)
+        if taken and all(w.ids != ids for w in weeks):
+            allowed = {o.id for o in _allowed(census.program, client.constraints, client.tracks)}
+            schedule = WeeklySchedule(
+                census.program.timezone, [s for o in taken for s in o.sessions]
+            )
+            if set(ids) <= allowed and feasible(
+                schedule, client.level, client.constraints, continuum=continuum
+            ):
+                conflicts = sum(client.constraints.conflicts(s) for s in schedule.sessions)
+                weeks.append(_Week(taken, conflicts))
+    return _Candidates(client, tuple(weeks))
 
 
 def _offerings_of(census: Census, schedule: WeeklySchedule) -> list[Offering]:
@@ -134,16 +372,26 @@ def _offerings_of(census: Census, schedule: WeeklySchedule) -> list[Offering]:
     return [o for o in census.program.offerings() if all(s.id in ids for s in o.sessions)]
 
 
+def _day_ids(offerings: Iterable[Offering]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    for offering in offerings:
+        found.setdefault(int(offering.weekday), []).append(offering.id)
+    return {day: tuple(sorted(ids)) for day, ids in found.items()}
+
+
 # --- the model ----------------------------------------------------------------------
 
 
 class _Model:
-    """The CP-SAT model of a census; clients in ``fixed`` keep the given offerings."""
+    """The CP-SAT model of a census; clients in ``fixed`` keep the given offerings.
+
+    Each free client takes one of their candidate weeks or none.
+    """
 
     def __init__(
         self,
         census: Census,
-        free: Sequence[CensusClient],
+        free: Sequence[_Candidates],
         fixed: Mapping[str, frozenset[str]],
         previous_staff: frozenset[tuple[str, str]],
     ) -> None:
@@ -152,45 +400,41 @@ class _Model:
         self.census = census
         model: cp_model.CpModel = cp.CpModel()
         self.model = model
-        self.choices = [_choices(census, c) for c in free]
+        self.choices = list(free)
         self.placed: dict[str, Any] = {}
-        self.picks: dict[str, list[list[Any]]] = {}
         uses: dict[str, list[Any]] = {}
-        conflicts: list[Any] = []
-        changes: list[Any] = []
+        conflicts: list[tuple[Any, int]] = []
+        changes: list[tuple[Any, int]] = []
         constant_changes = 0
         for choice in self.choices:
-            cid = choice.client.id
+            client = choice.client
+            cid = client.id
             placed = model.new_bool_var(f"placed[{cid}]")
             self.placed[cid] = placed
-            own: list[Any] = []  # this client's preference conflicts
-            picks = []
-            for day, options in enumerate(choice.days):
-                row = [model.new_bool_var(f"o[{cid},{day},{i}]") for i in range(len(options))]
-                model.add(sum(row) == placed)
-                picks.append(row)
-                for var, option in zip(row, options, strict=True):
-                    for offering in option.offerings:
-                        uses.setdefault(offering.id, []).append(var)
-                    if option.cost[0]:
-                        own.append(option.cost[0] * var)
-                if choice.client.current is not None:
-                    index = choice.current[day]
-                    if index is None:
-                        constant_changes += 1
-                    else:
-                        changes.append(1 - row[index])
-            self.picks[cid] = picks
-            conflicts += own
-            if choice.fewest_conflicts is None:
-                # The planner proved no week meets the level: nothing to search.
+            picks = [model.new_bool_var(f"w[{cid},{k}]") for k in range(len(choice.weeks))]
+            model.add(sum(picks) == placed)
+            if not picks:
                 model.add(placed == 0)
-                continue
-            # The planner's optimum alone bounds each client's conflicts from
-            # below: a redundant cut that lets the solver prove optimality.
-            if choice.fewest_conflicts:
-                model.add(sum(own) >= choice.fewest_conflicts * placed)
-            self._week_rules(choice, picks, placed)
+            current = (
+                _day_ids(_offerings_of(census, client.current))
+                if client.current is not None
+                else None
+            )
+            if current is not None:
+                # Changes: the weekdays whose offerings differ from the current week;
+                # not placed, every current day is lost.
+                constant_changes += len(current)
+                changes.append((placed, -len(current)))
+            for var, week in zip(picks, choice.weeks, strict=True):
+                for offering in week.offerings:
+                    uses.setdefault(offering.id, []).append(var)
+                if week.conflicts:
+                    conflicts.append((var, week.conflicts))
+                if current is not None:
+                    now = _day_ids(week.offerings)
+                    differ = sum(1 for d in range(7) if now.get(d) != current.get(d))
+                    if differ:
+                        changes.append((var, differ))
         counts_fixed: dict[str, int] = {}
         for offerings in fixed.values():
             for oid in offerings:
@@ -209,7 +453,10 @@ class _Model:
             constant = counts_fixed.get(offering.id, 0)
             if not users and not constant:
                 continue
-            count = sum(users) + constant
+            # One variable per offering's head count: the constraints below read
+            # it instead of repeating the sum over clients' weeks.
+            count = model.new_int_var(0, everyone, f"count[{offering.id}]")
+            model.add(count == sum(users) + constant)
             self.count[offering.id] = count
             day = int(offering.weekday)
             span = (offering.start_minute, offering.end_minute)
@@ -280,58 +527,38 @@ class _Model:
             if lead is None:
                 constant_changes += 1
             else:
-                changes.append(1 - lead)
+                changes.append((lead, -1))
+                constant_changes += 1
         if attendance:
             # The largest group is at least the average one: a bound for the solver.
             model.add(largest * len(attendance) >= sum(attendance))
         self.largest = largest
+        self.stages: tuple[str, ...] = ()  # the stages last solved, in order
         self.objective_terms = {
-            "placed": sum(self.placed.values()),
+            "placed": _linear([(v, 1) for v in self.placed.values()]),
             "priority": self._priority(),
-            "conflicts": sum(conflicts),
-            "changes": sum(changes) + constant_changes,
+            "conflicts": _linear(conflicts),
+            "changes": _linear(changes, constant_changes),
             "balance": largest,
         }
 
     def _needs(self, offering: Offering) -> set[str]:
-        found = {self.census.credential(s.kind) for s in offering.sessions}
-        return {c for c in found if c is not None}
+        return _needs(self.census, offering)
 
     def _priority(self) -> Any:
         # Earlier admissions weigh more; with no dates every client weighs alike.
         ranked = sorted(self.choices, key=lambda c: _admission_key(c.client))
-        return sum(
-            (len(ranked) - index) * self.placed[choice.client.id]
-            for index, choice in enumerate(ranked)
+        return _linear(
+            [(self.placed[c.client.id], len(ranked) - index) for index, c in enumerate(ranked)]
         )
 
-    def _week_rules(self, choice: _Choices, picks: list[list[Any]], placed: Any) -> None:
-        model = self.model
-        bounds = choice.bounds
-        pairs = [
-            (var, opt)
-            for row, opts in zip(picks, choice.days, strict=True)
-            for var, opt in zip(row, opts, strict=True)
-        ]
-        days = sum(var for var, opt in pairs if opt.offerings)
-        light = sum(opt.light * var for var, opt in pairs if opt.light)
-        heavy = sum(opt.heavy * var for var, opt in pairs if opt.heavy)
-        if bounds.max_days < bounds.min_days or bounds.min_minutes > bounds.max_minutes:
-            model.add(placed == 0)
-            return
-        for total, low, high in (
-            (days, bounds.min_days, bounds.max_days),
-            (light, bounds.min_minutes, bounds.max_minutes),
-            (heavy, bounds.min_minutes, bounds.max_minutes),
-        ):
-            model.add(total >= low).only_enforce_if(placed)
-            model.add(total <= high).only_enforce_if(placed)
-        if bounds.average_below is not None:
-            average = sum(opt.average * var for var, opt in pairs if opt.average)
-            model.add(average <= bounds.average_below - 1).only_enforce_if(placed)
-        for bit in range(bounds.required.bit_length()):
-            covering = [var for var, opt in pairs if opt.covers >> bit & 1]
-            model.add(sum(covering) >= placed)
+
+def _linear(terms: Sequence[tuple[Any, int]], constant: int = 0) -> Any:
+    """The sum of weighted terms, or the plain ``constant`` when there are none."""
+    if not terms:
+        return constant
+    cp = _solver_module()
+    return cp.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms]) + constant
 
 
 def _admission_key(client: CensusClient) -> tuple[bool, pendulum.Date | None, str]:
@@ -346,31 +573,46 @@ class _Solved:
     status: SolverStatus
     values: Mapping[str, int]  # variable name -> value
     objective: tuple[int, ...]
+    bound: tuple[int, ...]  # per stage: the best the solver proved possible
 
 
 def _solve(
-    built: _Model, stages: Sequence[str], time_limit: float, seed: int, workers: int
+    built: _Model,
+    stages: Sequence[str],
+    deadline: float,
+    seed: int,
+    workers: int,
+    hint: Mapping[str, int] | None = None,
 ) -> _Solved | None:
+    """Optimise ``stages`` in order, each fixing the previous optimum, until ``deadline``.
+
+    ``hint`` (variable name to value) is a solution to start from.
+    """
     cp = built.cp
     model = built.model
-    clock = pendulum.now("UTC")
+    built.stages = tuple(stages)
     optimal = True
     values: dict[str, int] | None = None
     reached: list[int] = []
+    bounds: list[int] = []
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+    if hint:
+        for var in variables:
+            if var.name in hint:
+                model.add_hint(var, hint[var.name])
     for stage in stages:
         expression = built.objective_terms[stage]
         maximise = stage in ("placed", "priority")
         if isinstance(expression, int):
             reached.append(expression)
+            bounds.append(expression)
             continue
         if maximise:
             model.maximize(expression)
         else:
             model.minimize(expression)
         solver = cp.CpSolver()
-        spent = (pendulum.now("UTC") - clock).total_seconds()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit - spent)
+        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         status = solver.solve(model)
@@ -381,6 +623,7 @@ def _solve(
             break
         value = round(solver.objective_value)
         reached.append(value)
+        bounds.append(round(solver.best_objective_bound))
         if status != cp.OPTIMAL:
             optimal = False
         if status == cp.OPTIMAL:
@@ -396,8 +639,137 @@ def _solve(
             values[var.name] = got
             model.add_hint(var, got)
     model.clear_objective()  # type: ignore[no-untyped-call]
-    assert values is not None
-    return _Solved("optimal" if optimal else "feasible", values, tuple(reached))
+    if values is None:  # every stage was constant: read the hint back
+        values = {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
+    return _Solved("optimal" if optimal else "feasible", values, tuple(reached), tuple(bounds))
+
+
+class _Bookings:
+    """Seats, clinicians and rooms taken so far: who else fits, and a week booked.
+
+    Clinicians and rooms go first come, first served. :func:`_run` starts
+    the solver from the weeks of a first fit in admission order booked
+    here, so it never places fewer clients than that.
+    """
+
+    def __init__(self, census: Census) -> None:
+        self.census = census
+        self.count: dict[str, int] = {}
+        self.cap: dict[str, int] = {}  # a running group's seats (track and room)
+        self.busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self.load: dict[str, int] = {}
+        self.staff: dict[str, list[str]] = {}  # offering -> clinicians (one per client in a slot)
+        self.rooms: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, result: CensusResult) -> _Bookings:
+        """The bookings of ``result``."""
+        booked = cls(result.census)
+        offerings = {o.id: o for o in result.census.program.offerings()}
+        for roster in result.rosters:
+            offering = offerings[roster.offering]
+            booked._hold(offering, list(roster.staff), list(roster.rooms), len(roster.clients))
+        return booked
+
+    def _free(self, holder: str, offering: Offering) -> bool:
+        begin, end = offering.start_minute, offering.end_minute
+        return all(
+            end <= b or e <= begin for b, e in self.busy.get((holder, int(offering.weekday)), [])
+        )
+
+    def _clinician(self, offering: Offering) -> str | None:
+        """A free qualified clinician ("" when none is needed), or ``None``."""
+        census = self.census
+        needs = _needs(census, offering)
+        if not needs or not census.staff:
+            return ""
+        for person in census.staff:
+            if (
+                needs <= set(person.credentials)
+                and person.works(offering.weekday, offering.start_minute, offering.end_minute)
+                and self._free(person.id, offering)
+                and (
+                    offering.is_group
+                    or person.max_caseload is None
+                    or self.load.get(person.id, 0) < person.max_caseload
+                )
+            ):
+                return person.id
+        return None
+
+    def _room(self, offering: Offering) -> str | None:
+        """A free room ("" when none is needed), or ``None``."""
+        census = self.census
+        if offering.sessions[0].modality.kind != "in_person" or not census.rooms:
+            return ""
+        for room in census.rooms:
+            if offering.weekday not in room.closed and self._free(room.id, offering):
+                return room.id
+        return None
+
+    def blocked(self) -> frozenset[str]:
+        """The offerings one more client could not join."""
+        found = set()
+        for offering in self.census.program.offerings():
+            if offering.id in self.cap:
+                if self.count[offering.id] >= self.cap[offering.id]:
+                    found.add(offering.id)
+            elif self._clinician(offering) is None or self._room(offering) is None:
+                found.add(offering.id)
+        return frozenset(found)
+
+    def book(self, week: _Week) -> None:
+        """Take ``week``'s seats, clinicians and rooms (it must fit)."""
+        for offering in week.offerings:
+            if offering.id in self.cap:
+                self.count[offering.id] += 1
+                continue
+            person, room = self._clinician(offering), self._room(offering)
+            self._hold(offering, [person] if person else [], [room] if room else [], 1)
+
+    def _hold(self, offering: Offering, staff: list[str], rooms: list[str], count: int) -> None:
+        day = int(offering.weekday)
+        for holder in (*staff, *rooms):
+            self.busy.setdefault((holder, day), []).append(
+                (offering.start_minute, offering.end_minute)
+            )
+        self.staff.setdefault(offering.id, []).extend(staff)
+        self.rooms.setdefault(offering.id, []).extend(rooms)
+        self.count[offering.id] = self.count.get(offering.id, 0) + count
+        if offering.is_group:
+            assert offering.track is not None
+            seats = [r.capacity for r in self.census.rooms if r.id in rooms]
+            limits = [c for c in (offering.track.capacity, *seats) if c]
+            self.cap[offering.id] = min(limits) if limits else len(self.census.clients) + 1
+        else:
+            for person in staff:
+                self.load[person] = self.load.get(person, 0) + 1
+
+
+def _hint(built: _Model, weeks: Mapping[str, tuple[str, ...]], booked: _Bookings) -> dict[str, int]:
+    """Solver values for clients in the weeks ``weeks`` (ids) with ``booked``'s staff and rooms."""
+    hint: dict[str, int] = {}
+    for choice in built.choices:
+        cid = choice.client.id
+        wanted = weeks.get(cid)
+        hint[f"placed[{cid}]"] = 0
+        for index, week in enumerate(choice.weeks):
+            chosen = wanted is not None and week.ids == wanted
+            hint[f"w[{cid},{index}]"] = int(chosen)
+            if chosen:
+                hint[f"placed[{cid}]"] = 1
+    largest = 0
+    for oid, count in booked.count.items():
+        hint[f"count[{oid}]"] = count
+        hint[f"runs[{oid}]"] = int(count > 0)
+        if oid in booked.cap:
+            largest = max(largest, count)
+    for (oid, sid), _ in built.lead.items():
+        hint[f"lead[{oid},{sid}]"] = int(sid in booked.staff.get(oid, ()))
+    for (oid, rid), _ in built.room.items():
+        hint[f"room[{oid},{rid}]"] = int(rid in booked.rooms.get(oid, ()))
+    hint["largest"] = largest
+    return hint
 
 
 # --- from solver values to a result ----------------------------------------------------
@@ -417,12 +789,9 @@ def _result(
         cid = choice.client.id
         if not values[f"placed[{cid}]"]:
             continue
-        chosen: list[str] = []
-        for day, options in enumerate(choice.days):
-            for index, option in enumerate(options):
-                if values[f"o[{cid},{day},{index}]"]:
-                    chosen += [o.id for o in option.offerings]
-        taken[cid] = chosen
+        for index, week in enumerate(choice.weeks):
+            if values[f"w[{cid},{index}]"]:
+                taken[cid] = [o.id for o in week.offerings]
     for cid, ids in fixed.items():
         taken[cid] = sorted(ids)
     members: dict[str, list[str]] = {}
@@ -539,7 +908,22 @@ def _result(
     unplaced = tuple(
         _explain(result, client, position) for position, client in enumerate(left, start=1)
     )
-    return attrs.evolve(result, unplaced=unplaced, changes=_changes(census, result, previous))
+    proved = dict(zip(built.stages, solved.bound, strict=False))
+    found = result.objective
+    # The solver counts the free clients only; those held fixed add theirs.
+    held = [p for p in placements if p.client.id in fixed]
+    bound = CensusObjective(
+        proved.get("placed", found.placed - len(held)) + len(held),
+        proved.get(
+            "conflicts", found.preference_conflicts - sum(p.preference_conflicts for p in held)
+        )
+        + sum(p.preference_conflicts for p in held),
+        proved.get("changes", found.changes),
+        proved.get("balance", found.largest_group),
+    )
+    return attrs.evolve(
+        result, unplaced=unplaced, changes=_changes(census, result, previous), bound=bound
+    )
 
 
 def _modality_word(offering: Offering) -> str:
@@ -656,22 +1040,23 @@ def _week_words(census: Census, offering_ids: Iterable[str]) -> str:
 def _explain(result: CensusResult, client: CensusClient, position: int) -> Unplaced:
     census = result.census
     continuum = census.levels if client.level in census.levels else None
-    try:
-        plan_week(
-            census.program,
-            client.level,
-            client.constraints,
-            tracks=client.tracks,
-            continuum=continuum,
-        )
-    except Infeasible as error:
-        # Her own week rules the level out, whatever the census holds.
-        return Unplaced(
-            client,
-            error.reasons,
-            tuple(a.description for a in error.alternatives),
-            position,
-        )
+    if not _candidates(census, client).weeks:
+        try:
+            plan_week(
+                census.program,
+                client.level,
+                client.constraints,
+                tracks=client.tracks,
+                continuum=continuum,
+            )
+        except Infeasible as error:
+            # Her own week rules the level out, whatever the census holds.
+            return Unplaced(
+                client,
+                error.reasons,
+                tuple(a.description for a in error.alternatives),
+                position,
+            )
     reasons = _reasons(census.program, client.level, client.constraints, client.tracks)[:1]
     allowed = _allowed(census.program, client.constraints, client.tracks)
     counts = {r.offering: len(r.clients) for r in result.rosters}
@@ -782,12 +1167,39 @@ def _run(
     seed: int,
     workers: int,
 ) -> CensusResult | None:
+    """Solve ``census`` over candidate weeks, ``stages`` in order.
+
+    Each client's candidates are their diverse best weeks (:func:`_weeks`),
+    their current week, and the week a first fit in admission order gives
+    them (:class:`_Bookings`). The solver starts from the previous result,
+    when there is one, else from that first fit.
+    """
+    deadline = time.monotonic() + time_limit
     free = [c for c in census.clients if c.id not in fixed]
     staff_before = frozenset(
         (r.offering, s) for r in (previous.rosters if previous else ()) for s in set(r.staff)
     )
-    built = _Model(census, free, fixed, staff_before)
-    solved = _solve(built, stages, time_limit, seed, workers)
+    pool = {c.id: list(_candidates(census, c).weeks) for c in free}
+    if previous is not None and not fixed:
+        booked = _Bookings.of(previous)
+        start = {p.client.id: tuple(sorted(p.offerings)) for p in previous.placements}
+    else:
+        booked = _Bookings(census)
+        for offerings in fixed.values():
+            week = _Week(tuple(o for o in census.program.offerings() if o.id in offerings), 0)
+            booked.book(week)
+        start = {}
+        for client in sorted(free, key=_admission_key):
+            if not pool[client.id]:
+                continue
+            fits = _fitting(census, client, booked.blocked(), streams=False)
+            if fits:
+                booked.book(fits[0])
+                start[client.id] = fits[0].ids
+                if all(w.ids != fits[0].ids for w in pool[client.id]):
+                    pool[client.id].append(fits[0])
+    built = _Model(census, [_Candidates(c, tuple(pool[c.id])) for c in free], fixed, staff_before)
+    solved = _solve(built, stages, deadline, seed, workers, _hint(built, start, booked))
     if solved is None:
         return None
     return _result(census, built, solved, fixed, previous)
@@ -796,7 +1208,7 @@ def _run(
 def schedule_census(
     census: Census, *, time_limit: float = 10.0, seed: int = 0, workers: int = 1
 ) -> CensusResult:
-    """Assign every client of ``census`` a week, exactly, with a constraint solver.
+    """Assign every client of ``census`` a week with a constraint solver.
 
     Every placed client's week meets their level by the planner's rules
     (:func:`careplan.feasible` accepts it) and fits their constraints; no
@@ -805,6 +1217,13 @@ def schedule_census(
     hold. The objective, in order: most clients placed (then the earlier
     admitted), fewest preference conflicts, fewest changes to clients'
     current weeks, the smallest largest group.
+
+    The solver chooses among candidate weeks for each client (the planner's
+    best, diverse good weeks in each track, the current week, and the week a
+    first fit in admission order gives): status ``"optimal"`` means proven
+    best over those candidates; :attr:`CensusResult.bound` says what the
+    solver proved when the time ran out first. It never places fewer
+    clients than that first fit.
 
     Args:
         census: The program, clients, staff and rooms.
@@ -860,15 +1279,23 @@ def _place_one(
 
 
 def _fits(result: CensusResult, client: CensusClient) -> bool:
-    """Whether ``client`` could be placed around everyone else as they are."""
-    fixed = {p.client.id: frozenset(p.offerings) for p in result.placements}
-    census = attrs.evolve(
-        result.census,
-        clients=[*(p.client for p in result.placements), client],
-    )
-    built = _Model(census, [client], fixed, frozenset())
-    solved = _solve(built, ("placed",), 2.0, 0, 1)
-    return solved is not None and solved.objective[0] == 1
+    """Whether a week of ``client`` fits around everyone as they are.
+
+    No one else's clinician or room moves: a week that fits here fits the
+    census (:func:`admit` may find more by moving clinicians and rooms).
+    """
+    blocked = _Bookings.of(result).blocked()
+    return bool(_fitting(result.census, client, blocked, streams=False))
+
+
+def _minute(time: pendulum.Time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def _needs(census: Census, offering: Offering) -> set[str]:
+    """The credentials the clinician leading ``offering`` must hold."""
+    found = {census.credential(s.kind) for s in offering.sessions}
+    return {c for c in found if c is not None}
 
 
 def admit(

@@ -1,0 +1,153 @@
+"""Benchmark: census scheduling against a greedy first-fit, in the same run.
+
+1. Generated censuses of 60 clients (three tracks, eight staff, four rooms:
+   :func:`careplan.programs.sample_census` with several seeds): clients placed
+   by ``schedule_census`` and by a greedy first-fit baseline, the solver's
+   status and proven bound, and the time of each.
+2. Admit-one latency: one more client admitted into each solved census.
+
+The greedy baseline lives here only: clients in admission order, each takes
+the best week (fewest preference conflicts, as the planner finds it) among the
+offerings that still have a seat, a free qualified clinician and, in person,
+a free room; clinicians and rooms are taken first come, first served.
+
+Targets (issue 17): the full census within 10 s and admit-one within 1 s on a
+2-core machine, and at least as many clients placed as greedy on every
+instance. Times are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pendulum
+
+from careplan._operations.census import _needs, _space
+from careplan.census import Census, CensusClient, admit, schedule_census
+from careplan.programs import sample_census
+
+CLIENTS = 60
+SEEDS = (0, 1, 2)
+TIME_LIMIT = 10.0
+
+
+def greedy(census: Census) -> int:
+    """Clients placed by first-fit in admission order (see the module docstring)."""
+    seats: dict[str, int] = {}
+    cap: dict[str, int] = {}
+    busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    load: dict[str, int] = {}
+    offerings = census.program.offerings()
+
+    def free(holder: str, day: int, begin: int, end: int) -> bool:
+        return all(end <= b or e <= begin for b, e in busy.get((holder, day), []))
+
+    def staff_for(offering) -> str | None:  # type: ignore[no-untyped-def]
+        needs = _needs(census, offering)
+        if not needs or not census.staff:
+            return ""
+        day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
+        for person in census.staff:
+            if (
+                needs <= set(person.credentials)
+                and person.works(offering.weekday, begin, end)
+                and free(person.id, day, begin, end)
+                and (
+                    offering.is_group
+                    or person.max_caseload is None
+                    or load.get(person.id, 0) < person.max_caseload
+                )
+            ):
+                return person.id
+        return None
+
+    def room_for(offering) -> str | None:  # type: ignore[no-untyped-def]
+        if offering.sessions[0].modality.kind != "in_person" or not census.rooms:
+            return ""
+        day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
+        for room in census.rooms:
+            if offering.weekday not in room.closed and free(room.id, day, begin, end):
+                return room.id
+        return None
+
+    placed = 0
+    clients = sorted(
+        census.clients, key=lambda c: (c.admitted is None, c.admitted or pendulum.date(1, 1, 1))
+    )
+    for client in clients:
+        blocked = set()
+        for offering in offerings:
+            if offering.id in cap:
+                if seats[offering.id] >= cap[offering.id]:
+                    blocked.add(offering.id)
+            elif staff_for(offering) is None or room_for(offering) is None:
+                blocked.add(offering.id)
+        space = _space(
+            census.program,
+            client.level,
+            census.levels,
+            client.constraints,
+            tuple(client.tracks),
+        )
+        week = space.best(None, 1, {}, frozenset(blocked)) if space.layers else None
+        if week is None:
+            continue
+        placed += 1
+        for offering in week.offerings:
+            day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
+            if offering.id in cap:
+                seats[offering.id] += 1
+                continue
+            person, room = staff_for(offering), room_for(offering)
+            for holder in (person, room):
+                if holder:
+                    busy.setdefault((holder, day), []).append((begin, end))
+            if offering.is_group:
+                assert offering.track is not None
+                room_seats = next((r.capacity for r in census.rooms if r.id == room), None)
+                limits = [c for c in (offering.track.capacity, room_seats) if c]
+                cap[offering.id] = min(limits) if limits else len(census.clients)
+                seats[offering.id] = 1
+            elif person:
+                load[person] = load.get(person, 0) + 1
+    return placed
+
+
+def main() -> int:
+    print(
+        f"census: {CLIENTS} clients, 3 tracks, 8 staff, 4 rooms; "
+        f"time limit {TIME_LIMIT:.0f} s, 1 worker"
+    )
+    worse = 0
+    for seed in SEEDS:
+        census = sample_census(CLIENTS, seed=seed)
+        begin = time.perf_counter()
+        by_greedy = greedy(census)
+        greedy_time = time.perf_counter() - begin
+        begin = time.perf_counter()
+        result = schedule_census(census, time_limit=TIME_LIMIT)
+        solver_time = time.perf_counter() - begin
+        placed = result.objective.placed
+        worse += placed < by_greedy
+        print(
+            f"  seed {seed}: solver {placed} placed ({result.status}, bound "
+            f"{result.bound.placed}) in {solver_time:.1f} s; greedy {by_greedy} placed "
+            f"in {greedy_time:.2f} s; solver/greedy placed {placed / max(by_greedy, 1):.2f}, "
+            f"time {solver_time / max(greedy_time, 1e-9):.0f}x"
+        )
+        newcomer = CensusClient("newcomer", census.clients[0].level, census.clients[0].constraints)
+        begin = time.perf_counter()
+        after = admit(result, newcomer, time_limit=TIME_LIMIT)
+        admit_time = time.perf_counter() - begin
+        where = "placed" if after.placement("newcomer") else "waitlisted"
+        print(
+            f"          admit one: {admit_time:.2f} s ({where}, {len(after.changes)} "
+            f"change(s)); admit/full solve {admit_time / solver_time:.2f}"
+        )
+    print(f"instances where greedy placed more: {worse} (goal: 0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
