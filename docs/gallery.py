@@ -12,7 +12,7 @@ import pendulum
 
 import careplan as cp
 from careplan import plots
-from careplan.demo import sample_plan, working_parent, working_parent_plan
+from careplan.demo import sample_plan, sample_plan_of_care, working_parent, working_parent_plan
 
 OUT = Path(__file__).parent / "_generated"
 TODAY = pendulum.date(2027, 3, 14)
@@ -39,6 +39,7 @@ def main() -> None:
     plots.care_path(plan).save(str(OUT / "care-path.png"))
     plots.hours(plan, today=TODAY).save(str(OUT / "hours.png"))
     plots.attendance(plan, today=TODAY).save(str(OUT / "attendance.png"))
+    plots.measures(sample_plan_of_care(), "PHQ-9").save(str(OUT / "measures.png"))
     grid = working_parent_plan().to_html(working_parent())
     (OUT / "grid.html").write_text(grid, encoding="utf-8")
 

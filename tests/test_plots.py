@@ -75,3 +75,27 @@ def test_without_matplotlib_the_error_says_how_to_install_it(plan, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ImportError, match=r"pip install -e '\.\[plots\]'"):
         plots.care_path(plan)
+
+
+def test_measures_show_scores_on_severity_bands_with_the_targets():
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    chart = plots.measures(plan, "PHQ-9")
+    (scores,) = [line for line in chart.axes.get_lines() if line.get_label() == "PHQ-9"]
+    assert list(scores.get_ydata()) == [
+        m.score for m in plan.measurements if m.instrument == "PHQ-9"
+    ]
+    # PHQ-9's five published bands, and the objective's target of 10.
+    assert [t.get_text() for t in chart.axes.texts] == [
+        "minimal",
+        "mild",
+        "moderate",
+        "moderately severe",
+        "severe",
+    ]
+    (target,) = [line for line in chart.axes.get_lines() if line.get_label().startswith("phq9")]
+    assert set(target.get_ydata()) == {10}
+    assert chart.axes.get_ylim() == (-0.5, 27.5)
+    first = plan.measurements[0].on
+    assert len(plots.measures(plan, "PHQ-9", today=first).axes.get_lines()[0].get_ydata()) == 1

@@ -37,11 +37,12 @@ from careplan._model.plan import CarePlan
 from careplan._model.time import require_date, week_start
 from careplan._operations.delivery import delivered
 from careplan._operations.expansion import occurrences
+from careplan._operations.progress import series
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Chart", "attendance", "care_path", "hours"]
+__all__ = ["STATUS_COLOURS", "Chart", "attendance", "care_path", "hours", "measures"]
 
 #: Colours of what happened at a session, for the attendance heatmap.
 STATUS_COLOURS = {
@@ -246,3 +247,55 @@ _BY_SEVERITY = (
     "absent_unexcused",
 )
 _SEVERITY = {status: rank for rank, status in enumerate(_BY_SEVERITY)}
+
+# Severity bands, light to dark: from minimal to severe.
+_BAND_SHADES = ("#e8f5e9", "#fff8e1", "#ffe0b2", "#ffccbc", "#ffcdd2", "#f8bbd0")
+
+
+def measures(plan: CarePlan, instrument: str, *, today: _dt.date | None = None) -> Chart:
+    """An instrument's scores over time, on its severity bands, with the objectives' targets.
+
+    ``instrument`` is a code (``"PHQ-9"``, ``"GAD-7"`` or one the plan
+    declares); ``today`` leaves out later measurements. Each objective that
+    targets the instrument is a dashed line at its target value.
+
+    >>> from careplan.demo import sample_plan_of_care
+    >>> chart = measures(sample_plan_of_care(), "PHQ-9")
+    >>> [t.get_text() for t in chart.axes.texts][:2]
+    ['minimal', 'mild']
+    """
+    figure, axes = _figure(8, 3.2)
+    known = plan.instrument(instrument)
+    found = series(plan, known.code, None if today is None else require_date("today", today))
+    for band, shade in zip(known.bands, _BAND_SHADES, strict=False):
+        axes.axhspan(band.low - 0.5, band.high + 0.5, color=shade, zorder=0)
+        axes.text(
+            1.01,
+            (band.low + band.high) / 2,
+            band.label,
+            transform=axes.get_yaxis_transform(),
+            fontsize=7,
+            va="center",
+        )
+    axes.plot(
+        [m.on for m in found],
+        [m.score for m in found],
+        marker="o",
+        color="#1565c0",
+        label=known.code,
+    )
+    for objective in plan.objectives:
+        target = objective.target
+        if target is not None and target.measure == known.code:
+            axes.axhline(
+                target.value,
+                color="#c62828",
+                linestyle="--",
+                label=f"{objective.id}: {target.comparison.replace('_', ' ')} {target.value:g}",
+            )
+    axes.set_ylim(known.minimum - 0.5, known.maximum + 0.5)
+    axes.set_ylabel(f"{known.code} score")
+    axes.set_title(f"{known.name}")
+    axes.legend(loc="upper left", fontsize=8)
+    figure.autofmt_xdate()
+    return Chart(figure, axes)
