@@ -240,3 +240,37 @@ def test_the_command_line_reports_a_week_against_a_pack(tmp_path, capsys):
     assert main([*week, "--billing", str(pack)]) == 0
     assert "Commercial (HCPCS) (2024)" in capsys.readouterr().out
     assert main([*week, "--billing", str(tmp_path / "missing.json")]) == 2
+
+
+def test_an_authorization_is_flagged_when_it_runs_out_before_the_next_review():
+    from careplan.demo import sample_plan_of_care
+
+    plan = attrs.evolve(
+        sample_plan_of_care(),
+        authorizations=[
+            cp.Authorization("IOP", pendulum.date(2027, 1, 4), pendulum.date(2027, 3, 28), 3)
+        ],
+    )
+    # Three billable days are used up in the first week or two: well before
+    # the clinic's 30-day review.
+    pack = COMMERCIAL
+    found = [
+        v
+        for v in cp.validate(plan, payer=pack).violations
+        if v.code == "billing.authorization_runs_out"
+    ]
+    assert len(found) == 1
+    assert "before the plan's review due on" in found[0].message
+    plenty = attrs.evolve(
+        plan,
+        authorizations=[
+            cp.Authorization("IOP", pendulum.date(2027, 1, 4), pendulum.date(2027, 3, 28), 20)
+        ],
+    )
+    later = [
+        v
+        for v in cp.validate(plenty, payer=pack).violations
+        if v.code == "billing.authorization_runs_out"
+    ]
+    # 20 billable days last past the review: the team asks for more there.
+    assert later == []

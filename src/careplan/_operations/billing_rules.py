@@ -15,6 +15,7 @@ import pendulum
 from careplan._model.report import Severity, Violation
 from careplan._operations.billing import BillableDay, billing
 from careplan._operations.context import RuleContext
+from careplan._operations.reviews import next_review
 
 __all__ = ["CODES", "check_billing"]
 
@@ -123,17 +124,31 @@ def _short_weeks(
 def _authorizations(
     context: RuleContext, days: tuple[BillableDay, ...], name: str
 ) -> Iterator[Violation]:
+    """Days authorizations that billable days use up before the plan's next review.
+
+    The review is where a team asks the payer for more; without a review
+    cadence for the level, any authorization that runs out while care goes
+    on is reported.
+    """
+    review = None
+    if not context.plan.plan_of_care.empty:
+        found = next_review(context.plan, context.review_policy)
+        review = None if found is None else found[0]
     for auth in context.plan.authorizations:
         if auth.status != "active" or auth.unit != "days":
             continue
         billable = [d.day for d in days if d.billable and auth.covers(d.level, d.day)]
-        if len(billable) > auth.units:
-            runs_out = billable[auth.units]
-            yield Violation(
-                "billing.authorization_runs_out",
-                "warning",
-                f"The {auth.level} authorization covers {auth.units} days; billable days "
-                f"(delivered and scheduled) use them up, and care from {runs_out} is not "
-                f"covered; request more units before then",
-                dates=(runs_out,),
-            )
+        if len(billable) <= auth.units:
+            continue
+        runs_out = billable[auth.units]
+        if review is not None and runs_out > review:
+            continue  # the review comes first: the team asks for more units there
+        before = "" if review is None else f", before the plan's review due on {review}"
+        yield Violation(
+            "billing.authorization_runs_out",
+            "warning",
+            f"The {auth.level} authorization covers {auth.units} days; billable days "
+            f"(delivered and scheduled) use them up, and care from {runs_out} is not "
+            f"covered{before}; request more units before then",
+            dates=(runs_out,),
+        )

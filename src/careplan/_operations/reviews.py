@@ -14,10 +14,10 @@ import pendulum
 
 from careplan._model.plan import CarePlan
 from careplan._model.report import Violation
-from careplan._model.review import ReviewPolicy
+from careplan._model.review import Cadence, ReviewPolicy
 from careplan._operations.context import RuleContext
 
-__all__ = ["check_reviews", "end_of_care"]
+__all__ = ["check_reviews", "end_of_care", "next_review"]
 
 
 def end_of_care(plan: CarePlan) -> pendulum.Date:
@@ -49,17 +49,19 @@ def _applies(policy: ReviewPolicy, level_code: str) -> bool:
     return not levels or "*" in levels or level_code in levels
 
 
-def _review_cadence(
-    plan: CarePlan, today: pendulum.Date, policy: ReviewPolicy
-) -> Iterator[Violation]:
+def next_review(plan: CarePlan, policy: ReviewPolicy) -> tuple[pendulum.Date, Cadence] | None:
+    """When the plan of care is next due for review after the reviews done, and by which cadence.
+
+    ``None`` when the policy sets no review cadence for the level. The date
+    may be in the past: the review is then overdue.
+    """
     last, first = plan.start, True
     reviews = sorted(r.on for r in plan.reviews)
-    end = end_of_care(plan)
     while True:
         level = plan.level_on(last) or plan.level
         cadence = policy.review_cadence(level.code)
         if cadence is None:
-            return
+            return None
         due = cadence.due(last, first=first)
         done = next((day for day in reviews if last < day <= due), None)
         if done is not None:
@@ -69,22 +71,32 @@ def _review_cadence(
         if later is not None:
             last, first = later, False  # reviewed late: the cadence resumes from it
             continue
-        if due < min(today, end):
-            yield Violation(
-                "review.overdue",
-                "warning",
-                f"The plan of care was due for review by {due} ({policy.name}: {cadence}) "
-                "and has not been reviewed since; review it with the client",
-                dates=(due,),
-            )
-        elif today <= due <= end and (due - today).days <= policy.due_soon_days:
-            yield Violation(
-                "review.due_soon",
-                "warning",
-                f"The plan of care is due for review by {due} ({policy.name}); schedule it",
-                dates=(due,),
-            )
+        return due, cadence
+
+
+def _review_cadence(
+    plan: CarePlan, today: pendulum.Date, policy: ReviewPolicy
+) -> Iterator[Violation]:
+    found = next_review(plan, policy)
+    if found is None:
         return
+    due, cadence = found
+    end = end_of_care(plan)
+    if due < min(today, end):
+        yield Violation(
+            "review.overdue",
+            "warning",
+            f"The plan of care was due for review by {due} ({policy.name}: {cadence}) "
+            "and has not been reviewed since; review it with the client",
+            dates=(due,),
+        )
+    elif today <= due <= end and (due - today).days <= policy.due_soon_days:
+        yield Violation(
+            "review.due_soon",
+            "warning",
+            f"The plan of care is due for review by {due} ({policy.name}); schedule it",
+            dates=(due,),
+        )
 
 
 def _certification(
