@@ -31,8 +31,9 @@ first fit in admission order.
 What "optimal" means: proven best over the candidate weeks, not over every
 week each client could take (that model, one variable per client, day and
 way to fill the day, is exact but too large to solve in seconds for a
-program's census). :attr:`CensusResult.bound` carries the solver's proven
-bounds.
+program's census). A client who can take at most 12 offerings gets every
+week that meets the level as a candidate, so small programs are solved
+exactly. :attr:`CensusResult.bound` carries the solver's proven bounds.
 
 Less-than-weekly sessions (a biweekly consult) hold their clinician and room
 every week: the census does not know which week each client's cadence
@@ -42,6 +43,7 @@ counts from.
 from __future__ import annotations
 
 import functools
+import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -95,6 +97,9 @@ def _solver_module() -> Any:
 
 # --- candidate weeks ------------------------------------------------------------------
 
+#: A client who can take at most this many offerings gets every feasible week
+#: as a candidate (2**12 subsets at most), so small instances are exact.
+_ALL_WEEKS_UP_TO = 12
 #: Candidate weeks drawn for each client (at most; fewer when fewer exist).
 _RUNS_PER_STREAM = 4
 _RUNS_FREE = 8
@@ -345,10 +350,36 @@ def _fitting(
     return list(found.values())
 
 
+def _every_week(
+    census: Census, client: CensusClient, continuum: Continuum | None
+) -> list[_Week] | None:
+    """Every week of the client's allowed offerings that meets the level, or
+    ``None`` when there are too many offerings to try them all."""
+    allowed = _allowed(census.program, client.constraints, client.tracks)
+    if len(allowed) > _ALL_WEEKS_UP_TO:
+        return None
+    found = []
+    for size in range(len(allowed) + 1):
+        for chosen in itertools.combinations(allowed, size):
+            sessions = [s for o in chosen for s in o.sessions]
+            schedule = WeeklySchedule(census.program.timezone, sessions)
+            if feasible(schedule, client.level, client.constraints, continuum=continuum):
+                conflicts = sum(client.constraints.conflicts(s) for s in sessions)
+                found.append(_Week(tuple(sorted(chosen, key=lambda o: o.id)), conflicts))
+    return sorted(found, key=lambda w: (w.conflicts, w.ids))
+
+
 def _candidates(census: Census, client: CensusClient) -> _Candidates:
     continuum = census.levels if client.level in census.levels else None
-    weeks = list(
-        _weeks(census.program, client.level, continuum, client.constraints, tuple(client.tracks))
+    every = _every_week(census, client, continuum)
+    weeks = (
+        list(
+            _weeks(
+                census.program, client.level, continuum, client.constraints, tuple(client.tracks)
+            )
+        )
+        if every is None
+        else every
     )
     if client.current is not None and weeks:
         # The current week is always a candidate when it still meets the level.
