@@ -274,3 +274,27 @@ def test_an_authorization_is_flagged_when_it_runs_out_before_the_next_review():
     ]
     # 20 billable days last past the review: the team asks for more there.
     assert later == []
+
+
+def test_a_lapsed_recertification_is_found_with_the_pack_once():
+    # Medicare recertifies PHP by the 18th day of services, then every 30
+    # days (42 CFR 424.24(e)); the pack's cadence is MEDICARE_REVIEW's.
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    today = plan.start.add(days=70)
+    assert MEDICARE_2024.for_level(
+        "IOP"
+    ).recertification == cp.MEDICARE_REVIEW.certification_cadence("IOP")
+    with_pack = cp.validate(plan, today=today, payer=MEDICARE_2024)
+    lapsed = [v for v in with_pack.violations if v.code == "review.certification_lapsed"]
+    assert lapsed
+    # With Medicare's review policy too, the same lapse is reported once.
+    both = cp.validate(plan, today=today, payer=MEDICARE_2024, review_policy=cp.MEDICARE_REVIEW)
+    once = [v for v in both.violations if v.code == "review.certification_lapsed"]
+    assert [v.dates for v in once] == [v.dates for v in lapsed]
+    assert not [
+        v
+        for v in cp.validate(plan, today=today).violations
+        if v.code == "review.certification_lapsed"
+    ]

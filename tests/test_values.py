@@ -678,8 +678,7 @@ _CONSTRUCTORS = {
         "virtual": "counts",
         "tiers": (),
         "codes": (),
-        "first_recertification_day": None,
-        "recertify_every_days": None,
+        "recertification": None,
     },
     cp.PayerRules: {
         "name": "p",

@@ -49,7 +49,7 @@ from careplan._model.plan import (
     PlanOfCare,
     RelapsePreventionPlan,
 )
-from careplan._model.review import Review, Signature
+from careplan._model.review import Cadence, Review, Signature
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
@@ -1716,6 +1716,18 @@ class _TierDoc:
 
 
 @attrs.frozen
+class _CadenceDoc:
+    every: int
+    unit: str = "days"
+    first: int | None = None
+
+
+def _cadence_of(doc: _CadenceDoc, path: str) -> Cadence:
+    with _at(path, {}):
+        return Cadence(doc.every, doc.unit, doc.first)  # type: ignore[arg-type]
+
+
+@attrs.frozen
 class _LevelRulesDoc:
     levels: list[str]
     billable_kinds: list[str]
@@ -1726,8 +1738,7 @@ class _LevelRulesDoc:
     virtual: str = "counts"
     tiers: list[_TierDoc] = attrs.field(factory=list)
     codes: list[_BillingCodeDoc] = attrs.field(factory=list)
-    first_recertification_day: int | None = None
-    recertify_every_days: int | None = None
+    recertification: _CadenceDoc | None = None
 
 
 @attrs.frozen
@@ -1782,8 +1793,9 @@ def payer_rules_from_data(data: object) -> PayerRules:
                     virtual=level.virtual,  # type: ignore[arg-type]
                     tiers=tiers,
                     codes=codes,
-                    first_recertification_day=level.first_recertification_day,
-                    recertify_every_days=level.recertify_every_days,
+                    recertification=None
+                    if level.recertification is None
+                    else _cadence_of(level.recertification, f"{where}.recertification"),
                 )
             )
     effective_to = None if doc.effective_to is None else _date("effective_to", doc.effective_to)
@@ -1826,8 +1838,13 @@ def payer_rules_to_data(rules: PayerRules) -> dict[str, Any]:
                         for t in level.tiers
                     ],
                     [_billing_code_doc(c) for c in level.codes],
-                    level.first_recertification_day,
-                    level.recertify_every_days,
+                    None
+                    if level.recertification is None
+                    else _CadenceDoc(
+                        level.recertification.every,
+                        level.recertification.unit,
+                        level.recertification.first,
+                    ),
                 )
                 for level in rules.levels
             ],

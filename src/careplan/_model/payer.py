@@ -23,12 +23,14 @@ from careplan._model.checks import (
     identifier,
     number,
     optional_date,
+    optional_instance,
     text,
     tuple_converted,
     tuple_of,
     whole,
 )
 from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.review import Cadence
 
 __all__ = [
     "BillingCode",
@@ -155,6 +157,12 @@ def _tiers(value: object) -> tuple[Tier, ...]:
     return tuple_of("LevelRules.tiers", value, Tier)
 
 
+def _cadence(value: object) -> Cadence | None:
+    return optional_instance(
+        "LevelRules.recertification", value, Cadence, "use careplan.Cadence(...)"
+    )
+
+
 @attrs.frozen
 class LevelRules:
     """What a payer asks of a billable day at some levels of care.
@@ -175,10 +183,9 @@ class LevelRules:
             virtually are services.
         tiers: Payment tiers by services per day, if the payer has them.
         codes: Codes every billable day carries (revenue, HCPCS, condition).
-        first_recertification_day: The day of services by which the first
-            recertification is due (Medicare PHP: the 18th), or ``None``.
-        recertify_every_days: Longest interval between recertifications,
-            in days, or ``None`` when the payer asks none.
+        recertification: How often a physician recertifies the need (a
+            :class:`careplan.Cadence`: Medicare PHP by the 18th day, then
+            every 30 days), or ``None`` when the payer asks none.
     """
 
     levels: tuple[str, ...] = attrs.field(converter=_level_codes)
@@ -190,8 +197,7 @@ class LevelRules:
     virtual: VirtualRule = "counts"
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_rule_codes)
-    first_recertification_day: int | None = attrs.field(default=None, validator=_whole_at_least(1))
-    recertify_every_days: int | None = attrs.field(default=None, validator=_whole_at_least(1))
+    recertification: Cadence | None = attrs.field(default=None, converter=_cadence)
 
     def __attrs_post_init__(self) -> None:
         require_choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")

@@ -14,6 +14,7 @@ from types import MappingProxyType
 import pendulum
 
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier
+from careplan._model.review import MEDICARE_REVIEW
 
 __all__ = ["BUILTIN_PAYERS", "COMMERCIAL", "MEDICARE_2024"]
 
@@ -33,8 +34,9 @@ _SERVICES = (
 #: per diem in two tiers (three services, four or more); certification of a
 #: need for 20 h/week (PHP) or 9 h/week (IOP); PHP recertified by the 18th
 #: day of services, then at least every 30 days (42 CFR 424.24(e)); IOP at
-#: least every other month, taken as 60 days (42 CFR 410.44, CY 2024 OPPS
-#: final rule); IOP not furnished in the home, so virtual sessions do not
+#: least every other month (42 CFR 410.44, CY 2024 OPPS final rule): the
+#: cadences of :data:`careplan.MEDICARE_REVIEW`, stated once; IOP not
+#: furnished in the home, so virtual sessions do not
 #: count; revenue codes 0905/0906 (IOP) and 0912/0913 (PHP), condition codes
 #: 92 (IOP) and 41 (PHP). Verify the codes against the current CMS claims
 #: processing manual.
@@ -66,7 +68,7 @@ MEDICARE_2024 = PayerRules(
                 ),
                 BillingCode("condition", "92", "Intensive outpatient program claim"),
             ),
-            recertify_every_days=60,
+            recertification=MEDICARE_REVIEW.certification_cadence("IOP"),
         ),
         LevelRules(
             levels=("PHP", "2.5"),
@@ -89,8 +91,7 @@ MEDICARE_2024 = PayerRules(
                 ),
             ),
             codes=(BillingCode("condition", "41", "Partial hospitalization claim"),),
-            first_recertification_day=18,
-            recertify_every_days=30,
+            recertification=MEDICARE_REVIEW.certification_cadence("PHP"),
         ),
     ),
 )

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 
 import pendulum
 
+from careplan._model.payer import PayerRules
 from careplan._model.report import Severity, Violation
+from careplan._model.review import ReviewPolicy
 from careplan._operations.billing import BillableDay, billing
 from careplan._operations.context import RuleContext
-from careplan._operations.reviews import next_review
+from careplan._operations.reviews import check_certification, next_review
 
 __all__ = ["CODES", "check_billing"]
 
@@ -46,6 +48,7 @@ def check_billing(context: RuleContext) -> Iterator[Violation]:
     yield from _short_days(context, days, name)
     yield from _short_weeks(context, days, name)
     yield from _authorizations(context, days, name)
+    yield from _certification(context, rules)
     outside = [d.day for d in days if not rules.in_force(d.day)]
     if outside:
         yield Violation(
@@ -119,6 +122,30 @@ def _short_weeks(
             "(in person where the payer excludes virtual ones) or review the certification",
             dates=mondays,
         )
+
+
+def _certification(context: RuleContext, rules: PayerRules) -> Iterator[Violation]:
+    """The pack's recertification cadences, judged as the review rules judge a policy's.
+
+    A plan must record its physician's certifications (signatures, see
+    :class:`careplan.Signature`) to be judged; a plan without a plan of care
+    is not.
+    """
+    plan, today = context.plan, context.today
+    if today is None or plan.plan_of_care.empty:
+        return
+    # Levels the review policy already certifies on the same cadence are
+    # judged by the review rules; say each lapse once.
+    cadences = {
+        code: level.recertification
+        for level in rules.levels
+        if level.recertification is not None
+        for code in level.levels
+        if context.review_policy.certification_cadence(code) != level.recertification
+    }
+    if cadences:
+        policy = ReviewPolicy(f"{rules.name} ({rules.version})", certifications=cadences)
+        yield from check_certification(plan, today, policy)
 
 
 def _authorizations(

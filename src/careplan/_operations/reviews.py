@@ -17,7 +17,7 @@ from careplan._model.report import Violation
 from careplan._model.review import Cadence, ReviewPolicy
 from careplan._operations.context import RuleContext
 
-__all__ = ["check_reviews", "end_of_care", "next_review"]
+__all__ = ["check_certification", "check_reviews", "end_of_care", "next_review"]
 
 
 def end_of_care(plan: CarePlan) -> pendulum.Date:
@@ -41,7 +41,7 @@ def check_reviews(context: RuleContext) -> Iterator[Violation]:
     if today is None:
         return
     yield from _review_cadence(plan, today, policy)
-    yield from _certification(plan, today, policy)
+    yield from check_certification(plan, today, policy)
 
 
 def _applies(policy: ReviewPolicy, level_code: str) -> bool:
@@ -99,9 +99,11 @@ def _review_cadence(
         )
 
 
-def _certification(
+def check_certification(
     plan: CarePlan, today: pendulum.Date, policy: ReviewPolicy
 ) -> Iterator[Violation]:
+    """Days at a level after its recertification fell due and before the next
+    (``review.certification_lapsed``), and recertifications due soon."""
     certified = sorted(s.on for s in plan.signatures if s.certifies)
     for episode in plan.episodes:
         cadence = policy.certification_cadence(episode.level.code)
