@@ -42,7 +42,12 @@ def expand(
             if not changes.removes(session.id, scheduled_on):
                 found.append(
                     occurrence_on(
-                        session, scheduled_on, schedule.timezone, changes.moved, disambiguate, episode
+                        session,
+                        scheduled_on,
+                        schedule.timezone,
+                        changes.moved,
+                        disambiguate,
+                        episode,
                     )
                 )
     found.sort(key=lambda o: (o.start, o.session.id))
@@ -76,3 +81,69 @@ def minutes_by_date(items) -> dict[pendulum.Date, int]:
     for occurrence in items:
         totals[occurrence.date] = totals.get(occurrence.date, 0) + occurrence.minutes
     return totals
+
+
+def week_figures(plan: CarePlan):
+    """The weeks of each episode, with each week's occurrences grouped the plain way."""
+    from careplan import WeekFigures
+    from careplan._model.time import week_start
+
+    def by_week(items):
+        weeks: dict = {}
+        for occurrence in items:
+            weeks.setdefault(week_start(occurrence.date), []).append(occurrence)
+        return {monday: tuple(found) for monday, found in weeks.items()}
+
+    if plan.end < plan.start:
+        return ()
+    actual = by_week(occurrences(plan))
+    weeks = []
+    for index, episode in enumerate(plan.episodes):
+        if not episode.days:
+            continue
+        regular = by_week(
+            expand(
+                episode.schedule,
+                episode.start,
+                episode.end,
+                cadence_start=episode.start,
+                episode=index,
+            )
+        )
+        grace_from = _grace_start(plan, episode)
+        monday = week_start(episode.start)
+        while monday <= episode.end:
+            sunday = monday.add(days=6)
+            first, last = max(monday, episode.start), min(sunday, episode.end)
+            weeks.append(
+                WeekFigures(
+                    monday,
+                    first,
+                    last,
+                    tuple(o for o in actual.get(monday, ()) if o.episode == index),
+                    regular.get(monday, ()),
+                    episode.level,
+                    index,
+                    grace_from is not None and sunday >= grace_from,
+                    any(first <= day <= last for day in plan.held_days),
+                )
+            )
+            monday = monday.add(weeks=1)
+    return tuple(weeks)
+
+
+def _grace_start(plan, episode):
+    from careplan._operations.weeks import _grace_start
+
+    return _grace_start(plan, episode)
+
+
+def validate(plan: CarePlan, *, today=None):
+    """Every built-in rule over a context built the plain way (figures from the occurrences)."""
+    from careplan import Report, RuleContext, rules
+
+    context = RuleContext(plan, today, week_figures(plan), occurrences(plan))
+    found = []
+    for rule in rules().values():
+        found.extend(rule(context))
+    return Report(found)

@@ -16,10 +16,35 @@ from hypothesis import strategies as st
 
 import careplan as cp
 import reference
-from careplan._operations.expansion import plan_rows
-from careplan.testing import care_plans, dates, timezones, weekly_schedules
+from careplan._operations.expansion import plan_and_regular_rows, plan_rows
+from careplan._operations.weeks import week_figures as cp_week_figures
+from careplan.testing import attendance_records, care_plans, dates, timezones, weekly_schedules
 
 EXAMPLES = settings(max_examples=150, deadline=None)
+
+
+@st.composite
+def with_authorizations(draw, plan):
+    """``plan`` with a few overlapping authorizations of its level, some not active."""
+    import attrs
+
+    period = st.integers(-10, max(0, (plan.end - plan.start).days) + 10).map(
+        lambda n: plan.start.add(days=n)
+    )
+    found = []
+    for _ in range(draw(st.integers(0, 4))):
+        first = draw(period)
+        found.append(
+            cp.Authorization(
+                plan.level.code,
+                first,
+                first.add(days=draw(st.integers(0, 60))),
+                draw(st.integers(0, 40)),
+                draw(st.sampled_from(["days", "sessions"])),
+                draw(st.sampled_from(["active", "active", "pending"])),
+            )
+        )
+    return attrs.evolve(plan, authorizations=found)
 
 
 def _same(found, expected):
@@ -68,11 +93,17 @@ def test_schedule_expansion_matches_the_reference(schedule, start, days, shift, 
             schedule, start, end, cadence_start=cadence, disambiguate=disambiguate
         )
     except cp.CarePlanError as error:
-        with pytest.raises(type(error)) as raised:
+        expected_error = error
+    else:
+        expected_error = None
+    if expected_error is not None:
+        with pytest.raises(type(expected_error)) as raised:
             cp.expand(schedule, start, end, cadence_start=cadence, disambiguate=disambiguate)
-        assert str(raised.value) == str(error)
+        assert str(raised.value) == str(expected_error)
         return
-    _same(cp.expand(schedule, start, end, cadence_start=cadence, disambiguate=disambiguate), expected)
+    _same(
+        cp.expand(schedule, start, end, cadence_start=cadence, disambiguate=disambiguate), expected
+    )
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Europe/London", "Australia/Lord_Howe"])
@@ -107,8 +138,44 @@ def test_zones_with_midnight_changes_and_odd_offsets():
 
 @given(timezones(), dates())
 def test_week_expansion_in_every_zone(zone, start):
-    schedule = cp.WeeklySchedule(
-        zone, [cp.Session("monday", "09:00", 60, cp.SessionKind.CHECK_IN)]
-    )
+    schedule = cp.WeeklySchedule(zone, [cp.Session("monday", "09:00", 60, cp.SessionKind.CHECK_IN)])
     end = start.add(weeks=30)
     _same(cp.expand(schedule, start, end), reference.expand(schedule, start, end))
+
+
+@EXAMPLES
+@given(
+    care_plans(max_weeks=40).flatmap(attendance_records).flatmap(with_authorizations),
+    st.integers(-20, 300),
+)
+def test_validation_matches_the_reference(plan, days):
+    today = plan.start.add(days=days)
+    assert plan_and_regular_rows(plan)[0] == plan_rows(plan)
+    weeks = reference.week_figures(plan)
+    assert cp_week_figures(plan) == weeks
+    for fast, plain in zip(cp_week_figures(plan), weeks, strict=True):
+        assert fast.actual_minutes_by_day == plain.actual_minutes_by_day
+        assert fast.regular_minutes_by_day == plain.regular_minutes_by_day
+    for when in (None, today):
+        assert cp.validate(plan, today=when) == reference.validate(plan, today=when)
+    assert cp.delivered(plan, today=today) == cp.delivered(
+        plan, today=today, occurrences=reference.occurrences(plan)
+    )
+    assert cp.authorization_use(plan) == cp.authorization_use(
+        plan, occurrences=reference.occurrences(plan)
+    )
+
+
+@EXAMPLES
+@given(care_plans(max_weeks=40, history=False), st.data())
+def test_authorization_use_matches_trying_each_authorization(plan, data):
+    plan = data.draw(with_authorizations(plan))
+    from careplan._operations.delivery import first_covering
+
+    days_by_level = {plan.level.code: {o.date for o in plan.occurrences()}}
+    covering = first_covering(plan.authorizations, days_by_level)
+    for day in days_by_level[plan.level.code]:
+        expected = next(
+            (i for i, a in enumerate(plan.authorizations) if a.covers(plan.level.code, day)), None
+        )
+        assert covering.get((plan.level.code, day)) == expected

@@ -27,6 +27,10 @@ class RuleContext:
         occurrences: Every occurrence of the plan, including sessions moved
             outside the weeks of their episode.
         policy: The thresholds for attendance and authorization rules.
+        occurrence_minutes: ``occurrences[i].minutes`` for each occurrence
+            (computed from ``occurrences`` when not given; validation passes
+            the figures it has from the expansion).
+        occurrence_dates: ``occurrences[i].date`` for each occurrence, alike.
     """
 
     plan: CarePlan
@@ -34,6 +38,20 @@ class RuleContext:
     weeks: tuple[WeekFigures, ...]
     occurrences: tuple[Occurrence, ...] = ()
     policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
+    occurrence_minutes: tuple[int, ...] = attrs.field(
+        default=attrs.Factory(
+            lambda context: tuple(o.minutes for o in context.occurrences), takes_self=True
+        ),
+        eq=False,
+        repr=False,
+    )
+    occurrence_dates: tuple[pendulum.Date, ...] = attrs.field(
+        default=attrs.Factory(
+            lambda context: tuple(o.date for o in context.occurrences), takes_self=True
+        ),
+        eq=False,
+        repr=False,
+    )
 
 
 #: A rule: takes the context, yields what it finds.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 import attrs
@@ -32,10 +33,12 @@ from careplan._model.time import (
 __all__ = [
     "DayChanges",
     "Rows",
+    "calendar_day",
     "expand",
     "expand_rows",
     "occurrence_on",
     "occurrences",
+    "plan_and_regular_rows",
     "plan_rows",
     "series_dates",
 ]
@@ -66,15 +69,24 @@ _SETTERS = _slot_setters()
 _Day = tuple["pendulum.Date | None", int, int, int, bool, "tuple[int, int, int] | None"]
 
 
-def _day(ordinal: int, first: int, steady: list[_dt.timedelta | None], closed: set[int]) -> _Day:
+@lru_cache(maxsize=1 << 14)
+def calendar_day(ordinal: int) -> tuple[pendulum.Date, int, int, int]:
+    """The pendulum date of a day ordinal, with its year, month and day.
+
+    Cached (about 45 years of days): pendulum dates are immutable, and the
+    plans of a batch share their days.
+    """
     plain = _dt.date.fromordinal(ordinal)
+    return pendulum.Date(plain.year, plain.month, plain.day), plain.year, plain.month, plain.day
+
+
+def _day(ordinal: int, first: int, steady: list[_dt.timedelta | None], closed: set[int]) -> _Day:
+    day, year, month, date = calendar_day(ordinal)
     offset = steady[ordinal - first]
     following = None
     if offset is not None and steady[ordinal - first + 1] == offset:
-        after = _dt.date.fromordinal(ordinal + 1)
-        following = (after.year, after.month, after.day)
-    day = None if ordinal in closed else pendulum.Date(plain.year, plain.month, plain.day)
-    return (day, plain.year, plain.month, plain.day, offset is not None, following)
+        following = calendar_day(ordinal + 1)[1:]
+    return (None if ordinal in closed else day, year, month, date, offset is not None, following)
 
 
 @attrs.frozen
@@ -524,6 +536,11 @@ def plan_rows(plan: CarePlan, *, disambiguate: Disambiguate = "compatible") -> R
         )
         for index, episode in enumerate(plan.episodes)
     ]
+    return _joined(parts)
+
+
+def _joined(parts: list[Rows]) -> Rows:
+    """The rows of a plan's episodes, in one order."""
     if len(parts) == 1:
         return parts[0]
     found = Rows([], [], [])
@@ -534,6 +551,53 @@ def plan_rows(plan: CarePlan, *, disambiguate: Disambiguate = "compatible") -> R
     items = found.occurrences
     order = sorted(range(len(items)), key=lambda i: (items[i].start, items[i].session.id))
     return found.taken(order)
+
+
+def plan_and_regular_rows(plan: CarePlan) -> tuple[Rows, list[Rows]]:
+    """The plan's rows, and each episode's regular rows (its schedule alone).
+
+    Validation needs both; the plan's are the regular ones less closed,
+    held and cancelled days, with moved ones replaced, so the plan is
+    expanded once. (With ``disambiguate="compatible"``, which never raises:
+    under ``"raise"`` a removed occurrence must not raise, so
+    :func:`plan_rows` expands the plan itself.)
+    """
+    changes = DayChanges.of_plan(plan)
+    regular = [
+        expand_rows(
+            episode.schedule, episode.start, episode.end, cadence_start=episode.start, episode=index
+        )
+        for index, episode in enumerate(plan.episodes)
+    ]
+    parts = [
+        _with_changes(rows, changes, episode.schedule.timezone, index)
+        for index, (rows, episode) in enumerate(zip(regular, plan.episodes, strict=True))
+    ]
+    return _joined(parts), regular
+
+
+def _with_changes(regular: Rows, changes: DayChanges, zone: str, episode: int) -> Rows:
+    """The occurrences that happen, from the regular ones and the plan's changes."""
+    closed, cancelled, moved = changes.closed, changes.cancelled, changes.moved
+    if not (closed or cancelled or moved):
+        return Rows(list(regular.occurrences), list(regular.minutes), list(regular.dates))
+    found = Rows([], [], [])
+    irregular = []
+    for occurrence, minutes, day in zip(*regular, strict=True):
+        scheduled_on = occurrence.scheduled_on
+        if scheduled_on in closed:
+            continue
+        key = (occurrence.session.id, scheduled_on)
+        if key in cancelled:
+            continue
+        if key in moved:
+            change = occurrence_on(
+                occurrence.session, scheduled_on, zone, moved, "compatible", episode
+            )
+            irregular.append((change, change.minutes, change.date))
+            continue
+        found.add(occurrence, minutes, day)
+    return _merge(found, irregular) if irregular else found
 
 
 _plan.EXPAND_PLAN.provide(occurrences)

@@ -19,7 +19,7 @@ from careplan._model.report import Report, Violation
 from careplan._model.time import require_date
 from careplan._operations import rules as _rules
 from careplan._operations.context import Rule, RuleContext
-from careplan._operations.expansion import occurrences
+from careplan._operations.expansion import plan_and_regular_rows
 from careplan._operations.limits import limit_problems
 from careplan._operations.weeks import week_figures
 
@@ -112,13 +112,15 @@ def validate(
     ]
     if beyond:
         return Report(beyond)
-    found_occurrences = occurrences(plan)
+    rows, regular = plan_and_regular_rows(plan)
     context = RuleContext(
         plan,
         None if today is None else require_date("today", today),
-        week_figures(plan, found_occurrences),
-        found_occurrences,
+        week_figures(plan, rows, regular),
+        tuple(rows.occurrences),
         policy,
+        tuple(rows.minutes),
+        tuple(rows.dates),
     )
     found: list[Violation] = []
     for rule in chosen:
