@@ -19,11 +19,11 @@ from careplan._model.report import Report, Violation
 from careplan._model.time import require_date
 from careplan._operations import rules as _rules
 from careplan._operations.context import Rule, RuleContext
-from careplan._operations.expansion import plan_and_regular_rows
+from careplan._operations.expansion import Rows, plan_and_regular_rows
 from careplan._operations.limits import limit_problems
 from careplan._operations.weeks import week_figures
 
-__all__ = ["rules", "validate"]
+__all__ = ["rules", "validate", "validate_rows"]
 
 _DEFAULT_POLICY = CompliancePolicy()
 
@@ -89,6 +89,24 @@ def validate(
         InvalidValueError: A rule name is unknown, or ``max_years`` is not a
             whole number of at least 1.
     """
+    return validate_rows(
+        plan, today=today, rules=rules, extra_rules=extra_rules, policy=policy, max_years=max_years
+    )[0]
+
+
+def validate_rows(
+    plan: CarePlan,
+    *,
+    today: _dt.date | None = None,
+    rules: Sequence[str | Rule] | None = None,
+    extra_rules: Sequence[Rule] = (),
+    policy: CompliancePolicy = _DEFAULT_POLICY,
+    max_years: int = MAX_PLAN_YEARS,
+) -> tuple[Report, Rows | None]:
+    """:func:`validate`, with the plan's rows (None when a limit stopped it).
+
+    For batch work that also needs the occurrences: the plan is expanded once.
+    """
     registry = _REGISTRY
     chosen: list[Rule] = []
     for rule in rules if rules is not None else list(registry):
@@ -111,7 +129,7 @@ def validate(
         for problem in limit_problems(plan, max_years)
     ]
     if beyond:
-        return Report(beyond)
+        return Report(beyond), None
     rows, regular = plan_and_regular_rows(plan)
     context = RuleContext(
         plan,
@@ -125,4 +143,4 @@ def validate(
     found: list[Violation] = []
     for rule in chosen:
         found.extend(rule(context))
-    return Report(found)
+    return Report(found), rows

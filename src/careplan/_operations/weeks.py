@@ -9,7 +9,6 @@ schedule that is too thin from a week that a holiday made thin.
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 from collections import defaultdict
 from collections.abc import Mapping
 
