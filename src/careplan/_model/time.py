@@ -106,8 +106,15 @@ def duration_from(field: str, value: object) -> pendulum.Duration:
             field, value, "is not a duration", "pass minutes (int) or a timedelta"
         )
     if isinstance(value, int):
-        return pendulum.duration(minutes=value)
+        return _minutes(value)
     return pendulum.duration(seconds=value.total_seconds())
+
+
+@lru_cache(maxsize=1024)
+def _minutes(value: int) -> pendulum.Duration:
+    # Durations are immutable and sessions share a few lengths; building a
+    # pendulum Duration costs more than the rest of a session.
+    return pendulum.duration(minutes=value)
 
 
 def require_aware(field: str, value: _dt.datetime) -> pendulum.DateTime:

@@ -36,6 +36,7 @@ __all__ = [
     "calendar_day",
     "expand",
     "expand_rows",
+    "occurrence_keys",
     "occurrence_on",
     "occurrences",
     "plan_and_regular_rows",
@@ -456,7 +457,7 @@ def series_dates(
     day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
     while day <= last_day:
         if ((day - origin).days // 7) % session.every_weeks == 0:
-            found.append(pendulum.Date(day.year, day.month, day.day))
+            found.append(calendar_day(day.toordinal())[0])
         day += _WEEK
     return found
 
@@ -537,6 +538,23 @@ def plan_rows(plan: CarePlan, *, disambiguate: Disambiguate = "compatible") -> R
         for index, episode in enumerate(plan.episodes)
     ]
     return _joined(parts)
+
+
+def occurrence_keys(plan: CarePlan) -> set[tuple[str, pendulum.Date]]:
+    """The keys (session id, scheduled date) of the plan's occurrences, without building them.
+
+    For checking that records name occurrences: the series dates of each
+    episode's sessions, less the days the plan's changes remove (a moved
+    occurrence keeps its key).
+    """
+    changes = DayChanges.of_plan(plan)
+    found = set()
+    for episode in plan.episodes:
+        for session in episode.schedule.sessions:
+            for day in series_dates(session, episode.start, episode.end, episode.start):
+                if not changes.removes(session.id, day):
+                    found.add((session.id, day))
+    return found
 
 
 def _joined(parts: list[Rows]) -> Rows:
