@@ -304,7 +304,7 @@ def _use(
     # None (not recorded yet, projected at the pace).
     found: list[tuple[pendulum.Date, float | None]] = []
     for items in units.values():
-        present = [records[o.key].present for o, _ in items if o.key in records]
+        present = [records[o.key].present for o, _ in items if o.key in records] if records else []
         day = min(day for _, day in items)
         if any(present):
             found.append((day, 1.0))

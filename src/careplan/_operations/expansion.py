@@ -600,21 +600,29 @@ def _with_changes(regular: Rows, changes: DayChanges, zone: str, episode: int) -
     if not (closed or cancelled or moved):
         return Rows(list(regular.occurrences), list(regular.minutes), list(regular.dates))
     found = Rows([], [], [])
+    add_occurrence, add_minutes, add_date = (
+        found.occurrences.append,
+        found.minutes.append,
+        found.dates.append,
+    )
     irregular = []
     for occurrence, minutes, day in zip(*regular, strict=True):
         scheduled_on = occurrence.scheduled_on
         if scheduled_on in closed:
             continue
-        key = (occurrence.session.id, scheduled_on)
-        if key in cancelled:
-            continue
-        if key in moved:
-            change = occurrence_on(
-                occurrence.session, scheduled_on, zone, moved, "compatible", episode
-            )
-            irregular.append((change, change.minutes, change.date))
-            continue
-        found.add(occurrence, minutes, day)
+        if cancelled or moved:
+            key = (occurrence.session.id, scheduled_on)
+            if key in cancelled:
+                continue
+            if key in moved:
+                change = occurrence_on(
+                    occurrence.session, scheduled_on, zone, moved, "compatible", episode
+                )
+                irregular.append((change, change.minutes, change.date))
+                continue
+        add_occurrence(occurrence)
+        add_minutes(minutes)
+        add_date(day)
     return _merge(found, irregular) if irregular else found
 
 

@@ -101,6 +101,12 @@ def _weekday_name(locale: str, isoweekday: int) -> str:
     return pendulum.Date(2024, 1, isoweekday).format("dddd", locale=locale)  # 2024-01-01: Monday
 
 
+@functools.lru_cache(maxsize=256)
+def _shown(bounds: Range) -> str:
+    """``str(bounds)``, cached: a message per week or day shows the level's ranges."""
+    return str(bounds)
+
+
 def _hours(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -221,7 +227,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 continue
             severity, side = verdict
             label = "h of sessions" if unit == "h/week" else "treatment days"
-            message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
+            message = f"{{value}} {label}, {side} the {_shown(bounds)} {unit} of {level.name}"
             if side == "below" and week.in_step_down_grace:
                 code, severity = "intensity.step_down_grace", "warning"
                 message += (
@@ -246,7 +252,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 severity = "warning"
             message = (
                 f"{_day_name(day)} has {{value}} h of sessions, {side} the "
-                f"{bounds} h/day of {level.name}"
+                f"{_shown(bounds)} h/day of {level.name}"
             )
             message += (
                 f"; {_SHORTFALL_BY_CHANGES}"

@@ -115,7 +115,8 @@ def week_figures(
     """
     if plan.end < plan.start:
         return ()
-    actual = _by_week(plan_rows(plan) if found is None else found)
+    actual = plan_rows(plan) if found is None else found
+    actual_weeks = _by_week(actual)
     held = sorted(day.toordinal() for day in plan.held_days)
     weeks = []
     for index, episode in enumerate(plan.episodes):
@@ -132,32 +133,31 @@ def week_figures(
             if regular is None
             else regular[index]
         )
-        by_week = _by_week(regular_rows)
+        regular_weeks = _by_week(regular_rows)
         grace_from = _grace_start(plan, episode)
         start, end = episode.start.toordinal(), episode.end.toordinal()
         grace = None if grace_from is None else grace_from.toordinal()
         # Ordinals in the loop: pendulum's date arithmetic is slow.
         for monday in range(start - episode.start.weekday(), end + 1, 7):
             first, last = max(monday, start), min(monday + 6, end)
-            items, figures = actual.get(monday, _EMPTY)
-            if any(o.episode != index for o in items):
-                # A session of another episode moved into this week is not counted here.
-                kept = [i for i, o in enumerate(items) if o.episode == index]
-                items, figures = [items[i] for i in kept], [figures[i] for i in kept]
-            regular_items, regular_figures = by_week.get(monday, _EMPTY)
+            # A session of another episode moved into this week is not counted here.
+            kept = [
+                i for i in actual_weeks.get(monday, ()) if actual.occurrences[i].episode == index
+            ]
+            regular_kept = regular_weeks.get(monday, [])
             weeks.append(
                 WeekFigures(
                     calendar_day(monday)[0],
                     calendar_day(first)[0],
                     calendar_day(last)[0],
-                    tuple(items),
-                    tuple(regular_items),
+                    tuple(actual.occurrences[i] for i in kept),
+                    tuple(regular_rows.occurrences[i] for i in regular_kept),
                     episode.level,
                     index,
                     grace is not None and monday + 6 >= grace,
                     _any_between(held, first, last),
-                    _totals(figures),
-                    _totals(regular_figures),
+                    _totals(actual, kept),
+                    _totals(regular_rows, regular_kept),
                 )
             )
     return tuple(weeks)
@@ -183,29 +183,29 @@ def _grace_start(plan: CarePlan, episode: Episode) -> pendulum.Date | None:
     return episode.end.subtract(days=7 * grace - 1)
 
 
-_EMPTY: tuple[list[Occurrence], list[tuple[pendulum.Date, int]]] = ([], [])
-
-
-def _totals(figures: list[tuple[pendulum.Date, int]]) -> dict[pendulum.Date, int]:
+def _totals(rows: Rows, indices: list[int]) -> dict[pendulum.Date, int]:
+    """Minutes by local date of the rows at ``indices``."""
+    dates, minutes = rows.dates, rows.minutes
     totals: dict[pendulum.Date, int] = {}
-    for day, minutes in figures:
-        totals[day] = totals.get(day, 0) + minutes
+    for i in indices:
+        day = dates[i]
+        totals[day] = totals.get(day, 0) + minutes[i]
     return totals
 
 
-def _by_week(
-    rows: Rows,
-) -> dict[int, tuple[list[Occurrence], list[tuple[pendulum.Date, int]]]]:
-    """Occurrences and their (date, minutes) by the ordinal of their week's Monday."""
-    weeks: dict[int, tuple[list[Occurrence], list[tuple[pendulum.Date, int]]]] = {}
-    for occurrence, minutes, day in zip(rows.occurrences, rows.minutes, rows.dates, strict=True):
-        ordinal = day.toordinal()
-        monday = ordinal - day.weekday()
+def _by_week(rows: Rows) -> dict[int, list[int]]:
+    """The indices of the rows by the ordinal of their week's Monday.
+
+    Indices rather than tuples of figures: no object per occurrence, so
+    long plans do not wake the garbage collector more often.
+    """
+    weeks: dict[int, list[int]] = {}
+    for i, day in enumerate(rows.dates):
+        monday = day.toordinal() - day.weekday()
         week = weeks.get(monday)
         if week is None:
-            week = weeks[monday] = ([], [])
-        week[0].append(occurrence)
-        week[1].append((day, minutes))
+            week = weeks[monday] = []
+        week.append(i)
     return weeks
 
 
