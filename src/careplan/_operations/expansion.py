@@ -63,11 +63,11 @@ def _slot_setters() -> tuple[Callable[[Occurrence, object], None], ...] | None:
 
 _SETTERS = _slot_setters()
 
-#: A local day for the expansion: the date (None when closed), its year,
+#: A local day for the expansion: the date, its year,
 #: month and day, whether it is steady (one UTC offset all day), and the next
 #: day's year, month and day when a session may end at its midnight (the
 #: next day steady at the same offset), else None.
-_Day = tuple["pendulum.Date | None", int, int, int, bool, "tuple[int, int, int] | None"]
+_Day = tuple["pendulum.Date", int, int, int, bool, "tuple[int, int, int] | None"]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -81,13 +81,15 @@ def calendar_day(ordinal: int) -> tuple[pendulum.Date, int, int, int]:
     return pendulum.Date(plain.year, plain.month, plain.day), plain.year, plain.month, plain.day
 
 
-def _day(ordinal: int, first: int, steady: list[_dt.timedelta | None], closed: set[int]) -> _Day:
+@lru_cache(maxsize=1 << 15)
+def _day(zone: str, ordinal: int) -> _Day:
+    """A day of ``zone`` for the expansion (see :data:`_Day`), cached: plans share days."""
     day, year, month, date = calendar_day(ordinal)
-    offset = steady[ordinal - first]
+    offset, after = steady_offsets(zone, ordinal, ordinal + 1)
     following = None
-    if offset is not None and steady[ordinal - first + 1] == offset:
+    if offset is not None and after == offset:
         following = calendar_day(ordinal + 1)[1:]
-    return (None if ordinal in closed else day, year, month, date, offset is not None, following)
+    return (day, year, month, date, offset is not None, following)
 
 
 @attrs.frozen
@@ -268,8 +270,6 @@ def expand_rows(
     first, last = first_day.toordinal(), last_day.toordinal()
     if last < first:
         return rows
-    # The day after the last: a session may end at 24:00.
-    steady = steady_offsets(zone, first, last + 1)
     closed = {day.toordinal() for day in changes.closed}
     cancelled, moved = changes.cancelled, changes.moved
     plans = [
@@ -310,11 +310,13 @@ def expand_rows(
             ordinal = monday + weekday
             if ordinal < first or ordinal > last:
                 continue
+            if ordinal in closed:
+                continue
             found = days.get(ordinal)
             if found is None:
-                found = days[ordinal] = _day(ordinal, first, steady, closed)
+                found = days[ordinal] = _day(zone, ordinal)
             day, year, month, date, steady_day, following = found
-            if day is None or (cancelled and (session_id, day) in cancelled):
+            if cancelled and (session_id, day) in cancelled:
                 continue  # closed, or this occurrence is cancelled
             if (
                 not steady_day
