@@ -39,9 +39,17 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
+
+from careplan._model.errors import missing_extra
+
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError:  # pragma: no cover - the batch extra is installed for the tests
+    raise missing_extra("careplan.batch", "pyarrow", "batch") from None
 
 from careplan._adapters.document import from_json, to_json
 from careplan._model.errors import CarePlanError
@@ -51,9 +59,6 @@ from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
 from careplan._operations.delivery import weekly_delivery
 from careplan._operations.validation import validate_rows
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 __all__ = ["TABLES", "Source", "Tables", "run", "run_dask", "schemas"]
 
@@ -68,8 +73,6 @@ TABLES: Final = ("plans", "violations", "occurrences", "weeks")
 
 def schemas() -> dict[str, pa.Schema]:
     """The Arrow schema of each table, by name (see the module's description)."""
-    import pyarrow as pa
-
     key = [pa.field("index", pa.int64(), False), pa.field("source", pa.string(), False)]
     plan_id = pa.field("plan_id", pa.string())
     return {
@@ -159,8 +162,6 @@ class Tables:
 
     def write_parquet(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
         """Write each table to ``directory/<name>.parquet``; returns the paths by name."""
-        import pyarrow.parquet as pq
-
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         written = {}
@@ -172,8 +173,6 @@ class Tables:
     @classmethod
     def read_parquet(cls, directory: str | os.PathLike[str]) -> Tables:
         """Read the tables :meth:`write_parquet` wrote."""
-        import pyarrow.parquet as pq
-
         folder = Path(directory)
         found = schemas()
         return cls(
@@ -183,8 +182,6 @@ class Tables:
     @classmethod
     def concatenate(cls, parts: Iterable[Tables]) -> Tables:
         """The tables of several batches, one after the other."""
-        import pyarrow as pa
-
         parts = list(parts)
         found = schemas()
         return cls(
@@ -267,8 +264,10 @@ def run_dask(
             one (the client made last, if any).
         max_years: As for :func:`run`.
     """
-    import dask.bag
-
+    try:
+        import dask.bag
+    except ImportError:  # pragma: no cover - the dask extra is installed for the tests
+        raise missing_extra("careplan.batch.run_dask", "Dask", "dask") from None
     if isinstance(paths, str):
         paths = _expand_glob(paths)
     items = [(index, os.fspath(path)) for index, path in enumerate(paths)]
@@ -301,8 +300,6 @@ class _Work:
     max_years: int
 
     def __call__(self, chunk: list[tuple[int, Source]]) -> Tables:
-        import pyarrow as pa
-
         columns: dict[str, dict[str, list[Any]]] = {
             name: {field.name: [] for field in schema} for name, schema in schemas().items()
         }
