@@ -57,6 +57,9 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/ical.py
 	$(BIN)/python benchmarks/planner.py
 	$(BIN)/python benchmarks/census.py
+	$(BIN)/python benchmarks/imports.py
+	$(BIN)/python benchmarks/json_document.py
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -14,7 +14,7 @@ import json
 import math
 import re
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -39,6 +39,7 @@ from careplan._model.limits import (
     supported,
 )
 from careplan._model.measures import Band, Instrument, Measurement
+from careplan._model.occurrence import Occurrence
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier
 from careplan._model.plan import (
     CarePlan,
@@ -55,6 +56,7 @@ from careplan._model.session import Modality, Session
 from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
 from careplan._model.transition import Direction, Referral, Transition, TransitionReason
 from careplan._operations.delivery import misplaced_records
+from careplan._operations.expansion import occurrence_keys
 from careplan._operations.limits import limit_problems
 
 __all__ = [
@@ -575,26 +577,39 @@ _RELAPSE_FIELDS = {
 }
 
 
-@contextmanager
-def _at(path: str, renames: Mapping[str, str] | None = None) -> Iterator[None]:
+class _at:
     """Turn a model error raised inside into a DocumentError at ``path``.
 
     An :class:`InvalidValueError` names a model field (``Session.duration``);
     ``renames`` maps it to the document's name (``duration_minutes``).
+    A class rather than ``@contextmanager``: a plan's document enters one per
+    field, and a generator per field cost a tenth of reading it.
     """
-    try:
-        yield
-    except DocumentError:
-        raise
-    except InvalidValueError as error:
-        attribute = error.field.rpartition(".")[2] if "." in error.field else ""
-        if renames is not None and attribute in renames:
-            attribute = renames[attribute]
-        where = _join(path, attribute) if attribute and renames is not None else path
-        problem = f"{_show(error.value)} {error.problem}"
-        raise DocumentError(where, f"{problem}; {error.hint}" if error.hint else problem) from None
-    except CarePlanError as error:
-        raise DocumentError(path, str(error)) from None
+
+    __slots__ = ("path", "renames")
+
+    def __init__(self, path: str, renames: Mapping[str, str] | None = None) -> None:
+        self.path = path
+        self.renames = renames
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if error is None or isinstance(error, DocumentError):
+            return
+        path, renames = self.path, self.renames
+        if isinstance(error, InvalidValueError):
+            attribute = error.field.rpartition(".")[2] if "." in error.field else ""
+            if renames is not None and attribute in renames:
+                attribute = renames[attribute]
+            where = _join(path, attribute) if attribute and renames is not None else path
+            problem = f"{_show(error.value)} {error.problem}"
+            raise DocumentError(
+                where, f"{problem}; {error.hint}" if error.hint else problem
+            ) from None
+        if isinstance(error, CarePlanError):
+            raise DocumentError(path, str(error)) from None
 
 
 _OUTSIDE = f"is outside the dates careplan works with ({EARLIEST_DATE} to {LATEST_DATE})"
@@ -1447,24 +1462,37 @@ class _LongNumber:
         self.digits = digits
 
 
-def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    seen: set[str] = set()
-    repeated = []
-    for key, _ in pairs:
-        if key in seen and key not in repeated:
-            repeated.append(key)
-        seen.add(key)
-    marked = _Duplicates(found)
-    marked.repeated = tuple(repeated)
-    return marked
+class _Decoding:
+    """The json hooks of one decoding; they note whether anything needs refusing.
 
+    The decoded value is walked for repeated keys and long numbers (to name
+    their path) only when a hook saw one: most documents have neither.
+    """
 
-def _integer(text: str) -> int | _LongNumber:
-    digits = len(text.lstrip("-"))
-    return _LongNumber(digits) if digits > MAX_DIGITS else int(text)
+    def __init__(self) -> None:
+        self.suspect = False
+
+    def object(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        found = dict(pairs)
+        if len(found) == len(pairs):
+            return found
+        self.suspect = True
+        seen: set[str] = set()
+        repeated = []
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        marked = _Duplicates(found)
+        marked.repeated = tuple(repeated)
+        return marked
+
+    def integer(self, text: str) -> int | _LongNumber:
+        digits = len(text.lstrip("-"))
+        if digits > MAX_DIGITS:
+            self.suspect = True
+            return _LongNumber(digits)
+        return int(text)
 
 
 def _refuse_constant(name: str) -> object:
@@ -1516,11 +1544,12 @@ def _loads(text: str | bytes) -> object:
     if not isinstance(text, str):
         raise DocumentError("", f"the document is {type(text).__name__}, not text or bytes")
     text = text.removeprefix("\ufeff")
+    decoding = _Decoding()
     try:
         data = json.loads(
             text,
-            object_pairs_hook=_object,
-            parse_int=_integer,
+            object_pairs_hook=decoding.object,
+            parse_int=decoding.integer,
             parse_constant=_refuse_constant,
         )
     except json.JSONDecodeError as error:
@@ -1530,7 +1559,8 @@ def _loads(text: str | bytes) -> object:
         raise DocumentError("", f"the text is not readable JSON ({problem})") from None
     except ValueError as error:  # pragma: no cover - a limit of the json module itself
         raise DocumentError("", f"the text is not readable JSON ({error})") from None
-    _check_decoded(data)
+    if decoding.suspect:
+        _check_decoded(data)
     return data
 
 
@@ -1586,7 +1616,14 @@ def from_json(
 
 
 def _check_attendance(plan: CarePlan, today: _dt.date | None) -> None:
-    for index, record, occurrence in misplaced_records(plan, plan.occurrences(), today):
+    misplaced: Iterable[tuple[int, Attendance, Occurrence | None]]
+    if today is None:
+        # Only the keys matter: no need to build the occurrences.
+        keys = occurrence_keys(plan)
+        misplaced = ((i, r, None) for i, r in enumerate(plan.attendance) if r.key not in keys)
+    else:
+        misplaced = misplaced_records(plan, plan.occurrences(), today)
+    for index, record, occurrence in misplaced:
         if occurrence is None:
             raise DocumentError(
                 f"attendance[{index}]",

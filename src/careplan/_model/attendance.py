@@ -100,10 +100,14 @@ class Attendance:
 
     def delivered_minutes(self, occurrence: Occurrence) -> int:
         """Minutes of ``occurrence`` the client received."""
+        return self.delivered_of(occurrence.minutes)
+
+    def delivered_of(self, scheduled: int) -> int:
+        """Minutes the client received of a session ``scheduled`` minutes long."""
         if self.status == "attended":
-            return occurrence.minutes
+            return scheduled
         if self.status in ("late", "left_early"):
-            return max(0, occurrence.minutes - self.minutes)
+            return max(0, scheduled - self.minutes)
         return 0
 
     @property

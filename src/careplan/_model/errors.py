@@ -8,6 +8,7 @@ without parsing messages.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 
 __all__ = [
@@ -211,15 +212,25 @@ class MissingExtraError(CarePlanError, ImportError):
         )
 
 
+_LITERALS: dict[int, tuple[object, tuple[object, ...]]] = {}
+
+
+def _literal_values(choices: object) -> tuple[object, ...]:
+    # Cached by identity (hashing a Literal costs as much as typing.get_args):
+    # the check runs for every record read.
+    found = _LITERALS.get(id(choices))
+    if found is None or found[0] is not choices:
+        found = _LITERALS[id(choices)] = (choices, typing.get_args(choices))
+    return found[1]
+
+
 def require_choice(field: str, value: object, choices: object, what: str) -> None:
     """Refuse ``value`` unless it is one of ``choices`` (a ``Literal`` alias or a tuple).
 
     Raises:
         InvalidValueError: Naming the field and listing the choices.
     """
-    import typing
-
-    allowed = typing.get_args(choices) if not isinstance(choices, tuple) else choices
+    allowed = choices if isinstance(choices, tuple) else _literal_values(choices)
     if value not in allowed:
         raise InvalidValueError(
             field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))

@@ -3,17 +3,30 @@
 ``CarePlan.occurrences()`` reads well in a notebook, but expanding a plan is
 an operation, and the model never imports upward. So the method calls a
 :class:`Hook` that the layer owning the work fills in when it is imported.
-``careplan/__init__.py`` imports every layer, and Python imports a package
-before any of its modules, so every hook is filled before anyone can hold a
-value. Each hook is typed with the signature its provider must have, so mypy
-checks the wiring.
+``careplan/__init__.py`` loads its names lazily, so it tells this module
+(:func:`load_from`) which module fills each hook; a hook not filled yet
+imports that module on its first call. Python imports a package before any
+of its modules, so that is known before anyone can hold a value. Each hook
+is typed with the signature its provider must have, so mypy checks the
+wiring.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from typing import Generic, TypeVar
 
-__all__ = ["Hook"]
+__all__ = ["Hook", "load_from"]
+
+# The module that fills each hook, by the hook's name (set by careplan/__init__.py).
+_PROVIDERS: dict[str, str] = {}
+
+
+def load_from(providers: Mapping[str, str]) -> None:
+    """Say which module fills each hook, by the hook's name."""
+    _PROVIDERS.update(providers)
+
 
 F = TypeVar("F")
 
@@ -43,6 +56,8 @@ class Hook(Generic[F]):
                 without the ``careplan`` package, which cannot happen through
                 a normal import.
         """
+        if self._implementation is None and self.name in _PROVIDERS:
+            importlib.import_module(_PROVIDERS[self.name])
         if self._implementation is None:
             raise RuntimeError(f"{self.name} is not loaded; import careplan first")
         return self._implementation

@@ -108,8 +108,15 @@ def duration_from(field: str, value: object) -> pendulum.Duration:
     if isinstance(value, int):
         if abs(value) > 10**7:  # pendulum overflows long before the int does
             raise InvalidValueError(field, value, "is not a length in minutes", "check the number")
-        return pendulum.duration(minutes=value)
+        return _minutes(value)
     return pendulum.duration(seconds=value.total_seconds())
+
+
+@lru_cache(maxsize=1024)
+def _minutes(value: int) -> pendulum.Duration:
+    # Durations are immutable and sessions share a few lengths; building a
+    # pendulum Duration costs more than the rest of a session.
+    return pendulum.duration(minutes=value)
 
 
 def require_aware(field: str, value: _dt.datetime) -> pendulum.DateTime:
@@ -215,7 +222,8 @@ def resolve_wall(
 
 
 @lru_cache(maxsize=256)
-def _pendulum_zone(name: str) -> pendulum.Timezone:
+def pendulum_zone(name: str) -> pendulum.Timezone:
+    """The pendulum zone of an IANA name, one object per name (cached)."""
     return pendulum.timezone(name)
 
 
@@ -234,9 +242,65 @@ def in_zone(moment: _dt.datetime, timezone: str) -> pendulum.DateTime:
         local.minute,
         local.second,
         local.microsecond,
-        tzinfo=_pendulum_zone(timezone),
+        tzinfo=pendulum_zone(timezone),
         fold=local.fold,
     )
+
+
+_BLOCK_DAYS = 128
+_SAMPLE_HOURS = (6, 12, 18)
+
+
+@lru_cache(maxsize=4096)
+def _steady_block(timezone: str, block: int) -> tuple[_dt.timedelta | None, ...]:
+    """:func:`steady_offsets` for the 128 days from ordinal ``block * 128``."""
+    zone = zone_info(timezone)
+    first = block * _BLOCK_DAYS
+
+    def midnight(ordinal: int) -> _dt.timedelta | None:
+        if not 1 <= ordinal <= _MAX_ORDINAL:
+            return None
+        wall = _dt.datetime.combine(_dt.date.fromordinal(ordinal), _MIDNIGHT, zone)
+        offset = wall.utcoffset()
+        return offset if offset == wall.replace(fold=1).utcoffset() else None
+
+    found: list[_dt.timedelta | None] = []
+    following = midnight(first)
+    for ordinal in range(first, first + _BLOCK_DAYS):
+        offset, following = following, midnight(ordinal + 1)
+        if offset is not None and offset == following:
+            day = _dt.date.fromordinal(ordinal)
+            for hour in _SAMPLE_HOURS:
+                if _dt.datetime.combine(day, _dt.time(hour), zone).utcoffset() != offset:
+                    offset = None
+                    break
+        else:
+            offset = None
+        found.append(offset)
+    return tuple(found)
+
+
+_MIDNIGHT = _dt.time(0)
+_MAX_ORDINAL = _dt.date.max.toordinal() - 1
+
+
+def steady_offsets(timezone: str, first: int, last: int) -> list[_dt.timedelta | None]:
+    """Per local day from ordinal ``first`` to ``last``: its UTC offset when steady, else None.
+
+    A day is steady when one offset holds from its midnight to the next, so
+    every wall time of the day happens exactly once and the instant of a wall
+    time is the wall time minus that offset: no DST rule needs applying. A
+    day with a change (or next to the ends of the calendar) is ``None``.
+    Offsets are sampled at 00:00, 06:00, 12:00, 18:00 and the next 00:00, as
+    the VTIMEZONE writer samples days: two changes that cancel within six
+    hours would go unseen, and no zone has them. Cached per zone and block of
+    days, so a batch of plans in one zone computes each day once.
+    """
+    found: list[_dt.timedelta | None] = []
+    for block in range(first // _BLOCK_DAYS, last // _BLOCK_DAYS + 1):
+        found += _steady_block(timezone, block)
+    skip = first - (first // _BLOCK_DAYS) * _BLOCK_DAYS
+    return found[skip : skip + last - first + 1]
 
 
 def weekday_from(field: str, value: object) -> pendulum.WeekDay:

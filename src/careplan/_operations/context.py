@@ -32,6 +32,10 @@ class RuleContext:
         review_policy: The cadences of reviews, certification and measures,
             and who signs before services (the plan-of-care rules).
         payer: The payer rules to judge billing by, when the caller gave them.
+        occurrence_minutes: ``occurrences[i].minutes`` for each occurrence
+            (computed from ``occurrences`` when not given; validation passes
+            the figures it has from the expansion).
+        occurrence_dates: ``occurrences[i].date`` for each occurrence, alike.
     """
 
     plan: CarePlan
@@ -41,6 +45,20 @@ class RuleContext:
     policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
     review_policy: ReviewPolicy = CLINIC_REVIEW
     payer: PayerRules | None = None
+    occurrence_minutes: tuple[int, ...] = attrs.field(
+        default=attrs.Factory(
+            lambda context: tuple(o.minutes for o in context.occurrences), takes_self=True
+        ),
+        eq=False,
+        repr=False,
+    )
+    occurrence_dates: tuple[pendulum.Date, ...] = attrs.field(
+        default=attrs.Factory(
+            lambda context: tuple(o.date for o in context.occurrences), takes_self=True
+        ),
+        eq=False,
+        repr=False,
+    )
 
 
 #: A rule: takes the context, yields what it finds.

@@ -7,7 +7,9 @@ Figures per week are computed from occurrences and records, never stored.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Iterator
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import pendulum
@@ -16,15 +18,19 @@ from careplan._model.attendance import Attendance, Authorization
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
-from careplan._model.time import require_date, week_start
-from careplan._operations.expansion import occurrences as plan_occurrences
+from careplan._model.time import require_date
+from careplan._operations.expansion import calendar_day, plan_rows
 
 __all__ = [
     "AuthorizationUse",
     "WeekDelivery",
+    "authorization_figures",
     "authorization_use",
     "delivered",
+    "first_covering",
     "misplaced_records",
+    "use_of_authorizations",
+    "weekly_delivery",
 ]
 
 
@@ -79,35 +85,51 @@ def delivered(
     (620, 90, 10)
     """
     until = require_date("today", today)
+    if occurrences is None:
+        rows = plan_rows(plan)
+        return weekly_delivery(plan, until, rows.occurrences, rows.minutes, rows.dates)
+    return weekly_delivery(
+        plan, until, occurrences, [o.minutes for o in occurrences], [o.date for o in occurrences]
+    )
+
+
+def weekly_delivery(
+    plan: CarePlan,
+    until: pendulum.Date,
+    occurrences: Sequence[Occurrence],
+    minutes: Sequence[int],
+    dates: Sequence[pendulum.Date],
+) -> tuple[WeekDelivery, ...]:
+    """:func:`delivered` over occurrences with their minutes and dates (same index)."""
     records = {record.key: record for record in plan.attendance}
     episodes = plan.episodes
-    weeks: dict[pendulum.Date, list[Occurrence]] = {}
-    for occurrence in plan_occurrences(plan) if occurrences is None else occurrences:
-        if occurrence.date <= until:
-            weeks.setdefault(week_start(occurrence.date), []).append(occurrence)
+    weeks: dict[int, list[tuple[Occurrence, int]]] = {}
+    for occurrence, length, day in zip(occurrences, minutes, dates, strict=True):
+        if day <= until:
+            weeks.setdefault(day.toordinal() - day.weekday(), []).append((occurrence, length))
     found = []
     for monday in sorted(weeks):
         items = weeks[monday]
         scheduled = delivered_minutes = attended = unexcused = unrecorded = sessions = 0
         levels: dict[str, int] = {}
-        for occurrence in items:
-            record = records.get(occurrence.key)
+        for occurrence, length in items:
+            record = records.get((occurrence.session.id, occurrence.scheduled_on))
             if record is not None and record.status == "cancelled_by_program":
                 continue
             sessions += 1
-            scheduled += occurrence.minutes
+            scheduled += length
             level = episodes[occurrence.episode].level
-            levels[level.code] = levels.get(level.code, 0) + occurrence.minutes
+            levels[level.code] = levels.get(level.code, 0) + length
             if record is None:
                 unrecorded += 1
                 continue
-            delivered_minutes += record.delivered_minutes(occurrence)
+            delivered_minutes += record.delivered_of(length)
             attended += record.present
             unexcused += record.status == "absent_unexcused"
         main = max(levels, key=lambda code: levels[code]) if levels else episodes[-1].level.code
         found.append(
             WeekDelivery(
-                monday,
+                calendar_day(monday)[0],
                 plan.continuum[main],
                 scheduled,
                 delivered_minutes,
@@ -187,37 +209,103 @@ def authorization_use(
     >>> use.used, use.scheduled, use.runs_out_on
     (1, 34, Date(2027, 3, 16))
     """
+    if occurrences is None:
+        rows = plan_rows(plan)
+        return use_of_authorizations(plan, rows.occurrences, rows.dates)
+    return use_of_authorizations(plan, occurrences, [o.date for o in occurrences])
+
+
+def use_of_authorizations(
+    plan: CarePlan, occurrences: Sequence[Occurrence], dates: Sequence[pendulum.Date]
+) -> tuple[AuthorizationUse, ...]:
+    """:func:`authorization_use` over occurrences with their dates (same index)."""
+    return authorization_figures(plan, occurrences, dates)[2]
+
+
+def authorization_figures(
+    plan: CarePlan, occurrences: Sequence[Occurrence], dates: Sequence[pendulum.Date]
+) -> tuple[
+    dict[str, set[pendulum.Date]],
+    dict[tuple[str, pendulum.Date], int],
+    tuple[AuthorizationUse, ...],
+]:
+    """What the authorization rule and :func:`authorization_use` both need, in one pass.
+
+    Returns the days with care not cancelled by the program, by level (in
+    the order of the first occurrence of each level), the first authorization
+    covering each (level, day), and the use of each authorization.
+    """
     records = {record.key: record for record in plan.attendance}
-    episodes = plan.episodes
-    units: list[dict[object, list[Occurrence]]] = [{} for _ in plan.authorizations]
-    for occurrence in plan_occurrences(plan) if occurrences is None else occurrences:
-        record = records.get(occurrence.key)
-        if record is not None and record.status == "cancelled_by_program":
-            continue
-        level = episodes[occurrence.episode].level.code
-        index = next(
-            (i for i, a in enumerate(plan.authorizations) if a.covers(level, occurrence.date)),
-            None,
-        )
+    codes = [episode.level.code for episode in plan.episodes]
+    billable = []
+    days_by_level: dict[str, set[pendulum.Date]] = {}
+    for occurrence, day in zip(occurrences, dates, strict=True):
+        if records:
+            record = records.get((occurrence.session.id, occurrence.scheduled_on))
+            if record is not None and record.status == "cancelled_by_program":
+                continue
+        level = codes[occurrence.episode]
+        days = days_by_level.get(level)
+        if days is None:
+            days = days_by_level[level] = set()
+        days.add(day)
+        billable.append((occurrence, day, level))
+    covering = first_covering(plan.authorizations, days_by_level)
+    authorizations = plan.authorizations
+    units: list[dict[object, list[tuple[Occurrence, pendulum.Date]]]] = [{} for _ in authorizations]
+    for occurrence, day, level in billable:
+        index = covering.get((level, day))
         if index is not None:
-            unit = occurrence.date if plan.authorizations[index].unit == "days" else occurrence.key
-            units[index].setdefault(unit, []).append(occurrence)
-    return tuple(
-        _use(auth, found, records) for auth, found in zip(plan.authorizations, units, strict=True)
+            unit = day if authorizations[index].unit == "days" else occurrence.key
+            units[index].setdefault(unit, []).append((occurrence, day))
+    uses = tuple(
+        _use(auth, found, records) for auth, found in zip(authorizations, units, strict=True)
     )
+    return days_by_level, covering, uses
+
+
+def first_covering(
+    authorizations: Sequence[Authorization], days_by_level: Mapping[str, set[pendulum.Date]]
+) -> dict[tuple[str, pendulum.Date], int]:
+    """For each level and day, the first authorization (by index) that covers it.
+
+    The same answer as trying ``Authorization.covers`` in order for every
+    day, by a sweep over the days in order with a heap of the
+    authorizations that have started: O((days + authorizations) log
+    authorizations).
+    """
+    by_level: dict[str, list[tuple[pendulum.Date, int]]] = defaultdict(list)
+    for index, auth in enumerate(authorizations):
+        if auth.status == "active":
+            by_level[auth.level].append((auth.start, index))
+    found: dict[tuple[str, pendulum.Date], int] = {}
+    for level, days in days_by_level.items():
+        starts = sorted(by_level.get(level, ()))
+        started: list[tuple[int, pendulum.Date]] = []  # (index, end), a heap
+        next_start = 0
+        for day in sorted(days):
+            while next_start < len(starts) and starts[next_start][0] <= day:
+                index = starts[next_start][1]
+                heapq.heappush(started, (index, authorizations[index].end))
+                next_start += 1
+            while started and started[0][1] < day:
+                heapq.heappop(started)  # ended; days only grow, so for good
+            if started:
+                found[(level, day)] = started[0][0]
+    return found
 
 
 def _use(
     auth: Authorization,
-    units: dict[object, list[Occurrence]],
+    units: dict[object, list[tuple[Occurrence, pendulum.Date]]],
     records: dict[tuple[str, pendulum.Date], Attendance],
 ) -> AuthorizationUse:
     # Each unit: its day, and 1 (delivered), 0 (recorded, not delivered) or
     # None (not recorded yet, projected at the pace).
     found: list[tuple[pendulum.Date, float | None]] = []
     for items in units.values():
-        present = [records[o.key].present for o in items if o.key in records]
-        day = min(o.date for o in items)
+        present = [records[o.key].present for o, _ in items if o.key in records] if records else []
+        day = min(day for _, day in items)
         if any(present):
             found.append((day, 1.0))
         elif len(present) == len(items):

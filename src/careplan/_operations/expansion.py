@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -11,16 +14,82 @@ import pendulum
 from careplan._model import plan as _plan
 from careplan._model import schedule as _schedule
 from careplan._model.calendar import Cancellation, Closure, Reschedule
+from careplan._model.errors import AmbiguousTimeError, NonexistentTimeError
 from careplan._model.limits import require_supported_date
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Session
-from careplan._model.time import Disambiguate, in_zone, require_date, resolve_wall, week_start
+from careplan._model.time import (
+    Disambiguate,
+    in_zone,
+    pendulum_zone,
+    require_date,
+    resolve_wall,
+    steady_offsets,
+    week_start,
+)
 
-__all__ = ["DayChanges", "expand", "occurrence_on", "occurrences", "series_dates"]
+__all__ = [
+    "DayChanges",
+    "Rows",
+    "calendar_day",
+    "expand",
+    "expand_rows",
+    "occurrence_keys",
+    "occurrence_on",
+    "occurrences",
+    "plan_and_regular_rows",
+    "plan_rows",
+    "series_dates",
+]
 
 _WEEK = _dt.timedelta(days=7)
+
+
+def _slot_setters() -> tuple[Callable[[Occurrence, object], None], ...] | None:
+    """Setters of an occurrence's slots, in field order, for building checked values.
+
+    attrs' frozen ``__init__`` goes through ``object.__setattr__`` per field,
+    a sixth of the cost of an occurrence; the expansion builds values from
+    checked parts, so it sets the slots directly. None (use the class) when
+    the fields are not the ones the expansion sets.
+    """
+    names = ("session", "scheduled_on", "start", "end", "moved", "episode")
+    if tuple(field.name for field in attrs.fields(Occurrence)) != names:
+        return None
+    return tuple(getattr(Occurrence, name).__set__ for name in names)
+
+
+_SETTERS = _slot_setters()
+
+#: A local day for the expansion: the date, its year,
+#: month and day, whether it is steady (one UTC offset all day), and the next
+#: day's year, month and day when a session may end at its midnight (the
+#: next day steady at the same offset), else None.
+_Day = tuple["pendulum.Date", int, int, int, bool, "tuple[int, int, int] | None"]
+
+
+@lru_cache(maxsize=1 << 14)
+def calendar_day(ordinal: int) -> tuple[pendulum.Date, int, int, int]:
+    """The pendulum date of a day ordinal, with its year, month and day.
+
+    Cached (about 45 years of days): pendulum dates are immutable, and the
+    plans of a batch share their days.
+    """
+    plain = _dt.date.fromordinal(ordinal)
+    return pendulum.Date(plain.year, plain.month, plain.day), plain.year, plain.month, plain.day
+
+
+@lru_cache(maxsize=1 << 15)
+def _day(zone: str, ordinal: int) -> _Day:
+    """A day of ``zone`` for the expansion (see :data:`_Day`), cached: plans share days."""
+    day, year, month, date = calendar_day(ordinal)
+    offset, after = steady_offsets(zone, ordinal, ordinal + 1)
+    following = None
+    if offset is not None and after == offset:
+        following = calendar_day(ordinal + 1)[1:]
+    return (day, year, month, date, offset is not None, following)
 
 
 @attrs.frozen
@@ -113,20 +182,259 @@ def expand(
     ...     week, pendulum.date(2026, 3, 1), pendulum.date(2026, 3, 8))]
     ['2026-03-01T09:00:00-05:00', '2026-03-08T09:00:00-04:00']
     """
+    return tuple(
+        expand_rows(
+            schedule,
+            start,
+            end,
+            closures=closures,
+            cancellations=cancellations,
+            reschedules=reschedules,
+            cadence_start=cadence_start,
+            disambiguate=disambiguate,
+            episode=episode,
+        ).occurrences
+    )
+
+
+class Rows(NamedTuple):
+    """Occurrences in order, with the figures every consumer needs of each.
+
+    Computing ``Occurrence.minutes`` or ``Occurrence.date`` takes pendulum
+    and zoneinfo several microseconds; the expansion knows both for free, so
+    it hands them on beside the occurrences (same index), and weekly figures,
+    rules and batch rows read them from here.
+
+    Attributes:
+        occurrences: Sorted by start (wall time), then session id, then
+            scheduled date.
+        minutes: ``occurrences[i].minutes``.
+        dates: ``occurrences[i].date``.
+    """
+
+    occurrences: list[Occurrence]
+    minutes: list[int]
+    dates: list[pendulum.Date]
+
+    def add(self, occurrence: Occurrence, minutes: int, day: pendulum.Date) -> None:
+        """Append one occurrence and its figures."""
+        self.occurrences.append(occurrence)
+        self.minutes.append(minutes)
+        self.dates.append(day)
+
+    def extend(self, other: Rows, start: int = 0, stop: int | None = None) -> None:
+        """Append ``other``'s rows from ``start`` up to ``stop``."""
+        self.occurrences.extend(other.occurrences[start:stop])
+        self.minutes.extend(other.minutes[start:stop])
+        self.dates.extend(other.dates[start:stop])
+
+    def taken(self, order: Iterable[int]) -> Rows:
+        """The rows at the indices of ``order``, in that order."""
+        found = Rows([], [], [])
+        for index in order:
+            found.add(self.occurrences[index], self.minutes[index], self.dates[index])
+        return found
+
+
+def expand_rows(
+    schedule: WeeklySchedule,
+    start: _dt.date,
+    end: _dt.date,
+    *,
+    closures: Iterable[Closure | _dt.date] = (),
+    cancellations: Iterable[Cancellation] = (),
+    reschedules: Iterable[Reschedule] = (),
+    cadence_start: _dt.date | None = None,
+    disambiguate: Disambiguate = "compatible",
+    episode: int = 0,
+) -> Rows:
+    """:func:`expand`, with each occurrence's minutes and date (see :class:`Rows`).
+
+    The work is done week by week, the sessions of a week in the order they
+    happen, so the occurrences come out sorted and need no sort. On a day
+    with one UTC offset throughout (see :func:`steady_offsets`), an
+    occurrence is built from its wall times alone; moved occurrences and
+    those on a DST day go through :func:`occurrence_on` and are merged in.
+    """
     first_day = require_date("start", start)
     last_day = require_date("end", end)
     origin = require_date("cadence_start", cadence_start or first_day)
     changes = DayChanges.of(closures, cancellations, reschedules)
+    rows = Rows([], [], [])
+    if not schedule.sessions:
+        return rows
+    require_supported_date("start", first_day)
+    require_supported_date("end", last_day)
     zone = schedule.timezone
-    found: list[Occurrence] = []
+    tzinfo = pendulum_zone(zone)
+    first, last = first_day.toordinal(), last_day.toordinal()
+    if last < first:
+        return rows
+    closed = {day.toordinal() for day in changes.closed}
+    cancelled, moved = changes.cancelled, changes.moved
+    plans = [
+        (
+            int(s.weekday),
+            s.start.hour * 60 + s.start.minute,
+            s.id,
+            s,
+            s.every_weeks,
+            s.minutes,
+            s.start.hour,
+            s.start.minute,
+            # The end's wall time; None when it is 24:00 (the next day's midnight).
+            divmod(s.start.hour * 60 + s.start.minute + s.minutes, 60)
+            if s.start.hour * 60 + s.start.minute + s.minutes < _DAY_MINUTES
+            else None,
+        )
+        for s in schedule.sessions
+    ]
+    plans.sort(key=lambda plan: plan[:3])
+    origin_monday = origin.toordinal() - origin.weekday()
+    append_occurrence, append_minutes, append_date = (
+        rows.occurrences.append,
+        rows.minutes.append,
+        rows.dates.append,
+    )
+    irregular: list[tuple[Occurrence, int, pendulum.Date]] = []
+    days: dict[int, _Day] = {}
+    new_datetime = _dt.datetime.__new__
+    new_object = object.__new__
+    setters = _SETTERS
+    date_time = pendulum.DateTime  # local names: the loop runs per occurrence
+    for monday in range(first - first_day.weekday(), last + 1, 7):
+        week = (monday - origin_monday) // 7
+        for weekday, begins, session_id, session, every, length, hour, minute, ends in plans:
+            if every != 1 and week % every:
+                continue
+            ordinal = monday + weekday
+            if ordinal < first or ordinal > last:
+                continue
+            if ordinal in closed:
+                continue
+            found = days.get(ordinal)
+            if found is None:
+                found = days[ordinal] = _day(zone, ordinal)
+            day, year, month, date, steady_day, following = found
+            if cancelled and (session_id, day) in cancelled:
+                continue  # closed, or this occurrence is cancelled
+            if (
+                not steady_day
+                or (ends is None and following is None)
+                or (moved and (session_id, day) in moved)
+            ):
+                try:
+                    occurrence = occurrence_on(session, day, zone, moved, disambiguate, episode)
+                except (NonexistentTimeError, AmbiguousTimeError):
+                    _raise_first(schedule, first_day, last_day, origin, changes, episode)
+                    raise
+                if not occurrence.moved and _starts_as_scheduled(occurrence, day, begins):
+                    append_occurrence(occurrence)
+                    append_minutes(occurrence.minutes)
+                    append_date(day)
+                else:
+                    irregular.append((occurrence, occurrence.minutes, occurrence.date))
+                continue
+            # A steady day: the wall times are the values, with fold 0.
+            start_at = new_datetime(date_time, year, month, date, hour, minute, 0, 0, tzinfo)
+            if ends is None:
+                assert following is not None
+                end_at = new_datetime(date_time, *following, 0, 0, 0, 0, tzinfo)
+            else:
+                end_at = new_datetime(date_time, year, month, date, ends[0], ends[1], 0, 0, tzinfo)
+            if setters is None:
+                occurrence = Occurrence(session, day, start_at, end_at, episode=episode)
+            else:
+                occurrence = new_object(Occurrence)
+                set_session, set_scheduled_on, set_start, set_end, set_moved, set_episode = setters
+                set_session(occurrence, session)
+                set_scheduled_on(occurrence, day)
+                set_start(occurrence, start_at)
+                set_end(occurrence, end_at)
+                set_moved(occurrence, False)
+                set_episode(occurrence, episode)
+            append_occurrence(occurrence)
+            append_minutes(length)
+            append_date(day)
+    if irregular:
+        return _merge(rows, irregular)
+    return rows
+
+
+_DAY_MINUTES = 24 * 60
+
+
+def _order(occurrence: Occurrence) -> tuple[object, ...]:
+    """The order of occurrences: as :func:`expand` documents it.
+
+    Starts compare as wall times (all occurrences of one expansion share one
+    zone, and Python compares same-zone datetimes by wall time), then the
+    session id, then the scheduled date (the order a session's series
+    produces them in).
+    """
+    start = occurrence.start
+    return (
+        start.toordinal(),
+        start.hour,
+        start.minute,
+        start.second,
+        start.microsecond,
+        occurrence.session.id,
+        occurrence.scheduled_on,
+    )
+
+
+def _merge(rows: Rows, irregular: list[tuple[Occurrence, int, pendulum.Date]]) -> Rows:
+    """Insert the few occurrences that are out of the weekly order where they belong.
+
+    A binary search per irregular occurrence: the regular ones are already
+    in order, so nothing is sorted but the irregular ones.
+    """
+    irregular.sort(key=lambda row: _order(row[0]))
+    merged = Rows([], [], [])
+    done = 0
+    for occurrence, length, day in irregular:
+        at = bisect.bisect_right(rows.occurrences, _order(occurrence), lo=done, key=_order)
+        merged.extend(rows, done, at)
+        merged.add(occurrence, length, day)
+        done = at
+    merged.extend(rows, done)
+    return merged
+
+
+def _starts_as_scheduled(occurrence: Occurrence, day: pendulum.Date, begins: int) -> bool:
+    """True when the occurrence starts at its session's wall time on its day.
+
+    Only then does it keep its place in the weekly order; a time a DST change
+    skips starts later and is merged in by :func:`_merge`.
+    """
+    start = occurrence.start
+    return (
+        start.toordinal() == day.toordinal()
+        and start.hour * 60 + start.minute == begins
+        and not start.second
+        and not start.microsecond
+    )
+
+
+def _raise_first(
+    schedule: WeeklySchedule,
+    first_day: pendulum.Date,
+    last_day: pendulum.Date,
+    origin: pendulum.Date,
+    changes: DayChanges,
+    episode: int,
+) -> None:
+    """Raise the DST error the plain loop meets first: sessions in the schedule's order.
+
+    With ``disambiguate="raise"`` several occurrences may be at times a DST
+    change skips or repeats; the error names the first one in the order of
+    the schedule's sessions, then by date, as it always has.
+    """
     for session in schedule.sessions:
-        for scheduled_on in series_dates(session, first_day, last_day, origin):
-            if not changes.removes(session.id, scheduled_on):
-                found.append(
-                    occurrence_on(session, scheduled_on, zone, changes.moved, disambiguate, episode)
-                )
-    found.sort(key=lambda o: (o.start, o.session.id))
-    return tuple(found)
+        for day in series_dates(session, first_day, last_day, origin):
+            if not changes.removes(session.id, day):
+                occurrence_on(session, day, schedule.timezone, changes.moved, "raise", episode)
 
 
 def series_dates(
@@ -151,7 +459,7 @@ def series_dates(
     day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
     while day <= last_day:
         if ((day - origin).days // 7) % session.every_weeks == 0:
-            found.append(pendulum.Date(day.year, day.month, day.day))
+            found.append(calendar_day(day.toordinal())[0])
         day += _WEEK
     return found
 
@@ -212,9 +520,13 @@ def occurrences(
         plan: The care plan.
         disambiguate: The DST policy; see :data:`careplan.Disambiguate`.
     """
-    found: list[Occurrence] = []
-    for index, episode in enumerate(plan.episodes):
-        found += expand(
+    return tuple(plan_rows(plan, disambiguate=disambiguate).occurrences)
+
+
+def plan_rows(plan: CarePlan, *, disambiguate: Disambiguate = "compatible") -> Rows:
+    """:func:`occurrences`, with each occurrence's minutes and date (see :class:`Rows`)."""
+    parts = [
+        expand_rows(
             episode.schedule,
             episode.start,
             episode.end,
@@ -225,9 +537,95 @@ def occurrences(
             disambiguate=disambiguate,
             episode=index,
         )
-    if len(plan.episodes) > 1:
-        found.sort(key=lambda o: (o.start, o.session.id))
-    return tuple(found)
+        for index, episode in enumerate(plan.episodes)
+    ]
+    return _joined(parts)
+
+
+def occurrence_keys(plan: CarePlan) -> set[tuple[str, pendulum.Date]]:
+    """The keys (session id, scheduled date) of the plan's occurrences, without building them.
+
+    For checking that records name occurrences: the series dates of each
+    episode's sessions, less the days the plan's changes remove (a moved
+    occurrence keeps its key).
+    """
+    changes = DayChanges.of_plan(plan)
+    found = set()
+    for episode in plan.episodes:
+        for session in episode.schedule.sessions:
+            for day in series_dates(session, episode.start, episode.end, episode.start):
+                if not changes.removes(session.id, day):
+                    found.add((session.id, day))
+    return found
+
+
+def _joined(parts: list[Rows]) -> Rows:
+    """The rows of a plan's episodes, in one order."""
+    if len(parts) == 1:
+        return parts[0]
+    found = Rows([], [], [])
+    for part in parts:
+        found.extend(part)
+    # Episodes may have different zones: starts compare as instants there,
+    # so the order is Python's own over (start, session id), stable as before.
+    items = found.occurrences
+    order = sorted(range(len(items)), key=lambda i: (items[i].start, items[i].session.id))
+    return found.taken(order)
+
+
+def plan_and_regular_rows(plan: CarePlan) -> tuple[Rows, list[Rows]]:
+    """The plan's rows, and each episode's regular rows (its schedule alone).
+
+    Validation needs both; the plan's are the regular ones less closed,
+    held and cancelled days, with moved ones replaced, so the plan is
+    expanded once. (With ``disambiguate="compatible"``, which never raises:
+    under ``"raise"`` a removed occurrence must not raise, so
+    :func:`plan_rows` expands the plan itself.)
+    """
+    changes = DayChanges.of_plan(plan)
+    regular = [
+        expand_rows(
+            episode.schedule, episode.start, episode.end, cadence_start=episode.start, episode=index
+        )
+        for index, episode in enumerate(plan.episodes)
+    ]
+    parts = [
+        _with_changes(rows, changes, episode.schedule.timezone, index)
+        for index, (rows, episode) in enumerate(zip(regular, plan.episodes, strict=True))
+    ]
+    return _joined(parts), regular
+
+
+def _with_changes(regular: Rows, changes: DayChanges, zone: str, episode: int) -> Rows:
+    """The occurrences that happen, from the regular ones and the plan's changes."""
+    closed, cancelled, moved = changes.closed, changes.cancelled, changes.moved
+    if not (closed or cancelled or moved):
+        return Rows(list(regular.occurrences), list(regular.minutes), list(regular.dates))
+    found = Rows([], [], [])
+    add_occurrence, add_minutes, add_date = (
+        found.occurrences.append,
+        found.minutes.append,
+        found.dates.append,
+    )
+    irregular = []
+    for occurrence, minutes, day in zip(*regular, strict=True):
+        scheduled_on = occurrence.scheduled_on
+        if scheduled_on in closed:
+            continue
+        if cancelled or moved:
+            key = (occurrence.session.id, scheduled_on)
+            if key in cancelled:
+                continue
+            if key in moved:
+                change = occurrence_on(
+                    occurrence.session, scheduled_on, zone, moved, "compatible", episode
+                )
+                irregular.append((change, change.minutes, change.date))
+                continue
+        add_occurrence(occurrence)
+        add_minutes(minutes)
+        add_date(day)
+    return _merge(found, irregular) if irregular else found
 
 
 _plan.EXPAND_PLAN.provide(occurrences)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import heapq
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 import pendulum
 
-from careplan._model.attendance import Authorization
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Range
 from careplan._model.occurrence import Occurrence
@@ -31,11 +30,11 @@ from careplan._model.transition import Episode
 from careplan._operations.context import RuleContext
 from careplan._operations.delivery import (
     WeekDelivery,
-    authorization_use,
-    delivered,
+    authorization_figures,
     misplaced_records,
+    weekly_delivery,
 )
-from careplan._operations.weeks import WeekFigures, minutes_by_date, total_minutes
+from careplan._operations.weeks import WeekFigures
 
 __all__ = [
     "CODES",
@@ -107,6 +106,22 @@ _SHORTFALL_BY_CHANGES = (
     "closures, cancellations or moved sessions caused this; make up the time "
     "or note why it is acceptable"
 )
+
+
+def _day_name(day: pendulum.Date) -> str:
+    """``day.format("dddd")``, cached per locale and weekday: pendulum's formatting is slow."""
+    return _weekday_name(pendulum.get_locale(), day.isoweekday())
+
+
+@functools.lru_cache(maxsize=64)
+def _weekday_name(locale: str, isoweekday: int) -> str:
+    return pendulum.Date(2024, 1, isoweekday).format("dddd", locale=locale)  # 2024-01-01: Monday
+
+
+@functools.lru_cache(maxsize=256)
+def _shown(bounds: Range) -> str:
+    """``str(bounds)``, cached: a message per week or day shows the level's ranges."""
+    return str(bounds)
 
 
 def _hours(value: float) -> str:
@@ -213,15 +228,15 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 "intensity.hours_per_week",
                 intensity.hours_per_week,
                 "h/week",
-                total_minutes(week.actual) / 60,
-                total_minutes(week.regular) / 60,
+                week.actual_minutes / 60,
+                week.regular_minutes / 60,
             ),
             (
                 "intensity.days_per_week",
                 intensity.days_per_week,
                 "days/week",
-                float(len({o.date for o in week.actual})),
-                float(len({o.date for o in week.regular})),
+                float(len(week.actual_minutes_by_day)),
+                float(len(week.regular_minutes_by_day)),
             ),
         ):
             verdict = _judge(bounds, actual, regular, judge_minimum=week.judged_in_full)
@@ -229,7 +244,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 continue
             severity, side = verdict
             label = "h of sessions" if unit == "h/week" else "treatment days"
-            message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
+            message = f"{{value}} {label}, {side} the {_shown(bounds)} {unit} of {level.name}"
             if side == "below" and week.in_step_down_grace:
                 code, severity = "intensity.step_down_grace", "warning"
                 message += (
@@ -241,8 +256,8 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             else:
                 message += "; change the weekly schedule or the level of care"
             grouped.add(code, severity, message, week.monday, value=actual)
-        regular_days = minutes_by_date(week.regular)
-        for day, minutes in sorted(minutes_by_date(week.actual).items()):
+        regular_days = week.regular_minutes_by_day
+        for day, minutes in sorted(week.actual_minutes_by_day.items()):
             bounds = intensity.hours_per_day
             verdict = _judge(
                 bounds, minutes / 60, regular_days.get(day, 0) / 60, judge_minimum=True
@@ -253,8 +268,8 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             if day not in regular_days:
                 severity = "warning"
             message = (
-                f"{day.format('dddd')} has {{value}} h of sessions, {side} the "
-                f"{bounds} h/day of {level.name}"
+                f"{_day_name(day)} has {{value}} h of sessions, {side} the "
+                f"{_shown(bounds)} h/day of {level.name}"
             )
             message += (
                 f"; {_SHORTFALL_BY_CHANGES}"
@@ -571,7 +586,13 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
         return
     weeks = [
         w
-        for w in delivered(plan, today=today, occurrences=context.occurrences)
+        for w in weekly_delivery(
+            plan,
+            today,
+            context.occurrences,
+            context.occurrence_minutes,
+            context.occurrence_dates,
+        )
         if w.monday.add(days=6) < today
     ]
     unrecorded = [w.monday for w in weeks if w.unrecorded]
@@ -661,36 +682,6 @@ def _delivered_short(week: WeekDelivery) -> bool:
     )
 
 
-def _first_covering(
-    authorizations: tuple[Authorization, ...], days_by_level: dict[str, set[pendulum.Date]]
-) -> dict[tuple[str, pendulum.Date], int]:
-    """For each level and day, the first authorization (by index) covering it.
-
-    A sweep over the days in order with a heap of the authorizations that
-    have started: O((days + authorizations) log authorizations), instead of
-    trying every authorization for every occurrence.
-    """
-    by_level: dict[str, list[tuple[pendulum.Date, int]]] = defaultdict(list)
-    for index, auth in enumerate(authorizations):
-        if auth.status == "active":
-            by_level[auth.level].append((auth.start, index))
-    found: dict[tuple[str, pendulum.Date], int] = {}
-    for level, days in days_by_level.items():
-        starts = sorted(by_level.get(level, ()))
-        started: list[tuple[int, pendulum.Date]] = []  # (index, end), a heap
-        next_start = 0
-        for day in sorted(days):
-            while next_start < len(starts) and starts[next_start][0] <= day:
-                index = starts[next_start][1]
-                heapq.heappush(started, (index, authorizations[index].end))
-                next_start += 1
-            while started and started[0][1] < day:
-                heapq.heappop(started)  # ended; days only grow, so for good
-            if started:
-                found[(level, day)] = started[0][0]
-    return found
-
-
 def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     """Sessions fall inside an active authorization of their level, within its units.
 
@@ -701,15 +692,9 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     if not plan.authorizations:
         return
-    cancelled = {r.key for r in plan.attendance if r.status == "cancelled_by_program"}
-    episodes = plan.episodes
-    days_by_level: dict[str, set[pendulum.Date]] = defaultdict(set)
-    for occurrence in context.occurrences:
-        if occurrence.key in cancelled:
-            continue
-        level = episodes[occurrence.episode].level.code
-        days_by_level[level].add(occurrence.date)
-    covering = _first_covering(plan.authorizations, days_by_level)
+    days_by_level, covering, uses = authorization_figures(
+        plan, context.occurrences, context.occurrence_dates
+    )
     uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
     for level, days in days_by_level.items():
         for day in days:
@@ -723,7 +708,7 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
             "authorization; request one or check its dates and level",
             dates=sorted(days),
         )
-    for use in authorization_use(plan, occurrences=context.occurrences):
+    for use in uses:
         auth = use.authorization
         name = f"The {auth.level} authorization {auth.reference} ".replace("  ", " ")
         unit = auth.unit if auth.unit == "sessions" else "days with care delivered"

@@ -23,14 +23,14 @@ from careplan._operations import billing_rules
 from careplan._operations import rules as _rules
 from careplan._operations.billing_rules import check_billing
 from careplan._operations.context import Rule, RuleContext
-from careplan._operations.expansion import occurrences
+from careplan._operations.expansion import Rows, plan_and_regular_rows
 from careplan._operations.golden_thread import check_golden_thread, check_target_dates
 from careplan._operations.limits import limit_problems
 from careplan._operations.progress import check_measures
 from careplan._operations.reviews import check_reviews
 from careplan._operations.weeks import week_figures
 
-__all__ = ["CODES", "rules", "validate"]
+__all__ = ["CODES", "rules", "validate", "validate_rows"]
 
 _DEFAULT_POLICY = CompliancePolicy()
 
@@ -119,6 +119,33 @@ def validate(
         InvalidValueError: A rule name is unknown, or ``max_years`` is not a
             whole number of at least 1.
     """
+    return validate_rows(
+        plan,
+        today=today,
+        rules=rules,
+        extra_rules=extra_rules,
+        policy=policy,
+        max_years=max_years,
+        review_policy=review_policy,
+        payer=payer,
+    )[0]
+
+
+def validate_rows(
+    plan: CarePlan,
+    *,
+    today: _dt.date | None = None,
+    rules: Sequence[str | Rule] | None = None,
+    extra_rules: Sequence[Rule] = (),
+    policy: CompliancePolicy = _DEFAULT_POLICY,
+    max_years: int = MAX_PLAN_YEARS,
+    review_policy: ReviewPolicy = CLINIC_REVIEW,
+    payer: PayerRules | None = None,
+) -> tuple[Report, Rows | None]:
+    """:func:`validate`, with the plan's rows (None when a limit stopped it).
+
+    For batch work that also needs the occurrences: the plan is expanded once.
+    """
     registry = _REGISTRY
     chosen: list[Rule] = []
     for rule in rules if rules is not None else list(registry):
@@ -141,18 +168,20 @@ def validate(
         for problem in limit_problems(plan, max_years)
     ]
     if beyond:
-        return Report(beyond)
-    found_occurrences = occurrences(plan)
+        return Report(beyond), None
+    rows, regular = plan_and_regular_rows(plan)
     context = RuleContext(
         plan,
         None if today is None else require_date("today", today),
-        week_figures(plan, found_occurrences),
-        found_occurrences,
+        week_figures(plan, rows, regular),
+        tuple(rows.occurrences),
         policy,
         review_policy,
         payer,
+        occurrence_minutes=tuple(rows.minutes),
+        occurrence_dates=tuple(rows.dates),
     )
     found: list[Violation] = []
     for rule in chosen:
         found.extend(rule(context))
-    return Report(found)
+    return Report(found), rows

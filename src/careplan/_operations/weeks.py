@@ -8,8 +8,9 @@ schedule that is too thin from a week that a holiday made thin.
 
 from __future__ import annotations
 
-import datetime as _dt
+import bisect
 from collections import defaultdict
+from collections.abc import Mapping
 
 import attrs
 import pendulum
@@ -17,9 +18,8 @@ import pendulum
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
-from careplan._model.time import week_start
 from careplan._model.transition import Episode
-from careplan._operations.expansion import expand, occurrences
+from careplan._operations.expansion import Rows, calendar_day, expand_rows, plan_rows
 
 __all__ = ["WeekFigures", "week_figures"]
 
@@ -43,6 +43,10 @@ class WeekFigures:
             window (see :attr:`LevelOfCare.step_down_grace_weeks`).
         on_hold: A leave of absence (:class:`~careplan.Hold`) covers some of
             the week's days, so its minimums are not judged.
+        actual_minutes_by_day: Minutes of the actual occurrences on each
+            local date (computed from ``actual`` when not given; validation
+            passes the figures it has from the expansion).
+        regular_minutes_by_day: The same for the regular occurrences.
     """
 
     monday: pendulum.Date
@@ -54,6 +58,26 @@ class WeekFigures:
     episode: int = 0
     in_step_down_grace: bool = False
     on_hold: bool = False
+    actual_minutes_by_day: Mapping[pendulum.Date, int] = attrs.field(
+        default=attrs.Factory(lambda week: minutes_by_date(week.actual), takes_self=True),
+        eq=False,
+        repr=False,
+    )
+    regular_minutes_by_day: Mapping[pendulum.Date, int] = attrs.field(
+        default=attrs.Factory(lambda week: minutes_by_date(week.regular), takes_self=True),
+        eq=False,
+        repr=False,
+    )
+
+    @property
+    def actual_minutes(self) -> int:
+        """Minutes of the occurrences that really happen in the week's days."""
+        return sum(self.actual_minutes_by_day.values())
+
+    @property
+    def regular_minutes(self) -> int:
+        """Minutes of the occurrences the schedule alone puts in the week's days."""
+        return sum(self.regular_minutes_by_day.values())
 
     @property
     def days_in_plan(self) -> int:
@@ -79,54 +103,63 @@ def minutes_by_date(items: tuple[Occurrence, ...]) -> dict[pendulum.Date, int]:
     return dict(totals)
 
 
-def total_minutes(items: tuple[Occurrence, ...]) -> int:
-    """Minutes of all the occurrences."""
-    return sum(occurrence.minutes for occurrence in items)
-
-
 def week_figures(
-    plan: CarePlan, found: tuple[Occurrence, ...] | None = None
+    plan: CarePlan, found: Rows | None = None, regular: list[Rows] | None = None
 ) -> tuple[WeekFigures, ...]:
     """The weeks of each episode of ``plan``, first to last.
 
-    ``found`` are the plan's own occurrences, when the caller has them already.
+    ``found`` are the plan's own occurrences with their figures, and
+    ``regular`` each episode's regular ones
+    (:func:`~careplan._operations.expansion.plan_and_regular_rows`), when
+    the caller has them already.
     """
     if plan.end < plan.start:
         return ()
-    actual = _by_week(occurrences(plan) if found is None else found)
-    held = plan.held_days
+    actual = plan_rows(plan) if found is None else found
+    actual_weeks = _by_week(actual)
+    held = sorted(day.toordinal() for day in plan.held_days)
     weeks = []
     for index, episode in enumerate(plan.episodes):
         if not episode.days:
             continue  # a level left on the day it began has no weeks
-        regular = _by_week(
-            expand(
+        regular_rows = (
+            expand_rows(
                 episode.schedule,
                 episode.start,
                 episode.end,
                 cadence_start=episode.start,
                 episode=index,
             )
+            if regular is None
+            else regular[index]
         )
+        regular_weeks = _by_week(regular_rows)
         grace_from = _grace_start(plan, episode)
-        monday = week_start(episode.start)
-        while monday <= episode.end:
-            sunday = monday.add(days=6)
-            first, last = max(monday, episode.start), min(sunday, episode.end)
+        start, end = episode.start.toordinal(), episode.end.toordinal()
+        grace = None if grace_from is None else grace_from.toordinal()
+        # Ordinals in the loop: pendulum's date arithmetic is slow.
+        for monday in range(start - episode.start.weekday(), end + 1, 7):
+            first, last = max(monday, start), min(monday + 6, end)
+            # A session of another episode moved into this week is not counted here.
+            kept = [
+                i for i in actual_weeks.get(monday, ()) if actual.occurrences[i].episode == index
+            ]
+            regular_kept = regular_weeks.get(monday, [])
             weeks.append(
                 WeekFigures(
-                    monday,
-                    first,
-                    last,
-                    tuple(o for o in actual.get(monday, ()) if o.episode == index),
-                    regular.get(monday, ()),
+                    calendar_day(monday)[0],
+                    calendar_day(first)[0],
+                    calendar_day(last)[0],
+                    tuple(actual.occurrences[i] for i in kept),
+                    tuple(regular_rows.occurrences[i] for i in regular_kept),
                     episode.level,
                     index,
-                    grace_from is not None and sunday >= grace_from,
-                    any(first <= day <= last for day in held),
+                    grace is not None and monday + 6 >= grace,
+                    _any_between(held, first, last),
+                    _totals(actual, kept),
+                    _totals(regular_rows, regular_kept),
                 )
             )
-            monday = monday.add(weeks=1)
     return tuple(weeks)
 
 
@@ -150,8 +183,33 @@ def _grace_start(plan: CarePlan, episode: Episode) -> pendulum.Date | None:
     return episode.end.subtract(days=7 * grace - 1)
 
 
-def _by_week(items: tuple[Occurrence, ...]) -> dict[_dt.date, tuple[Occurrence, ...]]:
-    weeks: dict[_dt.date, list[Occurrence]] = defaultdict(list)
-    for occurrence in items:
-        weeks[week_start(occurrence.date)].append(occurrence)
-    return {monday: tuple(found) for monday, found in weeks.items()}
+def _totals(rows: Rows, indices: list[int]) -> dict[pendulum.Date, int]:
+    """Minutes by local date of the rows at ``indices``."""
+    dates, minutes = rows.dates, rows.minutes
+    totals: dict[pendulum.Date, int] = {}
+    for i in indices:
+        day = dates[i]
+        totals[day] = totals.get(day, 0) + minutes[i]
+    return totals
+
+
+def _by_week(rows: Rows) -> dict[int, list[int]]:
+    """The indices of the rows by the ordinal of their week's Monday.
+
+    Indices rather than tuples of figures: no object per occurrence, so
+    long plans do not wake the garbage collector more often.
+    """
+    weeks: dict[int, list[int]] = {}
+    for i, day in enumerate(rows.dates):
+        monday = day.toordinal() - day.weekday()
+        week = weeks.get(monday)
+        if week is None:
+            week = weeks[monday] = []
+        week.append(i)
+    return weeks
+
+
+def _any_between(ordinals: list[int], first: int, last: int) -> bool:
+    """True when a sorted list of ordinals has one from ``first`` to ``last``."""
+    at = bisect.bisect_left(ordinals, first)
+    return at < len(ordinals) and ordinals[at] <= last

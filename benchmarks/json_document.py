@@ -1,0 +1,76 @@
+"""Benchmark: reading and writing ``careplan/1`` documents against the least the format needs.
+
+Run with ``make bench``. The baseline, measured in the same run, is
+``json.loads`` plus structuring into the same document classes with a plain
+``cattrs.Converter`` (and ``unstructure`` plus ``json.dumps`` for writing):
+what any reader of the format must do. careplan also checks every value
+strictly, builds the model values (pendulum dates and times, checked
+sessions and records), maps errors to paths, checks the limits and that
+attendance names real occurrences. Ratios are medians of interleaved runs,
+so that other work on the machine weighs on both alike. The issue's target
+is within 3x.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import cattrs
+
+import careplan as cp
+from careplan._adapters import document
+from careplan.demo import sample_plan
+
+
+def converter() -> cattrs.Converter:
+    plain = cattrs.Converter()
+    plain.register_structure_hook(
+        str | document._ContinuumDoc,
+        lambda value, _: (
+            value if isinstance(value, str) else plain.structure(value, document._ContinuumDoc)
+        ),
+    )
+    return plain
+
+
+def once(function: Callable[[], object], repeat: int = 20) -> float:
+    begin = time.perf_counter()
+    for _ in range(repeat):
+        function()
+    return time.perf_counter() - begin
+
+
+def main(rounds: int = 40) -> int:
+    plain = converter()
+    recorded = sample_plan()
+    for occurrence in recorded.occurrences()[:40]:
+        recorded = recorded.record_attendance(occurrence.session.id, occurrence.scheduled_on)
+    for label, plan in (("sample plan", sample_plan()), ("with 40 attendance records", recorded)):
+        text = cp.to_json(plan)
+        doc = plain.structure(json.loads(text), document._PlanDoc)
+        reading, writing = [], []
+        for _ in range(rounds):
+            reading.append(
+                once(lambda text=text: cp.from_json(text))
+                / once(lambda text=text: plain.structure(json.loads(text), document._PlanDoc))
+            )
+            writing.append(
+                once(lambda plan=plan: cp.to_json(plan))
+                / once(
+                    lambda doc=doc: json.dumps(plain.unstructure(doc), indent=2, ensure_ascii=False)
+                )
+            )
+        print(
+            f"{label:<28} ({len(text):>6} bytes): from_json "
+            f"{statistics.median(reading):4.1f}x, to_json {statistics.median(writing):4.1f}x "
+            "the baseline (target: within 3x)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,466 @@
+"""Many plans at once: validation, occurrences and weekly figures as Arrow tables.
+
+A nightly job re-validates every active plan and feeds a dashboard. The
+functions here take many plan documents (paths, JSON texts or
+:class:`~careplan.CarePlan` values) and return four `Apache Arrow
+<https://arrow.apache.org/>`_ tables, which DuckDB, Polars, pandas and Spark
+read directly, and which :meth:`Tables.write_parquet` writes as Parquet:
+
+- ``plans``: one row per document: whether it was read (``error`` says why
+  not), the plan's id, level and period, and its validation summary;
+- ``violations``: one row per violation;
+- ``occurrences``: one row per occurrence (instants in UTC);
+- ``weeks``: one row per week: minutes scheduled versus delivered.
+
+A bad document becomes a ``plans`` row with its error; the batch never stops
+for one. :func:`run` spreads the documents over a process pool;
+:func:`run_dask` does the same work on a Dask cluster (the ``dask`` extra).
+Both give the same tables as a single process (``workers=1``).
+
+Needs the ``batch`` extra (pyarrow): ``pip install 'careplan[batch]'``.
+
+>>> from careplan import to_json
+>>> from careplan.demo import sample_plan
+>>> tables = run([to_json(sample_plan()), '{"format": "careplan/0"}'], workers=1)
+>>> tables.plans.column("ok").to_pylist()
+[True, False]
+>>> tables.plans.column("error").to_pylist()[1]
+'format: is "careplan/0"; this version reads careplan/1'
+>>> tables.occurrences.num_rows == len(sample_plan().occurrences())
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import glob
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from careplan._model.errors import MissingExtraError
+
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError:  # pragma: no cover - the batch extra is installed for the tests
+    raise MissingExtraError("careplan.batch", "pyarrow", "batch") from None
+
+from careplan._adapters.document import from_json, to_json
+from careplan._model.errors import CarePlanError
+from careplan._model.limits import MAX_PLAN_YEARS
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.time import require_date
+from careplan._operations.delivery import weekly_delivery
+from careplan._operations.validation import validate_rows
+
+__all__ = ["TABLES", "Source", "Tables", "run", "run_dask", "schemas"]
+
+#: A document: a path to a JSON file (``str`` or :class:`os.PathLike`; a
+#: ``str`` starting with ``{`` is JSON text), JSON text or UTF-8 bytes, or a
+#: plan. Paths with ``://`` are opened with fsspec (object storage).
+Source = str | os.PathLike[str] | bytes | CarePlan
+
+#: The names of the tables, in the order :class:`Tables` holds them.
+TABLES: Final = ("plans", "violations", "occurrences", "weeks")
+
+
+def schemas() -> dict[str, pa.Schema]:
+    """The Arrow schema of each table, by name (see the module's description)."""
+    key = [pa.field("index", pa.int64(), False), pa.field("source", pa.string(), False)]
+    plan_id = pa.field("plan_id", pa.string())
+    return {
+        "plans": pa.schema(
+            [
+                *key,
+                pa.field("ok", pa.bool_(), False),
+                pa.field("error", pa.string()),
+                plan_id,
+                pa.field("client_id", pa.string()),
+                pa.field("continuum", pa.string()),
+                pa.field("level", pa.string()),
+                pa.field("timezone", pa.string()),
+                pa.field("start", pa.date32()),
+                pa.field("end", pa.date32()),
+                pa.field("occurrences", pa.int64()),
+                pa.field("scheduled_minutes", pa.int64()),
+                pa.field("delivered_minutes", pa.int64()),
+                pa.field("errors", pa.int64()),
+                pa.field("warnings", pa.int64()),
+                pa.field("codes", pa.list_(pa.string())),
+            ]
+        ),
+        "violations": pa.schema(
+            [
+                *key,
+                plan_id,
+                pa.field("code", pa.string(), False),
+                pa.field("severity", pa.string(), False),
+                pa.field("message", pa.string(), False),
+                pa.field("session_ids", pa.list_(pa.string())),
+                pa.field("dates", pa.list_(pa.date32())),
+            ]
+        ),
+        "occurrences": pa.schema(
+            [
+                *key,
+                plan_id,
+                pa.field("session_id", pa.string(), False),
+                pa.field("kind", pa.string(), False),
+                pa.field("level", pa.string(), False),
+                pa.field("episode", pa.int64(), False),
+                pa.field("scheduled_on", pa.date32(), False),
+                pa.field("date", pa.date32(), False),
+                pa.field("start", pa.timestamp("us", tz="UTC"), False),
+                pa.field("end", pa.timestamp("us", tz="UTC"), False),
+                pa.field("timezone", pa.string(), False),
+                pa.field("minutes", pa.int64(), False),
+                pa.field("moved", pa.bool_(), False),
+            ]
+        ),
+        "weeks": pa.schema(
+            [
+                *key,
+                plan_id,
+                pa.field("monday", pa.date32(), False),
+                pa.field("level", pa.string(), False),
+                pa.field("scheduled_minutes", pa.int64(), False),
+                pa.field("delivered_minutes", pa.int64(), False),
+                pa.field("sessions", pa.int64(), False),
+                pa.field("attended", pa.int64(), False),
+                pa.field("unexcused", pa.int64(), False),
+                pa.field("unrecorded", pa.int64(), False),
+            ]
+        ),
+    }
+
+
+@attrs.frozen
+class Tables:
+    """The results of a batch: one Arrow table per kind of row.
+
+    Rows are in the order of the documents given (``index`` is a document's
+    position in it, ``source`` its path, or ``#index`` for texts and plans).
+
+    Attributes:
+        plans: One row per document, read or not.
+        violations: One row per violation of each plan read.
+        occurrences: One row per occurrence of each plan read.
+        weeks: One row per week of each plan read: scheduled versus delivered.
+    """
+
+    plans: pa.Table
+    violations: pa.Table
+    occurrences: pa.Table
+    weeks: pa.Table
+
+    def write_parquet(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write each table to ``directory/<name>.parquet``; returns the paths by name."""
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name in TABLES:
+            written[name] = folder / f"{name}.parquet"
+            pq.write_table(getattr(self, name), written[name])
+        return written
+
+    @classmethod
+    def read_parquet(cls, directory: str | os.PathLike[str]) -> Tables:
+        """Read the tables :meth:`write_parquet` wrote."""
+        folder = Path(directory)
+        found = schemas()
+        return cls(
+            *(pq.read_table(folder / f"{name}.parquet", schema=found[name]) for name in TABLES)
+        )
+
+    @classmethod
+    def concatenate(cls, parts: Iterable[Tables]) -> Tables:
+        """The tables of several batches, one after the other."""
+        parts = list(parts)
+        found = schemas()
+        return cls(
+            *(
+                pa.concat_tables([getattr(part, name) for part in parts])
+                if parts
+                else found[name].empty_table()
+                for name in TABLES
+            )
+        )
+
+
+def run(
+    sources: Iterable[Source],
+    *,
+    today: _dt.date | None = None,
+    workers: int | None = None,
+    chunk_size: int = 64,
+    max_years: int = MAX_PLAN_YEARS,
+) -> Tables:
+    """Read, validate and expand every document; return the four tables.
+
+    Args:
+        sources: The documents (see :data:`Source`).
+        today: The day to judge attendance from, and the last day of the
+            ``weeks`` table; default: no attendance judged, every week of
+            each plan listed.
+        workers: Processes to use; default one per CPU, ``1`` works in this
+            process. Worker processes are started fresh ("spawn"), so a
+            script that calls this must do so under
+            ``if __name__ == "__main__":``; plans given as values are sent
+            to them as their JSON documents.
+        chunk_size: Documents per task sent to a worker.
+        max_years: The longest plan accepted; see :func:`careplan.validate`.
+
+    Returns:
+        The :class:`Tables`, rows in the order of ``sources``.
+    """
+    if today is not None:
+        today = require_date("today", today)
+    items = list(enumerate(sources))
+    chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)]
+    count = os.cpu_count() or 1 if workers is None else workers
+    work = _Work(today, max_years)
+    if count <= 1 or len(chunks) <= 1:
+        return Tables.concatenate(map(work, chunks))
+    # Plans travel to the workers as their documents: the values do not pickle.
+    chunks = [[(i, _portable(source)) for i, source in chunk] for chunk in chunks]
+    with ProcessPoolExecutor(min(count, len(chunks)), mp_context=get_context("spawn")) as pool:
+        return Tables.concatenate(pool.map(work, chunks))
+
+
+def _portable(source: Source) -> Source:
+    return to_json(source, indent=None) if isinstance(source, CarePlan) else source
+
+
+def run_dask(
+    paths: str | Sequence[str | os.PathLike[str]],
+    *,
+    today: _dt.date | None = None,
+    partitions: int | None = None,
+    scheduler: Any = None,
+    max_years: int = MAX_PLAN_YEARS,
+) -> Tables:
+    """:func:`run` on Dask: the documents of ``paths`` spread over a ``dask.bag``.
+
+    Each partition is read and validated on a worker, which sends back its
+    Arrow tables; the result is the same as :func:`run`'s. Needs the
+    ``dask`` extra.
+
+    Args:
+        paths: Paths of JSON documents, or one glob pattern
+            (``"plans/*.json"``, ``"s3://bucket/plans/*.json"`` with fsspec's
+            driver for the store installed).
+        today: As for :func:`run`.
+        partitions: How many pieces to cut the paths into (default: about
+            100 documents each).
+        scheduler: What computes the bag: a ``distributed.Client``, or a
+            scheduler name such as ``"processes"``; default Dask's current
+            one (the client made last, if any).
+        max_years: As for :func:`run`.
+    """
+    try:
+        import dask.bag
+    except ImportError:  # pragma: no cover - the dask extra is installed for the tests
+        raise MissingExtraError("careplan.batch.run_dask", "Dask", "dask") from None
+    if isinstance(paths, str):
+        paths = _expand_glob(paths)
+    items = [(index, os.fspath(path)) for index, path in enumerate(paths)]
+    if not items:
+        return Tables.concatenate(())
+    pieces = partitions or max(1, len(items) // 100)
+    bag = dask.bag.from_sequence(items, npartitions=min(pieces, len(items)))
+    work = _Work(None if today is None else require_date("today", today), max_years)
+    found = bag.map_partitions(lambda part: [work(list(part))])
+    parts = found.compute(scheduler=scheduler)
+    return Tables.concatenate(parts)
+
+
+def _expand_glob(pattern: str) -> list[str]:
+    if "://" in pattern:
+        import fsspec
+
+        files = fsspec.open_files(pattern)
+        return sorted(file.full_name for file in files)
+    return sorted(glob.glob(pattern))
+
+
+@attrs.frozen
+class _Work:
+    """One chunk of documents to tables: picklable, for workers of any kind."""
+
+    today: _dt.date | None
+    max_years: int
+
+    def __call__(self, chunk: list[tuple[int, Source]]) -> Tables:
+        columns: dict[str, dict[str, list[Any]]] = {
+            name: {field.name: [] for field in schema} for name, schema in schemas().items()
+        }
+        for index, source in chunk:
+            _document(index, source, self.today, self.max_years, columns)
+        found = schemas()
+        return Tables(*(pa.Table.from_pydict(columns[name], schema=found[name]) for name in TABLES))
+
+
+def _label(index: int, source: Source) -> str:
+    if isinstance(source, (CarePlan, bytes)) or (
+        isinstance(source, str) and source.lstrip().startswith("{")
+    ):
+        return f"#{index}"
+    return os.fspath(source)
+
+
+def _read(source: Source, max_years: int) -> CarePlan:
+    if isinstance(source, CarePlan):
+        return source
+    if isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("{")):
+        return from_json(source, max_years=max_years)
+    path = os.fspath(source)
+    if "://" in path:
+        import fsspec
+
+        with fsspec.open(path, "rb") as file:
+            return from_json(file.read(), max_years=max_years)
+    return from_json(Path(path).read_bytes(), max_years=max_years)
+
+
+def _document(
+    index: int,
+    source: Source,
+    today: _dt.date | None,
+    max_years: int,
+    columns: dict[str, dict[str, list[Any]]],
+) -> None:
+    """Add one document's rows; a document that cannot be read adds its error."""
+    label = _label(index, source)
+    plan_row: dict[str, Any] = dict.fromkeys(columns["plans"], None)
+    plan_row.update(index=index, source=label, ok=False)
+    try:
+        plan = _read(source, max_years)
+        rows = _rows(index, label, plan, today, max_years)
+    except (CarePlanError, OSError, UnicodeError) as error:
+        plan_row["error"] = str(error) or type(error).__name__
+        _append(columns["plans"], plan_row)
+        return
+    except Exception as error:  # a nightly batch reports a bug and goes on
+        plan_row["error"] = f"unexpected {type(error).__name__}: {error}"
+        _append(columns["plans"], plan_row)
+        return
+    for name, found in rows.items():
+        for row in found:
+            _append(columns[name], row)
+
+
+def _append(columns: dict[str, list[Any]], row: dict[str, Any]) -> None:
+    for name, values in columns.items():
+        values.append(row[name])
+
+
+def _rows(
+    index: int, label: str, plan: CarePlan, today: _dt.date | None, max_years: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Every row of one plan, computed before any is added (so an error adds none)."""
+    report, rows = validate_rows(plan, today=today, max_years=max_years)
+    key = {"index": index, "source": label, "plan_id": plan.id}
+    levels = [episode.level.code for episode in plan.episodes]
+    occurrences: list[dict[str, Any]] = []
+    weeks: list[dict[str, Any]] = []
+    if rows is not None:
+        for occurrence, minutes, day in zip(
+            rows.occurrences, rows.minutes, rows.dates, strict=True
+        ):
+            occurrences.append(_occurrence_row(key, occurrence, minutes, day, levels))
+        until = plan.end if today is None else require_date("today", today)
+        for week in weekly_delivery(plan, until, rows.occurrences, rows.minutes, rows.dates):
+            weeks.append(
+                {
+                    **key,
+                    "monday": week.monday,
+                    "level": week.level.code,
+                    "scheduled_minutes": week.scheduled_minutes,
+                    "delivered_minutes": week.delivered_minutes,
+                    "sessions": week.sessions,
+                    "attended": week.attended,
+                    "unexcused": week.unexcused,
+                    "unrecorded": week.unrecorded,
+                }
+            )
+    violations = [
+        {
+            **key,
+            "code": violation.code,
+            "severity": violation.severity,
+            "message": violation.message,
+            "session_ids": list(violation.session_ids),
+            "dates": list(violation.dates),
+        }
+        for violation in report.violations
+    ]
+    plan_row = {
+        **key,
+        "ok": True,
+        "error": None,
+        "client_id": plan.client.id,
+        "continuum": plan.continuum.name,
+        "level": plan.level.code,
+        "timezone": plan.timezone,
+        "start": plan.start,
+        "end": plan.end,
+        "occurrences": len(occurrences),
+        "scheduled_minutes": sum(week["scheduled_minutes"] for week in weeks),
+        "delivered_minutes": sum(week["delivered_minutes"] for week in weeks),
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "codes": sorted(report.codes),
+    }
+    return {
+        "plans": [plan_row],
+        "violations": violations,
+        "occurrences": occurrences,
+        "weeks": weeks,
+    }
+
+
+def _occurrence_row(
+    key: dict[str, Any],
+    occurrence: Occurrence,
+    minutes: int,
+    day: _dt.date,
+    levels: list[str],
+) -> dict[str, Any]:
+    session = occurrence.session
+    return {
+        **key,
+        "session_id": session.id,
+        "kind": session.kind.code,
+        "level": levels[occurrence.episode],
+        "episode": occurrence.episode,
+        "scheduled_on": occurrence.scheduled_on,
+        "date": day,
+        "start": _utc(occurrence.start),
+        "end": _utc(occurrence.end),
+        "timezone": occurrence.start.timezone_name,
+        "minutes": minutes,
+        "moved": occurrence.moved,
+    }
+
+
+def _utc(moment: _dt.datetime) -> _dt.datetime:
+    """The same instant as a standard-library UTC datetime (what Arrow stores)."""
+    offset = moment.utcoffset()
+    assert offset is not None  # occurrences are aware
+    wall = _dt.datetime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
+    return (wall - offset).replace(tzinfo=_dt.timezone.utc)
