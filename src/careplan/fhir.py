@@ -56,6 +56,7 @@ from careplan._adapters.fhir_codes import (
     TRACK_SYSTEM,
     WALL_TIME,
     FhirVersion,
+    active_problem,
     present,
     resource_id,
     security_labels,
@@ -470,30 +471,7 @@ def _condition(plan: CarePlan, problem: Problem, subject: dict[str, str]) -> dic
                 **_present(display=_text(coding.display)),
             }
         ]
-    return {
-        "resourceType": "Condition",
-        "id": _id(plan, "condition", problem.id),
-        "clinicalStatus": {
-            "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                    "code": "active",
-                }
-            ]
-        },
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
-                        "code": "problem-list-item",
-                    }
-                ]
-            }
-        ],
-        "code": code,
-        "subject": subject,
-    }
+    return active_problem(_id(plan, "condition", problem.id), code, subject)
 
 
 def _measure_code(plan: CarePlan, measure: str) -> dict[str, Any]:

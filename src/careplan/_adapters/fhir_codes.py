@@ -36,6 +36,7 @@ __all__ = [
     "TRACK_SYSTEM",
     "WALL_TIME",
     "FhirVersion",
+    "active_problem",
     "present",
     "resource_id",
     "security_labels",
@@ -126,3 +127,34 @@ def security_labels(plan: CarePlan) -> list[dict[str, str]]:
         {"system": _ACT_CODE, "code": "ETH", "display": "substance abuse information sensitivity"},
         {"system": _CONFIDENTIALITY, "code": "R", "display": "restricted"},
     ]
+
+
+def active_problem(
+    resource_id: str, code: dict[str, Any], subject: dict[str, str], **more: Any
+) -> dict[str, Any]:
+    """A ``Condition`` on the problem list, active: a diagnosis or a plan-of-care problem."""
+    return {
+        "resourceType": "Condition",
+        "id": resource_id,
+        **more,
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "active",
+                }
+            ]
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "problem-list-item",
+                    }
+                ]
+            }
+        ],
+        "code": code,
+        "subject": subject,
+    }

@@ -29,6 +29,7 @@ from careplan._adapters.fhir_codes import (
     TIMEZONE,
     TRACK,
     TRACK_SYSTEM,
+    active_problem,
     present,
     resource_id,
     text_or_none,
@@ -90,32 +91,13 @@ def _patient(patient: dict[str, Any]) -> dict[str, Any]:
 
 def _conditions(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
     return [
-        {
-            "resourceType": "Condition",
-            "id": resource_id(plan, "diagnosis", number),
+        active_problem(
+            resource_id(plan, "diagnosis", number),
+            {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]},
+            subject,
             # Tells a diagnosis code from a problem of the plan of care.
-            "identifier": [{"system": DIAGNOSIS_SYSTEM, "value": code}],
-            "clinicalStatus": {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                        "code": "active",
-                    }
-                ]
-            },
-            "category": [
-                {
-                    "coding": [
-                        {
-                            "system": "http://terminology.hl7.org/CodeSystem/condition-category",
-                            "code": "problem-list-item",
-                        }
-                    ]
-                }
-            ],
-            "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]},
-            "subject": subject,
-        }
+            identifier=[{"system": DIAGNOSIS_SYSTEM, "value": code}],
+        )
         for number, code in enumerate(c for c in plan.diagnoses if text_or_none(c))
     ]
 
