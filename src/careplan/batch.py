@@ -274,7 +274,9 @@ def run_dask(
     if not items:
         return Tables.concatenate(())
     pieces = partitions or max(1, len(items) // 100)
-    bag = dask.bag.from_sequence(items, npartitions=min(pieces, len(items)))
+    bag = dask.bag.from_sequence(  # type: ignore[no-untyped-call]
+        items, npartitions=min(pieces, len(items))
+    )
     work = _Work(None if today is None else require_date("today", today), max_years)
     found = bag.map_partitions(lambda part: [work(list(part))])
     parts = found.compute(scheduler=scheduler)
