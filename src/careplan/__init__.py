@@ -193,8 +193,10 @@ if TYPE_CHECKING:
         TransitionReason,
     )
     from careplan._operations.billing import (
+        AuthorizationBilling,
         BillableDay,
         BillingWeek,
+        authorization_billing,
         billing,
         billing_weeks,
     )
@@ -273,6 +275,7 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Authorization",
+    "AuthorizationBilling",
     "AuthorizationStatus",
     "AuthorizationUnit",
     "AuthorizationUse",
@@ -363,6 +366,7 @@ __all__ = [
     "WeekFigures",
     "WeeklySchedule",
     "__version__",
+    "authorization_billing",
     "authorization_use",
     "billing",
     "billing_dataframe",
@@ -519,6 +523,8 @@ _EXPORTS: dict[str, str] = {
     "__version__": "careplan._version",
     "authorization_use": "careplan._operations.delivery",
     "billing": "careplan._operations.billing",
+    "AuthorizationBilling": "careplan._operations.billing",
+    "authorization_billing": "careplan._operations.billing",
     "billing_dataframe": "careplan._adapters.tables",
     "billing_weeks": "careplan._operations.billing",
     "change_schedule": "careplan._operations.transitions",

@@ -14,7 +14,7 @@ from collections import defaultdict
 import attrs
 import pendulum
 
-from careplan._model.attendance import Attendance
+from careplan._model.attendance import Attendance, Authorization
 from careplan._model.occurrence import Occurrence
 from careplan._model.payer import BillingCode, LevelRules, PayerRules
 from careplan._model.plan import CarePlan
@@ -236,3 +236,60 @@ def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tupl
             )
         )
     return tuple(found)
+
+
+@attrs.frozen
+class AuthorizationBilling:
+    """A days authorization against the billable days that use it.
+
+    Attributes:
+        authorization: The authorization.
+        used: Billable days delivered under it (on or before ``today``).
+        forecast: Billable days scheduled under it after ``today``.
+        runs_out_on: The first billable day its units no longer cover, or
+            ``None`` when they last.
+    """
+
+    authorization: Authorization
+    used: int
+    forecast: int
+    runs_out_on: pendulum.Date | None
+
+
+def authorization_billing(
+    plan: CarePlan,
+    rules: PayerRules,
+    *,
+    today: _dt.date,
+    days: tuple[BillableDay, ...] | None = None,
+) -> tuple[AuthorizationBilling, ...]:
+    """Each active days authorization of ``plan``, used up by billable days.
+
+    A payer counts a unit per billable day; days scheduled after ``today``
+    are counted as they are forecast. ``days`` are :func:`billing`'s, when
+    the caller has them already.
+
+    >>> import attrs, pendulum
+    >>> from careplan import Authorization, COMMERCIAL
+    >>> from careplan.demo import sample_plan
+    >>> plan = sample_plan()
+    >>> plan = attrs.evolve(plan, authorizations=[Authorization("IOP", plan.start, plan.end, 12)])
+    >>> (use,) = authorization_billing(plan, COMMERCIAL, today=pendulum.date(2027, 1, 3))
+    >>> use.used, use.forecast, use.runs_out_on
+    (0, 16, Date(2027, 3, 8))
+    """
+    found = billing(plan, rules, today=today) if days is None else days
+    result = []
+    for auth in plan.authorizations:
+        if auth.status != "active" or auth.unit != "days":
+            continue
+        billable = [d for d in found if d.billable and auth.covers(d.level, d.day)]
+        result.append(
+            AuthorizationBilling(
+                auth,
+                sum(not d.forecast for d in billable),
+                sum(d.forecast for d in billable),
+                billable[auth.units].day if len(billable) > auth.units else None,
+            )
+        )
+    return tuple(result)

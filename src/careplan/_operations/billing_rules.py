@@ -15,7 +15,7 @@ import pendulum
 from careplan._model.payer import PayerRules
 from careplan._model.report import Severity, Violation
 from careplan._model.review import ReviewPolicy
-from careplan._operations.billing import BillableDay, billing
+from careplan._operations.billing import BillableDay, authorization_billing, billing
 from careplan._operations.context import RuleContext
 from careplan._operations.reviews import check_certification, next_review
 
@@ -47,7 +47,7 @@ def check_billing(context: RuleContext) -> Iterator[Violation]:
     name = f"{rules.name} ({rules.version})"
     yield from _short_days(context, days, name)
     yield from _short_weeks(context, days, name)
-    yield from _authorizations(context, days, name)
+    yield from _authorizations(context, rules, days, today)
     yield from _certification(context, rules)
     outside = [d.day for d in days if not rules.in_force(d.day)]
     if outside:
@@ -149,7 +149,7 @@ def _certification(context: RuleContext, rules: PayerRules) -> Iterator[Violatio
 
 
 def _authorizations(
-    context: RuleContext, days: tuple[BillableDay, ...], name: str
+    context: RuleContext, rules: PayerRules, days: tuple[BillableDay, ...], today: pendulum.Date
 ) -> Iterator[Violation]:
     """Days authorizations that billable days use up before the plan's next review.
 
@@ -161,15 +161,13 @@ def _authorizations(
     if not context.plan.plan_of_care.empty:
         found = next_review(context.plan, context.review_policy)
         review = None if found is None else found[0]
-    for auth in context.plan.authorizations:
-        if auth.status != "active" or auth.unit != "days":
+    for use in authorization_billing(context.plan, rules, today=today, days=days):
+        runs_out = use.runs_out_on
+        if runs_out is None:
             continue
-        billable = [d.day for d in days if d.billable and auth.covers(d.level, d.day)]
-        if len(billable) <= auth.units:
-            continue
-        runs_out = billable[auth.units]
         if review is not None and runs_out > review:
             continue  # the review comes first: the team asks for more units there
+        auth = use.authorization
         before = "" if review is None else f", before the plan's review due on {review}"
         yield Violation(
             "billing.authorization_runs_out",
