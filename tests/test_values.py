@@ -777,6 +777,7 @@ def test_the_fuzzed_constructors_cover_every_public_value_class():
         cp.RuleContext,
         cp.BillableDay,
         cp.BillingWeek,
+        cp.AuthorizationBilling,
         cp.ObjectiveProgress,
         cp.CyclePlan,
     }
