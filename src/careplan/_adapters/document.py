@@ -581,7 +581,8 @@ class _at:
     """Turn a model error raised inside into a DocumentError at ``path``.
 
     An :class:`InvalidValueError` names a model field (``Session.duration``);
-    ``renames`` maps it to the document's name (``duration_minutes``).
+    ``renames`` maps it, by its whole name or by its attribute, to the
+    document's name (``duration_minutes``).
     A class rather than ``@contextmanager``: a plan's document enters one per
     field, and a generator per field cost a tenth of reading it.
     """
@@ -601,7 +602,9 @@ class _at:
         path, renames = self.path, self.renames
         if isinstance(error, InvalidValueError):
             attribute = error.field.rpartition(".")[2] if "." in error.field else ""
-            if renames is not None and attribute in renames:
+            if renames is not None and error.field in renames:
+                attribute = renames[error.field]
+            elif renames is not None and attribute in renames:
                 attribute = renames[attribute]
             where = _join(path, attribute) if attribute and renames is not None else path
             problem = f"{_show(error.value)} {error.problem}"
@@ -615,8 +618,18 @@ class _at:
 _OUTSIDE = f"is outside the dates careplan works with ({EARLIEST_DATE} to {LATEST_DATE})"
 
 
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", flags=re.ASCII)
+# Dates read, by their text: the plans of a batch share most of their dates
+# (starts, ends, the days of their sessions). Only supported dates; bounded.
+_DATES: dict[str, pendulum.Date] = {}
+_MAX_DATES = 65_536
+
+
 def _date(path: str, text: str) -> pendulum.Date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text, flags=re.ASCII)
+    day = _DATES.get(text)
+    if day is not None:
+        return day
+    match = _DATE.fullmatch(text)
     try:
         if match is None:
             raise ValueError
@@ -625,6 +638,9 @@ def _date(path: str, text: str) -> pendulum.Date:
         raise DocumentError(path, f"{_show(text)} is not a date (YYYY-MM-DD)") from None
     if not supported(day):
         raise DocumentError(path, f"{_show(text)} {_OUTSIDE}")
+    if len(_DATES) >= _MAX_DATES:
+        _DATES.clear()
+    _DATES[text] = day
     return day
 
 
@@ -705,53 +721,68 @@ def _track(code: str, labels: Mapping[str, str]) -> TreatmentTrack:
     return TreatmentTrack(code, labels[code]) if code in labels else TreatmentTrack.from_code(code)
 
 
+# The model's field names (``Session.start``) as the document's.
 _SESSION_FIELDS = {
-    "weekday": "weekday",
-    "start": "start",
-    "duration": "duration_minutes",
-    "every_weeks": "every_weeks",
-    "id": "id",
-    "title": "title",
+    "Session.weekday": "weekday",
+    "Session.start": "start",
+    "Session.duration": "duration_minutes",
+    "Session.every_weeks": "every_weeks",
+    "Session.id": "id",
+    "Session.title": "title",
+    "SessionKind.code": "kind",
+    "SessionKind.label": "kind",
+    "TreatmentTrack.code": "track",
+    "TreatmentTrack.label": "track",
+    "Modality.kind": "modality",
+    "Modality.location": "location",
+    "Modality.join_url": "join_url",
 }
-_MODALITY_FIELDS = {"kind": "modality", "location": "location", "join_url": "join_url"}
 
 
 def _session(doc: _SessionDoc, path: str, labels: _LabelsDoc) -> Session:
-    with _at(f"{path}.weekday"):
-        weekday = weekday_from("weekday", doc.weekday)
-    with _at(f"{path}.start"):
-        start = parse_wall_time("start", doc.start)
-    minutes = _minutes(f"{path}.duration_minutes", doc.duration_minutes)
-    with _at(f"{path}.kind"):
-        kind = _kind(doc.kind, labels.kinds)
-    track = None
-    if doc.track is not None:
-        with _at(f"{path}.track"):
-            track = _track(doc.track, labels.tracks)
-    with _at(path, _MODALITY_FIELDS):
-        modality = Modality(doc.modality, doc.location, doc.join_url)  # type: ignore[arg-type]
+    # One context for the whole session, its errors named by model field:
+    # a document holds many sessions, and a context per field cost a third
+    # of reading them.
     with _at(path, _SESSION_FIELDS):
+        track = None if doc.track is None else _track(doc.track, labels.tracks)
         return Session(
-            weekday,
-            start,
-            minutes,
-            kind,
+            weekday_from("Session.weekday", doc.weekday),
+            parse_wall_time("Session.start", doc.start),
+            _minutes(_join(path, "duration_minutes"), doc.duration_minutes),
+            _kind(doc.kind, labels.kinds),
             track=track,
-            modality=modality,
+            modality=Modality(doc.modality, doc.location, doc.join_url),  # type: ignore[arg-type]
             title=doc.title,
             every_weeks=doc.every_weeks,
             id=doc.id,
         )
 
 
+# Schedules already read, by what they were read from. The plans of one
+# program share their sessions, and a nightly batch reads thousands of them:
+# building and checking the same sessions again costs a third of reading a
+# document. Schedules are frozen, so plans may share one. Bounded: emptied
+# when full.
+_SCHEDULES: dict[tuple[object, ...], WeeklySchedule] = {}
+_MAX_SCHEDULES = 256
+
+
 def _schedule(
     timezone: str, sessions: list[_SessionDoc], path: str, labels: _LabelsDoc
 ) -> WeeklySchedule:
+    key = (timezone, *sessions, *labels.kinds.items(), None, *labels.tracks.items())
+    found = _SCHEDULES.get(key)
+    if found is not None:
+        return found
     with _at(_join(path, "timezone")):
         zone = WeeklySchedule(timezone).timezone
-    found = [_session(s, _join(path, f"sessions[{i}]"), labels) for i, s in enumerate(sessions)]
+    read = [_session(s, _join(path, f"sessions[{i}]"), labels) for i, s in enumerate(sessions)]
     with _at(_join(path, "sessions")):
-        return WeeklySchedule(zone, found)
+        schedule = WeeklySchedule(zone, read)
+    if len(_SCHEDULES) >= _MAX_SCHEDULES:
+        _SCHEDULES.clear()
+    _SCHEDULES[key] = schedule
+    return schedule
 
 
 def _transition(
@@ -838,6 +869,9 @@ def _structure(data: object, type_: type[T]) -> T:
     except (ClassValidationError, IterableValidationError, _WrongType) as error:
         path, problem = next(_problems(error, ""), ("", "is not valid"))
         raise DocumentError(path, problem) from None
+
+
+_ATTENDANCE_FIELDS = {name: name for name in ("session_id", "status", "minutes", "note")}
 
 
 def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan:
@@ -927,8 +961,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
     attendance = []
     for i, a in enumerate(doc.attendance):
         where = f"attendance[{i}]"
-        renames = {"status": "status", "minutes": "minutes", "note": "note"}
-        with _at(where, {**renames, "session_id": "session_id"}):
+        with _at(where, _ATTENDANCE_FIELDS):
             attendance.append(
                 Attendance(
                     a.session_id,

@@ -314,7 +314,11 @@ def tuple_converted(
 ) -> tuple[T, ...]:
     """A collection as a tuple, each element through ``convert(field[index], element)``."""
     items = _iterable(field, value, what)
-    return tuple(convert(f"{field}[{index}]", item) for index, item in enumerate(items))
+    try:
+        return tuple(convert(field, item) for item in items)
+    except InvalidValueError:
+        # Rare: convert again with each element's name, to say which is wrong.
+        return tuple(convert(f"{field}[{index}]", item) for index, item in enumerate(items))
 
 
 def date(field: str, value: object) -> pendulum.Date:
@@ -386,6 +390,10 @@ def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     The validators below then refuse a string or a non-collection naming the
     field, which a converter cannot do without one function per field.
     """
+    if type(value) is tuple:
+        return value
+    if type(value) is list:  # the usual cases, without an ABC check
+        return tuple(value)
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return value  # type: ignore[return-value]
     return tuple(value)

@@ -37,9 +37,15 @@ EARLIEST_DATE: Final = pendulum.Date(1900, 1, 1)
 LATEST_DATE: Final = pendulum.Date(2199, 12, 31)
 
 
+_EARLIEST_ORDINAL: Final = EARLIEST_DATE.toordinal()
+_LATEST_ORDINAL: Final = LATEST_DATE.toordinal()
+
+
 def supported(day: _dt.date) -> bool:
     """True when ``day`` is inside the window careplan works with."""
-    return EARLIEST_DATE <= _plain(day) <= LATEST_DATE
+    # By ordinal: a date, a pendulum Date and a datetime's day alike, and
+    # without building a plain date to compare (it runs for every date read).
+    return _EARLIEST_ORDINAL <= day.toordinal() <= _LATEST_ORDINAL
 
 
 def require_supported_date(field: str, day: _dt.date) -> None:
@@ -76,7 +82,3 @@ def add_years(day: _dt.date, years: int) -> _dt.date:
     if year < _dt.MINYEAR:
         return _dt.date.min
     return _dt.date(year, day.month, min(day.day, 28) if day.month == 2 else day.day)
-
-
-def _plain(day: _dt.date) -> _dt.date:
-    return _dt.date(day.year, day.month, day.day)

@@ -643,7 +643,8 @@ class CarePlan:
         if isinstance(self.level, str):
             # A level given by its code (see _to_level); frozen, so set once here.
             object.__setattr__(self, "level", self.continuum[self.level])
-        if self.continuum.get(self.level.code) != self.level:
+        found = self.continuum.get(self.level.code)
+        if found is not self.level and found != self.level:
             raise UnknownLevelError(self.level.code, self.continuum.name, self.continuum.codes)
         for index, authorization in enumerate(self.authorizations):
             if authorization.level not in self.continuum:

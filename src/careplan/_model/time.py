@@ -43,6 +43,7 @@ WEEKDAY_NAMES: tuple[str, ...] = (
     "saturday",
     "sunday",
 )
+_WEEKDAY_BY_NAME = {name: pendulum.WeekDay(i) for i, name in enumerate(WEEKDAY_NAMES)}
 
 _UTC = _dt.timezone.utc
 _OFFSET_LIKE = re.compile(r"^[+-]?\d{1,2}(:?\d{2})?$")
@@ -109,7 +110,11 @@ def duration_from(field: str, value: object) -> pendulum.Duration:
         if abs(value) > 10**7:  # pendulum overflows long before the int does
             raise InvalidValueError(field, value, "is not a length in minutes", "check the number")
         return _minutes(value)
-    return pendulum.duration(seconds=value.total_seconds())
+    seconds = value.total_seconds()
+    if seconds % 60 == 0 and abs(seconds) <= 60 * 10**7:
+        # The same value pendulum.duration(seconds=...) builds, from the cache.
+        return _minutes(int(seconds) // 60)
+    return pendulum.duration(seconds=seconds)
 
 
 @lru_cache(maxsize=1024)
@@ -139,15 +144,31 @@ def require_date(field: str, value: object) -> pendulum.Date:
     return pendulum.Date(value.year, value.month, value.day)
 
 
+_WALL_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+# Times read from text, by the text: a clinic's sessions start at a few dozen
+# times, and building a pendulum Time costs more than the rest of the parse.
+# Bounded, since texts with spaces around them are accepted too.
+_WALL_TIMES: dict[str, pendulum.Time] = {}
+_MAX_WALL_TIMES = 4096
+
+
 def parse_wall_time(field: str, value: object) -> pendulum.Time:
     """Read a wall time given as ``"HH:MM"`` or a time object (minutes precision)."""
     if isinstance(value, str):
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+        found = _WALL_TIMES.get(value)
+        if found is not None:
+            return found
+        match = _WALL_TIME.fullmatch(value.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise InvalidValueError(
                 field, value, "is not a time of day", "write it as 'HH:MM' between 00:00 and 23:59"
             )
-        return pendulum.Time(int(match[1]), int(match[2]))
+        found = pendulum.Time(int(match[1]), int(match[2]))
+        if len(_WALL_TIMES) < _MAX_WALL_TIMES:
+            _WALL_TIMES[value] = found
+        return found
+    if type(value) is pendulum.Time and not (value.tzinfo or value.second or value.microsecond):
+        return value  # already what the rest of this function would build
     if isinstance(value, _dt.time):
         if value.tzinfo is not None:
             raise InvalidValueError(
@@ -307,8 +328,12 @@ def weekday_from(field: str, value: object) -> pendulum.WeekDay:
     """Read a weekday given as a :class:`pendulum.WeekDay` or its English name."""
     if isinstance(value, pendulum.WeekDay):
         return value
-    if isinstance(value, str) and value.strip().lower() in WEEKDAY_NAMES:
-        return pendulum.WeekDay(WEEKDAY_NAMES.index(value.strip().lower()))
+    if isinstance(value, str):
+        found = _WEEKDAY_BY_NAME.get(value)
+        if found is None:
+            found = _WEEKDAY_BY_NAME.get(value.strip().lower())
+        if found is not None:
+            return found
     raise InvalidValueError(
         field, value, "is not a day of the week", f"use one of: {', '.join(WEEKDAY_NAMES)}"
     )
