@@ -739,19 +739,29 @@ _SESSION_FIELDS = {
 }
 
 
-def _session(doc: _SessionDoc, path: str, labels: _LabelsDoc) -> Session:
+def _session(
+    doc: _SessionDoc,
+    path: str,
+    labels: _LabelsDoc,
+    modalities: dict[tuple[str, str | None, str | None], Modality],
+) -> Session:
     # One context for the whole session, its errors named by model field:
     # a document holds many sessions, and a context per field cost a third
     # of reading them.
     with _at(path, _SESSION_FIELDS):
         track = None if doc.track is None else _track(doc.track, labels.tracks)
+        # The sessions of a schedule share a few places and links.
+        where = (doc.modality, doc.location, doc.join_url)
+        modality = modalities.get(where)
+        if modality is None:
+            modality = modalities[where] = Modality(*where)  # type: ignore[arg-type]
         return Session(
             weekday_from("Session.weekday", doc.weekday),
             parse_wall_time("Session.start", doc.start),
             _minutes(_join(path, "duration_minutes"), doc.duration_minutes),
             _kind(doc.kind, labels.kinds),
             track=track,
-            modality=Modality(doc.modality, doc.location, doc.join_url),  # type: ignore[arg-type]
+            modality=modality,
             title=doc.title,
             every_weeks=doc.every_weeks,
             id=doc.id,
@@ -776,7 +786,11 @@ def _schedule(
         return found
     with _at(_join(path, "timezone")):
         zone = WeeklySchedule(timezone).timezone
-    read = [_session(s, _join(path, f"sessions[{i}]"), labels) for i, s in enumerate(sessions)]
+    modalities: dict[tuple[str, str | None, str | None], Modality] = {}
+    read = [
+        _session(s, _join(path, f"sessions[{i}]"), labels, modalities)
+        for i, s in enumerate(sessions)
+    ]
     with _at(_join(path, "sessions")):
         schedule = WeeklySchedule(zone, read)
     if len(_SCHEDULES) >= _MAX_SCHEDULES:
