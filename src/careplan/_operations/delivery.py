@@ -305,7 +305,7 @@ def _use(
     found: list[tuple[pendulum.Date, float | None]] = []
     for items in units.values():
         present = [records[o.key].present for o, _ in items if o.key in records] if records else []
-        day = min(day for _, day in items)
+        day = items[0][1] if len(items) == 1 else min(day for _, day in items)
         if any(present):
             found.append((day, 1.0))
         elif len(present) == len(items):

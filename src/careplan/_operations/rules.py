@@ -218,6 +218,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
     episodes = context.plan.episodes
     grouped = _Grouped()
     daily = _Grouped()
+    day_messages: dict[tuple[int, str, Severity, int], str] = {}
     for week in context.weeks:
         if not episodes[week.episode].schedule.sessions:
             continue  # reported once above, not week by week
@@ -267,15 +268,19 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             severity, side = verdict
             if day not in regular_days:
                 severity = "warning"
-            message = (
-                f"{_day_name(day)} has {{value}} h of sessions, {side} the "
-                f"{_shown(bounds)} h/day of {level.name}"
-            )
-            message += (
-                f"; {_SHORTFALL_BY_CHANGES}"
-                if severity == "warning"
-                else "; change the sessions of that day"
-            )
+            # One message per weekday, side, severity and level, not per day:
+            # a schedule that breaks the range breaks it every week.
+            key = (day.isoweekday(), side, severity, id(level))
+            message = day_messages.get(key, "")
+            if not message:
+                message = day_messages[key] = (
+                    f"{_day_name(day)} has {{value}} h of sessions, {side} the "
+                    f"{_shown(bounds)} h/day of {level.name}"
+                ) + (
+                    f"; {_SHORTFALL_BY_CHANGES}"
+                    if severity == "warning"
+                    else "; change the sessions of that day"
+                )
             daily.add("intensity.hours_per_day", severity, message, day, value=minutes / 60)
     yield from grouped.violations("week")
     yield from daily.violations("day")
