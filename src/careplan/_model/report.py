@@ -34,7 +34,7 @@ def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
     # Any date: a violation may be about a date outside careplan's window.
     # What the rules pass: a list of pendulum dates, one per week or day.
     if type(value) in (list, tuple) and all(type(day) is pendulum.Date for day in value):
-        return tuple(value)
+        return tuple(value)  # type: ignore[arg-type]  # each checked just above
     return tuple_converted("Violation.dates", value, require_date, "dates")
 
 
