@@ -2,8 +2,10 @@
 
 Run with ``make bench``. Figures are reported as microseconds per occurrence
 and, to be comparable across machines, as ratios against a baseline measured
-in the same run: turning the start and end wall times of as many occurrences into aware datetimes
-with the standard library alone (the least any expansion must do).
+in the same run: turning the start and end wall times of as many
+occurrences into aware datetimes with the standard library alone (the least
+any expansion must do). Work and baseline are timed in turn and the median
+ratio is reported (see timing.py).
 
 Last, importing a plan's attendance one record at a time (an expansion
 per record) is compared with ``CarePlan.with_attendance`` (one expansion).
