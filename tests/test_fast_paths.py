@@ -8,6 +8,7 @@ cancellations, closures, holds, transitions) and compare every value.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pendulum
 import pytest
@@ -179,3 +180,72 @@ def test_authorization_use_matches_trying_each_authorization(plan, data):
             (i for i, a in enumerate(plan.authorizations) if a.covers(plan.level.code, day)), None
         )
         assert covering.get((plan.level.code, day)) == expected
+
+
+def _forget_read_values():
+    from careplan._adapters import document
+
+    document._SCHEDULES.clear()
+    document._DATES.clear()
+
+
+@EXAMPLES
+@given(care_plans(max_weeks=40).flatmap(attendance_records))
+def test_documents_read_the_same_with_or_without_values_seen_before(plan):
+    text = cp.to_json(plan)
+    _forget_read_values()
+    first = cp.from_json(text)
+    again = cp.from_json(text)  # the schedule and dates come from the caches now
+    assert first == again == cp.from_json(cp.to_json(first))
+    assert again.schedule is first.schedule  # shared, since frozen
+    assert cp.to_json(again) == cp.to_json(first) == text
+
+
+def _one_session_document(**session):
+    plan = cp.CarePlan(
+        cp.Client("c-1"),
+        cp.DEFAULT["IOP"],
+        cp.WeeklySchedule(
+            "America/New_York",
+            [cp.Session("monday", "09:00", 60, cp.SessionKind("peer_support", "Peer support"))],
+        ),
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 3, 28),
+        id="plan-1",
+    )
+    data = json.loads(cp.to_json(plan))
+    data["sessions"][0].update(session)
+    return data
+
+
+def test_a_schedule_seen_before_keeps_each_documents_own_labels():
+    first = _one_session_document()
+    second = _one_session_document()
+    second["labels"]["kinds"]["peer_support"] = "Recovery coaching"
+    a = cp.from_json(json.dumps(first))
+    b = cp.from_json(json.dumps(second))
+    assert a.schedule.sessions[0].kind.label == "Peer support"
+    assert b.schedule.sessions[0].kind.label == "Recovery coaching"
+
+
+def test_a_bad_session_after_a_good_one_still_names_its_path():
+    cp.from_json(json.dumps(_one_session_document()))
+    with pytest.raises(cp.DocumentError) as caught:
+        cp.from_json(json.dumps(_one_session_document(start="25:00")))
+    assert caught.value.path == "sessions[0].start"
+    with pytest.raises(cp.DocumentError) as caught:
+        cp.from_json(json.dumps(_one_session_document(kind="Not A Code")))
+    assert caught.value.path == "sessions[0].kind"
+    with pytest.raises(cp.DocumentError) as caught:
+        cp.from_json(json.dumps(_one_session_document(location="Room\x002")))
+    assert caught.value.path == "sessions[0].location"
+
+
+@pytest.mark.parametrize("text", ["2027-02-30", "2027-2-03", "1899-12-31"])
+def test_a_bad_date_is_refused_every_time_it_is_read(text):
+    data = _one_session_document()
+    data["closures"] = [{"date": text}]
+    for _ in range(2):
+        with pytest.raises(cp.DocumentError) as caught:
+            cp.from_json(json.dumps(data))
+        assert caught.value.path == "closures[0].date"
