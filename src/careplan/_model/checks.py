@@ -302,7 +302,10 @@ def tuple_of(field: str, value: object, kind: type[T], hint: str = "") -> tuple[
             or an element is not a ``kind``; the field names its index
             (``CarePlan.goals[1]``).
     """
-    items = tuple(_iterable(field, value, f"{kind.__name__} values"))
+    if type(value) is tuple or type(value) is list:  # the usual case, no message to build
+        items = tuple(value)
+    else:
+        items = tuple(_iterable(field, value, f"{kind.__name__} values"))
     for index, item in enumerate(items):
         if not isinstance(item, kind):
             instance(f"{field}[{index}]", item, kind, hint)
@@ -420,7 +423,8 @@ def checked_items(field: str, kind: type) -> Validator:
     """A validator for a tuple whose every item is a ``kind``, naming the bad index."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
-        _refuse_non_tuple(field, value, f"{kind.__name__} values")
+        if type(value) is not tuple:
+            _refuse_non_tuple(field, value, f"{kind.__name__} values")
         assert isinstance(value, tuple)
         for index, item in enumerate(value):
             if not isinstance(item, kind):
@@ -438,7 +442,7 @@ def checked_instance(field: str, kind: type, *, optional: bool = False) -> Valid
     """A validator for a value that must be a ``kind`` (or ``None`` when ``optional``)."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if optional and value is None:
+        if (optional and value is None) or isinstance(value, kind):
             return
         instance(field, value, kind, f"use careplan.{kind.__name__}(...)")
 

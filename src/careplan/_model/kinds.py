@@ -36,8 +36,10 @@ def _check_code(owner: str) -> Callable[[Any, Any, Any], None]:
 
 
 def _check_label(owner: str) -> Callable[[Any, Any, Any], None]:
+    field = f"{owner}.label"
+
     def check(_instance: object, _attribute: object, value: object) -> None:
-        text(f"{owner}.label", value, private=False)
+        text(field, value, private=False)
 
     return check
 

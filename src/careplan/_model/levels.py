@@ -148,7 +148,8 @@ def positive_int(
     """An attrs validator for a whole number from ``least`` to ``most``."""
 
     def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-        whole(f"{owner}.{attribute.name}", value, least, most, hint)
+        if type(value) is not int or not least <= value <= most:  # the name only for an error
+            whole(f"{owner}.{attribute.name}", value, least, most, hint)
 
     return check
 
