@@ -309,7 +309,7 @@ def tuple_of(field: str, value: object, kind: type[T], hint: str = "") -> tuple[
     for index, item in enumerate(items):
         if not isinstance(item, kind):
             instance(f"{field}[{index}]", item, kind, hint)
-    return items  # type: ignore[return-value]  # every element was checked above
+    return items  # every element was checked above
 
 
 def tuple_converted(
