@@ -622,7 +622,7 @@ _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", flags=re.ASCII)
 # Dates read, by their text: the plans of a batch share most of their dates
 # (starts, ends, the days of their sessions). Only supported dates; bounded.
 _DATES: dict[str, pendulum.Date] = {}
-_MAX_DATES = 65_536
+_MAX_DATES = 8192  # 22 years of days
 
 
 def _date(path: str, text: str) -> pendulum.Date:
