@@ -67,7 +67,7 @@ from careplan._model.payer import PayerRules
 from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
-from careplan._operations.billing import BillableDay, billing
+from careplan._operations.billing import BillableDay
 from careplan._operations.delivery import weekly_delivery
 from careplan._operations.validation import validate_rows
 
@@ -492,7 +492,7 @@ def _rows(
     payer: PayerRules | None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every row of one plan, computed before any is added (so an error adds none)."""
-    report, rows = validate_rows(plan, today=today, max_years=max_years, payer=payer)
+    report, rows, context = validate_rows(plan, today=today, max_years=max_years, payer=payer)
     key = {"index": index, "source": label, "plan_id": plan.id}
     levels = [episode.level.code for episode in plan.episodes]
     occurrences: list[dict[str, Any]] = []
@@ -518,11 +518,9 @@ def _rows(
                     "unrecorded": week.unrecorded,
                 }
             )
-        if payer is not None:
-            # As the billing rule judges: without a "today", all is forecast.
-            judged = plan.start.subtract(days=1) if today is None else require_date("today", today)
-            judged_days = billing(plan, payer, today=judged, occurrences=tuple(rows.occurrences))
-            days = [_billable_day_row(key, payer, found) for found in judged_days]
+    if context is not None and payer is not None:
+        # The days the billing rule judged: without a "today", all are forecast.
+        days = [_billable_day_row(key, payer, day) for day in context.billing_days()]
     violations = [
         {
             **key,
