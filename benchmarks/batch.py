@@ -96,6 +96,8 @@ def pool_cpu_seconds() -> float:
 def timed(label: str, count: int, work):
     """Run ``work``; print its wall time, plans per second and the CPUs it kept busy.
 
+    Returns the tables, the wall time and the CPU time, in seconds.
+
     The CPU figure counts this process and its worker processes (those of a
     pool of one's own while they live; not Dask's, which are not this
     process's children): well under the number of workers means other work
@@ -104,9 +106,12 @@ def timed(label: str, count: int, work):
     begin, cpu, live = time.perf_counter(), cpu_seconds(), pool_cpu_seconds()
     tables = work()
     seconds = time.perf_counter() - begin
-    busy = (cpu_seconds() - cpu + max(0.0, pool_cpu_seconds() - live)) / seconds
-    print(f"{label:<44} {seconds:7.1f} s {count / seconds:6.0f} plans/s  {busy:4.2f} CPUs busy")
-    return tables, seconds
+    used = cpu_seconds() - cpu + max(0.0, pool_cpu_seconds() - live)
+    print(
+        f"{label:<44} {seconds:7.1f} s {count / seconds:6.0f} plans/s  "
+        f"{used / seconds:4.2f} CPUs busy"
+    )
+    return tables, seconds, used
 
 
 def warm() -> int:
@@ -127,12 +132,12 @@ def started_pool(workers: int) -> ProcessPoolExecutor:
 
 def scaling(paths: list[str], payer: str | None, single: batch.Tables) -> float:
     """Seconds on one worker over seconds on two, on pools started beforehand."""
-    seconds = {}
+    seconds, cpu = {}, {}
     for workers in (1, 2):
         pool = started_pool(workers)
         try:
             own = resource.getrusage(resource.RUSAGE_SELF)
-            found, seconds[workers] = timed(
+            found, seconds[workers], cpu[workers] = timed(
                 f"started pool of {workers} worker(s)",
                 len(paths),
                 lambda pool=pool: batch.run(paths, today=TODAY, payer=payer, executor=pool),
@@ -144,6 +149,14 @@ def scaling(paths: list[str], payer: str | None, single: batch.Tables) -> float:
         print(f"  main process CPU: {main:.2f} s ({main / seconds[workers]:.0%} of the wall time)")
         for name, table in single.tables().items():
             assert getattr(found, name).equals(table), name
+    # The CPUs the workers were given vary with the machine's other work; the
+    # CPU time the work took does not, much: equal on one worker and two
+    # means splitting the documents cost nothing, and an idle machine scales
+    # to 2x less the last chunk's wait.
+    print(
+        f"CPU time per plan: {cpu[1] / len(paths) * 1e3:.1f} ms on one worker, "
+        f"{cpu[2] / len(paths) * 1e3:.1f} ms on two (cost of splitting: {cpu[2] / cpu[1]:.2f}x)"
+    )
     return seconds[1] / seconds[2]
 
 
@@ -184,12 +197,12 @@ def main() -> int:
         paths = documents(count, Path(folder))
         print(f"generated {count} documents in {time.perf_counter() - begin:.0f} s")
         print(f"payer pack: {payer or 'none (no billable_days table)'}")
-        single, one = timed(
+        single, one, _ = timed(
             "one process (workers=1)",
             count,
             lambda: batch.run(paths, today=TODAY, workers=1, payer=payer),
         )
-        pooled, two = timed(
+        pooled, two, _ = timed(
             "process pool (workers=2, start-up counted)",
             count,
             lambda: batch.run(paths, today=TODAY, workers=2, payer=payer),
@@ -210,7 +223,7 @@ def main() -> int:
                 distributed.Client(cluster) as client,
             ):
                 client.run(lambda: __import__("careplan.batch"))  # warm the workers' imports
-                found, dask_seconds = timed(
+                found, dask_seconds, _ = timed(
                     "Dask LocalCluster (2 worker processes)",
                     count,
                     lambda: batch.run_dask(paths, today=TODAY, scheduler=client, payer=payer),
