@@ -292,6 +292,14 @@ def test_nothing_in_gives_empty_tables_with_their_schemas():
     assert batch.run([], workers=1).billable_days is None
 
 
+def test_batches_with_and_without_billable_days_do_not_concatenate(single, billed):
+    both = batch.Tables.concatenate([billed, billed])
+    assert both.billable_days.num_rows == 2 * billed.billable_days.num_rows
+    assert batch.Tables.concatenate([single, single]).billable_days is None
+    with pytest.raises(ValueError, match="billable_days"):
+        batch.Tables.concatenate([single, billed])
+
+
 def test_an_unexpected_error_is_a_row_too(monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
