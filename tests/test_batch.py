@@ -9,10 +9,13 @@ import sys
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import careplan as cp
 from careplan import batch
 from careplan.demo import sample_plan
+from careplan.testing import attendance_records, care_plans
 
 TODAY = pendulum.date(2027, 2, 15)
 
@@ -73,6 +76,47 @@ def single(sources):
     return batch.run(sources, today=TODAY, workers=1)
 
 
+@pytest.fixture(scope="module")
+def billed(sources):
+    return batch.run(sources, today=TODAY, workers=1, payer=cp.MEDICARE_2024)
+
+
+def _same_tables(found, expected):
+    assert found.tables().keys() == expected.tables().keys()
+    for name, table in expected.tables().items():
+        assert getattr(found, name).equals(table), name
+
+
+def _billing_rows(days, pack):
+    """What careplan.billing says, as the batch's billable_days columns."""
+    return [
+        {
+            "date": day.day,
+            "level": day.level,
+            "payer": pack.name,
+            "payer_version": pack.version,
+            "services": day.services,
+            "minutes": day.minutes,
+            "billable": day.billable,
+            "units": 1 if day.billable else 0,
+            "tier": day.tier,
+            "codes": [{"system": code.system, "code": code.code} for code in day.codes],
+            "reasons": list(day.reasons),
+            "forecast": day.forecast,
+        }
+        for day in days
+    ]
+
+
+def _batch_days(tables, index):
+    keep = set(batch.schemas()["billable_days"].names) - {"index", "source", "plan_id"}
+    return [
+        {name: value for name, value in row.items() if name in keep}
+        for row in tables.billable_days.to_pylist()
+        if row["index"] == index
+    ]
+
+
 def test_each_plan_gives_the_rows_of_validating_and_expanding_it_alone(single):
     plans = {plan.id: plan for plan in _plans()}
     table = single.plans.to_pylist()
@@ -121,25 +165,139 @@ def test_bad_documents_become_rows_with_their_error(single, sources):
         assert not bad & set(getattr(single, name).column("index").to_pylist())
 
 
-def test_a_process_pool_gives_the_same_tables(single, sources):
+def test_without_a_payer_pack_there_is_no_billable_days_table(single):
+    assert single.billable_days is None
+    assert list(single.tables()) == [name for name in batch.TABLES if name != "billable_days"]
+
+
+def test_each_plan_gives_the_billable_days_of_billing_it_alone(billed, single):
+    plans = {plan.id: plan for plan in _plans()}
+    pack = cp.MEDICARE_2024
+    ok = [row for row in billed.plans.to_pylist() if row["ok"]]
+    assert len(ok) == 4
+    for row in ok:
+        plan = plans[row["plan_id"]]
+        expected = _billing_rows(cp.billing(plan, pack, today=TODAY), pack)
+        assert expected  # every sample plan has days of care
+        assert _batch_days(billed, row["index"]) == expected
+        # The violations are validate's with the pack: its billing rule too.
+        report = cp.validate(plan, today=TODAY, payer=pack)
+        found = [v for v in billed.violations.to_pylist() if v["index"] == row["index"]]
+        assert [(v["code"], v["message"]) for v in found] == [
+            (v.code, v.message) for v in report.violations
+        ]
+    days = billed.billable_days.to_pylist()
+    assert {d["forecast"] for d in days} == {True, False}
+    assert {d["billable"] for d in days} == {True, False}
+    assert all(d["reasons"] == [] for d in days if d["billable"])
+    # The other tables are the same as without a pack.
+    for name in ("occurrences", "weeks"):
+        assert getattr(billed, name).equals(getattr(single, name)), name
+
+
+def test_bad_documents_have_no_billable_days(billed, single):
+    bad = {row["index"] for row in billed.plans.to_pylist() if not row["ok"]}
+    assert bad == {3, 4, 5, 6}
+    assert not bad & set(billed.billable_days.column("index").to_pylist())
+    assert billed.plans.column("error").equals(single.plans.column("error"))
+
+
+def test_without_today_every_billable_day_is_a_forecast():
+    plan = _plans()[1]
+    tables = batch.run([plan], workers=1, payer="commercial")
+    expected = cp.billing(plan, cp.COMMERCIAL, today=plan.start.subtract(days=1))
+    assert _batch_days(tables, 0) == _billing_rows(expected, cp.COMMERCIAL)
+    assert all(tables.billable_days.column("forecast").to_pylist())
+
+
+def test_a_built_in_pack_by_key_is_the_pack_itself(sources):
+    by_key = batch.run(sources[:3], today=TODAY, workers=1, payer="medicare-2024")
+    by_value = batch.run(sources[:3], today=TODAY, workers=1, payer=cp.MEDICARE_2024)
+    _same_tables(by_key, by_value)
+
+
+def test_an_unknown_pack_is_refused_before_any_work():
+    with pytest.raises(cp.InvalidValueError, match="medicare-2024, commercial"):
+        batch.run([sample_plan()], workers=1, payer="medicaid")
+
+
+def test_a_custom_pack_names_itself_in_each_row():
+    pack = cp.PayerRules(
+        "State Medicaid",
+        "2026.1",
+        pendulum.date(2026, 1, 1),
+        levels=[cp.LevelRules(["IOP"], ["group_therapy"], min_services=2)],
+    )
+    tables = batch.run([sample_plan()], today=TODAY, workers=1, payer=pack)
+    days = tables.billable_days.to_pylist()
+    assert {(d["payer"], d["payer_version"]) for d in days} == {("State Medicaid", "2026.1")}
+    assert _batch_days(tables, 0) == _billing_rows(
+        cp.billing(sample_plan(), pack, today=TODAY), pack
+    )
+
+
+@settings(max_examples=25)
+@given(
+    plans=st.lists(care_plans(max_weeks=8), min_size=1, max_size=3),
+    today_offset=st.none() | st.integers(-7, 70),
+    key=st.sampled_from(sorted(cp.BUILTIN_PAYERS)),
+    data=st.data(),
+)
+def test_billable_days_are_billings_for_any_plans(plans, today_offset, key, data):
+    plans = [data.draw(attendance_records(plan)) for plan in plans]
+    pack = cp.BUILTIN_PAYERS[key]
+    today = None if today_offset is None else plans[0].start.add(days=today_offset)
+    tables = batch.run(plans, today=today, workers=1, payer=key)
+    assert tables.plans.column("ok").to_pylist() == [True] * len(plans)
+    for index, plan in enumerate(plans):
+        judged = plan.start.subtract(days=1) if today is None else today
+        expected = cp.billing(plan, pack, today=judged)
+        assert _batch_days(tables, index) == _billing_rows(expected, pack)
+
+
+def test_a_process_pool_gives_the_same_tables(single, billed, sources):
     pooled = batch.run(sources, today=TODAY, workers=2, chunk_size=2)
-    for name in batch.TABLES:
-        assert getattr(pooled, name).equals(getattr(single, name)), name
+    _same_tables(pooled, single)
+    pooled = batch.run(sources, today=TODAY, workers=2, chunk_size=3, payer=cp.MEDICARE_2024)
+    _same_tables(pooled, billed)
 
 
-def test_parquet_round_trip(single, tmp_path):
-    written = single.write_parquet(tmp_path / "out")
+def test_an_executor_of_ones_own_gives_the_same_tables(billed, sources):
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        found = batch.run(sources, today=TODAY, chunk_size=5, payer="medicare-2024", executor=pool)
+    _same_tables(found, billed)
+
+
+def test_parquet_round_trip(single, billed, tmp_path):
+    written = billed.write_parquet(tmp_path / "out")
     assert sorted(written) == sorted(batch.TABLES)
+    _same_tables(batch.Tables.read_parquet(tmp_path / "out"), billed)
+    # A batch without a pack replaces the folder's tables, billable days too.
+    written = single.write_parquet(tmp_path / "out")
+    assert "billable_days" not in written
+    assert not (tmp_path / "out" / "billable_days.parquet").exists()
     back = batch.Tables.read_parquet(tmp_path / "out")
-    for name in batch.TABLES:
-        assert getattr(back, name).equals(getattr(single, name)), name
+    assert back.billable_days is None
+    _same_tables(back, single)
 
 
 def test_nothing_in_gives_empty_tables_with_their_schemas():
-    tables = batch.run([], workers=1)
+    tables = batch.run([], workers=1, payer="commercial")
     for name, schema in batch.schemas().items():
         assert getattr(tables, name).schema == schema
         assert getattr(tables, name).num_rows == 0
+    assert batch.run([], workers=1).billable_days is None
+
+
+def test_batches_with_and_without_billable_days_do_not_concatenate(single, billed):
+    both = batch.Tables.concatenate([billed, billed])
+    assert both.billable_days.num_rows == 2 * billed.billable_days.num_rows
+    assert batch.Tables.concatenate([single, single]).billable_days is None
+    with pytest.raises(ValueError, match="billable_days"):
+        batch.Tables.concatenate([single, billed])
 
 
 def test_an_unexpected_error_is_a_row_too(monkeypatch):
@@ -157,6 +315,8 @@ def test_dask_on_a_local_cluster_gives_the_same_tables(single, sources):
         str(s) for s in sources if not isinstance(s, (bytes, cp.CarePlan)) and str(s)[:1] != "{"
     ]
     expected = batch.run(paths, today=TODAY, workers=1)
+    billed = batch.run(paths, today=TODAY, workers=1, payer=cp.MEDICARE_2024)
+    assert billed.billable_days.num_rows > 0
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -164,8 +324,11 @@ def test_dask_on_a_local_cluster_gives_the_same_tables(single, sources):
         distributed.Client(cluster) as client,
     ):
         found = batch.run_dask(paths, today=TODAY, partitions=2, scheduler=client)
-    for name in batch.TABLES:
-        assert getattr(found, name).equals(getattr(expected, name)), name
+        found_billed = batch.run_dask(
+            paths, today=TODAY, partitions=3, scheduler=client, payer=cp.MEDICARE_2024
+        )
+    _same_tables(found, expected)
+    _same_tables(found_billed, billed)
     assert found.plans.num_rows == len(paths)
 
 
@@ -176,6 +339,10 @@ def test_run_dask_takes_a_glob(tmp_path):
         (tmp_path / f"{index}.json").write_text(cp.to_json(plan), encoding="utf-8")
     tables = batch.run_dask(str(tmp_path / "*.json"), scheduler="sync")
     assert tables.plans.column("plan_id").to_pylist() == ["p0", "p1", "p2"]
+    assert tables.billable_days is None
+    billed = batch.run_dask(str(tmp_path / "*.json"), scheduler="sync", payer="commercial")
+    assert set(billed.billable_days.column("plan_id").to_pylist()) == {"p0", "p1", "p2"}
+    assert batch.run_dask([], payer="commercial").billable_days.num_rows == 0
 
 
 def test_import_careplan_loads_the_heavy_parts_when_first_used():

@@ -1,8 +1,8 @@
-"""Many plans at once: validation, occurrences and weekly figures as Arrow tables.
+"""Many plans at once: validation, occurrences, weekly figures and billing as Arrow tables.
 
 A nightly job re-validates every active plan and feeds a dashboard. The
 functions here take many plan documents (paths, JSON texts or
-:class:`~careplan.CarePlan` values) and return four `Apache Arrow
+:class:`~careplan.CarePlan` values) and return `Apache Arrow
 <https://arrow.apache.org/>`_ tables, which DuckDB, Polars, pandas and Spark
 read directly, and which :meth:`Tables.write_parquet` writes as Parquet:
 
@@ -10,7 +10,10 @@ read directly, and which :meth:`Tables.write_parquet` writes as Parquet:
   not), the plan's id, level and period, and its validation summary;
 - ``violations``: one row per violation;
 - ``occurrences``: one row per occurrence (instants in UTC);
-- ``weeks``: one row per week: minutes scheduled versus delivered.
+- ``weeks``: one row per week: minutes scheduled versus delivered;
+- ``billable_days``: one row per day of care as a payer sees it (what
+  :func:`careplan.billing` judges), only when a payer pack is given
+  (``payer=``); without one it is ``None``.
 
 A bad document becomes a ``plans`` row with its error; the batch never stops
 for one. :func:`run` spreads the documents over a process pool;
@@ -28,6 +31,11 @@ Needs the ``batch`` extra (pyarrow): ``pip install 'careplan[batch]'``.
 'format: is "careplan/0"; this version reads careplan/1'
 >>> tables.occurrences.num_rows == len(sample_plan().occurrences())
 True
+>>> tables.billable_days is None
+True
+>>> billed = run([to_json(sample_plan())], payer="medicare-2024", workers=1)
+>>> billed.billable_days.num_rows, billed.billable_days["billable"].to_pylist()[:2]
+(34, [True, True])
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import datetime as _dt
 import glob
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Final
@@ -52,27 +60,49 @@ except ImportError:  # pragma: no cover - the batch extra is installed for the t
     raise MissingExtraError("careplan.batch", "pyarrow", "batch") from None
 
 from careplan._adapters.document import from_json, to_json
-from careplan._model.errors import CarePlanError
+from careplan._model.errors import CarePlanError, InvalidValueError
 from careplan._model.limits import MAX_PLAN_YEARS
 from careplan._model.occurrence import Occurrence
+from careplan._model.payer import PayerRules
+from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
+from careplan._operations.billing import BillableDay
 from careplan._operations.delivery import weekly_delivery
 from careplan._operations.validation import validate_rows
 
-__all__ = ["TABLES", "Source", "Tables", "run", "run_dask", "schemas"]
+__all__ = ["TABLES", "Payer", "Source", "Tables", "run", "run_dask", "schemas"]
 
 #: A document: a path to a JSON file (``str`` or :class:`os.PathLike`; a
 #: ``str`` starting with ``{`` is JSON text), JSON text or UTF-8 bytes, or a
 #: plan. Paths with ``://`` are opened with fsspec (object storage).
 Source = str | os.PathLike[str] | bytes | CarePlan
 
+#: A payer rule pack: a :class:`careplan.PayerRules` value, or the key of a
+#: built-in one in :data:`careplan.BUILTIN_PAYERS` (``"medicare-2024"``,
+#: ``"commercial"``).
+Payer = PayerRules | str
+
 #: The names of the tables, in the order :class:`Tables` holds them.
-TABLES: Final = ("plans", "violations", "occurrences", "weeks")
+#: ``billable_days`` is only made when a payer pack is given.
+TABLES: Final = ("plans", "violations", "occurrences", "weeks", "billable_days")
+
+
+# A billing code in the billable_days table.
+_CODE = pa.struct([pa.field("system", pa.string(), False), pa.field("code", pa.string(), False)])
 
 
 def schemas() -> dict[str, pa.Schema]:
-    """The Arrow schema of each table, by name (see the module's description)."""
+    """The Arrow schema of each table, by name (see the module's description).
+
+    ``billable_days`` has a row per day of care of each plan read: the
+    ``payer`` pack's name and ``payer_version``, the day's ``level``,
+    billable ``services`` and their ``minutes``, whether it is ``billable``
+    (``reasons`` says why not), the per-diem ``units`` it bills (1 for a
+    billable day, else 0), its payment ``tier``, the ``codes`` it carries on
+    a claim (each a ``system`` and a ``code``) and whether it is a
+    ``forecast`` (judged from the schedule, after ``today``).
+    """
     key = [pa.field("index", pa.int64(), False), pa.field("source", pa.string(), False)]
     plan_id = pa.field("plan_id", pa.string())
     return {
@@ -138,6 +168,24 @@ def schemas() -> dict[str, pa.Schema]:
                 pa.field("unrecorded", pa.int64(), False),
             ]
         ),
+        "billable_days": pa.schema(
+            [
+                *key,
+                plan_id,
+                pa.field("date", pa.date32(), False),
+                pa.field("level", pa.string(), False),
+                pa.field("payer", pa.string(), False),
+                pa.field("payer_version", pa.string(), False),
+                pa.field("services", pa.int64(), False),
+                pa.field("minutes", pa.int64(), False),
+                pa.field("billable", pa.bool_(), False),
+                pa.field("units", pa.int64(), False),
+                pa.field("tier", pa.string()),
+                pa.field("codes", pa.list_(_CODE)),
+                pa.field("reasons", pa.list_(pa.string())),
+                pa.field("forecast", pa.bool_(), False),
+            ]
+        ),
     }
 
 
@@ -153,21 +201,36 @@ class Tables:
         violations: One row per violation of each plan read.
         occurrences: One row per occurrence of each plan read.
         weeks: One row per week of each plan read: scheduled versus delivered.
+        billable_days: One row per day of care of each plan read, as the
+            payer pack judges it; ``None`` when no pack was given.
     """
 
     plans: pa.Table
     violations: pa.Table
     occurrences: pa.Table
     weeks: pa.Table
+    billable_days: pa.Table | None = None
+
+    def tables(self) -> dict[str, pa.Table]:
+        """The tables this batch made, by name, in the order of :data:`TABLES`."""
+        found = {name: getattr(self, name) for name in TABLES}
+        return {name: table for name, table in found.items() if table is not None}
 
     def write_parquet(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
-        """Write each table to ``directory/<name>.parquet``; returns the paths by name."""
+        """Write each table to ``directory/<name>.parquet``; returns the paths by name.
+
+        Without a ``billable_days`` table, a ``billable_days.parquet`` an
+        earlier batch left in ``directory`` is removed, so the folder holds
+        one batch's tables.
+        """
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         written = {}
-        for name in TABLES:
+        for name, table in self.tables().items():
             written[name] = folder / f"{name}.parquet"
-            pq.write_table(getattr(self, name), written[name])
+            pq.write_table(table, written[name])
+        if self.billable_days is None:
+            (folder / "billable_days.parquet").unlink(missing_ok=True)
         return written
 
     @classmethod
@@ -175,23 +238,34 @@ class Tables:
         """Read the tables :meth:`write_parquet` wrote."""
         folder = Path(directory)
         found = schemas()
-        return cls(
-            *(pq.read_table(folder / f"{name}.parquet", schema=found[name]) for name in TABLES)
-        )
+        tables = {
+            name: pq.read_table(folder / f"{name}.parquet", schema=found[name])
+            for name in TABLES
+            if name != "billable_days" or (folder / f"{name}.parquet").exists()
+        }
+        return cls(**tables)
 
     @classmethod
     def concatenate(cls, parts: Iterable[Tables]) -> Tables:
-        """The tables of several batches, one after the other."""
+        """The tables of several batches, one after the other.
+
+        The batches all have a ``billable_days`` table, or none has.
+        """
         parts = list(parts)
         found = schemas()
-        return cls(
-            *(
+        billed = {part.billable_days is not None for part in parts}
+        if len(billed) > 1:
+            raise ValueError("some batches have billable_days and some do not")
+        tables = {}
+        for name in TABLES:
+            if name == "billable_days" and True not in billed:
+                continue
+            tables[name] = (
                 pa.concat_tables([getattr(part, name) for part in parts])
                 if parts
                 else found[name].empty_table()
-                for name in TABLES
             )
-        )
+        return cls(**tables)
 
 
 def run(
@@ -201,8 +275,10 @@ def run(
     workers: int | None = None,
     chunk_size: int = 64,
     max_years: int = MAX_PLAN_YEARS,
+    payer: Payer | None = None,
+    executor: Executor | None = None,
 ) -> Tables:
-    """Read, validate and expand every document; return the four tables.
+    """Read, validate and expand every document; return the tables.
 
     Args:
         sources: The documents (see :data:`Source`).
@@ -216,22 +292,54 @@ def run(
             to them as their JSON documents.
         chunk_size: Documents per task sent to a worker.
         max_years: The longest plan accepted; see :func:`careplan.validate`.
+        payer: A payer rule pack (see :data:`Payer`). With one, the
+            ``billable_days`` table lists every day of care of each plan as
+            :func:`careplan.billing` judges it (up to ``today`` from
+            attendance, after it from the schedule; without ``today`` every
+            day is a forecast), and the ``violations`` are those of
+            ``validate(plan, payer=...)``. Default: no pack, no
+            ``billable_days`` table.
+        executor: Where to run the chunks instead of a pool of ``workers``
+            started for this call: a :class:`concurrent.futures.Executor`
+            you keep across batches (a ``ProcessPoolExecutor`` with the
+            "spawn" context, say), left running when done.
 
     Returns:
         The :class:`Tables`, rows in the order of ``sources``.
+
+    Raises:
+        InvalidValueError: ``payer`` is not a pack or a built-in pack's key.
     """
     if today is not None:
         today = require_date("today", today)
     items = list(enumerate(sources))
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)]
     count = os.cpu_count() or 1 if workers is None else workers
-    work = _Work(today, max_years)
-    if count <= 1 or len(chunks) <= 1:
+    work = _Work(today, max_years, _pack(payer))
+    if not chunks:
+        return work([])
+    if executor is None and (count <= 1 or len(chunks) <= 1):
         return Tables.concatenate(map(work, chunks))
     # Plans travel to the workers as their documents: the values do not pickle.
     chunks = [[(i, _portable(source)) for i, source in chunk] for chunk in chunks]
+    if executor is not None:
+        return Tables.concatenate(executor.map(work, chunks))
     with ProcessPoolExecutor(min(count, len(chunks)), mp_context=get_context("spawn")) as pool:
         return Tables.concatenate(pool.map(work, chunks))
+
+
+def _pack(payer: Payer | None) -> PayerRules | None:
+    """The pack ``payer`` names, checked before any work starts."""
+    if payer is None or isinstance(payer, PayerRules):
+        return payer
+    if isinstance(payer, str) and payer in BUILTIN_PAYERS:
+        return BUILTIN_PAYERS[payer]
+    raise InvalidValueError(
+        "payer",
+        payer,
+        "is not a payer rule pack",
+        "give a careplan.PayerRules or one of: " + ", ".join(BUILTIN_PAYERS),
+    )
 
 
 def _portable(source: Source) -> Source:
@@ -245,6 +353,7 @@ def run_dask(
     partitions: int | None = None,
     scheduler: Any = None,
     max_years: int = MAX_PLAN_YEARS,
+    payer: Payer | None = None,
 ) -> Tables:
     """:func:`run` on Dask: the documents of ``paths`` spread over a ``dask.bag``.
 
@@ -263,6 +372,7 @@ def run_dask(
             scheduler name such as ``"processes"``; default Dask's current
             one (the client made last, if any).
         max_years: As for :func:`run`.
+        payer: As for :func:`run`: with a pack, the ``billable_days`` table too.
     """
     try:
         import dask.bag
@@ -270,14 +380,15 @@ def run_dask(
         raise MissingExtraError("careplan.batch.run_dask", "Dask", "dask") from None
     if isinstance(paths, str):
         paths = _expand_glob(paths)
+    pack = _pack(payer)
     items = [(index, os.fspath(path)) for index, path in enumerate(paths)]
     if not items:
-        return Tables.concatenate(())
+        return _Work(None, max_years, pack)([])
     pieces = partitions or max(1, len(items) // 100)
     bag = dask.bag.from_sequence(  # type: ignore[no-untyped-call]
         items, npartitions=min(pieces, len(items))
     )
-    work = _Work(None if today is None else require_date("today", today), max_years)
+    work = _Work(None if today is None else require_date("today", today), max_years, pack)
     found = bag.map_partitions(lambda part: [work(list(part))])
     parts = found.compute(scheduler=scheduler)
     return Tables.concatenate(parts)
@@ -298,15 +409,23 @@ class _Work:
 
     today: _dt.date | None
     max_years: int
+    payer: PayerRules | None = None
 
     def __call__(self, chunk: list[tuple[int, Source]]) -> Tables:
+        found = schemas()
+        if self.payer is None:
+            del found["billable_days"]
         columns: dict[str, dict[str, list[Any]]] = {
-            name: {field.name: [] for field in schema} for name, schema in schemas().items()
+            name: {field.name: [] for field in schema} for name, schema in found.items()
         }
         for index, source in chunk:
-            _document(index, source, self.today, self.max_years, columns)
-        found = schemas()
-        return Tables(*(pa.Table.from_pydict(columns[name], schema=found[name]) for name in TABLES))
+            _document(index, source, self.today, self.max_years, self.payer, columns)
+        return Tables(
+            **{
+                name: pa.Table.from_pydict(columns[name], schema=schema)
+                for name, schema in found.items()
+            }
+        )
 
 
 def _label(index: int, source: Source) -> str:
@@ -336,6 +455,7 @@ def _document(
     source: Source,
     today: _dt.date | None,
     max_years: int,
+    payer: PayerRules | None,
     columns: dict[str, dict[str, list[Any]]],
 ) -> None:
     """Add one document's rows; a document that cannot be read adds its error."""
@@ -344,7 +464,7 @@ def _document(
     plan_row.update(index=index, source=label, ok=False)
     try:
         plan = _read(source, max_years)
-        rows = _rows(index, label, plan, today, max_years)
+        rows = _rows(index, label, plan, today, max_years, payer)
     except (CarePlanError, OSError, UnicodeError) as error:
         plan_row["error"] = str(error) or type(error).__name__
         _append(columns["plans"], plan_row)
@@ -364,14 +484,20 @@ def _append(columns: dict[str, list[Any]], row: dict[str, Any]) -> None:
 
 
 def _rows(
-    index: int, label: str, plan: CarePlan, today: _dt.date | None, max_years: int
+    index: int,
+    label: str,
+    plan: CarePlan,
+    today: _dt.date | None,
+    max_years: int,
+    payer: PayerRules | None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every row of one plan, computed before any is added (so an error adds none)."""
-    report, rows = validate_rows(plan, today=today, max_years=max_years)
+    report, rows, context = validate_rows(plan, today=today, max_years=max_years, payer=payer)
     key = {"index": index, "source": label, "plan_id": plan.id}
     levels = [episode.level.code for episode in plan.episodes]
     occurrences: list[dict[str, Any]] = []
     weeks: list[dict[str, Any]] = []
+    days: list[dict[str, Any]] = []
     if rows is not None:
         for occurrence, minutes, day in zip(
             rows.occurrences, rows.minutes, rows.dates, strict=True
@@ -392,6 +518,9 @@ def _rows(
                     "unrecorded": week.unrecorded,
                 }
             )
+    if context is not None and payer is not None:
+        # The days the billing rule judged: without a "today", all are forecast.
+        days = [_billable_day_row(key, payer, day) for day in context.billing_days()]
     violations = [
         {
             **key,
@@ -420,11 +549,32 @@ def _rows(
         "warnings": len(report.warnings),
         "codes": sorted(report.codes),
     }
-    return {
+    found = {
         "plans": [plan_row],
         "violations": violations,
         "occurrences": occurrences,
         "weeks": weeks,
+    }
+    if payer is not None:
+        found["billable_days"] = days
+    return found
+
+
+def _billable_day_row(key: dict[str, Any], payer: PayerRules, day: BillableDay) -> dict[str, Any]:
+    return {
+        **key,
+        "date": day.day,
+        "level": day.level,
+        "payer": payer.name,
+        "payer_version": payer.version,
+        "services": day.services,
+        "minutes": day.minutes,
+        "billable": day.billable,
+        "units": int(day.billable),
+        "tier": day.tier,
+        "codes": [{"system": code.system, "code": code.code} for code in day.codes],
+        "reasons": list(day.reasons),
+        "forecast": day.forecast,
     }
 
 

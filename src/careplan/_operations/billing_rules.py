@@ -15,7 +15,7 @@ import pendulum
 from careplan._model.payer import PayerRules
 from careplan._model.report import Severity, Violation
 from careplan._model.review import ReviewPolicy
-from careplan._operations.billing import BillableDay, authorization_billing, billing
+from careplan._operations.billing import BillableDay, authorization_billing
 from careplan._operations.context import RuleContext
 from careplan._operations.reviews import check_certification, next_review
 
@@ -43,7 +43,7 @@ def check_billing(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     # Without a "today", every day is judged as scheduled: a forecast.
     today = context.today or plan.start.subtract(days=1)
-    days = billing(plan, rules, today=today, occurrences=context.occurrences)
+    days = context.billing_days()
     name = f"{rules.name} ({rules.version})"
     yield from _short_days(context, days, name)
     yield from _short_weeks(context, days, name)

@@ -13,6 +13,7 @@ from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Violation
 from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
+from careplan._operations.billing import BillableDay, billing
 from careplan._operations.weeks import WeekFigures
 
 __all__ = ["Rule", "RuleContext"]
@@ -59,6 +60,27 @@ class RuleContext:
         eq=False,
         repr=False,
     )
+    _billing: list[tuple[BillableDay, ...]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False
+    )
+
+    def billing_days(self) -> tuple[BillableDay, ...]:
+        """Each day of care as :attr:`payer` bills it (:func:`careplan.billing`).
+
+        Judged from :attr:`today`; without one, every day as scheduled (a
+        forecast). Computed once, for every rule and caller that asks; empty
+        without a payer.
+        """
+        if not self._billing:
+            rules = self.payer
+            if rules is None:
+                self._billing.append(())
+            else:
+                today = self.today or self.plan.start.subtract(days=1)
+                self._billing.append(
+                    billing(self.plan, rules, today=today, occurrences=self.occurrences)
+                )
+        return self._billing[0]
 
 
 #: A rule: takes the context, yields what it finds.

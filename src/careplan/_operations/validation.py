@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import NamedTuple
 
 from careplan._model.errors import InvalidValueError
 from careplan._model.limits import MAX_PLAN_YEARS
@@ -30,7 +31,7 @@ from careplan._operations.progress import check_measures
 from careplan._operations.reviews import check_reviews
 from careplan._operations.weeks import week_figures
 
-__all__ = ["CODES", "rules", "validate", "validate_rows"]
+__all__ = ["CODES", "Validated", "rules", "validate", "validate_rows"]
 
 _DEFAULT_POLICY = CompliancePolicy()
 
@@ -131,6 +132,21 @@ def validate(
     )[0]
 
 
+class Validated(NamedTuple):
+    """What :func:`validate_rows` found, for batch work.
+
+    Attributes:
+        report: The report :func:`validate` returns.
+        rows: The plan's expanded rows; ``None`` when a limit stopped it.
+        context: What the rules were given (its figures, the payer's
+            billing days), ``None`` alike.
+    """
+
+    report: Report
+    rows: Rows | None
+    context: RuleContext | None
+
+
 def validate_rows(
     plan: CarePlan,
     *,
@@ -141,10 +157,11 @@ def validate_rows(
     max_years: int = MAX_PLAN_YEARS,
     review_policy: ReviewPolicy = CLINIC_REVIEW,
     payer: PayerRules | None = None,
-) -> tuple[Report, Rows | None]:
-    """:func:`validate`, with the plan's rows (None when a limit stopped it).
+) -> Validated:
+    """:func:`validate`, with the plan's rows and the rules' context.
 
-    For batch work that also needs the occurrences: the plan is expanded once.
+    For batch work that also needs the occurrences (the plan is expanded
+    once) and the payer's billing days (judged once).
     """
     registry = _REGISTRY
     chosen: list[Rule] = []
@@ -168,7 +185,7 @@ def validate_rows(
         for problem in limit_problems(plan, max_years)
     ]
     if beyond:
-        return Report(beyond), None
+        return Validated(Report(beyond), None, None)
     rows, regular = plan_and_regular_rows(plan)
     context = RuleContext(
         plan,
@@ -184,4 +201,4 @@ def validate_rows(
     found: list[Violation] = []
     for rule in chosen:
         found.extend(rule(context))
-    return Report(found), rows
+    return Validated(Report(found), rows, context)
