@@ -249,3 +249,26 @@ def test_a_bad_date_is_refused_every_time_it_is_read(text):
         with pytest.raises(cp.DocumentError) as caught:
             cp.from_json(json.dumps(data))
         assert caught.value.path == "closures[0].date"
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"date": "2027-02-30"}, "attendance[3].date"),
+        ({"status": "asleep"}, "attendance[3].status"),
+        ({"minutes": 20}, "attendance[3].minutes"),  # minutes only for late or left early
+        ({"session_id": ""}, "attendance[3].session_id"),
+    ],
+)
+def test_records_read_in_one_go_still_name_the_one_refused(change, path):
+    data = _one_session_document()
+    data["attendance"] = [
+        {"session_id": "mon-0900-peer_support", "date": f"2027-01-{day:02d}"}
+        for day in (4, 11, 18, 25, 1)
+    ]
+    data["attendance"][4]["date"] = "2027-02-01"
+    cp.from_json(json.dumps(data))  # good as it is
+    data["attendance"][3].update(change)
+    with pytest.raises(cp.DocumentError) as caught:
+        cp.from_json(json.dumps(data))
+    assert caught.value.path == path

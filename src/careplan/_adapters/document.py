@@ -888,6 +888,30 @@ def _structure(data: object, type_: type[T]) -> T:
 _ATTENDANCE_FIELDS = {name: name for name in ("session_id", "status", "minutes", "note")}
 
 
+def _attendance(docs: list[_AttendanceDoc]) -> list[Attendance]:
+    """The records, read in one go: a plan holds hundreds, and nearly all are good."""
+
+    def read(record: _AttendanceDoc, where: str) -> Attendance:
+        return Attendance(
+            record.session_id,
+            _date(f"{where}.date", record.date),
+            record.status,  # type: ignore[arg-type]
+            record.minutes,
+            record.note,
+        )
+
+    try:
+        return [read(record, "attendance[]") for record in docs]
+    except CarePlanError:
+        pass  # read again, record by record, to name the one refused
+    found = []
+    for i, record in enumerate(docs):
+        where = f"attendance[{i}]"
+        with _at(where, _ATTENDANCE_FIELDS):
+            found.append(read(record, where))
+    return found
+
+
 def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan:
     """Build a plan from a decoded ``careplan/1`` document (a dict).
 
@@ -972,19 +996,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         _transition(t, f"transitions[{i}]", continuum, labels)
         for i, t in enumerate(doc.transitions)
     ]
-    attendance = []
-    for i, a in enumerate(doc.attendance):
-        where = f"attendance[{i}]"
-        with _at(where, _ATTENDANCE_FIELDS):
-            attendance.append(
-                Attendance(
-                    a.session_id,
-                    _date(f"{where}.date", a.date),
-                    a.status,  # type: ignore[arg-type]
-                    a.minutes,
-                    a.note,
-                )
-            )
+    attendance = _attendance(doc.attendance)
     authorizations = []
     for i, z in enumerate(doc.authorizations):
         where = f"authorizations[{i}]"

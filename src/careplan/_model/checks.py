@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import pendulum
 
 from careplan._model.errors import InvalidValueError
-from careplan._model.limits import require_supported_date
+from careplan._model.limits import require_supported_date, supported
 from careplan._model.time import require_date
 
 __all__ = [
@@ -327,6 +327,8 @@ def tuple_converted(
 def date(field: str, value: object) -> pendulum.Date:
     """A calendar date (not a datetime) between :data:`careplan.EARLIEST_DATE` and
     :data:`careplan.LATEST_DATE`, as a pendulum Date."""
+    if type(value) is pendulum.Date and supported(value):
+        return value  # the usual case, checked without building a message
     day = require_date(field, value)
     require_supported_date(field, day)
     return day
