@@ -104,6 +104,11 @@ class Modality:
         return self.kind == "virtual"
 
 
+# Each converter lets through a value that already has the type its check
+# returns, unchanged: sessions are built by the thousand (documents, the
+# planner, the census) and the check would return the same value.
+
+
 def _to_duration(value: int | _dt.timedelta) -> pendulum.Duration:
     return duration_from("Session.duration", value)
 
@@ -113,22 +118,32 @@ def _to_time(value: str | _dt.time) -> pendulum.Time:
 
 
 def _to_weekday(value: pendulum.WeekDay | str) -> pendulum.WeekDay:
+    if type(value) is pendulum.WeekDay:
+        return value
     return weekday_from("Session.weekday", value)
 
 
 def _to_kind(value: SessionKind | str) -> SessionKind:
+    if type(value) is SessionKind:
+        return value
     return session_kind("Session.kind", value)
 
 
 def _to_track(value: TreatmentTrack | str | None) -> TreatmentTrack | None:
+    if value is None or type(value) is TreatmentTrack:
+        return value
     return optional_track("Session.track", value)
 
 
 def _to_modality(value: Modality) -> Modality:
+    if type(value) is Modality:
+        return value
     return instance("Session.modality", value, Modality, "use Modality.in_person(...)")
 
 
 def _to_title(value: str | None) -> str | None:
+    if value is None:
+        return None
     return optional_text("Session.title", value)
 
 
