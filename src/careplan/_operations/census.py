@@ -43,7 +43,7 @@ counts from.
 from __future__ import annotations
 
 import functools
-import itertools
+import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -85,6 +85,8 @@ if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
 __all__ = ["admit", "reassign", "schedule_census"]
+
+_log = logging.getLogger(__name__)
 
 
 def _solver_module() -> Any:
@@ -350,23 +352,58 @@ def _fitting(
     return list(found.values())
 
 
+@functools.lru_cache(maxsize=1024)
+def _allowed_offerings(
+    program: Program, constraints: LifeConstraints, tracks: tuple[TreatmentTrack, ...]
+) -> tuple[Offering, ...]:
+    """The offerings a client may take at all (the planner's ``_allowed``), once per client."""
+    return tuple(_allowed(program, constraints, tracks))
+
+
 def _every_week(
     census: Census, client: CensusClient, continuum: Continuum | None
 ) -> list[_Week] | None:
     """Every week of the client's allowed offerings that meets the level, or
     ``None`` when there are too many offerings to try them all."""
-    allowed = _allowed(census.program, client.constraints, client.tracks)
+    allowed = _allowed_offerings(census.program, client.constraints, tuple(client.tracks))
     if len(allowed) > _ALL_WEEKS_UP_TO:
         return None
-    found = []
-    for size in range(len(allowed) + 1):
-        for chosen in itertools.combinations(allowed, size):
-            sessions = [s for o in chosen for s in o.sessions]
-            schedule = WeeklySchedule(census.program.timezone, sessions)
-            if feasible(schedule, client.level, client.constraints, continuum=continuum):
-                conflicts = sum(client.constraints.conflicts(s) for s in sessions)
-                found.append(_Week(tuple(sorted(chosen, key=lambda o: o.id)), conflicts))
-    return sorted(found, key=lambda w: (w.conflicts, w.ids))
+    return list(
+        _all_weeks(
+            census.program, client.level, continuum, client.constraints, tuple(client.tracks)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _all_weeks(
+    program: Program,
+    level: LevelOfCare,
+    continuum: Continuum | None,
+    constraints: LifeConstraints,
+    tracks: tuple[TreatmentTrack, ...],
+) -> tuple[_Week, ...]:
+    """Every week that meets the level, fewest conflicts first: every path of
+    :func:`_paths` with every way to fill each of its days (the weeks
+    :func:`careplan.feasible` accepts, without trying every subset)."""
+    space = _space(program, level, continuum, constraints, tracks)
+    found: list[_Week] = []
+
+    def walk(day: int, state: int, picked: tuple[_DayOption, ...]) -> None:
+        if day == len(space.layers):
+            offerings = tuple(
+                sorted((o for option in picked for o in option.offerings), key=lambda o: o.id)
+            )
+            found.append(_Week(offerings, sum(option.cost[0] for option in picked)))
+            return
+        for source, sig, target in space.layers[day]:
+            if source == state:
+                for option, _, _ in space.classes[day][sig]:
+                    walk(day + 1, target, (*picked, option))
+
+    if space.layers:
+        walk(0, 0, ())
+    return tuple(sorted(found, key=lambda w: (w.conflicts, w.ids)))
 
 
 def _candidates(census: Census, client: CensusClient) -> _Candidates:
@@ -386,7 +423,12 @@ def _candidates(census: Census, client: CensusClient) -> _Candidates:
         taken = tuple(sorted(_offerings_of(census, client.current), key=lambda o: o.id))
         ids = tuple(o.id for o in taken)
         if taken and all(w.ids != ids for w in weeks):
-            allowed = {o.id for o in _allowed(census.program, client.constraints, client.tracks)}
+            allowed = {
+                o.id
+                for o in _allowed_offerings(
+                    census.program, client.constraints, tuple(client.tracks)
+                )
+            }
             schedule = WeeklySchedule(
                 census.program.timezone, [s for o in taken for s in o.sessions]
             )
@@ -646,7 +688,18 @@ def _solve(
         solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
+        # The linear relaxation of the at-most-k constraints guides the
+        # search: level 2 proves the stages several times faster here.
+        solver.parameters.linearization_level = 2
         status = solver.solve(model)
+        _log.debug(
+            "census stage %s: %s %s, bound %s, %.2f s",
+            stage,
+            solver.status_name(status),
+            solver.objective_value,
+            solver.best_objective_bound,
+            solver.wall_time,
+        )
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             if values is None:
                 return None
@@ -1089,7 +1142,7 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
                 position,
             )
     reasons = _reasons(census.program, client.level, client.constraints, client.tracks)[:1]
-    allowed = _allowed(census.program, client.constraints, client.tracks)
+    allowed = _allowed_offerings(census.program, client.constraints, tuple(client.tracks))
     counts = {r.offering: len(r.clients) for r in result.rosters}
     for offering in allowed:
         if offering.is_group:
