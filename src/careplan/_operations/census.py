@@ -746,13 +746,25 @@ class _Bookings:
         self.rooms: dict[str, list[str]] = {}
 
     @classmethod
-    def of(cls, result: CensusResult) -> _Bookings:
-        """The bookings of ``result``."""
+    def of(cls, result: CensusResult, without: frozenset[str] = frozenset()) -> _Bookings:
+        """The bookings of ``result``, but for the clients in ``without``."""
         booked = cls(result.census)
         offerings = {o.id: o for o in result.census.program.offerings()}
-        for roster in result.rosters:
-            offering = offerings[roster.offering]
-            booked._hold(offering, list(roster.staff), list(roster.rooms), len(roster.clients))
+        for placement in result.placements:
+            if placement.client.id in without:
+                continue
+            for oid in placement.offerings:
+                offering = offerings[oid]
+                if oid in booked.cap:  # a running group: one more seat
+                    booked.count[oid] += 1
+                    continue
+                made = placement.assignment(offering.sessions[0].id)
+                booked._hold(
+                    offering,
+                    [made.staff] if made.staff else [],
+                    [made.room] if made.room else [],
+                    1,
+                )
         return booked
 
     def _free(self, holder: str, offering: Offering) -> bool:
@@ -1250,13 +1262,16 @@ def _run(
     time_limit: float,
     seed: int,
     workers: int,
+    around: frozenset[str] | None = None,
 ) -> CensusResult | None:
     """Solve ``census`` over candidate weeks, ``stages`` in order.
 
     Each client's candidates are their diverse best weeks (:func:`_weeks`),
     their current week, and the week a first fit in admission order gives
     them (:class:`_Bookings`). The solver starts from the previous result,
-    when there is one, else from that first fit.
+    when there is one, else from that first fit. With ``around`` (client
+    ids) it starts from the previous result without those clients, and the
+    free clients it leaves without a week are fitted around it.
     """
     deadline = time.monotonic() + time_limit
     free = [c for c in census.clients if c.id not in fixed]
@@ -1264,17 +1279,23 @@ def _run(
         (r.offering, s) for r in (previous.rosters if previous else ()) for s in set(r.staff)
     )
     pool = {c.id: list(_candidates(census, c).weeks) for c in free}
-    if previous is not None and not fixed:
-        booked = _Bookings.of(previous)
-        start = {p.client.id: tuple(sorted(p.offerings)) for p in previous.placements}
+    start: dict[str, tuple[str, ...]] = {}
+    if previous is not None and (not fixed or around is not None):
+        gone = around or frozenset()
+        booked = _Bookings.of(previous, gone)
+        start = {
+            p.client.id: tuple(sorted(p.offerings))
+            for p in previous.placements
+            if p.client.id not in gone
+        }
     else:
         booked = _Bookings(census)
         for offerings in fixed.values():
             week = _Week(tuple(o for o in census.program.offerings() if o.id in offerings), 0)
             booked.book(week)
-        start = {}
+    if not start or around is not None:
         for client in sorted(free, key=_admission_key):
-            if not pool[client.id]:
+            if not pool[client.id] or client.id in start:
                 continue
             fits = _fitting(census, client, booked.blocked(), streams=False)
             if fits:
@@ -1340,13 +1361,60 @@ def _placed_census(result: CensusResult) -> Census:
     return attrs.evolve(result.census, clients=clients)
 
 
+#: How many placed clients :func:`admit` may move before it solves the whole census.
+_NEIGHBOURHOOD = 12
+
+
+def _neighbours(census: Census, result: CensusResult, client: CensusClient) -> frozenset[str]:
+    """The placed clients whose weeks stand most in ``client``'s way (at most
+    :data:`_NEIGHBOURHOOD`): those with the most offerings that are, or overlap
+    in time with, an offering of one of ``client``'s candidate weeks."""
+    wanted = {o.id: o for week in _candidates(census, client).weeks for o in week.offerings}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for offering in wanted.values():
+        spans.setdefault(int(offering.weekday), []).append(
+            (offering.start_minute, offering.end_minute)
+        )
+    offerings = {o.id: o for o in census.program.offerings()}
+    ranked = []
+    for placement in result.placements:
+        if placement.client.id == client.id:
+            continue
+        score = 0
+        for oid in placement.offerings:
+            offering = offerings[oid]
+            if oid in wanted or any(
+                offering.start_minute < end and begin < offering.end_minute
+                for begin, end in spans.get(int(offering.weekday), ())
+            ):
+                score += 1
+        if score:
+            ranked.append((-score, placement.client.id))
+    return frozenset(cid for _, cid in sorted(ranked)[:_NEIGHBOURHOOD])
+
+
 def _place_one(
-    result: CensusResult, client: CensusClient, *, time_limit: float, seed: int, workers: int
-) -> CensusResult | None:
-    """``client`` placed around everyone else as they are, or ``None`` when it cannot be."""
+    result: CensusResult,
+    client: CensusClient,
+    movable: frozenset[str],
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> CensusResult:
+    """``client`` placed with everyone else's week kept but the ``movable``
+    clients' (the result says whether the client is placed).
+
+    The model holds only the clients not placed, the newcomer and the
+    movable clients (whose current week is one of their candidates, so
+    keeping everyone is always possible); clinicians and rooms may be
+    reassigned. Changes are counted before preferences.
+    """
     census = _placed_census(result).with_client(client)
     fixed = {
-        p.client.id: frozenset(p.offerings) for p in result.placements if p.client.id != client.id
+        p.client.id: frozenset(p.offerings)
+        for p in result.placements
+        if p.client.id != client.id and p.client.id not in movable
     }
     found = _run(
         census,
@@ -1356,9 +1424,9 @@ def _place_one(
         time_limit=time_limit,
         seed=seed,
         workers=workers,
+        around=frozenset({client.id}),
     )
-    if found is None or found.placement(client.id) is None:
-        return None
+    assert found is not None  # placing no one new is always a solution
     return found
 
 
@@ -1392,24 +1460,45 @@ def admit(
 ) -> CensusResult:
     """Place ``client`` into the census of ``result`` with the least disruption.
 
-    First the client is fitted around everyone as they are (only clinicians
-    and rooms may be reassigned, fewest first). When that fails the whole
-    census is solved again, with changes to others' weeks counted before
-    their preferences; :attr:`CensusResult.changes` lists every client whose
-    week changed, and anyone unplaced (never silently).
+    A search that widens only when it must, each step solving a small model
+    with the objective in the order most placed (then earlier admitted),
+    fewest changes to others' weeks, fewest preference conflicts, balance:
+
+    1. the client is fitted around everyone as they are: no placed client's
+       sessions move, only clinicians and rooms may be reassigned (the
+       waitlisted may be placed too);
+    2. when that fails, the placed clients whose weeks stand most in the
+       client's way (at most 12: those holding the most offerings that are,
+       or overlap in time with, the client's candidate offerings) may move too;
+    3. when that fails too, the whole census is solved again.
+
+    The status of the result is that of the last step: ``"optimal"`` after
+    step 1 or 2 means proven best with everyone else held as they are.
+    :attr:`CensusResult.changes` lists every client whose week or clinician
+    changed, and anyone unplaced (never silently).
 
     Args:
         result: The census as it stands.
         client: The new client (an id not in the census, or a replacement).
-        time_limit: Seconds the solver may use for each of the two tries.
+        time_limit: Seconds the solver may use for each of the three steps.
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
     _check_solver_arguments(time_limit, seed, workers)
-    found = _place_one(result, client, time_limit=time_limit, seed=seed, workers=workers)
-    if found is not None:
-        return found
+    # Nobody else's week moves; then only the neighbours' weeks; then anyone's.
+    found = _place_one(
+        result, client, frozenset(), time_limit=time_limit, seed=seed, workers=workers
+    )
     census = _placed_census(result).with_client(client)
+    if found.placement(client.id) is not None or not _candidates(census, client).weeks:
+        return found  # placed, or no week meets the level whatever the census holds
+    movable = _neighbours(census, result, client)
+    if movable:
+        found = _place_one(
+            result, client, movable, time_limit=time_limit, seed=seed, workers=workers
+        )
+        if found.placement(client.id) is not None:
+            return found
     solved = _run(
         census,
         _STABLE,
