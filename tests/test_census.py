@@ -373,3 +373,27 @@ def test_admitting_moves_only_a_neighbour_when_the_client_needs_its_seat():
     assert after.placement("third").offerings == (tuesday.id,)
     kinds = {c.client: c.kind for c in after.changes}
     assert kinds == {"new": "placed", "first": "moved"}
+
+
+ALIKE = [
+    Staff(f"t{n}", "therapist", ["therapist"], [WorkHours(WEEKDAYS, "08:00", "20:00")])
+    for n in (1, 2)
+]
+ALIKE_ROOMS = [Room("room-1", 2), Room("room-2", 2)]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(life_constraints(), min_size=1, max_size=3), st.integers(1, 3))
+def test_alike_clinicians_and_rooms_are_pooled_and_each_named_once_at_a_time(constraints, capacity):
+    clients = [CensusClient(f"c{i}", LOOSE, c) for i, c in enumerate(constraints)]
+    census = Census(small_program(capacity), clients, ALIKE, ALIKE_ROOMS, continuum=LEVELS)
+    result = schedule_census(census, time_limit=10)
+    assert result.status == "optimal"
+    check_resources(result)
+    assert result.objective.placed == brute_force_staffed(census)
+    for placement in result.placements:
+        for session in placement.schedule.sessions:
+            made = placement.assignment(session.id)
+            assert made.staff in {"t1", "t2"}
+            if session.modality.kind == "in_person":
+                assert made.room in {"room-1", "room-2"}

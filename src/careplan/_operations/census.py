@@ -45,8 +45,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pendulum
@@ -59,8 +59,10 @@ from careplan._model.census import (
     CensusObjective,
     CensusResult,
     Placement,
+    Room,
     Roster,
     SolverStatus,
+    Staff,
     Unplaced,
 )
 from careplan._model.constraints import LifeConstraints
@@ -455,6 +457,20 @@ def _day_ids(offerings: Iterable[Offering]) -> dict[int, tuple[str, ...]]:
 # --- the model ----------------------------------------------------------------------
 
 
+_Holder = TypeVar("_Holder", Staff, Room)
+
+
+def _pools(
+    holders: Sequence[_Holder], alike: Callable[[_Holder], Hashable], pooled: bool
+) -> dict[str, tuple[_Holder, ...]]:
+    """``holders`` in pools of those ``alike`` (each alone unless ``pooled``),
+    named by their first member's id, in the census's order."""
+    found: dict[Hashable, list[_Holder]] = {}
+    for holder in holders:
+        found.setdefault(alike(holder) if pooled else holder.id, []).append(holder)
+    return {members[0].id: tuple(members) for members in found.values()}
+
+
 class _Model:
     """The CP-SAT model of a census; clients in ``fixed`` keep the given offerings.
 
@@ -514,8 +530,20 @@ class _Model:
                 counts_fixed[oid] = counts_fixed.get(oid, 0) + 1
         everyone = len(free) + len(fixed)
         self.count: dict[str, Any] = {}
-        self.lead: dict[tuple[str, str], Any] = {}
-        self.room: dict[tuple[str, str], Any] = {}
+        # Clinicians alike in credentials and hours (and with no caseload cap),
+        # and rooms alike in seats and closures, are pooled: the model counts
+        # how many of a pool each session takes, which removes the symmetry
+        # of which of them it is; :meth:`holders` names them afterwards.
+        # With earlier clinicians to keep, everyone is a pool of their own.
+        pooled = not previous_staff
+        self.staff_pools = _pools(
+            census.staff,
+            lambda s: (s.credentials, s.hours, s.absent) if s.max_caseload is None else s.id,
+            pooled,
+        )
+        self.room_pools = _pools(census.rooms, lambda r: (r.capacity, r.closed), pooled)
+        self.lead: dict[tuple[str, str], Any] = {}  # (offering, staff pool) -> how many
+        self.room: dict[tuple[str, str], Any] = {}  # (offering, room pool) -> how many
         staff_busy: dict[tuple[str, int], list[tuple[int, int, Any]]] = {}
         room_busy: dict[tuple[str, int], list[tuple[int, int, Any]]] = {}
         caseload: dict[str, list[Any]] = {}
@@ -528,20 +556,26 @@ class _Model:
                 continue
             # One variable per offering's head count: the constraints below read
             # it instead of repeating the sum over clients' weeks.
-            count = model.new_int_var(0, everyone, f"count[{offering.id}]")
+            most = len(users) + constant
+            count = model.new_int_var(0, most, f"count[{offering.id}]")
             model.add(count == sum(users) + constant)
             self.count[offering.id] = count
             day = int(offering.weekday)
             span = (offering.start_minute, offering.end_minute)
             in_person = offering.sessions[0].modality.kind == "in_person"
             needs = self._needs(offering)
-            qualified = [
-                s
-                for s in census.staff
-                if needs <= set(s.credentials) and s.works(offering.weekday, *span)
-            ]
-            rooms = [r for r in census.rooms if offering.weekday not in r.closed]
-            if offering.is_group:
+            qualified = {
+                key: sum(1 for s in members if s.works(offering.weekday, *span))
+                for key, members in self.staff_pools.items()
+                if needs <= set(members[0].credentials)
+            }
+            open_rooms = {
+                key: len(members)
+                for key, members in self.room_pools.items()
+                if offering.weekday not in members[0].closed
+            }
+            group = offering.is_group
+            if group:
                 assert offering.track is not None
                 used = model.new_bool_var(f"runs[{offering.id}]")
                 cap = offering.track.capacity or everyone
@@ -549,49 +583,42 @@ class _Model:
                 model.add(count >= used)
                 model.add(largest >= count)
                 attendance.append(count)
-                if needs and census.staff:
-                    leads = []
-                    for person in qualified:
-                        var = model.new_bool_var(f"lead[{offering.id},{person.id}]")
-                        self.lead[offering.id, person.id] = var
-                        staff_busy.setdefault((person.id, day), []).append((*span, var))
-                        leads.append(var)
-                    model.add(sum(leads) == used)
-                if in_person and census.rooms:
-                    seats = []
-                    held = []
-                    for room in rooms:
-                        var = model.new_bool_var(f"room[{offering.id},{room.id}]")
-                        self.room[offering.id, room.id] = var
-                        room_busy.setdefault((room.id, day), []).append((*span, var))
-                        seats.append(room.capacity * var)
-                        held.append(var)
-                    model.add(sum(held) == used)
-                    model.add(count <= sum(seats))
+                demand = used
             else:
-                if needs and census.staff:
-                    leads = []
-                    for person in qualified:
-                        var = model.new_bool_var(f"lead[{offering.id},{person.id}]")
-                        self.lead[offering.id, person.id] = var
-                        staff_busy.setdefault((person.id, day), []).append((*span, var))
-                        caseload.setdefault(person.id, []).append(var)
-                        leads.append(var)
-                    model.add(sum(leads) == count)
-                if in_person and census.rooms:
-                    held = []
-                    for room in rooms:
-                        var = model.new_bool_var(f"room[{offering.id},{room.id}]")
-                        self.room[offering.id, room.id] = var
-                        room_busy.setdefault((room.id, day), []).append((*span, var))
-                        held.append(var)
-                    model.add(sum(held) == count)
-        for busy in (staff_busy, room_busy):
-            for items in busy.values():
+                demand = count
+            if needs and census.staff:
+                leads = []
+                for key, size in qualified.items():
+                    if not size:
+                        continue
+                    top = 1 if group else min(size, most)
+                    var = model.new_int_var(0, top, f"lead[{offering.id},{key}]")
+                    self.lead[offering.id, key] = var
+                    staff_busy.setdefault((key, day), []).append((*span, var))
+                    if not group:
+                        caseload.setdefault(key, []).append(var)
+                    leads.append(var)
+                model.add(sum(leads) == demand)
+            if in_person and census.rooms:
+                held = []
+                seats = []
+                for key, size in open_rooms.items():
+                    top = 1 if group else min(size, most)
+                    var = model.new_int_var(0, top, f"room[{offering.id},{key}]")
+                    self.room[offering.id, key] = var
+                    room_busy.setdefault((key, day), []).append((*span, var))
+                    held.append(var)
+                    seats.append(self.room_pools[key][0].capacity * var)
+                model.add(sum(held) == demand)
+                if group:
+                    model.add(count <= sum(seats))
+        for pools, busy in ((self.staff_pools, staff_busy), (self.room_pools, room_busy)):
+            for (key, _), items in busy.items():
+                size = len(pools[key])
                 for moment in sorted({begin for begin, _, _ in items}):
                     at = [var for begin, end, var in items if begin <= moment < end]
                     if len(at) > 1:
-                        model.add(sum(at) <= 1)
+                        model.add(sum(at) <= size)
         for person in census.staff:
             if person.max_caseload is not None and caseload.get(person.id):
                 model.add(sum(caseload[person.id]) <= person.max_caseload)
@@ -606,6 +633,8 @@ class _Model:
             # The largest group is at least the average one: a bound for the solver.
             model.add(largest * len(attendance) >= sum(attendance))
         self.largest = largest
+        self.attendance = attendance  # the head count of each group
+        self.everyone = everyone
         self.stages: tuple[str, ...] = ()  # the stages last solved, in order
         self.objective_terms = {
             "placed": _linear([(v, 1) for v in self.placed.values()]),
@@ -617,6 +646,45 @@ class _Model:
 
     def _needs(self, offering: Offering) -> set[str]:
         return _needs(self.census, offering)
+
+    def holders(self, values: Mapping[str, int]) -> dict[str, tuple[list[str], list[str]]]:
+        """The clinicians and rooms of each offering in use, by id, from solver values.
+
+        Members of a pool are handed out by start time, each to the first
+        free one: at no moment does a pool give more than it has (the model
+        says so), and for intervals that is enough for the hand-out to
+        succeed.
+        """
+        offerings = {o.id: o for o in self.census.program.offerings()}
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        for which, variables, pools in (
+            (0, self.lead, self.staff_pools),
+            (1, self.room, self.room_pools),
+        ):
+            wanted: dict[str, list[tuple[int, int, int, str, int]]] = {}
+            for (oid, key), var in variables.items():
+                taken = values[var.name]
+                if taken:
+                    offering = offerings[oid]
+                    wanted.setdefault(key, []).append(
+                        (
+                            int(offering.weekday),
+                            offering.start_minute,
+                            offering.end_minute,
+                            oid,
+                            taken,
+                        )
+                    )
+            for key, uses in wanted.items():
+                members = [m.id for m in pools[key]]
+                until: dict[tuple[str, int], int] = {}  # (member, day) -> busy until
+                for day, begin, end, oid, taken in sorted(uses):
+                    free = [m for m in members if until.get((m, day), -1) <= begin][:taken]
+                    assert len(free) == taken, (key, oid)
+                    for member in free:
+                        until[member, day] = end
+                    found.setdefault(oid, ([], []))[which].extend(free)
+        return found
 
     def _priority(self) -> Any:
         # Earlier admissions weigh more; with no dates every client weighs alike.
@@ -680,52 +748,131 @@ def _solve(
             reached.append(expression)
             bounds.append(expression)
             continue
-        if maximise:
-            model.maximize(expression)
+        if stage == "balance" and built.attendance:
+            found = _balance(built, deadline, seed, workers)
+            if found is None:
+                if values is None:
+                    return None
+                optimal = False
+                break
+            proved, value, bound, got = found
         else:
-            model.minimize(expression)
-        solver = cp.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        # The linear relaxation of the at-most-k constraints guides the
-        # search: level 2 proves the stages several times faster here.
-        solver.parameters.linearization_level = 2
-        status = solver.solve(model)
-        _log.debug(
-            "census stage %s: %s %s, bound %s, %.2f s",
-            stage,
-            solver.status_name(status),
-            solver.objective_value,
-            solver.best_objective_bound,
-            solver.wall_time,
-        )
-        if status not in (cp.OPTIMAL, cp.FEASIBLE):
-            if values is None:
-                return None
-            optimal = False
-            break
-        value = round(solver.objective_value)
+            if maximise:
+                model.maximize(expression)
+            else:
+                model.minimize(expression)
+            solver, status = _attempt(built, stage, deadline, seed, workers)
+            model.clear_objective()  # type: ignore[no-untyped-call]
+            if status not in (cp.OPTIMAL, cp.FEASIBLE):
+                if values is None:
+                    return None
+                optimal = False
+                break
+            proved = status == cp.OPTIMAL
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound)
+            got = {var.name: int(solver.value(var)) for var in variables}
         reached.append(value)
-        bounds.append(round(solver.best_objective_bound))
-        if status != cp.OPTIMAL:
-            optimal = False
-        if status == cp.OPTIMAL:
+        bounds.append(bound)
+        optimal = optimal and proved
+        if proved:
             model.add(expression == value)
         elif maximise:
             model.add(expression >= value)
         else:
             model.add(expression <= value)
-        values = {}
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for var in variables:
-            got = int(solver.value(var))
-            values[var.name] = got
-            model.add_hint(var, got)
-    model.clear_objective()  # type: ignore[no-untyped-call]
+        values = got
+        _hint_all(built, variables, values)
     if values is None:  # every stage was constant: read the hint back
         values = {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
     return _Solved("optimal" if optimal else "feasible", values, tuple(reached), tuple(bounds))
+
+
+def _hint_all(built: _Model, variables: Sequence[Any], values: Mapping[str, int]) -> None:
+    """Hint the solver with ``values`` (variable name to value), instead of earlier hints."""
+    built.model.clear_hints()  # type: ignore[no-untyped-call]
+    for var in variables:
+        built.model.add_hint(var, values[var.name])
+
+
+def _attempt(built: _Model, stage: str, deadline: float, seed: int, workers: int) -> Any:
+    """A solver run on the model as it stands, until ``deadline``: the solver and its status."""
+    cp = built.cp
+    solver = cp.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    # The linear relaxation of the at-most-k constraints guides the
+    # search: level 2 proves the stages several times faster here.
+    solver.parameters.linearization_level = 2
+    status = solver.solve(built.model)
+    _log.debug(
+        "census stage %s: %s %s, bound %s, %.2f s",
+        stage,
+        solver.status_name(status),
+        solver.objective_value,
+        solver.best_objective_bound,
+        solver.wall_time,
+    )
+    return solver, status
+
+
+#: The share of the time left that the balance stage spends on its first,
+#: direct try (which proves its lower bound) before it searches at that bound.
+_BALANCE_FIRST = 0.15
+
+
+def _balance(
+    built: _Model, deadline: float, seed: int, workers: int
+) -> tuple[bool, int, int, dict[str, int]] | None:
+    """The smallest largest group: proven or not, its value, its bound, the solver values.
+
+    Minimising the largest group directly leaves the search flat (most moves
+    do not change the largest), so after a short direct try, which proves a
+    lower bound ``T``, the solver minimises the seats above ``T`` summed over
+    the groups: zero means the largest group is ``T``, the optimum; a proven
+    positive minimum means ``T`` cannot be reached, and the search goes on at
+    ``T + 1``, up to the best found.
+    """
+    cp = built.cp
+    model = built.model
+    variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+    left = deadline - time.monotonic()
+    model.minimize(built.largest)
+    solver, status = _attempt(
+        built, "balance", time.monotonic() + max(0.05, left * _BALANCE_FIRST), seed, workers
+    )
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    if status not in (cp.OPTIMAL, cp.FEASIBLE):
+        return None
+    values = {var.name: int(solver.value(var)) for var in variables}
+    upper = max(values[var.name] for var in built.attendance)
+    lower = round(solver.best_objective_bound)
+    target = lower
+    while target < upper and deadline - time.monotonic() > 0.05:
+        excess = []
+        _hint_all(built, variables, values)
+        for count in built.attendance:
+            over = model.new_int_var(0, built.everyone, f"over[{count.name},{target}]")
+            model.add(over >= count - target)
+            model.add_hint(over, max(0, values[count.name] - target))
+            excess.append(over)
+        model.minimize(sum(excess))
+        solver, status = _attempt(built, f"balance at {target}", deadline, seed, workers)
+        model.clear_objective()  # type: ignore[no-untyped-call]
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            break
+        got = {var.name: int(solver.value(var)) for var in variables}
+        largest = max(got[var.name] for var in built.attendance)
+        if largest < upper:
+            values, upper = got, largest
+        if round(solver.objective_value) == 0:
+            break  # the largest group is ``target``, which is the bound
+        if status != cp.OPTIMAL:
+            break  # out of time
+        lower = target = target + 1  # ``target`` cannot be reached
+    values[built.largest.name] = upper
+    return upper == lower, upper, lower, values
 
 
 class _Bookings:
@@ -860,10 +1007,13 @@ def _hint(built: _Model, weeks: Mapping[str, tuple[str, ...]], booked: _Bookings
         hint[f"runs[{oid}]"] = int(count > 0)
         if oid in booked.cap:
             largest = max(largest, count)
-    for (oid, sid), _ in built.lead.items():
-        hint[f"lead[{oid},{sid}]"] = int(sid in booked.staff.get(oid, ()))
-    for (oid, rid), _ in built.room.items():
-        hint[f"room[{oid},{rid}]"] = int(rid in booked.rooms.get(oid, ()))
+    for variables, pools, held in (
+        (built.lead, built.staff_pools, booked.staff),
+        (built.room, built.room_pools, booked.rooms),
+    ):
+        for (oid, key), var in variables.items():
+            members = {m.id for m in pools[key]}
+            hint[var.name] = sum(1 for h in held.get(oid, ()) if h in members)
     hint["largest"] = largest
     return hint
 
@@ -895,6 +1045,7 @@ def _result(
         for oid in taken[cid]:
             members.setdefault(oid, []).append(cid)
     earlier = _previous_staff(previous)
+    holders = built.holders(values)
     assignment: dict[tuple[str, str], Assignment] = {}  # (client, offering) -> who and where
     rosters = []
     for oid, clients in sorted(
@@ -902,12 +1053,7 @@ def _result(
         key=lambda kv: (offerings[kv[0]].weekday, offerings[kv[0]].start_minute, kv[0]),
     ):
         offering = offerings[oid]
-        leads = sorted(
-            sid for (o, sid), _ in built.lead.items() if o == oid and values[f"lead[{oid},{sid}]"]
-        )
-        rooms = sorted(
-            rid for (o, rid), _ in built.room.items() if o == oid and values[f"room[{oid},{rid}]"]
-        )
+        leads, rooms = (sorted(h) for h in holders.get(oid, ([], [])))
         if offering.is_group:
             assert offering.track is not None
             for cid in clients:
