@@ -687,11 +687,10 @@ class _Model:
         return found
 
     def _priority(self) -> Any:
-        # Earlier admissions weigh more; with no dates every client weighs alike.
+        # Earlier admissions weigh more (then by id, so no two weigh alike).
         ranked = sorted(self.choices, key=lambda c: _admission_key(c.client))
-        return _linear(
-            [(self.placed[c.client.id], len(ranked) - index) for index, c in enumerate(ranked)]
-        )
+        self.weights = {c.client.id: len(ranked) - index for index, c in enumerate(ranked)}
+        return _linear([(self.placed[cid], weight) for cid, weight in self.weights.items()])
 
 
 def _linear(terms: Sequence[tuple[Any, int]], constant: int = 0) -> Any:
@@ -1027,6 +1026,8 @@ def _result(
     solved: _Solved,
     fixed: Mapping[str, frozenset[str]],
     previous: CensusResult | None,
+    *,
+    explain: bool = True,
 ) -> CensusResult:
     values = solved.values
     offerings = {o.id: o for o in census.program.offerings()}
@@ -1132,8 +1133,6 @@ def _result(
                 sum(client.constraints.conflicts(s) for s in sessions),
             )
         )
-    placed = {p.client.id for p in placements}
-    left = sorted((c for c in census.clients if c.id not in placed), key=_admission_key)
     result = CensusResult(
         census,
         solved.status,
@@ -1146,9 +1145,6 @@ def _result(
         tuple(placements),
         (),
         tuple(rosters),
-    )
-    unplaced = tuple(
-        _explain(result, client, position) for position, client in enumerate(left, start=1)
     )
     proved = dict(zip(built.stages, solved.bound, strict=False))
     found = result.objective
@@ -1163,8 +1159,21 @@ def _result(
         proved.get("changes", found.changes),
         proved.get("balance", found.largest_group),
     )
+    result = attrs.evolve(result, changes=_changes(census, result, previous), bound=bound)
+    return _explained(result) if explain else result
+
+
+def _explained(result: CensusResult) -> CensusResult:
+    """``result`` with each client it leaves unplaced explained, by waitlist position."""
+    placed = {p.client.id for p in result.placements}
+    left = sorted((c for c in result.census.clients if c.id not in placed), key=_admission_key)
+    blocked = _Bookings.of(result).blocked()
     return attrs.evolve(
-        result, unplaced=unplaced, changes=_changes(census, result, previous), bound=bound
+        result,
+        unplaced=tuple(
+            _explain(result, client, position, blocked)
+            for position, client in enumerate(left, start=1)
+        ),
     )
 
 
@@ -1279,7 +1288,16 @@ def _week_words(census: Census, offering_ids: Iterable[str]) -> str:
 # --- explanations -------------------------------------------------------------------
 
 
-def _explain(result: CensusResult, client: CensusClient, position: int) -> Unplaced:
+def _explain(
+    result: CensusResult, client: CensusClient, position: int, blocked: frozenset[str]
+) -> Unplaced:
+    """Why ``client`` is not placed in ``result`` (``blocked``: the offerings
+    no one more could join there), and what would place them.
+
+    An alternative is offered when a week of the relaxed client fits around
+    everyone as they are, no one else's clinician or room moved: a week that
+    fits so fits the census (:func:`admit` may find more by moving them).
+    """
     census = result.census
     continuum = census.levels if client.level in census.levels else None
     if not _candidates(census, client).weeks:
@@ -1360,7 +1378,7 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
     if below is not None and (not census.program.levels or below.code in census.program.levels):
         tries.append((f"a lower level: {below.name}", attrs.evolve(client, level=below)))
     for description, relaxed in tries:
-        if _fits(result, relaxed):
+        if _fitting(census, relaxed, blocked, streams=False):
             alternatives.append(description)
     alternatives.append(f"waitlist position {position}")
     return Unplaced(client, tuple(reasons), tuple(alternatives), position)
@@ -1409,6 +1427,7 @@ def _run(
     seed: int,
     workers: int,
     around: frozenset[str] | None = None,
+    explain: bool = True,
 ) -> CensusResult | None:
     """Solve ``census`` over candidate weeks, ``stages`` in order.
 
@@ -1417,7 +1436,8 @@ def _run(
     them (:class:`_Bookings`). The solver starts from the previous result,
     when there is one, else from that first fit. With ``around`` (client
     ids) it starts from the previous result without those clients, and the
-    free clients it leaves without a week are fitted around it.
+    free clients it leaves without a week are fitted around it. Without
+    ``explain`` the unplaced are left for :func:`_explained`.
     """
     deadline = time.monotonic() + time_limit
     free = [c for c in census.clients if c.id not in fixed]
@@ -1453,7 +1473,7 @@ def _run(
     solved = _solve(built, stages, deadline, seed, workers, _hint(built, start, booked))
     if solved is None:
         return None
-    return _result(census, built, solved, fixed, previous)
+    return _result(census, built, solved, fixed, previous, explain=explain)
 
 
 def schedule_census(
@@ -1571,19 +1591,10 @@ def _place_one(
         seed=seed,
         workers=workers,
         around=frozenset({client.id}),
+        explain=False,
     )
     assert found is not None  # placing no one new is always a solution
     return found
-
-
-def _fits(result: CensusResult, client: CensusClient) -> bool:
-    """Whether a week of ``client`` fits around everyone as they are.
-
-    No one else's clinician or room moves: a week that fits here fits the
-    census (:func:`admit` may find more by moving clinicians and rooms).
-    """
-    blocked = _Bookings.of(result).blocked()
-    return bool(_fitting(result.census, client, blocked, streams=False))
 
 
 def _minute(time: pendulum.Time) -> int:
@@ -1594,6 +1605,48 @@ def _needs(census: Census, offering: Offering) -> set[str]:
     """The credentials the clinician leading ``offering`` must hold."""
     found = {census.credential(s.kind) for s in offering.sessions}
     return {c for c in found if c is not None}
+
+
+def _placeable(
+    census: Census,
+    around: CensusResult,
+    client: CensusClient,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> bool:
+    """Whether some choice of everyone's candidate weeks places ``client`` and
+    is as good as ``around`` (a census that places it not, and ``client`` in
+    it) in most placed, then earlier admitted: ``False`` only when the solver
+    proves there is none.
+
+    The model is the one of a fresh census (clinicians and rooms pooled, no
+    stability stages): it only asks whether such a week exists.
+    """
+    offerings = {o.id: o for o in census.program.offerings()}
+    choices = []
+    for other in census.clients:
+        weeks = list(_candidates(census, other).weeks)
+        held = around.placement(other.id)
+        if held is not None and all(w.ids != tuple(sorted(held.offerings)) for w in weeks):
+            weeks.append(_Week(tuple(offerings[oid] for oid in sorted(held.offerings)), 0))
+        choices.append(_Candidates(other, tuple(weeks)))
+    built = _Model(census, choices, {}, frozenset())
+    model = built.model
+    placed = [p.client.id for p in around.placements if p.client.id in built.placed]
+    model.add(built.placed[client.id] == 1)
+    # As good in the objective's first two levels: more placed, or as many
+    # and as early admitted. Priorities sum to less than ``scale``, so one
+    # linear inequality says it.
+    scale = sum(built.weights.values()) + 1
+    model.add(
+        built.objective_terms["placed"] * scale + built.objective_terms["priority"]
+        >= len(placed) * scale + sum(built.weights[cid] for cid in placed)
+    )
+    deadline = time.monotonic() + time_limit
+    _, status = _attempt(built, "admit: placeable", deadline, seed, workers)
+    return bool(status != built.cp.INFEASIBLE)
 
 
 def admit(
@@ -1613,38 +1666,45 @@ def admit(
     1. the client is fitted around everyone as they are: no placed client's
        sessions move, only clinicians and rooms may be reassigned (the
        waitlisted may be placed too);
-    2. when that fails, the placed clients whose weeks stand most in the
-       client's way (at most 12: those holding the most offerings that are,
-       or overlap in time with, the client's candidate offerings) may move too;
-    3. when that fails too, the whole census is solved again.
+    2. when that fails, one question about the whole census: does any choice
+       of everyone's candidate weeks place the client with as many placed, as
+       early admitted? When the solver proves not, the client is waitlisted
+       and the result of step 1 stands (no one moves);
+    3. otherwise the placed clients whose weeks stand most in the client's
+       way (at most 12: those holding the most offerings that are, or overlap
+       in time with, the client's candidate offerings) may move too;
+    4. when that fails too, the whole census is solved again.
 
-    The status of the result is that of the last step: ``"optimal"`` after
-    step 1 or 2 means proven best with everyone else held as they are.
+    The status of the result is that of the step that made it: ``"optimal"``
+    after step 1 or 3 means proven best with everyone else held as they are.
     :attr:`CensusResult.changes` lists every client whose week or clinician
     changed, and anyone unplaced (never silently).
 
     Args:
         result: The census as it stands.
         client: The new client (an id not in the census, or a replacement).
-        time_limit: Seconds the solver may use for each of the three steps.
+        time_limit: Seconds the solver may use for each step.
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
     _check_solver_arguments(time_limit, seed, workers)
-    # Nobody else's week moves; then only the neighbours' weeks; then anyone's.
+    # Nobody else's week moves; then, if moving anyone can help, only the
+    # neighbours' weeks; then anyone's.
     found = _place_one(
         result, client, frozenset(), time_limit=time_limit, seed=seed, workers=workers
     )
     census = _placed_census(result).with_client(client)
     if found.placement(client.id) is not None or not _candidates(census, client).weeks:
-        return found  # placed, or no week meets the level whatever the census holds
+        return _explained(found)  # placed, or no week meets the level whatever the census holds
+    if not _placeable(census, found, client, time_limit=time_limit, seed=seed, workers=workers):
+        return _explained(found)  # no one moving, however far, places the client
     movable = _neighbours(census, result, client)
     if movable:
         found = _place_one(
             result, client, movable, time_limit=time_limit, seed=seed, workers=workers
         )
         if found.placement(client.id) is not None:
-            return found
+            return _explained(found)
     solved = _run(
         census,
         _STABLE,
