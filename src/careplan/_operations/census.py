@@ -20,11 +20,16 @@ client or none (a set packing):
 - no clinician and no room is in two places at once (checked at every start
   time, which suffices for intervals), and caseloads hold.
 
+Clinicians alike in credentials and hours (no caseload cap) and rooms alike
+in seats and closures are pooled: the model counts how many of a pool a
+session takes, and the result names them by start time (:meth:`_Model.holders`).
+
 The objective is lexicographic, solved stage by stage (each stage fixes the
 previous optimum and hints the next with its solution): clients placed
 (then earlier admissions first), fewest preference conflicts, fewest changes
-to current weeks, smallest largest group. :func:`admit` and
-:func:`reassign` put changes before preferences. The solver starts from the
+to current weeks, smallest largest group (:func:`_balance`: the seats above
+a proven bound). :func:`admit` and :func:`reassign` put changes before
+preferences; :func:`admit` widens its search step by step. The solver starts from the
 first fit (or the previous result), so it never places fewer clients than a
 first fit in admission order.
 
