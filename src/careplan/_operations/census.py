@@ -799,11 +799,21 @@ def _hint_all(built: _Model, variables: Sequence[Any], values: Mapping[str, int]
         built.model.add_hint(var, values[var.name])
 
 
-def _attempt(built: _Model, stage: str, deadline: float, seed: int, workers: int) -> Any:
-    """A solver run on the model as it stands, until ``deadline``: the solver and its status."""
+def _attempt(
+    built: _Model,
+    stage: str,
+    deadline: float,
+    seed: int,
+    workers: int,
+    work: float | None = None,
+) -> Any:
+    """A solver run on the model as it stands, until ``deadline`` (or after
+    ``work``, in the solver's deterministic time): the solver and its status."""
     cp = built.cp
     solver = cp.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    if work is not None:
+        solver.parameters.max_deterministic_time = work
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     # The linear relaxation of the at-most-k constraints guides the
@@ -811,19 +821,22 @@ def _attempt(built: _Model, stage: str, deadline: float, seed: int, workers: int
     solver.parameters.linearization_level = 2
     status = solver.solve(built.model)
     _log.debug(
-        "census stage %s: %s %s, bound %s, %.2f s",
+        "census stage %s: %s %s, bound %s, %.2f s (deterministic %.2f)",
         stage,
         solver.status_name(status),
         solver.objective_value,
         solver.best_objective_bound,
         solver.wall_time,
+        solver.deterministic_time,
     )
     return solver, status
 
 
-#: The share of the time left that the balance stage spends on its first,
-#: direct try (which proves its lower bound) before it searches at that bound.
-_BALANCE_FIRST = 0.15
+#: The work (in CP-SAT's deterministic time, about seconds of one core) the
+#: balance stage spends on its first, direct try, which proves its lower
+#: bound, before it searches at that bound. Deterministic, so the same input
+#: gives the same answer however busy the machine.
+_BALANCE_FIRST = 0.5
 
 
 def _balance(
@@ -841,11 +854,8 @@ def _balance(
     cp = built.cp
     model = built.model
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
-    left = deadline - time.monotonic()
     model.minimize(built.largest)
-    solver, status = _attempt(
-        built, "balance", time.monotonic() + max(0.05, left * _BALANCE_FIRST), seed, workers
-    )
+    solver, status = _attempt(built, "balance", deadline, seed, workers, _BALANCE_FIRST)
     model.clear_objective()  # type: ignore[no-untyped-call]
     if status not in (cp.OPTIMAL, cp.FEASIBLE):
         return None
