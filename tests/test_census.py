@@ -331,3 +331,69 @@ def test_staff_and_room_calendars_name_no_client():
             assert f"X-WR-CALNAME:{holder}" in text
             if roster.group:
                 assert "client" in text  # "Evening group — 3 clients"
+
+
+def test_admitting_moves_only_a_neighbour_when_the_client_needs_its_seat():
+    program = small_program(1)
+    offerings = {(o.weekday, o.is_group): o for o in program.offerings()}
+    monday = offerings[pendulum.WeekDay.MONDAY, True]
+    tuesday = offerings[pendulum.WeekDay.TUESDAY, True]
+
+    def weekdays_but(*days: str) -> list[str]:
+        return [d for d in WEEKDAYS if d not in days]
+
+    first = CensusClient(
+        "first",
+        LOOSE,
+        cp.LifeConstraints(unavailable_days=weekdays_but("monday", "wednesday")),
+        current=cp.WeeklySchedule(program.timezone, monday.sessions),
+        admitted=MONDAY,
+    )
+    third = CensusClient(
+        "third",
+        LOOSE,
+        cp.LifeConstraints(unavailable_days=weekdays_but("tuesday")),
+        admitted=MONDAY.add(days=1),
+    )
+    census = Census(program, [first, third], STAFFED, ROOMS, continuum=LEVELS)
+    before = schedule_census(census, time_limit=10)
+    assert before.placement("first").offerings == (monday.id,)
+    assert before.placement("third").offerings == (tuesday.id,)
+    # Only Monday suits the newcomer, and its one seat is taken by "first",
+    # who can move to Wednesday; "third" is not in the way and keeps Tuesday.
+    newcomer = CensusClient(
+        "new", LOOSE, cp.LifeConstraints(unavailable_days=weekdays_but("monday"))
+    )
+    after = admit(before, newcomer, time_limit=10)
+    check_resources(after)
+    assert monday.id in after.placement("new").offerings
+    moved = after.placement("first").offerings
+    assert moved
+    assert monday.id not in moved
+    assert after.placement("third").offerings == (tuesday.id,)
+    kinds = {c.client: c.kind for c in after.changes}
+    assert kinds == {"new": "placed", "first": "moved"}
+
+
+ALIKE = [
+    Staff(f"t{n}", "therapist", ["therapist"], [WorkHours(WEEKDAYS, "08:00", "20:00")])
+    for n in (1, 2)
+]
+ALIKE_ROOMS = [Room("room-1", 2), Room("room-2", 2)]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(life_constraints(), min_size=1, max_size=3), st.integers(1, 3))
+def test_alike_clinicians_and_rooms_are_pooled_and_each_named_once_at_a_time(constraints, capacity):
+    clients = [CensusClient(f"c{i}", LOOSE, c) for i, c in enumerate(constraints)]
+    census = Census(small_program(capacity), clients, ALIKE, ALIKE_ROOMS, continuum=LEVELS)
+    result = schedule_census(census, time_limit=10)
+    assert result.status == "optimal"
+    check_resources(result)
+    assert result.objective.placed == brute_force_staffed(census)
+    for placement in result.placements:
+        for session in placement.schedule.sessions:
+            made = placement.assignment(session.id)
+            assert made.staff in {"t1", "t2"}
+            if session.modality.kind == "in_person":
+                assert made.room in {"room-1", "room-2"}

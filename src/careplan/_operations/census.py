@@ -20,11 +20,16 @@ client or none (a set packing):
 - no clinician and no room is in two places at once (checked at every start
   time, which suffices for intervals), and caseloads hold.
 
+Clinicians alike in credentials and hours (no caseload cap) and rooms alike
+in seats and closures are pooled: the model counts how many of a pool a
+session takes, and the result names them by start time (:meth:`_Model.holders`).
+
 The objective is lexicographic, solved stage by stage (each stage fixes the
 previous optimum and hints the next with its solution): clients placed
 (then earlier admissions first), fewest preference conflicts, fewest changes
-to current weeks, smallest largest group. :func:`admit` and
-:func:`reassign` put changes before preferences. The solver starts from the
+to current weeks, smallest largest group (:func:`_balance`: the seats above
+a proven bound). :func:`admit` and :func:`reassign` put changes before
+preferences; :func:`admit` widens its search step by step. The solver starts from the
 first fit (or the previous result), so it never places fewer clients than a
 first fit in admission order.
 
@@ -43,10 +48,10 @@ counts from.
 from __future__ import annotations
 
 import functools
-import itertools
+import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pendulum
@@ -59,8 +64,10 @@ from careplan._model.census import (
     CensusObjective,
     CensusResult,
     Placement,
+    Room,
     Roster,
     SolverStatus,
+    Staff,
     Unplaced,
 )
 from careplan._model.constraints import LifeConstraints
@@ -85,6 +92,8 @@ if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
 __all__ = ["admit", "reassign", "schedule_census"]
+
+_log = logging.getLogger(__name__)
 
 
 def _solver_module() -> Any:
@@ -350,23 +359,58 @@ def _fitting(
     return list(found.values())
 
 
+@functools.lru_cache(maxsize=1024)
+def _allowed_offerings(
+    program: Program, constraints: LifeConstraints, tracks: tuple[TreatmentTrack, ...]
+) -> tuple[Offering, ...]:
+    """The offerings a client may take at all (the planner's ``_allowed``), once per client."""
+    return tuple(_allowed(program, constraints, tracks))
+
+
 def _every_week(
     census: Census, client: CensusClient, continuum: Continuum | None
 ) -> list[_Week] | None:
     """Every week of the client's allowed offerings that meets the level, or
     ``None`` when there are too many offerings to try them all."""
-    allowed = _allowed(census.program, client.constraints, client.tracks)
+    allowed = _allowed_offerings(census.program, client.constraints, tuple(client.tracks))
     if len(allowed) > _ALL_WEEKS_UP_TO:
         return None
-    found = []
-    for size in range(len(allowed) + 1):
-        for chosen in itertools.combinations(allowed, size):
-            sessions = [s for o in chosen for s in o.sessions]
-            schedule = WeeklySchedule(census.program.timezone, sessions)
-            if feasible(schedule, client.level, client.constraints, continuum=continuum):
-                conflicts = sum(client.constraints.conflicts(s) for s in sessions)
-                found.append(_Week(tuple(sorted(chosen, key=lambda o: o.id)), conflicts))
-    return sorted(found, key=lambda w: (w.conflicts, w.ids))
+    return list(
+        _all_weeks(
+            census.program, client.level, continuum, client.constraints, tuple(client.tracks)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _all_weeks(
+    program: Program,
+    level: LevelOfCare,
+    continuum: Continuum | None,
+    constraints: LifeConstraints,
+    tracks: tuple[TreatmentTrack, ...],
+) -> tuple[_Week, ...]:
+    """Every week that meets the level, fewest conflicts first: every path of
+    :func:`_paths` with every way to fill each of its days (the weeks
+    :func:`careplan.feasible` accepts, without trying every subset)."""
+    space = _space(program, level, continuum, constraints, tracks)
+    found: list[_Week] = []
+
+    def walk(day: int, state: int, picked: tuple[_DayOption, ...]) -> None:
+        if day == len(space.layers):
+            offerings = tuple(
+                sorted((o for option in picked for o in option.offerings), key=lambda o: o.id)
+            )
+            found.append(_Week(offerings, sum(option.cost[0] for option in picked)))
+            return
+        for source, sig, target in space.layers[day]:
+            if source == state:
+                for option, _, _ in space.classes[day][sig]:
+                    walk(day + 1, target, (*picked, option))
+
+    if space.layers:
+        walk(0, 0, ())
+    return tuple(sorted(found, key=lambda w: (w.conflicts, w.ids)))
 
 
 def _candidates(census: Census, client: CensusClient) -> _Candidates:
@@ -386,7 +430,12 @@ def _candidates(census: Census, client: CensusClient) -> _Candidates:
         taken = tuple(sorted(_offerings_of(census, client.current), key=lambda o: o.id))
         ids = tuple(o.id for o in taken)
         if taken and all(w.ids != ids for w in weeks):
-            allowed = {o.id for o in _allowed(census.program, client.constraints, client.tracks)}
+            allowed = {
+                o.id
+                for o in _allowed_offerings(
+                    census.program, client.constraints, tuple(client.tracks)
+                )
+            }
             schedule = WeeklySchedule(
                 census.program.timezone, [s for o in taken for s in o.sessions]
             )
@@ -411,6 +460,20 @@ def _day_ids(offerings: Iterable[Offering]) -> dict[int, tuple[str, ...]]:
 
 
 # --- the model ----------------------------------------------------------------------
+
+
+_Holder = TypeVar("_Holder", Staff, Room)
+
+
+def _pools(
+    holders: Sequence[_Holder], alike: Callable[[_Holder], Hashable], pooled: bool
+) -> dict[str, tuple[_Holder, ...]]:
+    """``holders`` in pools of those ``alike`` (each alone unless ``pooled``),
+    named by their first member's id, in the census's order."""
+    found: dict[Hashable, list[_Holder]] = {}
+    for holder in holders:
+        found.setdefault(alike(holder) if pooled else holder.id, []).append(holder)
+    return {members[0].id: tuple(members) for members in found.values()}
 
 
 class _Model:
@@ -472,8 +535,20 @@ class _Model:
                 counts_fixed[oid] = counts_fixed.get(oid, 0) + 1
         everyone = len(free) + len(fixed)
         self.count: dict[str, Any] = {}
-        self.lead: dict[tuple[str, str], Any] = {}
-        self.room: dict[tuple[str, str], Any] = {}
+        # Clinicians alike in credentials and hours (and with no caseload cap),
+        # and rooms alike in seats and closures, are pooled: the model counts
+        # how many of a pool each session takes, which removes the symmetry
+        # of which of them it is; :meth:`holders` names them afterwards.
+        # With earlier clinicians to keep, everyone is a pool of their own.
+        pooled = not previous_staff
+        self.staff_pools = _pools(
+            census.staff,
+            lambda s: (s.credentials, s.hours, s.absent) if s.max_caseload is None else s.id,
+            pooled,
+        )
+        self.room_pools = _pools(census.rooms, lambda r: (r.capacity, r.closed), pooled)
+        self.lead: dict[tuple[str, str], Any] = {}  # (offering, staff pool) -> how many
+        self.room: dict[tuple[str, str], Any] = {}  # (offering, room pool) -> how many
         staff_busy: dict[tuple[str, int], list[tuple[int, int, Any]]] = {}
         room_busy: dict[tuple[str, int], list[tuple[int, int, Any]]] = {}
         caseload: dict[str, list[Any]] = {}
@@ -486,20 +561,26 @@ class _Model:
                 continue
             # One variable per offering's head count: the constraints below read
             # it instead of repeating the sum over clients' weeks.
-            count = model.new_int_var(0, everyone, f"count[{offering.id}]")
+            most = len(users) + constant
+            count = model.new_int_var(0, most, f"count[{offering.id}]")
             model.add(count == sum(users) + constant)
             self.count[offering.id] = count
             day = int(offering.weekday)
             span = (offering.start_minute, offering.end_minute)
             in_person = offering.sessions[0].modality.kind == "in_person"
             needs = self._needs(offering)
-            qualified = [
-                s
-                for s in census.staff
-                if needs <= set(s.credentials) and s.works(offering.weekday, *span)
-            ]
-            rooms = [r for r in census.rooms if offering.weekday not in r.closed]
-            if offering.is_group:
+            qualified = {
+                key: sum(1 for s in members if s.works(offering.weekday, *span))
+                for key, members in self.staff_pools.items()
+                if needs <= set(members[0].credentials)
+            }
+            open_rooms = {
+                key: len(members)
+                for key, members in self.room_pools.items()
+                if offering.weekday not in members[0].closed
+            }
+            group = offering.is_group
+            if group:
                 assert offering.track is not None
                 used = model.new_bool_var(f"runs[{offering.id}]")
                 cap = offering.track.capacity or everyone
@@ -507,49 +588,42 @@ class _Model:
                 model.add(count >= used)
                 model.add(largest >= count)
                 attendance.append(count)
-                if needs and census.staff:
-                    leads = []
-                    for person in qualified:
-                        var = model.new_bool_var(f"lead[{offering.id},{person.id}]")
-                        self.lead[offering.id, person.id] = var
-                        staff_busy.setdefault((person.id, day), []).append((*span, var))
-                        leads.append(var)
-                    model.add(sum(leads) == used)
-                if in_person and census.rooms:
-                    seats = []
-                    held = []
-                    for room in rooms:
-                        var = model.new_bool_var(f"room[{offering.id},{room.id}]")
-                        self.room[offering.id, room.id] = var
-                        room_busy.setdefault((room.id, day), []).append((*span, var))
-                        seats.append(room.capacity * var)
-                        held.append(var)
-                    model.add(sum(held) == used)
-                    model.add(count <= sum(seats))
+                demand = used
             else:
-                if needs and census.staff:
-                    leads = []
-                    for person in qualified:
-                        var = model.new_bool_var(f"lead[{offering.id},{person.id}]")
-                        self.lead[offering.id, person.id] = var
-                        staff_busy.setdefault((person.id, day), []).append((*span, var))
-                        caseload.setdefault(person.id, []).append(var)
-                        leads.append(var)
-                    model.add(sum(leads) == count)
-                if in_person and census.rooms:
-                    held = []
-                    for room in rooms:
-                        var = model.new_bool_var(f"room[{offering.id},{room.id}]")
-                        self.room[offering.id, room.id] = var
-                        room_busy.setdefault((room.id, day), []).append((*span, var))
-                        held.append(var)
-                    model.add(sum(held) == count)
-        for busy in (staff_busy, room_busy):
-            for items in busy.values():
+                demand = count
+            if needs and census.staff:
+                leads = []
+                for key, size in qualified.items():
+                    if not size:
+                        continue
+                    top = 1 if group else min(size, most)
+                    var = model.new_int_var(0, top, f"lead[{offering.id},{key}]")
+                    self.lead[offering.id, key] = var
+                    staff_busy.setdefault((key, day), []).append((*span, var))
+                    if not group:
+                        caseload.setdefault(key, []).append(var)
+                    leads.append(var)
+                model.add(sum(leads) == demand)
+            if in_person and census.rooms:
+                held = []
+                seats = []
+                for key, size in open_rooms.items():
+                    top = 1 if group else min(size, most)
+                    var = model.new_int_var(0, top, f"room[{offering.id},{key}]")
+                    self.room[offering.id, key] = var
+                    room_busy.setdefault((key, day), []).append((*span, var))
+                    held.append(var)
+                    seats.append(self.room_pools[key][0].capacity * var)
+                model.add(sum(held) == demand)
+                if group:
+                    model.add(count <= sum(seats))
+        for pools, busy in ((self.staff_pools, staff_busy), (self.room_pools, room_busy)):
+            for (key, _), items in busy.items():
+                size = len(pools[key])
                 for moment in sorted({begin for begin, _, _ in items}):
                     at = [var for begin, end, var in items if begin <= moment < end]
                     if len(at) > 1:
-                        model.add(sum(at) <= 1)
+                        model.add(sum(at) <= size)
         for person in census.staff:
             if person.max_caseload is not None and caseload.get(person.id):
                 model.add(sum(caseload[person.id]) <= person.max_caseload)
@@ -564,6 +638,8 @@ class _Model:
             # The largest group is at least the average one: a bound for the solver.
             model.add(largest * len(attendance) >= sum(attendance))
         self.largest = largest
+        self.attendance = attendance  # the head count of each group
+        self.everyone = everyone
         self.stages: tuple[str, ...] = ()  # the stages last solved, in order
         self.objective_terms = {
             "placed": _linear([(v, 1) for v in self.placed.values()]),
@@ -576,12 +652,50 @@ class _Model:
     def _needs(self, offering: Offering) -> set[str]:
         return _needs(self.census, offering)
 
+    def holders(self, values: Mapping[str, int]) -> dict[str, tuple[list[str], list[str]]]:
+        """The clinicians and rooms of each offering in use, by id, from solver values.
+
+        Members of a pool are handed out by start time, each to the first
+        free one: at no moment does a pool give more than it has (the model
+        says so), and for intervals that is enough for the hand-out to
+        succeed.
+        """
+        offerings = {o.id: o for o in self.census.program.offerings()}
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        for which, variables, pools in (
+            (0, self.lead, self.staff_pools),
+            (1, self.room, self.room_pools),
+        ):
+            wanted: dict[str, list[tuple[int, int, int, str, int]]] = {}
+            for (oid, key), var in variables.items():
+                taken = values[var.name]
+                if taken:
+                    offering = offerings[oid]
+                    wanted.setdefault(key, []).append(
+                        (
+                            int(offering.weekday),
+                            offering.start_minute,
+                            offering.end_minute,
+                            oid,
+                            taken,
+                        )
+                    )
+            for key, uses in wanted.items():
+                members = [m.id for m in pools[key]]
+                until: dict[tuple[str, int], int] = {}  # (member, day) -> busy until
+                for day, begin, end, oid, taken in sorted(uses):
+                    free = [m for m in members if until.get((m, day), -1) <= begin][:taken]
+                    assert len(free) == taken, (key, oid)
+                    for member in free:
+                        until[member, day] = end
+                    found.setdefault(oid, ([], []))[which].extend(free)
+        return found
+
     def _priority(self) -> Any:
-        # Earlier admissions weigh more; with no dates every client weighs alike.
+        # Earlier admissions weigh more (then by id, so no two weigh alike).
         ranked = sorted(self.choices, key=lambda c: _admission_key(c.client))
-        return _linear(
-            [(self.placed[c.client.id], len(ranked) - index) for index, c in enumerate(ranked)]
-        )
+        self.weights = {c.client.id: len(ranked) - index for index, c in enumerate(ranked)}
+        return _linear([(self.placed[cid], weight) for cid, weight in self.weights.items()])
 
 
 def _linear(terms: Sequence[tuple[Any, int]], constant: int = 0) -> Any:
@@ -638,41 +752,145 @@ def _solve(
             reached.append(expression)
             bounds.append(expression)
             continue
-        if maximise:
-            model.maximize(expression)
+        if stage == "balance" and built.attendance:
+            found = _balance(built, deadline, seed, workers)
+            if found is None:
+                if values is None:
+                    return None
+                optimal = False
+                break
+            proved, value, bound, got = found
         else:
-            model.minimize(expression)
-        solver = cp.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        status = solver.solve(model)
-        if status not in (cp.OPTIMAL, cp.FEASIBLE):
-            if values is None:
-                return None
-            optimal = False
-            break
-        value = round(solver.objective_value)
+            if maximise:
+                model.maximize(expression)
+            else:
+                model.minimize(expression)
+            solver, status = _attempt(built, stage, deadline, seed, workers)
+            model.clear_objective()  # type: ignore[no-untyped-call]
+            if status not in (cp.OPTIMAL, cp.FEASIBLE):
+                if values is None:
+                    return None
+                optimal = False
+                break
+            proved = status == cp.OPTIMAL
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound)
+            got = {var.name: int(solver.value(var)) for var in variables}
         reached.append(value)
-        bounds.append(round(solver.best_objective_bound))
-        if status != cp.OPTIMAL:
-            optimal = False
-        if status == cp.OPTIMAL:
+        bounds.append(bound)
+        optimal = optimal and proved
+        if proved:
             model.add(expression == value)
         elif maximise:
             model.add(expression >= value)
         else:
             model.add(expression <= value)
-        values = {}
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for var in variables:
-            got = int(solver.value(var))
-            values[var.name] = got
-            model.add_hint(var, got)
-    model.clear_objective()  # type: ignore[no-untyped-call]
+        values = got
+        _hint_all(built, variables, values)
     if values is None:  # every stage was constant: read the hint back
         values = {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
     return _Solved("optimal" if optimal else "feasible", values, tuple(reached), tuple(bounds))
+
+
+def _hint_all(built: _Model, variables: Sequence[Any], values: Mapping[str, int]) -> None:
+    """Hint the solver with ``values`` (variable name to value), instead of earlier hints."""
+    built.model.clear_hints()  # type: ignore[no-untyped-call]
+    for var in variables:
+        built.model.add_hint(var, values[var.name])
+
+
+def _attempt(
+    built: _Model,
+    stage: str,
+    deadline: float,
+    seed: int,
+    workers: int,
+    work: float | None = None,
+    *,
+    first: bool = False,
+) -> Any:
+    """A solver run on the model as it stands, until ``deadline`` (or after
+    ``work``, in the solver's deterministic time; or, ``first``, at the
+    first solution): the solver and its status."""
+    cp = built.cp
+    solver = cp.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    if work is not None:
+        solver.parameters.max_deterministic_time = work
+    solver.parameters.stop_after_first_solution = first
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    # The linear relaxation of the at-most-k constraints guides the
+    # search: level 2 proves the stages several times faster here.
+    solver.parameters.linearization_level = 2
+    status = solver.solve(built.model)
+    _log.debug(
+        "census stage %s: %s %s, bound %s, %.2f s (deterministic %.2f)",
+        stage,
+        solver.status_name(status),
+        solver.objective_value,
+        solver.best_objective_bound,
+        solver.wall_time,
+        solver.deterministic_time,
+    )
+    return solver, status
+
+
+#: The work (in CP-SAT's deterministic time, about seconds of one core) the
+#: balance stage spends on its first, direct try, which proves its lower
+#: bound, before it searches at that bound. Deterministic, so the same input
+#: gives the same answer however busy the machine.
+_BALANCE_FIRST = 0.5
+
+
+def _balance(
+    built: _Model, deadline: float, seed: int, workers: int
+) -> tuple[bool, int, int, dict[str, int]] | None:
+    """The smallest largest group: proven or not, its value, its bound, the solver values.
+
+    Minimising the largest group directly leaves the search flat (most moves
+    do not change the largest), so after a short direct try, which proves a
+    lower bound ``T``, the solver minimises the seats above ``T`` summed over
+    the groups: zero means the largest group is ``T``, the optimum; a proven
+    positive minimum means ``T`` cannot be reached, and the search goes on at
+    ``T + 1``, up to the best found.
+    """
+    cp = built.cp
+    model = built.model
+    variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+    model.minimize(built.largest)
+    solver, status = _attempt(built, "balance", deadline, seed, workers, _BALANCE_FIRST)
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    if status not in (cp.OPTIMAL, cp.FEASIBLE):
+        return None
+    values = {var.name: int(solver.value(var)) for var in variables}
+    upper = max(values[var.name] for var in built.attendance)
+    lower = round(solver.best_objective_bound)
+    target = lower
+    while target < upper and deadline - time.monotonic() > 0.05:
+        excess = []
+        _hint_all(built, variables, values)
+        for count in built.attendance:
+            over = model.new_int_var(0, built.everyone, f"over[{count.name},{target}]")
+            model.add(over >= count - target)
+            model.add_hint(over, max(0, values[count.name] - target))
+            excess.append(over)
+        model.minimize(sum(excess))
+        solver, status = _attempt(built, f"balance at {target}", deadline, seed, workers)
+        model.clear_objective()  # type: ignore[no-untyped-call]
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            break
+        got = {var.name: int(solver.value(var)) for var in variables}
+        largest = max(got[var.name] for var in built.attendance)
+        if largest < upper:
+            values, upper = got, largest
+        if round(solver.objective_value) == 0:
+            break  # the largest group is ``target``, which is the bound
+        if status != cp.OPTIMAL:
+            break  # out of time
+        lower = target = target + 1  # ``target`` cannot be reached
+    values[built.largest.name] = upper
+    return upper == lower, upper, lower, values
 
 
 class _Bookings:
@@ -693,13 +911,25 @@ class _Bookings:
         self.rooms: dict[str, list[str]] = {}
 
     @classmethod
-    def of(cls, result: CensusResult) -> _Bookings:
-        """The bookings of ``result``."""
+    def of(cls, result: CensusResult, without: frozenset[str] = frozenset()) -> _Bookings:
+        """The bookings of ``result``, but for the clients in ``without``."""
         booked = cls(result.census)
         offerings = {o.id: o for o in result.census.program.offerings()}
-        for roster in result.rosters:
-            offering = offerings[roster.offering]
-            booked._hold(offering, list(roster.staff), list(roster.rooms), len(roster.clients))
+        for placement in result.placements:
+            if placement.client.id in without:
+                continue
+            for oid in placement.offerings:
+                offering = offerings[oid]
+                if oid in booked.cap:  # a running group: one more seat
+                    booked.count[oid] += 1
+                    continue
+                made = placement.assignment(offering.sessions[0].id)
+                booked._hold(
+                    offering,
+                    [made.staff] if made.staff else [],
+                    [made.room] if made.room else [],
+                    1,
+                )
         return booked
 
     def _free(self, holder: str, offering: Offering) -> bool:
@@ -795,10 +1025,13 @@ def _hint(built: _Model, weeks: Mapping[str, tuple[str, ...]], booked: _Bookings
         hint[f"runs[{oid}]"] = int(count > 0)
         if oid in booked.cap:
             largest = max(largest, count)
-    for (oid, sid), _ in built.lead.items():
-        hint[f"lead[{oid},{sid}]"] = int(sid in booked.staff.get(oid, ()))
-    for (oid, rid), _ in built.room.items():
-        hint[f"room[{oid},{rid}]"] = int(rid in booked.rooms.get(oid, ()))
+    for variables, pools, held in (
+        (built.lead, built.staff_pools, booked.staff),
+        (built.room, built.room_pools, booked.rooms),
+    ):
+        for (oid, key), var in variables.items():
+            members = {m.id for m in pools[key]}
+            hint[var.name] = sum(1 for h in held.get(oid, ()) if h in members)
     hint["largest"] = largest
     return hint
 
@@ -812,6 +1045,8 @@ def _result(
     solved: _Solved,
     fixed: Mapping[str, frozenset[str]],
     previous: CensusResult | None,
+    *,
+    explain: bool = True,
 ) -> CensusResult:
     values = solved.values
     offerings = {o.id: o for o in census.program.offerings()}
@@ -830,6 +1065,7 @@ def _result(
         for oid in taken[cid]:
             members.setdefault(oid, []).append(cid)
     earlier = _previous_staff(previous)
+    holders = built.holders(values)
     assignment: dict[tuple[str, str], Assignment] = {}  # (client, offering) -> who and where
     rosters = []
     for oid, clients in sorted(
@@ -837,12 +1073,7 @@ def _result(
         key=lambda kv: (offerings[kv[0]].weekday, offerings[kv[0]].start_minute, kv[0]),
     ):
         offering = offerings[oid]
-        leads = sorted(
-            sid for (o, sid), _ in built.lead.items() if o == oid and values[f"lead[{oid},{sid}]"]
-        )
-        rooms = sorted(
-            rid for (o, rid), _ in built.room.items() if o == oid and values[f"room[{oid},{rid}]"]
-        )
+        leads, rooms = (sorted(h) for h in holders.get(oid, ([], [])))
         if offering.is_group:
             assert offering.track is not None
             for cid in clients:
@@ -921,8 +1152,6 @@ def _result(
                 sum(client.constraints.conflicts(s) for s in sessions),
             )
         )
-    placed = {p.client.id for p in placements}
-    left = sorted((c for c in census.clients if c.id not in placed), key=_admission_key)
     result = CensusResult(
         census,
         solved.status,
@@ -935,9 +1164,6 @@ def _result(
         tuple(placements),
         (),
         tuple(rosters),
-    )
-    unplaced = tuple(
-        _explain(result, client, position) for position, client in enumerate(left, start=1)
     )
     proved = dict(zip(built.stages, solved.bound, strict=False))
     found = result.objective
@@ -952,8 +1178,21 @@ def _result(
         proved.get("changes", found.changes),
         proved.get("balance", found.largest_group),
     )
+    result = attrs.evolve(result, changes=_changes(census, result, previous), bound=bound)
+    return _explained(result) if explain else result
+
+
+def _explained(result: CensusResult) -> CensusResult:
+    """``result`` with each client it leaves unplaced explained, by waitlist position."""
+    placed = {p.client.id for p in result.placements}
+    left = sorted((c for c in result.census.clients if c.id not in placed), key=_admission_key)
+    blocked = _Bookings.of(result).blocked()
     return attrs.evolve(
-        result, unplaced=unplaced, changes=_changes(census, result, previous), bound=bound
+        result,
+        unplaced=tuple(
+            _explain(result, client, position, blocked)
+            for position, client in enumerate(left, start=1)
+        ),
     )
 
 
@@ -1068,7 +1307,16 @@ def _week_words(census: Census, offering_ids: Iterable[str]) -> str:
 # --- explanations -------------------------------------------------------------------
 
 
-def _explain(result: CensusResult, client: CensusClient, position: int) -> Unplaced:
+def _explain(
+    result: CensusResult, client: CensusClient, position: int, blocked: frozenset[str]
+) -> Unplaced:
+    """Why ``client`` is not placed in ``result`` (``blocked``: the offerings
+    no one more could join there), and what would place them.
+
+    An alternative is offered when a week of the relaxed client fits around
+    everyone as they are, no one else's clinician or room moved: a week that
+    fits so fits the census (:func:`admit` may find more by moving them).
+    """
     census = result.census
     continuum = census.levels if client.level in census.levels else None
     if not _candidates(census, client).weeks:
@@ -1089,7 +1337,7 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
                 position,
             )
     reasons = _reasons(census.program, client.level, client.constraints, client.tracks)[:1]
-    allowed = _allowed(census.program, client.constraints, client.tracks)
+    allowed = _allowed_offerings(census.program, client.constraints, tuple(client.tracks))
     counts = {r.offering: len(r.clients) for r in result.rosters}
     for offering in allowed:
         if offering.is_group:
@@ -1149,7 +1397,7 @@ def _explain(result: CensusResult, client: CensusClient, position: int) -> Unpla
     if below is not None and (not census.program.levels or below.code in census.program.levels):
         tries.append((f"a lower level: {below.name}", attrs.evolve(client, level=below)))
     for description, relaxed in tries:
-        if _fits(result, relaxed):
+        if _fitting(census, relaxed, blocked, streams=False):
             alternatives.append(description)
     alternatives.append(f"waitlist position {position}")
     return Unplaced(client, tuple(reasons), tuple(alternatives), position)
@@ -1197,13 +1445,18 @@ def _run(
     time_limit: float,
     seed: int,
     workers: int,
+    around: frozenset[str] | None = None,
+    explain: bool = True,
 ) -> CensusResult | None:
     """Solve ``census`` over candidate weeks, ``stages`` in order.
 
     Each client's candidates are their diverse best weeks (:func:`_weeks`),
     their current week, and the week a first fit in admission order gives
     them (:class:`_Bookings`). The solver starts from the previous result,
-    when there is one, else from that first fit.
+    when there is one, else from that first fit. With ``around`` (client
+    ids) it starts from the previous result without those clients, and the
+    free clients it leaves without a week are fitted around it. Without
+    ``explain`` the unplaced are left for :func:`_explained`.
     """
     deadline = time.monotonic() + time_limit
     free = [c for c in census.clients if c.id not in fixed]
@@ -1211,17 +1464,23 @@ def _run(
         (r.offering, s) for r in (previous.rosters if previous else ()) for s in set(r.staff)
     )
     pool = {c.id: list(_candidates(census, c).weeks) for c in free}
-    if previous is not None and not fixed:
-        booked = _Bookings.of(previous)
-        start = {p.client.id: tuple(sorted(p.offerings)) for p in previous.placements}
+    start: dict[str, tuple[str, ...]] = {}
+    if previous is not None and (not fixed or around is not None):
+        gone = around or frozenset()
+        booked = _Bookings.of(previous, gone)
+        start = {
+            p.client.id: tuple(sorted(p.offerings))
+            for p in previous.placements
+            if p.client.id not in gone
+        }
     else:
         booked = _Bookings(census)
         for offerings in fixed.values():
             week = _Week(tuple(o for o in census.program.offerings() if o.id in offerings), 0)
             booked.book(week)
-        start = {}
+    if not start or around is not None:
         for client in sorted(free, key=_admission_key):
-            if not pool[client.id]:
+            if not pool[client.id] or client.id in start:
                 continue
             fits = _fitting(census, client, booked.blocked(), streams=False)
             if fits:
@@ -1233,7 +1492,7 @@ def _run(
     solved = _solve(built, stages, deadline, seed, workers, _hint(built, start, booked))
     if solved is None:
         return None
-    return _result(census, built, solved, fixed, previous)
+    return _result(census, built, solved, fixed, previous, explain=explain)
 
 
 def schedule_census(
@@ -1287,13 +1546,60 @@ def _placed_census(result: CensusResult) -> Census:
     return attrs.evolve(result.census, clients=clients)
 
 
+#: How many placed clients :func:`admit` may move before it solves the whole census.
+_NEIGHBOURHOOD = 12
+
+
+def _neighbours(census: Census, result: CensusResult, client: CensusClient) -> frozenset[str]:
+    """The placed clients whose weeks stand most in ``client``'s way (at most
+    :data:`_NEIGHBOURHOOD`): those with the most offerings that are, or overlap
+    in time with, an offering of one of ``client``'s candidate weeks."""
+    wanted = {o.id: o for week in _candidates(census, client).weeks for o in week.offerings}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for offering in wanted.values():
+        spans.setdefault(int(offering.weekday), []).append(
+            (offering.start_minute, offering.end_minute)
+        )
+    offerings = {o.id: o for o in census.program.offerings()}
+    ranked = []
+    for placement in result.placements:
+        if placement.client.id == client.id:
+            continue
+        score = 0
+        for oid in placement.offerings:
+            offering = offerings[oid]
+            if oid in wanted or any(
+                offering.start_minute < end and begin < offering.end_minute
+                for begin, end in spans.get(int(offering.weekday), ())
+            ):
+                score += 1
+        if score:
+            ranked.append((-score, placement.client.id))
+    return frozenset(cid for _, cid in sorted(ranked)[:_NEIGHBOURHOOD])
+
+
 def _place_one(
-    result: CensusResult, client: CensusClient, *, time_limit: float, seed: int, workers: int
-) -> CensusResult | None:
-    """``client`` placed around everyone else as they are, or ``None`` when it cannot be."""
+    result: CensusResult,
+    client: CensusClient,
+    movable: frozenset[str],
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> CensusResult:
+    """``client`` placed with everyone else's week kept but the ``movable``
+    clients' (the result says whether the client is placed).
+
+    The model holds only the clients not placed, the newcomer and the
+    movable clients (whose current week is one of their candidates, so
+    keeping everyone is always possible); clinicians and rooms may be
+    reassigned. Changes are counted before preferences.
+    """
     census = _placed_census(result).with_client(client)
     fixed = {
-        p.client.id: frozenset(p.offerings) for p in result.placements if p.client.id != client.id
+        p.client.id: frozenset(p.offerings)
+        for p in result.placements
+        if p.client.id != client.id and p.client.id not in movable
     }
     found = _run(
         census,
@@ -1303,20 +1609,11 @@ def _place_one(
         time_limit=time_limit,
         seed=seed,
         workers=workers,
+        around=frozenset({client.id}),
+        explain=False,
     )
-    if found is None or found.placement(client.id) is None:
-        return None
+    assert found is not None  # placing no one new is always a solution
     return found
-
-
-def _fits(result: CensusResult, client: CensusClient) -> bool:
-    """Whether a week of ``client`` fits around everyone as they are.
-
-    No one else's clinician or room moves: a week that fits here fits the
-    census (:func:`admit` may find more by moving clinicians and rooms).
-    """
-    blocked = _Bookings.of(result).blocked()
-    return bool(_fitting(result.census, client, blocked, streams=False))
 
 
 def _minute(time: pendulum.Time) -> int:
@@ -1329,6 +1626,49 @@ def _needs(census: Census, offering: Offering) -> set[str]:
     return {c for c in found if c is not None}
 
 
+def _placeable(
+    census: Census,
+    around: CensusResult,
+    client: CensusClient,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> bool:
+    """Whether some choice of everyone's candidate weeks places ``client`` and
+    is as good as ``around`` (a census that places it not, and ``client`` in
+    it) in most placed, then earlier admitted: ``False`` only when the solver
+    proves there is none.
+
+    The model is the one of a fresh census (clinicians and rooms pooled, no
+    stability stages): it only asks whether such a week exists.
+    """
+    offerings = {o.id: o for o in census.program.offerings()}
+    choices = []
+    for other in census.clients:
+        weeks = list(_candidates(census, other).weeks)
+        held = around.placement(other.id)
+        if held is not None and all(w.ids != tuple(sorted(held.offerings)) for w in weeks):
+            weeks.append(_Week(tuple(offerings[oid] for oid in sorted(held.offerings)), 0))
+        choices.append(_Candidates(other, tuple(weeks)))
+    built = _Model(census, choices, {}, frozenset())
+    model = built.model
+    placed = [p.client.id for p in around.placements if p.client.id in built.placed]
+    model.add(built.placed[client.id] == 1)
+    # As good in the objective's first two levels: more placed, or as many
+    # and as early admitted. Priorities sum to less than ``scale``, so one
+    # linear inequality says it.
+    scale = sum(built.weights.values()) + 1
+    goal = built.objective_terms["placed"] * scale + built.objective_terms["priority"]
+    model.add(goal >= len(placed) * scale + sum(built.weights[cid] for cid in placed))
+    # The objective only steers the search (its linear relaxation proves "no"
+    # several times faster); the first solution found answers "yes".
+    model.maximize(goal)
+    deadline = time.monotonic() + time_limit
+    _, status = _attempt(built, "admit: placeable", deadline, seed, workers, first=True)
+    return bool(status != built.cp.INFEASIBLE)
+
+
 def admit(
     result: CensusResult,
     client: CensusClient,
@@ -1339,24 +1679,52 @@ def admit(
 ) -> CensusResult:
     """Place ``client`` into the census of ``result`` with the least disruption.
 
-    First the client is fitted around everyone as they are (only clinicians
-    and rooms may be reassigned, fewest first). When that fails the whole
-    census is solved again, with changes to others' weeks counted before
-    their preferences; :attr:`CensusResult.changes` lists every client whose
-    week changed, and anyone unplaced (never silently).
+    A search that widens only when it must, each step solving a small model
+    with the objective in the order most placed (then earlier admitted),
+    fewest changes to others' weeks, fewest preference conflicts, balance:
+
+    1. the client is fitted around everyone as they are: no placed client's
+       sessions move, only clinicians and rooms may be reassigned (the
+       waitlisted may be placed too);
+    2. when that fails, one question about the whole census: does any choice
+       of everyone's candidate weeks place the client with as many placed, as
+       early admitted? When the solver proves not, the client is waitlisted
+       and the result of step 1 stands (no one moves);
+    3. otherwise the placed clients whose weeks stand most in the client's
+       way (at most 12: those holding the most offerings that are, or overlap
+       in time with, the client's candidate offerings) may move too;
+    4. when that fails too, the whole census is solved again.
+
+    The status of the result is that of the step that made it: ``"optimal"``
+    after step 1 or 3 means proven best with everyone else held as they are.
+    :attr:`CensusResult.changes` lists every client whose week or clinician
+    changed, and anyone unplaced (never silently).
 
     Args:
         result: The census as it stands.
         client: The new client (an id not in the census, or a replacement).
-        time_limit: Seconds the solver may use for each of the two tries.
+        time_limit: Seconds the solver may use for each step.
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
     _check_solver_arguments(time_limit, seed, workers)
-    found = _place_one(result, client, time_limit=time_limit, seed=seed, workers=workers)
-    if found is not None:
-        return found
+    # Nobody else's week moves; then, if moving anyone can help, only the
+    # neighbours' weeks; then anyone's.
+    found = _place_one(
+        result, client, frozenset(), time_limit=time_limit, seed=seed, workers=workers
+    )
     census = _placed_census(result).with_client(client)
+    if found.placement(client.id) is not None or not _candidates(census, client).weeks:
+        return _explained(found)  # placed, or no week meets the level whatever the census holds
+    if not _placeable(census, found, client, time_limit=time_limit, seed=seed, workers=workers):
+        return _explained(found)  # no one moving, however far, places the client
+    movable = _neighbours(census, result, client)
+    if movable:
+        found = _place_one(
+            result, client, movable, time_limit=time_limit, seed=seed, workers=workers
+        )
+        if found.placement(client.id) is not None:
+            return _explained(found)
     solved = _run(
         census,
         _STABLE,
