@@ -397,3 +397,20 @@ def test_alike_clinicians_and_rooms_are_pooled_and_each_named_once_at_a_time(con
             assert made.staff in {"t1", "t2"}
             if session.modality.kind == "in_person":
                 assert made.room in {"room-1", "room-2"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 11), st.floats(0, 1), st.randoms(use_true_random=False))
+def test_the_explanations_quick_existence_check_agrees_with_the_candidate_weeks(
+    index, share, random
+):
+    from careplan._operations.census import _any_week, _fitting
+
+    census = sample_census(12, seed=3)
+    blocked = frozenset(o.id for o in census.program.offerings() if random.random() < share)
+    client = census.clients[index]
+    relaxed = attrs.evolve(client, constraints=attrs.evolve(client.constraints, modality="either"))
+    for someone in (client, attrs.evolve(client, tracks=()), relaxed):
+        assert _any_week(census, someone, blocked) == bool(
+            _fitting(census, someone, blocked, streams=False)
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Iterable
 from typing import Literal
@@ -173,8 +174,12 @@ class BusyBlock:
             return ()
         return self.weekdays
 
-    def _spans(self, week: _dt.date | None) -> list[tuple[int, int]]:
+    def _spans(self, week: _dt.date | None) -> tuple[tuple[int, int], ...]:
         """Busy minutes from Monday 00:00, buffers included, spilling over week ends."""
+        return _block_spans(self, None if week is None else week_start(week))
+
+    def _compute_spans(self, monday: _dt.date | None) -> tuple[tuple[int, int], ...]:
+        week = monday
         found = []
         for shift in (-1, 0, 1):
             if week is None:
@@ -186,7 +191,7 @@ class BusyBlock:
             for day in days:
                 begin = shift * _WEEK + int(day) * _DAY + self.busy_from_minute
                 found.append((begin, begin + self.minutes + 2 * self.buffer_minutes))
-        return found
+        return tuple(found)
 
     def collides(self, session: Session, week: _dt.date | None = None) -> bool:
         """True when ``session`` overlaps the block or its buffers.
@@ -221,6 +226,13 @@ class BusyBlock:
                 )
                 begin = upto
         return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_spans(block: BusyBlock, monday: _dt.date | None) -> tuple[tuple[int, int], ...]:
+    # Cached: the planner and the census ask a client's few blocks about
+    # thousands of sessions and candidate weeks.
+    return block._compute_spans(monday)
 
 
 def _busy(value: Iterable[BusyBlock]) -> tuple[BusyBlock, ...]:

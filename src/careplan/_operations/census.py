@@ -342,6 +342,37 @@ def _weeks(
     return tuple(found.values())
 
 
+def _any_week(census: Census, client: CensusClient, blocked: frozenset[str]) -> bool:
+    """Whether some week of ``client`` meets the level with no ``blocked`` offering.
+
+    What ``bool(_fitting(census, client, blocked, streams=False))`` says, for
+    the relaxed clients of an explanation ("attend virtually"), each asked
+    once: instead of every way through each day, cached, the walk leaves
+    the blocked offerings out from the start, and only the day options'
+    totals are kept.
+    """
+    continuum = census.levels if client.level in census.levels else None
+    constraints = client.constraints
+    allowed = [
+        o
+        for o in _allowed(census.program, constraints, tuple(client.tracks))
+        if o.id not in blocked
+    ]
+    bounds = WeekBounds.of(client.level, continuum, constraints)
+    signatures = [
+        sorted(
+            {
+                _signature(option)
+                for option in _day_options(
+                    client.level, constraints, [o for o in allowed if o.weekday == day], "fit"
+                )
+            }
+        )
+        for day in pendulum.WeekDay
+    ]
+    return bool(_paths(bounds, signatures))
+
+
 def _fitting(
     census: Census, client: CensusClient, blocked: frozenset[str], *, streams: bool = True
 ) -> list[_Week]:
@@ -1397,7 +1428,7 @@ def _explain(
     if below is not None and (not census.program.levels or below.code in census.program.levels):
         tries.append((f"a lower level: {below.name}", attrs.evolve(client, level=below)))
     for description, relaxed in tries:
-        if _fitting(census, relaxed, blocked, streams=False):
+        if _any_week(census, relaxed, blocked):
             alternatives.append(description)
     alternatives.append(f"waitlist position {position}")
     return Unplaced(client, tuple(reasons), tuple(alternatives), position)
