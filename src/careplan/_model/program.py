@@ -186,7 +186,9 @@ def _codes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple_converted("Program.levels", value, identifier, "level codes")
 
 
-@attrs.frozen
+# The hash is kept: the planner's and the census's caches are keyed by the
+# program, and hashing its every session again cost more than their lookups.
+@attrs.frozen(cache_hash=True)
 class Program:
     """What a clinic offers each week.
 
