@@ -17,15 +17,13 @@ within 1.5x).
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 import pendulum
-from timing import paired
+from timing import occurrence_baseline, paired
 
 import careplan as cp
 
@@ -67,35 +65,13 @@ def best_of(function: Callable[[], object], repeat: int = 7) -> float:
     return statistics.median(timings)
 
 
-def baseline(count: int) -> Callable[[], object]:
-    """Make the start and end of ``count`` occurrences, aware, with the standard library.
-
-    The issue's baseline: the same start and end datetimes per occurrence,
-    built with ``zoneinfo`` (an occurrence has both).
-    """
-    zone = ZoneInfo(ZONE)
-    day = dt.date(2027, 1, 4)
-    nine, ten = dt.time(9), dt.time(10)
-
-    def run() -> object:
-        found = []
-        for i in range(count):
-            date = day + dt.timedelta(days=i % 365)
-            found.append(
-                (dt.datetime.combine(date, nine, zone), dt.datetime.combine(date, ten, zone))
-            )
-        return found
-
-    return run
-
-
 def main() -> int:
     rows = []
     for weeks in (12, 52, 104):
         for per_week in (10, 40):
             plan = make_plan(weeks, per_week)
             count = len(plan.occurrences())
-            make = baseline(count)
+            make = occurrence_baseline(count, ZONE, 365)
             expand, base, expand_ratio = paired(plan.occurrences, make)
             check, _, check_ratio = paired(lambda plan=plan: cp.validate(plan), make, rounds=5)
             micro = [t / count * 1e6 for t in (base, expand, check)]

@@ -16,13 +16,10 @@ growth above 1.5x is printed as a warning to investigate.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 import pendulum
-from timing import paired
+from timing import occurrence_baseline, paired
 
 import careplan as cp
 
@@ -57,28 +54,6 @@ def make_plan(years: int) -> cp.CarePlan:
     )
 
 
-def baseline(count: int) -> Callable[[], object]:
-    """Make the start and end of ``count`` occurrences, aware, with the standard library.
-
-    The issue's baseline: the same start and end datetimes per occurrence,
-    built with ``zoneinfo`` (an occurrence has both).
-    """
-    zone = ZoneInfo(ZONE)
-    day = dt.date(2027, 1, 4)
-    nine, ten = dt.time(9), dt.time(10)
-
-    def run() -> object:
-        found = []
-        for i in range(count):
-            date = day + dt.timedelta(days=i % 3650)
-            found.append(
-                (dt.datetime.combine(date, nine, zone), dt.datetime.combine(date, ten, zone))
-            )
-        return found
-
-    return run
-
-
 def main() -> int:
     rows = []
     for years in (1, 2, 5, 10):
@@ -86,7 +61,9 @@ def main() -> int:
         count = len(plan.occurrences())
         report = cp.validate(plan)
         assert {"intensity.hours_per_week", "required.missing"} <= report.codes
-        check, base, ratio = paired(lambda plan=plan: cp.validate(plan), baseline(count))
+        check, base, ratio = paired(
+            lambda plan=plan: cp.validate(plan), occurrence_baseline(count, ZONE, 3650)
+        )
         rows.append((years, count, base / count * 1e6, check / count * 1e6, ratio))
     first_ratio = rows[0][4]
     head = ("years", "occurr.", "base us", "validate us", "x base", "growth")
