@@ -414,3 +414,19 @@ def test_the_explanations_quick_existence_check_agrees_with_the_candidate_weeks(
         assert _any_week(census, someone, blocked) == bool(
             _fitting(census, someone, blocked, streams=False)
         )
+
+
+def test_a_track_whose_agenda_items_overlap_is_refused():
+    # One group attends the whole agenda: two items at once cannot both be
+    # attended, and the census would count both (found in review).
+    agenda = [
+        cp.AgendaItem("09:00", 120, cp.SessionKind.GROUP_THERAPY),
+        cp.AgendaItem("10:30", 60, cp.SessionKind.PSYCHOEDUCATION),
+    ]
+    with pytest.raises(cp.InvalidValueError) as caught:
+        cp.ProgramTrack("morning", ["monday"], agenda, [cp.Modality.in_person("Room 1")])
+    assert caught.value.field == "ProgramTrack.agenda"
+    assert "starts before the 09:00 group_therapy item ends" in str(caught.value)
+    back_to_back = [agenda[0], cp.AgendaItem("11:00", 60, cp.SessionKind.PSYCHOEDUCATION)]
+    track = cp.ProgramTrack("morning", ["monday"], back_to_back, [cp.Modality.virtual()])
+    assert len(track.agenda) == 2

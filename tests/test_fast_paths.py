@@ -272,3 +272,39 @@ def test_records_read_in_one_go_still_name_the_one_refused(change, path):
     with pytest.raises(cp.DocumentError) as caught:
         cp.from_json(json.dumps(data))
     assert caught.value.path == path
+
+
+def test_a_bad_element_in_a_generator_is_refused_naming_its_index():
+    with pytest.raises(cp.InvalidValueError) as caught:
+        cp.RelapsePreventionPlan(triggers=(t for t in [123, "stress"]))
+    assert caught.value.field == "RelapsePreventionPlan.triggers[0]"
+    plan = cp.RelapsePreventionPlan(triggers=(t for t in ["stress", "payday"]))
+    assert plan.triggers == ("stress", "payday")
+
+
+def test_a_wall_time_with_fold_set_is_read_as_its_first_instance():
+    # occurrence.start.time() on a fall-back day carries fold=1; a session's
+    # wall time is the same time of day whatever its fold.
+    zone = "America/New_York"
+    folded = cp.Session("sunday", pendulum.Time(1, 30, fold=1), 60, cp.SessionKind.GROUP_THERAPY)
+    plain = cp.Session("sunday", "01:30", 60, cp.SessionKind.GROUP_THERAPY)
+    assert folded.start.fold == 0
+    day = pendulum.date(2026, 11, 1)
+    found = [cp.expand(cp.WeeklySchedule(zone, [s]), day, day) for s in (folded, plain)]
+    assert [o.start.isoformat() for o in found[0]] == [o.start.isoformat() for o in found[1]]
+    assert found[0][0].start.isoformat() == "2026-11-01T01:30:00-04:00"
+
+
+def test_the_readers_caches_keep_no_long_text():
+    from careplan._adapters import document
+    from careplan._model import time as model_time
+
+    _forget_read_values()
+    padded = "09:00" + " " * 1000
+    data = _one_session_document(start=padded, title="t" * 9000, location="l" * 9000)
+    plan = cp.from_json(json.dumps(data))
+    assert plan.schedule.sessions[0].start == pendulum.Time(9, 0)
+    assert padded not in model_time._WALL_TIMES
+    assert not document._SCHEDULES  # read, not kept
+    cp.from_json(json.dumps(_one_session_document()))
+    assert len(document._SCHEDULES) == 1

@@ -771,16 +771,25 @@ def _session(
 # Schedules already read, by what they were read from. The plans of one
 # program share their sessions, and a nightly batch reads thousands of them:
 # building and checking the same sessions again costs a third of reading a
-# document. Schedules are frozen, so plans may share one. Bounded: emptied
-# when full.
+# document. Schedules are frozen, so plans may share one. Bounded in number
+# (emptied when full) and in size: a schedule whose texts are long is read,
+# not kept.
 _SCHEDULES: dict[tuple[object, ...], WeeklySchedule] = {}
 _MAX_SCHEDULES = 256
+_MAX_KEPT_CHARACTERS = 16_384
 
 
 def _schedule(
     timezone: str, sessions: list[_SessionDoc], path: str, labels: _LabelsDoc
 ) -> WeeklySchedule:
-    key = (timezone, *sessions, *labels.kinds.items(), None, *labels.tracks.items())
+    # Only the labels of the kinds and tracks the sessions use shape it.
+    kinds, tracks = labels.kinds, labels.tracks
+    key = (
+        timezone,
+        tuple(sessions),
+        tuple(kinds.get(s.kind) for s in sessions) if kinds else (),
+        tuple(tracks.get(s.track) for s in sessions if s.track is not None) if tracks else (),
+    )
     found = _SCHEDULES.get(key)
     if found is not None:
         return found
@@ -793,9 +802,22 @@ def _schedule(
     ]
     with _at(_join(path, "sessions")):
         schedule = WeeklySchedule(zone, read)
-    if len(_SCHEDULES) >= _MAX_SCHEDULES:
-        _SCHEDULES.clear()
-    _SCHEDULES[key] = schedule
+    size = sum(
+        len(s.id)
+        + len(s.weekday)
+        + len(s.start)
+        + len(s.kind)
+        + len(s.modality)
+        + len(s.location or "")
+        + len(s.join_url or "")
+        + len(s.track or "")
+        + len(s.title or "")
+        for s in sessions
+    )
+    if size <= _MAX_KEPT_CHARACTERS:
+        if len(_SCHEDULES) >= _MAX_SCHEDULES:
+            _SCHEDULES.clear()
+        _SCHEDULES[key] = schedule
     return schedule
 
 

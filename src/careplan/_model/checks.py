@@ -317,6 +317,8 @@ def tuple_converted(
 ) -> tuple[T, ...]:
     """A collection as a tuple, each element through ``convert(field[index], element)``."""
     items = _iterable(field, value, what)
+    if type(items) is not tuple and type(items) is not list:
+        items = tuple(items)  # a generator would be spent by the first pass
     try:
         return tuple(convert(field, item) for item in items)
     except InvalidValueError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 from collections.abc import Iterable
 
 import attrs
@@ -72,7 +73,21 @@ class AgendaItem:
 
 
 def _agenda(value: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
-    return tuple_of("ProgramTrack.agenda", value, AgendaItem)
+    items = tuple_of("ProgramTrack.agenda", value, AgendaItem)
+    # One group attends the whole day's agenda: two items at once cannot
+    # both be attended (the planner and the census count each as attended).
+    ordered = sorted(items, key=lambda item: (item.start.hour, item.start.minute))
+    for earlier, later in itertools.pairwise(ordered):
+        ends = earlier.start.hour * 60 + earlier.start.minute + earlier.duration_minutes
+        if later.start.hour * 60 + later.start.minute < ends:
+            raise InvalidValueError(
+                "ProgramTrack.agenda",
+                f"{format_wall_time(later.start)} {later.kind.code}",
+                f"starts before the {format_wall_time(earlier.start)} {earlier.kind.code} "
+                "item ends",
+                "a track's agenda items follow one another; shorten or move one",
+            )
+    return items
 
 
 def _day_part(value: DayPart | str) -> DayPart:

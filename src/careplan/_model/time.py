@@ -150,6 +150,7 @@ _WALL_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 # Bounded, since texts with spaces around them are accepted too.
 _WALL_TIMES: dict[str, pendulum.Time] = {}
 _MAX_WALL_TIMES = 4096
+_LONGEST_CACHED = 8  # "HH:MM" and a few spaces: a padded text is read, not kept
 
 
 def parse_wall_time(field: str, value: object) -> pendulum.Time:
@@ -164,10 +165,12 @@ def parse_wall_time(field: str, value: object) -> pendulum.Time:
                 field, value, "is not a time of day", "write it as 'HH:MM' between 00:00 and 23:59"
             )
         found = pendulum.Time(int(match[1]), int(match[2]))
-        if len(_WALL_TIMES) < _MAX_WALL_TIMES:
+        if len(value) <= _LONGEST_CACHED and len(_WALL_TIMES) < _MAX_WALL_TIMES:
             _WALL_TIMES[value] = found
         return found
-    if type(value) is pendulum.Time and not (value.tzinfo or value.second or value.microsecond):
+    if type(value) is pendulum.Time and not (
+        value.tzinfo or value.second or value.microsecond or value.fold
+    ):
         return value  # already what the rest of this function would build
     if isinstance(value, _dt.time):
         if value.tzinfo is not None:
