@@ -430,3 +430,25 @@ def test_a_track_whose_agenda_items_overlap_is_refused():
     back_to_back = [agenda[0], cp.AgendaItem("11:00", 60, cp.SessionKind.PSYCHOEDUCATION)]
     track = cp.ProgramTrack("morning", ["monday"], back_to_back, [cp.Modality.virtual()])
     assert len(track.agenda) == 2
+
+
+def test_a_time_limit_too_short_for_any_solution_says_so(monkeypatch):
+    # A solver stopped by the time limit before its first solution (found in
+    # review: a bare assertion failed for sixty clients and 0.05 s).
+    from careplan._operations import census as census_operations
+
+    census = sample_census(6, seed=1)
+    solved = schedule_census(census, time_limit=10)
+
+    def out_of_time(built, *args, **kwargs):
+        return None, built.cp.UNKNOWN
+
+    monkeypatch.setattr(census_operations, "_attempt", out_of_time)
+    for run in (
+        lambda: schedule_census(census, time_limit=0.01),
+        lambda: admit(solved, CensusClient("new", census.clients[0].level), time_limit=0.01),
+    ):
+        with pytest.raises(cp.InvalidValueError) as caught:
+            run()
+        assert caught.value.field == "time_limit"
+        assert "ran out before the solver found any assignment" in str(caught.value)

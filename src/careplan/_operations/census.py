@@ -1471,6 +1471,23 @@ def _check_solver_arguments(time_limit: float, seed: int, workers: int) -> None:
         raise InvalidValueError("workers", workers, "is not a positive number of workers")
 
 
+def _within_limit(found: CensusResult | None, time_limit: float) -> CensusResult:
+    """``found``; ``None`` here means the time ran out before any solution
+    (keeping everyone, or placing no one, always is one).
+
+    Raises:
+        InvalidValueError: Naming ``time_limit``, and how to fix it.
+    """
+    if found is None:
+        raise InvalidValueError(
+            "time_limit",
+            time_limit,
+            "ran out before the solver found any assignment of this census",
+            "give it more time (sixty clients need about a second to start)",
+        )
+    return found
+
+
 def _run(
     census: Census,
     stages: Sequence[str],
@@ -1563,13 +1580,14 @@ def schedule_census(
 
     Raises:
         MissingExtraError: OR-Tools is not installed (``pip install 'careplan[census]'``).
+        InvalidValueError: ``time_limit`` ran out before the solver found any
+            assignment (a fraction of a second for sixty clients).
     """
     _check_solver_arguments(time_limit, seed, workers)
     found = _run(
         census, _FRESH, fixed={}, previous=None, time_limit=time_limit, seed=seed, workers=workers
     )
-    assert found is not None  # placing no one is always a solution
-    return found
+    return _within_limit(found, time_limit)
 
 
 def _placed_census(result: CensusResult) -> Census:
@@ -1647,8 +1665,7 @@ def _place_one(
         around=frozenset({client.id}),
         explain=False,
     )
-    assert found is not None  # placing no one new is always a solution
-    return found
+    return _within_limit(found, time_limit)
 
 
 def _minute(time: pendulum.Time) -> int:
@@ -1773,8 +1790,7 @@ def admit(
         seed=seed,
         workers=workers,
     )
-    assert solved is not None
-    return solved
+    return _within_limit(solved, time_limit)
 
 
 def reassign(
@@ -1827,5 +1843,4 @@ def reassign(
         seed=seed,
         workers=workers,
     )
-    assert found is not None
-    return found
+    return _within_limit(found, time_limit)
