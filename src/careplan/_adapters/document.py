@@ -749,6 +749,11 @@ def _session(
     # a document holds many sessions, and a context per field cost a third
     # of reading them.
     with _at(path, _SESSION_FIELDS):
+        # In the order of the fields, so the first bad one is the one named.
+        weekday = weekday_from("Session.weekday", doc.weekday)
+        start = parse_wall_time("Session.start", doc.start)
+        minutes = _minutes(_join(path, "duration_minutes"), doc.duration_minutes)
+        kind = _kind(doc.kind, labels.kinds)
         track = None if doc.track is None else _track(doc.track, labels.tracks)
         # The sessions of a schedule share a few places and links.
         where = (doc.modality, doc.location, doc.join_url)
@@ -756,10 +761,10 @@ def _session(
         if modality is None:
             modality = modalities[where] = Modality(*where)  # type: ignore[arg-type]
         return Session(
-            weekday_from("Session.weekday", doc.weekday),
-            parse_wall_time("Session.start", doc.start),
-            _minutes(_join(path, "duration_minutes"), doc.duration_minutes),
-            _kind(doc.kind, labels.kinds),
+            weekday,
+            start,
+            minutes,
+            kind,
             track=track,
             modality=modality,
             title=doc.title,
