@@ -452,3 +452,23 @@ def test_a_time_limit_too_short_for_any_solution_says_so(monkeypatch):
             run()
         assert caught.value.field == "time_limit"
         assert "ran out before the solver found any assignment" in str(caught.value)
+
+
+def test_a_work_limit_stops_the_solver_at_the_same_point_every_time():
+    # The clock may stop a run at a different point under another load; the
+    # solver's deterministic work does not.
+    census = sample_census(60, seed=0)
+    runs = [schedule_census(census, time_limit=120, work_limit=0.3) for _ in range(2)]
+    assert runs[0].status == "feasible"  # stopped by the work limit, not proven
+    first, second = (
+        (r.status, r.objective, [(p.client.id, p.offerings, p.assignments) for p in r.placements])
+        for r in runs
+    )
+    assert first == second
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, True, float("nan"), float("inf"), "1"])
+def test_a_work_limit_is_a_positive_number(bad):
+    with pytest.raises(cp.InvalidValueError) as caught:
+        schedule_census(sample_census(3), work_limit=bad)
+    assert caught.value.field == "work_limit"

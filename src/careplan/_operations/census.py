@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -745,6 +746,40 @@ def _admission_key(client: CensusClient) -> tuple[bool, pendulum.Date | None, st
 
 
 @attrs.frozen
+class _Limit:
+    """What the caller allows each solve: wall-clock seconds and, optionally,
+    work in CP-SAT's deterministic time (about seconds of one core)."""
+
+    seconds: float
+    work: float | None = None
+
+    def field(self) -> str:
+        """The argument to name when the limit ran out."""
+        return "time_limit" if self.work is None else "work_limit"
+
+
+@attrs.define
+class _Budget:
+    """What one solve may still spend: the clock until ``deadline`` and the
+    deterministic ``work`` left (``None``: no work limit).
+
+    A run stopped by the work limit stops at the same point on any machine
+    and under any load; one stopped by the clock may not.
+    """
+
+    deadline: float
+    work: float | None
+
+    @classmethod
+    def of(cls, limit: _Limit) -> _Budget:
+        return cls(time.monotonic() + limit.seconds, limit.work)
+
+    def left(self) -> bool:
+        """Whether another solver run is worth starting."""
+        return self.deadline - time.monotonic() > 0.05 and (self.work is None or self.work > 0)
+
+
+@attrs.frozen
 class _Solved:
     status: SolverStatus
     values: Mapping[str, int]  # variable name -> value
@@ -755,12 +790,12 @@ class _Solved:
 def _solve(
     built: _Model,
     stages: Sequence[str],
-    deadline: float,
+    budget: _Budget,
     seed: int,
     workers: int,
     hint: Mapping[str, int] | None = None,
 ) -> _Solved | None:
-    """Optimise ``stages`` in order, each fixing the previous optimum, until ``deadline``.
+    """Optimise ``stages`` in order, each fixing the previous optimum, within ``budget``.
 
     ``hint`` (variable name to value) is a solution to start from.
     """
@@ -784,7 +819,7 @@ def _solve(
             bounds.append(expression)
             continue
         if stage == "balance" and built.attendance:
-            found = _balance(built, deadline, seed, workers)
+            found = _balance(built, budget, seed, workers)
             if found is None:
                 if values is None:
                     return None
@@ -796,7 +831,7 @@ def _solve(
                 model.maximize(expression)
             else:
                 model.minimize(expression)
-            solver, status = _attempt(built, stage, deadline, seed, workers)
+            solver, status = _attempt(built, stage, budget, seed, workers)
             model.clear_objective()  # type: ignore[no-untyped-call]
             if status not in (cp.OPTIMAL, cp.FEASIBLE):
                 if values is None:
@@ -833,7 +868,7 @@ def _hint_all(built: _Model, variables: Sequence[Any], values: Mapping[str, int]
 def _attempt(
     built: _Model,
     stage: str,
-    deadline: float,
+    budget: _Budget,
     seed: int,
     workers: int,
     work: float | None = None,
@@ -841,15 +876,16 @@ def _attempt(
     first: bool = False,
     probe: bool = True,
 ) -> Any:
-    """A solver run on the model as it stands, until ``deadline`` (or after
-    ``work``, in the solver's deterministic time; or, ``first``, at the
+    """A solver run on the model as it stands, within ``budget`` (and at most
+    ``work``, in the solver's deterministic time; or, ``first``, until the
     first solution): the solver and its status. Without ``probe``, the
     presolve does not probe the variables (see :func:`_placeable`)."""
     cp = built.cp
     solver = cp.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-    if work is not None:
-        solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(0.05, budget.deadline - time.monotonic())
+    limits = [w for w in (work, budget.work) if w is not None]
+    if limits:
+        solver.parameters.max_deterministic_time = max(0.0, min(limits))
     solver.parameters.stop_after_first_solution = first
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -859,6 +895,8 @@ def _attempt(
     if not probe:
         solver.parameters.cp_model_probing_level = 0
     status = solver.solve(built.model)
+    if budget.work is not None:
+        budget.work -= solver.deterministic_time
     _log.debug(
         "census stage %s: %s %s, bound %s, %.2f s (deterministic %.2f)",
         stage,
@@ -879,7 +917,7 @@ _BALANCE_FIRST = 0.5
 
 
 def _balance(
-    built: _Model, deadline: float, seed: int, workers: int
+    built: _Model, budget: _Budget, seed: int, workers: int
 ) -> tuple[bool, int, int, dict[str, int]] | None:
     """The smallest largest group: proven or not, its value, its bound, the solver values.
 
@@ -894,7 +932,7 @@ def _balance(
     model = built.model
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
     model.minimize(built.largest)
-    solver, status = _attempt(built, "balance", deadline, seed, workers, _BALANCE_FIRST)
+    solver, status = _attempt(built, "balance", budget, seed, workers, _BALANCE_FIRST)
     model.clear_objective()  # type: ignore[no-untyped-call]
     if status not in (cp.OPTIMAL, cp.FEASIBLE):
         return None
@@ -902,7 +940,7 @@ def _balance(
     upper = max(values[var.name] for var in built.attendance)
     lower = round(solver.best_objective_bound)
     target = lower
-    while target < upper and deadline - time.monotonic() > 0.05:
+    while target < upper and budget.left():
         excess = []
         _hint_all(built, variables, values)
         for count in built.attendance:
@@ -911,7 +949,7 @@ def _balance(
             model.add_hint(over, max(0, values[count.name] - target))
             excess.append(over)
         model.minimize(sum(excess))
-        solver, status = _attempt(built, f"balance at {target}", deadline, seed, workers)
+        solver, status = _attempt(built, f"balance at {target}", budget, seed, workers)
         model.clear_objective()  # type: ignore[no-untyped-call]
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             break
@@ -1462,28 +1500,40 @@ _FRESH = ("placed", "priority", "conflicts", "changes", "balance")
 _STABLE = ("placed", "priority", "changes", "conflicts", "balance")
 
 
-def _check_solver_arguments(time_limit: float, seed: int, workers: int) -> None:
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or time_limit <= 0:
-        raise InvalidValueError("time_limit", time_limit, "is not a positive number of seconds")
+def _check_solver_arguments(
+    time_limit: float, work_limit: float | None, seed: int, workers: int
+) -> _Limit:
+    for name, value in (("time_limit", time_limit), ("work_limit", work_limit)):
+        if value is None and name == "work_limit":
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value < math.inf
+        ):
+            raise InvalidValueError(name, value, "is not a positive number of seconds")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidValueError("seed", seed, "is not a whole number")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidValueError("workers", workers, "is not a positive number of workers")
+    return _Limit(float(time_limit), None if work_limit is None else float(work_limit))
 
 
-def _within_limit(found: CensusResult | None, time_limit: float) -> CensusResult:
-    """``found``; ``None`` here means the time ran out before any solution
+def _within_limit(found: CensusResult | None, limit: _Limit) -> CensusResult:
+    """``found``; ``None`` here means the limit ran out before any solution
     (keeping everyone, or placing no one, always is one).
 
     Raises:
-        InvalidValueError: Naming ``time_limit``, and how to fix it.
+        InvalidValueError: Naming ``time_limit`` (or ``work_limit``), and how
+            to fix it.
     """
     if found is None:
+        field = limit.field()
         raise InvalidValueError(
-            "time_limit",
-            time_limit,
+            field,
+            limit.seconds if field == "time_limit" else limit.work,
             "ran out before the solver found any assignment of this census",
-            "give it more time (sixty clients need about a second to start)",
+            "give it more (sixty clients need about a second to start)",
         )
     return found
 
@@ -1494,7 +1544,7 @@ def _run(
     *,
     fixed: Mapping[str, frozenset[str]],
     previous: CensusResult | None,
-    time_limit: float,
+    limit: _Limit,
     seed: int,
     workers: int,
     around: frozenset[str] | None = None,
@@ -1510,7 +1560,7 @@ def _run(
     free clients it leaves without a week are fitted around it. Without
     ``explain`` the unplaced are left for :func:`_explained`.
     """
-    deadline = time.monotonic() + time_limit
+    budget = _Budget.of(limit)
     free = [c for c in census.clients if c.id not in fixed]
     staff_before = frozenset(
         (r.offering, s) for r in (previous.rosters if previous else ()) for s in set(r.staff)
@@ -1541,14 +1591,19 @@ def _run(
                 if all(w.ids != fits[0].ids for w in pool[client.id]):
                     pool[client.id].append(fits[0])
     built = _Model(census, [_Candidates(c, tuple(pool[c.id])) for c in free], fixed, staff_before)
-    solved = _solve(built, stages, deadline, seed, workers, _hint(built, start, booked))
+    solved = _solve(built, stages, budget, seed, workers, _hint(built, start, booked))
     if solved is None:
         return None
     return _result(census, built, solved, fixed, previous, explain=explain)
 
 
 def schedule_census(
-    census: Census, *, time_limit: float = 10.0, seed: int = 0, workers: int = 1
+    census: Census,
+    *,
+    time_limit: float = 10.0,
+    work_limit: float | None = None,
+    seed: int = 0,
+    workers: int = 1,
 ) -> CensusResult:
     """Assign every client of ``census`` a week with a constraint solver.
 
@@ -1571,9 +1626,16 @@ def schedule_census(
         census: The program, clients, staff and rooms.
         time_limit: Seconds the solver may use in all; past it the best
             week found is returned with status ``"feasible"``.
+        work_limit: Optionally, the work the solver may do in all, in
+            CP-SAT's deterministic time (about seconds of one core). A run
+            the work limit stops ends at the same point on any machine and
+            under any load, so with one worker its answer is always the same;
+            one the clock stops may differ from run to run. Give a
+            ``time_limit`` well above it, as a safety net.
         seed: The solver's random seed.
         workers: Solver threads; 1 (default) gives the same answer for the
-            same input every time.
+            same input every time the solver finishes within the limits (or
+            is stopped by ``work_limit``).
 
     Returns:
         A :class:`CensusResult` with the solver's status.
@@ -1583,11 +1645,9 @@ def schedule_census(
         InvalidValueError: ``time_limit`` ran out before the solver found any
             assignment (a fraction of a second for sixty clients).
     """
-    _check_solver_arguments(time_limit, seed, workers)
-    found = _run(
-        census, _FRESH, fixed={}, previous=None, time_limit=time_limit, seed=seed, workers=workers
-    )
-    return _within_limit(found, time_limit)
+    limit = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    found = _run(census, _FRESH, fixed={}, previous=None, limit=limit, seed=seed, workers=workers)
+    return _within_limit(found, limit)
 
 
 def _placed_census(result: CensusResult) -> Census:
@@ -1636,7 +1696,7 @@ def _place_one(
     client: CensusClient,
     movable: frozenset[str],
     *,
-    time_limit: float,
+    limit: _Limit,
     seed: int,
     workers: int,
 ) -> CensusResult:
@@ -1659,13 +1719,13 @@ def _place_one(
         _STABLE,
         fixed=fixed,
         previous=result,
-        time_limit=time_limit,
+        limit=limit,
         seed=seed,
         workers=workers,
         around=frozenset({client.id}),
         explain=False,
     )
-    return _within_limit(found, time_limit)
+    return _within_limit(found, limit)
 
 
 def _minute(time: pendulum.Time) -> int:
@@ -1683,7 +1743,7 @@ def _placeable(
     around: CensusResult,
     client: CensusClient,
     *,
-    time_limit: float,
+    limit: _Limit,
     seed: int,
     workers: int,
 ) -> bool:
@@ -1716,12 +1776,10 @@ def _placeable(
     # The objective only steers the search (its linear relaxation proves "no"
     # several times faster); the first solution found answers "yes".
     model.maximize(goal)
-    deadline = time.monotonic() + time_limit
+    budget = _Budget.of(limit)
     # Probing the variables in the presolve took a third of the time the
     # proof of "no" takes on the sample censuses, and shortened nothing.
-    _, status = _attempt(
-        built, "admit: placeable", deadline, seed, workers, first=True, probe=False
-    )
+    _, status = _attempt(built, "admit: placeable", budget, seed, workers, first=True, probe=False)
     return bool(status != built.cp.INFEASIBLE)
 
 
@@ -1730,6 +1788,7 @@ def admit(
     client: CensusClient,
     *,
     time_limit: float = 10.0,
+    work_limit: float | None = None,
     seed: int = 0,
     workers: int = 1,
 ) -> CensusResult:
@@ -1760,25 +1819,23 @@ def admit(
         result: The census as it stands.
         client: The new client (an id not in the census, or a replacement).
         time_limit: Seconds the solver may use for each step.
+        work_limit: Optionally, the solver's deterministic work for each
+            step (see :func:`schedule_census`).
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
-    _check_solver_arguments(time_limit, seed, workers)
+    limit = _check_solver_arguments(time_limit, work_limit, seed, workers)
     # Nobody else's week moves; then, if moving anyone can help, only the
     # neighbours' weeks; then anyone's.
-    found = _place_one(
-        result, client, frozenset(), time_limit=time_limit, seed=seed, workers=workers
-    )
+    found = _place_one(result, client, frozenset(), limit=limit, seed=seed, workers=workers)
     census = _placed_census(result).with_client(client)
     if found.placement(client.id) is not None or not _candidates(census, client).weeks:
         return _explained(found)  # placed, or no week meets the level whatever the census holds
-    if not _placeable(census, found, client, time_limit=time_limit, seed=seed, workers=workers):
+    if not _placeable(census, found, client, limit=limit, seed=seed, workers=workers):
         return _explained(found)  # no one moving, however far, places the client
     movable = _neighbours(census, result, client)
     if movable:
-        found = _place_one(
-            result, client, movable, time_limit=time_limit, seed=seed, workers=workers
-        )
+        found = _place_one(result, client, movable, limit=limit, seed=seed, workers=workers)
         if found.placement(client.id) is not None:
             return _explained(found)
     solved = _run(
@@ -1786,11 +1843,11 @@ def admit(
         _STABLE,
         fixed={},
         previous=result,
-        time_limit=time_limit,
+        limit=limit,
         seed=seed,
         workers=workers,
     )
-    return _within_limit(solved, time_limit)
+    return _within_limit(solved, limit)
 
 
 def reassign(
@@ -1798,6 +1855,7 @@ def reassign(
     census: Census,
     *,
     time_limit: float = 10.0,
+    work_limit: float | None = None,
     seed: int = 0,
     workers: int = 1,
 ) -> CensusResult:
@@ -1807,9 +1865,10 @@ def reassign(
     closure (:meth:`Census.close_room`). First every client keeps their
     sessions and only clinicians and rooms move; when that is impossible,
     the census is solved again with changes counted before preferences.
-    :attr:`CensusResult.changes` says who changed.
+    :attr:`CensusResult.changes` says who changed. ``time_limit`` and
+    ``work_limit`` bound each of the two solves (see :func:`schedule_census`).
     """
-    _check_solver_arguments(time_limit, seed, workers)
+    limit = _check_solver_arguments(time_limit, work_limit, seed, workers)
     weeks = result.schedules()
     census = attrs.evolve(
         census,
@@ -1825,7 +1884,7 @@ def reassign(
             ("changes", "balance"),
             fixed=fixed,
             previous=result,
-            time_limit=time_limit,
+            limit=limit,
             seed=seed,
             workers=workers,
         )
@@ -1839,8 +1898,8 @@ def reassign(
         _STABLE,
         fixed={},
         previous=result,
-        time_limit=time_limit,
+        limit=limit,
         seed=seed,
         workers=workers,
     )
-    return _within_limit(found, time_limit)
+    return _within_limit(found, limit)
