@@ -114,7 +114,8 @@ class ProgramTrack:
     Attributes:
         day_part: Morning, afternoon or evening.
         weekdays: The days it runs.
-        agenda: The sessions of one day.
+        agenda: The sessions of one day, one after another: the group
+            attends them all, so items may not overlap.
         modalities: How it can be attended; each is a separate offering.
         capacity: The most clients in one day's group, per modality
             (``None``: no limit). Census scheduling keeps to it.
