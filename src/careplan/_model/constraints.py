@@ -179,15 +179,14 @@ class BusyBlock:
         return _block_spans(self, None if week is None else week_start(week))
 
     def _compute_spans(self, monday: _dt.date | None) -> tuple[tuple[int, int], ...]:
-        week = monday
         found = []
         for shift in (-1, 0, 1):
-            if week is None:
+            if monday is None:
                 days: tuple[pendulum.WeekDay, ...] = (
                     tuple(d.day_of_week for d in self.dates) if self.dates else self.weekdays
                 )
             else:
-                days = self.starts_in(week_start(week).add(weeks=shift))
+                days = self.starts_in(monday + _dt.timedelta(weeks=shift))
             for day in days:
                 begin = shift * _WEEK + int(day) * _DAY + self.busy_from_minute
                 found.append((begin, begin + self.minutes + 2 * self.buffer_minutes))

@@ -76,10 +76,9 @@ def _agenda(value: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
     items = tuple_of("ProgramTrack.agenda", value, AgendaItem)
     # One group attends the whole day's agenda: two items at once cannot
     # both be attended (the planner and the census count each as attended).
-    ordered = sorted(items, key=lambda item: (item.start.hour, item.start.minute))
+    ordered = sorted(items, key=lambda item: minute_of_day(item.start))
     for earlier, later in itertools.pairwise(ordered):
-        ends = earlier.start.hour * 60 + earlier.start.minute + earlier.duration_minutes
-        if later.start.hour * 60 + later.start.minute < ends:
+        if minute_of_day(later.start) < minute_of_day(earlier.start) + earlier.duration_minutes:
             raise InvalidValueError(
                 "ProgramTrack.agenda",
                 f"{format_wall_time(later.start)} {later.kind.code}",

@@ -101,13 +101,13 @@ def limit_problems(plan: CarePlan, max_years: int = MAX_PLAN_YEARS) -> Iterator[
     latest: _dt.date = add_years(plan.end, years) if period_ok else LATEST_DATE
     for collection, index, field, day in _dates(plan):
         if not supported(day):
-            path = f"{collection}[{index}].{field}"
-            yield LimitProblem("limits.date_out_of_range", path, day, f"{day} is outside {window}")
+            problem = f"{day} is outside {window}"
         elif not earliest <= day <= latest:
-            yield LimitProblem(
-                "limits.date_out_of_range",
-                f"{collection}[{index}].{field}",
-                day,
+            problem = (
                 f"{day} is more than {years} years away from the plan's period "
-                f"({plan.start} to {plan.end}); check the year",
+                f"({plan.start} to {plan.end}); check the year"
             )
+        else:
+            continue
+        path = f"{collection}[{index}].{field}"
+        yield LimitProblem("limits.date_out_of_range", path, day, problem)
