@@ -746,12 +746,15 @@ def _admission_key(client: CensusClient) -> tuple[bool, pendulum.Date | None, st
 
 
 @attrs.frozen
-class _Limit:
-    """What the caller allows each solve: wall-clock seconds and, optionally,
-    work in CP-SAT's deterministic time (about seconds of one core)."""
+class _Settings:
+    """What the caller set for each solve: wall-clock seconds, optionally work
+    in CP-SAT's deterministic time (about seconds of one core), the random
+    seed and the solver threads."""
 
     seconds: float
-    work: float | None = None
+    work: float | None
+    seed: int
+    workers: int
 
     def field(self) -> str:
         """The argument to name when the limit ran out."""
@@ -760,19 +763,20 @@ class _Limit:
 
 @attrs.define
 class _Budget:
-    """What one solve may still spend: the clock until ``deadline`` and the
-    deterministic ``work`` left (``None``: no work limit).
+    """What one solve under ``settings`` may still spend: the clock until
+    ``deadline`` and the deterministic ``work`` left (``None``: no work limit).
 
     A run stopped by the work limit stops at the same point on any machine
     and under any load; one stopped by the clock may not.
     """
 
+    settings: _Settings
     deadline: float
     work: float | None
 
     @classmethod
-    def of(cls, limit: _Limit) -> _Budget:
-        return cls(time.monotonic() + limit.seconds, limit.work)
+    def of(cls, settings: _Settings) -> _Budget:
+        return cls(settings, time.monotonic() + settings.seconds, settings.work)
 
     def left(self) -> bool:
         """Whether another solver run is worth starting."""
@@ -791,8 +795,6 @@ def _solve(
     built: _Model,
     stages: Sequence[str],
     budget: _Budget,
-    seed: int,
-    workers: int,
     hint: Mapping[str, int] | None = None,
 ) -> _Solved | None:
     """Optimise ``stages`` in order, each fixing the previous optimum, within ``budget``.
@@ -819,7 +821,7 @@ def _solve(
             bounds.append(expression)
             continue
         if stage == "balance" and built.attendance:
-            found = _balance(built, budget, seed, workers)
+            found = _balance(built, budget)
             if found is None:
                 if values is None:
                     return None
@@ -831,7 +833,7 @@ def _solve(
                 model.maximize(expression)
             else:
                 model.minimize(expression)
-            solver, status = _attempt(built, stage, budget, seed, workers)
+            solver, status = _attempt(built, stage, budget)
             model.clear_objective()  # type: ignore[no-untyped-call]
             if status not in (cp.OPTIMAL, cp.FEASIBLE):
                 if values is None:
@@ -869,8 +871,6 @@ def _attempt(
     built: _Model,
     stage: str,
     budget: _Budget,
-    seed: int,
-    workers: int,
     work: float | None = None,
     *,
     first: bool = False,
@@ -887,8 +887,8 @@ def _attempt(
     if limits:
         solver.parameters.max_deterministic_time = max(0.0, min(limits))
     solver.parameters.stop_after_first_solution = first
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = budget.settings.workers
+    solver.parameters.random_seed = budget.settings.seed
     # The linear relaxation of the at-most-k constraints guides the
     # search: level 2 proves the stages several times faster here.
     solver.parameters.linearization_level = 2
@@ -916,9 +916,7 @@ def _attempt(
 _BALANCE_FIRST = 0.5
 
 
-def _balance(
-    built: _Model, budget: _Budget, seed: int, workers: int
-) -> tuple[bool, int, int, dict[str, int]] | None:
+def _balance(built: _Model, budget: _Budget) -> tuple[bool, int, int, dict[str, int]] | None:
     """The smallest largest group: proven or not, its value, its bound, the solver values.
 
     Minimising the largest group directly leaves the search flat (most moves
@@ -932,7 +930,7 @@ def _balance(
     model = built.model
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
     model.minimize(built.largest)
-    solver, status = _attempt(built, "balance", budget, seed, workers, _BALANCE_FIRST)
+    solver, status = _attempt(built, "balance", budget, _BALANCE_FIRST)
     model.clear_objective()  # type: ignore[no-untyped-call]
     if status not in (cp.OPTIMAL, cp.FEASIBLE):
         return None
@@ -949,7 +947,7 @@ def _balance(
             model.add_hint(over, max(0, values[count.name] - target))
             excess.append(over)
         model.minimize(sum(excess))
-        solver, status = _attempt(built, f"balance at {target}", budget, seed, workers)
+        solver, status = _attempt(built, f"balance at {target}", budget)
         model.clear_objective()  # type: ignore[no-untyped-call]
         if status not in (cp.OPTIMAL, cp.FEASIBLE):
             break
@@ -1502,7 +1500,7 @@ _STABLE = ("placed", "priority", "changes", "conflicts", "balance")
 
 def _check_solver_arguments(
     time_limit: float, work_limit: float | None, seed: int, workers: int
-) -> _Limit:
+) -> _Settings:
     for name, value in (("time_limit", time_limit), ("work_limit", work_limit)):
         if value is None and name == "work_limit":
             continue
@@ -1516,10 +1514,11 @@ def _check_solver_arguments(
         raise InvalidValueError("seed", seed, "is not a whole number")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidValueError("workers", workers, "is not a positive number of workers")
-    return _Limit(float(time_limit), None if work_limit is None else float(work_limit))
+    work = None if work_limit is None else float(work_limit)
+    return _Settings(float(time_limit), work, seed, workers)
 
 
-def _within_limit(found: CensusResult | None, limit: _Limit) -> CensusResult:
+def _within_limit(found: CensusResult | None, settings: _Settings) -> CensusResult:
     """``found``; ``None`` here means the limit ran out before any solution
     (keeping everyone, or placing no one, always is one).
 
@@ -1528,10 +1527,10 @@ def _within_limit(found: CensusResult | None, limit: _Limit) -> CensusResult:
             to fix it.
     """
     if found is None:
-        field = limit.field()
+        field = settings.field()
         raise InvalidValueError(
             field,
-            limit.seconds if field == "time_limit" else limit.work,
+            settings.seconds if field == "time_limit" else settings.work,
             "ran out before the solver found any assignment of this census",
             "give it more (sixty clients need about a second to start)",
         )
@@ -1544,9 +1543,7 @@ def _run(
     *,
     fixed: Mapping[str, frozenset[str]],
     previous: CensusResult | None,
-    limit: _Limit,
-    seed: int,
-    workers: int,
+    settings: _Settings,
     around: frozenset[str] | None = None,
     explain: bool = True,
 ) -> CensusResult | None:
@@ -1560,7 +1557,7 @@ def _run(
     free clients it leaves without a week are fitted around it. Without
     ``explain`` the unplaced are left for :func:`_explained`.
     """
-    budget = _Budget.of(limit)
+    budget = _Budget.of(settings)
     free = [c for c in census.clients if c.id not in fixed]
     staff_before = frozenset(
         (r.offering, s) for r in (previous.rosters if previous else ()) for s in set(r.staff)
@@ -1591,7 +1588,7 @@ def _run(
                 if all(w.ids != fits[0].ids for w in pool[client.id]):
                     pool[client.id].append(fits[0])
     built = _Model(census, [_Candidates(c, tuple(pool[c.id])) for c in free], fixed, staff_before)
-    solved = _solve(built, stages, budget, seed, workers, _hint(built, start, booked))
+    solved = _solve(built, stages, budget, _hint(built, start, booked))
     if solved is None:
         return None
     return _result(census, built, solved, fixed, previous, explain=explain)
@@ -1645,9 +1642,9 @@ def schedule_census(
         InvalidValueError: ``time_limit`` ran out before the solver found any
             assignment (a fraction of a second for sixty clients).
     """
-    limit = _check_solver_arguments(time_limit, work_limit, seed, workers)
-    found = _run(census, _FRESH, fixed={}, previous=None, limit=limit, seed=seed, workers=workers)
-    return _within_limit(found, limit)
+    settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    found = _run(census, _FRESH, fixed={}, previous=None, settings=settings)
+    return _within_limit(found, settings)
 
 
 def _placed_census(result: CensusResult) -> Census:
@@ -1696,9 +1693,7 @@ def _place_one(
     client: CensusClient,
     movable: frozenset[str],
     *,
-    limit: _Limit,
-    seed: int,
-    workers: int,
+    settings: _Settings,
 ) -> CensusResult:
     """``client`` placed with everyone else's week kept but the ``movable``
     clients' (the result says whether the client is placed).
@@ -1719,13 +1714,11 @@ def _place_one(
         _STABLE,
         fixed=fixed,
         previous=result,
-        limit=limit,
-        seed=seed,
-        workers=workers,
+        settings=settings,
         around=frozenset({client.id}),
         explain=False,
     )
-    return _within_limit(found, limit)
+    return _within_limit(found, settings)
 
 
 def _minute(time: pendulum.Time) -> int:
@@ -1743,9 +1736,7 @@ def _placeable(
     around: CensusResult,
     client: CensusClient,
     *,
-    limit: _Limit,
-    seed: int,
-    workers: int,
+    settings: _Settings,
 ) -> bool:
     """Whether some choice of everyone's candidate weeks places ``client`` and
     is as good as ``around`` (a census that places it not, and ``client`` in
@@ -1776,10 +1767,10 @@ def _placeable(
     # The objective only steers the search (its linear relaxation proves "no"
     # several times faster); the first solution found answers "yes".
     model.maximize(goal)
-    budget = _Budget.of(limit)
+    budget = _Budget.of(settings)
     # Probing the variables in the presolve took a third of the time the
     # proof of "no" takes on the sample censuses, and shortened nothing.
-    _, status = _attempt(built, "admit: placeable", budget, seed, workers, first=True, probe=False)
+    _, status = _attempt(built, "admit: placeable", budget, first=True, probe=False)
     return bool(status != built.cp.INFEASIBLE)
 
 
@@ -1824,18 +1815,18 @@ def admit(
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
-    limit = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
     # Nobody else's week moves; then, if moving anyone can help, only the
     # neighbours' weeks; then anyone's.
-    found = _place_one(result, client, frozenset(), limit=limit, seed=seed, workers=workers)
+    found = _place_one(result, client, frozenset(), settings=settings)
     census = _placed_census(result).with_client(client)
     if found.placement(client.id) is not None or not _candidates(census, client).weeks:
         return _explained(found)  # placed, or no week meets the level whatever the census holds
-    if not _placeable(census, found, client, limit=limit, seed=seed, workers=workers):
+    if not _placeable(census, found, client, settings=settings):
         return _explained(found)  # no one moving, however far, places the client
     movable = _neighbours(census, result, client)
     if movable:
-        found = _place_one(result, client, movable, limit=limit, seed=seed, workers=workers)
+        found = _place_one(result, client, movable, settings=settings)
         if found.placement(client.id) is not None:
             return _explained(found)
     solved = _run(
@@ -1843,11 +1834,9 @@ def admit(
         _STABLE,
         fixed={},
         previous=result,
-        limit=limit,
-        seed=seed,
-        workers=workers,
+        settings=settings,
     )
-    return _within_limit(solved, limit)
+    return _within_limit(solved, settings)
 
 
 def reassign(
@@ -1868,7 +1857,7 @@ def reassign(
     :attr:`CensusResult.changes` says who changed. ``time_limit`` and
     ``work_limit`` bound each of the two solves (see :func:`schedule_census`).
     """
-    limit = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
     weeks = result.schedules()
     census = attrs.evolve(
         census,
@@ -1884,9 +1873,7 @@ def reassign(
             ("changes", "balance"),
             fixed=fixed,
             previous=result,
-            limit=limit,
-            seed=seed,
-            workers=workers,
+            settings=settings,
         )
         if len(fixed) == len(known)
         else None
@@ -1898,8 +1885,6 @@ def reassign(
         _STABLE,
         fixed={},
         previous=result,
-        limit=limit,
-        seed=seed,
-        workers=workers,
+        settings=settings,
     )
-    return _within_limit(found, limit)
+    return _within_limit(found, settings)
