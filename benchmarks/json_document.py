@@ -10,12 +10,12 @@ attendance names real occurrences. Ratios are medians of interleaved runs,
 so that other work on the machine weighs on both alike. The issue's target
 is within 3x.
 
-careplan reuses the schedules and dates it has already read (a batch reads
-the plans of a few programs, which share them). Reading one document again
+careplan reuses the sessions, schedules and dates it has already read (a
+batch reads the plans of a few programs, which share them). Reading one document again
 and again hits that cache every time, so ``from_json`` is measured twice:
-"seen" with the cache as a batch of one program's plans finds it, and "new"
-with the cache emptied before every read, as for a plan whose schedule and
-dates no earlier document had.
+"seen" with the caches as a batch of one program's plans finds them, and
+"new" with the caches emptied before every read, as for a plan whose
+sessions and dates no earlier document had.
 """
 
 from __future__ import annotations
@@ -52,9 +52,8 @@ def once(function: Callable[[], object], repeat: int = 20) -> float:
 
 
 def read_new(text: str) -> cp.CarePlan:
-    """Read ``text`` as if no document read before had its schedule or dates."""
-    document._SCHEDULES.clear()
-    document._DATES.clear()
+    """Read ``text`` as if no document read before had its sessions or dates."""
+    document._forget_read_values()
     return cp.from_json(text)
 
 

@@ -185,8 +185,7 @@ def test_authorization_use_matches_trying_each_authorization(plan, data):
 def _forget_read_values():
     from careplan._adapters import document
 
-    document._SCHEDULES.clear()
-    document._DATES.clear()
+    document._forget_read_values()
 
 
 @EXAMPLES
@@ -306,5 +305,87 @@ def test_the_readers_caches_keep_no_long_text():
     assert plan.schedule.sessions[0].start == pendulum.Time(9, 0)
     assert padded not in model_time._WALL_TIMES
     assert not document._SCHEDULES  # read, not kept
+    assert not document._SESSION_DOCS
     cp.from_json(json.dumps(_one_session_document()))
-    assert len(document._SCHEDULES) == 1
+    assert len(document._SCHEDULES) == len(document._SESSION_DOCS) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("every_weeks", True, "not a whole number"),
+        ("duration_minutes", 60.0, "not a whole number"),
+        ("every_weeks", 1.0, "not a whole number"),
+    ],
+)
+def test_a_session_list_seen_before_is_not_mistaken_for_one_equal_in_python(field, value, problem):
+    # JSON's true, 1.0 and 1 are equal Python values: the sessions read
+    # before must not let a document through that gives them as such.
+    good = _one_session_document()
+    cp.from_json(json.dumps(good))
+    bad = _one_session_document(**{field: value})
+    with pytest.raises(cp.DocumentError, match=problem) as info:
+        cp.from_json(json.dumps(bad))
+    assert info.value.path == f"sessions[0].{field}"
+
+
+def test_the_sessions_of_a_document_are_its_own_even_when_seen_before():
+    text = json.dumps(_one_session_document())
+    first, again = cp.from_json(text), cp.from_json(text)
+    assert first == again
+    first_doc = _structure_plan_doc(text)
+    first_doc.sessions.clear()  # what one read holds is not what the next gets
+    assert len(_structure_plan_doc(text).sessions) == 1
+
+
+def _structure_plan_doc(text):
+    from careplan._adapters import document
+
+    return document._structure(json.loads(text), document._PlanDoc)
+
+
+_JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(["monday", "09:00", "group_therapy", "virtual", "https://x.example"]),
+)
+
+
+def _outcome(text):
+    try:
+        return cp.from_json(text)
+    except cp.DocumentError as error:
+        return (error.path, str(error))
+
+
+@EXAMPLES
+@given(
+    care_plans(max_weeks=12, history=False).filter(lambda plan: plan.schedule.sessions),
+    st.data(),
+    st.sampled_from(
+        ["id", "weekday", "start", "duration_minutes", "kind", "modality", "every_weeks", "title"]
+    ),
+    _JSON_SCALARS,
+)
+def test_a_changed_session_reads_alike_before_and_after_the_original_was_read(
+    plan, data, field, value
+):
+    # The reader keeps the sessions it has read by their JSON values: a
+    # document that differs from one read before in a single value, or only
+    # in its type, must read exactly as it does with nothing kept.
+    original = json.loads(cp.to_json(plan))
+    index = data.draw(st.integers(0, len(original["sessions"]) - 1))
+    current = original["sessions"][index][field]
+    if type(current) is int:  # or its twins: equal in Python, not in JSON
+        twins = [float(current), *([bool(current)] if current in (0, 1) else [])]
+        value = data.draw(st.sampled_from([value, *twins]))
+    changed = json.loads(json.dumps(original))
+    changed["sessions"][index][field] = value
+    text = json.dumps(changed)
+    _forget_read_values()
+    cold = _outcome(text)
+    cp.from_json(json.dumps(original))
+    assert _outcome(text) == cold

@@ -120,7 +120,7 @@ class _ContinuumDoc:
     step_up_targets: dict[str, str | None] = attrs.field(factory=dict)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # keys the schedules read (see _schedule)
 class _SessionDoc:
     id: str
     weekday: str
@@ -531,11 +531,54 @@ def _make_converter() -> cattrs.Converter:
             return value
         return converter.structure(value, _ContinuumDoc)
 
+    sessions_hook = list_hook(list[_SessionDoc])
+
+    def session_list(value: object, _type: object) -> list[_SessionDoc]:
+        # The sessions of a batch's plans repeat (a program's schedules):
+        # structuring them is a sixth of reading a document, looking them up
+        # a twentieth.
+        key = _raw_sessions_key(value)
+        try:
+            found = None if key is None else _SESSION_DOCS.get(key)
+        except TypeError:  # a list or an object where a value should be
+            key = found = None
+        if found is None:
+            found = sessions_hook(value, _type)
+            if key is not None and _characters(found) <= _MAX_KEPT_CHARACTERS:
+                if len(_SESSION_DOCS) >= _MAX_SCHEDULES:
+                    _SESSION_DOCS.clear()
+                _SESSION_DOCS[key] = found
+        return list(found)
+
     converter.register_structure_hook_factory(is_list, list_hook)
+    converter.register_structure_hook_func(lambda t: t == list[_SessionDoc], session_list)
     converter.register_structure_hook_factory(is_dict, dict_hook)
     converter.register_structure_hook_factory(attrs.has, attrs_hook)
     converter.register_structure_hook(str | _ContinuumDoc, continuum_union)
     return converter
+
+
+# Session lists already structured, by their JSON values (see
+# _raw_sessions_key); emptied when full, like the schedules built from them.
+_SESSION_DOCS: dict[tuple[object, ...], list[_SessionDoc]] = {}
+
+
+def _raw_sessions_key(value: object) -> tuple[object, ...] | None:
+    """A key equal only for session lists that structure alike, or None.
+
+    JSON gives ``1``, ``1.0`` and ``true`` equal values, so each value's type
+    is part of the key. A list that is not all objects is not keyed: only a
+    good one is worth keeping. (A key holding a list or an object does not
+    hash: the caller does not keep it either.)
+    """
+    if type(value) is not list:
+        return None
+    try:
+        return tuple(
+            (tuple(dict.items(item)), tuple(map(type, dict.values(item)))) for item in value
+        )
+    except TypeError:  # an item that is not an object
+        return None
 
 
 _CONVERTER = _make_converter()
@@ -742,35 +785,49 @@ _SESSION_FIELDS = {
 def _session(
     doc: _SessionDoc,
     path: str,
+    index: int,
     labels: _LabelsDoc,
     modalities: dict[tuple[str, str | None, str | None], Modality],
 ) -> Session:
+    try:
+        # Nearly every session is good: built straight from the document,
+        # its own converters check each field once.
+        return _build_session(doc, labels, modalities)
+    except CarePlanError:
+        pass  # read again, field by field, so the first bad one is the one named
     # One context for the whole session, its errors named by model field:
-    # a document holds many sessions, and a context per field cost a third
-    # of reading them.
-    with _at(path, _SESSION_FIELDS):
-        # In the order of the fields, so the first bad one is the one named.
-        weekday = weekday_from("Session.weekday", doc.weekday)
-        start = parse_wall_time("Session.start", doc.start)
-        minutes = _minutes(_join(path, "duration_minutes"), doc.duration_minutes)
-        kind = _kind(doc.kind, labels.kinds)
-        track = None if doc.track is None else _track(doc.track, labels.tracks)
-        # The sessions of a schedule share a few places and links.
-        where = (doc.modality, doc.location, doc.join_url)
-        modality = modalities.get(where)
-        if modality is None:
-            modality = modalities[where] = Modality(*where)  # type: ignore[arg-type]
-        return Session(
-            weekday,
-            start,
-            minutes,
-            kind,
-            track=track,
-            modality=modality,
-            title=doc.title,
-            every_weeks=doc.every_weeks,
-            id=doc.id,
-        )
+    # a context per field cost a third of reading a session.
+    where = _join(path, f"sessions[{index}]")
+    with _at(where, _SESSION_FIELDS):
+        weekday_from("Session.weekday", doc.weekday)
+        parse_wall_time("Session.start", doc.start)
+        _minutes(_join(where, "duration_minutes"), doc.duration_minutes)
+        return _build_session(doc, labels, modalities)
+
+
+def _build_session(
+    doc: _SessionDoc,
+    labels: _LabelsDoc,
+    modalities: dict[tuple[str, str | None, str | None], Modality],
+) -> Session:
+    kind = _kind(doc.kind, labels.kinds)
+    track = None if doc.track is None else _track(doc.track, labels.tracks)
+    # The sessions of a schedule share a few places and links.
+    where = (doc.modality, doc.location, doc.join_url)
+    modality = modalities.get(where)
+    if modality is None:
+        modality = modalities[where] = Modality(*where)  # type: ignore[arg-type]
+    return Session(
+        doc.weekday,
+        doc.start,
+        doc.duration_minutes,
+        kind,
+        track=track,
+        modality=modality,
+        title=doc.title,
+        every_weeks=doc.every_weeks,
+        id=doc.id,
+    )
 
 
 # Schedules already read, by what they were read from. The plans of one
@@ -782,6 +839,29 @@ def _session(
 _SCHEDULES: dict[tuple[object, ...], WeeklySchedule] = {}
 _MAX_SCHEDULES = 256
 _MAX_KEPT_CHARACTERS = 16_384
+
+
+def _forget_read_values() -> None:
+    """Empty the reader's caches (for tests and benchmarks of a first read)."""
+    _SESSION_DOCS.clear()
+    _SCHEDULES.clear()
+    _DATES.clear()
+
+
+def _characters(sessions: list[_SessionDoc]) -> int:
+    """How much text ``sessions`` hold: long texts are read, not kept."""
+    return sum(
+        len(s.id)
+        + len(s.weekday)
+        + len(s.start)
+        + len(s.kind)
+        + len(s.modality)
+        + len(s.location or "")
+        + len(s.join_url or "")
+        + len(s.track or "")
+        + len(s.title or "")
+        for s in sessions
+    )
 
 
 def _schedule(
@@ -801,25 +881,10 @@ def _schedule(
     with _at(_join(path, "timezone")):
         zone = WeeklySchedule(timezone).timezone
     modalities: dict[tuple[str, str | None, str | None], Modality] = {}
-    read = [
-        _session(s, _join(path, f"sessions[{i}]"), labels, modalities)
-        for i, s in enumerate(sessions)
-    ]
+    read = [_session(s, path, i, labels, modalities) for i, s in enumerate(sessions)]
     with _at(_join(path, "sessions")):
         schedule = WeeklySchedule(zone, read)
-    size = sum(
-        len(s.id)
-        + len(s.weekday)
-        + len(s.start)
-        + len(s.kind)
-        + len(s.modality)
-        + len(s.location or "")
-        + len(s.join_url or "")
-        + len(s.track or "")
-        + len(s.title or "")
-        for s in sessions
-    )
-    if size <= _MAX_KEPT_CHARACTERS:
+    if _characters(sessions) <= _MAX_KEPT_CHARACTERS:
         if len(_SCHEDULES) >= _MAX_SCHEDULES:
             _SCHEDULES.clear()
         _SCHEDULES[key] = schedule
