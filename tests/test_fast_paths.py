@@ -217,6 +217,18 @@ def _one_session_document(**session):
     return data
 
 
+def test_a_session_seen_before_keeps_each_documents_own_track_label():
+    first = _one_session_document(track="peer_recovery")
+    first["labels"]["tracks"] = {"peer_recovery": "Peer recovery"}
+    second = json.loads(json.dumps(first))
+    second["labels"]["tracks"]["peer_recovery"] = "Recovery circle"
+    second["sessions"].append({**first["sessions"][0], "id": "other", "weekday": "friday"})
+    a = cp.from_json(json.dumps(first))
+    b = cp.from_json(json.dumps(second))  # a new schedule, its first session seen before
+    assert a.schedule.sessions[0].track.label == "Peer recovery"
+    assert [s.track.label for s in b.schedule.sessions] == ["Recovery circle"] * 2
+
+
 def test_a_schedule_seen_before_keeps_each_documents_own_labels():
     first = _one_session_document()
     second = _one_session_document()
@@ -306,8 +318,9 @@ def test_the_readers_caches_keep_no_long_text():
     assert padded not in model_time._WALL_TIMES
     assert not document._SCHEDULES  # read, not kept
     assert not document._SESSION_DOCS
+    assert not document._SESSIONS
     cp.from_json(json.dumps(_one_session_document()))
-    assert len(document._SCHEDULES) == len(document._SESSION_DOCS) == 1
+    assert len(document._SCHEDULES) == len(document._SESSION_DOCS) == len(document._SESSIONS) == 1
 
 
 @pytest.mark.parametrize(
@@ -389,3 +402,16 @@ def test_a_changed_session_reads_alike_before_and_after_the_original_was_read(
     cold = _outcome(text)
     cp.from_json(json.dumps(original))
     assert _outcome(text) == cold
+
+
+def test_the_readers_session_caches_stay_within_their_bound(monkeypatch):
+    from careplan._adapters import document
+    from careplan.demo import sample_plan
+
+    monkeypatch.setattr(document, "_MAX_SESSIONS", 4)
+    _forget_read_values()
+    plan = sample_plan()
+    assert len(plan.schedule.sessions) > 4
+    assert cp.from_json(cp.to_json(plan)) == plan
+    assert 0 < len(document._SESSION_DOCS) <= 4
+    assert 0 < len(document._SESSIONS) <= 4

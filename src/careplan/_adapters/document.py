@@ -531,53 +531,51 @@ def _make_converter() -> cattrs.Converter:
             return value
         return converter.structure(value, _ContinuumDoc)
 
-    sessions_hook = list_hook(list[_SessionDoc])
+    session_doc = attrs_hook(_SessionDoc)
 
-    def session_list(value: object, _type: object) -> list[_SessionDoc]:
-        # The sessions of a batch's plans repeat (a program's schedules):
-        # structuring them is a sixth of reading a document, looking them up
-        # a twentieth.
-        key = _raw_sessions_key(value)
+    def remembered_session(value: object, _type: object) -> _SessionDoc:
+        # The plans of a program share most of their sessions (its groups),
+        # each adding a few of its own: structuring a session costs about
+        # four times looking it up.
+        key = _raw_key(value)
         try:
             found = None if key is None else _SESSION_DOCS.get(key)
         except TypeError:  # a list or an object where a value should be
             key = found = None
         if found is None:
-            found = sessions_hook(value, _type)
-            if key is not None and _characters(found) <= _MAX_KEPT_CHARACTERS:
-                if len(_SESSION_DOCS) >= _MAX_SCHEDULES:
+            found = session_doc(value, _type)
+            if key is not None and _characters((found,)) <= _MAX_SESSION_CHARACTERS:
+                if len(_SESSION_DOCS) >= _MAX_SESSIONS:
                     _SESSION_DOCS.clear()
                 _SESSION_DOCS[key] = found
-        return list(found)
+        return found
 
     converter.register_structure_hook_factory(is_list, list_hook)
-    converter.register_structure_hook_func(lambda t: t == list[_SessionDoc], session_list)
+    converter.register_structure_hook(_SessionDoc, remembered_session)
     converter.register_structure_hook_factory(is_dict, dict_hook)
     converter.register_structure_hook_factory(attrs.has, attrs_hook)
     converter.register_structure_hook(str | _ContinuumDoc, continuum_union)
     return converter
 
 
-# Session lists already structured, by their JSON values (see
-# _raw_sessions_key); emptied when full, like the schedules built from them.
-_SESSION_DOCS: dict[tuple[object, ...], list[_SessionDoc]] = {}
+# Sessions already structured, and built, by what they were read from;
+# emptied when full. A session with long texts is read, not kept.
+_SESSION_DOCS: dict[tuple[object, ...], _SessionDoc] = {}
+_SESSIONS: dict[tuple[object, ...], Session] = {}
+_MAX_SESSIONS = 4096
+_MAX_SESSION_CHARACTERS = 1024
 
 
-def _raw_sessions_key(value: object) -> tuple[object, ...] | None:
-    """A key equal only for session lists that structure alike, or None.
+def _raw_key(value: object) -> tuple[object, ...] | None:
+    """A key equal only for JSON objects that structure alike, or None.
 
     JSON gives ``1``, ``1.0`` and ``true`` equal values, so each value's type
-    is part of the key. A list that is not all objects is not keyed: only a
-    good one is worth keeping. (A key holding a list or an object does not
-    hash: the caller does not keep it either.)
+    is part of the key. (A key holding a list or an object does not hash:
+    the caller does not keep it.)
     """
-    if type(value) is not list:
-        return None
     try:
-        return tuple(
-            (tuple(dict.items(item)), tuple(map(type, dict.values(item)))) for item in value
-        )
-    except TypeError:  # an item that is not an object
+        return (tuple(dict.items(value)), tuple(map(type, dict.values(value))))  # type: ignore[arg-type]
+    except TypeError:  # not an object
         return None
 
 
@@ -789,6 +787,30 @@ def _session(
     labels: _LabelsDoc,
     modalities: dict[tuple[str, str | None, str | None], Modality],
 ) -> Session:
+    # Only the labels of its kind and track shape it.
+    kinds, tracks = labels.kinds, labels.tracks
+    key = (
+        doc,
+        kinds.get(doc.kind) if kinds else None,
+        tracks.get(doc.track) if tracks and doc.track is not None else None,
+    )
+    found = _SESSIONS.get(key)
+    if found is None:
+        found = _checked_session(doc, path, index, labels, modalities)
+        if _characters((doc,)) <= _MAX_SESSION_CHARACTERS:
+            if len(_SESSIONS) >= _MAX_SESSIONS:
+                _SESSIONS.clear()
+            _SESSIONS[key] = found
+    return found
+
+
+def _checked_session(
+    doc: _SessionDoc,
+    path: str,
+    index: int,
+    labels: _LabelsDoc,
+    modalities: dict[tuple[str, str | None, str | None], Modality],
+) -> Session:
     try:
         # Nearly every session is good: built straight from the document,
         # its own converters check each field once.
@@ -844,11 +866,13 @@ _MAX_KEPT_CHARACTERS = 16_384
 def _forget_read_values() -> None:
     """Empty the reader's caches (for tests and benchmarks of a first read)."""
     _SESSION_DOCS.clear()
+    _SESSIONS.clear()
+    _SESSION_DOCS.clear()
     _SCHEDULES.clear()
     _DATES.clear()
 
 
-def _characters(sessions: list[_SessionDoc]) -> int:
+def _characters(sessions: Iterable[_SessionDoc]) -> int:
     """How much text ``sessions`` hold: long texts are read, not kept."""
     return sum(
         len(s.id)
