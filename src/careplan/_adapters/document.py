@@ -120,7 +120,7 @@ class _ContinuumDoc:
     step_up_targets: dict[str, str | None] = attrs.field(factory=dict)
 
 
-@attrs.frozen(cache_hash=True)  # keys the schedules read (see _schedule)
+@attrs.frozen(cache_hash=True)  # keys the sessions and schedules read (see _session)
 class _SessionDoc:
     id: str
     weekday: str
@@ -544,7 +544,7 @@ def _make_converter() -> cattrs.Converter:
             key = found = None
         if found is None:
             found = session_doc(value, _type)
-            if key is not None and _characters((found,)) <= _MAX_SESSION_CHARACTERS:
+            if key is not None and _characters(found) <= _MAX_SESSION_CHARACTERS:
                 if len(_SESSION_DOCS) >= _MAX_SESSIONS:
                     _SESSION_DOCS.clear()
                 _SESSION_DOCS[key] = found
@@ -797,7 +797,7 @@ def _session(
     found = _SESSIONS.get(key)
     if found is None:
         found = _checked_session(doc, path, index, labels, modalities)
-        if _characters((doc,)) <= _MAX_SESSION_CHARACTERS:
+        if _characters(doc) <= _MAX_SESSION_CHARACTERS:
             if len(_SESSIONS) >= _MAX_SESSIONS:
                 _SESSIONS.clear()
             _SESSIONS[key] = found
@@ -852,12 +852,10 @@ def _build_session(
     )
 
 
-# Schedules already read, by what they were read from. The plans of one
-# program share their sessions, and a nightly batch reads thousands of them:
-# building and checking the same sessions again costs a third of reading a
-# document. Schedules are frozen, so plans may share one. Bounded in number
-# (emptied when full) and in size: a schedule whose texts are long is read,
-# not kept.
+# Schedules already read, by what they were read from. Plans with the same
+# sessions share one (schedules are frozen), and the lookup of each session
+# and the schedule's own checks are skipped. Bounded in number (emptied when
+# full) and in size: a schedule whose texts are long is read, not kept.
 _SCHEDULES: dict[tuple[object, ...], WeeklySchedule] = {}
 _MAX_SCHEDULES = 256
 _MAX_KEPT_CHARACTERS = 16_384
@@ -867,24 +865,22 @@ def _forget_read_values() -> None:
     """Empty the reader's caches (for tests and benchmarks of a first read)."""
     _SESSION_DOCS.clear()
     _SESSIONS.clear()
-    _SESSION_DOCS.clear()
     _SCHEDULES.clear()
     _DATES.clear()
 
 
-def _characters(sessions: Iterable[_SessionDoc]) -> int:
-    """How much text ``sessions`` hold: long texts are read, not kept."""
-    return sum(
-        len(s.id)
-        + len(s.weekday)
-        + len(s.start)
-        + len(s.kind)
-        + len(s.modality)
-        + len(s.location or "")
-        + len(s.join_url or "")
-        + len(s.track or "")
-        + len(s.title or "")
-        for s in sessions
+def _characters(session: _SessionDoc) -> int:
+    """How much text ``session`` holds: long texts are read, not kept."""
+    return (
+        len(session.id)
+        + len(session.weekday)
+        + len(session.start)
+        + len(session.kind)
+        + len(session.modality)
+        + len(session.location or "")
+        + len(session.join_url or "")
+        + len(session.track or "")
+        + len(session.title or "")
     )
 
 
@@ -908,7 +904,7 @@ def _schedule(
     read = [_session(s, path, i, labels, modalities) for i, s in enumerate(sessions)]
     with _at(_join(path, "sessions")):
         schedule = WeeklySchedule(zone, read)
-    if _characters(sessions) <= _MAX_KEPT_CHARACTERS:
+    if sum(map(_characters, sessions)) <= _MAX_KEPT_CHARACTERS:
         if len(_SCHEDULES) >= _MAX_SCHEDULES:
             _SCHEDULES.clear()
         _SCHEDULES[key] = schedule
