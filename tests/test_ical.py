@@ -407,3 +407,21 @@ def test_series_lengths_are_durations_and_start_on_an_ordinary_day():
     assert rdate.dt == first.start.in_tz("UTC")
     assert rdate.dt.tzinfo is not None
     assert rdate.dt.utcoffset() == dt.timedelta(0)
+
+
+def test_the_calendar_can_be_given_its_own_name():
+    plan = sample_plan()
+    data = cp.to_ical(plan, detail="full", name="Alex, IOP; evenings").decode()
+    (line,) = re.findall(r"X-WR-CALNAME:(.*)\r\n", data)
+    assert line == "Alex IOP evenings"  # nothing a reader would show escaped
+    unnamed = cp.to_ical(plan).decode()
+    assert unnamed.replace("X-WR-CALNAME:Care plan", "X-WR-CALNAME:Alex IOP evenings") == (
+        cp.to_ical(plan, name="Alex IOP evenings").decode()
+    )
+
+
+@pytest.mark.parametrize("name", ["", "   ", "two\nlines", 7])
+def test_a_calendar_name_that_is_no_single_line_text_is_refused(name):
+    with pytest.raises(cp.InvalidValueError) as info:
+        cp.to_ical(sample_plan(), name=name)
+    assert info.value.field == "name"

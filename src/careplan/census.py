@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from careplan._adapters.ical import _calendar_name, _write, to_ical
+from careplan._adapters.ical import to_ical
 from careplan._model.census import (
     DEFAULT_CREDENTIALS,
     Assignment,
@@ -90,9 +90,7 @@ def _calendar(
     )
     # The plan writer's events, titles as the rosters read ("Evening group — 9
     # clients"), under the staff member's or room's own calendar name.
-    text = to_ical(plan, detail="sessions", uid_key=uid_key or name)
-    head = _write("X-WR-CALNAME", _calendar_name("Care plan"))
-    return text.replace(head, _write("X-WR-CALNAME", _calendar_name(name)), 1)
+    return to_ical(plan, detail="sessions", uid_key=uid_key or name, name=name)
 
 
 def staff_calendar(

@@ -27,6 +27,7 @@ from icalendar.parser import Contentline, Parameters
 from icalendar.prop import vDDDLists
 
 from careplan._adapters.vtimezone import transition_days, vtimezone
+from careplan._model.checks import text
 from careplan._model.errors import InvalidValueError
 from careplan._model.kinds import SessionKind
 from careplan._model.limits import require_supported_date
@@ -237,6 +238,7 @@ def to_ical(
     stamp: _dt.datetime | None = None,
     sequence: int = 0,
     disambiguate: Disambiguate = "compatible",
+    name: str | None = None,
 ) -> bytes:
     """The plan as an iCalendar file (RFC 5545, ``METHOD:PUBLISH``).
 
@@ -257,11 +259,15 @@ def to_ical(
             (cancellations, moves, closures, the transition that ends it), so
             it rises as the plan is updated.
         disambiguate: The DST policy the plan's occurrences use.
+        name: The calendar's display name (``X-WR-CALNAME``), single-line
+            text. Default: "Care plan", and the client's name after it with
+            ``detail="full"``. Characters a reader would show escaped
+            (``\\ ; ,``) become spaces.
 
     Raises:
-        InvalidValueError: A bad ``detail``, ``sequence``, reminder or
-            ``stamp``, or a plan date outside :data:`careplan.EARLIEST_DATE`
-            to :data:`careplan.LATEST_DATE`.
+        InvalidValueError: A bad ``detail``, ``sequence``, reminder,
+            ``stamp`` or ``name``, or a plan date outside
+            :data:`careplan.EARLIEST_DATE` to :data:`careplan.LATEST_DATE`.
 
     >>> from careplan.demo import sample_plan
     >>> text = to_ical(sample_plan()).decode()
@@ -283,9 +289,12 @@ def to_ical(
         if stamp is None
         else require_aware("stamp", stamp).astimezone(_UTC)
     )
-    name = "Care plan"
-    if detail == "full" and plan.client.name:
+    if name is not None:
+        name = text("name", name, blank=False)
+    elif detail == "full" and plan.client.name:
         name = f"Care plan: {plan.client.name}"
+    else:
+        name = "Care plan"
 
     changes = DayChanges.of_plan(plan)
     # The zone definitions cover every date the file writes, moves included.
