@@ -545,9 +545,7 @@ def _make_converter() -> cattrs.Converter:
         if found is None:
             found = session_doc(value, _type)
             if key is not None and _characters(found) <= _MAX_SESSION_CHARACTERS:
-                if len(_SESSION_DOCS) >= _MAX_SESSIONS:
-                    _SESSION_DOCS.clear()
-                _SESSION_DOCS[key] = found
+                _keep(_SESSION_DOCS, key, found, _MAX_SESSIONS)
         return found
 
     converter.register_structure_hook_factory(is_list, list_hook)
@@ -679,9 +677,7 @@ def _date(path: str, text: str) -> pendulum.Date:
         raise DocumentError(path, f"{_show(text)} is not a date (YYYY-MM-DD)") from None
     if not supported(day):
         raise DocumentError(path, f"{_show(text)} {_OUTSIDE}")
-    if len(_DATES) >= _MAX_DATES:
-        _DATES.clear()
-    _DATES[text] = day
+    _keep(_DATES, text, day, _MAX_DATES)
     return day
 
 
@@ -798,9 +794,7 @@ def _session(
     if found is None:
         found = _checked_session(doc, path, index, labels, modalities)
         if _characters(doc) <= _MAX_SESSION_CHARACTERS:
-            if len(_SESSIONS) >= _MAX_SESSIONS:
-                _SESSIONS.clear()
-            _SESSIONS[key] = found
+            _keep(_SESSIONS, key, found, _MAX_SESSIONS)
     return found
 
 
@@ -861,6 +855,18 @@ _MAX_SCHEDULES = 256
 _MAX_KEPT_CHARACTERS = 16_384
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _keep(cache: dict[K, V], key: K, value: V, most: int) -> None:
+    """Keep ``value`` in ``cache``, emptied first when it holds ``most``: the
+    reader's caches serve batches of a few programs, which refill them fast."""
+    if len(cache) >= most:
+        cache.clear()
+    cache[key] = value
+
+
 def _forget_read_values() -> None:
     """Empty the reader's caches (for tests and benchmarks of a first read)."""
     _SESSION_DOCS.clear()
@@ -905,9 +911,7 @@ def _schedule(
     with _at(_join(path, "sessions")):
         schedule = WeeklySchedule(zone, read)
     if sum(map(_characters, sessions)) <= _MAX_KEPT_CHARACTERS:
-        if len(_SCHEDULES) >= _MAX_SCHEDULES:
-            _SCHEDULES.clear()
-        _SCHEDULES[key] = schedule
+        _keep(_SCHEDULES, key, schedule, _MAX_SCHEDULES)
     return schedule
 
 
