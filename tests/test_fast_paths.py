@@ -415,3 +415,79 @@ def test_the_readers_session_caches_stay_within_their_bound(monkeypatch):
     assert cp.from_json(cp.to_json(plan)) == plan
     assert 0 < len(document._SESSION_DOCS) <= 4
     assert 0 < len(document._SESSIONS) <= 4
+
+
+# What a caller of plan_from_data passes may be any Python value. The
+# reader's caches must not let one read change how a later document reads.
+
+
+def _outcome_of(data):
+    try:
+        return cp.plan_from_data(data)
+    except cp.DocumentError as error:
+        return (error.path, str(error))
+
+
+def test_a_dict_subclass_read_before_does_not_make_a_bad_session_good():
+    import collections
+
+    class Hiding(dict):
+        def keys(self):  # what refusing extra keys looks at
+            return [k for k in dict.keys(self) if k != "colour"]
+
+    missing = _one_session_document()
+    del missing["sessions"][0]["id"]
+    extra = _one_session_document(colour="red")
+    _forget_read_values()
+    cold = [_outcome_of(missing), _outcome_of(extra)]
+    assert [path for path, _ in cold] == ["sessions[0].id", "sessions[0].colour"]
+    supplied = json.loads(json.dumps(missing))
+    supplied["sessions"][0] = collections.defaultdict(lambda: "s1", supplied["sessions"][0])
+    hidden = json.loads(json.dumps(extra))
+    hidden["sessions"][0] = Hiding(hidden["sessions"][0])
+    for data in (supplied, hidden):
+        cp.plan_from_data(data)  # read as the subclass reads
+    assert [_outcome_of(missing), _outcome_of(extra)] == cold
+
+
+def test_subclasses_of_text_and_numbers_are_read_as_plain_values():
+    import enum
+
+    class Text(str):
+        pass
+
+    class Weeks(enum.IntEnum):
+        TWO = 2
+
+    odd = _one_session_document(title=Text("Morning group"), every_weeks=Weeks.TWO)
+    plain = _one_session_document(title="Morning group", every_weeks=2)
+    plain["sessions"].append({**plain["sessions"][0], "id": "s2", "weekday": "friday"})
+    for data in (odd, plain):
+        session = cp.plan_from_data(data).schedule.sessions[0]
+        assert (type(session.title), type(session.every_weeks)) == (str, int)
+
+
+def test_a_value_whose_hash_fails_is_refused_as_its_field():
+    class Odd:
+        def __hash__(self):
+            raise ValueError("not hashable")
+
+    with pytest.raises(cp.DocumentError) as info:
+        cp.plan_from_data(_one_session_document(title=Odd()))
+    assert info.value.path == "sessions[0].title"
+
+
+def test_long_labels_and_huge_numbers_are_read_not_kept():
+    from careplan._adapters import document
+
+    _forget_read_values()
+    labelled = _one_session_document(kind="art_therapy", track="peer")
+    labelled["labels"] = {"kinds": {"art_therapy": "A" * 10_000}, "tracks": {"peer": "P" * 10_000}}
+    cp.plan_from_data(labelled)
+    assert not document._SESSIONS
+    assert not document._SCHEDULES
+    _forget_read_values()
+    with pytest.raises(cp.DocumentError, match="about 5001 digits") as info:
+        cp.plan_from_data(_one_session_document(duration_minutes=10**5000))
+    assert info.value.path == "sessions[0].duration_minutes"
+    assert not document._SESSION_DOCS

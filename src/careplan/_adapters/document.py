@@ -434,16 +434,21 @@ class _WrongType(Exception):
     """A JSON value of the wrong type (turned into a DocumentError)."""
 
 
+# A subclass's value is read as the plain value (str.__str__ and int.__int__
+# copy it), so equal documents build identical values, whatever a caller of
+# plan_from_data passed, and whatever the reader kept from an earlier one.
+
+
 def _strict_str(value: object, _type: object) -> str:
     if not isinstance(value, str):
         raise _WrongType(f"{_show(value)} is not a string")
-    return value
+    return value if type(value) is str else str.__str__(value)
 
 
 def _strict_int(value: object, _type: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType(f"{_show(value)} is not a whole number")
-    return value
+    return value if type(value) is int else int.__int__(value)
 
 
 def _strict_float(value: object, _type: object) -> float:
@@ -471,6 +476,9 @@ def _show(value: object) -> str:
         return f"a list of {len(value)} item(s)"
     if isinstance(value, dict):
         return f"an object of {len(value)} key(s)"
+    if isinstance(value, int) and value.bit_length() > 64:
+        # Writing out an int of thousands of digits raises ValueError.
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
     text = json.dumps(value, ensure_ascii=False) if _is_json(value) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -538,13 +546,10 @@ def _make_converter() -> cattrs.Converter:
         # each adding a few of its own: structuring a session costs about
         # four times looking it up.
         key = _raw_key(value)
-        try:
-            found = None if key is None else _SESSION_DOCS.get(key)
-        except TypeError:  # a list or an object where a value should be
-            key = found = None
+        found = None if key is None else _SESSION_DOCS.get(key)
         if found is None:
             found = session_doc(value, _type)
-            if key is not None and _characters(found) <= _MAX_SESSION_CHARACTERS:
+            if key is not None and _size(found) <= _MAX_SESSION_SIZE:
                 _keep(_SESSION_DOCS, key, found, _MAX_SESSIONS)
         return found
 
@@ -557,24 +562,32 @@ def _make_converter() -> cattrs.Converter:
 
 
 # Sessions already structured, and built, by what they were read from;
-# emptied when full. A session with long texts is read, not kept.
+# emptied when full. A session holding long texts (labels included) or
+# numbers is read, not kept.
 _SESSION_DOCS: dict[tuple[object, ...], _SessionDoc] = {}
 _SESSIONS: dict[tuple[object, ...], Session] = {}
 _MAX_SESSIONS = 4096
-_MAX_SESSION_CHARACTERS = 1024
+_MAX_SESSION_SIZE = 1024
 
 
 def _raw_key(value: object) -> tuple[object, ...] | None:
     """A key equal only for JSON objects that structure alike, or None.
 
     JSON gives ``1``, ``1.0`` and ``true`` equal values, so each value's type
-    is part of the key. (A key holding a list or an object does not hash:
-    the caller does not keep it.)
+    is part of the key. Only a plain ``dict`` of text keys and plain JSON
+    values is keyed: a subclass may read differently from its items, and
+    no caller's ``__hash__`` or ``__eq__`` runs.
     """
-    try:
-        return (tuple(dict.items(value)), tuple(map(type, dict.values(value))))  # type: ignore[arg-type]
-    except TypeError:  # not an object
+    if type(value) is not dict:
         return None
+    types = tuple(map(type, value.values()))
+    if not _KEYABLE.issuperset(types) or not _TEXT.issuperset(map(type, value)):
+        return None
+    return (tuple(value.items()), types)
+
+
+_KEYABLE = frozenset({str, int, float, bool, type(None)})
+_TEXT = frozenset({str})
 
 
 _CONVERTER = _make_converter()
@@ -697,7 +710,7 @@ def _datetime(path: str, text: str) -> pendulum.DateTime:
 
 def _minutes(path: str, value: int) -> int:
     if not 0 < value <= 24 * 60:
-        raise DocumentError(path, f"{value} is not a length between 1 and 1440 minutes")
+        raise DocumentError(path, f"{_show(value)} is not a length between 1 and 1440 minutes")
     return value
 
 
@@ -793,7 +806,7 @@ def _session(
     found = _SESSIONS.get(key)
     if found is None:
         found = _checked_session(doc, path, index, labels, modalities)
-        if _characters(doc) <= _MAX_SESSION_CHARACTERS:
+        if _size(doc, key[1], key[2]) <= _MAX_SESSION_SIZE:
             _keep(_SESSIONS, key, found, _MAX_SESSIONS)
     return found
 
@@ -875,10 +888,13 @@ def _forget_read_values() -> None:
     _DATES.clear()
 
 
-def _characters(session: _SessionDoc) -> int:
-    """How much text ``session`` holds: long texts are read, not kept."""
+def _size(session: _SessionDoc, *labels: str | None) -> int:
+    """How much ``session`` and its ``labels`` hold, in characters and digits:
+    long texts, and numbers far beyond any good one, are read, not kept."""
     return (
-        len(session.id)
+        sum(len(label or "") for label in labels)
+        + (session.duration_minutes.bit_length() + session.every_weeks.bit_length()) // 4
+        + len(session.id)
         + len(session.weekday)
         + len(session.start)
         + len(session.kind)
@@ -910,7 +926,8 @@ def _schedule(
     read = [_session(s, path, i, labels, modalities) for i, s in enumerate(sessions)]
     with _at(_join(path, "sessions")):
         schedule = WeeklySchedule(zone, read)
-    if sum(map(_characters, sessions)) <= _MAX_KEPT_CHARACTERS:
+    labels_used = {label for label in (*key[2], *key[3]) if label is not None}
+    if sum(map(_size, sessions)) + sum(map(len, labels_used)) <= _MAX_KEPT_CHARACTERS:
         _keep(_SCHEDULES, key, schedule, _MAX_SCHEDULES)
     return schedule
 
