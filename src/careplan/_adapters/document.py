@@ -440,15 +440,19 @@ class _WrongType(Exception):
 
 
 def _strict_str(value: object, _type: object) -> str:
+    if type(value) is str:
+        return value
     if not isinstance(value, str):
         raise _WrongType(f"{_show(value)} is not a string")
-    return value if type(value) is str else str.__str__(value)
+    return str.__str__(value)
 
 
 def _strict_int(value: object, _type: object) -> int:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType(f"{_show(value)} is not a whole number")
-    return value if type(value) is int else int.__int__(value)
+    return int.__int__(value)
 
 
 def _strict_float(value: object, _type: object) -> float:
