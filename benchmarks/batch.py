@@ -1,9 +1,11 @@
 """Benchmark: a nightly batch of 10,000 plan documents, on one machine and on Dask.
 
 Run with ``make bench`` (or ``python benchmarks/batch.py --count 2000`` for a
-quicker look). Generates ``--count`` twelve-week IOP plan documents (starts
-spread over a year, a quarter with attendance recorded, a third with an
-authorization, one in a hundred broken) into a temporary folder, then runs
+quicker look). Generates ``--count`` twelve-week IOP plan documents (one
+program's: its group sessions and two of each client's own, so nearly every
+schedule differs, see ``programs.py``; starts spread over a year, a quarter
+with attendance recorded, a third with an authorization, one in a hundred
+broken) into a temporary folder, then runs
 :func:`careplan.batch.run` over the paths, with the billable days of a payer
 pack (``--payer``, default Medicare's), in one process, with a process pool
 of two workers, and :func:`careplan.batch.run_dask` on a ``LocalCluster`` of
@@ -34,20 +36,19 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import attrs
+from programs import program_plan
 
 import careplan as cp
 from careplan import batch
-from careplan.demo import sample_plan
 
 TODAY = dt.date(2027, 6, 30)
 
 
 def documents(count: int, folder: Path) -> list[str]:
     """Write ``count`` plan documents into ``folder``; return their paths."""
-    base = [sample_plan(dt.date(2027, 1, 4) + dt.timedelta(weeks=week)) for week in range(52)]
     paths = []
     for index in range(count):
-        plan = attrs.evolve(base[index % 52], id=f"plan-{index:05d}")
+        plan = program_plan(index)
         if index % 4 == 0:
             for occurrence in plan.occurrences()[:24]:
                 if occurrence.date <= TODAY:

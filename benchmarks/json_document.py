@@ -29,8 +29,8 @@ import sys
 import time
 from collections.abc import Callable
 
-import attrs
 import cattrs
+from programs import program_plan
 
 import careplan as cp
 from careplan._adapters import document
@@ -62,42 +62,8 @@ def read_new(text: str) -> cp.CarePlan:
 
 
 def program_documents(count: int = 200) -> list[str]:
-    """``count`` plans of one program, as a nightly batch reads them.
-
-    Every client has the program's group sessions (the sample plan's), and
-    individual therapy and a psychiatric visit at times of their own, so
-    nearly every document's schedule is one no other has; starts are spread
-    over half a year.
-    """
-    sample = sample_plan()
-    groups = [s for s in sample.schedule.sessions if s.kind.code not in OWN_KINDS]
-    texts = []
-    for index in range(count):
-        own = [
-            cp.Session(
-                ("monday", "tuesday", "wednesday", "thursday", "friday")[index % 5],
-                f"{13 + index // 5 % 8 // 2}:{index // 5 % 2 * 30:02d}",
-                50,
-                cp.SessionKind.INDIVIDUAL_THERAPY,
-            ),
-            cp.Session(
-                ("wednesday", "friday")[index // 40 % 2],
-                ("08:00", "08:30", "12:00", "12:30")[index // 80 % 4],
-                30,
-                cp.SessionKind.PSYCHIATRIC,
-            ),
-        ]
-        plan = attrs.evolve(
-            sample_plan(sample.start.add(weeks=index % 26)),
-            id=f"plan-{index:04d}",
-            client=cp.Client(f"client-{index:04d}"),
-        )
-        plan = attrs.evolve(plan, schedule=cp.WeeklySchedule(plan.timezone, [*groups, *own]))
-        texts.append(cp.to_json(plan))
-    return texts
-
-
-OWN_KINDS = ("individual_therapy", "psychiatric")
+    """``count`` plans of one program, as a nightly batch reads them (see programs.py)."""
+    return [cp.to_json(program_plan(index)) for index in range(count)]
 
 
 def read_program(texts: list[str]) -> None:
