@@ -2,8 +2,8 @@
 
 Run with ``make bench`` (or ``python benchmarks/batch.py --count 2000`` for a
 quicker look). Generates ``--count`` twelve-week IOP plan documents (one
-program's: its group sessions and two of each client's own, so nearly every
-schedule differs, see ``programs.py``; starts spread over a year, a quarter
+program's: its group sessions and two of each client's own, 320 different
+schedules in turn, see ``programs.py``; starts spread over a year, a quarter
 with attendance recorded, a third with an authorization, one in a hundred
 broken) into a temporary folder, then runs
 :func:`careplan.batch.run` over the paths, with the billable days of a payer

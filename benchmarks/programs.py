@@ -1,9 +1,9 @@
 """Plans as a program's nightly batch holds them, for the benchmarks.
 
 Every client has the program's group sessions (the sample plan's), and
-individual therapy and a psychiatric visit at times of their own, so nearly
-every plan's schedule is one no other plan has, while most of its sessions
-are shared; starts are spread over a year.
+individual therapy and a psychiatric visit at times of their own: 320
+different schedules, in turn (any 200 consecutive plans have 200), while
+most sessions are shared; starts are spread over a year.
 """
 
 from __future__ import annotations

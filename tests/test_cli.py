@@ -110,6 +110,10 @@ def test_ics_writes_the_calendar(tmp_path, capsys):
     broken.write_text("{}")
     assert main(["ics", str(broken), "-o", str(out)]) == 2
     assert main(["ics", str(source), "-o", str(out), "--reminder", "-5"]) == 2
+    named = tmp_path / "named.ics"
+    assert main(["ics", str(source), "-o", str(named), "--name", "Evening IOP"]) == 0
+    assert b"X-WR-CALNAME:Evening IOP\r\n" in named.read_bytes()
+    assert main(["ics", str(source), "-o", str(named), "--force", "--name", ";,"]) == 2
 
 
 # --- hardening: every read or write failure is exit 2 with one line -------------------

@@ -420,7 +420,7 @@ def test_the_calendar_can_be_given_its_own_name():
     )
 
 
-@pytest.mark.parametrize("name", ["", "   ", "two\nlines", 7])
+@pytest.mark.parametrize("name", ["", "   ", "two\nlines", 7, ";,", "\\ ;"])
 def test_a_calendar_name_that_is_no_single_line_text_is_refused(name):
     with pytest.raises(cp.InvalidValueError) as info:
         cp.to_ical(sample_plan(), name=name)

@@ -193,6 +193,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MINUTES",
         help="add an alarm this many minutes before each session (repeatable)",
     )
+    calendar.add_argument(
+        "--name",
+        help="the calendar's name, shown as given (default: Care plan; "
+        "with --detail full, the client's name after it)",
+    )
     fhir = commands.add_parser(
         "fhir", parents=[reading, writing], help="write a plan document as a FHIR Bundle"
     )
@@ -705,7 +710,7 @@ def _ics(args: argparse.Namespace) -> int:
     _check_target(args.out, args.force)
     plan = _load(args)
     try:
-        data = to_ical(plan, detail=detail, reminders=args.reminder, stamp=_now())
+        data = to_ical(plan, detail=detail, reminders=args.reminder, stamp=_now(), name=args.name)
     except CarePlanError as error:
         raise _Failure(f"{_shown(args.file)}: cannot export the plan: {error}", error) from None
     _write(args.out, data, force=args.force)

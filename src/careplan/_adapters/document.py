@@ -893,8 +893,9 @@ def _forget_read_values() -> None:
 
 
 def _size(session: _SessionDoc, *labels: str | None) -> int:
-    """How much ``session`` and its ``labels`` hold, in characters and digits:
-    long texts, and numbers far beyond any good one, are read, not kept."""
+    """How much ``session`` and its ``labels`` hold, in characters (a number
+    by its hexadecimal digits): long texts, and numbers far beyond any good
+    one, are read, not kept."""
     return (
         sum(len(label or "") for label in labels)
         + (session.duration_minutes.bit_length() + session.every_weeks.bit_length()) // 4
@@ -1785,7 +1786,10 @@ def from_json(
     the plan is not expanded.
 
     Text or UTF-8 bytes (RFC 8259) are read alike, with or without a
-    byte-order mark.
+    byte-order mark. Sessions, schedules and dates read before are reused
+    (the plans of a program share them): the reader keeps at most 4,096
+    sessions, 256 schedules and 8,192 dates, none with long texts, and a
+    document reads the same whatever was read before it.
     Limits are checked before the plan is expanded (see
     ``docs/reference/limits.md``): the period must be shorter than
     ``max_years`` years (default :data:`careplan.MAX_PLAN_YEARS`), every

@@ -260,9 +260,11 @@ def to_ical(
             it rises as the plan is updated.
         disambiguate: The DST policy the plan's occurrences use.
         name: The calendar's display name (``X-WR-CALNAME``), single-line
-            text. Default: "Care plan", and the client's name after it with
-            ``detail="full"``. Characters a reader would show escaped
-            (``\\ ; ,``) become spaces.
+            text, written as given at every ``detail``: put the client's
+            name in it only for a calendar they alone see. Characters a
+            reader would show escaped (``\\ ; ,``) become spaces, and runs
+            of spaces one. Default: "Care plan", and the client's name after
+            it with ``detail="full"``.
 
     Raises:
         InvalidValueError: A bad ``detail``, ``sequence``, reminder,
@@ -291,6 +293,10 @@ def to_ical(
     )
     if name is not None:
         name = text("name", name, blank=False)
+        if not _calendar_name(name):
+            raise InvalidValueError(
+                "name", name, "has nothing a calendar shows", "give it letters or digits"
+            )
     elif detail == "full" and plan.client.name:
         name = f"Care plan: {plan.client.name}"
     else:
