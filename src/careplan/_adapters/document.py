@@ -577,20 +577,22 @@ _MAX_SESSION_SIZE = 1024
 def _raw_key(value: object) -> tuple[object, ...] | None:
     """A key equal only for JSON objects that structure alike, or None.
 
-    JSON gives ``1``, ``1.0`` and ``true`` equal values, so each value's type
-    is part of the key. Only a plain ``dict`` of text keys and plain JSON
-    values is keyed: a subclass may read differently from its items, and
-    no caller's ``__hash__`` or ``__eq__`` runs.
+    Only a plain ``dict`` of text keys and text, whole-number or null values
+    is keyed: among those, equal means the same (JSON's ``1``, ``1.0`` and
+    ``true`` are equal in Python, but a document object holding a float or
+    a boolean is not keyed); a subclass may read differently from its items;
+    and no caller's ``__hash__`` or ``__eq__`` runs.
     """
-    if type(value) is not dict:
+    if (
+        type(value) is not dict
+        or not _KEYABLE.issuperset(map(type, value.values()))
+        or not _TEXT.issuperset(map(type, value))
+    ):
         return None
-    types = tuple(map(type, value.values()))
-    if not _KEYABLE.issuperset(types) or not _TEXT.issuperset(map(type, value)):
-        return None
-    return (tuple(value.items()), types)
+    return tuple(value.items())
 
 
-_KEYABLE = frozenset({str, int, float, bool, type(None)})
+_KEYABLE = frozenset({str, int, type(None)})
 _TEXT = frozenset({str})
 
 
