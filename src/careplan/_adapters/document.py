@@ -27,6 +27,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from careplan._model.attendance import Attendance, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
+from careplan._model.checks import shown
 from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError, require_choice
 from careplan._model.kinds import SessionKind, TreatmentTrack
@@ -480,9 +481,8 @@ def _show(value: object) -> str:
         return f"a list of {len(value)} item(s)"
     if isinstance(value, dict):
         return f"an object of {len(value)} key(s)"
-    if isinstance(value, int) and value.bit_length() > 64:
-        # Writing out an int of thousands of digits raises ValueError.
-        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return repr(shown(value))  # its digits, or how many when too many to quote
     text = json.dumps(value, ensure_ascii=False) if _is_json(value) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
