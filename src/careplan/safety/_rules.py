@@ -112,25 +112,33 @@ def check_safety(
     ``safety.level_review`` and ``safety.contact_missing`` (warnings).
     Only what is dated on or before ``today`` is judged.
     """
-    sessions = tuple(o for o in occurrences(plan) if o.date <= today + pendulum.duration(days=366))
-    screens = tuple(s for s in record.screens if s.on <= today)
+    facts = _Facts(
+        sessions=occurrences(plan),
+        screens=tuple(s for s in record.screens if s.on <= today),
+        record=record,
+        today=today,
+        policy=policy,
+    )
     return Report(
-        (
-            *_screening(plan, screens, sessions, record, today, policy),
-            *_after_positive_screens(screens, sessions, record, today, policy),
-            *_high_risk(plan, record, today),
-        )
+        (*_screening(plan, facts), *_after_positive_screens(facts), *_high_risk(plan, facts))
     )
 
 
-def _screening(
-    plan: CarePlan,
-    screens: Sequence[Screen],
-    sessions: Sequence[Occurrence],
-    record: SafetyRecord,
-    today: pendulum.Date,
-    policy: SafetyPolicy,
-) -> Iterator[Violation]:
+@attrs.frozen
+class _Facts:
+    """What every safety rule reads: the plan's sessions, the record, the day, the policy."""
+
+    sessions: Sequence[Occurrence]
+    screens: Sequence[Screen]  # those dated up to today
+    record: SafetyRecord
+    today: pendulum.Date
+    policy: SafetyPolicy
+
+
+def _screening(plan: CarePlan, facts: _Facts) -> Iterator[Violation]:
+    screens, sessions, record, today, policy = (
+        facts.screens, facts.sessions, facts.record, facts.today, facts.policy
+    )  # fmt: skip
     admission_due = plan.start.add(days=policy.admission_days)
     if today >= admission_due and not any(s.on <= admission_due for s in screens):
         yield Violation(
@@ -171,13 +179,10 @@ def _screening(
             )
 
 
-def _after_positive_screens(
-    screens: Sequence[Screen],
-    sessions: Sequence[Occurrence],
-    record: SafetyRecord,
-    today: pendulum.Date,
-    policy: SafetyPolicy,
-) -> Iterator[Violation]:
+def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
+    screens, sessions, record, today, policy = (
+        facts.screens, facts.sessions, facts.record, facts.today, facts.policy
+    )  # fmt: skip
     # Two positive screens on one day are one event to plan for.
     planned: set[pendulum.Date] = set()
     contacted: set[pendulum.Date] = set()
@@ -240,7 +245,8 @@ def _after_positive_screens(
                 )
 
 
-def _high_risk(plan: CarePlan, record: SafetyRecord, today: pendulum.Date) -> Iterator[Violation]:
+def _high_risk(plan: CarePlan, facts: _Facts) -> Iterator[Violation]:
+    record, today = facts.record, facts.today
     days = sorted(
         {a.on for a in record.assessments if a.level == "high" and a.on <= today}
         | {s.on for s in record.screens if s.risk == "high" and s.on <= today}
