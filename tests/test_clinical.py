@@ -535,3 +535,35 @@ def test_documents_without_the_new_fields_still_read_and_plain_plans_do_not_writ
     for added in ("holds", "readmission_of"):
         assert added not in data
     assert cp.from_json(json.dumps(data)) == sample_plan()
+
+
+# --- Issue 29: the clinical truth of the plan of care --------------------------------------
+
+
+def _medicare_php(*signatures):
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    certified = cp.Signature("physician", plan.start, "Dr. Lee", "certification")
+    return attrs.evolve(plan, level=DEFAULT["PHP"], reviews=(), signatures=(certified, *signatures))
+
+
+def test_a_recertification_is_a_review_of_the_plan_of_treatment():
+    """42 CFR 424.24(e): the physician recertifies PHP as of the 18th day, then at least every
+    30 days, stating the patient's response to treatment and the treatment goals: the
+    recertification reviews the plan of treatment, so reviews follow it (issue 29, item 2)."""
+    medicare = {"review_policy": cp.MEDICARE_REVIEW}
+    day_18 = MONDAY.add(days=17)
+    recertified = _medicare_php(cp.Signature("physician", day_18, "Dr. Lee", "recertification"))
+    later = cp.validate(recertified, today=day_18.add(days=11), **medicare)
+    assert "review.overdue" not in later.codes
+    assert "review.certification_lapsed" not in later.codes
+    # Unrecertified, the review is overdue and the certification lapsed.
+    lapsed = cp.validate(_medicare_php(), today=day_18.add(days=11), **medicare)
+    assert {"review.overdue", "review.certification_lapsed"} <= set(lapsed.codes)
+    # The next recertification (and review) falls due 30 days later: one reminder for the day.
+    next_due = day_18.add(days=30)
+    soon = cp.validate(recertified, today=next_due.subtract(days=3), **medicare)
+    reminders = [v for v in soon.violations if v.code == "review.due_soon"]
+    assert [v.dates for v in reminders] == [(next_due,)]
+    assert "recertification" in reminders[0].message
