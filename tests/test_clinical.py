@@ -567,3 +567,32 @@ def test_a_recertification_is_a_review_of_the_plan_of_treatment():
     reminders = [v for v in soon.violations if v.code == "review.due_soon"]
     assert [v.dates for v in reminders] == [(next_due,)]
     assert "recertification" in reminders[0].message
+
+
+def _program_day(day, minutes=180):
+    return [
+        cp.Session(day, "09:00", 30, "check_in", modality=ROOM),
+        cp.Session(day, "09:30", minutes - 30, GROUP, modality=ROOM),
+    ]
+
+
+def test_hours_per_day_describe_the_programs_days_not_a_standalone_appointment():
+    """H0015 describes intensive outpatient as "a treatment program operating at least 3 hours
+    a day and at least 3 days a week"; the article's IOP day is 3-4 hours of check-in, groups
+    and skills. A 53-minute individual session on a day without the program is an appointment,
+    not a short program day (issue 29, item 3)."""
+    program = [s for day in ("monday", "wednesday", "friday") for s in _program_day(day)]
+    standalone = cp.Session("tuesday", "17:00", 53, INDIVIDUAL, modality=ROOM)
+    report = cp.validate(plan_at("IOP", [*program, standalone]))
+    assert "intensity.hours_per_day" not in report.codes
+    assert report.ok
+    # A program day under 3 hours is still an error, with or without an appointment.
+    short = [*program[:-1], cp.Session("friday", "09:30", 90, GROUP, modality=ROOM), standalone]
+    found = [
+        v for v in cp.validate(plan_at("IOP", short)).errors if v.code == "intensity.hours_per_day"
+    ]
+    assert [d.format("dddd") for v in found for d in v.dates][:1] == ["Friday"]
+    assert all(d.format("dddd") == "Friday" for v in found for d in v.dates)
+    # And an appointment day is still held to the level's daily maximum.
+    long_day = cp.Session("tuesday", "09:00", 300, INDIVIDUAL, modality=ROOM)
+    assert "intensity.hours_per_day" in cp.validate(plan_at("IOP", [*program, long_day])).codes
