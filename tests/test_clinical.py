@@ -596,3 +596,51 @@ def test_hours_per_day_describe_the_programs_days_not_a_standalone_appointment()
     # And an appointment day is still held to the level's daily maximum.
     long_day = cp.Session("tuesday", "09:00", 300, INDIVIDUAL, modality=ROOM)
     assert "intensity.hours_per_day" in cp.validate(plan_at("IOP", [*program, long_day])).codes
+
+
+def _stepped_down_plan_of_care():
+    from careplan.demo import sample_plan_of_care
+
+    weekly = cp.WeeklySchedule(
+        "America/New_York", [cp.Session("wednesday", "17:30", 50, INDIVIDUAL, modality=ROOM)]
+    )
+    plan = sample_plan_of_care()
+    on = plan.start.add(weeks=8)
+    return cp.step_down(plan, on=on, reason="goals_met", schedule=weekly), on
+
+
+def test_a_level_change_asks_for_a_plan_of_care_update_not_more_sessions():
+    """The plan of care is revised when the level of care changes: ASAM's continued-service and
+    transfer criteria re-plan treatment at each move, and accreditors (CARF, the Joint
+    Commission) audit that the plan matches the care delivered (docs/explanation/
+    golden-thread.md). Until the revision, the interventions written for IOP are not
+    judged against the outpatient week (issue 29, item 4)."""
+    stepped, on = _stepped_down_plan_of_care()
+    report = cp.validate(stepped)
+    due = [v for v in report.violations if v.code == "care.update_due"]
+    assert [(v.severity, v.dates) for v in due] == [("warning", (on,))]
+    assert "care.frequency_unmet" not in report.codes
+    assert report.ok
+    # Before the day of the change, nothing is due yet; from it on, one finding.
+    assert "care.update_due" not in cp.validate(stepped, today=on.subtract(days=1)).codes
+    assert "care.update_due" in cp.validate(stepped, today=on.add(days=3)).codes
+    # The revision ends the finding, and its interventions are judged against the OP week.
+    weekly_therapy = cp.Intervention(
+        "individual", "Individual CBT", ["phq9-below-10"], kinds=[INDIVIDUAL], times=2
+    )
+    revised = stepped.revise(
+        on.add(days=2), interventions=[weekly_therapy], objectives=stepped.objectives[:1]
+    )
+    later = cp.validate(revised)
+    assert "care.update_due" not in later.codes
+    unmet = [v for v in later.errors if v.code == "care.frequency_unmet"]
+    assert [v.dates for v in unmet] == [(on,)]
+    # The IOP episode is judged against the plan of care as it stood then: no finding for it.
+    assert not [v for v in later.violations if v.dates == (stepped.start,)]
+    assert cp.validate(
+        stepped.revise(
+            on,
+            interventions=[attrs.evolve(weekly_therapy, times=1)],
+            objectives=stepped.objectives[:1],
+        )
+    ).ok

@@ -89,6 +89,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     # The plan of care (golden_thread.py, reviews.py, progress.py).
     "care.unplanned_service": ("warning",),
     "care.frequency_unmet": ("error",),
+    "care.update_due": ("warning",),
     "care.intervention_without_objective": ("warning",),
     "care.objective_without_intervention": ("warning",),
     "care.goal_without_objective": ("warning",),
