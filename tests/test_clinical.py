@@ -644,3 +644,42 @@ def test_a_level_change_asks_for_a_plan_of_care_update_not_more_sessions():
             objectives=stepped.objectives[:1],
         )
     ).ok
+
+
+def test_each_discharge_reason_maps_to_its_teds_d_code():
+    """SAMHSA TEDS-D public-use codebook, REASON (reason for discharge, transfer or
+    discontinuance of treatment): 1 completed, 2 dropped out, 3 terminated by facility,
+    4 transferred, 5 incarcerated, 6 death, 7 other. "Moved" is a state's type (Oklahoma 63)
+    that TEDS-D records as other (issue 29, item 6)."""
+    assert dict(cp.TEDS_D_REASONS) == {
+        1: "Treatment completed",
+        2: "Dropped out of treatment",
+        3: "Terminated by facility",
+        4: "Transferred to another treatment program or facility",
+        5: "Incarcerated",
+        6: "Death",
+        7: "Other",
+    }
+    by_code = {r.code: r.teds_d for r in cp.TransitionReason.builtins()}
+    assert by_code["moved"] == by_code["other"] == 7
+    assert by_code["left_against_advice"] == by_code["client_withdrew"] == 2
+    assert by_code["terminated_by_facility"] == by_code["administrative"] == 3
+    discharges = [r for r in cp.TransitionReason.builtins() if r.direction == "discharge"]
+    assert all(r.teds_d in cp.TEDS_D_REASONS for r in discharges)
+    assert {r.teds_d for r in discharges} == set(cp.TEDS_D_REASONS)
+    assert all(r.teds_d is None for r in cp.TransitionReason.builtins() if r not in discharges)
+    assert cp.TransitionReason("payer_ended", "Payer ended", "discharge").teds_d is None
+    # A step down IOP -> OP within the provider is a TEDS transfer: the IOP service's
+    # discharge record carries 4, and the treatment episode goes on.
+    down = cp.step_down(
+        sample_plan(),
+        on=MONDAY.add(weeks=6),
+        reason="goals_met",
+        schedule=cp.WeeklySchedule(
+            ZONE, [cp.Session("wednesday", "17:30", 50, INDIVIDUAL, modality=ROOM)]
+        ),
+    )
+    done = cp.discharge(down, on=down.end, reason="moved")
+    assert [t.teds_d for t in done.transitions] == [4, 7]
+    lateral = cp.change_schedule(sample_plan(), on=MONDAY.add(weeks=2), schedule=sample_schedule())
+    assert lateral.transitions[-1].teds_d is None

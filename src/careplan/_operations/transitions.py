@@ -215,10 +215,12 @@ def discharge(
     Args:
         plan: The plan; it is not changed.
         on: The last day of care.
-        reason: A discharge reason (TEDS discharge types:
+        reason: A discharge reason: the TEDS discharge types
             ``treatment_completed``, ``left_against_advice``,
             ``terminated_by_facility``, ``transferred``, ``incarcerated``,
-            ``death``, ``moved``, ``other``).
+            ``death`` and ``other``, and ``moved`` (a state's type that
+            TEDS-D records as other); :attr:`TransitionReason.teds_d` gives
+            each one's TEDS-D code.
         note: Free text for the record.
         referral: Where the client is referred. A referral to a lower level
             opens the level's step-down grace window before the discharge,
