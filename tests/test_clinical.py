@@ -21,7 +21,7 @@ import careplan as cp
 from careplan import ASAM_3, ASAM_4, DEFAULT, Range, SessionKind
 from careplan._operations.weeks import week_figures
 from careplan.demo import sample_plan, sample_schedule
-from careplan.testing import attendance_records, care_plans, continua
+from careplan.testing import attendance_records, care_plans, continua, levels_on_continua
 
 MONDAY = pendulum.date(2027, 1, 4)
 ZONE = "America/New_York"
@@ -119,7 +119,7 @@ def test_asam_4_steps_along_its_own_track():
     assert ASAM_4.above("1.5").code == "2.1"
     assert ASAM_4.below("3.7").code == "2.7"
     assert ASAM_4.above("1.7").code == "2.7"
-    assert ASAM_4.above("2.5").code == "3.1"
+    assert ASAM_4.above("2.5").code == "3.5"  # issue 29, item 7
     assert ASAM_4.below("1.0") is None
     assert ASAM_4.above("4.0") is None
 
@@ -683,3 +683,34 @@ def test_each_discharge_reason_maps_to_its_teds_d_code():
     assert [t.teds_d for t in done.transitions] == [4, 7]
     lateral = cp.change_schedule(sample_plan(), on=MONDAY.add(weeks=2), schedule=sample_schedule())
     assert lateral.transitions[-1].teds_d is None
+
+
+@pytest.mark.parametrize("continuum", [ASAM_3, ASAM_4], ids=lambda c: c.name)
+def test_the_default_step_up_from_2_5_is_high_intensity_residential(continuum):
+    """ASAM 3rd ed.: 2.5 partial hospitalization is 20 h/week or more, 3.1 low-intensity
+    residential at least 5 clinical hours a week; a client getting worse in 2.5 needs 3.5 or
+    3.7 (clinical-rules.md, "ASAM levels of care"; issue 29, item 7)."""
+    assert continuum.above("2.5").code in ("3.5", "3.7")
+    plan = plan_at("2.5", groups(dict.fromkeys(WEEKDAYS, 240)), continuum=continuum)
+    up = cp.step_up(
+        plan, on=MONDAY.add(weeks=2), reason="worsening_symptoms", schedule=cp.WeeklySchedule(ZONE)
+    )
+    assert up.level.code == "3.5"
+    assert "transition.skipped_levels" not in cp.validate(up).codes
+
+
+@given(levels_on_continua(custom=False))
+def test_step_up_targets_never_lower_the_intensity_floor(found):
+    """A step up is to more intensive care: its target's weekly minimum, where a source states
+    one, is never below the level it leaves (ASAM 3 hours; issue 29, item 7)."""
+    continuum, level = found
+    target = continuum.above(level)
+    if target is None:
+        return
+    floor, target_floor = level.intensity.hours_per_week.min, target.intensity.hours_per_week.min
+    assert target.rank > level.rank
+    if floor is not None and target_floor is not None:
+        assert target_floor >= floor
+    if floor is not None and target_floor is None:
+        assert target.overnight  # 24-hour care, whose hours no source states
+    assert target.overnight or not level.overnight
