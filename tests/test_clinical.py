@@ -714,3 +714,59 @@ def test_step_up_targets_never_lower_the_intensity_floor(found):
     if floor is not None and target_floor is None:
         assert target.overnight  # 24-hour care, whose hours no source states
     assert target.overnight or not level.overnight
+
+
+def _medicare_iop(weeks=8, **fields):
+    """Medicare IOP in person: three 3-hour program days and an individual hour, 10 h a week."""
+    sessions = [
+        cp.Session(day, start, 60, kind, modality=ROOM)
+        for day in ("monday", "wednesday", "friday")
+        for start, kind in (("09:00", GROUP), ("10:00", GROUP), ("11:00", "psychoeducation"))
+    ]
+    sessions.append(cp.Session("tuesday", "12:00", 60, INDIVIDUAL, modality=ROOM))
+    return plan_at("IOP", sessions, continuum=cp.MEDICARE, weeks=weeks, **fields)
+
+
+def _short_weeks(report):
+    return {
+        (v.severity, d)
+        for v in report.violations
+        if v.code == "billing.week_below_certified_minimum"
+        for d in v.dates
+    }
+
+
+def test_medicare_weekly_hours_are_certification_criteria_a_short_week_is_a_warning():
+    """Medicare certifies the need for at least 9 h a week of IOP (42 CFR 424.24, CY2024 OPPS
+    final rule) and 20 h of PHP (42 CFR 410.43): criteria about the need for services, not a
+    condition of each week's payment; a short week for a holiday or an illness is expected
+    (clinical-rules.md, "Medicare"). A pattern of short weeks is an error (issue 29, item 10)."""
+    payer = {"payer": cp.MEDICARE_2024}
+    plan = _medicare_iop()
+    assert not _short_weeks(cp.validate(plan, **payer))
+    holiday = attrs.evolve(plan, closures=[cp.Closure(MONDAY.add(weeks=2), "holiday")])
+    assert _short_weeks(cp.validate(holiday, **payer)) == {("warning", MONDAY.add(weeks=2))}
+    # The schedule's own hours judged the same way: a closure week is a warning.
+    assert "intensity.hours_per_week" not in codes(cp.validate(holiday), "error")
+    # Two weeks in a row (the policy's below_minimum_weeks) are a pattern: an error.
+    two = attrs.evolve(
+        plan,
+        closures=[cp.Closure(MONDAY.add(weeks=w, days=2), "closed") for w in (4, 5)]
+        + [cp.Closure(MONDAY.add(weeks=2), "holiday")],
+    )
+    found = _short_weeks(cp.validate(two, **payer))
+    assert found == {
+        ("warning", MONDAY.add(weeks=2)),
+        ("error", MONDAY.add(weeks=4)),
+        ("error", MONDAY.add(weeks=5)),
+    }
+    lenient = cp.validate(two, policy=cp.CompliancePolicy(below_minimum_weeks=3), **payer)
+    assert {s for s, _ in _short_weeks(lenient)} == {"warning"}
+    # A schedule short every week is the clearest pattern.
+    thin = _medicare_iop(closures=[])
+    thin = attrs.evolve(
+        thin,
+        schedule=cp.WeeklySchedule(ZONE, [s for s in thin.schedule.sessions if s.weekday != 4]),
+    )
+    assert {s for s, _ in _short_weeks(cp.validate(thin, **payer))} == {"error"}
+    assert "intensity.hours_per_week" in codes(cp.validate(thin), "error")
