@@ -384,6 +384,10 @@ def test_a_step_down_refuses_to_keep_a_week_the_new_level_rejects():
     replanned = cp.step_down(plan, on=START.add(weeks=8), reason="goals_met", program=sample_iop())
     assert replanned.schedule != plan.schedule
     assert cp.validate(replanned).ok
+    # A plan beyond careplan's limits is not expanded to judge the week: validation says why.
+    endless = attrs.evolve(plan, end=pendulum.date(2040, 1, 1))
+    kept = cp.step_down(endless, on=START.add(weeks=8), reason="goals_met")
+    assert cp.validate(kept).codes == {"limits.period_too_long"}
 
 
 def test_a_taper_within_the_grace_weeks_stays_allowed():

@@ -27,6 +27,7 @@ from careplan._model.transition import (
     direction_between,
 )
 from careplan._operations.context import RuleContext
+from careplan._operations.limits import limit_problems
 from careplan._operations.planner import replan
 from careplan._operations.rules import (
     check_intensity,
@@ -133,7 +134,13 @@ _WEEK_RULES = (check_intensity, check_required_components, check_level_fit)
 
 
 def _check_kept_week(moved: CarePlan, day: pendulum.Date) -> None:
-    """Refuse a step down that keeps a week the new level's error rules reject."""
+    """Refuse a step down that keeps a week the new level's error rules reject.
+
+    A plan beyond careplan's limits is not expanded to judge it: validation
+    reports its limits instead.
+    """
+    if next(limit_problems(moved), None) is not None:
+        return
     context = RuleContext(moved, None, week_figures(moved))
     broken = sorted(
         {
