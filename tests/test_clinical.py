@@ -622,7 +622,9 @@ def test_a_level_change_asks_for_a_plan_of_care_update_not_more_sessions():
     assert "care.frequency_unmet" not in report.codes
     assert report.ok
     # Before the day of the change, nothing is due yet; from it on, one finding.
-    assert "care.update_due" not in cp.validate(stepped, today=on.subtract(days=1)).codes
+    before = cp.validate(stepped, today=on.subtract(days=1))
+    assert "care.update_due" not in before.codes
+    assert "care.frequency_unmet" not in before.codes
     assert "care.update_due" in cp.validate(stepped, today=on.add(days=3)).codes
     # The revision ends the finding, and its interventions are judged against the OP week.
     weekly_therapy = cp.Intervention(

@@ -58,7 +58,8 @@ def check_golden_thread(context: RuleContext) -> Iterator[Violation]:
     - ``care.update_due``: the level changed (a step up or down) and the
       plan of care has not been revised since; until it is, only the
       interventions that name the new level are judged against its
-      schedule (with ``today``, from the day of the change);
+      schedule (with ``today``, the finding appears from the day of the
+      change);
     - ``care.intervention_without_objective``, ``care.objective_without_intervention``,
       ``care.goal_without_objective``, ``care.problem_without_goal``: a
       link of the thread is missing (objectives and goals that are
@@ -71,13 +72,18 @@ def check_golden_thread(context: RuleContext) -> Iterator[Violation]:
     yield from _missing_links(plan)
 
 
-def _update_due(
-    plan: CarePlan, episode: Episode, today: pendulum.Date | None
-) -> Iterator[Violation]:
-    """``care.update_due`` for an episode a level change began, until a revision in it."""
+def _awaiting_update(plan: CarePlan, episode: Episode) -> bool:
+    """The episode began with a step up or down and no revision of the plan of care is in it."""
     move = episode.came_in_by
     if move is None or move.direction not in ("step_up", "step_down"):
-        return
+        return False
+    return not any(episode.start <= r.on <= episode.end for r in plan.revisions)
+
+
+def _update_due(episode: Episode, today: pendulum.Date | None) -> Iterator[Violation]:
+    """``care.update_due`` for an episode awaiting its revision, from the day of the change."""
+    move = episode.came_in_by
+    assert move is not None
     if today is not None and today < move.on:
         return  # the change has not happened yet
     yield Violation(
@@ -91,10 +97,6 @@ def _update_due(
     )
 
 
-def _revised_in(plan: CarePlan, episode: Episode) -> bool:
-    return any(episode.start <= r.on <= episode.end for r in plan.revisions)
-
-
 def _schedule_against_interventions(
     plan: CarePlan, today: pendulum.Date | None
 ) -> Iterator[Violation]:
@@ -106,8 +108,9 @@ def _schedule_against_interventions(
         # episode its own version); after a level change that was not followed
         # by a revision, only what the plan wrote for the new level is judged.
         interventions = plan.plan_of_care_on(episode.end).interventions
-        pending = list(_update_due(plan, episode, today)) if not _revised_in(plan, episode) else []
-        yield from pending
+        pending = _awaiting_update(plan, episode)
+        if pending:
+            yield from _update_due(episode, today)
         applying = [i for i in interventions if i.applies_at(code)]
         named = {kind for i in applying for kind in i.kinds}
         unplanned: dict[SessionKind, list[str]] = {}
