@@ -65,7 +65,9 @@ _EXPORTERS = (
     ("careplan.plots", "attendance"),
     ("careplan.plots", "measures"),
 )
-_EXPORTING = re.compile(r"to_ical|to_json|plan_to_data|to_fhir|plots\.|to_html|to_dataframe")
+_EXPORTING = re.compile(
+    r"to_ical|to_json|plan_to_data|to_fhir|plots\.|care_path|to_html|to_dataframe"
+)
 PAGES = sorted(
     path
     for path in [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
@@ -152,4 +154,35 @@ def test_every_plan_the_notebook_exports_validates(exported, tmp_path, monkeypat
         if cell.cell_type == "code":
             exec(compile(cell.source, "prototype_program.ipynb", "exec"), namespace)
     assert len(exported) >= 4  # the step-down plan's plots and the exported calendar
+    assert _errors(exported) == []
+
+
+def _docstring_tests():
+    """The docstring examples of careplan's modules that export, plot or render a plan."""
+    import doctest
+    import importlib
+    import pkgutil
+
+    import careplan
+
+    finder = doctest.DocTestFinder()
+    found = []
+    for info in pkgutil.walk_packages(careplan.__path__, "careplan."):
+        module = importlib.import_module(info.name)
+        for test in finder.find(module):
+            source = "".join(example.source for example in test.examples)
+            if test.examples and _EXPORTING.search(source):
+                found.append(test)
+    return found
+
+
+def test_every_plan_a_docstring_exports_validates(exported):
+    import doctest
+
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    tests = _docstring_tests()
+    for test in tests:
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert len(tests) >= 3
     assert _errors(exported) == []
