@@ -186,6 +186,7 @@ if TYPE_CHECKING:
         Disambiguate,
     )
     from careplan._model.transition import (
+        TEDS_D_REASONS,
         Direction,
         Episode,
         Referral,
@@ -268,6 +269,7 @@ __all__ = [
     "MEDICARE_REVIEW",
     "PAYER_FORMAT",
     "PHQ_9",
+    "TEDS_D_REASONS",
     "Achievement",
     "AgendaItem",
     "Alternative",
@@ -506,6 +508,7 @@ _EXPORTS: dict[str, str] = {
     "SignaturePurpose": "careplan._model.review",
     "SignerRole": "careplan._model.review",
     "Target": "careplan._model.care",
+    "TEDS_D_REASONS": "careplan._model.transition",
     "Tier": "careplan._model.payer",
     "TimeZoneError": "careplan._model.errors",
     "Transition": "careplan._model.transition",

@@ -802,8 +802,9 @@ class CarePlan:
 
         >>> import pendulum
         >>> from careplan import step_down
-        >>> from careplan.demo import sample_plan
-        >>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+        >>> from careplan.demo import sample_outpatient_schedule, sample_plan
+        >>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met",
+        ...                  schedule=sample_outpatient_schedule())
         >>> [(e.level.code, str(e.start), str(e.end)) for e in plan.episodes]
         [('IOP', '2027-01-04', '2027-02-28'), ('OP', '2027-03-01', '2027-03-28')]
         >>> plan.episode_on(pendulum.date(2027, 3, 1)).level.code

@@ -101,6 +101,7 @@ def _short_weeks(
     for day in days:
         weeks[day.day.subtract(days=day.day.weekday())].append(day)
     short: dict[Severity, list[pendulum.Date]] = defaultdict(list)
+    short_weeks: list[pendulum.Date] = []
     plan = context.plan
     for monday, found in sorted(weeks.items()):
         if not (plan.start <= monday and monday.add(days=6) <= plan.end):
@@ -110,16 +111,38 @@ def _short_weeks(
             continue
         hours = sum(d.minutes for d in found) / 60
         if hours < level_rules.min_hours_per_week - 1e-9:
-            forecast = all(d.forecast for d in found)
-            short["error" if forecast else "warning"].append(monday)
+            short_weeks.append(monday)
+    # The weekly hours are a certification criterion about the need for
+    # services, not a condition of each week's payment (clinical-rules.md,
+    # Medicare): a short week alone (a holiday, an illness) is a warning, and
+    # a run of them as long as the policy's below_minimum_weeks is a pattern.
+    pattern = context.policy.below_minimum_weeks
+    runs: list[list[pendulum.Date]] = []
+    for monday in short_weeks:
+        if runs and (monday - runs[-1][-1]).days == 7:
+            runs[-1].append(monday)
+        else:
+            runs.append([monday])
+    for run in runs:
+        short["error" if len(run) >= pattern else "warning"].extend(run)
     for severity, mondays in short.items():
-        what = "scheduled" if severity == "error" else "delivered"
+        if severity == "error":
+            advice = (
+                f"{pattern} or more weeks in a row, a pattern that questions the need the "
+                "physician certified; schedule more billable services (in person where the "
+                "payer excludes virtual ones) or review the certification"
+            )
+        else:
+            advice = (
+                "a single short week (a holiday, an illness) is expected: the hours are a "
+                "certification criterion, not a condition of each week's payment; make the "
+                "time up or note why"
+            )
         yield Violation(
             "billing.week_below_certified_minimum",
             severity,
-            f"Weeks of {_dates(mondays)}: the {what} billable services fall short of the weekly "
-            f"hours {name} certifies this level for; schedule more billable services "
-            "(in person where the payer excludes virtual ones) or review the certification",
+            f"Weeks of {_dates(mondays)}: the billable services fall short of the weekly "
+            f"hours {name} certifies this level for, {advice}",
             dates=mondays,
         )
 

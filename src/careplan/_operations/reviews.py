@@ -40,8 +40,14 @@ def check_reviews(context: RuleContext) -> Iterator[Violation]:
     yield from _unsigned_services(plan, policy)
     if today is None:
         return
-    yield from _review_cadence(plan, today, policy)
-    yield from check_certification(plan, today, policy)
+    certification = list(check_certification(plan, today, policy))
+    # A recertification reviews the plan: when both fall due on one day, the
+    # recertification's reminder says it once.
+    due = {day for v in certification if v.code == "review.due_soon" for day in v.dates}
+    for violation in _review_cadence(plan, today, policy):
+        if not (violation.code == "review.due_soon" and set(violation.dates) <= due):
+            yield violation
+    yield from certification
 
 
 def _applies(policy: ReviewPolicy, level_code: str) -> bool:
@@ -52,11 +58,16 @@ def _applies(policy: ReviewPolicy, level_code: str) -> bool:
 def next_review(plan: CarePlan, policy: ReviewPolicy) -> tuple[pendulum.Date, Cadence] | None:
     """When the plan of care is next due for review after the reviews done, and by which cadence.
 
+    A physician's certification or recertification counts as a review: it
+    restates the need for the level and the plan of treatment, the
+    patient's response to it and its goals (42 CFR 424.24(e)), so under
+    :data:`~careplan.MEDICARE_REVIEW` reviews follow the recertifications.
+
     ``None`` when the policy sets no review cadence for the level. The date
     may be in the past: the review is then overdue.
     """
     last, first = plan.start, True
-    reviews = sorted(r.on for r in plan.reviews)
+    reviews = sorted({r.on for r in plan.reviews} | {s.on for s in plan.signatures if s.certifies})
     while True:
         level = plan.level_on(last) or plan.level
         cadence = policy.review_cadence(level.code)
