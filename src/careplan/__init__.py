@@ -26,16 +26,11 @@ from careplan._version import __version__
 if TYPE_CHECKING:
     from careplan._adapters.document import (
         FORMAT,
-        PAYER_FORMAT,
         continuum_from_data,
         continuum_from_json,
         continuum_to_data,
         from_json,
         json_schema,
-        payer_rules_from_data,
-        payer_rules_from_json,
-        payer_rules_to_data,
-        payer_rules_to_json,
         plan_from_data,
         plan_to_data,
         to_json,
@@ -43,6 +38,13 @@ if TYPE_CHECKING:
     from careplan._adapters.ical import (
         Detail,
         to_ical,
+    )
+    from careplan._adapters.payer_packs import (
+        PAYER_FORMAT,
+        payer_rules_from_data,
+        payer_rules_from_json,
+        payer_rules_to_data,
+        payer_rules_to_json,
     )
     from careplan._adapters.summary import (
         summary,
@@ -422,7 +424,7 @@ _EXPORTS: dict[str, str] = {
     "MEDICARE": "careplan._model.continua",
     "MEDICARE_2024": "careplan._model.payers",
     "MEDICARE_REVIEW": "careplan._model.review",
-    "PAYER_FORMAT": "careplan._adapters.document",
+    "PAYER_FORMAT": "careplan._adapters.payer_packs",
     "PHQ_9": "careplan._model.measures",
     "Achievement": "careplan._model.care",
     "AgendaItem": "careplan._model.program",
@@ -538,10 +540,10 @@ _EXPORTS: dict[str, str] = {
     "from_json": "careplan._adapters.document",
     "json_schema": "careplan._adapters.document",
     "occurrences": "careplan._operations.expansion",
-    "payer_rules_from_data": "careplan._adapters.document",
-    "payer_rules_from_json": "careplan._adapters.document",
-    "payer_rules_to_data": "careplan._adapters.document",
-    "payer_rules_to_json": "careplan._adapters.document",
+    "payer_rules_from_data": "careplan._adapters.payer_packs",
+    "payer_rules_from_json": "careplan._adapters.payer_packs",
+    "payer_rules_to_data": "careplan._adapters.payer_packs",
+    "payer_rules_to_json": "careplan._adapters.payer_packs",
     "plan_cycle": "careplan._operations.planner",
     "plan_from_data": "careplan._adapters.document",
     "plan_to_data": "careplan._adapters.document",

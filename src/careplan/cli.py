@@ -28,8 +28,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._adapters.document import from_json, payer_rules_from_json, to_json
+from careplan._adapters.document import from_json, to_json
 from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.payer_packs import payer_rules_from_json
 from careplan._adapters.summary import summary
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
