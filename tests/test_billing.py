@@ -298,3 +298,62 @@ def test_a_lapsed_recertification_is_found_with_the_pack_once():
         for v in cp.validate(plan, today=today).violations
         if v.code == "review.certification_lapsed"
     ]
+
+
+# --- substance use: one decision for 42 CFR Part 2 labels and billing codes --------------
+
+
+def _labels(plan):
+    from careplan._adapters.fhir_codes import security_labels
+
+    return [label["code"] for label in security_labels(plan)]
+
+
+def test_a_depression_plan_whose_client_smokes_is_not_part2_nor_chemical_dependency():
+    # 42 CFR 2.11: "substance use disorder ... does not include ... tobacco";
+    # ICD-10-CM F17.210 is nicotine dependence, cigarettes. Issues 29 (item 1), 30 (item 3).
+    plan = _day_plan(["group_therapy"] * 3, diagnoses=("F33.1", "F17.210"))
+    decision = cp.substance_use(plan)
+    assert (decision.codes, decision.part2, decision.chemical_dependency) == ((), False, False)
+    assert _labels(plan) == []
+
+
+def test_an_opioid_use_disorder_coded_only_on_a_problem_is_part2():
+    # 42 CFR 2.11 (SUD information wherever it is recorded); ICD-10-CM F11.20
+    # opioid dependence, uncomplicated. Issue 29, item 1: no label was a privacy failure.
+    oud = cp.Problem("oud", "Opioid use", condition=cp.Coding("ICD-10-CM", "F11.20"))
+    plan = attrs.evolve(_day_plan(["group_therapy"] * 3), problems=[oud])
+    decision = cp.substance_use(plan)
+    assert (decision.codes, decision.part2, decision.chemical_dependency) == (
+        ("F11.20",),
+        True,
+        True,
+    )
+    assert _labels(plan) == ["42CFRPart2", "ETH", "R"]
+
+
+def test_the_program_statement_decides_part2_and_the_principal_diagnosis_the_codes():
+    # 42 CFR 2.11: Part 2 follows the program ("holds itself out" as SUD treatment).
+    dual = _day_plan(["group_therapy"] * 3, diagnoses=("F33.1", "F10.20"))
+    assert cp.substance_use(dual).part2
+    assert cp.substance_use(dual).chemical_dependency
+    general = attrs.evolve(dual, part2_program=False, principal_diagnosis="F33.1")
+    assert (cp.substance_use(general).part2, cp.substance_use(general).chemical_dependency) == (
+        False,
+        False,
+    )
+    assert _labels(general) == []
+    stated = attrs.evolve(_day_plan(["group_therapy"] * 3), part2_program=True)
+    assert _labels(stated) == ["42CFRPart2", "ETH", "R"]
+    # The principal diagnosis chooses the codes even in a Part 2 program.
+    assert not cp.substance_use(attrs.evolve(dual, principal_diagnosis="F33.1")).chemical_dependency
+
+
+def test_the_new_plan_fields_round_trip_and_old_documents_are_unchanged():
+    plan = attrs.evolve(sample_plan(), principal_diagnosis="F10.20", part2_program=True)
+    assert cp.from_json(cp.to_json(plan)) == plan
+    data = json.loads(cp.to_json(sample_plan()))
+    assert "principal_diagnosis" not in data
+    assert "part2_program" not in data
+    with pytest.raises(cp.InvalidValueError):
+        attrs.evolve(plan, part2_program="yes")

@@ -184,6 +184,7 @@ if TYPE_CHECKING:
         Modality,
         Session,
     )
+    from careplan._model.substance_use import SubstanceUse, is_substance_use_code, substance_use
     from careplan._model.time import (
         Disambiguate,
     )
@@ -352,6 +353,7 @@ __all__ = [
     "Signature",
     "SignaturePurpose",
     "SignerRole",
+    "SubstanceUse",
     "Target",
     "Tier",
     "TimeZoneError",
@@ -382,6 +384,7 @@ __all__ = [
     "expand",
     "feasible",
     "from_json",
+    "is_substance_use_code",
     "json_schema",
     "occurrences",
     "payer_rules_from_data",
@@ -398,6 +401,7 @@ __all__ = [
     "score",
     "step_down",
     "step_up",
+    "substance_use",
     "summary",
     "to_ical",
     "to_json",
@@ -526,6 +530,7 @@ _EXPORTS: dict[str, str] = {
     "authorization_use": "careplan._operations.delivery",
     "billing": "careplan._operations.billing",
     "AuthorizationBilling": "careplan._operations.billing",
+    "SubstanceUse": "careplan._model.substance_use",
     "authorization_billing": "careplan._operations.billing",
     "billing_dataframe": "careplan._adapters.tables",
     "billing_weeks": "careplan._operations.billing",
@@ -538,6 +543,7 @@ _EXPORTS: dict[str, str] = {
     "expand": "careplan._operations.expansion",
     "feasible": "careplan._operations.planner",
     "from_json": "careplan._adapters.document",
+    "is_substance_use_code": "careplan._model.substance_use",
     "json_schema": "careplan._adapters.document",
     "occurrences": "careplan._operations.expansion",
     "payer_rules_from_data": "careplan._adapters.payer_packs",
@@ -554,6 +560,7 @@ _EXPORTS: dict[str, str] = {
     "score": "careplan._operations.planner",
     "step_down": "careplan._operations.transitions",
     "step_up": "careplan._operations.transitions",
+    "substance_use": "careplan._model.substance_use",
     "summary": "careplan._adapters.summary",
     "to_ical": "careplan._adapters.ical",
     "to_json": "careplan._adapters.document",

@@ -391,6 +391,8 @@ class _PlanDoc:
     measurements: list[_MeasurementDoc] = attrs.field(factory=list)
     instruments: list[_InstrumentDoc] = attrs.field(factory=list)
     revisions: list[_RevisionDoc] = attrs.field(factory=list)
+    principal_diagnosis: str | None = None
+    part2_program: bool | None = None
 
 
 # Fields added to careplan/1 after its first release, with their defaults.
@@ -408,6 +410,9 @@ _ADDED_PLAN_FIELDS: dict[str, object] = {
     "measurements": [],
     "instruments": [],
     "revisions": [],
+    # Substance use: billing codes and 42 CFR Part 2 (issues 29, 30).
+    "principal_diagnosis": None,
+    "part2_program": None,
 }
 _ADDED_GOAL_FIELDS: dict[str, object] = {
     "id": None,
@@ -1192,6 +1197,8 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
                 )
                 for i, r in enumerate(doc.revisions)
             ],
+            principal_diagnosis=doc.principal_diagnosis,
+            part2_program=doc.part2_program,
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(problem.path, problem.problem)
@@ -1626,6 +1633,8 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
             _RevisionDoc(r.on.isoformat(), _plan_of_care_doc(r.previous), r.note)
             for r in plan.revisions
         ],
+        principal_diagnosis=plan.principal_diagnosis,
+        part2_program=plan.part2_program,
     )
     data: dict[str, Any] = _CONVERTER.unstructure(doc)
     _drop_added_defaults(data, _ADDED_PLAN_FIELDS)
