@@ -60,18 +60,58 @@ def test_medicare_pays_a_three_service_day_in_the_first_tier():
         _day_plan(["check_in", "group_therapy", "individual_therapy", "life_skills"]), MEDICARE_2024
     )
     assert (day.services, day.billable, day.tier, day.forecast) == (3, True, "3 services", True)
-    # A mental health IOP day: revenue code 0905 and condition code 92.
-    assert [(c.system, c.code) for c in day.codes] == [("revenue", "0905"), ("condition", "92")]
+    # The tier is the count of services, not a revenue code; the claim carries
+    # condition code 92 (IOP) and each service its own revenue and HCPCS code
+    # (CY 2024 OPPS final rule; CMS Claims Processing Manual ch. 4 sec. 260.1).
+    assert [(c.system, c.code) for c in day.codes] == [("condition", "92")]
+    assert [(line.revenue, line.hcpcs, line.units) for line in day.lines] == [
+        (None, None, 1),  # the check-in is not a service
+        ("0915", "G0410", 1),
+        ("0914", "90837", 1),  # 60 minutes of psychotherapy: CPT 90837 (53 or more)
+        ("0942", "G0177", 1),
+    ]
 
 
-def test_medicare_pays_four_services_in_the_second_tier_and_codes_chemical_dependency():
+def test_a_medicare_iop_week_with_a_med_check_counts_only_the_per_diem_services():
+    # 42 CFR 410.43(b): physician (psychiatrist) services are "separately covered
+    # and not paid as partial hospitalization services"; 410.44 follows it for IOP.
+    # Issue 30, item 1: two groups and a med check are 2 services, not 3.
+    two_and_a_med_check = _monday(
+        _day_plan(["group_therapy", "group_therapy", "psychiatric"]), MEDICARE_2024
+    )
+    assert (two_and_a_med_check.services, two_and_a_med_check.billable) == (2, False)
+    med_check = two_and_a_med_check.lines[2]
+    assert (med_check.rendering_role, med_check.per_diem, med_check.billable) == (
+        "psychiatrist",
+        False,
+        False,
+    )
+    assert "professional service" in med_check.reason
+    # Three services and a med check stay in the 3-service tier.
+    three_and_a_med_check = _monday(
+        _day_plan(["group_therapy", "individual_therapy", "psychoeducation", "psychiatric"]),
+        MEDICARE_2024,
+    )
+    assert (three_and_a_med_check.services, three_and_a_med_check.tier) == (3, "3 services")
+    # The same session rendered by a psychiatric nurse is a per diem service
+    # (410.43(a): psychiatric nursing services), where the pack codes it.
+    plan = _day_plan(["group_therapy", "group_therapy", "psychiatric"])
+    nurse = {plan.schedule.sessions[2].id: "nurse"}
+    line = cp.billing(plan, MEDICARE_2024, today=BEFORE, roles=nurse)[0].lines[2]
+    assert (line.rendering_role, line.per_diem) == ("nurse", False)
+    assert "fit no code" in line.reason  # the built-in pack has no code for it
+
+
+def test_four_services_are_the_second_tier_and_a_sud_plan_takes_chemical_dependency_codes():
     plan = _day_plan(
-        ["group_therapy", "individual_therapy", "psychoeducation", "psychiatric"],
+        ["group_therapy", "individual_therapy", "psychoeducation", "family_therapy"],
         diagnoses=("F10.20",),
     )
     day = _monday(plan, MEDICARE_2024)
     assert (day.services, day.tier) == (4, "4 or more services")
-    assert [c.code for c in day.codes] == ["0906", "92"]
+    assert [c.code for c in day.codes] == ["92"]  # Medicare: no 0905/0906 tier marker
+    commercial = cp.billing(_three_day_plan(diagnoses=("F10.20",)), COMMERCIAL, today=BEFORE)[0]
+    assert [c.code for c in commercial.codes] == ["0906", "H0015"]
 
 
 def test_a_day_with_only_a_check_in_is_not_billable():
@@ -87,23 +127,68 @@ def test_medicare_does_not_count_virtual_sessions_and_the_commercial_pack_does()
     assert any("virtual" in reason for reason in medicare.reasons)
     commercial = _monday(plan, COMMERCIAL)
     assert (commercial.services, commercial.minutes, commercial.billable) == (3, 180, True)
-    assert [c.code for c in commercial.codes] == ["S9480"]
+    assert [c.code for c in commercial.codes] == ["0905", "S9480"]
+    # Telehealth lines carry modifier 95 (AMA CPT) and place of service 10
+    # (telehealth in the patient's home, CMS place of service code set).
+    assert {(line.modifiers, line.place_of_service) for line in commercial.lines} == {
+        (("95",), "10")
+    }
 
 
-def test_h0015_needs_three_hours_a_day():
-    short = _day_plan(["group_therapy", "individual_therapy"], diagnoses=("F10.20",))
-    day = _monday(short, COMMERCIAL)
+def _three_day_plan(days=("monday", "wednesday", "friday"), *, diagnoses=("F10.20",)):
+    """A one-week commercial IOP plan: 3 hours of services on each of ``days``."""
+    sessions = [
+        Session(day, start, 60, kind, modality=CAMPUS)
+        for day in days
+        for start, kind in (
+            ("09:00", "group_therapy"),
+            ("10:00", "individual_therapy"),
+            ("11:00", "life_skills"),
+        )
+    ]
+    return cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["IOP"],
+        WeeklySchedule("America/New_York", sessions),
+        MONDAY,
+        MONDAY.add(days=6),
+        diagnoses=diagnoses,
+    )
+
+
+def test_h0015_needs_three_hours_a_day_and_three_days_a_week():
+    # HCPCS H0015: "a treatment program operating at least 3 hours/day and at
+    # least 3 days/week" (both conditions). Issue 30, item 4.
+    short = _three_day_plan(diagnoses=("F10.20",))
+    short = attrs.evolve(
+        short,
+        schedule=WeeklySchedule(
+            "America/New_York",
+            [s for s in short.schedule.sessions if s.kind.code != "life_skills"],
+        ),
+    )
+    day = cp.billing(short, COMMERCIAL, today=BEFORE)[0]
     assert (day.minutes, day.billable) == (120, False)
-    assert "needs 180" in day.reasons[0]
-    full = _day_plan(["group_therapy", "individual_therapy", "life_skills"], diagnoses=("F10.20",))
-    assert [c.code for c in _monday(full, COMMERCIAL).codes] == ["H0015"]
+    assert "needs 180 for H0015" in day.reasons[0]
+    two_days = _three_day_plan(("monday", "wednesday"), diagnoses=("F10.20",))
+    found = cp.billing(two_days, COMMERCIAL, today=BEFORE)
+    assert [d.billable for d in found] == [False, False]
+    assert found[0].reasons == ("the program is scheduled 2 day(s) a week; H0015 needs at least 3",)
+    three_days = cp.billing(_three_day_plan(diagnoses=("F10.20",)), COMMERCIAL, today=BEFORE)
+    assert [[c.code for c in d.codes] for d in three_days] == [["0906", "H0015"]] * 3
+    # S9480 (psychiatric) has no days-a-week condition in its descriptor.
+    depression = cp.billing(attrs.evolve(two_days, diagnoses=["F33.1"]), COMMERCIAL, today=BEFORE)
+    assert [[c.code for c in d.codes] for d in depression] == [["0905", "S9480"]] * 2
 
 
-def test_php_tiers_carry_their_revenue_codes_and_condition_41():
+def test_php_tiers_are_counted_not_coded_and_the_claim_carries_condition_41():
+    # 42 CFR 410.43; CY 2024 OPPS: PHP per diem by 3 or 4+ services; revenue
+    # codes 0912/0913 are not Medicare tier markers (issue 30, item 2).
     three = _monday(_day_plan(["group_therapy"] * 3, level="PHP"), MEDICARE_2024)
     four = _monday(_day_plan(["group_therapy"] * 4, level="PHP"), MEDICARE_2024)
-    assert [c.code for c in three.codes] == ["41", "0912"]
-    assert [c.code for c in four.codes] == ["41", "0913"]
+    assert (three.tier, [c.code for c in three.codes]) == ("3 services", ["41"])
+    assert (four.tier, [c.code for c in four.codes]) == ("4 or more services", ["41"])
+    assert {(line.revenue, line.hcpcs) for line in four.lines} == {("0915", "G0410")}
 
 
 def test_outpatient_care_is_not_this_payers():
@@ -176,7 +261,12 @@ def test_a_forecast_equals_the_actuals_when_everyone_attends(plan):
     )
     before = cp.billing(everything, COMMERCIAL, today=plan.start.subtract(days=1))
     after = cp.billing(everything, COMMERCIAL, today=plan.end)
-    assert [attrs.evolve(d, forecast=False) for d in before] == list(after)
+    assert [_actual(d) for d in before] == list(after)
+
+
+def _actual(day):
+    lines = tuple(attrs.evolve(line, forecast=False) for line in day.lines)
+    return attrs.evolve(day, forecast=False, lines=lines)
 
 
 def test_a_custom_pack_round_trips_through_json():
@@ -233,7 +323,7 @@ def test_the_command_line_reports_a_week_against_a_pack(tmp_path, capsys):
     week = ["report", str(plan_file), "--week", "2027-01-11", "--today", "2027-01-10"]
     assert main([*week, "--billing", "medicare-2024"]) == 0
     out = capsys.readouterr().out
-    assert "2027-01-11 forecast: billable (3 services, tier '3 services'; codes 0906, 92)" in out
+    assert "2027-01-11 forecast: billable (3 services, tier '3 services'; codes 92)" in out
     assert "2027-01-14 forecast: not billable" in out
     pack = tmp_path / "pack.json"
     pack.write_text(cp.payer_rules_to_json(COMMERCIAL), encoding="utf-8")
