@@ -94,12 +94,18 @@ def test_a_medicare_iop_week_with_a_med_check_counts_only_the_per_diem_services(
     )
     assert (three_and_a_med_check.services, three_and_a_med_check.tier) == (3, "3 services")
     # The same session rendered by a psychiatric nurse is a per diem service
-    # (410.43(a): psychiatric nursing services), where the pack codes it.
+    # (410.43(a): psychiatric nursing services); the built-in pack has no line
+    # code for it, so its line carries none.
     plan = _day_plan(["group_therapy", "group_therapy", "psychiatric"])
     nurse = {plan.schedule.sessions[2].id: "nurse"}
-    line = cp.billing(plan, MEDICARE_2024, today=BEFORE, roles=nurse)[0].lines[2]
-    assert (line.rendering_role, line.per_diem) == ("nurse", False)
-    assert "fit no code" in line.reason  # the built-in pack has no code for it
+    day = cp.billing(plan, MEDICARE_2024, today=BEFORE, roles=nurse)[0]
+    line = day.lines[2]
+    assert (line.rendering_role, line.per_diem, line.hcpcs, day.services) == (
+        "nurse",
+        True,
+        None,
+        3,
+    )
 
 
 def test_four_services_are_the_second_tier_and_a_sud_plan_takes_chemical_dependency_codes():
@@ -447,3 +453,205 @@ def test_the_new_plan_fields_round_trip_and_old_documents_are_unchanged():
     assert "part2_program" not in data
     with pytest.raises(cp.InvalidValueError):
         attrs.evolve(plan, part2_program="yes")
+
+
+# --- certification, weekly hours, units, claims (issue 30 items 5-7, service lines) ------
+
+
+def _attended_until(plan, day):
+    return plan.with_attendance(
+        *(cp.Attendance(o.session.id, o.scheduled_on) for o in plan.occurrences() if o.date <= day)
+    )
+
+
+def test_a_php_day_after_a_missed_day_18_recertification_is_not_billable():
+    # 42 CFR 424.24(e): PHP is recertified as of the 18th day of services, then
+    # at least every 30 days; Medicare pays only certified days. The plan starts
+    # on 2027-01-04 (day 1), so day 18 is 2027-01-21. Issue 30, item 5.
+    from careplan.demo import sample_plan_of_care
+
+    today = pendulum.date(2027, 2, 10)
+    php = _attended_until(attrs.evolve(sample_plan_of_care(), level="PHP"), today)
+    days = {d.day: d for d in cp.billing(php, MEDICARE_2024, today=today)}
+    assert days[pendulum.date(2027, 1, 11)].billable  # a Monday of three services, certified
+    monday = days[pendulum.date(2027, 1, 25)]
+    assert (monday.services, monday.certified, monday.billable) == (3, False, False)
+    assert monday.reasons == (
+        "the physician's recertification of PHP was due by 2027-01-21 and the day is not "
+        "certified (42 CFR 424.24(e))",
+    )
+    # validate reports the same lapse, from the day after it fell due.
+    lapsed = [
+        v.dates
+        for v in cp.validate(php, today=today, payer=MEDICARE_2024).violations
+        if v.code == "review.certification_lapsed"
+    ]
+    assert lapsed == [(pendulum.date(2027, 1, 22),)]
+    # Recertified on 2027-02-01: that Monday is paid again, the week before is not.
+    signed = cp.Signature("physician", pendulum.date(2027, 2, 1), purpose="certification")
+    again = attrs.evolve(php, signatures=[*php.signatures, signed])
+    days = {d.day: d for d in cp.billing(again, MEDICARE_2024, today=today)}
+    assert not days[pendulum.date(2027, 1, 25)].billable
+    assert days[pendulum.date(2027, 2, 1)].billable
+
+
+def test_a_week_without_a_billable_day_has_no_billable_hours():
+    # Issue 30, item 6: 9 scheduled hours of virtual services are not 9 billable
+    # hours for Medicare IOP (virtual sessions do not count; 42 CFR 410.44).
+    sessions = [
+        Session(day, "09:00", 180, "group_therapy", modality=ONLINE)
+        for day in ("monday", "wednesday", "friday")
+    ]
+    plan = attrs.evolve(
+        _day_plan(["group_therapy"]), schedule=WeeklySchedule("America/New_York", sessions)
+    )
+    (week,) = cp.billing_weeks(plan, MEDICARE_2024, today=BEFORE)
+    assert (week.billable_days, week.hours, week.meets_minimum) == (0, 0, False)
+
+
+def test_unbillable_days_are_reported_by_their_own_reasons():
+    # Issue 30, item 6: one message per reason, not every day under the first day's.
+    sessions = [
+        *(Session("monday", f"{h:02d}:00", 60, "group_therapy") for h in (9, 10, 11)),
+        *(Session("tuesday", f"{h:02d}:00", 60, "group_therapy") for h in (9, 10)),
+        *(
+            Session("thursday", f"{h:02d}:00", 60, "group_therapy", modality=ONLINE)
+            for h in (9, 10, 11)
+        ),
+    ]
+    plan = attrs.evolve(
+        _day_plan(["group_therapy"]), schedule=WeeklySchedule("America/New_York", sessions)
+    )
+    found = [
+        v
+        for v in cp.validate(plan, payer=MEDICARE_2024).violations
+        if v.code == "billing.not_billable_as_scheduled"
+    ]
+    assert sorted((v.dates, "virtual" in v.message) for v in found) == [
+        ((MONDAY.add(days=1),), False),
+        ((MONDAY.add(days=3),), True),
+    ]
+
+
+def test_a_90_minute_group_is_billed_in_its_codes_units():
+    # Issue 30, item 7. HCPCS G0410: group psychotherapy in a PHP/IOP,
+    # "approximately 45 to 50 minutes": 90 minutes are two units (whole units).
+    # A 15-minute code under CPT's time rule (a unit once its midpoint, 8
+    # minutes, is passed): 90 minutes are 6 units. A per-session code: 1.
+    plan = attrs.evolve(
+        _day_plan(["group_therapy"] * 3),
+        schedule=WeeklySchedule(
+            "America/New_York",
+            [Session("monday", f"{h:02d}:00", 90, "group_therapy") for h in (9, 11, 13)],
+        ),
+    )
+    (line, *_) = cp.billing_lines(plan, MEDICARE_2024, today=BEFORE)
+    assert (line.revenue, line.hcpcs, line.minutes, line.units) == ("0915", "G0410", 90, 2)
+    quarter_hours = cp.ServiceCode(
+        ["group_therapy"], hcpcs="H0005", unit="minutes", unit_minutes=15
+    )
+    assert [quarter_hours.units(m) for m in (7, 8, 22, 23, 90)] == [0, 1, 1, 2, 6]
+    assert cp.ServiceCode(["group_therapy"], hcpcs="H0005").units(90) == 1
+    # 44 minutes are no unit of G0410: the group does not count toward the day.
+    short = attrs.evolve(
+        plan,
+        schedule=WeeklySchedule(
+            "America/New_York",
+            [Session("monday", f"{h:02d}:00", 44, "group_therapy") for h in (9, 11, 13)],
+        ),
+    )
+    day = _monday(short, MEDICARE_2024)
+    assert (day.services, day.lines[0].per_diem) == (0, False)
+    assert "fit no code" in day.lines[0].reason
+
+
+def test_psychotherapy_codes_are_chosen_by_the_minutes_delivered():
+    # CPT 90832 (16-37 minutes), 90834 (38-52), 90837 (53 or more).
+    rules = MEDICARE_2024.for_level("IOP")
+    assert [
+        rules.service_code("individual_therapy", m, False).hcpcs for m in (16, 37, 38, 52, 53)
+    ] == [
+        "90832",
+        "90832",
+        "90834",
+        "90834",
+        "90837",
+    ]
+    assert rules.service_code("individual_therapy", 15, False) is None
+
+
+def test_a_depression_plan_whose_client_smokes_bills_psychiatric_codes():
+    # 42 CFR 2.11 (tobacco is not SUD); HCPCS S9480 (psychiatric IOP) vs H0015.
+    smoker = _three_day_plan(diagnoses=("F33.1", "F17.210"))
+    assert [c.code for c in cp.billing(smoker, COMMERCIAL, today=BEFORE)[0].codes] == [
+        "0905",
+        "S9480",
+    ]
+    oud = cp.Problem("oud", "Opioid use", condition=cp.Coding("ICD-10-CM", "F11.20"))
+    coded = attrs.evolve(_three_day_plan(diagnoses=("F33.1",)), problems=[oud])
+    assert [c.code for c in cp.billing(coded, COMMERCIAL, today=BEFORE)[0].codes] == [
+        "0906",
+        "H0015",
+    ]
+
+
+def test_claims_carry_a_per_diem_line_or_each_service_line():
+    commercial = cp.claim_lines(_three_day_plan(diagnoses=("F33.1",)), COMMERCIAL, today=BEFORE)
+    assert [(c.revenue, c.hcpcs, c.units, c.per_diem) for c in commercial] == [
+        ("0905", "S9480", 1, True)
+    ] * 3
+    medicare = cp.claim_lines(
+        _day_plan(["group_therapy", "individual_therapy", "psychiatric", "family_therapy"]),
+        MEDICARE_2024,
+        today=BEFORE,
+    )
+    assert [(c.revenue, c.hcpcs, c.rendering_role) for c in medicare] == [
+        ("0915", "G0410", "therapist"),
+        ("0914", "90837", "therapist"),
+        ("0916", "90847", "therapist"),
+    ]
+    assert {(c.type_of_bill, c.condition_codes) for c in medicare} == {("13X", ("92",))}
+    frame = cp.claims_dataframe(medicare)
+    assert str(frame["units"].dtype) == "int64"
+    assert list(cp.claims_dataframe([]).columns) == list(frame.columns)
+
+
+def test_a_user_pack_adds_codes_and_units_as_json_data(tmp_path, capsys):
+    data = json.loads(cp.payer_rules_to_json(COMMERCIAL))
+    data["levels"][0]["services"] = [
+        {
+            "kinds": ["group_therapy"],
+            "revenue": "0915",
+            "hcpcs": "H0005",
+            "unit": "minutes",
+            "unit_minutes": 15,
+            "source": "State manual 4.2",
+        }
+    ]
+    pack = cp.payer_rules_from_data(data)
+    plan = _three_day_plan(diagnoses=("F10.20",))
+    group = cp.billing_lines(plan, pack, today=BEFORE)[0]
+    assert (group.hcpcs, group.units) == ("H0005", 4)
+    data["levels"][0]["services"][0]["unit_minutes"] = None
+    with pytest.raises(cp.DocumentError) as caught:
+        cp.payer_rules_from_data(data)
+    assert caught.value.path.startswith("levels[0].services[0]")
+    # The command line prints the week's claim lines.
+    plan_file, pack_file = tmp_path / "plan.json", tmp_path / "pack.json"
+    plan_file.write_text(cp.to_json(plan), encoding="utf-8")
+    pack_file.write_text(cp.payer_rules_to_json(pack), encoding="utf-8")
+    week = ["report", str(plan_file), "--week", str(MONDAY), "--today", str(BEFORE)]
+    assert main([*week, "--billing", str(pack_file), "--claims"]) == 0
+    out = capsys.readouterr().out
+    assert f"{MONDAY} 0906 H0015 x1 (per diem) forecast" in out
+    assert f"{MONDAY} 0915 H0005 x4 (therapist) forecast" in out
+    assert main([*week, "--claims"]) == 2
+
+
+def test_every_builtin_rule_names_its_source_and_round_trips():
+    for pack in cp.BUILTIN_PAYERS.values():
+        assert pack.source
+        assert cp.payer_rules_from_json(cp.payer_rules_to_json(pack)) == pack
+        for level in pack.levels:
+            assert level.source
+            assert all(code.source for code in level.services)

@@ -363,7 +363,9 @@ class LevelRules:
             every 30 days), or ``None`` when the payer asks none.
         services: How each kind of session is coded on its own service line
             (revenue and HCPCS/CPT codes, units); empty when the payer pays
-            the day by its per diem codes alone.
+            the day by its per diem codes alone. A session of a kind coded
+            here counts only when one of its codes takes the minutes
+            delivered; a kind not coded here counts on a line without codes.
         professional_roles: Rendering roles whose services are billed
             separately by the practitioner and do not count toward the per
             diem (Medicare: physicians, physician assistants, nurse
@@ -417,6 +419,10 @@ class LevelRules:
     def counts_toward_per_diem(self, role: str) -> bool:
         """True when a service rendered by ``role`` counts toward the day's per diem."""
         return role not in self.professional_roles
+
+    def codes_kind(self, kind: str) -> bool:
+        """True when :attr:`services` code sessions of ``kind`` (a kind code)."""
+        return any(kind in code.kinds for code in self.services)
 
     def service_code(self, kind: str, minutes: int, substance_use: bool) -> ServiceCode | None:
         """The first of :attr:`services` that codes ``minutes`` of a ``kind`` session."""

@@ -238,8 +238,9 @@ def billing(
     after ``today`` the schedule is the forecast. A session the program
     cancelled is not care at all. A service qualifies for the per diem when
     its kind is billable, its modality counts, its rendering role is not a
-    separately billed professional's, and (where the pack codes the kind)
-    a code takes its minutes. ``occurrences`` are the plan's own, when the
+    separately billed professional's, and, where the pack codes the kind, one
+    of its codes takes the minutes delivered (a kind the pack does not code
+    counts on a line without codes). ``occurrences`` are the plan's own, when the
     caller has them already; ``roles`` names the rendering role of sessions
     by id (see :func:`rendering_role`).
 
@@ -328,7 +329,7 @@ class _Judge:
                     for s in schedule.sessions
                     if self.qualifies(rules, s, level) is None
                     and (
-                        not rules.services
+                        not rules.codes_kind(s.kind.code)
                         or rules.service_code(s.kind.code, s.minutes, self.substance_use)
                     )
                 }
@@ -342,7 +343,7 @@ class _Judge:
         virtual = session.modality.is_virtual
         why = self.qualifies(rules, session, level)
         code = None
-        if why is None and rules.services:
+        if why is None and rules.codes_kind(session.kind.code):
             code = rules.service_code(session.kind.code, minutes, self.substance_use)
             if code is None:
                 why = f"{minutes} minutes of {session.kind.code} fit no code of {self.name}"
