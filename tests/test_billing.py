@@ -655,3 +655,91 @@ def test_every_builtin_rule_names_its_source_and_round_trips():
         for level in pack.levels:
             assert level.source
             assert all(code.source for code in level.services)
+
+
+# --- properties ----------------------------------------------------------------------
+
+
+@st.composite
+def _billed_plans(draw):
+    """The sample plan of care at IOP or PHP, with drawn attendance, recertifications, roles."""
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    plan = attrs.evolve(plan, level=draw(st.sampled_from(["IOP", "PHP"])))
+    today = plan.start.add(days=draw(st.integers(-3, 90)))
+    occurrences = [o for o in plan.occurrences() if o.date <= today]
+    statuses = st.sampled_from(["attended", "late", "left_early", "absent_unexcused", None])
+    records = []
+    for occurrence in occurrences:
+        status = draw(statuses)
+        if status is None:
+            continue
+        minutes = (
+            draw(st.integers(1, occurrence.minutes - 1)) if status in {"late", "left_early"} else 0
+        )
+        if minutes == 0 and status in {"late", "left_early"}:
+            status = "attended"
+        records.append(
+            cp.Attendance(occurrence.session.id, occurrence.scheduled_on, status, minutes)
+        )
+    days = st.integers(0, 84).map(plan.start.add)
+    signed = [
+        cp.Signature("physician", day, purpose="certification")
+        for day in draw(st.lists(days, max_size=3, unique=True))
+    ]
+    plan = attrs.evolve(plan, attendance=records, signatures=[*plan.signatures, *signed])
+    kinds = {
+        s.id: draw(st.sampled_from(["therapist", "nurse", "psychiatrist", "psychologist"]))
+        for s in plan.schedule.sessions
+    }
+    roles = draw(st.one_of(st.none(), st.just(kinds)))
+    return plan, today, roles
+
+
+@settings(max_examples=60, deadline=None)
+@given(drawn=_billed_plans(), rules=st.sampled_from([MEDICARE_2024, COMMERCIAL]))
+def test_the_tier_is_the_count_of_qualifying_services_and_units_follow_each_code(drawn, rules):
+    plan, today, roles = drawn
+    days = cp.billing(plan, rules, today=today, roles=roles)
+    delivered = {r.on for r in plan.attendance if r.present}
+    assert {d.day for d in days if d.billable and not d.forecast} <= delivered
+    for day in days:
+        level = rules.for_level(day.level)
+        assert day.services == sum(line.per_diem for line in day.lines)
+        assert day.minutes == sum(line.minutes for line in day.lines if line.per_diem)
+        if day.billable:
+            tier = level.tier(day.services)
+            assert day.tier == (None if tier is None else tier.name)
+            assert all(line.billable == line.per_diem for line in day.lines)
+        else:
+            assert not any(line.billable for line in day.lines)
+        for line in day.lines:
+            if line.per_diem:
+                assert level.counts_toward_per_diem(line.rendering_role)
+            if line.hcpcs is None:
+                assert line.units == 1
+                continue
+            (code,) = {
+                c for c in level.services if c.hcpcs == line.hcpcs and c.revenue == line.revenue
+            }
+            assert line.units == code.units(line.minutes) > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(drawn=_billed_plans())
+def test_billing_and_validate_agree_on_certification(drawn):
+    # 42 CFR 424.24(e): the days validate reports as not certified are the days
+    # billing refuses for it, and no others.
+    plan, today, _ = drawn
+    lapsed = sorted(
+        v.dates[0]
+        for v in cp.validate(plan, today=today, payer=MEDICARE_2024).violations
+        if v.code == "review.certification_lapsed"
+    )
+    lapses = cp.billing_certification(plan, MEDICARE_2024, today)
+    assert [lapse.due.add(days=1) for lapse in lapses] == lapsed
+    for day in cp.billing(plan, MEDICARE_2024, today=today):
+        assert day.certified == (not any(lapse.covers(day.day) for lapse in lapses))
+        if not day.certified:
+            assert not day.billable
