@@ -342,6 +342,8 @@ class _Judge:
         session = occurrence.session
         virtual = session.modality.is_virtual
         why = self.qualifies(rules, session, level)
+        if why is None and minutes <= 0:
+            why = "no minutes of it were delivered"
         code = None
         if why is None and rules.codes_kind(session.kind.code):
             code = rules.service_code(session.kind.code, minutes, self.substance_use)
