@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -281,6 +282,24 @@ def billing(
     return tuple(found)
 
 
+class _Draft(NamedTuple):
+    """A service line before its day is judged (see :class:`ServiceLine`)."""
+
+    day: pendulum.Date
+    session_id: str
+    kind: str
+    level: str
+    minutes: int
+    rendering_role: str
+    revenue: str | None
+    hcpcs: str | None
+    modifiers: tuple[str, ...]
+    units: int
+    place_of_service: str | None
+    why: str | None  # why it does not count toward the per diem
+    forecast: bool
+
+
 @attrs.define
 class _Judge:
     plan: CarePlan
@@ -291,6 +310,7 @@ class _Judge:
     lapses: tuple[CertificationLapse, ...]
     roles: Mapping[str, str] | None
     program_days: dict[tuple[int, str], int] = attrs.field(factory=dict)
+    sessions: dict[tuple[int, str], tuple[Session, str, str | None]] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:
@@ -300,17 +320,25 @@ class _Judge:
     def virtual_reason(self) -> str:
         return f"virtual sessions do not count for {self.name}"
 
-    def role(self, session: Session, level: str) -> str:
-        return rendering_role(self.plan, session, level, self.roles)
+    def judged(self, rules: LevelRules, session: Session, level: str) -> tuple[str, str | None]:
+        """Who renders a session, and why it cannot count toward the per diem (or ``None``).
 
-    def qualifies(self, rules: LevelRules, session: Session, level: str) -> str | None:
-        """Why a session of the schedule cannot count toward the per diem, or ``None``."""
+        Kept per session object and level: the occurrences of a week share
+        their schedule's sessions.
+        """
+        key = (id(session), level)
+        found = self.sessions.get(key)
+        if found is None or found[0] is not session:
+            role = rendering_role(self.plan, session, level, self.roles)
+            found = self.sessions[key] = (session, role, self._why(rules, session, role))
+        return found[1], found[2]
+
+    def _why(self, rules: LevelRules, session: Session, role: str) -> str | None:
         kind = session.kind.code
         if kind not in rules.billable_kinds:
             return f"{kind} is not a billable service for {self.name}"
         if session.modality.is_virtual and rules.virtual != "counts":
             return self.virtual_reason
-        role = self.role(session, level)
         if not rules.counts_toward_per_diem(role):
             return (
                 f"a {role}'s service is a professional service, billed separately "
@@ -327,7 +355,7 @@ class _Judge:
                 {
                     s.weekday
                     for s in schedule.sessions
-                    if self.qualifies(rules, s, level) is None
+                    if self.judged(rules, s, level)[1] is None
                     and (
                         not rules.codes_kind(s.kind.code)
                         or rules.service_code(s.kind.code, s.minutes, self.substance_use)
@@ -338,10 +366,10 @@ class _Judge:
 
     def line(
         self, rules: LevelRules, level: str, occurrence: Occurrence, minutes: int, forecast: bool
-    ) -> ServiceLine:
+    ) -> _Draft:
         session = occurrence.session
         virtual = session.modality.is_virtual
-        why = self.qualifies(rules, session, level)
+        role, why = self.judged(rules, session, level)
         if why is None and minutes <= 0:
             why = "no minutes of it were delivered"
         code = None
@@ -355,23 +383,20 @@ class _Judge:
         else:
             units = 1 if minutes > 0 else 0
             modifiers = ()
-        if virtual:
+        if virtual and rules.telehealth_modifiers:
             modifiers += tuple(m for m in rules.telehealth_modifiers if m not in modifiers)
-        return ServiceLine(
+        return _Draft(
             occurrence.date,
             session.id,
             session.kind.code,
             level,
             minutes,
-            self.role(session, level),
+            role,
             None if code is None else code.revenue,
             None if code is None else code.hcpcs,
             modifiers,
             units,
             rules.telehealth_place_of_service if virtual else rules.place_of_service,
-            why is None,
-            None,
-            False,
             why,
             forecast,
         )
@@ -391,7 +416,7 @@ class _Judge:
                 (f"{self.name} does not pay {level} care",),
                 forecast=forecast,
             )
-        lines: list[ServiceLine] = []
+        lines: list[_Draft] = []
         unrecorded = 0
         for occurrence in items:
             if forecast:
@@ -400,11 +425,11 @@ class _Judge:
             record = self.records.get(occurrence.key)
             if record is None:
                 # Sessions that could be services and are not recorded yet.
-                unrecorded += self.qualifies(rules, occurrence.session, level) is None
+                unrecorded += self.judged(rules, occurrence.session, level)[1] is None
             elif record.present:
                 minutes = record.delivered_minutes(occurrence)
                 lines.append(self.line(rules, level, occurrence, minutes, False))
-        qualifying = [line for line in lines if line.per_diem]
+        qualifying = [line for line in lines if line.why is None]
         services = len(qualifying)
         minutes = sum(line.minutes for line in qualifying)
         codes = tuple(c for c in rules.codes if c.applies(self.substance_use))
@@ -413,11 +438,11 @@ class _Judge:
             codes += tuple(c for c in tier.codes if c.applies(self.substance_use))
         reasons = self.reasons(rules, day, level, episode, services, minutes, codes)
         if reasons:
-            virtual = sum(line.reason == self.virtual_reason for line in lines)
+            virtual = sum(line.why == self.virtual_reason for line in lines)
             if virtual:
                 reasons.append(f"{virtual} virtual session(s) do not count for {self.name}")
             professional = sum(
-                line.reason is not None and "professional service" in line.reason for line in lines
+                line.why is not None and "professional service" in line.why for line in lines
             )
             if professional:
                 reasons.append(
@@ -435,12 +460,27 @@ class _Judge:
         billable = not reasons
         why = None if billable else f"the day is not billable: {reasons[0]}"
         tier_name = None if tier is None or not billable else tier.name
-        lines = [
-            attrs.evolve(line, billable=True, tier=tier_name)
-            if line.per_diem and billable
-            else (line if line.reason is not None else attrs.evolve(line, reason=why))
+        built = tuple(
+            ServiceLine(
+                line.day,
+                line.session_id,
+                line.kind,
+                line.level,
+                line.minutes,
+                line.rendering_role,
+                line.revenue,
+                line.hcpcs,
+                line.modifiers,
+                line.units,
+                line.place_of_service,
+                per_diem=line.why is None,
+                tier=tier_name if line.why is None else None,
+                billable=billable and line.why is None,
+                reason=line.why or why,
+                forecast=line.forecast,
+            )
             for line in lines
-        ]
+        )
         return BillableDay(
             day,
             level,
@@ -451,7 +491,7 @@ class _Judge:
             tier=tier_name,
             codes=codes if billable else (),
             forecast=forecast,
-            lines=tuple(lines),
+            lines=built,
             certified=lapse is None,
         )
 
