@@ -15,6 +15,7 @@ import pendulum
 from careplan._model.plan import CarePlan
 from careplan._model.report import Violation
 from careplan._model.review import Cadence, ReviewPolicy
+from careplan._operations.certification import check_certification
 from careplan._operations.context import RuleContext
 
 __all__ = ["check_certification", "check_reviews", "end_of_care", "next_review"]
@@ -108,53 +109,6 @@ def _review_cadence(
             f"The plan of care is due for review by {due} ({policy.name}); schedule it",
             dates=(due,),
         )
-
-
-def check_certification(
-    plan: CarePlan, today: pendulum.Date, policy: ReviewPolicy
-) -> Iterator[Violation]:
-    """Days at a level after its recertification fell due and before the next
-    (``review.certification_lapsed``), and recertifications due soon."""
-    certified = sorted(s.on for s in plan.signatures if s.certifies)
-    for episode in plan.episodes:
-        cadence = policy.certification_cadence(episode.level.code)
-        if cadence is None or not episode.days:
-            continue
-        horizon = min(today, episode.end)
-        last, first = episode.start, True
-        while True:
-            due = cadence.due(last, first=first)
-            if due >= episode.end:
-                break  # the stay ends before a recertification falls due
-            done = next((day for day in certified if last < day <= due), None)
-            if done is not None:
-                last, first = done, False
-                continue
-            if due < horizon:
-                resumed = next((day for day in certified if day > due), None)
-                until = episode.end if resumed is None else min(resumed, episode.end)
-                yield Violation(
-                    "review.certification_lapsed",
-                    "error",
-                    f"The physician's recertification of {episode.level.code} was due by {due} "
-                    f"({policy.name}: {cadence}); care from {due.add(days=1)} "
-                    + ("until it was recertified" if resumed is not None else "on")
-                    + " is not certified; have the physician recertify the need",
-                    dates=(due.add(days=1),),
-                )
-                if resumed is None or resumed >= until:
-                    break
-                last, first = resumed, False
-                continue
-            if today <= due and (due - today).days <= policy.due_soon_days:
-                yield Violation(
-                    "review.due_soon",
-                    "warning",
-                    f"The physician's recertification of {episode.level.code} is due by "
-                    f"{due} ({policy.name}); schedule it",
-                    dates=(due,),
-                )
-            break
 
 
 def _unsigned_services(plan: CarePlan, policy: ReviewPolicy) -> Iterator[Violation]:
