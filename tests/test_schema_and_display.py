@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 
 import careplan as cp
+from careplan._adapters import display
 from careplan.demo import sample_plan, sample_schedule, working_parent, working_parent_plan
 from careplan.testing import care_plans
 
@@ -135,7 +136,7 @@ def test_empty_hours_are_folded_away():
     page = sparse.to_html()
     (height,) = set(re.findall(r"class='day' style='position:relative;height:([\d.]+)px", page))
     # 01:00-03:00 and 23:00-24:00 (3 hours) and one fold, not 23 hours.
-    assert float(height) == pytest.approx(3 * 60 * 0.8 + 14)
+    assert float(height) == pytest.approx(3 * 60 * display._PIXELS_PER_MINUTE + 14)
     assert "⋯" in page
     assert "⋯" in sparse.grid()
     assert len(sparse.grid().splitlines()) == 1 + 4 + 1 + 2
@@ -171,6 +172,45 @@ def test_a_plan_shows_each_episodes_week_and_busy_time_when_known():
         pendulum.date(2027, 1, 31),
     )
     assert "1 day, 1.0 h/week" in one_day.to_html()
+
+
+def test_hovering_a_block_shows_its_title_time_and_modality_not_its_id():
+    plan = working_parent_plan()
+    page = plan.schedule.to_html()
+    hovers = re.findall(r"class='session [^']*' title='([^']*)'", page)
+    assert len(hovers) == len(plan.schedule.sessions)
+    assert "Psychiatric / medication management · Thu 21:00–21:30 · online · every 2 weeks" in (
+        hovers
+    )
+    assert "Group therapy · Mon 18:30–20:00 · in person" in hovers
+    assert not any(s.id in page for s in plan.schedule.sessions)
+
+
+def test_the_legend_names_colours_hatching_shading_and_every_few_weeks():
+    page = working_parent_plan().schedule.to_html(working_parent())
+    legend = page[page.index("class='legend'") :]
+    for label in (
+        "Check-in and mindfulness",
+        "Group therapy",
+        "Psychiatric / medication management",
+        "every 2 weeks",
+        "busy (the client&#x27;s week)",
+        "evening",
+    ):
+        assert label in legend, label
+    assert display.COLOURS["group_therapy"] in legend
+    evenings = working_parent_plan().schedule.to_html()
+    assert "morning" not in evenings[evenings.index("class='legend'") :]  # evening hours only
+    plain = sample_schedule().to_html()
+    assert "busy" not in plain  # no hatching without a client's week
+
+
+def test_the_grid_takes_the_width_it_is_given():
+    head = sample_schedule().to_html()
+    head = head[: head.index(">")]
+    assert "width:100%" in head
+    assert "inline-block" not in head
+    assert "36em" not in head
 
 
 def test_the_plan_as_a_dataframe():
