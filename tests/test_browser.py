@@ -174,3 +174,39 @@ def test_every_label_is_whole_and_the_legend_reads_on_light_and_dark_pages(
     for label in (*titles, "every 2 weeks", "busy (the client's week)", "evening"):
         assert label in legend, label
     assert measured["legend_colour"] == "rgb(26, 26, 26)"  # its own ink, on a dark page too
+
+
+_ROOT = Path(__file__).parent.parent
+_DOCS = "https://careplan.readthedocs.io/en/latest/"
+
+
+def test_the_readmes_links_and_picture_work_outside_the_repository():
+    # A package index shows the README without the repository around it, so
+    # every link and the picture point at the published docs, and each
+    # names a page the docs build makes (or the picture it draws).
+    readme = (_ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)]+)\)", readme)
+    assert targets
+    for target in targets:
+        assert target.startswith(_DOCS), target
+        page = target[len(_DOCS) :]
+        if page == "_static/weekly-grid.png":
+            continue
+        assert page.endswith(".html"), target
+        assert (_ROOT / "docs" / page.replace(".html", ".md")).exists(), target
+    assert f"{_DOCS}_static/weekly-grid.png" in targets
+
+
+@needs_chromium
+def test_the_docs_build_draws_the_readmes_picture(tmp_path):
+    import runpy
+
+    draw = runpy.run_path(str(_ROOT / "docs" / "readme_image.py"))["draw"]
+    out = tmp_path / "weekly-grid.png"
+    assert draw(out) is True
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    # Cropped to the grid: as wide as drawn, and not the whole window's height.
+    assert width == 820
+    assert 250 < height < 1600

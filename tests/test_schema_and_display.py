@@ -225,6 +225,37 @@ def test_the_plan_as_a_dataframe():
     assert frame["minutes"].sum() == sum(o.minutes for o in plan.occurrences())
 
 
+def test_the_dataframe_is_typed_with_a_date_column():
+    import pandas
+
+    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    frame = plan.to_dataframe()
+    dtypes = {name: str(dtype) for name, dtype in frame.dtypes.items()}
+    assert dtypes == {
+        "session_id": "string", "date": "datetime64[ns]", "weekday": "string",
+        "start": "datetime64[ns, America/New_York]", "end": "datetime64[ns, America/New_York]",
+        "minutes": "int64", "kind": "string", "title": "string", "track": "string",
+        "modality": "string", "level": "string", "episode": "int64", "moved": "bool",
+    }  # fmt: skip
+    occurrences = plan.occurrences()
+    assert [d.date() for d in frame["date"]] == [o.date for o in occurrences]
+    assert [t.to_pydatetime() for t in frame["start"]] == [o.start for o in occurrences]
+    assert frame["date"].dt.day_of_week.tolist() == [o.date.weekday() for o in occurrences]
+    assert frame["track"].isna().sum() == sum(o.session.track is None for o in occurrences)
+    by_week = frame.groupby(frame["date"].dt.to_period("W"))["minutes"].sum()
+    assert by_week.sum() == frame["minutes"].sum()
+    empty = cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["OP"],
+        cp.WeeklySchedule("UTC", []),
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 1, 31),
+    ).to_dataframe()
+    assert len(empty) == 0
+    assert str(empty["date"].dtype) == "datetime64[ns]"
+    assert isinstance(empty, pandas.DataFrame)
+
+
 def test_the_dataframe_says_how_to_get_pandas(monkeypatch):
     import builtins
 
@@ -238,3 +269,25 @@ def test_the_dataframe_says_how_to_get_pandas(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pandas)
     with pytest.raises(ImportError, match=r"pip install -e '\.\[pandas\]'"):
         sample_plan().to_dataframe()
+
+
+def test_a_missing_extra_is_an_import_error_too(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    assert issubclass(cp.MissingExtraError, ImportError)
+    assert issubclass(cp.MissingExtraError, cp.CarePlanError)
+    caught = None
+    try:
+        sample_plan().to_dataframe()
+    except ImportError as error:  # what Python users write for an optional dependency
+        caught = error
+    assert isinstance(caught, cp.MissingExtraError)
+    assert (caught.package, caught.extra) == ("pandas", "pandas")
