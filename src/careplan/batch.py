@@ -20,7 +20,7 @@ for one. :func:`run` spreads the documents over a process pool;
 :func:`run_dask` does the same work on a Dask cluster (the ``dask`` extra).
 Both give the same tables as a single process (``workers=1``).
 
-Needs the ``batch`` extra (pyarrow): ``pip install 'careplan[batch]'``.
+Needs the ``batch`` extra (pyarrow): from a checkout, ``pip install -e '.[batch]'``.
 
 >>> from careplan import to_json
 >>> from careplan.demo import sample_plan
