@@ -57,6 +57,15 @@ def test_the_text_grid():
     assert len(lines) == 1 + 8  # 09:00 to 12:30 in half hours
 
 
+def test_the_text_grid_marks_a_title_it_shortens():
+    week = cp.WeeklySchedule(
+        "UTC", [cp.Session("monday", "09:00", 60, "group_therapy", title="Seeking Safety group")]
+    )
+    line = week.grid().splitlines()[1]
+    assert "Seeking Safety…" in line
+    assert "Seeking Safety g" not in line
+
+
 def test_the_html_grid_shows_sessions_busy_time_and_escapes_text():
     plan = working_parent_plan()
     page = plan.schedule.to_html(working_parent(), title="<b>Jordan</b>")

@@ -119,7 +119,9 @@ def _short(session: Session) -> str:
 def schedule_text(schedule: WeeklySchedule) -> str:
     """A plain-text weekly grid, one column per day with sessions.
 
-    Rows are half hours; a line ``⋯`` stands for folded, empty hours.
+    Rows are half hours; a line ``⋯`` stands for folded, empty hours. A
+    title longer than its column ends in ``…``; :func:`schedule_html` shows
+    titles whole.
 
     >>> from careplan.demo import sample_schedule
     >>> print(schedule_text(sample_schedule()).splitlines()[0])
@@ -148,7 +150,9 @@ def schedule_text(schedule: WeeklySchedule) -> str:
                     text = _short(first) if first.start_minute >= minute else "  |"
                     if first.every_weeks > 1 and first.start_minute >= minute:
                         text += f" /{first.every_weeks}w"
-                cells.append(text[:width].ljust(width))
+                if len(text) > width:  # a longer title says it goes on
+                    text = text[: width - 1] + "…"
+                cells.append(text.ljust(width))
             lines.append(
                 f"{minute // 60:02d}:{minute % 60:02d}             " + " ".join(cells).rstrip()
             )
