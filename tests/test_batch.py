@@ -158,7 +158,7 @@ def test_bad_documents_become_rows_with_their_error(single, sources):
     assert errors[3].startswith("the text is not JSON")
     assert errors[4] == 'format: is "careplan/0"; this version reads careplan/1'
     assert "not UTF-8" in errors[5]
-    assert "missing.json" in errors[6]
+    assert errors[6] == "cannot read it: no such file or folder"  # the source names the path
     assert rows[6]["source"] == str(sources[6])
     assert [row["source"] for row in rows[1:6]] == ["#1", "#2", "#3", "#4", "#5"]
     bad = set(errors)
