@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import careplan as cp
 from careplan import fhir
@@ -538,3 +540,30 @@ def test_validate_never_raises_on_a_plan_that_loaded(tmp_path, capsys, change):
     source = _written(tmp_path / "long.json", cp.to_json(long).encode())
     assert main(["validate", str(source)]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    label=st.integers(1, 10_000),
+    title=st.integers(1, 10_000),
+    code=st.integers(1, 5_000),
+    virtual=st.booleans(),
+)
+def test_validate_never_raises_whatever_the_lengths_of_labels_titles_and_codes(
+    label, title, code, virtual
+):
+    plan = cp.demo.sample_plan_of_care()
+    first, *rest = plan.schedule.sessions
+    modality = cp.Modality.virtual() if virtual else cp.Modality.in_person()
+    declared = cp.SessionKind("custom_kind", "L" * label)
+    undeclared = cp.SessionKind("c" + "z" * (code - 1))
+    sessions = (
+        attrs.evolve(first, kind=declared, title="T" * title, modality=modality),
+        attrs.evolve(first, id="twin", kind=undeclared),
+        *rest,
+    )
+    report = cp.validate(
+        attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, sessions=sessions))
+    )
+    assert report.violations  # the overlap at least, quoting both titles cut
+    assert all(len(v.message) < 2_000 for v in report.violations)
