@@ -350,7 +350,7 @@ def test_import_careplan_loads_the_heavy_parts_when_first_used():
     code = """
 import sys
 import careplan
-heavy = ("icalendar", "cattrs", "pandas", "fhir", "pyarrow", "careplan._adapters.document")
+heavy = ("icalendar", "cattrs", "pandas", "fhir", "pyarrow", "careplan.document")
 assert not [m for m in heavy if m in sys.modules], sorted(sys.modules)
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Session
