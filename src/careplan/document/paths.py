@@ -9,7 +9,7 @@ uses it, and so can any other reader of careplan's values (the FHIR reader):
 ...     Session("monday", "09:00", 0, SessionKind.GROUP_THERAPY)
 Traceback (most recent call last):
 ...
-careplan.DocumentError: sessions[2].duration_minutes: Duration() is not above zero; give the session a length
+careplan.DocumentError: sessions[2].duration_minutes: Duration() is not above zero; ...
 
 Errors never quote what was refused when it may be free text (a name, a
 goal, a note): :func:`show` gives numbers as they are, text by its length,
@@ -69,9 +69,10 @@ class at:
     a date) and nothing is appended.
 
     An unknown level is reported by the codes it could have been; any other
-    :class:`~careplan.CarePlanError` at ``path`` with its message. The exception classes in ``unreadable`` (a reader of foreign
-    data may pass ``(KeyError, TypeError, ValueError)``) become "cannot be
-    read", by their class name only: their messages may quote the data.
+    :class:`~careplan.CarePlanError` at ``path`` with its message. The
+    exception classes in ``unreadable`` (a reader of foreign data may pass
+    ``(KeyError, TypeError, ValueError)``) become "cannot be read", by
+    their class name only: their messages may quote the data.
 
     A class rather than ``@contextmanager``: a document enters one per
     record, and a generator each cost a tenth of reading it.
