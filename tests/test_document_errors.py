@@ -262,7 +262,7 @@ def test_today_as_a_plain_date_is_read():
 
 # --- only careplan's errors ----------------------------------------------------------
 
-_PYTHON = st.recursive(
+_PYTHON_LEAVES = (
     st.none()
     | st.booleans()
     | st.integers()
@@ -270,7 +270,10 @@ _PYTHON = st.recursive(
     | st.text(max_size=10)
     | st.binary(max_size=4)
     | st.dates()
-    | st.just(object()),
+    | st.just(object())
+)
+_PYTHON = st.recursive(
+    _PYTHON_LEAVES,
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.tuples(inner)
@@ -295,3 +298,17 @@ def test_any_python_value_in_any_field_raises_only_careplan_errors(path, value):
     except cp.CarePlanError:
         return
     assert cp.from_json(cp.to_json(plan)) == plan
+
+
+_SAMPLE_TEXT = cp.to_json(sample_plan())
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PYTHON_LEAVES | st.datetimes() | st.text(max_size=12))
+def test_any_today_is_read_as_a_date_or_refused_as_a_careplan_error(today):
+    try:
+        plan = cp.from_json(_SAMPLE_TEXT, today=today)
+    except cp.CarePlanError:
+        assert today is not None
+        return
+    assert plan.id == "demo-plan-0001"
