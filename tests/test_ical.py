@@ -466,6 +466,11 @@ def test_a_series_that_loses_every_instance_stays_as_a_cancelled_event():
         assert sorted(p for pairs in shown.values() for p in pairs) == expected(plan)
         for uid, event in masters.items():
             assert (event.get("STATUS") == "CANCELLED") == (not shown[uid])
+    # recurring-ical-events shows no instance of a cancelled series at all.
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(revisions[-1]))
+    begin, end = dt.datetime(2026, 12, 1), dt.datetime(2027, 6, 1)
+    shown_events = recurring_ical_events.of(calendar).between(begin, end)
+    assert not [e for e in shown_events if e.get("STATUS") == "CANCELLED"]
     final = _masters(cp.to_ical(revisions[-1]))
     # Discharged on the first day of OP: of its eleven series, only the
     # sessions of that Monday still happen (four of them).
