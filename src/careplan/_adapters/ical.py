@@ -19,7 +19,7 @@ import hmac
 import re
 import typing
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -45,6 +45,7 @@ from careplan._model.session import Session
 from careplan._model.time import (
     Disambiguate,
     duration_from,
+    minute_of_day,
     require_aware,
     resolve_wall,
     unique_wall_time,
@@ -76,6 +77,8 @@ _END_EVENT = b"END:VEVENT\r\n"
 _END_CALENDAR = b"END:VCALENDAR\r\n"
 _CANCELLED = b"STATUS:CANCELLED\r\n"
 _WEEK = _dt.timedelta(days=7)
+_DAY_MINUTES = 24 * 60
+_NO_DAYS: frozenset[_dt.date] = frozenset()
 
 
 def _generic_title(session: Session) -> str:
@@ -519,20 +522,25 @@ class _Records:
 
     def revision(self, session: Session, episode: Episode) -> int:
         """The SEQUENCE of ``session``'s series in ``episode`` (before the caller's offset)."""
-        cancelled = self.cancelled.get(session.id, frozenset())
-        moves = self.moves.get(session.id, Counter())
+        cancelled = self.cancelled.get(session.id, _NO_DAYS)
+        moves = self.moves.get(session.id)
         ended = episode.left_by is not None
+        days: Set[_dt.date] = self.off_days
+        if cancelled or moves:
+            days = days | cancelled | (moves.keys() if moves else _NO_DAYS)
+        total = int(ended)
+        if not days:
+            return total
         origin = _plain(week_start(episode.start))
         first, last = _plain(episode.start), _plain(episode.end)
-        total = int(ended)
-        for day in self.off_days | cancelled | moves.keys():
+        for day in days:
             if day < first or (day > last and not ended):
                 continue
             if day.weekday() != session.weekday:
                 continue
             if ((day - origin).days // 7) % session.every_weeks:
                 continue
-            total += moves[day] + (day in self.off_days or day in cancelled)
+            total += (moves[day] if moves else 0) + (day in self.off_days or day in cancelled)
         return total
 
 
@@ -623,9 +631,16 @@ def _series(
         ]
         return False, lines
 
+    # A session that ends before midnight touches a change only on its own day.
+    one_day = session.minutes < _DAY_MINUTES - minute_of_day(session.start)
+
     def on_edge(day: _dt.date) -> bool:
+        if day in dst_days:
+            return True
+        if one_day:
+            return False
         wall_start = _dt.datetime.combine(day, session.start)
-        return day in dst_days or (wall_start + session.duration).date() in dst_days
+        return (wall_start + session.duration).date() in dst_days
 
     anchor = next((i for i, day in enumerate(instances) if not on_edge(day)), None)
     leading = instances if anchor is None else instances[:anchor]
