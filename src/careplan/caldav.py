@@ -31,6 +31,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
+from http import HTTPStatus
 from typing import Any, Literal
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -67,6 +68,7 @@ _QUERY = """<?xml version="1.0" encoding="utf-8"?>
   </C:filter>
 </C:calendar-query>"""
 _DTSTAMP = re.compile(rb"^DTSTAMP[:;].*\r\n", re.MULTILINE)
+_PHRASES = {status.phrase.lower(): status.value for status in HTTPStatus}
 _UNFOLD = re.compile(r"\r?\n[ \t]")
 
 
@@ -328,8 +330,9 @@ def _request(client: Any, method: str, url: str, body: str, headers: dict[str, s
     try:
         response = client.request(url, method, body, headers)
     except DAVError as error:
-        status = error.status
         reason = str(error.reason or "")
+        # caldav before 3.6 gives the status only as its reason phrase.
+        status = getattr(error, "status", None) or _PHRASES.get(reason.strip().lower())
         raise CalDAVError(method, str(error.url or url), status, reason) from None
     except OSError as error:
         raise CalDAVError(method, url, None, type(error).__name__) from None
