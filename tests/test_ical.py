@@ -551,6 +551,8 @@ def test_itip_messages_request_what_happens_and_cancel_what_does_not():
         ({"method": "REQUEST"}, "attendees"),
         ({"method": "CANCEL", "organizer": "clinic", "attendees": ["mailto:a@b"]}, "organizer"),
         ({"organizer": "mailto:clinic@example.org"}, "organizer"),
+        ({"attendees": ["mailto:client@example.org"]}, "attendees"),
+        ({"method": "REQUEST", "organizer": "mailto:a@b", "attendees": "mailto:c@d"}, "attendees"),
     ],
 )
 def test_every_bad_argument_is_an_invalid_value_that_names_it(arguments, field):

@@ -322,19 +322,20 @@ def _recorded_changes(plan: CarePlan) -> int:
 
 def _addresses(method: str, organizer: object, attendees: object) -> bytes:
     """The ORGANIZER and ATTENDEE lines of an iTIP message (none for PUBLISH)."""
-    if method == "PUBLISH":
-        if organizer is not None or attendees != ():
-            raise InvalidValueError(
-                "organizer",
-                shown(organizer),
-                "is only written in an iTIP message",
-                "pass method='REQUEST' or 'CANCEL', or leave organizer and attendees out",
-            )
-        return b""
     if isinstance(attendees, (str, bytes)) or not isinstance(attendees, Sequence):
         raise InvalidValueError(
             "attendees", shown(attendees), "is not a list of addresses", "pass mailto: URIs"
         )
+    if method == "PUBLISH":
+        for field, given in (("organizer", organizer is not None), ("attendees", attendees)):
+            if given:
+                raise InvalidValueError(
+                    field,
+                    shown(organizer if field == "organizer" else len(attendees)),
+                    "is only written in an iTIP message",
+                    "pass method='REQUEST' or 'CANCEL', or leave organizer and attendees out",
+                )
+        return b""
     if not attendees:
         raise InvalidValueError(
             "attendees", 0, "addresses are too few for an iTIP message", "give at least one"
