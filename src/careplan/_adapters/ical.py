@@ -1,7 +1,10 @@
 """Export a plan to iCalendar (RFC 5545) for the client's own calendar.
 
 One VEVENT per session and episode, repeating weekly with an RRULE whose
-COUNT ends it with the episode; EXDATE for closed and cancelled days;
+COUNT ends it with the episode, its instances those of ``occurrences``; a
+series none of whose instances happens stays, with STATUS:CANCELLED, so no
+UID ever leaves a later revision; SEQUENCE counts the plan's records of
+change that touch the series; EXDATE for closed and cancelled days;
 RECURRENCE-ID overrides for moved sessions and for the rare instance whose
 start or end calendar clients would compute differently (a wall time that a
 DST change skips, or a session that spans the change). Every TZID has an
