@@ -470,3 +470,18 @@ def test_sync_refuses_bad_arguments(radicale):
         sync(collection, sample_plan(), stamp=dt.datetime(2027, 1, 1))
     with pytest.raises(cp.InvalidValueError):
         sync(collection, [], stamp=STAMP)
+
+
+def test_without_the_caldav_library_the_error_says_how_to_install():
+    code = (
+        "import sys; sys.modules['caldav'] = None\n"
+        "import careplan\n"
+        "try:\n"
+        "    import careplan.caldav\n"
+        "except careplan.MissingExtraError as error:\n"
+        "    print(error.extra, error.package)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["caldav", "caldav"]

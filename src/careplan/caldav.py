@@ -46,7 +46,7 @@ from careplan._model.time import require_aware
 
 try:
     from caldav.lib.error import DAVError
-except ImportError:  # pragma: no cover - the extra is installed in the tests
+except ImportError:
     raise MissingExtraError("careplan.caldav", "caldav", "caldav") from None
 
 __all__ = ["CalDAVError", "Gone", "SyncReport", "sync"]
