@@ -485,3 +485,17 @@ def test_without_the_caldav_library_the_error_says_how_to_install():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["caldav", "caldav"]
+
+
+def test_a_server_that_does_not_answer_is_a_caldav_error_without_status():
+    url = f"http://127.0.0.1:{_free_port()}"
+    client = caldav.DAVClient(url=url + "/", username="clinic", password=USERS["clinic"])
+    with pytest.raises(CalDAVError) as info:
+        sync(client.calendar(url=url + "/clinic/plan/"), sample_plan(), stamp=STAMP)
+    assert info.value.status is None
+    assert info.value.url == url + "/clinic/plan/"
+    assert USERS["clinic"] not in str(info.value)
+    error = CalDAVError("PUT", "https://clinic:s3cret@dav.example.org/c/x.ics", 507, "Full")
+    assert error.url == "https://dav.example.org/c/x.ics"
+    assert "s3cret" not in str(error)
+    assert "507" in str(error)
