@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 import careplan as cp
 from calendar_oracles import ORACLES, STATUSES, window
 from careplan import Session, SessionKind, WeeklySchedule
+from careplan.demo import sample_plan
 from careplan.testing import DST_ZONES, care_plans, weekly_schedules
 
 ZONES = (
@@ -180,8 +181,6 @@ def test_engines_agree_with_generated_plans(oracle, plan):
 
 
 def _discharged_on_the_step_down_day() -> cp.CarePlan:
-    from careplan.demo import sample_plan
-
     plan = sample_plan().cancel("mon-0930-group_therapy", pendulum.date(2027, 3, 8))
     plan = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
     return cp.discharge(plan, on=pendulum.date(2027, 3, 1))
