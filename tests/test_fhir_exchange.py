@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 import careplan as cp
 from careplan._operations.expansion import series_dates
 from careplan.cli import main
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, sample_schedule
 from careplan.fhir import from_fhir, to_fhir
 from careplan.testing import care_plans
 from test_fhir import empty_elements
@@ -39,7 +39,9 @@ def references(value):
 
 
 def stepped_plan():
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     plan = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11))
     return plan.reschedule(
         "mon-1200-individual_therapy",

@@ -10,14 +10,16 @@ import pytest
 
 import careplan as cp
 from careplan import plots
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, sample_schedule
 
 TODAY = pendulum.date(2027, 3, 14)
 
 
 @pytest.fixture(scope="module")
 def plan():
-    stepped = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    stepped = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     first_week = [o for o in stepped.occurrences() if o.date <= pendulum.date(2027, 1, 10)]
     records = [cp.Attendance(o.session.id, o.scheduled_on) for o in first_week]
     monday = first_week[0]

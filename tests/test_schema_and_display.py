@@ -155,7 +155,10 @@ def test_overlapping_sessions_are_drawn_side_by_side():
 
 
 def test_a_plan_shows_each_episodes_week_and_busy_time_when_known():
-    plan = cp.step_down(working_parent_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    parent = working_parent_plan()
+    plan = cp.step_down(
+        parent, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=parent.schedule
+    )
     page = plan.to_html()
     assert page.count("class='careplan-week'") == 2
     assert "Intensive Outpatient Program (IOP) · 2027-01-04 to 2027-02-28" in page
@@ -174,7 +177,9 @@ def test_a_plan_shows_each_episodes_week_and_busy_time_when_known():
 
 
 def test_the_plan_as_a_dataframe():
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     frame = plan.to_dataframe()
     assert len(frame) == len(plan.occurrences())
     assert list(frame.columns) == [

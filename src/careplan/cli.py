@@ -28,8 +28,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._adapters.document import from_json, payer_rules_from_json, to_json
+from careplan._adapters.document import from_json, to_json
 from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.payer_packs import payer_rules_from_json
 from careplan._adapters.summary import summary
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
@@ -39,7 +40,7 @@ from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.review import CLINIC_REVIEW, MEDICARE_REVIEW, ReviewPolicy
 from careplan._model.time import week_start
-from careplan._operations.billing import billing, billing_weeks
+from careplan._operations.billing import billing, billing_weeks, claim_lines
 from careplan._operations.delivery import delivered
 from careplan._operations.progress import progress, series
 from careplan._operations.validation import validate
@@ -235,6 +236,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PACK",
         help="also judge each day against a payer rule pack: "
         f"{', '.join(BUILTIN_PAYERS)}, or a careplan-payer/1 JSON file",
+    )
+    report.add_argument(
+        "--claims",
+        action="store_true",
+        help="with --billing: also print the week's claim lines (revenue and HCPCS codes, "
+        "modifiers, units), as data to check, not EDI",
     )
     report.add_argument(
         "--today",
@@ -536,11 +543,13 @@ def _report(args: argparse.Namespace) -> int:
         raise _Failure("careplan report: give --week DAY, --progress, or both")
     if args.billing is not None and args.week is None:
         raise _Failure("careplan report: --billing judges a week; give --week DAY")
+    if args.claims and args.billing is None:
+        raise _Failure("careplan report: --claims needs a payer pack; give --billing PACK")
     given = None if args.today is None else _day("--today", args.today)
     rules = None if args.billing is None else _payer(args.billing)
     plan = _load(args)
     if args.week is not None:
-        _week_report(plan, args.week, rules, given)
+        _week_report(plan, args.week, rules, given, claims=args.claims)
     if args.progress:
         # The command line is the edge that may read the clock; the library never does.
         today = given or pendulum.Date.fromisoformat(_now().date().isoformat())
@@ -586,7 +595,12 @@ def _progress_report(plan: CarePlan, today: pendulum.Date) -> str:
 
 
 def _week_report(
-    plan: CarePlan, week: str, rules: PayerRules | None, today: pendulum.Date | None
+    plan: CarePlan,
+    week: str,
+    rules: PayerRules | None,
+    today: pendulum.Date | None,
+    *,
+    claims: bool = False,
 ) -> None:
     monday = week_start(_day("--week", week))
     sunday = monday.add(days=6)
@@ -619,7 +633,31 @@ def _week_report(
         lines.append(f"  minimum:    {minimum:g} h/week; {verdict}")
     if rules is not None:
         lines += _billing_lines(plan, rules, monday, sunday if today is None else today)
+    if rules is not None and claims:
+        lines += _claim_lines(plan, rules, monday, sunday if today is None else today)
     _say("\n".join(lines))
+
+
+def _claim_lines(
+    plan: CarePlan, rules: PayerRules, monday: pendulum.Date, today: pendulum.Date
+) -> list[str]:
+    """The week's claim lines, one a line: date, revenue code, HCPCS code, modifiers, units."""
+    found = [c for c in claim_lines(plan, rules, today=today) if c.week == monday]
+    if not found:
+        return ["  claims:     no billable lines this week"]
+    first = found[0]
+    lines = [
+        f"  claims:     type of bill {first.type_of_bill or '-'}, "
+        f"condition codes {', '.join(first.condition_codes) or '-'}"
+    ]
+    for c in found:
+        modifiers = f" {'/'.join(c.modifiers)}" if c.modifiers else ""
+        what = "per diem" if c.per_diem else (c.rendering_role or "")
+        lines.append(
+            f"    {c.day} {c.revenue or '-'} {c.hcpcs or '-'}{modifiers} x{c.units} ({what})"
+            + (" forecast" if c.forecast else "")
+        )
+    return lines
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -13,8 +13,9 @@ are, and ``Axes`` are the API analysts already know for adjusting a figure.
 
 >>> import pendulum
 >>> from careplan import step_down
->>> from careplan.demo import sample_plan
->>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+>>> from careplan.demo import sample_outpatient_schedule, sample_plan
+>>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met",
+...                  schedule=sample_outpatient_schedule())
 >>> chart = care_path(plan)
 >>> [label.get_text() for label in chart.axes.get_yticklabels()]
 ['OP', 'IOP']

@@ -89,6 +89,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     # The plan of care (golden_thread.py, reviews.py, progress.py).
     "care.unplanned_service": ("warning",),
     "care.frequency_unmet": ("error",),
+    "care.update_due": ("warning",),
     "care.intervention_without_objective": ("warning",),
     "care.objective_without_intervention": ("warning",),
     "care.goal_without_objective": ("warning",),
@@ -198,6 +199,16 @@ def _judge(
     return None
 
 
+#: Sessions a client may have on a day without the program: an individual,
+#: family or psychiatric appointment. A level's hours per day describe the
+#: days of its program's services (H0015: "a treatment program operating at
+#: least 3 hours a day"; the article's IOP day of check-in, groups and life
+#: skills), so a day with only such appointments is not held to its minimum.
+_APPOINTMENT_KINDS = frozenset(
+    (SessionKind.INDIVIDUAL_THERAPY, SessionKind.PSYCHIATRIC, SessionKind.FAMILY_THERAPY)
+)
+
+
 def check_intensity(context: RuleContext) -> Iterator[Violation]:
     """Days per week, hours per day and hours per week within the level's ranges.
 
@@ -205,6 +216,9 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
     their episode. A week cut by the plan's start or end, or by a transition,
     is only checked against the upper bounds. In a level's step-down grace
     window, weekly shortfalls are warnings (``intensity.step_down_grace``).
+    Hours per day are judged on the days of the program's services: a day
+    with only individual, family or psychiatric appointments is held to the
+    daily maximum, not the minimum.
     """
     for episode in context.plan.episodes:
         if not episode.schedule.sessions and not episode.level.overnight and episode.days:
@@ -258,10 +272,14 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 message += "; change the weekly schedule or the level of care"
             grouped.add(code, severity, message, week.monday, value=actual)
         regular_days = week.regular_minutes_by_day
+        program_days = {o.date for o in week.actual if o.session.kind not in _APPOINTMENT_KINDS}
         for day, minutes in sorted(week.actual_minutes_by_day.items()):
             bounds = intensity.hours_per_day
             verdict = _judge(
-                bounds, minutes / 60, regular_days.get(day, 0) / 60, judge_minimum=True
+                bounds,
+                minutes / 60,
+                regular_days.get(day, 0) / 60,
+                judge_minimum=day in program_days,
             )
             if verdict is None:
                 continue
