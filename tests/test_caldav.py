@@ -220,7 +220,9 @@ def _chain() -> list[tuple[str, list[cp.CarePlan]]]:
     steps.append(("a day closed", plan))
     plan = plan.cancel("thu-1100-life_skills", pendulum.date(2027, 3, 11))
     steps.append(("a later session cancelled", plan))
-    plan = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=plan.schedule
+    )
     steps.append(("stepped down", plan))
     plan = cp.discharge(plan, on=pendulum.date(2027, 3, 1))
     steps.append(("discharged on the step-down day", plan))

@@ -182,7 +182,9 @@ def test_engines_agree_with_generated_plans(oracle, plan):
 
 def _discharged_on_the_step_down_day() -> cp.CarePlan:
     plan = sample_plan().cancel("mon-0930-group_therapy", pendulum.date(2027, 3, 8))
-    plan = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=plan.schedule
+    )
     return cp.discharge(plan, on=pendulum.date(2027, 3, 1))
 
 

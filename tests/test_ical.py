@@ -453,7 +453,10 @@ def _discharged_on_the_step_down_day() -> list[cp.CarePlan]:
     plan = sample_plan()
     cancelled = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 3, 8))
     closed = cancelled.with_closures(pendulum.date(2027, 3, 3))
-    stepped = cp.step_down(closed, on=pendulum.date(2027, 3, 1), reason="goals_met")
+    # The IOP week kept on purpose: the export must follow whatever the plan says.
+    stepped = cp.step_down(
+        closed, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=closed.schedule
+    )
     discharged = cp.discharge(stepped, on=pendulum.date(2027, 3, 1))
     return [plan, cancelled, closed, stepped, discharged]
 
@@ -599,7 +602,7 @@ def _edited(plan: cp.CarePlan, edit: tuple[str, int, int, int]) -> cp.CarePlan:
         return cp.discharge(plan, on=day)
     move = cp.step_down if kind == "step_down" else cp.step_up
     reason = "goals_met" if kind == "step_down" else "relapse_risk"
-    return move(plan, on=day, reason=reason)
+    return move(plan, on=day, reason=reason, schedule=plan.schedule)
 
 
 @settings(max_examples=40, deadline=None)
