@@ -251,7 +251,7 @@ def test_a_reference_outside_the_bundle_is_reported():
 def test_the_command_line_writes_r4_and_imports_it_back(tmp_path, capsys):
     plan_file, bundle_file, back_file = (tmp_path / n for n in ("p.json", "b.json", "back.json"))
     plan_file.write_text(cp.to_json(stepped_plan()), encoding="utf-8")
-    assert main(["fhir", str(plan_file), "--version", "r4", "-o", str(bundle_file)]) == 0
+    assert main(["fhir", str(plan_file), "--fhir-version", "r4", "-o", str(bundle_file)]) == 0
     bundle = json.loads(bundle_file.read_text(encoding="utf-8"))
     assert resources(bundle, "Patient")[0]["meta"]["profile"] == [f"{US_CORE}/us-core-patient"]
     assert main(["import-fhir", str(bundle_file), "-o", str(back_file)]) == 0

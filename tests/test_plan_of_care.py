@@ -562,7 +562,9 @@ def test_cli_validate_and_report_progress(tmp_path, capsys):
     assert "phq9-below-10" in out
     assert "met (latest 8" in out
     assert "PHQ-9: 18 (2027-01-04)" in out
-    assert main(["report", str(path)]) == 2
+    # Without --week or --progress: the default report, the week containing --today.
+    assert main(["report", str(path), "--today", "2027-01-06"]) == 0
+    assert capsys.readouterr().out.startswith("Week of 2027-01-04 to 2027-01-10\n")
 
 
 # --- properties ------------------------------------------------------------------

@@ -927,8 +927,13 @@ class CarePlan:
 
         Columns: ``session_id``, ``date``, ``weekday``, ``start``, ``end``,
         ``minutes``, ``kind``, ``title``, ``track``, ``modality``, ``level``,
-        ``episode``, ``moved``. Needs pandas, the ``pandas`` extra: from a
-        checkout, ``pip install -e '.[pandas]'``.
+        ``episode``, ``moved``. The columns are typed: ``date`` is a
+        ``datetime64[ns]`` column at midnight (pandas' date type, with the
+        ``.dt`` accessor), ``start`` and ``end`` are ``datetime64[ns]`` in
+        the plan's time zone, ``minutes`` and ``episode`` are ``int64``,
+        ``moved`` is ``bool`` and the rest are pandas strings (``track`` is
+        ``<NA>`` where a session has none). Needs pandas, the ``pandas``
+        extra: from a checkout, ``pip install -e '.[pandas]'``.
         """
         try:
             import pandas
@@ -957,7 +962,17 @@ class CarePlan:
             "session_id", "date", "weekday", "start", "end", "minutes", "kind",
             "title", "track", "modality", "level", "episode", "moved",
         ]  # fmt: skip
-        return pandas.DataFrame(rows, columns=columns)
+        frame = pandas.DataFrame(rows, columns=columns)
+        texts = ("session_id", "weekday", "kind", "title", "track", "modality", "level")
+        frame = frame.astype(
+            {**dict.fromkeys(texts, "string"), "minutes": "int64", "episode": "int64"}
+        ).astype({"moved": "bool"})
+        # One unit on every pandas version (careplan's dates end before 2262).
+        frame["date"] = pandas.to_datetime(frame["date"].map(str)).dt.as_unit("ns")
+        for name in ("start", "end"):
+            instants = pandas.to_datetime(frame[name], utc=True)
+            frame[name] = instants.dt.tz_convert(self.timezone).dt.as_unit("ns")
+        return frame
 
     def to_html(self, constraints: LifeConstraints | None = None) -> str:
         """Each episode's week as an HTML grid, captioned with its dates and level.

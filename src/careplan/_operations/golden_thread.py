@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import pendulum
 
 from careplan._model.care import Intervention
+from careplan._model.checks import quoted
 from careplan._model.kinds import SessionKind
 from careplan._model.plan import CarePlan, Goal
 from careplan._model.report import Violation
@@ -121,8 +122,9 @@ def _schedule_against_interventions(
             yield Violation(
                 "care.unplanned_service",
                 "warning",
-                f"{kind.label} sessions at {code} from {episode.start} trace to no intervention "
-                "of the plan of care; name the kind in an intervention, or drop the sessions",
+                f"{quoted(kind.label)} sessions at {code} from {episode.start} trace to no "
+                "intervention of the plan of care; name the kind in an intervention, or drop "
+                "the sessions",
                 tuple(session_ids),
                 (episode.start,),
             )
@@ -138,7 +140,7 @@ def _schedule_against_interventions(
                     if intervention.every_weeks == 1
                     else f"{intervention.every_weeks} weeks"
                 )
-                kinds = ", ".join(k.label.lower() for k in intervention.kinds)
+                kinds = ", ".join(quoted(k.label.lower()) for k in intervention.kinds)
                 yield Violation(
                     "care.frequency_unmet",
                     "error",

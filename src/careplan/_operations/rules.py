@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 
 import pendulum
 
+from careplan._model.checks import quoted
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Range
 from careplan._model.occurrence import Occurrence
@@ -324,8 +325,8 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     "required.missing",
                     component.severity,
-                    f"{level.name} needs {kind.label.lower()} {cadence}; the schedule from "
-                    f"{episode.start} has none. Add a {kind.label.lower()} session.",
+                    f"{level.name} needs {quoted(kind.label.lower())} {cadence}; the schedule from "
+                    f"{episode.start} has none. Add a {quoted(kind.label.lower())} session.",
                     dates=(episode.start,),
                 )
                 continue
@@ -338,7 +339,7 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                     continue
                 regular = _has_kind(kind, (o for w in window for o in w.regular))
                 severity: Severity = "warning" if regular else component.severity
-                message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
+                message = f"no {quoted(kind.label.lower())}, which {level.name} needs {cadence}"
                 message += (
                     f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
                 )
@@ -376,8 +377,8 @@ def check_overlaps(context: RuleContext) -> Iterator[Violation]:
         grouped.add(
             "overlap",
             "error",
-            f"{earlier.session.display_title} ({earlier.session.id}) and "
-            f"{later.session.display_title} ({later.session.id}) overlap; move one of them",
+            f"{quoted(earlier.session.display_title)} ({earlier.session.id}) and "
+            f"{quoted(later.session.display_title)} ({later.session.id}) overlap; move one of them",
             later.date,
             ids,
         )
@@ -557,7 +558,7 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     "modality.missing_join_url",
                     "warning",
-                    f"{session.display_title} ({session.id}) is virtual but has no join "
+                    f"{quoted(session.display_title)} ({session.id}) is virtual but has no join "
                     "link; add one so the client can attend",
                     (session.id,),
                 )
@@ -565,15 +566,16 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     "modality.bad_join_url",
                     "error",
-                    f"{session.display_title} ({session.id}) has the join link "
-                    f"{modality.join_url!r}, which is not a web address; use an https:// link",
+                    f"{quoted(session.display_title)} ({session.id}) has the join link "
+                    f"{quoted(modality.join_url)!r}, which is not a web address; "
+                    "use an https:// link",
                     (session.id,),
                 )
         elif not modality.location:
             yield Violation(
                 "modality.missing_location",
                 "warning",
-                f"{session.display_title} ({session.id}) is in person but has no location; "
+                f"{quoted(session.display_title)} ({session.id}) is in person but has no location; "
                 "add where it happens",
                 (session.id,),
             )
@@ -688,7 +690,7 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
                     grouped.add(
                         "attendance.missed_component",
                         "warning",
-                        f"no {component.kind.label.lower()} attended, which "
+                        f"no {quoted(component.kind.label.lower())} attended, which "
                         f"{episode.level.name} needs "
                         + ("every week" if every == 1 else f"every {every} weeks")
                         + "; reschedule it soon",
@@ -807,7 +809,7 @@ def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
         yield Violation(
             "vocabulary.undeclared",
             "warning",
-            f"The {what} {code!r} is neither built in nor declared with a label{guess}; "
-            f"use a built-in one, or declare it: {kind.__name__}({code!r}, 'Its label')",
+            f"The {what} {quoted(code)!r} is neither built in nor declared with a label{guess}; "
+            f"use a built-in one, or declare it: {kind.__name__}({quoted(code)!r}, 'Its label')",
             session_ids=tuple(session_ids),
         )
