@@ -503,3 +503,20 @@ def test_a_server_that_does_not_answer_is_a_caldav_error_without_status():
     assert error.url == "https://dav.example.org/c/x.ics"
     assert "s3cret" not in str(error)
     assert "507" in str(error)
+
+
+def test_a_series_cancelled_because_it_left_comes_back_when_it_returns(radicale):
+    path = "/clinic/returning/"
+    assert radicale.request("MKCALENDAR", path, "clinic", MKCALENDAR)[0] == 201
+    collection = _collection(radicale, path)
+    first, other = sample_plan(), attrs.evolve(sample_plan(), id="another-plan")
+    sync(collection, first, stamp=STAMP)
+    left = sync(collection, other, stamp=STAMP, gone="cancel")
+    assert len(left.cancelled) == len(left.created) == 11
+    assert _shown(radicale, path) == _expected([other])
+    cancelled = _sequences(_stored(radicale, path))
+    back = sync(collection, [first, other], stamp=STAMP, gone="cancel")
+    assert set(back.updated) == set(left.cancelled)
+    assert _shown(radicale, path) == _expected([first, other])
+    restored = _sequences(_stored(radicale, path))
+    assert all(restored[uid] > cancelled[uid] for uid in back.updated)

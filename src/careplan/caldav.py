@@ -264,6 +264,10 @@ def _cancelled(old: _Stored, stamp: _dt.datetime) -> bytes:
     """A stored object cancelled: every event CANCELLED, a higher SEQUENCE."""
     calendar = icalendar.Calendar.from_ical(old.text)
     for event in calendar.walk("VEVENT"):
+        if _FINGERPRINT in event:
+            # Still careplan's, but matching no export: should the UID come
+            # back, the next sync writes it again.
+            event[_FINGERPRINT] = f"cancelled-{event[_FINGERPRINT]}"
         event["STATUS"] = "CANCELLED"
         event["SEQUENCE"] = old.sequence + 1
         event.pop("DTSTAMP", None)
