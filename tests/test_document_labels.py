@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan.demo import sample_plan, sample_plan_of_care
+from careplan.demo import sample_outpatient_schedule, sample_plan, sample_plan_of_care
 from careplan.testing import care_plans, plans_of_care, texts
 
 
@@ -202,7 +202,10 @@ def test_a_relabelled_builtin_kind_beside_the_builtin_continuum_is_refused_when_
 def test_two_labels_for_one_custom_reason_are_refused():
     plan = sample_plan()
     plan = cp.step_down(
-        plan, on=pendulum.date(2027, 2, 1), reason=cp.TransitionReason("x_met", "Met", "step_down")
+        plan,
+        on=pendulum.date(2027, 2, 1),
+        reason=cp.TransitionReason("x_met", "Met", "step_down"),
+        schedule=sample_outpatient_schedule(),
     )
     with pytest.raises(cp.InvalidValueError, match="second label"):
         cp.discharge(
@@ -214,7 +217,12 @@ def test_two_labels_for_one_custom_reason_are_refused():
 
 def test_one_custom_reason_in_two_transitions_round_trips():
     reason = cp.TransitionReason("x_met", "Met their goals", "step_down")
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 2, 1), reason=reason)
+    plan = cp.step_down(
+        sample_plan(),
+        on=pendulum.date(2027, 2, 1),
+        reason=reason,
+        schedule=sample_outpatient_schedule(),
+    )
     plan = cp.change_schedule(
         plan,
         on=pendulum.date(2027, 2, 8),
