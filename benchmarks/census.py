@@ -25,8 +25,9 @@ import time
 
 import pendulum
 
-from careplan._operations.census import _needs, _space
 from careplan.census import Census, CensusClient, admit, schedule_census
+from careplan.census._model import needs
+from careplan.census._weeks import week_space
 from careplan.programs import sample_census
 
 CLIENTS = 60
@@ -48,13 +49,13 @@ def greedy(census: Census) -> int:
         return all(end <= b or e <= begin for b, e in busy.get((holder, day), []))
 
     def staff_for(offering) -> str | None:  # type: ignore[no-untyped-def]
-        needs = _needs(census, offering)
-        if not needs or not census.staff:
+        needed = needs(census, offering)
+        if not needed or not census.staff:
             return ""
         day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
         for person in census.staff:
             if (
-                needs <= set(person.credentials)
+                needed <= set(person.credentials)
                 and person.works(offering.weekday, begin, end)
                 and free(person.id, day, begin, end)
                 and (
@@ -87,7 +88,7 @@ def greedy(census: Census) -> int:
                     blocked.add(offering.id)
             elif staff_for(offering) is None or room_for(offering) is None:
                 blocked.add(offering.id)
-        space = _space(
+        space = week_space(
             census.program,
             client.level,
             census.levels,

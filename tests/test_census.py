@@ -404,15 +404,15 @@ def test_alike_clinicians_and_rooms_are_pooled_and_each_named_once_at_a_time(con
 def test_the_explanations_quick_existence_check_agrees_with_the_candidate_weeks(
     index, share, random
 ):
-    from careplan._operations.census import _any_week, _fitting
+    from careplan.census._weeks import any_week, fitting_weeks
 
     census = sample_census(12, seed=3)
     blocked = frozenset(o.id for o in census.program.offerings() if random.random() < share)
     client = census.clients[index]
     relaxed = attrs.evolve(client, constraints=attrs.evolve(client.constraints, modality="either"))
     for someone in (client, attrs.evolve(client, tracks=()), relaxed):
-        assert _any_week(census, someone, blocked) == bool(
-            _fitting(census, someone, blocked, streams=False)
+        assert any_week(census, someone, blocked) == bool(
+            fitting_weeks(census, someone, blocked, streams=False)
         )
 
 
@@ -435,7 +435,8 @@ def test_a_track_whose_agenda_items_overlap_is_refused():
 def test_a_time_limit_too_short_for_any_solution_says_so(monkeypatch):
     # A solver stopped by the time limit before its first solution (found in
     # review: a bare assertion failed for sixty clients and 0.05 s).
-    from careplan._operations import census as census_operations
+    from careplan.census import _solve as census_solve
+    from careplan.census import _stages as census_stages
 
     census = sample_census(6, seed=1)
     solved = schedule_census(census, time_limit=10)
@@ -443,7 +444,8 @@ def test_a_time_limit_too_short_for_any_solution_says_so(monkeypatch):
     def out_of_time(built, *args, **kwargs):
         return None, built.cp.UNKNOWN
 
-    monkeypatch.setattr(census_operations, "_attempt", out_of_time)
+    monkeypatch.setattr(census_stages, "attempt", out_of_time)
+    monkeypatch.setattr(census_solve, "attempt", out_of_time)
     for run in (
         lambda: schedule_census(census, time_limit=0.01),
         lambda: admit(solved, CensusClient("new", census.clients[0].level), time_limit=0.01),

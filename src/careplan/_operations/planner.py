@@ -149,7 +149,9 @@ def _average_units(sessions: Iterable[Session]) -> int:
     return sum(s.minutes * _UNITS // s.every_weeks for s in sessions)
 
 
-class _DayOption(NamedTuple):
+class DayOption(NamedTuple):
+    """One way to fill a weekday: its offerings, what it adds to the week, its cost."""
+
     offerings: tuple[Offering, ...]
     light: int  # minutes in a week without the less-than-weekly sessions
     heavy: int  # minutes in a week with all of them
@@ -159,7 +161,7 @@ class _DayOption(NamedTuple):
 
 
 class _Day(NamedTuple):
-    """Running figures of a day being filled by ``_day_options``."""
+    """Running figures of a day being filled by ``day_options``."""
 
     light: int
     heavy: int
@@ -199,14 +201,14 @@ def _covers(level: LevelOfCare, sessions: Iterable[Session]) -> int:
     return mask
 
 
-def _day_options(
+def day_options(
     level: LevelOfCare,
     constraints: LifeConstraints,
     offerings: Sequence[Offering],
     objective: ObjectiveName,
     *,
     merge: bool = True,
-) -> list[_DayOption]:
+) -> list[DayOption]:
     """Every way to fill one weekday from its offerings that the level allows.
 
     A depth-first walk that never extends a day past the level's daily
@@ -231,7 +233,7 @@ def _day_options(
     average_of = [_average_units(o.sessions) for o in ordered]
     covers_of = [_covers(level, o.sessions) for o in ordered]
     conflicts_of = [sum(constraints.conflicts(s) for s in o.sessions) for o in ordered]
-    options = [_DayOption((), 0, 0, 0, 0, (0, 0, 0))]
+    options = [DayOption((), 0, 0, 0, 0, (0, 0, 0))]
 
     def walk(
         start: int, picked: tuple[int, ...], busy: tuple[tuple[int, int], ...], day: _Day
@@ -262,7 +264,7 @@ def _day_options(
         if not (_within(per_day, day.light) and _within(per_day, day.heavy)):
             return
         options.append(
-            _DayOption(
+            DayOption(
                 tuple(ordered[i] for i in picked),
                 day.light,
                 day.heavy,
@@ -279,7 +281,7 @@ def _day_options(
     # their cost: keep the cheapest of each (ties by offering ids, so the
     # result does not depend on the order of the walk).
     order = _ORDERS[objective]
-    best: dict[tuple[int, int, int, int, bool], _DayOption] = {}
+    best: dict[tuple[int, int, int, int, bool], DayOption] = {}
     for option in options:
         signature = (
             option.light,
@@ -401,9 +403,11 @@ def _week_ok(
     return WeekBounds.of(level, continuum, constraints).admits(days, light, heavy, average, covers)
 
 
-def _allowed(
+def allowed_offerings(
     program: Program, constraints: LifeConstraints, tracks: Sequence[TreatmentTrack]
 ) -> list[Offering]:
+    """The offerings of ``program`` a client may take at all: each session fits
+    their week and, for group sessions, is of one of ``tracks`` (or any)."""
     return [
         offering
         for offering in program.offerings()
@@ -428,12 +432,12 @@ def _search(
     objective: ObjectiveName,
     continuum: Continuum | None,
 ) -> PlanResult | None:
-    allowed = _allowed(program, constraints, tracks)
+    allowed = allowed_offerings(program, constraints, tracks)
     order = _ORDERS[objective]
     best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
     bounds = WeekBounds.of(level, continuum, constraints)
     per_day_options = [
-        _day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
+        day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
         for day in pendulum.WeekDay
     ]
     # What the days still to come can add at most: a state that cannot reach
@@ -598,7 +602,7 @@ def plan_week(
         return found
     raise Infeasible(
         level,
-        _reasons(program, level, constraints, tracks),
+        infeasible_reasons(program, level, constraints, tracks),
         _alternatives(program, level, constraints, tracks, objective, continuum),
     )
 
@@ -713,20 +717,21 @@ def plan_cycle(
     return CyclePlan(begin, tuple(results))
 
 
-def _reasons(
+def infeasible_reasons(
     program: Program,
     level: LevelOfCare,
     constraints: LifeConstraints,
     tracks: Sequence[TreatmentTrack],
 ) -> list[str]:
-    allowed = _allowed(program, constraints, tracks)
+    """Why no week of ``program`` meets ``level`` around the client's week, in words."""
+    allowed = allowed_offerings(program, constraints, tracks)
     if not allowed:
         return [
             f"nothing {program.name} offers fits the client's week "
             "(busy blocks, unavailable days or modality rule everything out)"
         ]
     reasons = []
-    groups = [o for o in allowed if not o.id.startswith("slot-")]
+    groups = [o for o in allowed if o.is_group]
     by_part: dict[str, list[str]] = {}
     for offering in groups:
         part = offering.sessions[0].day_part.value

@@ -1,0 +1,239 @@
+"""Solving the census model stage by stage, within the caller's limits."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from careplan.census._model import CensusModel
+from careplan.census._result import (
+    SolverStatus,
+)
+
+_log = logging.getLogger("careplan.census")
+
+
+# --- solving in stages ----------------------------------------------------------
+
+
+@attrs.frozen
+class Settings:
+    """What the caller set for each solve: wall-clock seconds, optionally work
+    in CP-SAT's deterministic time (about seconds of one core), the random
+    seed and the solver threads."""
+
+    seconds: float
+    work: float | None
+    seed: int
+    workers: int
+
+    def field(self) -> str:
+        """The argument to name when the limit ran out."""
+        return "time_limit" if self.work is None else "work_limit"
+
+
+@attrs.define
+class Budget:
+    """What one solve under ``settings`` may still spend: the clock until
+    ``deadline`` and the deterministic ``work`` left (``None``: no work limit).
+
+    A run stopped by the work limit stops at the same point on any machine
+    and under any load; one stopped by the clock may not.
+    """
+
+    settings: Settings
+    deadline: float
+    work: float | None
+
+    @classmethod
+    def of(cls, settings: Settings) -> Budget:
+        return cls(settings, time.monotonic() + settings.seconds, settings.work)
+
+    def left(self) -> bool:
+        """Whether another solver run is worth starting."""
+        return self.deadline - time.monotonic() > 0.05 and (self.work is None or self.work > 0)
+
+
+@attrs.frozen
+class Solved:
+    status: SolverStatus
+    values: Mapping[str, int]  # variable name -> value
+    objective: tuple[int, ...]
+    bound: tuple[int, ...]  # per stage: the best the solver proved possible
+
+
+def solve_stages(
+    built: CensusModel,
+    stages: Sequence[str],
+    budget: Budget,
+    hint: Mapping[str, int] | None = None,
+) -> Solved | None:
+    """Optimise ``stages`` in order, each fixing the previous optimum, within ``budget``.
+
+    ``hint`` (variable name to value) is a solution to start from.
+    """
+    cp = built.cp
+    model = built.model
+    built.stages = tuple(stages)
+    optimal = True
+    values: dict[str, int] | None = None
+    reached: list[int] = []
+    bounds: list[int] = []
+    variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+    if hint:
+        for var in variables:
+            if var.name in hint:
+                model.add_hint(var, hint[var.name])
+    for stage in stages:
+        expression = built.objective_terms[stage]
+        maximise = stage in ("placed", "priority")
+        if isinstance(expression, int):
+            reached.append(expression)
+            bounds.append(expression)
+            continue
+        if stage == "balance" and built.attendance:
+            found = _balance(built, budget)
+            if found is None:
+                if values is None:
+                    return None
+                optimal = False
+                break
+            proved, value, bound, got = found
+        else:
+            if maximise:
+                model.maximize(expression)
+            else:
+                model.minimize(expression)
+            solver, status = attempt(built, stage, budget)
+            model.clear_objective()  # type: ignore[no-untyped-call]
+            if status not in (cp.OPTIMAL, cp.FEASIBLE):
+                if values is None:
+                    return None
+                optimal = False
+                break
+            proved = status == cp.OPTIMAL
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound)
+            got = {var.name: int(solver.value(var)) for var in variables}
+        reached.append(value)
+        bounds.append(bound)
+        optimal = optimal and proved
+        if proved:
+            model.add(expression == value)
+        elif maximise:
+            model.add(expression >= value)
+        else:
+            model.add(expression <= value)
+        values = got
+        hint_all(built, variables, values)
+    if values is None:  # every stage was constant: read the hint back
+        values = {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
+    return Solved("optimal" if optimal else "feasible", values, tuple(reached), tuple(bounds))
+
+
+def hint_all(built: CensusModel, variables: Sequence[Any], values: Mapping[str, int]) -> None:
+    """Hint the solver with ``values`` (variable name to value), instead of earlier hints."""
+    built.model.clear_hints()  # type: ignore[no-untyped-call]
+    for var in variables:
+        built.model.add_hint(var, values[var.name])
+
+
+def attempt(
+    built: CensusModel,
+    stage: str,
+    budget: Budget,
+    work: float | None = None,
+    *,
+    first: bool = False,
+    probe: bool = True,
+) -> Any:
+    """A solver run on the model as it stands, within ``budget`` (and at most
+    ``work``, in the solver's deterministic time; or, ``first``, until the
+    first solution): the solver and its status. Without ``probe``, the
+    presolve does not probe the variables (see :func:`_placeable`)."""
+    cp = built.cp
+    solver = cp.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, budget.deadline - time.monotonic())
+    limits = [w for w in (work, budget.work) if w is not None]
+    if limits:
+        solver.parameters.max_deterministic_time = max(0.0, min(limits))
+    solver.parameters.stop_after_first_solution = first
+    solver.parameters.num_workers = budget.settings.workers
+    solver.parameters.random_seed = budget.settings.seed
+    # The linear relaxation of the at-most-k constraints guides the
+    # search: level 2 proves the stages several times faster here.
+    solver.parameters.linearization_level = 2
+    if not probe:
+        solver.parameters.cp_model_probing_level = 0
+    status = solver.solve(built.model)
+    if budget.work is not None:
+        budget.work -= solver.deterministic_time
+    _log.debug(
+        "census stage %s: %s %s, bound %s, %.2f s (deterministic %.2f)",
+        stage,
+        solver.status_name(status),
+        solver.objective_value,
+        solver.best_objective_bound,
+        solver.wall_time,
+        solver.deterministic_time,
+    )
+    return solver, status
+
+
+#: The work (in CP-SAT's deterministic time, about seconds of one core) the
+#: balance stage spends on its first, direct try, which proves its lower
+#: bound, before it searches at that bound. Deterministic, so the same input
+#: gives the same answer however busy the machine.
+_BALANCE_FIRST = 0.5
+
+
+def _balance(built: CensusModel, budget: Budget) -> tuple[bool, int, int, dict[str, int]] | None:
+    """The smallest largest group: proven or not, its value, its bound, the solver values.
+
+    Minimising the largest group directly leaves the search flat (most moves
+    do not change the largest), so after a short direct try, which proves a
+    lower bound ``T``, the solver minimises the seats above ``T`` summed over
+    the groups: zero means the largest group is ``T``, the optimum; a proven
+    positive minimum means ``T`` cannot be reached, and the search goes on at
+    ``T + 1``, up to the best found.
+    """
+    cp = built.cp
+    model = built.model
+    variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
+    model.minimize(built.largest)
+    solver, status = attempt(built, "balance", budget, _BALANCE_FIRST)
+    model.clear_objective()  # type: ignore[no-untyped-call]
+    if status not in (cp.OPTIMAL, cp.FEASIBLE):
+        return None
+    values = {var.name: int(solver.value(var)) for var in variables}
+    upper = max(values[var.name] for var in built.attendance)
+    lower = round(solver.best_objective_bound)
+    target = lower
+    while target < upper and budget.left():
+        excess = []
+        hint_all(built, variables, values)
+        for count in built.attendance:
+            over = model.new_int_var(0, built.everyone, f"over[{count.name},{target}]")
+            model.add(over >= count - target)
+            model.add_hint(over, max(0, values[count.name] - target))
+            excess.append(over)
+        model.minimize(sum(excess))
+        solver, status = attempt(built, f"balance at {target}", budget)
+        model.clear_objective()  # type: ignore[no-untyped-call]
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            break
+        got = {var.name: int(solver.value(var)) for var in variables}
+        largest = max(got[var.name] for var in built.attendance)
+        if largest < upper:
+            values, upper = got, largest
+        if round(solver.objective_value) == 0:
+            break  # the largest group is ``target``, which is the bound
+        if status != cp.OPTIMAL:
+            break  # out of time
+        lower = target = target + 1  # ``target`` cannot be reached
+    values[built.largest.name] = upper
+    return upper == lower, upper, lower, values
