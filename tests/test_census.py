@@ -86,7 +86,7 @@ def check_resources(result) -> None:
 def test_the_sample_census_places_everyone_it_can_and_books_no_one_twice():
     census = sample_census(6)
     result = schedule_census(census, time_limit=20)
-    assert result.status == "optimal"
+    assert result.status == "optimal_among_candidates"  # proven over candidate weeks
     check_resources(result)
     plans = result.plans(start=MONDAY, weeks=4)
     for plan in plans.values():

@@ -12,7 +12,7 @@ the solving functions raise :class:`careplan.MissingExtraError`.
 >>> census = sample_census(3)
 >>> result = schedule_census(census, time_limit=10)
 >>> (result.status, result.objective.placed)
-('optimal', 3)
+('optimal_among_candidates', 3)
 """
 
 from __future__ import annotations

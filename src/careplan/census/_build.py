@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-
-import attrs
+from collections.abc import Iterable, Mapping
 
 from careplan._model.program import Offering
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import weekday_name
-from careplan.census._model import CensusModel
+from careplan._operations.planner import feasible
+from careplan.census._model import CensusModel, current_days
 from careplan.census._result import (
     Assignment,
     CensusChange,
@@ -17,10 +16,11 @@ from careplan.census._result import (
     CensusResult,
     Placement,
     Roster,
+    SolverStatus,
 )
 from careplan.census._stages import Solved
 from careplan.census._values import Census
-from careplan.census._weeks import offerings_of
+from careplan.census._weeks import day_ids
 
 # --- from solver values to a result ----------------------------------------------------
 
@@ -31,7 +31,12 @@ def build_result(
     solved: Solved,
     fixed: Mapping[str, frozenset[str]],
     previous: CensusResult | None,
+    *,
+    complete: bool,
 ) -> CensusResult:
+    """The result of ``solved``: ``complete`` when every free client's candidate
+    weeks were all their weeks and no one was held fixed, so that a proven
+    optimum is the optimum over every week."""
     values = solved.values
     offerings = {o.id: o for o in census.program.offerings()}
     taken: dict[str, list[str]] = {}
@@ -136,33 +141,50 @@ def build_result(
                 sum(client.constraints.conflicts(s) for s in sessions),
             )
         )
-    result = CensusResult(
+    for placement in placements:
+        client = placement.client
+        continuum = census.levels if client.level in census.levels else None
+        # Every candidate week is one the planner's rules accept; say so where it counts.
+        assert feasible(placement.schedule, client.level, client.constraints, continuum=continuum)
+    changes = changes_of(
         census,
-        solved.status,
-        CensusObjective(
-            len(placements),
-            sum(p.preference_conflicts for p in placements),
-            _changes_count(census, placements, previous),
-            max((len(r.clients) for r in rosters if r.group), default=0),
-        ),
+        {p.client.id: p for p in placements},
+        previous_staff(previous),
+        listing_placed=previous is not None,
+    )
+    objective = CensusObjective(
+        len(placements),
+        sum(p.preference_conflicts for p in placements),
+        sum(c.days for c in changes),
+        max((len(r.clients) for r in rosters if r.group), default=0),
+    )
+    fields = {
+        "placed": objective.placed,
+        "conflicts": objective.preference_conflicts,
+        "changes": objective.changes,
+        "balance": objective.largest_group,
+    }
+    # The solver's figures and the result's are one definition: they agree.
+    assert all(fields[stage] == value for stage, value in solved.objective.items()), (
+        fields,
+        solved.objective,
+    )
+    # A stage not solved proves nothing: its bound is the trivial one.
+    trivial = {"placed": len(census.clients), "conflicts": 0, "changes": 0, "balance": 0}
+    bound = CensusObjective(*(solved.bound.get(stage, trivial[stage]) for stage in fields))
+    status: SolverStatus = (
+        ("optimal" if complete else "optimal_among_candidates") if solved.proven else "feasible"
+    )
+    return CensusResult(
+        census,
+        status,
+        objective,
         tuple(placements),
         (),
         tuple(rosters),
+        changes,
+        bound,
     )
-    proved = dict(zip(built.stages, solved.bound, strict=False))
-    found = result.objective
-    # The solver counts the free clients only; those held fixed add theirs.
-    held = [p for p in placements if p.client.id in fixed]
-    bound = CensusObjective(
-        proved.get("placed", found.placed - len(held)) + len(held),
-        proved.get(
-            "conflicts", found.preference_conflicts - sum(p.preference_conflicts for p in held)
-        )
-        + sum(p.preference_conflicts for p in held),
-        proved.get("changes", found.changes),
-        proved.get("balance", found.largest_group),
-    )
-    return attrs.evolve(result, changes=_changes(census, result, previous), bound=bound)
 
 
 def modality_word(offering: Offering) -> str:
@@ -180,84 +202,71 @@ def previous_staff(previous: CensusResult | None) -> dict[tuple[str, str], str]:
     return found
 
 
-def _before(census: Census, previous: CensusResult | None) -> dict[str, tuple[str, ...]]:
-    """Each client's offerings before: from the previous result, else their current week."""
-    if previous is not None:
-        return {p.client.id: tuple(sorted(p.offerings)) for p in previous.placements}
-    return {
-        c.id: tuple(sorted(o.id for o in offerings_of(census, c.current)))
-        for c in census.clients
-        if c.current is not None
-    }
-
-
-def _by_day(census: Census, offering_ids: Iterable[str]) -> dict[int, tuple[str, ...]]:
-    offerings = {o.id: o for o in census.program.offerings()}
-    found: dict[int, list[str]] = {}
-    for oid in offering_ids:
-        found.setdefault(int(offerings[oid].weekday), []).append(oid)
-    return {day: tuple(sorted(ids)) for day, ids in found.items()}
-
-
-def _changes_count(
-    census: Census, placements: Sequence[Placement], previous: CensusResult | None
-) -> int:
-    """Client-days whose offerings differ from before (the "changes" the solver counts)."""
-    before = _before(census, previous)
-    total = 0
-    for placement in placements:
-        if placement.client.id in before:
-            old = _by_day(census, before[placement.client.id])
-            new = _by_day(census, placement.offerings)
-            total += sum(1 for day in range(7) if old.get(day) != new.get(day))
-    return total
-
-
-def _changes(
-    census: Census, result: CensusResult, previous: CensusResult | None
+def changes_of(
+    census: Census,
+    placements: Mapping[str, Placement],
+    staff_before: Mapping[tuple[str, str], str],
+    *,
+    listing_placed: bool,
 ) -> tuple[CensusChange, ...]:
-    before = _before(census, previous)
-    staff_before = previous_staff(previous)
+    """What changed for each client from their current week: the one definition
+    of a change, which the solver minimises (:class:`CensusModel`).
+
+    A change is a client-day: a weekday whose offerings differ from the
+    client's current week (every current day of a client who loses their
+    place), or a day kept as it was on which a one-to-one session has another
+    clinician than ``staff_before`` (client and offering to clinician) says.
+    Clients placed without a current week are listed (``listing_placed``)
+    with no changed day.
+    """
+    offerings = {o.id: o for o in census.program.offerings()}
     found = []
     for client in census.clients:
-        placement = result.placement(client.id)
-        old = before.get(client.id)
+        current = current_days(census, client)
+        placement = placements.get(client.id)
         if placement is None:
-            if old is not None:
-                found.append(CensusChange(client.id, "unplaced", "no longer placed"))
+            if current:
+                found.append(CensusChange(client.id, "unplaced", "no longer placed", len(current)))
             continue
-        if old is None:
-            if previous is not None:
+        if current is None:
+            if listing_placed:
                 found.append(
                     CensusChange(client.id, "placed", week_words(census, placement.offerings))
                 )
-        elif tuple(sorted(placement.offerings)) != old:
-            gone = sorted(set(old) - set(placement.offerings))
-            added = sorted(set(placement.offerings) - set(old))
+            continue
+        now = day_ids(offerings[oid] for oid in placement.offerings)
+        moved = [d for d in range(7) if now.get(d) != current.get(d)]
+        restaffed = []
+        for day, ids in sorted(current.items()):
+            if day in moved:
+                continue
+            words = []
+            for oid in ids:
+                then = staff_before.get((client.id, oid))
+                made = placement.assignment(offerings[oid].sessions[0].id).staff
+                if then is not None and then != made:
+                    words.append(f"{week_words(census, [oid])}: {then} → {made}")
+            if words:
+                restaffed.append("; ".join(words))
+        if not moved and not restaffed:
+            continue
+        if moved:
+            old = {oid for d in moved for oid in current.get(d, ())}
+            new = {oid for d in moved for oid in now.get(d, ())}
+            description = (
+                f"from {week_words(census, sorted(old))} to {week_words(census, sorted(new))}"
+            )
             found.append(
                 CensusChange(
                     client.id,
                     "moved",
-                    f"from {week_words(census, gone)} to {week_words(census, added)}",
+                    "; ".join([description, *restaffed]),
+                    len(moved) + len(restaffed),
                 )
             )
         else:
-            moved = []
-            for oid in placement.offerings:
-                now = placement.assignment(_first_session(census, oid)).staff
-                then = staff_before.get((client.id, oid))
-                if then is not None and then != now:
-                    moved.append(f"{week_words(census, [oid])}: {then} → {now}")
-            if moved:
-                found.append(CensusChange(client.id, "staff", "; ".join(moved)))
+            found.append(CensusChange(client.id, "staff", "; ".join(restaffed), len(restaffed)))
     return tuple(found)
-
-
-def _first_session(census: Census, offering_id: str) -> str:
-    for offering in census.program.offerings():
-        if offering.id == offering_id:
-            return offering.sessions[0].id
-    return offering_id
 
 
 def when(offering: Offering) -> str:

@@ -55,7 +55,7 @@ class CensusModel:
         census: Census,
         free: Sequence[Candidates],
         fixed: Mapping[str, frozenset[str]],
-        previous_staff: frozenset[tuple[str, str]],
+        previous_staff: Mapping[tuple[str, str], str],
     ) -> None:
         cp = solver_module()
         self.cp = cp
@@ -63,11 +63,23 @@ class CensusModel:
         model: cp_model.CpModel = cp.CpModel()
         self.model = model
         self.choices = list(free)
+        #: Free clients in admission order: the priority stage places them in turn.
+        self.order = [
+            c.client.id for c in sorted(self.choices, key=lambda c: admission_key(c.client))
+        ]
         self.placed: dict[str, Any] = {}
         uses: dict[str, list[Any]] = {}
         conflicts: list[tuple[Any, int]] = []
+        # Changes (one definition, :func:`careplan.census._build.changes_of`):
+        # the client-days whose offerings differ from the client's current
+        # week (every current day of a client left unplaced), and the days
+        # kept as they were on which a one-to-one session has another clinician.
         changes: list[tuple[Any, int]] = []
         constant_changes = 0
+        constant_conflicts = 0
+        offerings = {o.id: o for o in census.program.offerings()}
+        #: (client, weekday) -> the expression "that day's offerings are kept".
+        kept_days: dict[tuple[str, int], Any] = {}
         for choice in self.choices:
             client = choice.client
             cid = client.id
@@ -77,16 +89,11 @@ class CensusModel:
             model.add(sum(picks) == placed)
             if not picks:
                 model.add(placed == 0)
-            current = (
-                day_ids(offerings_of(census, client.current))
-                if client.current is not None
-                else None
-            )
+            current = current_days(census, client)
             if current is not None:
-                # Changes: the weekdays whose offerings differ from the current week;
-                # not placed, every current day is lost.
                 constant_changes += len(current)
                 changes.append((placed, -len(current)))
+            same: dict[int, list[Any]] = {}
             for var, week in zip(picks, choice.weeks, strict=True):
                 for offering in week.offerings:
                     uses.setdefault(offering.id, []).append(var)
@@ -97,9 +104,26 @@ class CensusModel:
                     differ = sum(1 for d in range(7) if now.get(d) != current.get(d))
                     if differ:
                         changes.append((var, differ))
+                    for day, ids in current.items():
+                        if now.get(day) == ids:
+                            same.setdefault(day, []).append(var)
+            for day, variables in same.items():
+                kept_days[cid, day] = sum(variables)
+        for cid, held in fixed.items():
+            client = census.client(cid)
+            current = current_days(census, client)
+            now = day_ids(offerings[oid] for oid in held)
+            constant_conflicts += sum(
+                client.constraints.conflicts(s) for oid in held for s in offerings[oid].sessions
+            )
+            if current is not None:
+                constant_changes += sum(1 for d in range(7) if now.get(d) != current.get(d))
+                for day, ids_then in current.items():
+                    if now.get(day) == ids_then:
+                        kept_days[cid, day] = 1
         counts_fixed: dict[str, int] = {}
-        for offerings in fixed.values():
-            for oid in offerings:
+        for held in fixed.values():
+            for oid in held:
                 counts_fixed[oid] = counts_fixed.get(oid, 0) + 1
         everyone = len(free) + len(fixed)
         self.count: dict[str, Any] = {}
@@ -173,16 +197,16 @@ class CensusModel:
                     leads.append(var)
                 model.add(sum(leads) == demand)
             if in_person and census.rooms:
-                held = []
+                holding = []
                 seats = []
                 for key, size in open_rooms.items():
                     top = 1 if group else min(size, most)
                     var = model.new_int_var(0, top, f"room[{offering.id},{key}]")
                     self.room[offering.id, key] = var
                     room_busy.setdefault((key, day), []).append((*span, var))
-                    held.append(var)
+                    holding.append(var)
                     seats.append(self.room_pools[key][0].capacity * var)
-                model.add(sum(held) == demand)
+                model.add(sum(holding) == demand)
                 if group:
                     model.add(count <= sum(seats))
         for pools, busy in ((self.staff_pools, staff_busy), (self.room_pools, room_busy)):
@@ -195,13 +219,20 @@ class CensusModel:
         for person in census.staff:
             if person.max_caseload is not None and caseload.get(person.id):
                 model.add(sum(caseload[person.id]) <= person.max_caseload)
-        for oid, sid in sorted(previous_staff):
-            lead = self.lead.get((oid, sid))
-            if lead is None:
-                constant_changes += 1
-            else:
-                changes.append((lead, -1))
-                constant_changes += 1
+        # A kept day counts as changed when one of its one-to-one sessions
+        # loses the clinician the client had (the result pairs them again).
+        by_day: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for (cid, oid), sid in sorted(previous_staff.items()):
+            if oid in offerings:
+                by_day.setdefault((cid, int(offerings[oid].weekday)), []).append((oid, sid))
+        for (cid, day), pairs in sorted(by_day.items()):
+            kept = kept_days.get((cid, day))
+            if kept is None:
+                continue
+            other = model.new_bool_var(f"restaffed[{cid},{day}]")
+            for oid, sid in pairs:
+                model.add(other >= kept - self.lead.get((oid, sid), 0))
+            changes.append((other, 1))
         if attendance:
             # The largest group is at least the average one: a bound for the solver.
             model.add(largest * len(attendance) >= sum(attendance))
@@ -209,10 +240,10 @@ class CensusModel:
         self.attendance = attendance  # the head count of each group
         self.everyone = everyone
         self.stages: tuple[str, ...] = ()  # the stages last solved, in order
+        self.fixed = len(fixed)
         self.objective_terms = {
-            "placed": linear([(v, 1) for v in self.placed.values()]),
-            "priority": self._priority(),
-            "conflicts": linear(conflicts),
+            "placed": linear([(v, 1) for v in self.placed.values()], len(fixed)),
+            "conflicts": linear(conflicts, constant_conflicts),
             "changes": linear(changes, constant_changes),
             "balance": largest,
         }
@@ -256,12 +287,6 @@ class CensusModel:
                     found.setdefault(oid, ([], []))[which].extend(free)
         return found
 
-    def _priority(self) -> Any:
-        # Earlier admissions weigh more (then by id, so no two weigh alike).
-        ranked = sorted(self.choices, key=lambda c: admission_key(c.client))
-        self.weights = {c.client.id: len(ranked) - index for index, c in enumerate(ranked)}
-        return linear([(self.placed[cid], weight) for cid, weight in self.weights.items()])
-
 
 def linear(terms: Sequence[tuple[Any, int]], constant: int = 0) -> Any:
     """The sum of weighted terms, or the plain ``constant`` when there are none."""
@@ -279,3 +304,10 @@ def needs(census: Census, offering: Offering) -> set[str]:
     """The credentials the clinician leading ``offering`` must hold."""
     found = {census.credential(s.kind) for s in offering.sessions}
     return {c for c in found if c is not None}
+
+
+def current_days(census: Census, client: CensusClient) -> dict[int, tuple[str, ...]] | None:
+    """The offering ids of ``client``'s current week, by weekday, or ``None`` without one."""
+    if client.current is None:
+        return None
+    return day_ids(offerings_of(census, client.current))

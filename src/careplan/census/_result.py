@@ -29,9 +29,9 @@ __all__ = [
     "Unplaced",
 ]
 
-#: How far the solver got: ``"optimal"`` (proven best) or ``"feasible"``
-#: (valid, the best found within the time limit).
-SolverStatus = Literal["optimal", "feasible"]
+#: What the solver proved (see :attr:`CensusResult.status`):
+#: ``"optimal"``, ``"optimal_among_candidates"`` or ``"feasible"``.
+SolverStatus = Literal["optimal", "optimal_among_candidates", "feasible"]
 
 
 @attrs.frozen
@@ -141,16 +141,26 @@ ChangeKind = Literal["placed", "unplaced", "moved", "staff"]
 class CensusChange:
     """One client's week changed between two results.
 
+    A change is a client-day: a weekday whose offerings differ from the
+    client's current week (every current day of a client who loses their
+    place), or a day kept as it was on which a one-to-one session has
+    another clinician. The solver minimises their number, which
+    :attr:`CensusObjective.changes` reports.
+
     Attributes:
         client: The client's id.
-        kind: ``"placed"``, ``"unplaced"``, ``"moved"`` (other sessions) or
-            ``"staff"`` (same sessions, another clinician or room).
+        kind: ``"placed"`` (no current week; no day changed),
+            ``"unplaced"``, ``"moved"`` (other sessions on some days) or
+            ``"staff"`` (same sessions, another clinician).
         description: What changed, in words.
+        days: The client-days changed (what the client adds to
+            :attr:`CensusObjective.changes`).
     """
 
     client: str
     kind: ChangeKind
     description: str
+    days: int = 0
 
 
 @attrs.frozen(order=True)
@@ -160,8 +170,8 @@ class CensusObjective:
     Attributes:
         placed: Clients placed at their level (more is better).
         preference_conflicts: Sessions outside clients' preferred day parts.
-        changes: Client-days whose sessions changed from their current
-            schedule, plus one-to-one sessions with another clinician.
+        changes: Client-days changed from clients' current weeks (see
+            :class:`CensusChange`): the sum of :attr:`CensusResult.changes`' days.
         largest_group: The size of the largest group (balance).
     """
 
@@ -177,16 +187,25 @@ class CensusResult:
 
     Attributes:
         census: The census it was solved for.
-        status: ``"optimal"`` or ``"feasible"`` (see :data:`SolverStatus`).
+        status: What the solver proved. ``"optimal"``: no assignment of
+            any weeks the clients could take beats :attr:`objective` (every
+            client's every week was a candidate, each stage proven).
+            ``"optimal_among_candidates"``: each stage proven over the
+            candidate weeks (see the census explanation), and no single
+            client's move to another week, everyone else held as they are,
+            improves it. ``"feasible"``: a valid assignment, the best found
+            before the limits ran out.
         objective: What it achieves.
         placements: The placed clients' weeks, by client id.
         unplaced: The clients not placed, with reasons, by waitlist.
         rosters: Every group day and one-to-one slot in use.
-        changes: What changed from the clients' current schedules.
-        bound: What the solver proved no assignment over the candidate
-            weeks can beat, level by level (each given the levels before it
-            as found): equal to :attr:`objective` when the status is
-            ``"optimal"``; otherwise how far the result may be from it.
+        changes: What changed from the clients' current weeks, one entry
+            per client (see :class:`CensusChange`).
+        bound: Level by level, what the solver proved no assignment over
+            the candidate weeks can beat, each level given the levels before
+            it as found; a level it did not prove carries the trivial bound
+            (every client placed, zero otherwise). Equal to :attr:`objective`
+            whenever the status is ``"optimal"``.
     """
 
     census: Census

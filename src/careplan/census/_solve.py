@@ -9,7 +9,7 @@ import attrs
 
 from careplan._model.errors import InvalidValueError
 from careplan.census._bookings import Bookings, first_fit_hint
-from careplan.census._build import build_result
+from careplan.census._build import build_result, previous_staff
 from careplan.census._explain import explained
 from careplan.census._model import CensusModel, admission_key
 from careplan.census._result import (
@@ -71,26 +71,30 @@ def _run(
     *,
     fixed: Mapping[str, frozenset[str]],
     previous: CensusResult | None,
-    settings: Settings,
+    budget: Budget,
     around: frozenset[str] | None = None,
     explain: bool = True,
 ) -> CensusResult | None:
-    """Solve ``census`` over candidate weeks, ``stages`` in order.
+    """Solve ``census`` over candidate weeks, ``stages`` in order, then widen.
 
     Each client's candidates are their diverse best weeks (:func:`candidate_weeks`),
-    their current week, and the week a first fit in admission order gives
-    them (:class:`Bookings`). The solver starts from the previous result,
-    when there is one, else from that first fit. With ``around`` (client
-    ids) it starts from the previous result without those clients, and the
-    free clients it leaves without a week are fitted around it. Without
-    ``explain`` the unplaced are left for :func:`explained`.
+    or every week when they can take few offerings, their current week, and
+    the week a first fit in admission order gives them (:class:`Bookings`).
+    The solver starts from the previous result, when there is one, else from
+    that first fit. With ``around`` (client ids) it starts from the previous
+    result without those clients, and the free clients it leaves without a
+    week are fitted around it. Without ``explain`` the unplaced are left for
+    :func:`explained`.
+
+    Then the search widens (:func:`_widen`): while some client's week that
+    fits around everyone else as they are would improve the result, it joins
+    the candidates and the model is solved again, from the result.
     """
-    budget = Budget.of(settings)
     free = [c for c in census.clients if c.id not in fixed]
-    staff_before = frozenset(
-        (r.offering, s) for r in (previous.rosters if previous else ()) for s in set(r.staff)
-    )
-    pool = {c.id: list(candidates(census, c).weeks) for c in free}
+    staff_before = previous_staff(previous)
+    found = {c.id: candidates(census, c) for c in free}
+    pool = {cid: list(choice.weeks) for cid, choice in found.items()}
+    complete = not fixed and all(choice.complete for choice in found.values())
     start: dict[str, tuple[str, ...]] = {}
     if previous is not None and (not fixed or around is not None):
         gone = around or frozenset()
@@ -115,14 +119,53 @@ def _run(
                 start[client.id] = fits[0].ids
                 if all(w.ids != fits[0].ids for w in pool[client.id]):
                     pool[client.id].append(fits[0])
-    built = CensusModel(
-        census, [Candidates(c, tuple(pool[c.id])) for c in free], fixed, staff_before
-    )
-    solved = solve_stages(built, stages, budget, first_fit_hint(built, start, booked))
-    if solved is None:
-        return None
-    result = build_result(census, built, solved, fixed, previous)
+    result = None
+    while True:
+        built = CensusModel(
+            census, [Candidates(c, tuple(pool[c.id])) for c in free], fixed, staff_before
+        )
+        solved = solve_stages(built, stages, budget, first_fit_hint(built, start, booked))
+        if solved is None:
+            if result is None:
+                return None
+            break  # out of time while widening: the last result stands, unproven
+        result = build_result(census, built, solved, fixed, previous, complete=complete)
+        if complete or result.status == "feasible" or not _widen(result, free, pool):
+            break
+        if not budget.left():
+            result = attrs.evolve(result, status="feasible")
+            break
+        start = {
+            p.client.id: tuple(sorted(p.offerings))
+            for p in result.placements
+            if p.client.id not in fixed
+        }
+        booked = Bookings.of(result)
     return explained(result) if explain else result
+
+
+def _widen(result: CensusResult, free: Sequence[CensusClient], pool: dict[str, list[Week]]) -> bool:
+    """Add to ``pool`` the weeks single-client moves find: for each free client,
+    the week with fewest preference conflicts that fits around everyone else
+    as they are (seats, clinicians and rooms), when it would place the client
+    or lower their conflicts and is not a candidate yet. Whether any was added.
+    """
+    census = result.census
+    added = False
+    for client in sorted(free, key=admission_key):
+        placement = result.placement(client.id)
+        if placement is not None and not placement.preference_conflicts:
+            continue
+        blocked = Bookings.of(result, frozenset({client.id})).blocked()
+        fits = fitting_weeks(census, client, blocked, streams=False)
+        if not fits:
+            continue
+        week = fits[0]
+        better = placement is None or week.conflicts < placement.preference_conflicts
+        if better and all(w.ids != week.ids for w in pool[client.id]):
+            pool[client.id].append(week)
+            added = True
+    return added
 
 
 def schedule_census(
@@ -174,7 +217,7 @@ def schedule_census(
             assignment (a fraction of a second for sixty clients).
     """
     settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
-    found = _run(census, _FRESH, fixed={}, previous=None, settings=settings)
+    found = _run(census, _FRESH, fixed={}, previous=None, budget=Budget.of(settings))
     return _within_limit(found, settings)
 
 
@@ -224,7 +267,7 @@ def _place_one(
     client: CensusClient,
     movable: frozenset[str],
     *,
-    settings: Settings,
+    budget: Budget,
 ) -> CensusResult:
     """``client`` placed with everyone else's week kept but the ``movable``
     clients' (the result says whether the client is placed).
@@ -245,11 +288,11 @@ def _place_one(
         _STABLE,
         fixed=fixed,
         previous=result,
-        settings=settings,
+        budget=budget,
         around=frozenset({client.id}),
         explain=False,
     )
-    return _within_limit(found, settings)
+    return _within_limit(found, budget.settings)
 
 
 def _placeable(
@@ -257,12 +300,12 @@ def _placeable(
     around: CensusResult,
     client: CensusClient,
     *,
-    settings: Settings,
+    budget: Budget,
 ) -> bool:
     """Whether some choice of everyone's candidate weeks places ``client`` and
     is as good as ``around`` (a census that places it not, and ``client`` in
-    it) in most placed, then earlier admitted: ``False`` only when the solver
-    proves there is none.
+    it) in most placed, then earlier admitted (lexicographically): ``False``
+    only when the solver proves there is none.
 
     The model is the one of a fresh census (clinicians and rooms pooled, no
     stability stages): it only asks whether such a week exists.
@@ -275,20 +318,40 @@ def _placeable(
         if held is not None and all(w.ids != tuple(sorted(held.offerings)) for w in weeks):
             weeks.append(Week(tuple(offerings[oid] for oid in sorted(held.offerings)), 0))
         choices.append(Candidates(other, tuple(weeks)))
-    built = CensusModel(census, choices, {}, frozenset())
+    built = CensusModel(census, choices, {}, {})
     model = built.model
-    placed = [p.client.id for p in around.placements if p.client.id in built.placed]
     model.add(built.placed[client.id] == 1)
-    # As good in the objective's first two levels: more placed, or as many
-    # and as early admitted. Priorities sum to less than ``scale``, so one
-    # linear inequality says it.
-    scale = sum(built.weights.values()) + 1
-    goal = built.objective_terms["placed"] * scale + built.objective_terms["priority"]
-    model.add(goal >= len(placed) * scale + sum(built.weights[cid] for cid in placed))
+    # As good: more placed, or as many and, in admission order, placed
+    # wherever ``around`` is until the first client it leaves out that this
+    # one places. ``same`` says the order so far agrees with ``around``.
+    placed = built.objective_terms["placed"]
+    count = len(around.placements)
+    more = model.new_bool_var("more placed")
+    model.add(placed >= count + 1).only_enforce_if(more)
+    model.add(placed >= count)
+    same = None
+    for cid in built.order:
+        var = built.placed[cid]
+        if around.placement(cid) is not None:
+            if same is None:
+                model.add(var == 1).only_enforce_if(~more)
+            else:
+                model.add(var >= same).only_enforce_if(~more)
+            continue
+        agree = model.new_bool_var(f"agree[{cid}]")
+        model.add(agree <= 1 - var)
+        if same is not None:
+            model.add(agree <= same)
+            model.add(agree >= same - var)
+        else:
+            model.add(agree >= 1 - var)
+        same = agree
+    if same is not None:
+        # Agreeing all along would not place ``client``, whom ``around`` leaves out.
+        model.add(same == 0).only_enforce_if(~more)
     # The objective only steers the search (its linear relaxation proves "no"
     # several times faster); the first solution found answers "yes".
-    model.maximize(goal)
-    budget = Budget.of(settings)
+    model.maximize(placed)
     # Probing the variables in the presolve took a third of the time the
     # proof of "no" takes on the sample censuses, and shortened nothing.
     _, status = attempt(built, "admit: placeable", budget, first=True, probe=False)
@@ -322,42 +385,41 @@ def admit(
        in time with, the client's candidate offerings) may move too;
     4. when that fails too, the whole census is solved again.
 
-    The status of the result is that of the step that made it: ``"optimal"``
-    after step 1 or 3 means proven best with everyone else held as they are.
+    The status of the result is that of the step that made it: after step 1
+    or 3 at best ``"optimal_among_candidates"`` (proven best with everyone
+    else held as they are); ``"feasible"`` when the limits ran out first.
     :attr:`CensusResult.changes` lists every client whose week or clinician
     changed, and anyone unplaced (never silently).
 
     Args:
         result: The census as it stands.
         client: The new client (an id not in the census, or a replacement).
-        time_limit: Seconds the solver may use for each step.
-        work_limit: Optionally, the solver's deterministic work for each
-            step (see :func:`schedule_census`).
+        time_limit: Seconds the whole call may use, every step included.
+        work_limit: Optionally, the solver's deterministic work for the
+            whole call (see :func:`schedule_census`).
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
     settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    budget = Budget.of(settings)
     # Nobody else's week moves; then, if moving anyone can help, only the
     # neighbours' weeks; then anyone's.
-    found = _place_one(result, client, frozenset(), settings=settings)
+    found = _place_one(result, client, frozenset(), budget=budget)
     census = _placed_census(result).with_client(client)
     if found.placement(client.id) is not None or not candidates(census, client).weeks:
         return explained(found)  # placed, or no week meets the level whatever the census holds
-    if not _placeable(census, found, client, settings=settings):
+    if not _placeable(census, found, client, budget=budget):
         return explained(found)  # no one moving, however far, places the client
     movable = _neighbours(census, result, client)
-    if movable:
-        found = _place_one(result, client, movable, settings=settings)
+    if movable and budget.left():
+        found = _place_one(result, client, movable, budget=budget)
         if found.placement(client.id) is not None:
             return explained(found)
-    solved = _run(
-        census,
-        _STABLE,
-        fixed={},
-        previous=result,
-        settings=settings,
+    solved = (
+        _run(census, _STABLE, fixed={}, previous=result, budget=budget) if budget.left() else None
     )
-    return _within_limit(solved, settings)
+    # Out of time before the whole census was solved again: the last step stands, unproven.
+    return solved if solved is not None else explained(attrs.evolve(found, status="feasible"))
 
 
 def reassign(
@@ -376,9 +438,10 @@ def reassign(
     sessions and only clinicians and rooms move; when that is impossible,
     the census is solved again with changes counted before preferences.
     :attr:`CensusResult.changes` says who changed. ``time_limit`` and
-    ``work_limit`` bound each of the two solves (see :func:`schedule_census`).
+    ``work_limit`` bound the whole call (see :func:`schedule_census`).
     """
     settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    budget = Budget.of(settings)
     weeks = result.schedules()
     census = attrs.evolve(
         census,
@@ -394,7 +457,7 @@ def reassign(
             ("changes", "balance"),
             fixed=fixed,
             previous=result,
-            settings=settings,
+            budget=budget,
         )
         if len(fixed) == len(known)
         else None
@@ -406,6 +469,6 @@ def reassign(
         _STABLE,
         fixed={},
         previous=result,
-        settings=settings,
+        budget=budget,
     )
     return _within_limit(found, settings)

@@ -10,9 +10,6 @@ from typing import Any
 import attrs
 
 from careplan.census._model import CensusModel
-from careplan.census._result import (
-    SolverStatus,
-)
 
 _log = logging.getLogger("careplan.census")
 
@@ -60,10 +57,14 @@ class Budget:
 
 @attrs.frozen
 class Solved:
-    status: SolverStatus
+    """What the stages reached: whether every stage was proven, the solver's
+    values, and per stage solved its value and the best the solver proved
+    possible."""
+
+    proven: bool
     values: Mapping[str, int]  # variable name -> value
-    objective: tuple[int, ...]
-    bound: tuple[int, ...]  # per stage: the best the solver proved possible
+    objective: Mapping[str, int]
+    bound: Mapping[str, int]
 
 
 def solve_stages(
@@ -83,17 +84,30 @@ def solve_stages(
     values: dict[str, int] | None = None
     reached: list[int] = []
     bounds: list[int] = []
+    stages_done: list[str] = []
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
     if hint:
         for var in variables:
             if var.name in hint:
                 model.add_hint(var, hint[var.name])
     for stage in stages:
+        if stage == "priority":
+            if values is None:
+                values = _read_hint(variables, hint)
+            done = _priority(built, budget, variables, values)
+            if done is None:
+                optimal = False
+                break
+            proved, values = done
+            optimal = optimal and proved
+            hint_all(built, variables, values)
+            continue
         expression = built.objective_terms[stage]
-        maximise = stage in ("placed", "priority")
+        maximise = stage == "placed"
         if isinstance(expression, int):
             reached.append(expression)
             bounds.append(expression)
+            stages_done.append(stage)
             continue
         if stage == "balance" and built.attendance:
             found = _balance(built, budget)
@@ -121,6 +135,7 @@ def solve_stages(
             got = {var.name: int(solver.value(var)) for var in variables}
         reached.append(value)
         bounds.append(bound)
+        stages_done.append(stage)
         optimal = optimal and proved
         if proved:
             model.add(expression == value)
@@ -131,8 +146,66 @@ def solve_stages(
         values = got
         hint_all(built, variables, values)
     if values is None:  # every stage was constant: read the hint back
-        values = {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
-    return Solved("optimal" if optimal else "feasible", values, tuple(reached), tuple(bounds))
+        values = _read_hint(variables, hint)
+    return Solved(
+        optimal,
+        values,
+        dict(zip(stages_done, reached, strict=True)),
+        dict(zip(stages_done, bounds, strict=True)),
+    )
+
+
+def _read_hint(variables: Sequence[Any], hint: Mapping[str, int] | None) -> dict[str, int]:
+    return {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
+
+
+#: Clients whose places one priority solve weighs at once (powers of two up
+#: to 2**29 keep the objective well inside the solver's integers).
+_PRIORITY_CHUNK = 30
+
+
+def _priority(
+    built: CensusModel, budget: Budget, variables: Sequence[Any], values: dict[str, int]
+) -> tuple[bool, dict[str, int]] | None:
+    """The earlier admitted first, lexicographically, with the head count fixed.
+
+    In admission order, the clients placed before the first one left out keep
+    their places; from that one on, clients are taken in chunks whose places
+    weigh powers of two (the earliest most), so each chunk's solve is exactly
+    lexicographic, and each chunk's optimum is fixed before the next.
+    """
+    cp = built.cp
+    model = built.model
+    order = built.order
+    first = next((i for i, cid in enumerate(order) if not values[f"placed[{cid}]"]), len(order))
+    for cid in order[:first]:
+        model.add(built.placed[cid] == 1)
+    proved = True
+    for begin in range(first, len(order), _PRIORITY_CHUNK):
+        chunk = order[begin : begin + _PRIORITY_CHUNK]
+        weights = [1 << (len(chunk) - 1 - i) for i in range(len(chunk))]
+        expression = cp.LinearExpr.weighted_sum([built.placed[c] for c in chunk], weights)
+        now = sum(w * values[f"placed[{c}]"] for c, w in zip(chunk, weights, strict=True))
+        if now == sum(weights):
+            model.add(expression == now)
+            continue
+        model.maximize(expression)
+        solver, status = attempt(built, "priority", budget)
+        model.clear_objective()  # type: ignore[no-untyped-call]
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            # Out of time: keep what was found, unproven.
+            model.add(expression >= now)
+            return False, values
+        value = round(solver.objective_value)
+        if value >= now:
+            values = {var.name: int(solver.value(var)) for var in variables}
+        if status == cp.OPTIMAL:
+            model.add(expression == value)
+        else:
+            proved = False
+            model.add(expression >= max(value, now))
+        hint_all(built, variables, values)
+    return proved, values
 
 
 def hint_all(built: CensusModel, variables: Sequence[Any], values: Mapping[str, int]) -> None:

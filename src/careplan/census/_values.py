@@ -9,18 +9,18 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._model.checks import identifier, tuple_converted, tuple_of
+from careplan._model.checks import identifier, optional_date, shown, tuple_converted, tuple_of
 from careplan._model.constraints import LifeConstraints
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError
-from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.program import Program
 from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Session
 from careplan._model.time import (
     format_wall_time,
     minute_of_day,
-    require_date,
     wall_time,
     weekdays_from,
 )
@@ -96,8 +96,10 @@ def _texts(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(tuple_converted("Staff.credentials", value, identifier, "codes"))))
 
 
-def _tracks(value: Iterable[TreatmentTrack]) -> tuple[TreatmentTrack, ...]:
-    return tuple_of("CensusClient.tracks", value, TreatmentTrack)
+def _tracks(value: Iterable[TreatmentTrack | str]) -> tuple[TreatmentTrack, ...]:
+    return tuple_converted(
+        "CensusClient.tracks", value, treatment_track, "TreatmentTrack values or codes"
+    )
 
 
 def _clients(value: Iterable[CensusClient]) -> tuple[CensusClient, ...]:
@@ -168,8 +170,18 @@ class Room:
     closed: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
 
 
-def _optional_date(value: _dt.date | None) -> pendulum.Date | None:
-    return None if value is None else require_date("CensusClient.admitted", value)
+def _optional_date(value: _dt.date | str | None) -> pendulum.Date | None:
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValueError(
+                "CensusClient.admitted",
+                shown(value),
+                "is not an ISO date",
+                "write it as 2027-01-04, or pass a date",
+            ) from None
+    return optional_date("CensusClient.admitted", value)
 
 
 @attrs.frozen
@@ -180,11 +192,14 @@ class CensusClient:
         id: The client's identifier.
         level: The level of care their week must meet.
         constraints: Their busy blocks and preferences.
-        tracks: Only group sessions of these treatment tracks (or any).
+        tracks: Only group sessions of these treatment tracks (or any);
+            tracks or their codes.
         current: Their current weekly schedule, if they are placed; the
             solver changes it only when it must.
-        admitted: Admission date: when not everyone fits, the earlier
-            admitted keep their places, and the waitlist follows it.
+        admitted: Admission date (a date or ISO text): when not everyone
+            fits, the earlier admitted keep their places, and the waitlist
+            follows it. Clients without one come after those with one; ties
+            go by id.
     """
 
     id: str
@@ -249,6 +264,29 @@ class Census:
             if client.id == client_id:
                 return client
         raise InvalidValueError("client_id", client_id, "is not in the census")
+
+    def schedule_of(self, offering_ids: Iterable[str]) -> WeeklySchedule:
+        """The weekly schedule of the program's offerings ``offering_ids``:
+        a client's :attr:`CensusClient.current` week from the offerings they attend.
+
+        >>> from careplan.programs import census_program
+        >>> census = Census(census_program())
+        >>> week = census.schedule_of(["morning-in_person-mon", "morning-in_person-wed"])
+        >>> len(week.sessions), week.days_per_week
+        (6, 2)
+        """
+        offerings = {o.id: o for o in self.program.offerings()}
+        sessions: list[Session] = []
+        for oid in offering_ids:
+            if oid not in offerings:
+                raise InvalidValueError(
+                    "offering_ids",
+                    shown(oid),
+                    f"is not an offering of {self.program.name}",
+                    "use the ids of Program.offerings()",
+                )
+            sessions.extend(offerings[oid].sessions)
+        return WeeklySchedule(self.program.timezone, sessions)
 
     def with_client(self, client: CensusClient) -> Census:
         """A copy with ``client`` added (or replacing the one with its id)."""

@@ -56,6 +56,8 @@ class Candidates:
 
     client: CensusClient
     weeks: tuple[Week, ...]
+    #: True when ``weeks`` holds every week the client may take.
+    complete: bool = False
 
 
 def signature(option: DayOption) -> _Signature:
@@ -390,7 +392,7 @@ def candidates(census: Census, client: CensusClient) -> Candidates:
             ):
                 conflicts = sum(client.constraints.conflicts(s) for s in schedule.sessions)
                 weeks.append(Week(taken, conflicts))
-    return Candidates(client, tuple(weeks))
+    return Candidates(client, tuple(weeks), every is not None)
 
 
 def offerings_of(census: Census, schedule: WeeklySchedule) -> list[Offering]:
