@@ -307,3 +307,59 @@ def test_each_week_of_a_cycle_is_the_brute_force_optimum(program, level, constra
             _brute_force(program, level, constraints.for_week(MONDAY.add(weeks=i))) is None
             for i in range(2)
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from([5, 30, 60, 90]), st.booleans()),
+        min_size=1,
+        max_size=9,
+    ),
+    st.sampled_from(["fit", "fewest_days", "compact"]),
+    life_constraints(),
+)
+def test_the_merged_day_options_are_the_cheapest_of_every_way_to_fill_the_day(
+    slots, objective, constraints
+):
+    # The dynamic programme over a day's offerings keeps, for each total it
+    # adds to the week, what the cheapest of every subset does (issue 31,
+    # item 8: the walk over every subset was exponential).
+    from careplan._operations.planner import day_options
+
+    sessions = [
+        cp.Session(
+            "monday",
+            f"{9 + start * 10 // 60:02d}:{start * 10 % 60:02d}",
+            minutes,
+            cp.SessionKind.GROUP_THERAPY if group else cp.SessionKind.INDIVIDUAL_THERAPY,
+            id=f"s{index}",
+        )
+        for index, (start, minutes, group) in enumerate(slots)
+    ]
+    program = cp.Program("Day", "America/New_York", [], sessions)
+    level = cp.DEFAULT["IOP"]
+    offerings = list(program.offerings())
+    order = {"fit": (0, 1, 2), "fewest_days": (1, 0, 2), "compact": (2, 0, 1)}[objective]
+    every = day_options(level, constraints, offerings, objective, merge=False)
+    expected = {}
+    for option in every:
+        signature = (
+            option.light,
+            option.heavy,
+            option.average,
+            option.covers,
+            bool(option.offerings),
+        )
+        rank = (tuple(option.cost[i] for i in order), tuple(o.id for o in option.offerings))
+        if signature not in expected or rank < expected[signature]:
+            expected[signature] = rank
+    merged = day_options(level, constraints, offerings, objective)
+    found = {
+        (o.light, o.heavy, o.average, o.covers, bool(o.offerings)): (
+            tuple(o.cost[i] for i in order),
+            tuple(x.id for x in o.offerings),
+        )
+        for o in merged
+    }
+    assert found == expected

@@ -208,96 +208,182 @@ def day_options(
     objective: ObjectiveName,
     *,
     merge: bool = True,
+    limit: int | None = None,
 ) -> list[DayOption]:
-    """Every way to fill one weekday from its offerings that the level allows.
+    """The ways to fill one weekday from its offerings that the level allows.
 
-    A depth-first walk that never extends a day past the level's daily
-    maximum or into an overlap, so it visits only combinations that can be
-    part of a schedule. The first option is the empty day. With ``merge``,
-    only the cheapest of the options that change the weekly totals alike is
-    kept (the census keeps them all: they use different seats).
+    The first option is the empty day. With ``merge``, only the cheapest of
+    the options that change the weekly totals alike (ties by offering ids)
+    is kept, found by a dynamic programme over the day's offerings in start
+    order whose state is those totals, the day's first and last minute and
+    the sessions taken that may still overlap a later one: its size grows
+    with the day's minutes, not with the number of subsets. Without
+    ``merge`` every option is listed (the census keeps them all: they use
+    different seats) by a depth-first walk that never extends a day past the
+    level's daily maximum or into an overlap; with ``limit`` the walk stops
+    once it has found more than ``limit`` options, so a longer list says it
+    was cut short.
     """
-    per_day = level.intensity.hours_per_day
-    # No day can hold more than the level allows in a day, or in a week.
-    caps = [b.max * 60 for b in (per_day, level.intensity.hours_per_week) if b.max is not None]
-    ceiling = min(caps) if caps else None
-    ordered = sorted(offerings, key=lambda o: (o.sessions[0].start_minute, o.id))
-    # Figures of each offering, computed once: the walk below adds them up.
-    spans = [
-        tuple((s.start_minute, s.start_minute + s.minutes) for s in o.sessions) for o in ordered
-    ]
-    heavy_of = [o.minutes for o in ordered]
-    first_of = [min(begin for begin, _ in span) for span in spans]
-    last_of = [max(end for _, end in span) for span in spans]
-    light_of = [sum(s.minutes for s in o.sessions if s.every_weeks == 1) for o in ordered]
-    average_of = [_average_units(o.sessions) for o in ordered]
-    covers_of = [_covers(level, o.sessions) for o in ordered]
-    conflicts_of = [sum(constraints.conflicts(s) for s in o.sessions) for o in ordered]
+    day = _DayFigures.of(level, constraints, offerings)
+    if merge:
+        return day.merged(objective)
     options = [DayOption((), 0, 0, 0, 0, (0, 0, 0))]
 
     def walk(
-        start: int, picked: tuple[int, ...], busy: tuple[tuple[int, int], ...], day: _Day
+        start: int, picked: tuple[int, ...], busy: tuple[tuple[int, int], ...], so_far: _Day
     ) -> None:
-        for index in range(start, len(ordered)):
-            heavy = day.heavy + heavy_of[index]
-            if ceiling is not None and heavy > ceiling + 1e-9:
+        for index in range(start, len(day.ordered)):
+            if limit is not None and len(options) > limit:
+                return
+            grown = day.grow(so_far, index, busy)
+            if grown is None:
                 continue
-            if any(a < d and c < b for a, b in spans[index] for c, d in busy):
-                continue  # overlaps a session already taken that day
-            # The day's figures grow with each offering, so none is summed twice.
-            grown = _Day(
-                day.light + light_of[index],
-                heavy,
-                day.average + average_of[index],
-                day.covers | covers_of[index],
-                day.conflicts + conflicts_of[index],
-                min(day.first, first_of[index]),
-                max(day.last, last_of[index]),
-            )
             chosen = (*picked, index)
-            _keep(chosen, grown)
-            walk(index + 1, chosen, busy + spans[index], grown)
+            option = day.option(chosen, grown)
+            if option is not None:
+                options.append(option)
+            walk(index + 1, chosen, busy + day.spans[index], grown)
 
-    def _keep(picked: tuple[int, ...], day: _Day) -> None:
+    walk(0, (), (), _EMPTY_DAY)
+    return options
+
+
+_EMPTY_DAY = _Day(0, 0, 0, 0, 0, 24 * 60, 0)
+# A day being filled by the merged programme: its figures (conflicts aside) and
+# the spans of its sessions a later offering may still overlap.
+_DayState = tuple[_Day, tuple[tuple[int, int], ...]]
+# Its cheapest filling: the cost as compared, the offering ids, the picks, the figures.
+_DayValue = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], _Day]
+#: What a day adds to the week's totals: light, heavy, average minutes, covers, any.
+_Signature = tuple[int, int, int, int, bool]
+
+
+@attrs.frozen
+class _DayFigures:
+    """A weekday's offerings in start order, with the figures each adds to a day."""
+
+    level: LevelOfCare
+    ordered: tuple[Offering, ...]
+    spans: tuple[tuple[tuple[int, int], ...], ...]
+    heavy_of: tuple[int, ...]
+    first_of: tuple[int, ...]
+    last_of: tuple[int, ...]
+    light_of: tuple[int, ...]
+    average_of: tuple[int, ...]
+    covers_of: tuple[int, ...]
+    conflicts_of: tuple[int, ...]
+    ceiling: float | None  # no day holds more minutes than the level allows a day or a week
+
+    @classmethod
+    def of(
+        cls, level: LevelOfCare, constraints: LifeConstraints, offerings: Sequence[Offering]
+    ) -> _DayFigures:
+        per_day = level.intensity.hours_per_day
+        caps = [b.max * 60 for b in (per_day, level.intensity.hours_per_week) if b.max is not None]
+        ordered = tuple(sorted(offerings, key=lambda o: (o.start_minute, o.id)))
+        spans = tuple(
+            tuple((s.start_minute, s.start_minute + s.minutes) for s in o.sessions) for o in ordered
+        )
+        return cls(
+            level,
+            ordered,
+            spans,
+            tuple(o.minutes for o in ordered),
+            tuple(min(begin for begin, _ in span) for span in spans),
+            tuple(max(end for _, end in span) for span in spans),
+            tuple(sum(s.minutes for s in o.sessions if s.every_weeks == 1) for o in ordered),
+            tuple(_average_units(o.sessions) for o in ordered),
+            tuple(_covers(level, o.sessions) for o in ordered),
+            tuple(sum(constraints.conflicts(s) for s in o.sessions) for o in ordered),
+            min(caps) if caps else None,
+        )
+
+    def grow(self, day: _Day, index: int, busy: tuple[tuple[int, int], ...]) -> _Day | None:
+        """``day`` with offering ``index`` added, or ``None`` past the ceiling or on an overlap."""
+        heavy = day.heavy + self.heavy_of[index]
+        if self.ceiling is not None and heavy > self.ceiling + 1e-9:
+            return None
+        if any(a < d and c < b for a, b in self.spans[index] for c, d in busy):
+            return None  # overlaps a session already taken that day
+        return _Day(
+            day.light + self.light_of[index],
+            heavy,
+            day.average + self.average_of[index],
+            day.covers | self.covers_of[index],
+            day.conflicts + self.conflicts_of[index],
+            min(day.first, self.first_of[index]),
+            max(day.last, self.last_of[index]),
+        )
+
+    def option(self, picked: tuple[int, ...], day: _Day) -> DayOption | None:
+        """The option of taking ``picked``, or ``None`` when the level refuses such a day."""
+        per_day = self.level.intensity.hours_per_day
         if day.light == 0:
-            return  # a day that only some weeks have would change the day count
+            return None  # a day that only some weeks have would change the day count
         if not (_within(per_day, day.light) and _within(per_day, day.heavy)):
-            return
-        options.append(
-            DayOption(
-                tuple(ordered[i] for i in picked),
-                day.light,
-                day.heavy,
-                day.average,
-                day.covers,
-                (day.conflicts, 1, day.last - day.first - day.heavy),
-            )
+            return None
+        return DayOption(
+            tuple(self.ordered[i] for i in picked),
+            day.light,
+            day.heavy,
+            day.average,
+            day.covers,
+            (day.conflicts, 1, day.last - day.first - day.heavy),
         )
 
-    walk(0, (), (), _Day(0, 0, 0, 0, 0, 24 * 60, 0))
-    if not merge:
-        return options
-    # Options that change the weekly totals alike are interchangeable but for
-    # their cost: keep the cheapest of each (ties by offering ids, so the
-    # result does not depend on the order of the walk).
-    order = _ORDERS[objective]
-    best: dict[tuple[int, int, int, int, bool], DayOption] = {}
-    for option in options:
-        signature = (
-            option.light,
-            option.heavy,
-            option.average,
-            option.covers,
-            bool(option.offerings),
-        )
-        rank = (tuple(option.cost[i] for i in order), tuple(o.id for o in option.offerings))
-        kept = best.get(signature)
-        if kept is None or rank < (
-            tuple(kept.cost[i] for i in order),
-            tuple(o.id for o in kept.offerings),
-        ):
-            best[signature] = option
-    return list(best.values())
+    def merged(self, objective: ObjectiveName) -> list[DayOption]:
+        """The cheapest option of each signature (ties by offering ids).
+
+        Offerings come in start order, so a day's first minute is set by its
+        first offering and never moves: the state keeps the figures that
+        later offerings change alike (totals, last minute, the sessions that
+        may still overlap a later one) and each state's cheapest filling.
+        """
+        order = _ORDERS[objective]
+        # Sessions ending before every later offering starts can overlap none
+        # of them: the state forgets them.
+        later = [24 * 60] * (len(self.ordered) + 1)
+        for index in range(len(self.ordered) - 1, -1, -1):
+            later[index] = min(later[index + 1], self.first_of[index])
+        states: dict[_DayState, _DayValue] = {(_EMPTY_DAY, ()): ((), (), (), _EMPTY_DAY)}
+        for index in range(len(self.ordered)):
+            following: dict[_DayState, _DayValue] = {}
+            for (key_day, live), value in states.items():
+                extended = [(key_day, live, value)]
+                grown = self.grow(value[3], index, live)
+                if grown is not None:
+                    picked = (*value[2], index)
+                    cost = (grown.conflicts, 1, grown.last - grown.first - grown.heavy)
+                    extended.append(
+                        (
+                            grown._replace(conflicts=0, first=0),
+                            (*live, *self.spans[index]),
+                            (
+                                tuple(cost[i] for i in order),
+                                (*value[1], self.ordered[index].id),
+                                picked,
+                                grown,
+                            ),
+                        )
+                    )
+                for day, spans, found in extended:
+                    key = (day, tuple(s for s in spans if s[1] > later[index + 1]))
+                    kept = following.get(key)
+                    if kept is None or found[:2] < kept[:2]:
+                        following[key] = found
+            states = following
+        best: dict[_Signature, tuple[tuple[int, ...], tuple[str, ...], DayOption]] = {
+            (0, 0, 0, 0, False): ((0, 0, 0), (), DayOption((), 0, 0, 0, 0, (0, 0, 0)))
+        }
+        for rank, ids, picked, day in states.values():
+            option = self.option(picked, day) if picked else None
+            if option is None:
+                continue
+            signature = (option.light, option.heavy, option.average, option.covers, True)
+            held = best.get(signature)
+            if held is None or (rank, ids) < held[:2]:
+                best[signature] = (rank, ids, option)
+        return [value[2] for value in best.values()]
 
 
 def _minute_bounds(bounds: Range, most: int) -> tuple[int, int]:

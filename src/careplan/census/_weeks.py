@@ -26,8 +26,11 @@ from careplan.census._values import Census, CensusClient
 # --- candidate weeks ------------------------------------------------------------------
 
 #: A client who can take at most this many offerings gets every feasible week
-#: as a candidate (2**12 subsets at most), so small instances are exact.
-_ALL_WEEKS_UP_TO = 12
+#: as a candidate (2**10 subsets at most), so small instances are exact.
+_ALL_WEEKS_UP_TO = 10
+#: The most ways to fill one day listed for a client: past it, a day keeps
+#: these and the cheapest way of each total (the enumeration stays bounded).
+_DAY_LIMIT = 1024
 #: Candidate weeks drawn for each client (at most; fewer when fewer exist).
 _RUNS_PER_STREAM = 4
 _RUNS_FREE = 8
@@ -140,6 +143,8 @@ class WeekSpace:
     classes: tuple[Mapping[_Signature, tuple[_Member, ...]], ...]  # per weekday
     layers: tuple[_Layer, ...]
     streams: tuple[tuple[str, str], ...]
+    #: False when some day had too many ways to fill it to list them all.
+    complete: bool = True
 
     def best(
         self,
@@ -216,18 +221,29 @@ def week_space(
     allowed = allowed_offerings(program, constraints, tracks)
     bounds = WeekBounds.of(level, continuum, constraints)
     classes: list[dict[_Signature, tuple[_Member, ...]]] = []
+    complete = True
     for day in pendulum.WeekDay:
         grouped: dict[_Signature, list[_Member]] = {}
-        for option in day_options(
-            level, constraints, [o for o in allowed if o.weekday == day], "fit", merge=False
-        ):
+        offerings = [o for o in allowed if o.weekday == day]
+        options = day_options(level, constraints, offerings, "fit", merge=False, limit=_DAY_LIMIT)
+        if len(options) > _DAY_LIMIT:
+            # Too many ways to fill the day to list: the first ones, and the
+            # cheapest of every signature, so every week total stays reachable.
+            complete = False
+            seen = {tuple(o.id for o in option.offerings) for option in options[:_DAY_LIMIT]}
+            options = options[:_DAY_LIMIT] + [
+                option
+                for option in day_options(level, constraints, offerings, "fit")
+                if tuple(o.id for o in option.offerings) not in seen
+            ]
+        for option in options:
             streams_of = frozenset(stream_of(o) for o in option.offerings) - {None}
             ids = tuple(o.id for o in option.offerings)
             grouped.setdefault(signature(option), []).append((option, ids, streams_of))
         classes.append({sig: tuple(members) for sig, members in grouped.items()})
     layers = week_paths(bounds, [sorted(c) for c in classes])
     streams = sorted({s for o in allowed if (s := stream_of(o)) is not None})
-    return WeekSpace(tuple(classes), tuple(layers), tuple(streams))
+    return WeekSpace(tuple(classes), tuple(layers), tuple(streams), complete)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -326,6 +342,11 @@ def every_week(
     ``None`` when there are too many offerings to try them all."""
     allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
     if len(allowed) > _ALL_WEEKS_UP_TO:
+        return None
+    space = week_space(
+        census.program, client.level, continuum, client.constraints, tuple(client.tracks)
+    )
+    if not space.complete:
         return None
     return list(
         all_weeks(census.program, client.level, continuum, client.constraints, tuple(client.tracks))
