@@ -83,12 +83,16 @@ class PlanResult:
         objective: What it costs (see :class:`Objective`).
         offerings: The program offerings chosen.
         level: The level of care it was planned for.
+        warnings: The warning-level requirements it leaves unmet, in words
+            (validation reports them as warnings): empty unless no week
+            meets them all.
     """
 
     schedule: WeeklySchedule
     objective: Objective
     offerings: tuple[Offering, ...]
     level: LevelOfCare
+    warnings: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -425,9 +429,18 @@ class WeekBounds:
 
     @classmethod
     def of(
-        cls, level: LevelOfCare, continuum: Continuum | None, constraints: LifeConstraints
+        cls,
+        level: LevelOfCare,
+        continuum: Continuum | None,
+        constraints: LifeConstraints,
+        *,
+        warnings: bool = True,
     ) -> WeekBounds:
-        """The bounds for ``level`` (on ``continuum``) and a client's week."""
+        """The bounds for ``level`` (on ``continuum``) and a client's week.
+
+        With ``warnings`` (the default) every required component counts;
+        without, only those whose severity is ``"error"``.
+        """
         intensity = level.intensity
         days = [d for d in range(8) if intensity.days_per_week.contains(d)]
         # A day-program level needs a treatment day; 24-hour care may have
@@ -441,14 +454,18 @@ class WeekBounds:
             max(days, default=0),
             low,
             high,
-            (1 << len(level.required)) - 1,
+            sum(
+                1 << index
+                for index, component in enumerate(level.required)
+                if warnings or component.severity == "error"
+            ),
             _average_below(level, continuum),
         )
 
     def admits(self, days: int, light: int, heavy: int, average: int, covers: int) -> bool:
         """Whether a week with these totals meets the bounds."""
         return (
-            covers == self.required
+            covers & self.required == self.required
             and self.min_days <= days <= self.max_days
             and self.min_minutes <= light <= self.max_minutes
             and self.min_minutes <= heavy <= self.max_minutes
@@ -474,19 +491,6 @@ def _average_below(level: LevelOfCare, continuum: Continuum | None) -> int | Non
         own_below = math.floor(top) + 1 if own.upper == "inclusive" else math.ceil(top)
         below = max(below, own_below)
     return below
-
-
-def _week_ok(
-    level: LevelOfCare,
-    continuum: Continuum | None,
-    constraints: LifeConstraints,
-    days: int,
-    light: int,
-    heavy: int,
-    average: int,
-    covers: int,
-) -> bool:
-    return WeekBounds.of(level, continuum, constraints).admits(days, light, heavy, average, covers)
 
 
 def allowed_offerings(
@@ -517,11 +521,13 @@ def _search(
     tracks: Sequence[TreatmentTrack],
     objective: ObjectiveName,
     continuum: Continuum | None,
+    *,
+    warnings: bool = True,
 ) -> PlanResult | None:
     allowed = allowed_offerings(program, constraints, tracks)
     order = _ORDERS[objective]
     best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
-    bounds = WeekBounds.of(level, continuum, constraints)
+    bounds = WeekBounds.of(level, continuum, constraints, warnings=warnings)
     per_day_options = [
         day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
         for day in pendulum.WeekDay
@@ -559,7 +565,7 @@ def _search(
                     or state[1] > bounds.max_minutes
                     or state[0] + reach_days[index + 1] < bounds.min_days
                     or state[1] + reach_light[index + 1] < bounds.min_minutes
-                    or (state[4] | reach_covers[index + 1]) != bounds.required
+                    or (state[4] | reach_covers[index + 1]) & bounds.required != bounds.required
                 ):
                     continue
                 total = (
@@ -585,7 +591,23 @@ def _search(
         (s for o in chosen for s in o.sessions), key=lambda s: (s.weekday, s.start_minute, s.id)
     )
     return PlanResult(
-        WeeklySchedule(program.timezone, sessions), Objective(*cost), tuple(chosen), level
+        WeeklySchedule(program.timezone, sessions),
+        Objective(*cost),
+        tuple(chosen),
+        level,
+        _unmet_warnings(level, sessions),
+    )
+
+
+def _unmet_warnings(level: LevelOfCare, sessions: Sequence[Session]) -> tuple[str, ...]:
+    """The warning-level components of ``level`` that ``sessions`` leave out, in words."""
+    covers = _covers(level, sessions)
+    return tuple(
+        f"no {component.kind.label.lower()} session "
+        + ("every week" if component.every_weeks == 1 else f"every {component.every_weeks} weeks")
+        + f" ({level.code} asks for one; a warning, not an error)"
+        for index, component in enumerate(level.required)
+        if component.severity == "warning" and not covers & (1 << index)
     )
 
 
@@ -600,7 +622,9 @@ def feasible(
 
     The rules are those validation applies to a regular week: days, hours a
     day and a week within the level's ranges in every week (with and
-    without less-than-weekly sessions), the required kinds at their cadence,
+    without less-than-weekly sessions), the required kinds whose severity is
+    ``"error"`` at their cadence (a missing warning-level kind is a warning in
+    validation, not a refusal),
     no overlaps, nothing in a busy block, and, given the continuum, no
     outpatient schedule at the next level's intensity. ``level`` may be a
     code, resolved on ``continuum`` (default :data:`careplan.DEFAULT`).
@@ -626,9 +650,8 @@ def feasible(
         light += day_light
         heavy += day_heavy
     average = _average_units(sessions)
-    return _week_ok(
-        level, continuum, constraints, schedule.days_per_week, light, heavy, average, covers
-    )
+    bounds = WeekBounds.of(level, continuum, constraints, warnings=False)
+    return bounds.admits(schedule.days_per_week, light, heavy, average, covers)
 
 
 def score(schedule: WeeklySchedule, constraints: LifeConstraints) -> Objective:
@@ -683,7 +706,11 @@ def plan_week(
         )
     if continuum is None and DEFAULT.get(level.code) == level:
         continuum = DEFAULT
+    # The best week that meets every rule; else the best that meets every
+    # error-level rule, its warnings stated.
     found = _search(program, level, constraints, tracks, objective, continuum)
+    if found is None:
+        found = _search(program, level, constraints, tracks, objective, continuum, warnings=False)
     if found is not None:
         return found
     raise Infeasible(
@@ -809,7 +836,13 @@ def infeasible_reasons(
     constraints: LifeConstraints,
     tracks: Sequence[TreatmentTrack],
 ) -> list[str]:
-    """Why no week of ``program`` meets ``level`` around the client's week, in words."""
+    """Why no week of ``program`` meets ``level`` around the client's week, in words.
+
+    Only what really blocks: nothing fits at all; the group times that fit
+    allow too few days or hours; an error-level required kind has no slot
+    that fits; the client's cap on days. When none of these alone blocks,
+    one line says that no combination meets the level's weekly rules.
+    """
     allowed = allowed_offerings(program, constraints, tracks)
     if not allowed:
         return [
@@ -817,35 +850,45 @@ def infeasible_reasons(
             "(busy blocks, unavailable days or modality rule everything out)"
         ]
     reasons = []
-    groups = [o for o in allowed if o.is_group]
-    by_part: dict[str, list[str]] = {}
-    for offering in groups:
-        part = offering.sessions[0].day_part.value
-        name = weekday_name(offering.weekday)[:3].capitalize()
-        if name not in by_part.setdefault(part, []):
-            by_part[part].append(name)
-    free = "; ".join(f"{part}s on {', '.join(days)}" for part, days in by_part.items())
-    reasons.append(f"the client's free time fits only these group times: {free or 'none'}")
-    best_days = len({o.weekday for o in groups})
-    per_day = level.intensity.hours_per_day.max
+    need = level.intensity
+    usable = [o for o in allowed if o.is_group] or allowed
+    most_days = len({o.weekday for o in usable})
+    per_day = need.hours_per_day.max
     capacity = 0.0
     for day in pendulum.WeekDay:
-        options = [o for o in groups if o.weekday == day]
-        day_best = max((o.minutes for o in options), default=0) / 60
+        day_best = max((o.minutes for o in usable if o.weekday == day), default=0) / 60
         capacity += min(day_best, per_day) if per_day is not None else day_best
-    need = level.intensity
-    reasons.append(
-        f"that allows at most {best_days} day(s) and about {capacity:.1f} h/week of groups; "
-        f"{level.name} needs {need.days_per_week} days/week and {need.hours_per_week} h/week"
-    )
+    fewest_days = need.days_per_week.min or 0
+    fewest_hours = need.hours_per_week.min or 0
+    if most_days < fewest_days or capacity < fewest_hours:
+        by_part: dict[str, list[str]] = {}
+        for offering in usable:
+            part = offering.sessions[0].day_part.value
+            name = weekday_name(offering.weekday)[:3].capitalize()
+            if name not in by_part.setdefault(part, []):
+                by_part[part].append(name)
+        free = "; ".join(f"{part}s on {', '.join(days)}" for part, days in by_part.items())
+        reasons.append(
+            f"the times that fit the client's week ({free}) allow at most {most_days} day(s) "
+            f"and about {capacity:.1f} h/week; {level.name} needs {need.days_per_week} "
+            f"days/week and {need.hours_per_week} h/week"
+        )
     sessions = [s for o in allowed for s in o.sessions]
     for component in level.required:
-        if not any(
+        if component.severity == "error" and not any(
             s.kind == component.kind and s.every_weeks <= component.every_weeks for s in sessions
         ):
             reasons.append(f"no {component.kind.label.lower()} slot fits the client's week")
-    if constraints.max_days_per_week is not None:
-        reasons.append(f"the client can come at most {constraints.max_days_per_week} day(s) a week")
+    cap = constraints.max_days_per_week
+    if cap is not None and cap < fewest_days:
+        reasons.append(
+            f"the client can come at most {cap} day(s) a week; {level.name} needs {fewest_days}"
+        )
+    if not reasons:
+        reasons.append(
+            f"no combination of the sessions that fit the client's week meets {level.name}'s "
+            "weekly rules together (days, hours a day and a week, the required kinds)"
+        )
     return reasons
 
 
@@ -881,7 +924,7 @@ def _alternatives(
             tries.append((f"a lower level: {below.name}", below, constraints))
     found = []
     for description, target, relaxed in tries:
-        result = _search(program, target, relaxed, tracks, objective, continuum)
+        result = _search(program, target, relaxed, tracks, objective, continuum, warnings=False)
         if result is not None:
             found.append(Alternative(description, result))
     return found

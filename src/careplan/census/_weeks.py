@@ -120,7 +120,7 @@ def week_paths(bounds: WeekBounds, signatures: Sequence[Sequence[_Signature]]) -
                     or state[2] > bounds.max_minutes
                     or state[0] + reach_days[day + 1] < bounds.min_days
                     or state[1] + reach_light[day + 1] < bounds.min_minutes
-                    or (state[4] | reach_covers[day + 1]) != bounds.required
+                    or (state[4] | reach_covers[day + 1]) & bounds.required != bounds.required
                 ):
                     continue
                 layer.append((position, sig, index.setdefault(state, len(index))))
