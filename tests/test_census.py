@@ -170,7 +170,7 @@ def test_admitting_a_client_reports_every_change_and_a_full_program_explains():
         if gone in {"first", "second", "third"}:
             assert any(c.client == gone and c.kind == "unplaced" for c in third.changes)
     waiting = third.unplaced[0]
-    assert any("is full" in reason for reason in waiting.reasons), waiting.reasons
+    assert any(r.code == "group_full" and "is full" in r.message for r in waiting.reasons)
     assert waiting.alternatives[-1] == "waitlist position 1"
 
 
@@ -474,3 +474,54 @@ def test_a_work_limit_is_a_positive_number(bad):
     with pytest.raises(cp.InvalidValueError) as caught:
         schedule_census(sample_census(3), work_limit=bad)
     assert caught.value.field == "work_limit"
+
+
+def evening_census(capacity: int) -> Census:
+    group = [cp.AgendaItem("18:00", 180, cp.SessionKind.GROUP_THERAPY)]
+    days = ["monday", "wednesday", "thursday"]
+    evening = cp.ProgramTrack("evening", days, group, [ROOM_A], capacity=capacity)
+    program = cp.Program("Evening IOP", "America/New_York", [evening])
+    staff = [Staff("t1", "therapist", ["therapist"], [WorkHours(days, "17:00", "22:00")])]
+    clients = [CensusClient("a", EVENING), CensusClient("b", EVENING)]
+    return Census(program, clients, staff, [Room("room-a", 12)], continuum=EVENINGS)
+
+
+ROOM_A = cp.Modality.in_person("Room A")
+EVENING = cp.LevelOfCare(
+    "EV",
+    "Evening group",
+    2,
+    cp.Intensity(cp.Range(3, 3), cp.Range(3, 3), cp.Range(9, 9)),
+    required=[cp.RequiredComponent(cp.SessionKind.GROUP_THERAPY)],
+)
+EVENINGS = cp.Continuum("evening", [EVENING])
+
+
+@pytest.mark.parametrize("capacity", [2, 3])
+def test_every_alternative_offered_places_the_client_in_the_census(capacity):
+    # Issue 31, item 5: a client whose own week rules the level out was
+    # offered the planner's alternatives, unchecked against the census.
+    result = schedule_census(evening_census(capacity), time_limit=10)
+    capped = CensusClient("c", EVENING, cp.LifeConstraints(max_days_per_week=2))
+    after = admit(result, capped, time_limit=10)
+    (waiting,) = after.unplaced
+    assert {r.code for r in waiting.reasons} == {"level_out_of_reach"}
+    offered = waiting.alternatives[:-1]
+    assert waiting.alternatives[-1] == "waitlist position 1"
+    assert offered == (() if capacity == 2 else ("lift the cap on days a week",))
+    for _ in offered:
+        relaxed = attrs.evolve(capped, constraints=cp.LifeConstraints())
+        assert admit(result, relaxed, time_limit=10).placement("c") is not None
+
+
+def test_a_current_week_is_built_from_offering_ids_and_codes_and_iso_dates_are_read():
+    census = evening_census(2)
+    week = census.schedule_of(["evening-in_person-mon", "evening-in_person-wed"])
+    client = CensusClient("d", EVENING, tracks=["cbt"], current=week, admitted="2027-01-04")
+    assert client.tracks == (cp.TreatmentTrack.CBT,)
+    assert client.admitted == MONDAY
+    with pytest.raises(cp.InvalidValueError) as caught:
+        census.schedule_of(["someone's note"])
+    assert "someone" not in str(caught.value)
+    with pytest.raises(cp.InvalidValueError):
+        CensusClient("e", EVENING, admitted="4 January")

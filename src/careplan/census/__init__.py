@@ -27,6 +27,7 @@ from careplan.census._result import (
     Roster,
     SolverStatus,
     Unplaced,
+    UnplacedReason,
 )
 from careplan.census._solve import admit, reassign, schedule_census
 from careplan.census._values import (
@@ -52,6 +53,7 @@ __all__ = [
     "SolverStatus",
     "Staff",
     "Unplaced",
+    "UnplacedReason",
     "WorkHours",
     "admit",
     "reassign",

@@ -6,19 +6,12 @@ import attrs
 
 from careplan._model.program import Offering
 from careplan._model.time import weekday_name
-from careplan._operations.planner import (
-    Infeasible,
-    infeasible_reasons,
-    plan_week,
-)
+from careplan._operations.planner import infeasible_reasons
 from careplan.census._bookings import Bookings
 from careplan.census._build import when
 from careplan.census._model import admission_key
-from careplan.census._result import (
-    CensusResult,
-    Unplaced,
-)
-from careplan.census._values import CensusClient
+from careplan.census._result import CensusResult, Unplaced, UnplacedReason
+from careplan.census._values import Census, CensusClient
 from careplan.census._weeks import any_week, candidates, client_offerings
 
 
@@ -45,32 +38,29 @@ def explain_unplaced(
     """Why ``client`` is not placed in ``result`` (``blocked``: the offerings
     no one more could join there), and what would place them.
 
-    An alternative is offered when a week of the relaxed client fits around
-    everyone as they are, no one else's clinician or room moved: a week that
-    fits so fits the census (:func:`admit` may find more by moving them).
+    An alternative is offered only when a week of the changed client fits
+    around everyone as they are, no one else's clinician or room moved: a
+    week that fits so fits the census (:func:`admit` may find more by
+    moving them). The same check holds for a client whose own week rules
+    the level out.
     """
     census = result.census
-    continuum = census.levels if client.level in census.levels else None
-    if not candidates(census, client).weeks:
-        try:
-            plan_week(
-                census.program,
-                client.level,
-                client.constraints,
-                tracks=client.tracks,
-                continuum=continuum,
-            )
-        except Infeasible as error:
-            # Her own week rules the level out, whatever the census holds.
-            return Unplaced(
-                client,
-                error.reasons,
-                tuple(a.description for a in error.alternatives),
-                position,
-            )
-    reasons = infeasible_reasons(census.program, client.level, client.constraints, client.tracks)[
-        :1
+    alternatives = [
+        description
+        for description, relaxed in _relaxed(census, client)
+        if any_week(census, relaxed, blocked)
     ]
+    alternatives.append(f"waitlist position {position}")
+    if not candidates(census, client).weeks:
+        # Their own week rules the level out, whatever the census holds.
+        found = tuple(
+            UnplacedReason("level_out_of_reach", message)
+            for message in infeasible_reasons(
+                census.program, client.level, client.constraints, client.tracks
+            )
+        )
+        return Unplaced(client, found, tuple(alternatives), position)
+    reasons: list[UnplacedReason] = []
     allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
     counts = {r.offering: len(r.clients) for r in result.rosters}
     for offering in allowed:
@@ -78,7 +68,13 @@ def explain_unplaced(
             assert offering.track is not None
             cap = offering.track.capacity
             if cap is not None and counts.get(offering.id, 0) >= cap:
-                reasons.append(f"the {when(offering)} is full ({cap} of {cap})")
+                reasons.append(
+                    UnplacedReason(
+                        "group_full",
+                        f"the {when(offering)} is full ({cap} of {cap})",
+                        offering=offering.id,
+                    )
+                )
     by_credential: dict[str, list[Offering]] = {}
     for offering in allowed:
         if not offering.is_group:
@@ -97,7 +93,14 @@ def explain_unplaced(
             )
         ]
         for day in sorted({o.weekday for o in slots} - {o.weekday for o in working}):
-            reasons.append(f"no {credential} works {weekday_name(day).capitalize()} at those times")
+            reasons.append(
+                UnplacedReason(
+                    "no_clinician_working",
+                    f"no {credential} works {weekday_name(day).capitalize()} at those times",
+                    credential=credential,
+                    weekday=day,
+                )
+            )
         booked = [o for o in working if not _someone_free(result, credential, o)]
         if working and len(booked) == len(working):
             times = ", ".join(
@@ -109,32 +112,48 @@ def explain_unplaced(
                 )
             )
             reasons.append(
-                f"every {credential} who works at the times the client's week leaves "
-                f"({times}) is booked"
+                UnplacedReason(
+                    "clinicians_booked",
+                    f"every {credential} who works at the times the client's week leaves "
+                    f"({times}) is booked",
+                    credential=credential,
+                )
             )
-    if len(reasons) == 1:
-        reasons.append("the seats, clinicians and rooms the client's week could use are taken")
-    alternatives = []
+    if not reasons:
+        reasons.append(
+            UnplacedReason(
+                "places_taken",
+                "the seats, clinicians and rooms the client's weeks could use are taken",
+            )
+        )
+    return Unplaced(client, tuple(reasons), tuple(alternatives), position)
+
+
+def _relaxed(census: Census, client: CensusClient) -> list[tuple[str, CensusClient]]:
+    """The nearby clients an explanation tries: another track, another
+    modality, no cap on days, no unavailable days, the level below."""
+    constraints = client.constraints
     tries: list[tuple[str, CensusClient]] = []
     if client.tracks:
         tries.append(("another track", attrs.evolve(client, tracks=())))
-    if client.constraints.modality == "in_person":
+    if constraints.modality != "either":
+        other = "virtually" if constraints.modality == "in_person" else "in person"
         tries.append(
             (
-                "attend virtually",
-                attrs.evolve(
-                    client, constraints=attrs.evolve(client.constraints, modality="either")
-                ),
+                f"attend {other} as well",
+                attrs.evolve(client, constraints=attrs.evolve(constraints, modality="either")),
             )
         )
+    if constraints.max_days_per_week is not None:
+        relaxed = attrs.evolve(constraints, max_days_per_week=None)
+        tries.append(("lift the cap on days a week", attrs.evolve(client, constraints=relaxed)))
+    if constraints.unavailable_days:
+        relaxed = attrs.evolve(constraints, unavailable_days=())
+        tries.append(("free the unavailable days", attrs.evolve(client, constraints=relaxed)))
     below = census.levels.below(client.level) if client.level in census.levels else None
     if below is not None and (not census.program.levels or below.code in census.program.levels):
         tries.append((f"a lower level: {below.name}", attrs.evolve(client, level=below)))
-    for description, relaxed in tries:
-        if any_week(census, relaxed, blocked):
-            alternatives.append(description)
-    alternatives.append(f"waitlist position {position}")
-    return Unplaced(client, tuple(reasons), tuple(alternatives), position)
+    return tries
 
 
 def _someone_free(result: CensusResult, credential: str, slot: Offering) -> bool:

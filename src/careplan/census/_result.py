@@ -27,6 +27,7 @@ __all__ = [
     "Roster",
     "SolverStatus",
     "Unplaced",
+    "UnplacedReason",
 ]
 
 #: What the solver proved (see :attr:`CensusResult.status`):
@@ -115,20 +116,56 @@ class Roster:
         return f"{self.title} — {count} client{'s' if count != 1 else ''}"
 
 
+#: Why a client is not placed, as a stable code (see :class:`UnplacedReason`).
+ReasonCode = Literal[
+    "level_out_of_reach", "group_full", "no_clinician_working", "clinicians_booked", "places_taken"
+]
+
+
+@attrs.frozen
+class UnplacedReason:
+    """One reason a client is not placed: a stable code, its fields, and the message.
+
+    Codes: ``"level_out_of_reach"`` (the client's own week rules the level
+    out, whatever the census holds; the message is the planner's reason),
+    ``"group_full"`` (:attr:`offering` is at capacity),
+    ``"no_clinician_working"`` (no one with :attr:`credential` works on
+    :attr:`weekday` at the times the client's week leaves),
+    ``"clinicians_booked"`` (everyone with :attr:`credential` who works then
+    is booked), ``"places_taken"`` (the seats, clinicians and rooms the
+    client's weeks could use are taken, in no one way alone).
+
+    Attributes:
+        code: The code.
+        message: The reason in a clinician's words.
+        offering: The offering it is about, if any.
+        credential: The credential it is about, if any.
+        weekday: The weekday it is about, if any.
+    """
+
+    code: ReasonCode
+    message: str
+    offering: str | None = None
+    credential: str | None = None
+    weekday: pendulum.WeekDay | None = None
+
+
 @attrs.frozen
 class Unplaced:
     """A client the census could not place, and why.
 
     Attributes:
         client: The client.
-        reasons: Why, in a clinician's words, one sentence each.
+        reasons: Why, each with a stable code and a clinician's sentence.
         alternatives: What would place them (another track, attending
-            virtually, a lower level), each checked against the census.
+            virtually, a lower level…), each checked against the census: a
+            week of the changed client fits around everyone as they are.
+            The last is always their waitlist position.
         waitlist: Their position on the waitlist (1 first), by admission.
     """
 
     client: CensusClient
-    reasons: tuple[str, ...]
+    reasons: tuple[UnplacedReason, ...]
     alternatives: tuple[str, ...]
     waitlist: int
 

@@ -221,8 +221,10 @@ class Census:
     Attributes:
         program: What the clinic offers; its tracks' ``capacity`` caps groups.
         clients: The clients in care (ids unique).
-        staff: The clinicians.
-        rooms: The rooms for in-person sessions.
+        staff: The clinicians. Empty: the census plans seats only, and no
+            session needs a clinician (give staff to have them checked).
+        rooms: The rooms for in-person sessions. Empty: in-person sessions
+            need no room (give rooms to have them checked).
         continuum: The levels' continuum (default :data:`careplan.DEFAULT`).
         credentials: Session kind code to the credential that leads it.
     """
