@@ -15,7 +15,7 @@ from careplan.census._model import CensusModel, admission_key
 from careplan.census._result import (
     CensusResult,
 )
-from careplan.census._stages import Budget, Settings, attempt, solve_stages
+from careplan.census._stages import Budget, Settings, Solved, attempt, solve_stages
 from careplan.census._values import Census, CensusClient
 from careplan.census._weeks import Candidates, Week, candidates, fitting_weeks
 
@@ -119,18 +119,33 @@ def _run(
                 start[client.id] = fits[0].ids
                 if all(w.ids != fits[0].ids for w in pool[client.id]):
                     pool[client.id].append(fits[0])
+    # The stages but the last (balance) while the search widens; balance once
+    # no single-client move improves the rest, on the same model.
+    early = tuple(stages[:-1]) if stages[-1] == "balance" else tuple(stages)
     result = None
     while True:
         built = CensusModel(
             census, [Candidates(c, tuple(pool[c.id])) for c in free], fixed, staff_before
         )
-        solved = solve_stages(built, stages, budget, first_fit_hint(built, start, booked))
+        solved = solve_stages(built, early, budget, first_fit_hint(built, start, booked))
         if solved is None:
             if result is None:
                 return None
             break  # out of time while widening: the last result stands, unproven
         result = build_result(census, built, solved, fixed, previous, complete=complete)
         if complete or result.status == "feasible" or not _widen(result, free, pool):
+            if early != tuple(stages):
+                last = solve_stages(built, stages[len(early) :], budget, solved.values)
+                if last is not None:
+                    solved = Solved(
+                        solved.proven and last.proven,
+                        last.values,
+                        {**solved.objective, **last.objective},
+                        {**solved.bound, **last.bound},
+                    )
+                else:
+                    solved = attrs.evolve(solved, proven=False)
+                result = build_result(census, built, solved, fixed, previous, complete=complete)
             break
         if not budget.left():
             result = attrs.evolve(result, status="feasible")
@@ -182,21 +197,26 @@ def schedule_census(
     (:func:`careplan.feasible` accepts it) and fits their constraints; no
     group is over capacity; no clinician or room is double-booked; one-to-one
     and group sessions have a clinician with the right credential; caseloads
-    hold. The objective, in order: most clients placed (then the earlier
-    admitted), fewest preference conflicts, fewest changes to clients'
-    current weeks, the smallest largest group.
+    hold. The objective, in order: most clients placed; then the earlier
+    admitted, lexicographically in admission order; fewest preference
+    conflicts; fewest changes to clients' current weeks (client-days, see
+    :class:`CensusChange`); the smallest largest group.
 
-    The solver chooses among candidate weeks for each client (the planner's
-    best, diverse good weeks in each track, the current week, and the week a
-    first fit in admission order gives): status ``"optimal"`` means proven
-    best over those candidates; :attr:`CensusResult.bound` says what the
-    solver proved when the time ran out first. It never places fewer
-    clients than that first fit.
+    The solver chooses among candidate weeks for each client (every week
+    when the client can take few offerings; else the planner's best, diverse
+    good weeks in each track, the current week, and the week a first fit in
+    admission order gives), then widens the candidates with single-client
+    moves until none improves the result. The status says what was proven:
+    ``"optimal"`` over every week, ``"optimal_among_candidates"``, or
+    ``"feasible"`` (see :attr:`CensusResult.status`); :attr:`CensusResult.bound`
+    says what the solver proved. It never places fewer clients than the
+    first fit.
 
     Args:
         census: The program, clients, staff and rooms.
-        time_limit: Seconds the solver may use in all; past it the best
-            week found is returned with status ``"feasible"``.
+        time_limit: Seconds the whole call may use, candidate weeks
+            included; past it the best assignment found is returned with
+            status ``"feasible"``.
         work_limit: Optionally, the work the solver may do in all, in
             CP-SAT's deterministic time (about seconds of one core). A run
             the work limit stops ends at the same point on any machine and

@@ -87,6 +87,7 @@ def solve_stages(
     stages_done: list[str] = []
     variables = [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
     if hint:
+        model.clear_hints()  # type: ignore[no-untyped-call]
         for var in variables:
             if var.name in hint:
                 model.add_hint(var, hint[var.name])
