@@ -525,3 +525,82 @@ def test_a_current_week_is_built_from_offering_ids_and_codes_and_iso_dates_are_r
     assert "someone" not in str(caught.value)
     with pytest.raises(cp.InvalidValueError):
         CensusClient("e", EVENING, admitted="4 January")
+
+
+def test_two_groups_in_one_day_part_stay_apart():
+    # Issue 31, item 1: "Evening group A" at 17:00 and "B" at 19:30 shared
+    # offering ids and merged; the client minding children from 19:00 was
+    # given the 19:30 sessions, and only one of the two clients was placed.
+    days = ["monday", "wednesday", "thursday"]
+    room = [cp.Modality.in_person("Room A")]
+    tracks = [
+        cp.ProgramTrack(
+            "evening",
+            days,
+            [cp.AgendaItem(start, 120, cp.SessionKind.GROUP_THERAPY)],
+            room,
+            capacity=1,
+            name=name,
+        )
+        for start, name in (("17:00", "Evening group A"), ("19:30", "Evening group B"))
+    ]
+    program = cp.Program("Two evenings", "America/New_York", tracks)
+    ids = [o.id for o in program.offerings()]
+    assert len(ids) == len(set(ids)) == 6
+    assert {o.id for o in program.offerings() if o.track is tracks[1]} == {
+        "evening-2-in_person-mon",
+        "evening-2-in_person-wed",
+        "evening-2-in_person-thu",
+    }
+    level = cp.LevelOfCare(
+        "EV2",
+        "Evening group",
+        2,
+        cp.Intensity(cp.Range(3, 3), cp.Range(2, 2), cp.Range(6, 6)),
+        required=[cp.RequiredComponent(cp.SessionKind.GROUP_THERAPY)],
+    )
+    children = cp.LifeConstraints([cp.BusyBlock("children", days, "19:00", "23:00")])
+    census = Census(
+        program,
+        [CensusClient("parent", level, children), CensusClient("other", level)],
+        continuum=cp.Continuum("evenings", [level]),
+    )
+    result = schedule_census(census, time_limit=10)
+    assert result.status == "optimal"
+    assert result.objective.placed == 2
+    parent = result.placement("parent")
+    assert parent is not None
+    assert all(s.start.hour == 17 for s in parent.schedule.sessions)
+    check_resources(result)
+    # Same-time tracks are no longer refused for sharing session ids.
+    same_time = [attrs.evolve(tracks[1], agenda=tracks[0].agenda), tracks[0]]
+    assert len(cp.Program("Same time", "America/New_York", same_time).offerings()) == 6
+
+
+def test_a_census_whose_days_are_too_many_to_list_claims_no_optimum_over_every_week():
+    # Issue 31, items 6 and 8: forty five-minute slots on a Monday have 2**40
+    # ways to fill the day; the census lists a bounded number, and its status
+    # says the optimum is among candidates, not over every week.
+    slots = [
+        cp.Session(
+            "monday",
+            f"{8 + 5 * i // 60:02d}:{5 * i % 60:02d}",
+            5,
+            cp.SessionKind.INDIVIDUAL_THERAPY,
+            id=f"s{i}",
+        )
+        for i in range(40)
+    ]
+    track = cp.ProgramTrack(
+        "afternoon",
+        ["monday"],
+        [cp.AgendaItem("13:00", 60, cp.SessionKind.GROUP_THERAPY)],
+        [cp.Modality.in_person("Room")],
+    )
+    program = cp.Program("Many slots", "America/New_York", [track], slots)
+    staff = [Staff("t", "therapist", ["therapist"], [WorkHours(["monday"], "08:00", "18:00")])]
+    census = Census(program, [CensusClient("a", cp.DEFAULT["OP"])], staff, [Room("r", 5)])
+    result = schedule_census(census, time_limit=5)
+    assert result.objective.placed == 1
+    assert result.status == "optimal_among_candidates"
+    check_resources(result)
