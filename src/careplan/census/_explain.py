@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import attrs
+import pendulum
 
 from careplan._model.program import Offering
 from careplan._model.time import weekday_name
 from careplan._operations.planner import infeasible_reasons
+from careplan._operations.validation import validate
 from careplan.census._bookings import Bookings
 from careplan.census._build import when
 from careplan.census._model import admission_key
@@ -14,9 +16,20 @@ from careplan.census._result import CensusResult, Unplaced, UnplacedReason
 from careplan.census._values import Census, CensusClient
 from careplan.census._weeks import any_week, candidates, client_offerings
 
+#: The week the assertion above validates each placed client's plan in.
+_ANY_MONDAY = pendulum.date(2027, 1, 4)
+
 
 def explained(result: CensusResult) -> CensusResult:
-    """``result`` with each client it leaves unplaced explained, by waitlist position."""
+    """``result`` with each client it leaves unplaced explained, by waitlist position.
+
+    Every public result passes here: each placed client's plan is asserted
+    to validate without errors (the week is asserted ``feasible`` where the
+    result is built).
+    """
+    for plan in result.plans(start=_ANY_MONDAY, weeks=1).values():
+        # The week itself, without the program's closures of one date or another.
+        assert not validate(attrs.evolve(plan, closures=())).errors, plan.client.name
     placed = {p.client.id for p in result.placements}
     left = sorted((c for c in result.census.clients if c.id not in placed), key=admission_key)
     blocked = Bookings.of(result).blocked()

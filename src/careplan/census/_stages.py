@@ -94,7 +94,10 @@ def solve_stages(
     for stage in stages:
         if stage == "priority":
             if values is None:
-                values = _read_hint(variables, hint)
+                solver, status = attempt(built, "feasibility", budget)
+                if status not in (cp.OPTIMAL, cp.FEASIBLE):
+                    return None
+                values = {var.name: int(solver.value(var)) for var in variables}
             done = _priority(built, budget, variables, values)
             if done is None:
                 optimal = False
@@ -146,18 +149,19 @@ def solve_stages(
             model.add(expression <= value)
         values = got
         hint_all(built, variables, values)
-    if values is None:  # every stage was constant: read the hint back
-        values = _read_hint(variables, hint)
+    if values is None:
+        # Every stage was constant: one run without an objective finds an
+        # assignment (or proves there is none); a hint is never taken on trust.
+        solver, status = attempt(built, "feasibility", budget)
+        if status not in (cp.OPTIMAL, cp.FEASIBLE):
+            return None
+        values = {var.name: int(solver.value(var)) for var in variables}
     return Solved(
         optimal,
         values,
         dict(zip(stages_done, reached, strict=True)),
         dict(zip(stages_done, bounds, strict=True)),
     )
-
-
-def _read_hint(variables: Sequence[Any], hint: Mapping[str, int] | None) -> dict[str, int]:
-    return {var.name: int(hint.get(var.name, 0)) if hint else 0 for var in variables}
 
 
 #: Clients whose places one priority solve weighs at once (powers of two up
