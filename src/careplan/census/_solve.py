@@ -92,7 +92,13 @@ def _run(
     """
     free = [c for c in census.clients if c.id not in fixed]
     staff_before = previous_staff(previous)
-    found = {c.id: candidates(census, c) for c in free}
+    found: dict[str, Candidates] = {}
+    for client in sorted(free, key=admission_key):
+        # The time limit bounds the candidate weeks too: past it, the clients
+        # left (the latest admitted) get none, and the result is unproven.
+        late = bool(found) and not budget.left()
+        found[client.id] = Candidates(client, ()) if late else candidates(census, client)
+    out_of_time = not budget.left()
     pool = {cid: list(choice.weeks) for cid, choice in found.items()}
     complete = not fixed and all(choice.complete for choice in found.values())
     start: dict[str, tuple[str, ...]] = {}
@@ -132,6 +138,8 @@ def _run(
             if result is None:
                 return None
             break  # out of time while widening: the last result stands, unproven
+        if out_of_time:
+            solved = attrs.evolve(solved, proven=False)
         result = build_result(census, built, solved, fixed, previous, complete=complete)
         if complete or result.status == "feasible" or not _widen(result, free, pool):
             if early != tuple(stages):
