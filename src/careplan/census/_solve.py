@@ -175,11 +175,16 @@ def _widen(result: CensusResult, free: Sequence[CensusClient], pool: dict[str, l
     """
     census = result.census
     added = False
+    everyone: frozenset[str] | None = None  # what a client without a week could not join
     for client in sorted(free, key=admission_key):
         placement = result.placement(client.id)
         if placement is not None and not placement.preference_conflicts:
             continue
-        blocked = Bookings.of(result, frozenset({client.id})).blocked()
+        if placement is None:
+            everyone = Bookings.of(result).blocked() if everyone is None else everyone
+            blocked = everyone
+        else:
+            blocked = Bookings.of(result, frozenset({client.id})).blocked()
         fits = fitting_weeks(census, client, blocked, streams=False)
         if not fits:
             continue
