@@ -325,7 +325,7 @@ def test_the_merged_day_options_are_the_cheapest_of_every_way_to_fill_the_day(
     # The dynamic programme over a day's offerings keeps, for each total it
     # adds to the week, what the cheapest of every subset does (issue 31,
     # item 8: the walk over every subset was exponential).
-    from careplan._operations.planner import day_options
+    from careplan._operations.filling import day_options
 
     sessions = [
         cp.Session(

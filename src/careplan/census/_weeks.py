@@ -14,13 +14,8 @@ from careplan._model.kinds import TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.program import Offering, Program
 from careplan._model.schedule import WeeklySchedule
-from careplan._operations.planner import (
-    DayOption,
-    WeekBounds,
-    allowed_offerings,
-    day_options,
-    feasible,
-)
+from careplan._operations.filling import DayOption, WeekBounds, day_options
+from careplan._operations.planner import allowed_offerings, feasible
 from careplan.census._values import Census, CensusClient
 
 # --- candidate weeks ------------------------------------------------------------------
