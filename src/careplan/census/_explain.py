@@ -29,7 +29,7 @@ def explained(result: CensusResult) -> CensusResult:
     """
     for plan in result.plans(start=_ANY_MONDAY, weeks=1).values():
         # The week itself, without the program's closures of one date or another.
-        assert not validate(attrs.evolve(plan, closures=())).errors, plan.client.name
+        assert not validate(attrs.evolve(plan, closures=())).errors
     placed = {p.client.id for p in result.placements}
     left = sorted((c for c in result.census.clients if c.id not in placed), key=admission_key)
     blocked = Bookings.of(result).blocked()
