@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import attrs
 
-from careplan._model.errors import InvalidValueError
 from careplan.census._bookings import Bookings, first_fit_hint
 from careplan.census._build import build_result, previous_staff
 from careplan.census._explain import explained
@@ -15,7 +13,14 @@ from careplan.census._model import CensusModel, admission_key
 from careplan.census._result import (
     CensusResult,
 )
-from careplan.census._stages import Budget, Settings, Solved, attempt, solve_stages
+from careplan.census._stages import (
+    Budget,
+    Solved,
+    attempt,
+    checked_settings,
+    solve_stages,
+    within_limit,
+)
 from careplan.census._values import Census, CensusClient
 from careplan.census._weeks import Candidates, Week, candidates, fitting_weeks
 
@@ -24,45 +29,6 @@ from careplan.census._weeks import Candidates, Week, candidates, fitting_weeks
 
 _FRESH = ("placed", "priority", "conflicts", "changes", "balance")
 _STABLE = ("placed", "priority", "changes", "conflicts", "balance")
-
-
-def _check_solver_arguments(
-    time_limit: float, work_limit: float | None, seed: int, workers: int
-) -> Settings:
-    for name, value in (("time_limit", time_limit), ("work_limit", work_limit)):
-        if value is None and name == "work_limit":
-            continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not 0 < value < math.inf
-        ):
-            raise InvalidValueError(name, value, "is not a positive number of seconds")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise InvalidValueError("seed", seed, "is not a whole number")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InvalidValueError("workers", workers, "is not a positive number of workers")
-    work = None if work_limit is None else float(work_limit)
-    return Settings(float(time_limit), work, seed, workers)
-
-
-def _within_limit(found: CensusResult | None, settings: Settings) -> CensusResult:
-    """``found``; ``None`` here means the limit ran out before any solution
-    (keeping everyone, or placing no one, always is one).
-
-    Raises:
-        InvalidValueError: Naming ``time_limit`` (or ``work_limit``), and how
-            to fix it.
-    """
-    if found is None:
-        field = settings.field()
-        raise InvalidValueError(
-            field,
-            settings.seconds if field == "time_limit" else settings.work,
-            "ran out before the solver found any assignment of this census",
-            "give it more (sixty clients need about a second to start)",
-        )
-    return found
 
 
 def _run(
@@ -249,9 +215,9 @@ def schedule_census(
         InvalidValueError: ``time_limit`` ran out before the solver found any
             assignment (a fraction of a second for sixty clients).
     """
-    settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    settings = checked_settings(time_limit, work_limit, seed, workers)
     found = _run(census, _FRESH, fixed={}, previous=None, budget=Budget.of(settings))
-    return _within_limit(found, settings)
+    return within_limit(found, settings)
 
 
 def _placed_census(result: CensusResult) -> Census:
@@ -325,7 +291,7 @@ def _place_one(
         around=frozenset({client.id}),
         explain=False,
     )
-    return _within_limit(found, budget.settings)
+    return within_limit(found, budget.settings)
 
 
 def _placeable(
@@ -433,7 +399,7 @@ def admit(
         seed: The solver's random seed.
         workers: Solver threads (1: deterministic).
     """
-    settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    settings = checked_settings(time_limit, work_limit, seed, workers)
     budget = Budget.of(settings)
     # Nobody else's week moves; then, if moving anyone can help, only the
     # neighbours' weeks; then anyone's.
@@ -473,7 +439,7 @@ def reassign(
     :attr:`CensusResult.changes` says who changed. ``time_limit`` and
     ``work_limit`` bound the whole call (see :func:`schedule_census`).
     """
-    settings = _check_solver_arguments(time_limit, work_limit, seed, workers)
+    settings = checked_settings(time_limit, work_limit, seed, workers)
     budget = Budget.of(settings)
     weeks = result.schedules()
     census = attrs.evolve(
@@ -504,4 +470,4 @@ def reassign(
         previous=result,
         budget=budget,
     )
-    return _within_limit(found, settings)
+    return within_limit(found, settings)

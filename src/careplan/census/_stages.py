@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from careplan._model.errors import InvalidValueError
 from careplan.census._model import CensusModel
+from careplan.census._result import CensusResult
 
 _log = logging.getLogger("careplan.census")
 
@@ -315,3 +318,43 @@ def _balance(built: CensusModel, budget: Budget) -> tuple[bool, int, int, dict[s
         lower = target = target + 1  # ``target`` cannot be reached
     values[built.largest.name] = upper
     return upper == lower, upper, lower, values
+
+
+def checked_settings(
+    time_limit: float, work_limit: float | None, seed: int, workers: int
+) -> Settings:
+    """The caller's limits, seed and workers, each refused when meaningless."""
+    for name, value in (("time_limit", time_limit), ("work_limit", work_limit)):
+        if value is None and name == "work_limit":
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value < math.inf
+        ):
+            raise InvalidValueError(name, value, "is not a positive number of seconds")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InvalidValueError("seed", seed, "is not a whole number")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidValueError("workers", workers, "is not a positive number of workers")
+    work = None if work_limit is None else float(work_limit)
+    return Settings(float(time_limit), work, seed, workers)
+
+
+def within_limit(found: CensusResult | None, settings: Settings) -> CensusResult:
+    """``found``; ``None`` here means the limit ran out before any solution
+    (keeping everyone, or placing no one, always is one).
+
+    Raises:
+        InvalidValueError: Naming ``time_limit`` (or ``work_limit``), and how
+            to fix it.
+    """
+    if found is None:
+        field = settings.field()
+        raise InvalidValueError(
+            field,
+            settings.seconds if field == "time_limit" else settings.work,
+            "ran out before the solver found any assignment of this census",
+            "give it more (sixty clients need about a second to start)",
+        )
+    return found
