@@ -307,3 +307,106 @@ def test_each_week_of_a_cycle_is_the_brute_force_optimum(program, level, constra
             _brute_force(program, level, constraints.for_week(MONDAY.add(weeks=i))) is None
             for i in range(2)
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from([5, 30, 60, 90]), st.booleans()),
+        min_size=1,
+        max_size=9,
+    ),
+    st.sampled_from(["fit", "fewest_days", "compact"]),
+    life_constraints(),
+)
+def test_the_merged_day_options_are_the_cheapest_of_every_way_to_fill_the_day(
+    slots, objective, constraints
+):
+    # The dynamic programme over a day's offerings keeps, for each total it
+    # adds to the week, what the cheapest of every subset does (issue 31,
+    # item 8: the walk over every subset was exponential).
+    from careplan._operations.filling import day_options
+
+    sessions = [
+        cp.Session(
+            "monday",
+            f"{9 + start * 10 // 60:02d}:{start * 10 % 60:02d}",
+            minutes,
+            cp.SessionKind.GROUP_THERAPY if group else cp.SessionKind.INDIVIDUAL_THERAPY,
+            id=f"s{index}",
+        )
+        for index, (start, minutes, group) in enumerate(slots)
+    ]
+    program = cp.Program("Day", "America/New_York", [], sessions)
+    level = cp.DEFAULT["IOP"]
+    offerings = list(program.offerings())
+    order = {"fit": (0, 1, 2), "fewest_days": (1, 0, 2), "compact": (2, 0, 1)}[objective]
+    every = day_options(level, constraints, offerings, objective, merge=False)
+    expected = {}
+    for option in every:
+        signature = (
+            option.light,
+            option.heavy,
+            option.average,
+            option.covers,
+            bool(option.offerings),
+        )
+        rank = (tuple(option.cost[i] for i in order), tuple(o.id for o in option.offerings))
+        if signature not in expected or rank < expected[signature]:
+            expected[signature] = rank
+    merged = day_options(level, constraints, offerings, objective)
+    found = {
+        (o.light, o.heavy, o.average, o.covers, bool(o.offerings)): (
+            tuple(o.cost[i] for i in order),
+            tuple(x.id for x in o.offerings),
+        )
+        for o in merged
+    }
+    assert found == expected
+
+
+def test_a_week_that_breaks_only_a_warning_is_planned_with_the_warning_stated():
+    # Issue 29, item 8: IOP's psychiatric consult is a warning-level
+    # requirement; a client who can never meet the prescriber still gets the
+    # best week that meets every error-level rule, and validation agrees.
+    program = sample_iop()
+    evenings_only = cp.LifeConstraints(
+        [
+            cp.BusyBlock(
+                "work", ["monday", "tuesday", "wednesday", "thursday", "friday"], "07:00", "17:45"
+            )
+        ],
+        modality="in_person",
+    )
+    result = cp.plan_week(program, DEFAULT["IOP"], evenings_only)
+    assert not any(s.kind == cp.SessionKind.PSYCHIATRIC for s in result.schedule.sessions)
+    assert result.warnings == (
+        "no psychiatric / medication management session every 2 weeks "
+        "(IOP asks for one; a warning, not an error)",
+    )
+    assert cp.feasible(result.schedule, "IOP", evenings_only)
+    plan = cp.CarePlan(
+        cp.Client("client-0001"),
+        DEFAULT["IOP"],
+        result.schedule,
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 3, 28),
+    )
+    report = cp.validate(plan)
+    assert report.errors == ()
+    assert report.warnings
+    # With the consult in reach, the week that meets the warning too is preferred.
+    either = attrs.evolve(evenings_only, modality="either")
+    assert cp.plan_week(program, DEFAULT["IOP"], either).warnings == ()
+
+
+def test_an_explanation_lists_only_what_blocks():
+    # Issue 29, item 8: "at most 5 days and about 15 h/week" is no reason
+    # when IOP needs 3-5 days and 9-20 h; a missing warning-level kind is none.
+    program = sample_iop()
+    capped = cp.LifeConstraints(max_days_per_week=2)
+    with pytest.raises(cp.Infeasible) as caught:
+        cp.plan_week(program, DEFAULT["IOP"], capped)
+    assert caught.value.reasons == (
+        "the client can come at most 2 day(s) a week; Intensive Outpatient Program needs 3",
+    )

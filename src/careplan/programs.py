@@ -11,12 +11,12 @@ import random
 
 import pendulum
 
-from careplan._model.census import Census, CensusClient, Room, Staff, WorkHours
 from careplan._model.constraints import BusyBlock, LifeConstraints
 from careplan._model.continua import DEFAULT
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.program import AgendaItem, Program, ProgramTrack
 from careplan._model.session import DayPart, Modality, Session
+from careplan.census._values import Census, CensusClient, Room, Staff, WorkHours
 
 __all__ = ["census_program", "sample_census", "sample_iop"]
 

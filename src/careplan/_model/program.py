@@ -149,7 +149,9 @@ class Offering:
     """One thing a client can sign up for: a track's day in one modality, or a slot.
 
     Attributes:
-        id: Stable identifier ("morning-in_person-mon", "slot-mon-1200-...").
+        id: Stable identifier, unique in its program: "morning-in_person-mon"
+            (a second morning track's: "morning-2-in_person-mon"), "slot-" and
+            the slot's session id.
         sessions: Its sessions, all on one weekday.
         weekday: That weekday.
         track: The program track it is a day of (``None`` for a slot).
@@ -251,10 +253,16 @@ class Program:
     @functools.cached_property
     def _offerings(self) -> tuple[Offering, ...]:
         found = []
+        # Ids say which track an offering is a day of: the first track of a
+        # day part is "evening", a second one "evening-2" (two groups in one
+        # day part would otherwise share ids and merge).
+        seen: dict[DayPart, int] = {}
         for track in self.tracks:
+            seen[track.day_part] = number = seen.get(track.day_part, 0) + 1
+            part = track.day_part.value + (f"-{number}" if number > 1 else "")
             for modality in track.modalities:
                 for day in track.weekdays:
-                    prefix = f"{track.day_part.value}-{modality.kind}-{weekday_name(day)[:3]}"
+                    prefix = f"{part}-{modality.kind}-{weekday_name(day)[:3]}"
                     sessions = tuple(
                         Session(
                             day,

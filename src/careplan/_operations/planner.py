@@ -13,10 +13,7 @@ greedy guess.
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
-import math
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
 
 import attrs
 import pendulum
@@ -26,11 +23,21 @@ from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import CarePlanError, InvalidValueError
 from careplan._model.kinds import TreatmentTrack
-from careplan._model.levels import Continuum, LevelOfCare, Range
+from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.program import Offering, Program
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Session
 from careplan._model.time import require_date, week_start, weekday_name
+from careplan._operations.filling import (
+    ORDERS,
+    WeekBounds,
+    average_units,
+    covered,
+    day_options,
+    idle_minutes,
+    overlaps,
+    within,
+)
 
 __all__ = [
     "Alternative",
@@ -39,19 +46,12 @@ __all__ = [
     "Objective",
     "ObjectiveName",
     "PlanResult",
-    "WeekBounds",
     "feasible",
     "plan_cycle",
     "plan_week",
     "replan",
     "score",
 ]
-
-_ORDERS: dict[str, tuple[int, int, int]] = {
-    "fit": (0, 1, 2),
-    "fewest_days": (1, 0, 2),
-    "compact": (2, 0, 1),
-}
 
 
 @attrs.frozen(order=True)
@@ -71,7 +71,7 @@ class Objective:
     def key(self, name: ObjectiveName = "fit") -> tuple[int, int, int]:
         """The tuple compared under the objective ``name``."""
         values = (self.preference_conflicts, self.days, self.idle_minutes)
-        return tuple(values[i] for i in _ORDERS[name])  # type: ignore[return-value]
+        return tuple(values[i] for i in ORDERS[name])  # type: ignore[return-value]
 
 
 @attrs.frozen
@@ -83,12 +83,16 @@ class PlanResult:
         objective: What it costs (see :class:`Objective`).
         offerings: The program offerings chosen.
         level: The level of care it was planned for.
+        warnings: The warning-level requirements it leaves unmet, in words
+            (validation reports them as warnings): empty unless no week
+            meets them all.
     """
 
     schedule: WeeklySchedule
     objective: Objective
     offerings: tuple[Offering, ...]
     level: LevelOfCare
+    warnings: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -137,273 +141,11 @@ def _describe(schedule: WeeklySchedule) -> str:
     return f"{days or 'no days'}, {schedule.hours_per_week:.1f} h/week"
 
 
-# --- the figures of a set of sessions -----------------------------------------
-
-
-# Average weekly minutes are kept as integers in 1/2520 of a minute: exact
-# for every cadence from 1 to 10 weeks, and far cheaper than fractions.
-_UNITS = 2520
-
-
-def _average_units(sessions: Iterable[Session]) -> int:
-    return sum(s.minutes * _UNITS // s.every_weeks for s in sessions)
-
-
-class _DayOption(NamedTuple):
-    offerings: tuple[Offering, ...]
-    light: int  # minutes in a week without the less-than-weekly sessions
-    heavy: int  # minutes in a week with all of them
-    average: int  # minutes per week on average, in 1/_UNITS minutes
-    covers: int  # bitmask of required components covered
-    cost: tuple[int, int, int]  # conflicts, days, idle minutes
-
-
-class _Day(NamedTuple):
-    """Running figures of a day being filled by ``_day_options``."""
-
-    light: int
-    heavy: int
-    average: int
-    covers: int
-    conflicts: int
-    first: int  # earliest start minute
-    last: int  # latest end minute
-
-
-def _overlap(sessions: Sequence[Session]) -> bool:
-    ordered = sorted(sessions, key=lambda s: s.start_minute)
-    return any(
-        later.start_minute < earlier.start_minute + earlier.minutes
-        for earlier, later in itertools.pairwise(ordered)
-    )
-
-
-def _idle(sessions: Sequence[Session]) -> int:
-    if not sessions:
-        return 0
-    first = min(s.start_minute for s in sessions)
-    last = max(s.start_minute + s.minutes for s in sessions)
-    return last - first - sum(s.minutes for s in sessions)
-
-
-def _within(bounds: Range, minutes: float) -> bool:
-    return bounds.contains(minutes / 60)
-
-
-def _covers(level: LevelOfCare, sessions: Iterable[Session]) -> int:
-    mask = 0
-    found = list(sessions)
-    for index, component in enumerate(level.required):
-        if any(s.kind == component.kind and s.every_weeks <= component.every_weeks for s in found):
-            mask |= 1 << index
-    return mask
-
-
-def _day_options(
-    level: LevelOfCare,
-    constraints: LifeConstraints,
-    offerings: Sequence[Offering],
-    objective: ObjectiveName,
-    *,
-    merge: bool = True,
-) -> list[_DayOption]:
-    """Every way to fill one weekday from its offerings that the level allows.
-
-    A depth-first walk that never extends a day past the level's daily
-    maximum or into an overlap, so it visits only combinations that can be
-    part of a schedule. The first option is the empty day. With ``merge``,
-    only the cheapest of the options that change the weekly totals alike is
-    kept (the census keeps them all: they use different seats).
-    """
-    per_day = level.intensity.hours_per_day
-    # No day can hold more than the level allows in a day, or in a week.
-    caps = [b.max * 60 for b in (per_day, level.intensity.hours_per_week) if b.max is not None]
-    ceiling = min(caps) if caps else None
-    ordered = sorted(offerings, key=lambda o: (o.sessions[0].start_minute, o.id))
-    # Figures of each offering, computed once: the walk below adds them up.
-    spans = [
-        tuple((s.start_minute, s.start_minute + s.minutes) for s in o.sessions) for o in ordered
-    ]
-    heavy_of = [o.minutes for o in ordered]
-    first_of = [min(begin for begin, _ in span) for span in spans]
-    last_of = [max(end for _, end in span) for span in spans]
-    light_of = [sum(s.minutes for s in o.sessions if s.every_weeks == 1) for o in ordered]
-    average_of = [_average_units(o.sessions) for o in ordered]
-    covers_of = [_covers(level, o.sessions) for o in ordered]
-    conflicts_of = [sum(constraints.conflicts(s) for s in o.sessions) for o in ordered]
-    options = [_DayOption((), 0, 0, 0, 0, (0, 0, 0))]
-
-    def walk(
-        start: int, picked: tuple[int, ...], busy: tuple[tuple[int, int], ...], day: _Day
-    ) -> None:
-        for index in range(start, len(ordered)):
-            heavy = day.heavy + heavy_of[index]
-            if ceiling is not None and heavy > ceiling + 1e-9:
-                continue
-            if any(a < d and c < b for a, b in spans[index] for c, d in busy):
-                continue  # overlaps a session already taken that day
-            # The day's figures grow with each offering, so none is summed twice.
-            grown = _Day(
-                day.light + light_of[index],
-                heavy,
-                day.average + average_of[index],
-                day.covers | covers_of[index],
-                day.conflicts + conflicts_of[index],
-                min(day.first, first_of[index]),
-                max(day.last, last_of[index]),
-            )
-            chosen = (*picked, index)
-            _keep(chosen, grown)
-            walk(index + 1, chosen, busy + spans[index], grown)
-
-    def _keep(picked: tuple[int, ...], day: _Day) -> None:
-        if day.light == 0:
-            return  # a day that only some weeks have would change the day count
-        if not (_within(per_day, day.light) and _within(per_day, day.heavy)):
-            return
-        options.append(
-            _DayOption(
-                tuple(ordered[i] for i in picked),
-                day.light,
-                day.heavy,
-                day.average,
-                day.covers,
-                (day.conflicts, 1, day.last - day.first - day.heavy),
-            )
-        )
-
-    walk(0, (), (), _Day(0, 0, 0, 0, 0, 24 * 60, 0))
-    if not merge:
-        return options
-    # Options that change the weekly totals alike are interchangeable but for
-    # their cost: keep the cheapest of each (ties by offering ids, so the
-    # result does not depend on the order of the walk).
-    order = _ORDERS[objective]
-    best: dict[tuple[int, int, int, int, bool], _DayOption] = {}
-    for option in options:
-        signature = (
-            option.light,
-            option.heavy,
-            option.average,
-            option.covers,
-            bool(option.offerings),
-        )
-        rank = (tuple(option.cost[i] for i in order), tuple(o.id for o in option.offerings))
-        kept = best.get(signature)
-        if kept is None or rank < (
-            tuple(kept.cost[i] for i in order),
-            tuple(o.id for o in kept.offerings),
-        ):
-            best[signature] = option
-    return list(best.values())
-
-
-def _minute_bounds(bounds: Range, most: int) -> tuple[int, int]:
-    """The fewest and most whole minutes in ``bounds`` (read as hours), up to ``most``."""
-    low = 0 if bounds.min is None else max(0, math.floor(bounds.min * 60) - 1)
-    while low <= most and not bounds.contains(low / 60):
-        low += 1
-    high = most if bounds.max is None else min(most, math.ceil(bounds.max * 60) + 1)
-    while high >= low and not bounds.contains(high / 60):
-        high -= 1
-    return low, high
-
-
-@attrs.frozen
-class WeekBounds:
-    """What a level asks of a regular week's totals, for one client.
-
-    The single statement of the weekly rules: the dynamic programme, the
-    final check and the census solver all read them from here.
-
-    Attributes:
-        min_days: Fewest treatment days.
-        max_days: Most treatment days (the level's and the client's cap).
-        min_minutes: Fewest minutes in a week, with or without the
-            less-than-weekly sessions.
-        max_minutes: Most minutes in such a week.
-        required: Bit mask of the level's required components.
-        average_below: Average weekly minutes (in 1/2520 minute) must stay
-            below this, or ``None``: an outpatient week at the next level's
-            intensity belongs to that level.
-    """
-
-    min_days: int
-    max_days: int
-    min_minutes: int
-    max_minutes: int
-    required: int
-    average_below: int | None
-
-    @classmethod
-    def of(
-        cls, level: LevelOfCare, continuum: Continuum | None, constraints: LifeConstraints
-    ) -> WeekBounds:
-        """The bounds for ``level`` (on ``continuum``) and a client's week."""
-        intensity = level.intensity
-        days = [d for d in range(8) if intensity.days_per_week.contains(d)]
-        # A day-program level needs a treatment day; 24-hour care may have
-        # none (no source asks it for sessions on a number of days).
-        days = [d for d in days if d >= (0 if level.overnight else 1)]
-        if constraints.max_days_per_week is not None:
-            days = [d for d in days if d <= constraints.max_days_per_week]
-        low, high = _minute_bounds(intensity.hours_per_week, 7 * 24 * 60)
-        return cls(
-            min(days, default=1),
-            max(days, default=0),
-            low,
-            high,
-            (1 << len(level.required)) - 1,
-            _average_below(level, continuum),
-        )
-
-    def admits(self, days: int, light: int, heavy: int, average: int, covers: int) -> bool:
-        """Whether a week with these totals meets the bounds."""
-        return (
-            covers == self.required
-            and self.min_days <= days <= self.max_days
-            and self.min_minutes <= light <= self.max_minutes
-            and self.min_minutes <= heavy <= self.max_minutes
-            and (self.average_below is None or average < self.average_below)
-        )
-
-
-def _average_below(level: LevelOfCare, continuum: Continuum | None) -> int | None:
-    """The bound on a week's average (in 1/2520 minute) that keeps it at ``level``.
-
-    The units form of :meth:`Continuum.runs_at_level_above`: below the step-up
-    target's weekly minimum, or within the level's own stated range.
-    """
-    if continuum is None or level.overnight:
-        return None
-    above = continuum.above(level)
-    if above is None or above.overnight or above.intensity.hours_per_week.min is None:
-        return None
-    below = math.ceil(above.intensity.hours_per_week.min * 60 * _UNITS)
-    own = level.intensity.hours_per_week
-    if own.max is not None:
-        top = own.max * 60 * _UNITS
-        own_below = math.floor(top) + 1 if own.upper == "inclusive" else math.ceil(top)
-        below = max(below, own_below)
-    return below
-
-
-def _week_ok(
-    level: LevelOfCare,
-    continuum: Continuum | None,
-    constraints: LifeConstraints,
-    days: int,
-    light: int,
-    heavy: int,
-    average: int,
-    covers: int,
-) -> bool:
-    return WeekBounds.of(level, continuum, constraints).admits(days, light, heavy, average, covers)
-
-
-def _allowed(
+def allowed_offerings(
     program: Program, constraints: LifeConstraints, tracks: Sequence[TreatmentTrack]
 ) -> list[Offering]:
+    """The offerings of ``program`` a client may take at all: each session fits
+    their week and, for group sessions, is of one of ``tracks`` (or any)."""
     return [
         offering
         for offering in program.offerings()
@@ -427,13 +169,15 @@ def _search(
     tracks: Sequence[TreatmentTrack],
     objective: ObjectiveName,
     continuum: Continuum | None,
+    *,
+    warnings: bool = True,
 ) -> PlanResult | None:
-    allowed = _allowed(program, constraints, tracks)
-    order = _ORDERS[objective]
+    allowed = allowed_offerings(program, constraints, tracks)
+    order = ORDERS[objective]
     best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
-    bounds = WeekBounds.of(level, continuum, constraints)
+    bounds = WeekBounds.of(level, continuum, constraints, warnings=warnings)
     per_day_options = [
-        _day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
+        day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
         for day in pendulum.WeekDay
     ]
     # What the days still to come can add at most: a state that cannot reach
@@ -469,7 +213,7 @@ def _search(
                     or state[1] > bounds.max_minutes
                     or state[0] + reach_days[index + 1] < bounds.min_days
                     or state[1] + reach_light[index + 1] < bounds.min_minutes
-                    or (state[4] | reach_covers[index + 1]) != bounds.required
+                    or (state[4] | reach_covers[index + 1]) & bounds.required != bounds.required
                 ):
                     continue
                 total = (
@@ -495,7 +239,23 @@ def _search(
         (s for o in chosen for s in o.sessions), key=lambda s: (s.weekday, s.start_minute, s.id)
     )
     return PlanResult(
-        WeeklySchedule(program.timezone, sessions), Objective(*cost), tuple(chosen), level
+        WeeklySchedule(program.timezone, sessions),
+        Objective(*cost),
+        tuple(chosen),
+        level,
+        _unmet_warnings(level, sessions),
+    )
+
+
+def _unmet_warnings(level: LevelOfCare, sessions: Sequence[Session]) -> tuple[str, ...]:
+    """The warning-level components of ``level`` that ``sessions`` leave out, in words."""
+    covers = covered(level, sessions)
+    return tuple(
+        f"no {component.kind.label.lower()} session "
+        + ("every week" if component.every_weeks == 1 else f"every {component.every_weeks} weeks")
+        + f" ({level.code} asks for one; a warning, not an error)"
+        for index, component in enumerate(level.required)
+        if component.severity == "warning" and not covers & (1 << index)
     )
 
 
@@ -510,7 +270,9 @@ def feasible(
 
     The rules are those validation applies to a regular week: days, hours a
     day and a week within the level's ranges in every week (with and
-    without less-than-weekly sessions), the required kinds at their cadence,
+    without less-than-weekly sessions), the required kinds whose severity is
+    ``"error"`` at their cadence (a missing warning-level kind is a warning in
+    validation, not a refusal),
     no overlaps, nothing in a busy block, and, given the continuum, no
     outpatient schedule at the next level's intensity. ``level`` may be a
     code, resolved on ``continuum`` (default :data:`careplan.DEFAULT`).
@@ -519,26 +281,25 @@ def feasible(
     sessions = schedule.sessions
     if not all(constraints.allows(s) for s in sessions):
         return False
-    covers = _covers(level, sessions)
+    covers = covered(level, sessions)
     light = heavy = 0
     for day in pendulum.WeekDay:
         on_day = [s for s in sessions if s.weekday == day]
         if not on_day:
             continue
         weekly = [s for s in on_day if s.every_weeks == 1]
-        if not weekly or _overlap(on_day):
+        if not weekly or overlaps(on_day):
             return False
         day_light = sum(s.minutes for s in weekly)
         day_heavy = sum(s.minutes for s in on_day)
         per_day = level.intensity.hours_per_day
-        if not (_within(per_day, day_light) and _within(per_day, day_heavy)):
+        if not (within(per_day, day_light) and within(per_day, day_heavy)):
             return False
         light += day_light
         heavy += day_heavy
-    average = _average_units(sessions)
-    return _week_ok(
-        level, continuum, constraints, schedule.days_per_week, light, heavy, average, covers
-    )
+    average = average_units(sessions)
+    bounds = WeekBounds.of(level, continuum, constraints, warnings=False)
+    return bounds.admits(schedule.days_per_week, light, heavy, average, covers)
 
 
 def score(schedule: WeeklySchedule, constraints: LifeConstraints) -> Objective:
@@ -546,7 +307,10 @@ def score(schedule: WeeklySchedule, constraints: LifeConstraints) -> Objective:
     return Objective(
         sum(constraints.conflicts(s) for s in schedule.sessions),
         schedule.days_per_week,
-        sum(_idle([s for s in schedule.sessions if s.weekday == day]) for day in pendulum.WeekDay),
+        sum(
+            idle_minutes([s for s in schedule.sessions if s.weekday == day])
+            for day in pendulum.WeekDay
+        ),
     )
 
 
@@ -579,9 +343,9 @@ def plan_week(
     Raises:
         Infeasible: No schedule meets the level; says why and what would.
     """
-    if objective not in _ORDERS:
+    if objective not in ORDERS:
         raise InvalidValueError(
-            "objective", objective, "is not an objective", f"use one of: {', '.join(_ORDERS)}"
+            "objective", objective, "is not an objective", f"use one of: {', '.join(ORDERS)}"
         )
     level = _resolve(level, continuum)
     if program.levels and level.code not in program.levels:
@@ -593,12 +357,16 @@ def plan_week(
         )
     if continuum is None and DEFAULT.get(level.code) == level:
         continuum = DEFAULT
+    # The best week that meets every rule; else the best that meets every
+    # error-level rule, its warnings stated.
     found = _search(program, level, constraints, tracks, objective, continuum)
+    if found is None:
+        found = _search(program, level, constraints, tracks, objective, continuum, warnings=False)
     if found is not None:
         return found
     raise Infeasible(
         level,
-        _reasons(program, level, constraints, tracks),
+        infeasible_reasons(program, level, constraints, tracks),
         _alternatives(program, level, constraints, tracks, objective, continuum),
     )
 
@@ -713,48 +481,65 @@ def plan_cycle(
     return CyclePlan(begin, tuple(results))
 
 
-def _reasons(
+def infeasible_reasons(
     program: Program,
     level: LevelOfCare,
     constraints: LifeConstraints,
     tracks: Sequence[TreatmentTrack],
 ) -> list[str]:
-    allowed = _allowed(program, constraints, tracks)
+    """Why no week of ``program`` meets ``level`` around the client's week, in words.
+
+    Only what really blocks: nothing fits at all; the group times that fit
+    allow too few days or hours; an error-level required kind has no slot
+    that fits; the client's cap on days. When none of these alone blocks,
+    one line says that no combination meets the level's weekly rules.
+    """
+    allowed = allowed_offerings(program, constraints, tracks)
     if not allowed:
         return [
             f"nothing {program.name} offers fits the client's week "
             "(busy blocks, unavailable days or modality rule everything out)"
         ]
     reasons = []
-    groups = [o for o in allowed if not o.id.startswith("slot-")]
-    by_part: dict[str, list[str]] = {}
-    for offering in groups:
-        part = offering.sessions[0].day_part.value
-        name = weekday_name(offering.weekday)[:3].capitalize()
-        if name not in by_part.setdefault(part, []):
-            by_part[part].append(name)
-    free = "; ".join(f"{part}s on {', '.join(days)}" for part, days in by_part.items())
-    reasons.append(f"the client's free time fits only these group times: {free or 'none'}")
-    best_days = len({o.weekday for o in groups})
-    per_day = level.intensity.hours_per_day.max
+    need = level.intensity
+    usable = [o for o in allowed if o.is_group] or allowed
+    most_days = len({o.weekday for o in usable})
+    per_day = need.hours_per_day.max
     capacity = 0.0
     for day in pendulum.WeekDay:
-        options = [o for o in groups if o.weekday == day]
-        day_best = max((o.minutes for o in options), default=0) / 60
+        day_best = max((o.minutes for o in usable if o.weekday == day), default=0) / 60
         capacity += min(day_best, per_day) if per_day is not None else day_best
-    need = level.intensity
-    reasons.append(
-        f"that allows at most {best_days} day(s) and about {capacity:.1f} h/week of groups; "
-        f"{level.name} needs {need.days_per_week} days/week and {need.hours_per_week} h/week"
-    )
+    fewest_days = need.days_per_week.min or 0
+    fewest_hours = need.hours_per_week.min or 0
+    if most_days < fewest_days or capacity < fewest_hours:
+        by_part: dict[str, list[str]] = {}
+        for offering in usable:
+            part = offering.sessions[0].day_part.value
+            name = weekday_name(offering.weekday)[:3].capitalize()
+            if name not in by_part.setdefault(part, []):
+                by_part[part].append(name)
+        free = "; ".join(f"{part}s on {', '.join(days)}" for part, days in by_part.items())
+        reasons.append(
+            f"the times that fit the client's week ({free}) allow at most {most_days} day(s) "
+            f"and about {capacity:.1f} h/week; {level.name} needs {need.days_per_week} "
+            f"days/week and {need.hours_per_week} h/week"
+        )
     sessions = [s for o in allowed for s in o.sessions]
     for component in level.required:
-        if not any(
+        if component.severity == "error" and not any(
             s.kind == component.kind and s.every_weeks <= component.every_weeks for s in sessions
         ):
             reasons.append(f"no {component.kind.label.lower()} slot fits the client's week")
-    if constraints.max_days_per_week is not None:
-        reasons.append(f"the client can come at most {constraints.max_days_per_week} day(s) a week")
+    cap = constraints.max_days_per_week
+    if cap is not None and cap < fewest_days:
+        reasons.append(
+            f"the client can come at most {cap} day(s) a week; {level.name} needs {fewest_days}"
+        )
+    if not reasons:
+        reasons.append(
+            f"no combination of the sessions that fit the client's week meets {level.name}'s "
+            "weekly rules together (days, hours a day and a week, the required kinds)"
+        )
     return reasons
 
 
@@ -790,7 +575,7 @@ def _alternatives(
             tries.append((f"a lower level: {below.name}", below, constraints))
     found = []
     for description, target, relaxed in tries:
-        result = _search(program, target, relaxed, tracks, objective, continuum)
+        result = _search(program, target, relaxed, tracks, objective, continuum, warnings=False)
         if result is not None:
             found.append(Alternative(description, result))
     return found

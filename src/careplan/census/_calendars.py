@@ -1,68 +1,17 @@
-"""Census scheduling: the whole program's week, with group seats, staff and rooms.
-
-Every client in care gets a week that meets their level and fits their
-life; no group runs over capacity, no clinician or room is in two places,
-one-to-one sessions go to clinicians with the right credential. OR-Tools'
-CP-SAT solver does the assignment: install it with
-``pip install 'careplan[census]'`` (from a checkout:
-``pip install -e '.[census]'``). Without it, importing this module works and
-the solving functions raise :class:`careplan.MissingExtraError`.
-
->>> from careplan.programs import sample_census
->>> census = sample_census(3)
->>> result = schedule_census(census, time_limit=10)
->>> (result.status, result.objective.placed)
-('optimal', 3)
-"""
+"""Staff and room calendars: a census result's weeks as iCalendar files, naming no client."""
 
 from __future__ import annotations
 
 import datetime as _dt
 
 from careplan._adapters.ical import to_ical
-from careplan._model.census import (
-    DEFAULT_CREDENTIALS,
-    Assignment,
-    Census,
-    CensusChange,
-    CensusClient,
-    CensusObjective,
-    CensusResult,
-    Placement,
-    Room,
-    Roster,
-    SolverStatus,
-    Staff,
-    Unplaced,
-    WorkHours,
-)
 from careplan._model.errors import InvalidValueError
 from careplan._model.plan import CarePlan, Client
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import require_date
-from careplan._operations.census import admit, reassign, schedule_census
+from careplan.census._result import CensusResult
 
-__all__ = [
-    "DEFAULT_CREDENTIALS",
-    "Assignment",
-    "Census",
-    "CensusChange",
-    "CensusClient",
-    "CensusObjective",
-    "CensusResult",
-    "Placement",
-    "Room",
-    "Roster",
-    "SolverStatus",
-    "Staff",
-    "Unplaced",
-    "WorkHours",
-    "admit",
-    "reassign",
-    "room_calendar",
-    "schedule_census",
-    "staff_calendar",
-]
+__all__ = ["room_calendar", "staff_calendar"]
 
 
 def _calendar(
@@ -109,6 +58,7 @@ def staff_calendar(
     staff id), from ``start`` for ``weeks`` weeks.
 
     >>> import pendulum
+    >>> from careplan.census import schedule_census
     >>> from careplan.programs import sample_census
     >>> result = schedule_census(sample_census(3), time_limit=10)
     >>> who = result.rosters[0].staff[0]

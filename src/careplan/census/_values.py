@@ -1,0 +1,318 @@
+"""The values a census is planned from: staff, rooms, the clients in care."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from careplan._model.checks import identifier, optional_date, shown, tuple_converted, tuple_of
+from careplan._model.constraints import LifeConstraints
+from careplan._model.continua import DEFAULT
+from careplan._model.errors import InvalidValueError
+from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
+from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.program import Program
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Session
+from careplan._model.time import (
+    format_wall_time,
+    minute_of_day,
+    wall_time,
+    weekdays_from,
+)
+
+__all__ = [
+    "DEFAULT_CREDENTIALS",
+    "Census",
+    "CensusClient",
+    "Room",
+    "Staff",
+    "WorkHours",
+]
+
+#: Which credential a staff member needs to lead each kind of session, by
+#: kind code. Kinds not named (check-in, life skills) need no one of their
+#: own: a track's day is led by the facilitator its group therapy needs.
+DEFAULT_CREDENTIALS: Mapping[str, str] = {
+    "group_therapy": "therapist",
+    "individual_therapy": "therapist",
+    "family_therapy": "therapist",
+    "psychiatric": "prescriber",
+}
+
+
+def _unique(field: str, ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            raise InvalidValueError(field, value, "is used twice", "give each an id of its own")
+        seen.add(value)
+
+
+@attrs.frozen
+class WorkHours:
+    """Weekly hours a staff member works.
+
+    Attributes:
+        weekdays: The days.
+        start: Wall-clock start.
+        end: Wall-clock end (after the start).
+
+    >>> WorkHours(["monday"], "09:00", "17:00").covers(pendulum.WeekDay.MONDAY, 600, 660)
+    True
+    """
+
+    weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
+    start: pendulum.Time = attrs.field(converter=wall_time)
+    end: pendulum.Time = attrs.field(converter=wall_time)
+
+    def __attrs_post_init__(self) -> None:
+        if minute_of_day(self.end) <= minute_of_day(self.start):
+            raise InvalidValueError(
+                "WorkHours.end",
+                format_wall_time(self.end),
+                f"is not after the start {format_wall_time(self.start)}",
+                "split hours that cross midnight into two",
+            )
+
+    def covers(self, weekday: pendulum.WeekDay, begin: int, end: int) -> bool:
+        """True when the minutes ``begin`` to ``end`` of ``weekday`` are within these hours."""
+        return (
+            weekday in self.weekdays
+            and minute_of_day(self.start) <= begin
+            and end <= minute_of_day(self.end)
+        )
+
+
+def _hours(value: Iterable[WorkHours]) -> tuple[WorkHours, ...]:
+    return tuple_of("Staff.hours", value, WorkHours)
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(tuple_converted("Staff.credentials", value, identifier, "codes"))))
+
+
+def _tracks(value: Iterable[TreatmentTrack | str]) -> tuple[TreatmentTrack, ...]:
+    return tuple_converted(
+        "CensusClient.tracks", value, treatment_track, "TreatmentTrack values or codes"
+    )
+
+
+def _clients(value: Iterable[CensusClient]) -> tuple[CensusClient, ...]:
+    return tuple_of("Census.clients", value, CensusClient)
+
+
+def _staff(value: Iterable[Staff]) -> tuple[Staff, ...]:
+    return tuple_of("Census.staff", value, Staff)
+
+
+def _rooms(value: Iterable[Room]) -> tuple[Room, ...]:
+    return tuple_of("Census.rooms", value, Room)
+
+
+def _optional_positive(field: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise InvalidValueError(field, value, "is not a positive whole number")
+
+    return check
+
+
+@attrs.frozen
+class Staff:
+    """A clinician who leads groups or sees clients one to one.
+
+    Attributes:
+        id: An identifier; calendars and rosters name staff by it.
+        role: Their role ("therapist", "psychiatrist").
+        credentials: What they may do (see :data:`DEFAULT_CREDENTIALS`):
+            ``"therapist"``, ``"prescriber"``.
+        hours: When they work each week.
+        max_caseload: The most one-to-one sessions (individual,
+            psychiatric, family) they hold a week, or ``None``.
+        absent: Weekdays they are away this week (leave, sickness).
+    """
+
+    id: str
+    role: str
+    credentials: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    hours: tuple[WorkHours, ...] = attrs.field(default=(), converter=_hours)
+    max_caseload: int | None = attrs.field(
+        default=None, validator=_optional_positive("Staff.max_caseload")
+    )
+    absent: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
+
+    def works(self, weekday: pendulum.WeekDay, begin: int, end: int) -> bool:
+        """True when they are at work from minute ``begin`` to ``end`` of ``weekday``."""
+        return weekday not in self.absent and any(h.covers(weekday, begin, end) for h in self.hours)
+
+
+@attrs.frozen
+class Room:
+    """A room for in-person sessions.
+
+    Attributes:
+        id: An identifier; rosters and calendars name rooms by it.
+        capacity: How many clients it seats.
+        name: A display name.
+        closed: Weekdays it cannot be used this week.
+    """
+
+    id: str
+    capacity: int = attrs.field(validator=_optional_positive("Room.capacity"))
+    name: str | None = None
+    closed: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
+
+
+def _optional_date(value: _dt.date | str | None) -> pendulum.Date | None:
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidValueError(
+                "CensusClient.admitted",
+                shown(value),
+                "is not an ISO date",
+                "write it as 2027-01-04, or pass a date",
+            ) from None
+    return optional_date("CensusClient.admitted", value)
+
+
+@attrs.frozen
+class CensusClient:
+    """A client in the program's census.
+
+    Attributes:
+        id: The client's identifier.
+        level: The level of care their week must meet.
+        constraints: Their busy blocks and preferences.
+        tracks: Only group sessions of these treatment tracks (or any);
+            tracks or their codes.
+        current: Their current weekly schedule, if they are placed; the
+            solver changes it only when it must.
+        admitted: Admission date (a date or ISO text): when not everyone
+            fits, the earlier admitted keep their places, and the waitlist
+            follows it. Clients without one come after those with one; ties
+            go by id.
+    """
+
+    id: str
+    level: LevelOfCare
+    constraints: LifeConstraints = attrs.field(factory=LifeConstraints)
+    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_tracks)
+    current: WeeklySchedule | None = None
+    admitted: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+
+
+def _credentials(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(dict(value).items()))
+
+
+@attrs.frozen
+class Census:
+    """Everything a program's week is planned from.
+
+    Attributes:
+        program: What the clinic offers; its tracks' ``capacity`` caps groups.
+        clients: The clients in care (ids unique).
+        staff: The clinicians. Empty: the census plans seats only, and no
+            session needs a clinician (give staff to have them checked).
+        rooms: The rooms for in-person sessions. Empty: in-person sessions
+            need no room (give rooms to have them checked).
+        continuum: The levels' continuum (default :data:`careplan.DEFAULT`).
+        credentials: Session kind code to the credential that leads it.
+    """
+
+    program: Program
+    clients: tuple[CensusClient, ...] = attrs.field(default=(), converter=_clients)
+    staff: tuple[Staff, ...] = attrs.field(default=(), converter=_staff)
+    rooms: tuple[Room, ...] = attrs.field(default=(), converter=_rooms)
+    continuum: Continuum | None = None
+    credentials: tuple[tuple[str, str], ...] = attrs.field(
+        default=DEFAULT_CREDENTIALS, converter=_credentials
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _unique("Census.clients", (c.id for c in self.clients))
+        _unique("Census.staff", (s.id for s in self.staff))
+        _unique("Census.rooms", (r.id for r in self.rooms))
+        for client in self.clients:
+            if self.program.levels and client.level.code not in self.program.levels:
+                raise InvalidValueError(
+                    f"Census.clients[{client.id!r}].level",
+                    client.level.code,
+                    f"is not a level {self.program.name} runs",
+                    f"use one of: {', '.join(self.program.levels)}",
+                )
+
+    @property
+    def levels(self) -> Continuum:
+        """The continuum the clients' levels are on."""
+        return self.continuum or DEFAULT
+
+    def credential(self, kind: SessionKind) -> str | None:
+        """The credential that leads sessions of ``kind``, or ``None``."""
+        return dict(self.credentials).get(kind.code)
+
+    def client(self, client_id: str) -> CensusClient:
+        """The client with ``client_id``."""
+        for client in self.clients:
+            if client.id == client_id:
+                return client
+        raise InvalidValueError("client_id", client_id, "is not in the census")
+
+    def schedule_of(self, offering_ids: Iterable[str]) -> WeeklySchedule:
+        """The weekly schedule of the program's offerings ``offering_ids``:
+        a client's :attr:`CensusClient.current` week from the offerings they attend.
+
+        >>> from careplan.programs import census_program
+        >>> census = Census(census_program())
+        >>> week = census.schedule_of(["morning-in_person-mon", "morning-in_person-wed"])
+        >>> len(week.sessions), week.days_per_week
+        (6, 2)
+        """
+        offerings = {o.id: o for o in self.program.offerings()}
+        sessions: list[Session] = []
+        for oid in offering_ids:
+            if oid not in offerings:
+                raise InvalidValueError(
+                    "offering_ids",
+                    shown(oid),
+                    f"is not an offering of {self.program.name}",
+                    "use the ids of Program.offerings()",
+                )
+            sessions.extend(offerings[oid].sessions)
+        return WeeklySchedule(self.program.timezone, sessions)
+
+    def with_client(self, client: CensusClient) -> Census:
+        """A copy with ``client`` added (or replacing the one with its id)."""
+        others = tuple(c for c in self.clients if c.id != client.id)
+        return attrs.evolve(self, clients=(*others, client))
+
+    def without_staff(
+        self, staff_id: str, weekdays: Iterable[pendulum.WeekDay | str] | None = None
+    ) -> Census:
+        """A copy in which staff member ``staff_id`` is away (all week, or on ``weekdays``)."""
+        days = tuple(pendulum.WeekDay) if weekdays is None else weekdays_from(weekdays)
+        found = [s for s in self.staff if s.id == staff_id]
+        if not found:
+            raise InvalidValueError("staff_id", staff_id, "is not on the staff")
+        away = attrs.evolve(found[0], absent=tuple(sorted({*found[0].absent, *days})))
+        return attrs.evolve(self, staff=[away if s.id == staff_id else s for s in self.staff])
+
+    def close_room(
+        self, room_id: str, weekdays: Iterable[pendulum.WeekDay | str] | None = None
+    ) -> Census:
+        """A copy in which room ``room_id`` is closed (all week, or on ``weekdays``)."""
+        days = tuple(pendulum.WeekDay) if weekdays is None else weekdays_from(weekdays)
+        found = [r for r in self.rooms if r.id == room_id]
+        if not found:
+            raise InvalidValueError("room_id", room_id, "is not a room of the census")
+        shut = attrs.evolve(found[0], closed=tuple(sorted({*found[0].closed, *days})))
+        return attrs.evolve(self, rooms=[shut if r.id == room_id else r for r in self.rooms])
