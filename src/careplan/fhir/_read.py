@@ -31,7 +31,17 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from careplan._adapters.fhir_codes import (
+from careplan._model.calendar import Cancellation, Reschedule
+from careplan._model.continua import BUILTIN_CONTINUA
+from careplan._model.errors import CarePlanError, DocumentError
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.plan import CarePlan, Client, Goal
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Modality, Session
+from careplan._model.transition import Transition, TransitionReason, direction_between
+from careplan._operations.expansion import occurrence_on, series_dates
+from careplan.fhir._codes import (
     CLIENT_SYSTEM,
     CODE_SYSTEM_BASE,
     DIAGNOSIS_SYSTEM,
@@ -48,16 +58,6 @@ from careplan._adapters.fhir_codes import (
     TRACK,
     WALL_TIME,
 )
-from careplan._model.calendar import Cancellation, Reschedule
-from careplan._model.continua import BUILTIN_CONTINUA
-from careplan._model.errors import CarePlanError, DocumentError
-from careplan._model.kinds import SessionKind, TreatmentTrack
-from careplan._model.levels import Continuum, LevelOfCare
-from careplan._model.plan import CarePlan, Client, Goal
-from careplan._model.schedule import WeeklySchedule
-from careplan._model.session import Modality, Session
-from careplan._model.transition import Transition, TransitionReason, direction_between
-from careplan._operations.expansion import occurrence_on, series_dates
 
 __all__ = ["from_fhir"]
 

@@ -16,7 +16,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from careplan._adapters.fhir_codes import (
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.session import Session
+from careplan._model.time import format_wall_time
+from careplan._model.transition import Episode
+from careplan._operations.expansion import occurrences
+from careplan.fhir._codes import (
     DIAGNOSIS_SYSTEM,
     EPISODE,
     EVERY_WEEKS,
@@ -35,12 +41,6 @@ from careplan._adapters.fhir_codes import (
     text_or_none,
     urn,
 )
-from careplan._model.occurrence import Occurrence
-from careplan._model.plan import CarePlan
-from careplan._model.session import Session
-from careplan._model.time import format_wall_time
-from careplan._model.transition import Episode
-from careplan._operations.expansion import occurrences
 
 __all__ = ["to_r4"]
 
