@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 import careplan as cp
 from careplan._operations.expansion import series_dates
 from careplan.cli import main
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, sample_plan_of_care
 from careplan.fhir import from_fhir, to_fhir
 from careplan.testing import care_plans
 from test_fhir import empty_elements
@@ -67,10 +67,10 @@ def test_r4_is_valid_and_claims_us_core_where_it_applies():
         if "profile" in (r := e["resource"]).get("meta", {})
     }
     assert profiles == {
-        "Patient": f"{US_CORE}/us-core-patient",
-        "CarePlan": f"{US_CORE}/us-core-careplan",
-        "Goal": f"{US_CORE}/us-core-goal",
-        "Condition": f"{US_CORE}/us-core-condition-problems-health-concerns",
+        "Patient": f"{US_CORE}/us-core-patient|6.1.0",
+        "CarePlan": f"{US_CORE}/us-core-careplan|6.1.0",
+        "Goal": f"{US_CORE}/us-core-goal|6.1.0",
+        "Condition": f"{US_CORE}/us-core-condition-problems-health-concerns|6.1.0",
     }
     (patient,) = resources(bundle, "Patient")
     # US Core: an identifier with a system, a name and a gender; a minimal
@@ -251,7 +251,9 @@ def test_the_command_line_writes_r4_and_imports_it_back(tmp_path, capsys):
     plan_file.write_text(cp.to_json(stepped_plan()), encoding="utf-8")
     assert main(["fhir", str(plan_file), "--version", "r4", "-o", str(bundle_file)]) == 0
     bundle = json.loads(bundle_file.read_text(encoding="utf-8"))
-    assert resources(bundle, "Patient")[0]["meta"]["profile"] == [f"{US_CORE}/us-core-patient"]
+    assert resources(bundle, "Patient")[0]["meta"]["profile"] == [
+        f"{US_CORE}/us-core-patient|6.1.0"
+    ]
     assert main(["import-fhir", str(bundle_file), "-o", str(back_file)]) == 0
     back = cp.from_json(back_file.read_text(encoding="utf-8"))
     assert back.occurrences() == stepped_plan().occurrences()
@@ -290,3 +292,54 @@ def test_a_plan_of_care_exports_valid_fhir_and_reads_back_its_schedule(version):
     assert back.occurrences() == plan.occurrences()
     # Diagnosis codes come back; the problems of the plan of care are not diagnoses.
     assert back.diagnoses == plan.diagnoses
+
+
+def _narratives(bundle):
+    return [e["resource"]["text"]["div"] for e in bundle["entry"]]
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+def test_every_resource_has_a_narrative_without_identifying_text(version):
+    secret = "Jane Q Doe"
+    plan = sample_plan_of_care()
+    plan = attrs.evolve(
+        plan,
+        client=cp.Client(plan.client.id, secret),
+        goals=[attrs.evolve(g, description=f"{secret} stays sober") for g in plan.goals],
+    )
+    bundle = to_fhir(plan, version=version, diagnoses=True)
+    divs = _narratives(bundle)
+    assert len(divs) == len(bundle["entry"])
+    assert all(d.startswith('<div xmlns="http://www.w3.org/1999/xhtml">') for d in divs)
+    assert not any(secret in d for d in divs)
+    # The name is in the Patient's narrative only when it is asked for.
+    named = to_fhir(plan, version=version, client_name=True)
+    assert [d for d in _narratives(named) if secret in d] == [
+        resources(named, "Patient")[0]["text"]["div"]
+    ]
+
+
+def test_r4_conditions_are_us_core_problems_without_duplicates():
+    # sample_plan_of_care codes its problems F33.1 and F10.20, which are
+    # also among its diagnoses: one Condition each, marked as a diagnosis.
+    plan = sample_plan_of_care()
+    bundle = to_fhir(plan, version="r4", diagnoses=True)
+    conditions = resources(bundle, "Condition")
+    codes = [c["code"]["coding"][0]["code"] for c in conditions]
+    assert len(codes) == len(set(codes))
+    assert set(codes) == set(plan.diagnoses)
+    for condition in conditions:
+        assert condition["verificationStatus"]["coding"][0]["code"] == "confirmed"
+        assert condition["recordedDate"] == plan.start.isoformat()
+    assert from_fhir(bundle).diagnoses == plan.diagnoses
+
+
+@pytest.mark.parametrize("client_name", [False, True])
+def test_the_r4_patient_meets_us_core_6(client_name):
+    """us-core-6: a name has a family or given part, or says why not (data-absent-reason)."""
+    bundle = to_fhir(sample_plan(), version="r4", client_name=client_name)
+    (name,) = resources(bundle, "Patient")[0]["name"]
+    has_parts = "family" in name or "given" in name
+    absent = [e for e in name.get("extension", ()) if e["url"].endswith("/data-absent-reason")]
+    assert has_parts != bool(absent)
+    assert ("text" in name) == client_name

@@ -16,6 +16,7 @@ from careplan._model.session import Session
 from careplan._model.time import format_wall_time, weekday_name
 from careplan._model.transition import Episode, TransitionReason
 from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
+from careplan._operations.progress import progress
 from careplan.fhir._codes import (
     CLIENT_SYSTEM,
     CODE_SYSTEM_BASE,
@@ -25,11 +26,12 @@ from careplan.fhir._codes import (
     PLAN_SYSTEM,
     REASON_SYSTEM,
     SESSION_SYSTEM,
-    TIMEZONE,
     TRACK_SYSTEM,
+    TZ_CODE,
     WALL_TIME,
     FhirVersion,
     active_problem,
+    narrative,
     present,
     resource_id,
     security_labels,
@@ -48,6 +50,19 @@ _UCUM = "http://unitsofmeasure.org"
 _LOINC = "http://loinc.org"
 _INSTRUMENT_SYSTEM = f"{CODE_SYSTEM_BASE}/instrument"
 _ROLE_SYSTEM = f"{CODE_SYSTEM_BASE}/care-role"
+_MEASURE_SYSTEM = f"{CODE_SYSTEM_BASE}/goal-measure"
+# What a target measures when it is not a score: the goal's measure or the
+# objective, in words (gol-1: a target with a detail names its measure).
+_AS_WORDED = {
+    "goal": {
+        "coding": [{"system": _MEASURE_SYSTEM, "code": "goal-measure"}],
+        "text": "the goal's measure, as worded",
+    },
+    "objective": {
+        "coding": [{"system": _MEASURE_SYSTEM, "code": "objective"}],
+        "text": "the objective, as worded, judged by the team",
+    },
+}
 _COMPARATORS = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
 
 
@@ -198,10 +213,30 @@ def _care_plan_status(plan: CarePlan) -> str:
     return "completed" if plan.transitions[-1].reason.completes_treatment else "revoked"
 
 
-def _goal_status(plan: CarePlan) -> str:
-    return {"active": "active", "completed": "completed", "revoked": "cancelled"}[
-        _care_plan_status(plan)
+def _goal_outcome(plan: CarePlan, goal: Goal) -> tuple[str, str | None]:
+    """The lifecycle and achievement status of a goal without a status of its own, or
+    still open at discharge.
+
+    Active until discharge. At discharge a goal whose objectives' targets
+    were all met (each target that was measured, and at least one) is
+    ``completed`` and ``achieved``; one with a target not met ends
+    ``cancelled`` and ``not-achieved``; one with nothing measured follows
+    the discharge: ``completed`` when treatment was completed, else
+    ``cancelled``.
+    """
+    status = _care_plan_status(plan)
+    if status == "active":
+        return "active", None
+    met = [
+        p.met
+        for p in progress(plan, today=plan.end)
+        if goal.id is not None and p.goal == goal.id and p.met is not None
     ]
+    if met and all(met):
+        return "completed", "achieved"
+    if met:
+        return "cancelled", "not-achieved"
+    return ("completed" if status == "completed" else "cancelled"), None
 
 
 def _patient(plan: CarePlan, *, client_name: bool) -> dict[str, Any]:
@@ -245,12 +280,16 @@ def _care_team(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
     return [team, *practitioners]
 
 
-def _period(episode: Episode) -> dict[str, str]:
+def _period(episode: Episode, *, zone: str) -> dict[str, Any]:
     # A level left on the day it began (admitted, then moved the same day)
     # has no whole day; FHIR periods cannot end before they start, so it
     # spans that one date.
     end = max(episode.start, episode.end)
-    return {"start": episode.start.isoformat(), "end": end.isoformat()}
+    return {
+        "start": episode.start.isoformat(),
+        "_start": {"extension": [{"url": TZ_CODE, "valueCode": zone}]},
+        "end": end.isoformat(),
+    }
 
 
 def to_fhir(
@@ -286,9 +325,10 @@ def to_fhir(
             R4 as ``Condition`` resources); left out by default, as every
             export is minimal by default.
         client_name: Include the client's name in the ``Patient``.
-        care_team: Include the care team: a ``CareTeam`` (US Core in R4)
-            whose members are ``Practitioner`` resources with their names
-            and roles, referred to by the ``CarePlan``.
+        care_team: Include the care team: a ``CareTeam`` whose members
+            are ``Practitioner`` resources with their names and roles,
+            referred to by the ``CarePlan``. Neither claims a profile: US
+            Core's ask a role and an NPI for each member.
         validate: Check the result with fhir.resources (the ``fhir``
             extra): the R5 models, or the R4B models for R4 (R4B changed
             none of the resources written here).
@@ -334,18 +374,15 @@ def to_fhir(
         {
             "resourceType": "EpisodeOfCare",
             "id": resource_id(plan, "episode", index),
-            "extension": [
-                {"url": TIMEZONE, "valueCode": episode.schedule.timezone},
-                *(
-                    ()
-                    if episode.reason_in is None
-                    else (_reason_extension(EPISODE_REASON, episode.reason_in),)
-                ),
-            ],
+            **present(
+                extension=None
+                if episode.reason_in is None
+                else [_reason_extension(EPISODE_REASON, episode.reason_in)]
+            ),
             "status": "finished" if episode.left_by is not None else "active",
             "type": [_level_code(plan, episode)],
             "patient": subject,
-            "period": _period(episode),
+            "period": _period(episode, zone=episode.schedule.timezone),
         }
         for index, episode in enumerate(episodes)
     ]
@@ -399,9 +436,10 @@ def to_fhir(
     if version == "r4":
         resources = to_r4(plan, resources, diagnoses=diagnoses)
     labels = security_labels(plan)
-    if labels:
-        for resource in resources:
+    for resource in resources:
+        if labels:
             resource["meta"] = {**resource.get("meta", {}), "security": labels}
+        resource.setdefault("text", narrative(resource))
     bundle = {
         "resourceType": "Bundle",
         "id": resource_id(plan, "bundle", version),
@@ -430,7 +468,9 @@ def _condition(plan: CarePlan, problem: Problem, subject: dict[str, str]) -> dic
                 **present(display=text_or_none(coding.display)),
             }
         ]
-    return active_problem(resource_id(plan, "condition", problem.id), code, subject)
+    return active_problem(
+        resource_id(plan, "condition", problem.id), code, subject, plan.start.isoformat()
+    )
 
 
 def _measure_code(plan: CarePlan, measure: str) -> dict[str, Any]:
@@ -449,7 +489,12 @@ def _objective_target(plan: CarePlan, objective: TreatmentObjective) -> dict[str
     due = None if objective.target_date is None else objective.target_date.isoformat()
     if target is None:
         # An objective the team judges: the target is the objective, in words.
-        return present(detailString=text_or_none(objective.description), dueDate=due)
+        described = text_or_none(objective.description)
+        return present(
+            measure=None if described is None else _AS_WORDED["objective"],
+            detailString=described,
+            dueDate=due,
+        )
     unit = (
         {"unit": "%", "system": _UCUM, "code": "%"}
         if target.is_attendance
@@ -468,27 +513,31 @@ def _goal(
     subject: dict[str, str],
     condition_of: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
+    measure = text_or_none(goal.measure)
     legacy = present(
-        detailString=text_or_none(goal.measure),
+        measure=None if measure is None else _AS_WORDED["goal"],
+        detailString=measure,
         dueDate=None if goal.target_date is None else goal.target_date.isoformat(),
     )
     targets = [legacy] if legacy else []
     if goal.id is not None:
         targets += [_objective_target(plan, o) for o in plan.objectives if o.goal == goal.id]
-    status = _goal_status(plan) if goal.status is None else _hyphens(goal.status)
+    if goal.status is None or (goal.open and plan.discharged):
+        # A goal still open at discharge ends with the discharge.
+        status, achieved = _goal_outcome(plan, goal)
+    else:
+        status, achieved = _hyphens(goal.status), None
     addresses = [
         {"reference": urn(resource_id(plan, "condition", problem))}
         for problem in goal.problems
         if resource_id(plan, "condition", problem) in condition_of
     ]
     achievement = None
-    if goal.achievement is not None:
+    code = _hyphens(goal.achievement) if goal.achievement is not None else achieved
+    if code is not None:
         achievement = {
             "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/goal-achievement",
-                    "code": _hyphens(goal.achievement),
-                }
+                {"system": "http://terminology.hl7.org/CodeSystem/goal-achievement", "code": code}
             ]
         }
     return {

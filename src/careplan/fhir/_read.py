@@ -56,6 +56,7 @@ from careplan.fhir._codes import (
     SESSION_SYSTEM,
     TIMEZONE,
     TRACK,
+    TZ_CODE,
     WALL_TIME,
 )
 
@@ -226,8 +227,11 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
     for path, episode in episode_entries:
         with _at(f"{path}.type"):
             levels.append(chosen[episode["type"][0]["coding"][0]["code"]])
-        with _at(f"{path}.extension"):
-            zone = _extension(episode, TIMEZONE)
+        with _at(f"{path}.period"):
+            # tz-code on the period's start; older exports: the timezone extension.
+            zone = _extension(episode.get("period", {}).get("_start", {}), TZ_CODE) or _extension(
+                episode, TIMEZONE
+            )
             zones.append("UTC" if zone is None else zone["valueCode"])
         with _at(f"{path}.period.start"):
             starts.append(_date(episode["period"]["start"]))
