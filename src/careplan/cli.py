@@ -735,10 +735,12 @@ def _import_fhir(args: argparse.Namespace) -> int:
     data = _input(args)
     try:
         bundle = json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: not JSON ({error})") from None
     try:
-        plan = from_fhir(bundle)
+        plan = from_fhir(bundle, max_years=args.max_years)
         text = to_json(plan) + "\n"
     except CarePlanError as error:
         raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: {error}", error) from None

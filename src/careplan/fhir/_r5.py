@@ -40,7 +40,12 @@ from careplan.fhir._codes import (
 )
 from careplan.fhir._r4 import to_r4
 
-__all__ = ["to_fhir"]
+__all__ = ["MAX_R4_APPOINTMENTS", "to_fhir"]
+
+#: The most Appointments an R4 export writes (one per occurrence): about
+#: 2 s and 40 MB of JSON. A plan with more is refused before any work; R5
+#: writes each weekly series once.
+MAX_R4_APPOINTMENTS = 20_000
 
 # The R5 value set appointment-recurrrence-type (sic) takes UCUM units.
 _RECURRENCE_SYSTEM = "http://unitsofmeasure.org"
@@ -334,7 +339,9 @@ def to_fhir(
             none of the resources written here).
 
     Raises:
-        InvalidValueError: ``version`` is not ``"r4"`` or ``"r5"``.
+        InvalidValueError: ``version`` is not ``"r4"`` or ``"r5"``; or, in
+            R4, the plan has more occurrences than :data:`MAX_R4_APPOINTMENTS`
+            (checked from the schedule before any work).
         ImportError: ``validate=True`` without fhir.resources installed.
         pydantic.ValidationError: ``validate=True`` and the Bundle is not
             valid FHIR (a bug in careplan; please report it).
@@ -343,6 +350,8 @@ def to_fhir(
         raise InvalidValueError(
             "version", version, "is not a FHIR version careplan writes", "use 'r4' or 'r5'"
         )
+    if version == "r4":
+        _check_r4_budget(plan)
     patient = _patient(plan, client_name=client_name)
     subject = {"reference": urn(patient["id"])}
     episodes = plan.episodes
@@ -450,6 +459,23 @@ def to_fhir(
     if validate:
         _validate(bundle, version)
     return bundle
+
+
+def _check_r4_budget(plan: CarePlan) -> None:
+    """Refuse, from the schedule alone, a plan with more occurrences than R4 writes."""
+    at_most = 0
+    for episode in plan.episodes:
+        days = (episode.end - episode.start).days + 1
+        for session in episode.schedule.sessions:
+            at_most += days // (7 * session.every_weeks) + 1
+    if at_most > MAX_R4_APPOINTMENTS:
+        raise InvalidValueError(
+            "plan",
+            at_most,
+            f"occurrences (at most) are more than an R4 export writes: R4 has an "
+            f"Appointment per occurrence, at most {MAX_R4_APPOINTMENTS:,} (about 2 s and 40 MB)",
+            "export R5, which writes each weekly series once, or a shorter plan",
+        )
 
 
 def _hyphens(code: str) -> str:
