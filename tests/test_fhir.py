@@ -209,7 +209,12 @@ def test_a_readmission_replaces_the_plan_it_follows():
     again = attrs.evolve(sample_plan(), id="second-plan", readmission_of=first.id)
     (earlier,) = resources(to_fhir(first), "CarePlan")
     (care_plan,) = resources(to_fhir(again, validate=True), "CarePlan")
-    assert care_plan["replaces"] == [{"reference": f"CarePlan/{earlier['id']}"}]
+    assert care_plan["replaces"] == [
+        {
+            "reference": f"CarePlan/{earlier['id']}",
+            "identifier": {"system": "urn:careplan:plan", "value": first.id},
+        }
+    ]
 
 
 def test_a_same_day_move_gives_a_one_date_episode():

@@ -24,10 +24,14 @@ __all__ = [
     "EPISODE_REASON",
     "EVERY_WEEKS",
     "EXTENSION_BASE",
+    "GOAL_SYSTEM",
+    "INSTRUMENT_SYSTEM",
     "JOIN_URL",
     "KIND_SYSTEM",
+    "MEASURE_SYSTEM",
     "MODALITY",
     "PLAN_SYSTEM",
+    "PROBLEM_SYSTEM",
     "REASON_SYSTEM",
     "SCHEDULED_ON",
     "SESSION_ID",
@@ -65,6 +69,13 @@ CLIENT_SYSTEM = "urn:careplan:client"
 SESSION_SYSTEM = "urn:careplan:session"
 #: On an R4 Condition written for one of ``CarePlan.diagnoses``.
 DIAGNOSIS_SYSTEM = "urn:careplan:diagnosis"
+#: A goal's id, and a plan-of-care problem's id on its Condition.
+GOAL_SYSTEM = "urn:careplan:goal"
+PROBLEM_SYSTEM = "urn:careplan:problem"
+#: Codes of what a measurement or target measures (an instrument's code).
+INSTRUMENT_SYSTEM = f"{CODE_SYSTEM_BASE}/instrument"
+#: The code system of a goal target's measure in words.
+MEASURE_SYSTEM = f"{CODE_SYSTEM_BASE}/goal-measure"
 #: Why an episode began (on EpisodeOfCare) and why care ended (on CarePlan).
 EPISODE_REASON = f"{EXTENSION_BASE}/episode-reason"
 DISCHARGE_REASON = f"{EXTENSION_BASE}/discharge-reason"

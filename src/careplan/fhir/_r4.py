@@ -114,7 +114,8 @@ def _conditions(
         mark = {"system": DIAGNOSIS_SYSTEM, "value": code}
         if code in coded:
             index = coded.pop(code)
-            problems[index] = {**problems[index], "identifier": [mark]}
+            merged = problems[index]
+            problems[index] = {**merged, "identifier": [*merged.get("identifier", ()), mark]}
             order.append(problems[index]["id"])
             continue
         order.append(resource_id(plan, "diagnosis", number))

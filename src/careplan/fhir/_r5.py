@@ -22,8 +22,12 @@ from careplan.fhir._codes import (
     CODE_SYSTEM_BASE,
     DISCHARGE_REASON,
     EPISODE_REASON,
+    GOAL_SYSTEM,
+    INSTRUMENT_SYSTEM,
     KIND_SYSTEM,
+    MEASURE_SYSTEM,
     PLAN_SYSTEM,
+    PROBLEM_SYSTEM,
     REASON_SYSTEM,
     SESSION_SYSTEM,
     TRACK_SYSTEM,
@@ -53,9 +57,9 @@ _TIMEZONE_SYSTEM = "https://www.iana.org/time-zones"
 _VERSIONS = ("r4", "r5")
 _UCUM = "http://unitsofmeasure.org"
 _LOINC = "http://loinc.org"
-_INSTRUMENT_SYSTEM = f"{CODE_SYSTEM_BASE}/instrument"
+_INSTRUMENT_SYSTEM = INSTRUMENT_SYSTEM
 _ROLE_SYSTEM = f"{CODE_SYSTEM_BASE}/care-role"
-_MEASURE_SYSTEM = f"{CODE_SYSTEM_BASE}/goal-measure"
+_MEASURE_SYSTEM = MEASURE_SYSTEM
 # What a target measures when it is not a score: the goal's measure or the
 # objective, in words (gol-1: a target with a detail names its measure).
 _AS_WORDED = {
@@ -419,7 +423,12 @@ def to_fhir(
         **present(
             replaces=None
             if plan.readmission_of is None
-            else [{"reference": f"CarePlan/{resource_id(plan.readmission_of, 'careplan')}"}],
+            else [
+                {
+                    "reference": f"CarePlan/{resource_id(plan.readmission_of, 'careplan')}",
+                    "identifier": {"system": PLAN_SYSTEM, "value": plan.readmission_of},
+                }
+            ],
             addresses=addresses + [{"reference": {"reference": urn(c["id"])}} for c in conditions],
             goal=[{"reference": urn(g["id"])} for g in goals],
             activity=[
@@ -495,7 +504,11 @@ def _condition(plan: CarePlan, problem: Problem, subject: dict[str, str]) -> dic
             }
         ]
     return active_problem(
-        resource_id(plan, "condition", problem.id), code, subject, plan.start.isoformat()
+        resource_id(plan, "condition", problem.id),
+        code,
+        subject,
+        plan.start.isoformat(),
+        identifier=[{"system": PROBLEM_SYSTEM, "value": problem.id}],
     )
 
 
@@ -569,6 +582,9 @@ def _goal(
     return {
         "resourceType": "Goal",
         "id": resource_id(plan, "goal", number),
+        **present(
+            identifier=None if goal.id is None else [{"system": GOAL_SYSTEM, "value": goal.id}]
+        ),
         "lifecycleStatus": status,
         **present(achievementStatus=achievement),
         "description": {"text": text_or_none(goal.description) or f"Goal {number + 1}"},

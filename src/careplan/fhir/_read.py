@@ -1,23 +1,24 @@
 """Read a FHIR Bundle (R4 or R5) back into a care plan.
 
 What FHIR carries comes back: the client's id (and name, if exported), the
-plan's period and id, each episode's level, dates, time zone and the reason
-it began, every weekly session (day, wall time, length, kind, track,
-modality, every n weeks), the sessions that do not happen (as
-cancellations: a closure comes back as the cancellation of each session it
-closed), moved sessions, goals, diagnoses and the discharge reason. So the
-plan read back has the same occurrences as the one written.
+plan's period and id, the plan it follows after a readmission, each
+episode's level, dates, time zone and the reason it began, every weekly
+session (day, wall time, length, kind, track, modality, every n weeks), the
+sessions that do not happen (as cancellations: a closure comes back as the
+cancellation of each session it closed), moved sessions, goals (with their
+ids, starts, statuses and problems), problems and diagnoses (when
+exported), PHQ-9 and GAD-7 scores and the discharge reason. So the plan
+read back has the same occurrences as the one written.
 
-What it does not carry is not guessed: the plan of care beyond its goals
-(problems, objectives, interventions, reviews, signatures, measurements are
-written but not read back), attendance, authorizations, holds
+What it does not carry is not guessed: objectives, interventions, reviews
+and signatures (written, not read back), attendance, authorizations, holds
 (their days come back as cancellations), referrals, transition notes, the
-care team, the relapse prevention plan, which plan a readmission follows,
-in R5, a session that never happens in its episode (an episode of zero
-days has no Appointment to say it had sessions), and blank text (FHIR has
-no blank strings: a blank goal comes back as "Goal n"). A Bundle that
-cannot be read as a careplan plan raises a :class:`~careplan.DocumentError`
-naming the element.
+care team, the relapse prevention plan, the plan's own instruments, in R5
+a session that never happens in its episode (an episode of zero days has no
+Appointment to say it had sessions), and blank text (FHIR has no blank
+strings: a blank goal comes back as "Goal n"). The FHIR how-to's table
+lists each. A Bundle that cannot be read as a careplan plan raises a
+:class:`~careplan.DocumentError` naming the element.
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ from typing import Any, TypeVar
 import pendulum
 
 from careplan._model.calendar import Cancellation, Reschedule
+from careplan._model.care import Coding, Problem
 from careplan._model.checks import shown
 from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.limits import MAX_PLAN_YEARS, require_max_years
+from careplan._model.measures import BUILTIN_INSTRUMENTS, Measurement
 from careplan._model.plan import CarePlan, Client, Goal
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
@@ -52,9 +55,12 @@ from careplan.fhir._codes import (
     DISCHARGE_REASON,
     EPISODE,
     EPISODE_REASON,
+    GOAL_SYSTEM,
+    INSTRUMENT_SYSTEM,
     JOIN_URL,
     MODALITY,
     PLAN_SYSTEM,
+    PROBLEM_SYSTEM,
     SCHEDULED_ON,
     SESSION_ID,
     SESSION_SYSTEM,
@@ -348,19 +354,14 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
             transitions.append(
                 Transition(plan_end, levels[-1].code, None, "discharge", reason, schedules[-1])
             )
+    problems = _problems(reader)
+    problem_of = {path: problem.id for path, problem in problems}
     goals = []
     for number, reference in enumerate(care_plan.get("goal", ())):
         goal_path, goal = reader.resolve(reference, f"{plan_path}.goal[{number}]")
         with _at(goal_path):
-            target = goal.get("target", [{}])[0]
-            due = target.get("dueDate")
-            goals.append(
-                Goal(
-                    goal["description"]["text"],
-                    target.get("detailString", ""),
-                    None if due is None else _date(due),
-                )
-            )
+            goals.append(_goal(reader, goal_path, goal, problem_of))
+    measurements = _measurements(reader)
     diagnoses = []
     for number, address in enumerate(care_plan.get("addresses", ())):
         path = f"{plan_path}.addresses[{number}]"
@@ -387,10 +388,99 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
             cancellations=cancellations,
             reschedules=reschedules,
             transitions=transitions,
+            problems=[problem for _, problem in problems],
+            measurements=measurements,
+            readmission_of=_replaced(care_plan),
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(f"{plan_path} ({problem.path})", problem.problem)
     return plan
+
+
+def _goal(reader: _Reader, path: str, goal: Mapping[str, Any], problem_of: dict[str, str]) -> Goal:
+    """A goal: its words, measure and due date (the target that is the goal's own), id,
+    status, achievement, start and the problems it addresses (when they were exported)."""
+    targets = goal.get("target", ())
+    own: Mapping[str, Any] = next(
+        (
+            t
+            for t in targets
+            if "measure" not in t
+            or any(c.get("code") == "goal-measure" for c in t["measure"].get("coding", ()))
+        ),
+        {},
+    )
+    due = own.get("dueDate")
+    achievement = goal.get("achievementStatus", {}).get("coding", [{}])[0].get("code")
+    start = goal.get("startDate")
+    addressed = [
+        problem_of[reader.resolve(a, f"{path}.addresses[{i}]")[0]]
+        for i, a in enumerate(goal.get("addresses", ()))
+    ]
+    return Goal(
+        goal["description"]["text"],
+        own.get("detailString", ""),
+        None if due is None else _date(due),
+        id=_identifier(goal, GOAL_SYSTEM),
+        problems=addressed,
+        status=goal["lifecycleStatus"].replace("-", "_"),
+        achievement=None if achievement is None else achievement.replace("-", "_"),
+        start=None if start is None else _date(start),
+    )
+
+
+def _problems(reader: _Reader) -> list[tuple[str, Problem]]:
+    """The plan-of-care problems, from the Conditions that carry a problem's id."""
+    found = []
+    systems = {uri: name for name, uri in Coding.SYSTEMS.items()}
+    for path, condition in reader.by_type.get("Condition", ()):
+        with _at(path):
+            problem_id = _identifier(condition, PROBLEM_SYSTEM)
+            if problem_id is None:
+                continue
+            coding = condition["code"].get("coding")
+            coded = None
+            if coding:
+                system = coding[0]["system"]
+                coded = Coding(
+                    systems.get(system, system), coding[0]["code"], coding[0].get("display", "")
+                )
+            found.append((path, Problem(problem_id, condition["code"]["text"], condition=coded)))
+    return found
+
+
+def _measurements(reader: _Reader) -> list[Measurement]:
+    """The scores of built-in instruments, from the Observations."""
+    found = []
+    for path, observation in reader.by_type.get("Observation", ()):
+        with _at(path):
+            code = next(
+                (
+                    c["code"]
+                    for c in observation["code"].get("coding", ())
+                    if c.get("system") == INSTRUMENT_SYSTEM
+                ),
+                None,
+            )
+            if not isinstance(code, str) or code not in BUILTIN_INSTRUMENTS:
+                continue  # the plan's own instruments are not exported
+            found.append(
+                Measurement(
+                    code,
+                    observation["valueQuantity"]["value"],
+                    _date(observation["effectiveDateTime"]),
+                )
+            )
+    return found
+
+
+def _replaced(care_plan: Mapping[str, Any]) -> str | None:
+    """The id of the plan a readmission follows, from ``replaces``."""
+    for reference in care_plan.get("replaces", ()):
+        identifier = reference.get("identifier", {})
+        if identifier.get("system") == PLAN_SYSTEM:
+            return str(identifier["value"])
+    return None
 
 
 def _episode(
