@@ -12,7 +12,13 @@ import pendulum
 
 import careplan as cp
 from careplan import plots
-from careplan.demo import sample_plan, sample_plan_of_care, working_parent, working_parent_plan
+from careplan.demo import (
+    sample_outpatient_schedule,
+    sample_plan,
+    sample_plan_of_care,
+    working_parent,
+    working_parent_plan,
+)
 
 OUT = Path(__file__).parent / "_generated"
 TODAY = pendulum.date(2027, 3, 14)
@@ -20,7 +26,12 @@ TODAY = pendulum.date(2027, 3, 14)
 
 def story() -> cp.CarePlan:
     """Twelve weeks of IOP stepped down to OP, with ten weeks of attendance."""
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(),
+        on=pendulum.date(2027, 3, 1),
+        reason="goals_met",
+        schedule=sample_outpatient_schedule(),
+    )
     statuses = ("attended", "attended", "attended", "late", "attended", "absent_excused")
     records = []
     for index, occurrence in enumerate(o for o in plan.occurrences() if o.date <= TODAY):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 
@@ -157,7 +158,7 @@ def test_bad_documents_become_rows_with_their_error(single, sources):
     assert errors[3].startswith("the text is not JSON")
     assert errors[4] == 'format: is "careplan/0"; this version reads careplan/1'
     assert "not UTF-8" in errors[5]
-    assert "missing.json" in errors[6]
+    assert errors[6] == "cannot read it: no such file or folder"  # the source names the path
     assert rows[6]["source"] == str(sources[6])
     assert [row["source"] for row in rows[1:6]] == ["#1", "#2", "#3", "#4", "#5"]
     bad = set(errors)
@@ -306,7 +307,27 @@ def test_an_unexpected_error_is_a_row_too(monkeypatch):
 
     monkeypatch.setattr(batch, "validate_rows", broken)
     tables = batch.run([sample_plan()], workers=1)
-    assert tables.plans.column("error").to_pylist() == ["unexpected ZeroDivisionError: a bug"]
+    # The class only: an unexpected error's text may quote the document.
+    assert tables.plans.column("error").to_pylist() == [
+        "unexpected ZeroDivisionError; please report it as a bug"
+    ]
+
+
+def test_a_fifo_a_device_or_a_huge_file_among_the_paths_does_not_stop_the_batch(tmp_path):
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # no writer: reading it would wait forever
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 2_000 + cp.to_json(sample_plan()).encode())
+    good = tmp_path / "good.json"
+    good.write_text(cp.to_json(sample_plan()))
+    sources = [fifo, "/dev/zero", tmp_path, big, good]
+    tables = batch.run(sources, workers=1, max_bytes=len(good.read_bytes()) + 1_000)
+    errors = tables.plans.column("error").to_pylist()
+    assert tables.plans.column("ok").to_pylist() == [False, False, False, False, True]
+    assert errors[0] == errors[1] == "cannot read it: it is not a regular file (a pipe or a device)"
+    assert errors[2] == "cannot read it: it is a folder, not a file"
+    assert errors[3].startswith("cannot read it: it is larger than ")
+    assert errors[4] is None
 
 
 def test_dask_on_a_local_cluster_gives_the_same_tables(single, sources):

@@ -144,7 +144,9 @@ def test_the_server_expands_the_export_to_the_plans_occurrences(radicale, name):
             pendulum.date(2027, 1, 11),
             pendulum.datetime(2027, 1, 13, 16, tz="America/New_York"),
         )
-        plan = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
+        plan = cp.step_down(
+            plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=plan.schedule
+        )
     path = f"/clinic/plan-{name}/"
     # A CalDAV resource holds one UID; PUT on the collection stores the whole
     # file, one resource per series.

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import careplan as cp
 from careplan import fhir
@@ -368,3 +370,200 @@ def test_report_tells_unrecorded_sessions_from_a_week_below_the_minimum(tmp_path
     assert "delivered care is below it" in capsys.readouterr().out
     assert main(["report", str(source), "--week", "9999-12-31"]) == 2
     assert "outside the dates careplan works with" in _one_line_error(capsys)
+
+
+# --- issue 35 and 28: one version, python -m, strict exports, no traceback ever ---------
+
+
+def test_python_dash_m_careplan_runs_the_command(plan_file):
+    done = subprocess.run(
+        [sys.executable, "-m", "careplan", "validate", str(plan_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "valid: 0 error(s), 3 warning(s)" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["demo", "validate", "report", "ics", "fhir", "import-fhir"])
+def test_version_is_the_programs_on_every_subcommand(capsys, command):
+    assert main([command, "--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"careplan {cp.__version__}"
+
+
+def test_fhir_takes_its_version_as_fhir_version(plan_file, capsys):
+    out = plan_file.parent / "r4.json"
+    assert main(["fhir", str(plan_file), "-o", str(out), "--fhir-version", "r4"]) == 0
+    bundle = json.loads(out.read_text())
+    assert bundle == json.loads(json.dumps(fhir.to_fhir(sample_plan(), version="r4")))
+    capsys.readouterr()
+    for old in (["--version", "r4"], ["--version=r5"]):
+        assert main(["fhir", str(plan_file), "-o", str(out), "--force", *old]) == 2
+        assert "--fhir-version" in _one_line_error(capsys)
+
+
+def test_import_fhir_help_calls_its_input_a_fhir_bundle(capsys):
+    assert main(["import-fhir", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "file a FHIR Bundle in JSON" in help_text
+    assert "careplan/1" not in help_text
+
+
+def test_report_without_a_flag_prints_this_weeks_report(plan_file, capsys):
+    assert main(["report", str(plan_file), "--today", "2027-01-20"]) == 0
+    assert capsys.readouterr().out.startswith("Week of 2027-01-18 to 2027-01-24\n")
+    # Before the plan: its first week; after it: its last.
+    assert main(["report", str(plan_file), "--today", "2026-06-01"]) == 0
+    assert capsys.readouterr().out.startswith("Week of 2027-01-04 to 2027-01-10\n")
+    plan = sample_plan()
+    assert main(["report", str(plan_file), "--today", "2030-01-01"]) == 0
+    last = plan.end.subtract(days=plan.end.weekday())
+    assert capsys.readouterr().out.startswith(f"Week of {last} to ")
+    # Without --today: the clock's week, which is outside this plan of 2027.
+    assert main(["report", str(plan_file)]) == 0
+    assert capsys.readouterr().out.startswith("Week of ")
+
+
+@pytest.mark.parametrize("command", ["ics", "fhir"])
+def test_exporting_a_plan_with_errors_says_so_and_strict_refuses(tmp_path, capsys, command):
+    bad = attrs.evolve(sample_plan(), level=cp.DEFAULT["OP"])
+    errors = len(cp.validate(bad).errors)
+    source = _written(tmp_path / "bad.json", cp.to_json(bad).encode())
+    out = tmp_path / "out"
+    assert main([command, str(source), "-o", str(out)]) == 0
+    line = _one_line_error(capsys)
+    assert line == (
+        f"{source}: the plan has {errors} error(s); written all the same; "
+        "careplan validate lists them"
+    )
+    assert out.exists()
+    strict = tmp_path / "strict"
+    assert main([command, str(source), "-o", str(strict), "--strict"]) == 1
+    assert "nothing written (--strict)" in _one_line_error(capsys)
+    assert not strict.exists()
+    # A plan without errors says nothing on standard error, strict or not.
+    good = _written(tmp_path / "good.json", cp.to_json(sample_plan()).encode())
+    assert main([command, str(good), "-o", str(tmp_path / "good.out"), "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{plan}"],
+        ["validate", "{plan}", "--format", "json"],
+        ["ics", "{plan}", "-o", "-"],
+        ["fhir", "{plan}", "-o", "-"],
+        ["report", "{plan}", "--week", "2027-01-04"],
+        ["--version"],
+    ],
+    ids=["validate", "validate-json", "ics", "fhir", "report", "version"],
+)
+def test_a_closed_standard_output_is_exit_2_with_one_line(plan_file, command):
+    console = Path(sys.executable).parent / "careplan"
+    words = [str(plan_file) if word == "{plan}" else word for word in command]
+    done = subprocess.run(
+        ["sh", "-c", '"$@" >&-', "sh", str(console), *words],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if command == ["--version"]:  # argparse's own --version cannot fail that way
+        assert "Traceback" not in done.stderr
+        return
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "-: cannot write to standard output: it is closed\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "needle"),
+    [
+        (RecursionError("deep"), "nested too deeply"),
+        (MemoryError(), "ran out of memory"),
+        (KeyError("Jane Q Doe"), "an unexpected KeyError; please report it as a bug"),
+        (TypeError("Jane Q Doe"), "an unexpected TypeError"),
+        (OverflowError("Jane Q Doe"), "an unexpected OverflowError"),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "ics", "fhir", "report"])
+def test_every_exception_class_is_exit_2_with_one_line(
+    plan_file, capsys, monkeypatch, error, needle, command
+):
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("careplan.cli.from_json", broken)
+    extra = {
+        "validate": [],
+        "report": ["--week", "2027-01-04"],
+        "ics": ["-o", "-"],
+        "fhir": ["-o", "-"],
+    }[command]
+    assert main([command, str(plan_file), *extra]) == 2
+    line = _one_line_error(capsys)
+    assert line == f"careplan {command}: cannot finish: {line.split('cannot finish: ')[1]}"
+    assert needle in line
+    assert "Jane" not in line  # an unexpected error's text is never shown
+
+
+def test_import_fhir_of_deeply_nested_json_is_exit_2(tmp_path, capsys):
+    deep = _written(tmp_path / "deep.json", b"[" * 100_000 + b"]" * 100_000)
+    assert main(["import-fhir", str(deep), "-o", str(tmp_path / "out.json")]) == 2
+    assert _one_line_error(capsys).endswith("cannot read the Bundle: its JSON is nested too deeply")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda kind: attrs.evolve(kind, label="L" * 10_000),  # the longest label allowed
+        lambda kind: cp.SessionKind("z" * 5_000),  # a long undeclared code
+    ],
+    ids=["long-label", "long-undeclared-code"],
+)
+def test_validate_never_raises_on_a_plan_that_loaded(tmp_path, capsys, change):
+    plan = cp.demo.sample_plan_of_care()
+    first, *rest = plan.schedule.sessions
+    kind = change(cp.SessionKind(f"custom_{'x' * 40}", "Custom"))
+    twin = attrs.evolve(
+        first,
+        id="twin",
+        kind=kind,
+        title="T" * 10_000,
+        modality=cp.Modality.in_person(),
+    )
+    schedule = attrs.evolve(plan.schedule, sessions=(attrs.evolve(first, kind=kind), twin, *rest))
+    long = attrs.evolve(plan, schedule=schedule)
+    report = cp.validate(long)
+    assert any("…" in v.message for v in report.violations)  # long text is cut
+    assert all(len(v.message) < 1_000 for v in report.violations)
+    source = _written(tmp_path / "long.json", cp.to_json(long).encode())
+    assert main(["validate", str(source)]) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    label=st.integers(1, 10_000),
+    title=st.integers(1, 10_000),
+    code=st.integers(1, 5_000),
+    virtual=st.booleans(),
+)
+def test_validate_never_raises_whatever_the_lengths_of_labels_titles_and_codes(
+    label, title, code, virtual
+):
+    plan = cp.demo.sample_plan_of_care()
+    first, *rest = plan.schedule.sessions
+    modality = cp.Modality.virtual() if virtual else cp.Modality.in_person()
+    declared = cp.SessionKind("custom_kind", "L" * label)
+    undeclared = cp.SessionKind("c" + "z" * (code - 1))
+    sessions = (
+        attrs.evolve(first, kind=declared, title="T" * title, modality=modality),
+        attrs.evolve(first, id="twin", kind=undeclared),
+        *rest,
+    )
+    report = cp.validate(
+        attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, sessions=sessions))
+    )
+    assert report.violations  # the overlap at least, quoting both titles cut
+    assert all(len(v.message) < 2_000 for v in report.violations)

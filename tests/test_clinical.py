@@ -21,7 +21,7 @@ import careplan as cp
 from careplan import ASAM_3, ASAM_4, DEFAULT, Range, SessionKind
 from careplan._operations.weeks import week_figures
 from careplan.demo import sample_plan, sample_schedule
-from careplan.testing import attendance_records, care_plans, continua
+from careplan.testing import attendance_records, care_plans, continua, levels_on_continua
 
 MONDAY = pendulum.date(2027, 1, 4)
 ZONE = "America/New_York"
@@ -119,7 +119,7 @@ def test_asam_4_steps_along_its_own_track():
     assert ASAM_4.above("1.5").code == "2.1"
     assert ASAM_4.below("3.7").code == "2.7"
     assert ASAM_4.above("1.7").code == "2.7"
-    assert ASAM_4.above("2.5").code == "3.1"
+    assert ASAM_4.above("2.5").code == "3.5"  # issue 29, item 7
     assert ASAM_4.below("1.0") is None
     assert ASAM_4.above("4.0") is None
 
@@ -535,3 +535,240 @@ def test_documents_without_the_new_fields_still_read_and_plain_plans_do_not_writ
     for added in ("holds", "readmission_of"):
         assert added not in data
     assert cp.from_json(json.dumps(data)) == sample_plan()
+
+
+# --- Issue 29: the clinical truth of the plan of care --------------------------------------
+
+
+def _medicare_php(*signatures):
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    certified = cp.Signature("physician", plan.start, "Dr. Lee", "certification")
+    return attrs.evolve(plan, level=DEFAULT["PHP"], reviews=(), signatures=(certified, *signatures))
+
+
+def test_a_recertification_is_a_review_of_the_plan_of_treatment():
+    """42 CFR 424.24(e): the physician recertifies PHP as of the 18th day, then at least every
+    30 days, stating the patient's response to treatment and the treatment goals: the
+    recertification reviews the plan of treatment, so reviews follow it (issue 29, item 2)."""
+    medicare = {"review_policy": cp.MEDICARE_REVIEW}
+    day_18 = MONDAY.add(days=17)
+    recertified = _medicare_php(cp.Signature("physician", day_18, "Dr. Lee", "recertification"))
+    later = cp.validate(recertified, today=day_18.add(days=11), **medicare)
+    assert "review.overdue" not in later.codes
+    assert "review.certification_lapsed" not in later.codes
+    # Unrecertified, the review is overdue and the certification lapsed.
+    lapsed = cp.validate(_medicare_php(), today=day_18.add(days=11), **medicare)
+    assert {"review.overdue", "review.certification_lapsed"} <= set(lapsed.codes)
+    # The next recertification (and review) falls due 30 days later: one reminder for the day.
+    next_due = day_18.add(days=30)
+    soon = cp.validate(recertified, today=next_due.subtract(days=3), **medicare)
+    reminders = [v for v in soon.violations if v.code == "review.due_soon"]
+    assert [v.dates for v in reminders] == [(next_due,)]
+    assert "recertification" in reminders[0].message
+
+
+def _program_day(day, minutes=180):
+    return [
+        cp.Session(day, "09:00", 30, "check_in", modality=ROOM),
+        cp.Session(day, "09:30", minutes - 30, GROUP, modality=ROOM),
+    ]
+
+
+def test_hours_per_day_describe_the_programs_days_not_a_standalone_appointment():
+    """H0015 describes intensive outpatient as "a treatment program operating at least 3 hours
+    a day and at least 3 days a week"; the article's IOP day is 3-4 hours of check-in, groups
+    and skills. A 53-minute individual session on a day without the program is an appointment,
+    not a short program day (issue 29, item 3)."""
+    program = [s for day in ("monday", "wednesday", "friday") for s in _program_day(day)]
+    standalone = cp.Session("tuesday", "17:00", 53, INDIVIDUAL, modality=ROOM)
+    report = cp.validate(plan_at("IOP", [*program, standalone]))
+    assert "intensity.hours_per_day" not in report.codes
+    assert report.ok
+    # A program day under 3 hours is still an error, with or without an appointment.
+    short = [*program[:-1], cp.Session("friday", "09:30", 90, GROUP, modality=ROOM), standalone]
+    found = [
+        v for v in cp.validate(plan_at("IOP", short)).errors if v.code == "intensity.hours_per_day"
+    ]
+    assert [d.format("dddd") for v in found for d in v.dates][:1] == ["Friday"]
+    assert all(d.format("dddd") == "Friday" for v in found for d in v.dates)
+    # And an appointment day is still held to the level's daily maximum.
+    long_day = cp.Session("tuesday", "09:00", 300, INDIVIDUAL, modality=ROOM)
+    assert "intensity.hours_per_day" in cp.validate(plan_at("IOP", [*program, long_day])).codes
+
+
+def _stepped_down_plan_of_care():
+    from careplan.demo import sample_plan_of_care
+
+    weekly = cp.WeeklySchedule(
+        "America/New_York", [cp.Session("wednesday", "17:30", 50, INDIVIDUAL, modality=ROOM)]
+    )
+    plan = sample_plan_of_care()
+    on = plan.start.add(weeks=8)
+    return cp.step_down(plan, on=on, reason="goals_met", schedule=weekly), on
+
+
+def test_a_level_change_asks_for_a_plan_of_care_update_not_more_sessions():
+    """The plan of care is revised when the level of care changes: ASAM's continued-service and
+    transfer criteria re-plan treatment at each move, and accreditors (CARF, the Joint
+    Commission) audit that the plan matches the care delivered (docs/explanation/
+    golden-thread.md). Until the revision, the interventions written for IOP are not
+    judged against the outpatient week (issue 29, item 4)."""
+    stepped, on = _stepped_down_plan_of_care()
+    report = cp.validate(stepped)
+    due = [v for v in report.violations if v.code == "care.update_due"]
+    assert [(v.severity, v.dates) for v in due] == [("warning", (on,))]
+    assert "care.frequency_unmet" not in report.codes
+    assert report.ok
+    # Before the day of the change, nothing is due yet; from it on, one finding.
+    before = cp.validate(stepped, today=on.subtract(days=1))
+    assert "care.update_due" not in before.codes
+    assert "care.frequency_unmet" not in before.codes
+    assert "care.update_due" in cp.validate(stepped, today=on.add(days=3)).codes
+    # The revision ends the finding, and its interventions are judged against the OP week.
+    weekly_therapy = cp.Intervention(
+        "individual", "Individual CBT", ["phq9-below-10"], kinds=[INDIVIDUAL], times=2
+    )
+    revised = stepped.revise(
+        on.add(days=2), interventions=[weekly_therapy], objectives=stepped.objectives[:1]
+    )
+    later = cp.validate(revised)
+    assert "care.update_due" not in later.codes
+    unmet = [v for v in later.errors if v.code == "care.frequency_unmet"]
+    assert [v.dates for v in unmet] == [(on,)]
+    # The IOP episode is judged against the plan of care as it stood then: no finding for it.
+    assert not [v for v in later.violations if v.dates == (stepped.start,)]
+    assert cp.validate(
+        stepped.revise(
+            on,
+            interventions=[attrs.evolve(weekly_therapy, times=1)],
+            objectives=stepped.objectives[:1],
+        )
+    ).ok
+
+
+def test_each_discharge_reason_maps_to_its_teds_d_code():
+    """SAMHSA TEDS-D public-use codebook, REASON (reason for discharge, transfer or
+    discontinuance of treatment): 1 completed, 2 dropped out, 3 terminated by facility,
+    4 transferred, 5 incarcerated, 6 death, 7 other. "Moved" is a state's type (Oklahoma 63)
+    that TEDS-D records as other (issue 29, item 6)."""
+    assert dict(cp.TEDS_D_REASONS) == {
+        1: "Treatment completed",
+        2: "Dropped out of treatment",
+        3: "Terminated by facility",
+        4: "Transferred to another treatment program or facility",
+        5: "Incarcerated",
+        6: "Death",
+        7: "Other",
+    }
+    by_code = {r.code: r.teds_d for r in cp.TransitionReason.builtins()}
+    assert by_code["moved"] == by_code["other"] == 7
+    assert by_code["left_against_advice"] == by_code["client_withdrew"] == 2
+    assert by_code["terminated_by_facility"] == by_code["administrative"] == 3
+    discharges = [r for r in cp.TransitionReason.builtins() if r.direction == "discharge"]
+    assert all(r.teds_d in cp.TEDS_D_REASONS for r in discharges)
+    assert {r.teds_d for r in discharges} == set(cp.TEDS_D_REASONS)
+    assert all(r.teds_d is None for r in cp.TransitionReason.builtins() if r not in discharges)
+    assert cp.TransitionReason("payer_ended", "Payer ended", "discharge").teds_d is None
+    # A step down IOP -> OP within the provider is a TEDS transfer: the IOP service's
+    # discharge record carries 4, and the treatment episode goes on.
+    down = cp.step_down(
+        sample_plan(),
+        on=MONDAY.add(weeks=6),
+        reason="goals_met",
+        schedule=cp.WeeklySchedule(
+            ZONE, [cp.Session("wednesday", "17:30", 50, INDIVIDUAL, modality=ROOM)]
+        ),
+    )
+    done = cp.discharge(down, on=down.end, reason="moved")
+    assert [t.teds_d for t in done.transitions] == [4, 7]
+    lateral = cp.change_schedule(sample_plan(), on=MONDAY.add(weeks=2), schedule=sample_schedule())
+    assert lateral.transitions[-1].teds_d is None
+
+
+@pytest.mark.parametrize("continuum", [ASAM_3, ASAM_4], ids=lambda c: c.name)
+def test_the_default_step_up_from_2_5_is_high_intensity_residential(continuum):
+    """ASAM 3rd ed.: 2.5 partial hospitalization is 20 h/week or more, 3.1 low-intensity
+    residential at least 5 clinical hours a week; a client getting worse in 2.5 needs 3.5 or
+    3.7 (clinical-rules.md, "ASAM levels of care"; issue 29, item 7)."""
+    assert continuum.above("2.5").code in ("3.5", "3.7")
+    plan = plan_at("2.5", groups(dict.fromkeys(WEEKDAYS, 240)), continuum=continuum)
+    up = cp.step_up(
+        plan, on=MONDAY.add(weeks=2), reason="worsening_symptoms", schedule=cp.WeeklySchedule(ZONE)
+    )
+    assert up.level.code == "3.5"
+    assert "transition.skipped_levels" not in cp.validate(up).codes
+
+
+@given(levels_on_continua(custom=False))
+def test_step_up_targets_never_lower_the_intensity_floor(found):
+    """A step up is to more intensive care: its target's weekly minimum, where a source states
+    one, is never below the level it leaves (ASAM 3 hours; issue 29, item 7)."""
+    continuum, level = found
+    target = continuum.above(level)
+    if target is None:
+        return
+    floor, target_floor = level.intensity.hours_per_week.min, target.intensity.hours_per_week.min
+    assert target.rank > level.rank
+    if floor is not None and target_floor is not None:
+        assert target_floor >= floor
+    if floor is not None and target_floor is None:
+        assert target.overnight  # 24-hour care, whose hours no source states
+    assert target.overnight or not level.overnight
+
+
+def _medicare_iop(weeks=8, **fields):
+    """Medicare IOP in person: three 3-hour program days and an individual hour, 10 h a week."""
+    sessions = [
+        cp.Session(day, start, 60, kind, modality=ROOM)
+        for day in ("monday", "wednesday", "friday")
+        for start, kind in (("09:00", GROUP), ("10:00", GROUP), ("11:00", "psychoeducation"))
+    ]
+    sessions.append(cp.Session("tuesday", "12:00", 60, INDIVIDUAL, modality=ROOM))
+    return plan_at("IOP", sessions, continuum=cp.MEDICARE, weeks=weeks, **fields)
+
+
+def _short_weeks(report):
+    return {
+        (v.severity, d)
+        for v in report.violations
+        if v.code == "billing.week_below_certified_minimum"
+        for d in v.dates
+    }
+
+
+def test_medicare_weekly_hours_are_certification_criteria_a_short_week_is_a_warning():
+    """Medicare certifies the need for at least 9 h a week of IOP (42 CFR 424.24, CY2024 OPPS
+    final rule) and 20 h of PHP (42 CFR 410.43): criteria about the need for services, not a
+    condition of each week's payment; a short week for a holiday or an illness is expected
+    (clinical-rules.md, "Medicare"). A pattern of short weeks is an error (issue 29, item 10)."""
+    payer = {"payer": cp.MEDICARE_2024}
+    plan = _medicare_iop()
+    assert not _short_weeks(cp.validate(plan, **payer))
+    holiday = attrs.evolve(plan, closures=[cp.Closure(MONDAY.add(weeks=2), "holiday")])
+    assert _short_weeks(cp.validate(holiday, **payer)) == {("warning", MONDAY.add(weeks=2))}
+    # The schedule's own hours judged the same way: a closure week is a warning.
+    assert "intensity.hours_per_week" not in codes(cp.validate(holiday), "error")
+    # Two weeks in a row (the policy's below_minimum_weeks) are a pattern: an error.
+    two = attrs.evolve(
+        plan,
+        closures=[cp.Closure(MONDAY.add(weeks=w, days=2), "closed") for w in (4, 5)]
+        + [cp.Closure(MONDAY.add(weeks=2), "holiday")],
+    )
+    found = _short_weeks(cp.validate(two, **payer))
+    assert found == {
+        ("warning", MONDAY.add(weeks=2)),
+        ("error", MONDAY.add(weeks=4)),
+        ("error", MONDAY.add(weeks=5)),
+    }
+    lenient = cp.validate(two, policy=cp.CompliancePolicy(below_minimum_weeks=3), **payer)
+    assert {s for s, _ in _short_weeks(lenient)} == {"warning"}
+    # A schedule short every week is the clearest pattern.
+    thin = _medicare_iop(closures=[])
+    thin = attrs.evolve(
+        thin,
+        schedule=cp.WeeklySchedule(ZONE, [s for s in thin.schedule.sessions if s.weekday != 4]),
+    )
+    assert {s for s, _ in _short_weeks(cp.validate(thin, **payer))} == {"error"}
+    assert "intensity.hours_per_week" in codes(cp.validate(thin), "error")

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan.demo import sample_plan, sample_plan_of_care
+from careplan.demo import sample_plan, sample_plan_of_care, sample_schedule
 from careplan.fhir import CODE_SYSTEM_BASE, to_fhir
 from careplan.fhir._codes import TZ_CODE
 from careplan.testing import care_plans
@@ -131,7 +131,9 @@ def test_diagnoses_only_on_request():
 
 
 def test_an_episode_of_care_per_level():
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     plan = cp.discharge(plan, on=pendulum.date(2027, 3, 20))
     bundle = to_fhir(plan, validate=True)
     episodes = resources(bundle, "EpisodeOfCare")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 import careplan as cp
 from careplan._operations.expansion import series_dates
 from careplan.cli import main
-from careplan.demo import sample_plan, sample_plan_of_care
+from careplan.demo import sample_plan, sample_plan_of_care, sample_schedule
 from careplan.fhir import from_fhir, to_fhir
 from careplan.testing import care_plans, plans_of_care
 from test_fhir import empty_elements
@@ -39,7 +39,9 @@ def references(value):
 
 
 def stepped_plan():
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     plan = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11))
     return plan.reschedule(
         "mon-1200-individual_therapy",
@@ -249,7 +251,7 @@ def test_a_reference_outside_the_bundle_is_reported():
 def test_the_command_line_writes_r4_and_imports_it_back(tmp_path, capsys):
     plan_file, bundle_file, back_file = (tmp_path / n for n in ("p.json", "b.json", "back.json"))
     plan_file.write_text(cp.to_json(stepped_plan()), encoding="utf-8")
-    assert main(["fhir", str(plan_file), "--version", "r4", "-o", str(bundle_file)]) == 0
+    assert main(["fhir", str(plan_file), "--fhir-version", "r4", "-o", str(bundle_file)]) == 0
     bundle = json.loads(bundle_file.read_text(encoding="utf-8"))
     assert resources(bundle, "Patient")[0]["meta"]["profile"] == [
         f"{US_CORE}/us-core-patient|6.1.0"

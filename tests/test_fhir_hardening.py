@@ -28,16 +28,24 @@ from careplan.fhir._r5 import MAX_R4_APPOINTMENTS
 SECRET = "Jane Q Doe relapsed on heroin"
 
 
+def _op_week() -> cp.WeeklySchedule:
+    """An outpatient week: individual therapy on Tuesdays."""
+    return cp.WeeklySchedule(
+        "America/New_York",
+        [cp.Session("tuesday", "17:00", 50, cp.SessionKind.INDIVIDUAL_THERAPY)],
+    )
+
+
 def _secret_plan() -> cp.CarePlan:
     # Six weeks: a small R4 Bundle, so that each example reads quickly.
     plan = sample_plan_of_care(weeks=6)
-    plan = cp.step_down(plan, on=pendulum.date(2027, 2, 1), reason="goals_met")
     plan = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11))
     plan = plan.reschedule(
         "mon-1200-individual_therapy",
         pendulum.date(2027, 1, 25),
         pendulum.datetime(2027, 1, 26, 15, tz="America/New_York"),
     )
+    plan = cp.step_down(plan, on=pendulum.date(2027, 2, 1), reason="goals_met", schedule=_op_week())
     return attrs.evolve(
         plan,
         client=cp.Client(plan.client.id, SECRET),

@@ -23,14 +23,25 @@ from fhir_oracles import errors, validate_many
 MONDAY = pendulum.date(2027, 1, 4)
 
 
+def op_week() -> cp.WeeklySchedule:
+    """An outpatient week: individual therapy on Tuesdays and a group on Thursdays."""
+    return cp.WeeklySchedule(
+        "America/New_York",
+        [
+            cp.Session("tuesday", "17:00", 50, cp.SessionKind.INDIVIDUAL_THERAPY),
+            cp.Session("thursday", "18:00", 90, cp.SessionKind.GROUP_THERAPY),
+        ],
+    )
+
+
 def _stepped() -> cp.CarePlan:
-    plan = cp.step_down(sample_plan_of_care(), on=pendulum.date(2027, 3, 1), reason="goals_met")
-    plan = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11))
-    return plan.reschedule(
+    plan = sample_plan_of_care().cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11))
+    plan = plan.reschedule(
         "mon-1200-individual_therapy",
         pendulum.date(2027, 1, 25),
         pendulum.datetime(2027, 1, 26, 15, tz="America/New_York"),
     )
+    return cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=op_week())
 
 
 def _asam() -> cp.CarePlan:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import careplan as cp
 from careplan import Modality, Session, SessionKind, WeeklySchedule
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, sample_schedule
 from careplan.testing import DST_ZONES, care_plans, timezones, weekly_schedules
 
 
@@ -168,14 +168,18 @@ def test_sequence_rises_when_a_series_changes():
     raised = [uid for uid in before if after[uid] > before[uid]]
     assert len(raised) == 1
     assert all(after[uid] == before[uid] for uid in before if uid not in raised)
-    stepped = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
+    stepped = cp.step_down(
+        plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=plan.schedule
+    )
     assert all(
         v > before[k] for k, v in sequence_of(cp.to_ical(stepped), None).items() if k in before
     )
 
 
 def test_each_series_counts_its_instances_up_to_the_transition_that_ends_it():
-    stepped = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    stepped = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     calendar = icalendar.Calendar.from_ical(cp.to_ical(stepped))
     counts = sorted(
         (e["RRULE"]["INTERVAL"][0], e["RRULE"]["COUNT"][0])

@@ -117,7 +117,10 @@ def test_frequency_is_judged_episode_by_episode_at_the_levels_an_intervention_na
             [cp.Session("monday", "12:00", 50, cp.SessionKind.INDIVIDUAL_THERAPY)],
         ),
     )
-    errors = [v for v in cp.validate(down).errors if v.code == "care.frequency_unmet"]
+    # Until the plan of care is revised for OP, a care.update_due asks for it (issue 29).
+    assert "care.update_due" in codes(down)
+    revised = down.revise(DEMO_START.add(weeks=6))
+    errors = [v for v in cp.validate(revised).errors if v.code == "care.frequency_unmet"]
     assert {v.dates[0] for v in errors} == {DEMO_START.add(weeks=6)}
     iop_only = attrs.evolve(
         down,
@@ -559,7 +562,9 @@ def test_cli_validate_and_report_progress(tmp_path, capsys):
     assert "phq9-below-10" in out
     assert "met (latest 8" in out
     assert "PHQ-9: 18 (2027-01-04)" in out
-    assert main(["report", str(path)]) == 2
+    # Without --week or --progress: the default report, the week containing --today.
+    assert main(["report", str(path), "--today", "2027-01-06"]) == 0
+    assert capsys.readouterr().out.startswith("Week of 2027-01-04 to 2027-01-10\n")
 
 
 # --- properties ------------------------------------------------------------------
@@ -573,12 +578,23 @@ def recount(plan):
     for episode in plan.episodes:
         if not episode.days:
             continue
-        applying = [i for i in plan.interventions if not i.levels or episode.level.code in i.levels]
+        # Each episode against the plan of care of its last day; after a step up or down
+        # with no revision in the episode, one care.update_due and only the
+        # interventions naming the new level (issue 29).
+        interventions = plan.plan_of_care_on(episode.end).interventions
+        moved = episode.came_in_by is not None and episode.came_in_by.direction in (
+            "step_up",
+            "step_down",
+        )
+        pending = moved and not any(episode.start <= r.on <= episode.end for r in plan.revisions)
+        if pending:
+            found.append(("care.update_due", None, episode.start))
+        applying = [i for i in interventions if not i.levels or episode.level.code in i.levels]
         for kind in {s.kind for s in episode.schedule.sessions}:
             if all(kind not in i.kinds for i in applying):
                 found.append(("care.unplanned_service", kind.code, episode.start))
         for i in applying:
-            if not i.kinds:
+            if not i.kinds or (pending and episode.level.code not in i.levels):
                 continue
             weekly = 0.0
             for session in episode.schedule.sessions:

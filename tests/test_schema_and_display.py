@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 
 import careplan as cp
+from careplan._adapters import display
 from careplan.demo import sample_plan, sample_schedule, working_parent, working_parent_plan
 from careplan.testing import care_plans
 
@@ -54,6 +55,15 @@ def test_the_text_grid():
     assert lines[1].split()[:2] == ["09:00", "Check-in"]
     assert "Psychiatric /2w" in grid
     assert len(lines) == 1 + 8  # 09:00 to 12:30 in half hours
+
+
+def test_the_text_grid_marks_a_title_it_shortens():
+    week = cp.WeeklySchedule(
+        "UTC", [cp.Session("monday", "09:00", 60, "group_therapy", title="Seeking Safety group")]
+    )
+    line = week.grid().splitlines()[1]
+    assert "Seeking Safety…" in line
+    assert "Seeking Safety g" not in line
 
 
 def test_the_html_grid_shows_sessions_busy_time_and_escapes_text():
@@ -135,7 +145,7 @@ def test_empty_hours_are_folded_away():
     page = sparse.to_html()
     (height,) = set(re.findall(r"class='day' style='position:relative;height:([\d.]+)px", page))
     # 01:00-03:00 and 23:00-24:00 (3 hours) and one fold, not 23 hours.
-    assert float(height) == pytest.approx(3 * 60 * 0.8 + 14)
+    assert float(height) == pytest.approx(3 * 60 * display._PIXELS_PER_MINUTE + 14)
     assert "⋯" in page
     assert "⋯" in sparse.grid()
     assert len(sparse.grid().splitlines()) == 1 + 4 + 1 + 2
@@ -155,7 +165,10 @@ def test_overlapping_sessions_are_drawn_side_by_side():
 
 
 def test_a_plan_shows_each_episodes_week_and_busy_time_when_known():
-    plan = cp.step_down(working_parent_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    parent = working_parent_plan()
+    plan = cp.step_down(
+        parent, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=parent.schedule
+    )
     page = plan.to_html()
     assert page.count("class='careplan-week'") == 2
     assert "Intensive Outpatient Program (IOP) · 2027-01-04 to 2027-02-28" in page
@@ -173,8 +186,49 @@ def test_a_plan_shows_each_episodes_week_and_busy_time_when_known():
     assert "1 day, 1.0 h/week" in one_day.to_html()
 
 
+def test_hovering_a_block_shows_its_title_time_and_modality_not_its_id():
+    plan = working_parent_plan()
+    page = plan.schedule.to_html()
+    hovers = re.findall(r"class='session [^']*' title='([^']*)'", page)
+    assert len(hovers) == len(plan.schedule.sessions)
+    assert "Psychiatric / medication management · Thu 21:00–21:30 · online · every 2 weeks" in (
+        hovers
+    )
+    assert "Group therapy · Mon 18:30–20:00 · in person" in hovers
+    assert not any(s.id in page for s in plan.schedule.sessions)
+
+
+def test_the_legend_names_colours_hatching_shading_and_every_few_weeks():
+    page = working_parent_plan().schedule.to_html(working_parent())
+    legend = page[page.index("class='legend'") :]
+    for label in (
+        "Check-in and mindfulness",
+        "Group therapy",
+        "Psychiatric / medication management",
+        "every 2 weeks",
+        "busy (the client&#x27;s week)",
+        "evening",
+    ):
+        assert label in legend, label
+    assert display.COLOURS["group_therapy"] in legend
+    evenings = working_parent_plan().schedule.to_html()
+    assert "morning" not in evenings[evenings.index("class='legend'") :]  # evening hours only
+    plain = sample_schedule().to_html()
+    assert "busy" not in plain  # no hatching without a client's week
+
+
+def test_the_grid_takes_the_width_it_is_given():
+    head = sample_schedule().to_html()
+    head = head[: head.index(">")]
+    assert "width:100%" in head
+    assert "inline-block" not in head
+    assert "36em" not in head
+
+
 def test_the_plan_as_a_dataframe():
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     frame = plan.to_dataframe()
     assert len(frame) == len(plan.occurrences())
     assert list(frame.columns) == [
@@ -183,6 +237,37 @@ def test_the_plan_as_a_dataframe():
     ]  # fmt: skip
     assert set(frame["level"]) == {"IOP", "OP"}
     assert frame["minutes"].sum() == sum(o.minutes for o in plan.occurrences())
+
+
+def test_the_dataframe_is_typed_with_a_date_column():
+    import pandas
+
+    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    frame = plan.to_dataframe()
+    dtypes = {name: str(dtype) for name, dtype in frame.dtypes.items()}
+    assert dtypes == {
+        "session_id": "string", "date": "datetime64[ns]", "weekday": "string",
+        "start": "datetime64[ns, America/New_York]", "end": "datetime64[ns, America/New_York]",
+        "minutes": "int64", "kind": "string", "title": "string", "track": "string",
+        "modality": "string", "level": "string", "episode": "int64", "moved": "bool",
+    }  # fmt: skip
+    occurrences = plan.occurrences()
+    assert [d.date() for d in frame["date"]] == [o.date for o in occurrences]
+    assert [t.to_pydatetime() for t in frame["start"]] == [o.start for o in occurrences]
+    assert frame["date"].dt.day_of_week.tolist() == [o.date.weekday() for o in occurrences]
+    assert frame["track"].isna().sum() == sum(o.session.track is None for o in occurrences)
+    by_week = frame.groupby(frame["date"].dt.to_period("W"))["minutes"].sum()
+    assert by_week.sum() == frame["minutes"].sum()
+    empty = cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["OP"],
+        cp.WeeklySchedule("UTC", []),
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 1, 31),
+    ).to_dataframe()
+    assert len(empty) == 0
+    assert str(empty["date"].dtype) == "datetime64[ns]"
+    assert isinstance(empty, pandas.DataFrame)
 
 
 def test_the_dataframe_says_how_to_get_pandas(monkeypatch):
@@ -198,3 +283,25 @@ def test_the_dataframe_says_how_to_get_pandas(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pandas)
     with pytest.raises(ImportError, match=r"pip install -e '\.\[pandas\]'"):
         sample_plan().to_dataframe()
+
+
+def test_a_missing_extra_is_an_import_error_too(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    assert issubclass(cp.MissingExtraError, ImportError)
+    assert issubclass(cp.MissingExtraError, cp.CarePlanError)
+    caught = None
+    try:
+        sample_plan().to_dataframe()
+    except ImportError as error:  # what Python users write for an optional dependency
+        caught = error
+    assert isinstance(caught, cp.MissingExtraError)
+    assert (caught.package, caught.extra) == ("pandas", "pandas")

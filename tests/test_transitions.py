@@ -155,7 +155,9 @@ def test_a_late_discharge_extends_the_plan():
 
 def test_transition_errors_say_what_to_do():
     plan = plan_at("IOP", sample_schedule())
-    later = cp.step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")
+    later = cp.step_down(
+        plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=weekly_therapy()
+    )
     with pytest.raises(cp.TransitionError, match="backdated") as info:
         cp.step_up(later, on=pendulum.date(2027, 2, 1), reason="relapse_risk")
     assert info.value.hint
@@ -353,3 +355,51 @@ def test_a_refused_transition_leaves_the_plan_unchanged(plan, move, offset):
         assert result.transitions[-1].on == day
         assert day >= (plan.transitions[-1].on if plan.transitions else plan.start)
     assert cp.to_json(plan) == before
+
+
+# --- issue 29, item 9: a step down does not keep a week that breaks the new level -----------
+
+
+def test_a_step_down_refuses_to_keep_a_week_the_new_level_rejects():
+    """ASAM 3rd ed.: level 1 outpatient is fewer than 9 h a week (clinical-rules.md); an IOP
+    week of 10 h kept after a step down to outpatient care would be an OP episode with errors.
+    The refusal says how to fix it."""
+    plan = plan_at("IOP", sample_schedule())
+    with pytest.raises(cp.TransitionError) as caught:
+        cp.step_down(plan, on=START.add(weeks=8), reason="goals_met")
+    error = caught.value
+    assert "intensity.hours_per_week" in error.problem
+    assert "schedule=" in error.hint
+    assert "program=" in error.hint
+    # The same from PHP to IOP: five 5-hour days are too much for IOP.
+    with pytest.raises(cp.TransitionError, match="Intensive Outpatient Program"):
+        cp.step_down(plan_at("PHP", php_schedule()), on=START.add(weeks=4), reason="stabilised")
+    # A week given for the new level, or re-planned from the program, is accepted.
+    given_week = cp.step_down(
+        plan, on=START.add(weeks=8), reason="goals_met", schedule=weekly_therapy()
+    )
+    assert cp.validate(given_week).ok
+    from careplan.programs import sample_iop
+
+    replanned = cp.step_down(plan, on=START.add(weeks=8), reason="goals_met", program=sample_iop())
+    assert replanned.schedule != plan.schedule
+    assert cp.validate(replanned).ok
+    # A plan beyond careplan's limits is not expanded to judge the week: validation says why.
+    endless = attrs.evolve(plan, end=pendulum.date(2040, 1, 1))
+    kept = cp.step_down(endless, on=START.add(weeks=8), reason="goals_met")
+    assert cp.validate(kept).codes == {"limits.period_too_long"}
+
+
+def test_a_taper_within_the_grace_weeks_stays_allowed():
+    """ASAM: a client stepping down from IOP may fall below 9 h a week for one to two weeks
+    (payer summaries of the continued-service criteria): the lighter week is kept into OP."""
+    full = sample_schedule()
+    taper = WeeklySchedule(
+        "America/New_York", [s for s in full.sessions if s.weekday != pendulum.WeekDay.THURSDAY]
+    )
+    plan = cp.change_schedule(plan_at("IOP", full, weeks=12), on=START.add(weeks=6), schedule=taper)
+    stepped = cp.step_down(plan, on=START.add(weeks=8), reason="goals_met")
+    assert stepped.schedule == taper
+    report = cp.validate(stepped)
+    assert report.ok, str(report)
+    assert "intensity.step_down_grace" in report.codes

@@ -688,6 +688,21 @@ _CONSTRUCTORS = {
         "levels": (),
         "source": "",
     },
+    # Service lines (issue 30).
+    cp.ServiceCode: {
+        "kinds": ["group_therapy"],
+        "revenue": "0915",
+        "hcpcs": "G0410",
+        "label": "",
+        "unit": "minutes",
+        "unit_minutes": 45,
+        "rounding": "whole",
+        "min_minutes": 0,
+        "max_minutes": None,
+        "modifiers": (),
+        "scope": "all",
+        "source": "",
+    },
 }
 
 _ODD = st.one_of(
@@ -778,6 +793,9 @@ def test_the_fuzzed_constructors_cover_every_public_value_class():
         cp.BillableDay,
         cp.BillingWeek,
         cp.AuthorizationBilling,
+        cp.ServiceLine,
+        cp.ClaimLine,
+        cp.SubstanceUse,
         cp.ObjectiveProgress,
         cp.CyclePlan,
     }

@@ -20,7 +20,7 @@ for one. :func:`run` spreads the documents over a process pool;
 :func:`run_dask` does the same work on a Dask cluster (the ``dask`` extra).
 Both give the same tables as a single process (``workers=1``).
 
-Needs the ``batch`` extra (pyarrow): ``pip install 'careplan[batch]'``.
+Needs the ``batch`` extra (pyarrow): from a checkout, ``pip install -e '.[batch]'``.
 
 >>> from careplan import to_json
 >>> from careplan.demo import sample_plan
@@ -35,7 +35,7 @@ True
 True
 >>> billed = run([to_json(sample_plan())], payer="medicare-2024", workers=1)
 >>> billed.billable_days.num_rows, billed.billable_days["billable"].to_pylist()[:2]
-(34, [True, True])
+(34, [True, False])
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ except ImportError:  # pragma: no cover - the batch extra is installed for the t
     raise MissingExtraError("careplan.batch", "pyarrow", "batch") from None
 
 from careplan._adapters.document import from_json, to_json
+from careplan._adapters.files import MAX_DOCUMENT_BYTES, Refused, read_regular_file
 from careplan._model.errors import CarePlanError, InvalidValueError
 from careplan._model.limits import MAX_PLAN_YEARS
 from careplan._model.occurrence import Occurrence
@@ -277,6 +278,7 @@ def run(
     max_years: int = MAX_PLAN_YEARS,
     payer: Payer | None = None,
     executor: Executor | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Tables:
     """Read, validate and expand every document; return the tables.
 
@@ -303,6 +305,11 @@ def run(
             started for this call: a :class:`concurrent.futures.Executor`
             you keep across batches (a ``ProcessPoolExecutor`` with the
             "spawn" context, say), left running when done.
+        max_bytes: The largest document read from a path (default
+            16,000,000 bytes, as the command line's). A path that is not a
+            regular file (a FIFO, a device such as ``/dev/zero``, a folder)
+            or holds more is a ``plans`` row with its error; it is never
+            waited on nor read past the limit.
 
     Returns:
         The :class:`Tables`, rows in the order of ``sources``.
@@ -315,7 +322,7 @@ def run(
     items = list(enumerate(sources))
     chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)]
     count = os.cpu_count() or 1 if workers is None else workers
-    work = _Work(today, max_years, _pack(payer))
+    work = _Work(today, max_years, _pack(payer), max_bytes)
     if not chunks:
         return work([])
     if executor is None and (count <= 1 or len(chunks) <= 1):
@@ -354,6 +361,7 @@ def run_dask(
     scheduler: Any = None,
     max_years: int = MAX_PLAN_YEARS,
     payer: Payer | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Tables:
     """:func:`run` on Dask: the documents of ``paths`` spread over a ``dask.bag``.
 
@@ -373,6 +381,7 @@ def run_dask(
             one (the client made last, if any).
         max_years: As for :func:`run`.
         payer: As for :func:`run`: with a pack, the ``billable_days`` table too.
+        max_bytes: As for :func:`run`.
     """
     try:
         import dask.bag
@@ -383,12 +392,14 @@ def run_dask(
     pack = _pack(payer)
     items = [(index, os.fspath(path)) for index, path in enumerate(paths)]
     if not items:
-        return _Work(None, max_years, pack)([])
+        return _Work(None, max_years, pack, max_bytes)([])
     pieces = partitions or max(1, len(items) // 100)
     bag = dask.bag.from_sequence(  # type: ignore[no-untyped-call]
         items, npartitions=min(pieces, len(items))
     )
-    work = _Work(None if today is None else require_date("today", today), max_years, pack)
+    work = _Work(
+        None if today is None else require_date("today", today), max_years, pack, max_bytes
+    )
     found = bag.map_partitions(lambda part: [work(list(part))])
     parts = found.compute(scheduler=scheduler)
     return Tables.concatenate(parts)
@@ -410,6 +421,7 @@ class _Work:
     today: _dt.date | None
     max_years: int
     payer: PayerRules | None = None
+    max_bytes: int = MAX_DOCUMENT_BYTES
 
     def __call__(self, chunk: list[tuple[int, Source]]) -> Tables:
         found = schemas()
@@ -419,7 +431,7 @@ class _Work:
             name: {field.name: [] for field in schema} for name, schema in found.items()
         }
         for index, source in chunk:
-            _document(index, source, self.today, self.max_years, self.payer, columns)
+            _document(index, source, self, columns)
         return Tables(
             **{
                 name: pa.Table.from_pydict(columns[name], schema=schema)
@@ -436,7 +448,7 @@ def _label(index: int, source: Source) -> str:
     return os.fspath(source)
 
 
-def _read(source: Source, max_years: int) -> CarePlan:
+def _read(source: Source, max_years: int, max_bytes: int) -> CarePlan:
     if isinstance(source, CarePlan):
         return source
     if isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("{")):
@@ -446,31 +458,34 @@ def _read(source: Source, max_years: int) -> CarePlan:
         import fsspec
 
         with fsspec.open(path, "rb") as file:
-            return from_json(file.read(), max_years=max_years)
-    return from_json(Path(path).read_bytes(), max_years=max_years)
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise Refused(f"it is larger than {max_bytes:,} bytes", too_large=True)
+        return from_json(data, max_years=max_years)
+    return from_json(read_regular_file(path, max_bytes), max_years=max_years)
 
 
 def _document(
-    index: int,
-    source: Source,
-    today: _dt.date | None,
-    max_years: int,
-    payer: PayerRules | None,
-    columns: dict[str, dict[str, list[Any]]],
+    index: int, source: Source, work: _Work, columns: dict[str, dict[str, list[Any]]]
 ) -> None:
     """Add one document's rows; a document that cannot be read adds its error."""
     label = _label(index, source)
     plan_row: dict[str, Any] = dict.fromkeys(columns["plans"], None)
     plan_row.update(index=index, source=label, ok=False)
     try:
-        plan = _read(source, max_years)
-        rows = _rows(index, label, plan, today, max_years, payer)
+        plan = _read(source, work.max_years, work.max_bytes)
+        rows = _rows(index, label, plan, work.today, work.max_years, work.payer)
+    except Refused as refused:
+        plan_row["error"] = f"cannot read it: {refused}"
+        _append(columns["plans"], plan_row)
+        return
     except (CarePlanError, OSError, UnicodeError) as error:
         plan_row["error"] = str(error) or type(error).__name__
         _append(columns["plans"], plan_row)
         return
     except Exception as error:  # a nightly batch reports a bug and goes on
-        plan_row["error"] = f"unexpected {type(error).__name__}: {error}"
+        # Its class only: the text of an unexpected error may quote the document.
+        plan_row["error"] = f"unexpected {type(error).__name__}; please report it as a bug"
         _append(columns["plans"], plan_row)
         return
     for name, found in rows.items():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import errno
 import json
 import os
 import select
@@ -28,8 +27,10 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._adapters.document import from_json, payer_rules_from_json, to_json
+from careplan._adapters.document import from_json, to_json
+from careplan._adapters.files import MAX_DOCUMENT_BYTES, Refused, read_regular_file, reason
 from careplan._adapters.ical import Detail, to_ical
+from careplan._adapters.payer_packs import payer_rules_from_json
 from careplan._adapters.summary import summary
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.limits import EARLIEST_DATE, LATEST_DATE, MAX_PLAN_YEARS, supported
@@ -39,7 +40,7 @@ from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.review import CLINIC_REVIEW, MEDICARE_REVIEW, ReviewPolicy
 from careplan._model.time import week_start
-from careplan._operations.billing import billing, billing_weeks
+from careplan._operations.billing import billing, billing_weeks, claim_lines
 from careplan._operations.delivery import delivered
 from careplan._operations.progress import progress, series
 from careplan._operations.validation import validate
@@ -54,7 +55,7 @@ EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 
 #: The largest document the command reads unless given ``--max-bytes``.
-DEFAULT_MAX_BYTES = 16_000_000
+DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
 
 #: How long, in seconds, the command waits for standard input to end unless
 #: given ``--timeout``.
@@ -101,15 +102,13 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="careplan", description="Plan behavioral-health care that fits a person's week."
-    )
-    parser.add_argument("--version", action="version", version=f"careplan {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+_FHIR_VERSIONS = ("r4", "r5")
 
+
+def _reading(what: str) -> argparse.ArgumentParser:
+    """The options of every command that reads a document; ``what`` names the document."""
     reading = argparse.ArgumentParser(add_help=False)
-    reading.add_argument("file", help="a careplan/1 JSON document, or - for standard input")
+    reading.add_argument("file", help=f"{what}, or - for standard input")
     reading.add_argument(
         "--max-bytes",
         type=_whole(1),
@@ -132,11 +131,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"refuse a plan lasting N years or more (default {MAX_PLAN_YEARS})",
     )
+    return reading
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="careplan", description="Plan behavioral-health care that fits a person's week."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    reading = _reading("a careplan/1 JSON document")
     writing = argparse.ArgumentParser(add_help=False)
     writing.add_argument(
         "-o", "--out", required=True, help="the file to write, or - for standard output"
     )
     writing.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    exporting = argparse.ArgumentParser(add_help=False)
+    exporting.add_argument(
+        "--strict",
+        action="store_true",
+        help="when the plan has errors, write nothing and exit 1 (without it, the errors are "
+        "counted on standard error and the file is written)",
+    )
 
     demo = commands.add_parser("demo", help="write sample plans and print their summaries")
     demo.add_argument(
@@ -177,7 +192,9 @@ def _parser() -> argparse.ArgumentParser:
             f"(default {field.default})",
         )
     calendar = commands.add_parser(
-        "ics", parents=[reading, writing], help="write a plan document as an iCalendar file"
+        "ics",
+        parents=[reading, writing, exporting],
+        help="write a plan document as an iCalendar file",
     )
     calendar.add_argument(
         "--detail",
@@ -199,12 +216,11 @@ def _parser() -> argparse.ArgumentParser:
         "with --detail full, the client's name after it)",
     )
     fhir = commands.add_parser(
-        "fhir", parents=[reading, writing], help="write a plan document as a FHIR Bundle"
+        "fhir", parents=[reading, writing, exporting], help="write a plan document as a FHIR Bundle"
     )
     fhir.add_argument(
-        "--version",
-        dest="fhir_version",
-        choices=("r4", "r5"),
+        "--fhir-version",
+        choices=_FHIR_VERSIONS,
         default="r5",
         help="FHIR R5, or R4 with US Core (default r5)",
     )
@@ -215,13 +231,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "import-fhir",
-        parents=[reading, writing],
+        parents=[_reading("a FHIR Bundle in JSON (R4 or R5, as careplan fhir writes it)"), writing],
         help="read a FHIR R4 or R5 Bundle (as careplan fhir writes it) into a plan document",
     )
     report = commands.add_parser(
         "report",
         parents=[reading],
         help="scheduled versus delivered care for a week, and progress toward objectives",
+        description="Without --week or --progress, the report of the week containing today "
+        "(--today, or the clock's date), or of the plan's first or last week when today is "
+        "outside the plan.",
     )
     report.add_argument("--week", help="any day of the week, YYYY-MM-DD (weeks start on Monday)")
     report.add_argument(
@@ -237,11 +256,25 @@ def _parser() -> argparse.ArgumentParser:
         f"{', '.join(BUILTIN_PAYERS)}, or a careplan-payer/1 JSON file",
     )
     report.add_argument(
+        "--claims",
+        action="store_true",
+        help="with --billing: also print the week's claim lines (revenue and HCPCS codes, "
+        "modifiers, units), as data to check, not EDI",
+    )
+    report.add_argument(
         "--today",
         help="judge as of this day, YYYY-MM-DD (default: the week's Sunday for --week, "
         "whose later days are then judged as scheduled, a forecast; today's date for "
         "--progress)",
     )
+    # --version on the command and on each subcommand: careplan's version everywhere.
+    for command in (parser, *commands.choices.values()):
+        command.add_argument(
+            "--version",
+            action="version",
+            version=f"careplan {__version__}",
+            help="print careplan's version and exit",
+        )
     return parser
 
 
@@ -253,18 +286,7 @@ def _shown(name: str) -> str:
     return name if name.isprintable() else repr(name)
 
 
-def _reason(error: OSError) -> str:
-    if isinstance(error, (NotADirectoryError, FileExistsError)):
-        return "part of the path is a file where a folder is needed"
-    if isinstance(error, IsADirectoryError):
-        return "it is a folder, not a file"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    if isinstance(error, FileNotFoundError):
-        return "no such file or folder"
-    if error.errno == errno.ENOSPC:
-        return "no space left on the device"
-    return error.strerror or type(error).__name__
+_reason = reason
 
 
 def _too_large(name: str, limit: int) -> _Failure:
@@ -276,36 +298,13 @@ def _too_large(name: str, limit: int) -> _Failure:
 
 def _read_file(name: str, limit: int) -> bytes:
     """A regular file's bytes, up to ``limit``; never waits on a pipe or device."""
-    shown = _shown(name)
-    # Non-blocking, so that opening a FIFO does not wait for a writer.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(name, flags)
-    except OSError as error:
-        raise _Failure(f"{shown}: cannot read it: {_reason(error)}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _Failure(f"{shown}: cannot read it: it is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _Failure(
-                f"{shown}: cannot read it: it is not a regular file (a pipe or a device); "
-                "pass its content on standard input with -"
-            )
-        if info.st_size > limit:
-            raise _too_large(shown, limit)
-        chunks = []
-        size = 0
-        while chunk := os.read(fd, 1 << 16):
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(shown, limit)
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as error:
-        raise _Failure(f"{shown}: cannot read it: {_reason(error)}") from None
-    finally:
-        os.close(fd)
+        return read_regular_file(name, limit)
+    except Refused as refused:
+        if refused.too_large:
+            raise _too_large(_shown(name), limit) from None
+        hint = "; pass its content on standard input with -" if refused.special else ""
+        raise _Failure(f"{_shown(name)}: cannot read it: {refused}{hint}") from None
 
 
 def _read_stdin(limit: int, timeout: float) -> bytes:
@@ -382,6 +381,8 @@ def _load(args: argparse.Namespace) -> CarePlan:
 def _emit(data: bytes) -> None:
     """Write to standard output, unbuffered, so a failure is seen here and now."""
     stream = sys.stdout
+    if stream is None:  # started with standard output closed (>&-)
+        raise _Failure("-: cannot write to standard output: it is closed")
     try:
         fd: int | None = stream.fileno()
     except (AttributeError, OSError, ValueError):
@@ -410,6 +411,8 @@ def _say(text: str) -> None:
 
 def _complain(text: str) -> None:
     """One line on standard error; nothing more can be done when that fails too."""
+    if sys.stderr is None:  # started with standard error closed (2>&-)
+        return
     with contextlib.suppress(OSError, ValueError):
         print(text, file=sys.stderr, flush=True)
 
@@ -532,19 +535,24 @@ def _billing_lines(
 
 
 def _report(args: argparse.Namespace) -> int:
-    if args.week is None and not args.progress:
-        raise _Failure("careplan report: give --week DAY, --progress, or both")
     if args.billing is not None and args.week is None:
         raise _Failure("careplan report: --billing judges a week; give --week DAY")
+    if args.claims and args.billing is None:
+        raise _Failure("careplan report: --claims needs a payer pack; give --billing PACK")
     given = None if args.today is None else _day("--today", args.today)
     rules = None if args.billing is None else _payer(args.billing)
     plan = _load(args)
+    if args.week is None and not args.progress:
+        # The default report: this week's, or the plan's nearest week.
+        today = given or _today()
+        day = min(max(today, plan.start), plan.end)
+        _week_report(plan, day.isoformat(), None, given)
+        return EXIT_OK
     if args.week is not None:
-        _week_report(plan, args.week, rules, given)
+        _week_report(plan, args.week, rules, given, claims=args.claims)
     if args.progress:
         # The command line is the edge that may read the clock; the library never does.
-        today = given or pendulum.Date.fromisoformat(_now().date().isoformat())
-        _say(_progress_report(plan, today))
+        _say(_progress_report(plan, given or _today()))
     return EXIT_OK
 
 
@@ -586,7 +594,12 @@ def _progress_report(plan: CarePlan, today: pendulum.Date) -> str:
 
 
 def _week_report(
-    plan: CarePlan, week: str, rules: PayerRules | None, today: pendulum.Date | None
+    plan: CarePlan,
+    week: str,
+    rules: PayerRules | None,
+    today: pendulum.Date | None,
+    *,
+    claims: bool = False,
 ) -> None:
     monday = week_start(_day("--week", week))
     sunday = monday.add(days=6)
@@ -619,7 +632,31 @@ def _week_report(
         lines.append(f"  minimum:    {minimum:g} h/week; {verdict}")
     if rules is not None:
         lines += _billing_lines(plan, rules, monday, sunday if today is None else today)
+    if rules is not None and claims:
+        lines += _claim_lines(plan, rules, monday, sunday if today is None else today)
     _say("\n".join(lines))
+
+
+def _claim_lines(
+    plan: CarePlan, rules: PayerRules, monday: pendulum.Date, today: pendulum.Date
+) -> list[str]:
+    """The week's claim lines, one a line: date, revenue code, HCPCS code, modifiers, units."""
+    found = [c for c in claim_lines(plan, rules, today=today) if c.week == monday]
+    if not found:
+        return ["  claims:     no billable lines this week"]
+    first = found[0]
+    lines = [
+        f"  claims:     type of bill {first.type_of_bill or '-'}, "
+        f"condition codes {', '.join(first.condition_codes) or '-'}"
+    ]
+    for c in found:
+        modifiers = f" {'/'.join(c.modifiers)}" if c.modifiers else ""
+        what = "per diem" if c.per_diem else (c.rendering_role or "")
+        lines.append(
+            f"    {c.day} {c.revenue or '-'} {c.hcpcs or '-'}{modifiers} x{c.units} ({what})"
+            + (" forecast" if c.forecast else "")
+        )
+    return lines
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -705,10 +742,31 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def _today() -> pendulum.Date:
+    """Today's date by the clock: the command line is the edge that may read it."""
+    return pendulum.Date.fromisoformat(_now().date().isoformat())
+
+
+def _exportable(args: argparse.Namespace, plan: CarePlan) -> bool:
+    """Say on standard error when the plan has errors; False when ``--strict`` refuses it."""
+    report = validate(plan, max_years=args.max_years)
+    if report.ok:
+        return True
+    count = len(report.errors)
+    what = f"{_shown(args.file)}: the plan has {count} error(s)"
+    if args.strict:
+        _complain(f"{what}; nothing written (--strict); careplan validate lists them")
+        return False
+    _complain(f"{what}; written all the same; careplan validate lists them")
+    return True
+
+
 def _ics(args: argparse.Namespace) -> int:
     detail: Detail = args.detail
     _check_target(args.out, args.force)
     plan = _load(args)
+    if not _exportable(args, plan):
+        return EXIT_INVALID
     try:
         data = to_ical(plan, detail=detail, reminders=args.reminder, stamp=_now(), name=args.name)
     except CarePlanError as error:
@@ -722,6 +780,8 @@ def _ics(args: argparse.Namespace) -> int:
 def _fhir(args: argparse.Namespace) -> int:
     _check_target(args.out, args.force)
     plan = _load(args)
+    if not _exportable(args, plan):
+        return EXIT_INVALID
     bundle = to_fhir(plan, version=args.fhir_version, diagnoses=args.diagnoses)
     data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     _write(args.out, data, force=args.force)
@@ -735,10 +795,12 @@ def _import_fhir(args: argparse.Namespace) -> int:
     data = _input(args)
     try:
         bundle = json.loads(data.decode("utf-8-sig"))
-    except RecursionError:
-        raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: not JSON ({error})") from None
+    except RecursionError:
+        raise _Failure(
+            f"{_shown(args.file)}: cannot read the Bundle: its JSON is nested too deeply"
+        ) from None
     try:
         plan = from_fhir(bundle, max_years=args.max_years)
         text = to_json(plan) + "\n"
@@ -767,8 +829,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     would exit with (2, 0, 0). Any file or document that cannot be read or
     written gives 2 and one line on standard error.
     """
+    words = list(sys.argv[1:] if argv is None else argv)
+    if _old_fhir_version(words):
+        _complain(
+            "careplan fhir: --version prints careplan's version; "
+            "give the FHIR version with --fhir-version"
+        )
+        return EXIT_UNREADABLE
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(words)
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_UNREADABLE
     try:
@@ -779,6 +848,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _complain("careplan: interrupted")
         return 130
+    except Exception as error:  # anything else: one line, never a traceback
+        _complain(_unexpected(args.command, error))
+        return EXIT_UNREADABLE
+
+
+def _old_fhir_version(words: list[str]) -> bool:
+    """``fhir --version r4``: the FHIR version's option before it was ``--fhir-version``."""
+    if words[:1] != ["fhir"]:
+        return False
+    pairs = zip(words, [*words[1:], ""], strict=True)
+    return any(
+        (word == "--version" and after in _FHIR_VERSIONS)
+        or word in {f"--version={v}" for v in _FHIR_VERSIONS}
+        for word, after in pairs
+    )
+
+
+def _unexpected(command: str, error: Exception) -> str:
+    """The one line for an error careplan did not expect; never the error's text.
+
+    The text of an unexpected error may quote the document, which holds
+    health information, so only the error's class is named.
+    """
+    if isinstance(error, RecursionError):
+        why = "the document is nested too deeply"
+    elif isinstance(error, MemoryError):
+        why = "it ran out of memory; the document asks for more work than this machine has"
+    else:
+        why = f"an unexpected {type(error).__name__}; please report it as a bug"
+    return f"careplan {command}: cannot finish: {why}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,7 @@ from careplan.programs import sample_iop
 
 __all__ = [
     "DEMO_START",
+    "sample_outpatient_schedule",
     "sample_plan",
     "sample_plan_of_care",
     "sample_schedule",
@@ -69,6 +70,24 @@ def sample_schedule(timezone: str = "America/New_York") -> WeeklySchedule:
         Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, modality=_OFFICE, every_weeks=2),
     ]
     return WeeklySchedule(timezone, morning)
+
+
+def sample_outpatient_schedule(timezone: str = "America/New_York") -> WeeklySchedule:
+    """Outpatient therapy after the sample IOP: a 50-minute individual hour, Wednesday 17:30.
+
+    The week to step the sample plan down to (outpatient care is fewer than
+    9 hours a week, ASAM level 1):
+
+    >>> from careplan import step_down, validate
+    >>> later = step_down(sample_plan(), on=DEMO_START.add(weeks=8), reason="goals_met",
+    ...                   schedule=sample_outpatient_schedule())
+    >>> later.level.code, validate(later).ok
+    ('OP', True)
+    """
+    return WeeklySchedule(
+        timezone,
+        [Session("wednesday", "17:30", 50, SessionKind.INDIVIDUAL_THERAPY, modality=_OFFICE)],
+    )
 
 
 def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:

@@ -13,8 +13,9 @@ are, and ``Axes`` are the API analysts already know for adjusting a figure.
 
 >>> import pendulum
 >>> from careplan import step_down
->>> from careplan.demo import sample_plan
->>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+>>> from careplan.demo import sample_outpatient_schedule, sample_plan
+>>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met",
+...                  schedule=sample_outpatient_schedule())
 >>> chart = care_path(plan)
 >>> [label.get_text() for label in chart.axes.get_yticklabels()]
 ['OP', 'IOP']
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -42,18 +44,20 @@ from careplan._operations.progress import series
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["STATUS_COLOURS", "Chart", "attendance", "care_path", "hours", "measures"]
+__all__ = [
+    "ATTENDED_SCALE",
+    "NOT_RECORDED",
+    "Chart",
+    "attendance",
+    "care_path",
+    "hours",
+    "measures",
+]
 
-#: Colours of what happened at a session, for the attendance heatmap.
-STATUS_COLOURS = {
-    "attended": "#2e7d32",
-    "late": "#9ccc65",
-    "left_early": "#9ccc65",
-    "absent_excused": "#ffb74d",
-    "absent_unexcused": "#e53935",
-    "cancelled_by_program": "#b0bec5",
-    "not recorded": "#ffffff",
-}
+#: The attendance heatmap's colours for 0 %, 50 % and 100 % of a day's sessions attended.
+ATTENDED_SCALE = ("#c62828", "#ffb74d", "#2e7d32")
+#: The attendance heatmap's colour of a day whose sessions are not recorded yet.
+NOT_RECORDED = "#cfd8dc"
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Any]:
@@ -179,6 +183,9 @@ def hours(plan: CarePlan, *, today: _dt.date) -> Chart:
                     color=colour,
                     label=name,
                 )
+    if weeks:  # one label per week, on its Monday
+        axes.set_xticks(mondays, [f"{monday:%b} {monday.day}" for monday in mondays])
+    axes.set_xlabel("week of (Monday)")
     axes.set_ylabel("hours per week")
     axes.set_title("Scheduled and delivered care")
     axes.legend(loc="upper right", fontsize=8)
@@ -189,64 +196,76 @@ def hours(plan: CarePlan, *, today: _dt.date) -> Chart:
 def attendance(plan: CarePlan, *, today: _dt.date) -> Chart:
     """A calendar heatmap of attendance up to ``today``: weeks across, weekdays down.
 
-    Each day shows the worst of its sessions (unexcused absence, excused,
-    late or left early, attended); days without sessions stay blank.
+    Each day with sessions shows the share of them the client attended (on
+    time, late or leaving early: :attr:`careplan.Attendance.present`), from
+    red at 0 % through amber to green at 100 %, on the scale beside it. The
+    share counts the sessions recorded that day, leaving out those the
+    program cancelled; a day with sessions but none recorded is grey, and a
+    day without sessions stays blank. The ``axes`` image holds the shares
+    (0 to 1, masked where blank or grey).
     """
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.patches import Patch
+    from matplotlib.ticker import PercentFormatter
 
     until = require_date("today", today)
-    figure, axes = _figure(8, 2.6)
+    first = week_start(plan.start)
+    columns = max(1, ((min(until, plan.end) - first).days // 7) + 1)
+    # As wide as the weeks need (square days), beside the scale.
+    figure, axes = _figure(min(14.0, 2.2 + 0.3 * columns), 2.8)
     records = {record.key: record for record in plan.attendance}
-    order = list(STATUS_COLOURS)
-    worst: dict[pendulum.Date, int] = {}
+    # Per day: sessions attended, sessions recorded, sessions scheduled.
+    days: dict[pendulum.Date, list[int]] = {}
     for occurrence in occurrences(plan):
         if occurrence.date > until:
             continue
+        counts = days.setdefault(occurrence.date, [0, 0, 0])
         record: Attendance | None = records.get(occurrence.key)
-        status = "not recorded" if record is None else record.status
-        rank = _SEVERITY[status]
-        worst[occurrence.date] = max(worst.get(occurrence.date, -1), rank)
-    first = week_start(plan.start)
-    columns = max(1, ((min(until, plan.end) - first).days // 7) + 1)
-    grid = [[float("nan")] * columns for _ in range(7)]
-    for day, rank in worst.items():
-        grid[day.weekday()][(day - first).days // 7] = order.index(_BY_SEVERITY[rank])
+        if record is not None and record.status == "cancelled_by_program":
+            continue
+        counts[2] += 1
+        if record is not None:
+            counts[1] += 1
+            counts[0] += record.present
+    shares = [[float("nan")] * columns for _ in range(7)]
+    unrecorded = [[float("nan")] * columns for _ in range(7)]
+    for day, (attended, recorded, scheduled) in days.items():
+        row, column = day.weekday(), (day - first).days // 7
+        if recorded:
+            shares[row][column] = attended / recorded
+        elif scheduled:
+            unrecorded[row][column] = 0.0
     axes.imshow(
-        grid,
-        cmap=ListedColormap(list(STATUS_COLOURS.values())),
-        vmin=-0.5,
-        vmax=len(order) - 0.5,
+        unrecorded,
+        cmap=LinearSegmentedColormap.from_list("unrecorded", [NOT_RECORDED, NOT_RECORDED]),
+        aspect="equal",
+    )
+    image = axes.imshow(
+        shares,
+        cmap=LinearSegmentedColormap.from_list("attended", ATTENDED_SCALE),
+        vmin=0,
+        vmax=1,
         aspect="equal",
     )
     axes.set_yticks(range(7), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
     axes.set_xticks(range(columns), [str(first.add(weeks=n))[5:] for n in range(columns)])
     axes.tick_params(axis="x", labelrotation=90, labelsize=7)
+    axes.set_xlabel("week of (Monday)", fontsize=7)
     axes.set_title("Attendance")
-    seen = sorted({_BY_SEVERITY[rank] for rank in worst.values()}, key=order.index)
-    axes.legend(
-        handles=[
-            Patch(facecolor=STATUS_COLOURS[s], edgecolor="#757575", label=s.replace("_", " "))
-            for s in seen
-        ],
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        fontsize=7,
+    scale = figure.colorbar(
+        image, ax=axes, ticks=[0, 0.5, 1], format=PercentFormatter(1.0), shrink=0.9
     )
+    scale.set_label("share of the day's sessions attended", fontsize=7)
+    scale.ax.tick_params(labelsize=7)
+    if any(not math.isnan(value) for row in unrecorded for value in row):
+        axes.legend(
+            handles=[Patch(facecolor=NOT_RECORDED, edgecolor="#757575", label="not recorded")],
+            loc="upper left",
+            bbox_to_anchor=(0, -0.35),
+            fontsize=7,
+        )
     return Chart(figure, axes)
 
-
-# The worse of two statuses on one day is the one shown.
-_BY_SEVERITY = (
-    "cancelled_by_program",
-    "attended",
-    "not recorded",
-    "late",
-    "left_early",
-    "absent_excused",
-    "absent_unexcused",
-)
-_SEVERITY = {status: rank for rank, status in enumerate(_BY_SEVERITY)}
 
 # Severity bands, light to dark: from minimal to severe.
 _BAND_SHADES = ("#e8f5e9", "#fff8e1", "#ffe0b2", "#ffccbc", "#ffcdd2", "#f8bbd0")

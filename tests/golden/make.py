@@ -14,7 +14,7 @@ from pathlib import Path
 import pendulum
 
 import careplan as cp
-from careplan.demo import sample_plan, working_parent, working_parent_plan
+from careplan.demo import sample_plan, sample_schedule, working_parent, working_parent_plan
 from careplan.fhir import to_fhir
 from careplan.programs import sample_iop
 
@@ -24,7 +24,11 @@ HERE = Path(__file__).parent
 def plans() -> dict[str, cp.CarePlan]:
     """The demo plans, and one with a step down, a move and a cancellation."""
     stepped = cp.step_down(
-        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", note="doing well"
+        sample_plan(),
+        on=pendulum.date(2027, 3, 1),
+        reason="goals_met",
+        note="doing well",
+        schedule=sample_schedule(),  # the IOP week kept on purpose: the report shows its errors
     )
     stepped = stepped.cancel("mon-0930-group_therapy", pendulum.date(2027, 1, 11), "snow day")
     stepped = stepped.reschedule(

@@ -3,9 +3,13 @@
 Days run across, time runs down; sessions are blocks coloured by kind whose
 heights follow their durations, the day parts are shaded, and a client's
 busy blocks can be shown hatched. Hours with nothing in them are folded
-away, so a week of 01:30 and 23:30 sessions stays short. The HTML carries
-its own light colours (text and backgrounds), so it reads the same on a
-dark notebook theme; every text colour meets WCAG AA contrast on every
+away, so a week of 01:30 and 23:30 sessions stays short. The HTML grid
+takes the width it is given (a notebook cell, a docs page), wraps a label
+rather than cutting it, shows a session's title, time, modality and cadence
+when hovered, and ends with a legend of the colours, the hatching, the
+shading and the outline of sessions held every few weeks. It carries its
+own light colours (text and backgrounds), so it reads the same on a dark
+notebook theme; every text colour meets WCAG AA contrast on every
 background it is drawn on. All text is escaped.
 """
 
@@ -52,7 +56,7 @@ TEXT_COLOURS: tuple[tuple[str, str], ...] = (
     (MUTED, PAGE),
 )
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_PIXELS_PER_MINUTE = 0.8
+_PIXELS_PER_MINUTE = 1.4  # a 30-minute block holds three lines of its label
 _FOLD_PIXELS = 14  # the band that stands for folded, empty hours
 _FOLD_AFTER = 60  # empty minutes between two busy stretches before they fold
 
@@ -115,7 +119,9 @@ def _short(session: Session) -> str:
 def schedule_text(schedule: WeeklySchedule) -> str:
     """A plain-text weekly grid, one column per day with sessions.
 
-    Rows are half hours; a line ``⋯`` stands for folded, empty hours.
+    Rows are half hours; a line ``⋯`` stands for folded, empty hours. A
+    title longer than its column ends in ``…``; :func:`schedule_html` shows
+    titles whole.
 
     >>> from careplan.demo import sample_schedule
     >>> print(schedule_text(sample_schedule()).splitlines()[0])
@@ -144,7 +150,9 @@ def schedule_text(schedule: WeeklySchedule) -> str:
                     text = _short(first) if first.start_minute >= minute else "  |"
                     if first.every_weeks > 1 and first.start_minute >= minute:
                         text += f" /{first.every_weeks}w"
-                cells.append(text[:width].ljust(width))
+                if len(text) > width:  # a longer title says it goes on
+                    text = text[: width - 1] + "…"
+                cells.append(text.ljust(width))
             lines.append(
                 f"{minute // 60:02d}:{minute % 60:02d}             " + " ".join(cells).rstrip()
             )
@@ -203,26 +211,89 @@ def _lanes(sessions: list[Session]) -> dict[str, tuple[int, int]]:
     return placed
 
 
+def _hover(session: Session) -> str:
+    """What hovering a block shows: title, day and time, modality, cadence."""
+    where = "online" if session.modality.is_virtual else "in person"
+    cadence = "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
+    return (
+        f"{session.display_title} · {_DAY_NAMES[session.weekday]} "
+        f"{format_wall_time(session.start)}–{format_wall_time(session.end)} · {where}{cadence}"
+    )
+
+
+#: The outline of a session held every few weeks (``every_weeks`` above 1).
+_EVERY_FEW_WEEKS = f"outline:2px dashed {INK};outline-offset:-2px"
+
+
 def _block(session: Session, axis: _Axis, lane: int, lanes: int) -> str:
     top = axis.y(session.start_minute)
     height = axis.y(session.start_minute + session.minutes) - top
     colour = COLOURS.get(session.kind.code, OTHER)
     where = "online" if session.modality.is_virtual else "in person"
     cadence = "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
+    # The label wraps, never cut sideways. The block is a column that wraps:
+    # the time line shows only when it fits whole below the label (else it
+    # moves to a hidden second column), and the hover text holds everything.
     text = (
-        f"<b>{html.escape(session.display_title)}</b><br>"
+        "<b class='label' style='width:100%;overflow-wrap:anywhere'>"
+        f"{html.escape(session.display_title)}</b>"
+        "<span class='when' style='width:100%'>"
         f"{format_wall_time(session.start)}–{format_wall_time(session.end)} · "
-        f"{where}{html.escape(cadence)}"
+        f"{where}{html.escape(cadence)}</span>"
     )
     width = 100 / lanes
+    outline = f";{_EVERY_FEW_WEEKS}" if session.every_weeks > 1 else ""
     return (
         f"<div class='session {html.escape(session.kind.code)}' "
-        f"title='{html.escape(session.id)}' data-minutes='{session.minutes}' "
+        f"title='{html.escape(_hover(session))}' data-minutes='{session.minutes}' "
         f"style='position:absolute;top:{top:.1f}px;height:{height:.1f}px;"
         f"left:calc({lane * width:.3f}% + 1px);width:calc({width:.3f}% - 2px);"
         f"box-sizing:border-box;overflow:hidden;background:{colour};color:{INK};"
-        "border-radius:4px;padding:1px 4px;font-size:11px;line-height:1.25'>"
+        "display:flex;flex-flow:column wrap;align-content:flex-start;column-gap:8px;"
+        f"border-radius:4px;padding:1px 4px;font-size:11px;line-height:1.2{outline}'>"
         f"{text}</div>"
+    )
+
+
+def _swatch(style: str, label: str) -> str:
+    return (
+        "<span style='display:inline-flex;align-items:center;margin:2px 10px 2px 0'>"
+        f"<span style='display:inline-block;width:1.6em;height:1em;margin-right:4px;"
+        f"border-radius:3px;box-sizing:border-box;{style}'></span>{html.escape(label)}</span>"
+    )
+
+
+def _legend(schedule: WeeklySchedule, constraints: LifeConstraints | None, axis: _Axis) -> str:
+    """What the colours, hatching, shading and dashed outlines mean."""
+    kinds = {s.kind.code: s.kind.label for s in schedule.sessions}
+    items = [
+        _swatch(f"background:{COLOURS.get(code, OTHER)}", label) for code, label in kinds.items()
+    ]
+    if any(s.every_weeks > 1 for s in schedule.sessions):
+        weeks = sorted({s.every_weeks for s in schedule.sessions if s.every_weeks > 1})
+        every = " or ".join(str(w) for w in weeks)
+        items.append(_swatch(f"background:{OTHER};{_EVERY_FEW_WEEKS}", f"every {every} weeks"))
+    if constraints is not None and constraints.busy:
+        items.append(
+            _swatch(
+                f"background:repeating-linear-gradient(45deg,{BUSY} 0 4px,transparent 4px 8px);"
+                f"border:1px solid {BUSY}",
+                "busy (the client's week)",
+            )
+        )
+    parts = {
+        DayPart.of(pendulum.Time(minute // 60, 0))
+        for begin, end in axis.stretches
+        for minute in range(begin, end, 60)
+    }
+    items += [
+        _swatch(f"background:{PART_SHADES[part]};border:1px solid #d0d0d0", part.value)
+        for part in DayPart
+        if part in parts
+    ]
+    return (
+        "<div class='legend' style='display:flex;flex-wrap:wrap;margin-top:6px;"
+        f"font-size:11px'>{''.join(items)}</div>"
     )
 
 
@@ -239,13 +310,13 @@ def schedule_html(
     days = _days(schedule, constraints)
     axis = _Axis(time_axis(_spans(schedule, constraints)))
     parts = [
-        "<div class='careplan-week' style='display:inline-block;min-width:36em;"
-        f"background:{PAGE};color:{INK};color-scheme:light;padding:6px 8px;"
+        "<div class='careplan-week' style='display:block;box-sizing:border-box;width:100%;"
+        f"overflow-x:auto;background:{PAGE};color:{INK};color-scheme:light;padding:6px 8px;"
         "border-radius:6px;font:12px/1.3 system-ui,sans-serif'>"
     ]
     if title:
         parts.append(f"<div style='font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>")
-    parts.append("<div style='display:flex'>")
+    parts.append("<div style='display:flex;min-width:30em'>")
     # The hour labels.
     parts.append(
         f"<div style='position:relative;width:3.2em;margin-top:18px;height:{axis.height:.1f}px;"
@@ -263,7 +334,7 @@ def schedule_html(
     for day in days:
         sessions = [s for s in schedule.sessions if s.weekday == day]
         parts.append(
-            "<div style='flex:1;min-width:5.5em;margin-left:2px'>"
+            "<div style='flex:1 1 0;min-width:6.5em;margin-left:2px'>"
             f"<div style='height:18px;text-align:center;font-weight:600'>{_DAY_NAMES[day]}</div>"
             f"<div class='day' style='position:relative;height:{axis.height:.1f}px;"
             f"background:{PAGE}'>"
@@ -275,7 +346,7 @@ def schedule_html(
                     top = axis.y(max(0, block.busy_from_minute))
                     bottom = axis.y(min(24 * 60, block.free_from_minute))
                     parts.append(
-                        f"<div class='busy' title='{html.escape(block.label)}' "
+                        f"<div class='busy' title='busy: {html.escape(block.label)}' "
                         f"style='position:absolute;top:{top:.1f}px;height:{bottom - top:.1f}px;"
                         f"left:0;right:0;background:repeating-linear-gradient(45deg,{BUSY} 0 4px,"
                         "transparent 4px 8px)'></div>"
@@ -283,7 +354,9 @@ def schedule_html(
         lanes = _lanes(sessions)
         parts += [_block(s, axis, *lanes[s.id]) for s in sessions]
         parts.append("</div></div>")
-    parts.append("</div></div>")
+    parts.append("</div>")
+    parts.append(_legend(schedule, constraints, axis))
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -318,7 +391,7 @@ def plan_html(plan: CarePlan, constraints: LifeConstraints | None = None) -> str
     ``constraints`` (the client's week) draws busy time hatched.
     """
     parts = [
-        "<div class='careplan-plan' style='display:inline-block;font:12px system-ui,sans-serif;"
+        "<div class='careplan-plan' style='display:block;font:12px system-ui,sans-serif;"
         f"background:{PAGE};color:{INK};color-scheme:light;padding:4px;border-radius:6px'>",
         f"<div style='font-weight:600;margin:2px 0 6px'>{html.escape(plan.timezone)} · "
         f"{plan.start} to {plan.end} · {_plural(len(plan.episodes), 'episode')}</div>",

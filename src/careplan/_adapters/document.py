@@ -41,7 +41,6 @@ from careplan._model.limits import (
 )
 from careplan._model.measures import Band, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
-from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier
 from careplan._model.plan import (
     CarePlan,
     CareRevision,
@@ -51,7 +50,7 @@ from careplan._model.plan import (
     PlanOfCare,
     RelapsePreventionPlan,
 )
-from careplan._model.review import Cadence, Review, Signature
+from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.time import format_wall_time, parse_wall_time, weekday_from, weekday_name
@@ -392,6 +391,8 @@ class _PlanDoc:
     measurements: list[_MeasurementDoc] = attrs.field(factory=list)
     instruments: list[_InstrumentDoc] = attrs.field(factory=list)
     revisions: list[_RevisionDoc] = attrs.field(factory=list)
+    principal_diagnosis: str | None = None
+    part2_program: bool | None = None
 
 
 # Fields added to careplan/1 after its first release, with their defaults.
@@ -409,6 +410,9 @@ _ADDED_PLAN_FIELDS: dict[str, object] = {
     "measurements": [],
     "instruments": [],
     "revisions": [],
+    # Substance use: billing codes and 42 CFR Part 2 (issues 29, 30).
+    "principal_diagnosis": None,
+    "part2_program": None,
 }
 _ADDED_GOAL_FIELDS: dict[str, object] = {
     "id": None,
@@ -1193,6 +1197,8 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
                 )
                 for i, r in enumerate(doc.revisions)
             ],
+            principal_diagnosis=doc.principal_diagnosis,
+            part2_program=doc.part2_program,
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(problem.path, problem.problem)
@@ -1627,6 +1633,8 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
             _RevisionDoc(r.on.isoformat(), _plan_of_care_doc(r.previous), r.note)
             for r in plan.revisions
         ],
+        principal_diagnosis=plan.principal_diagnosis,
+        part2_program=plan.part2_program,
     )
     data: dict[str, Any] = _CONVERTER.unstructure(doc)
     _drop_added_defaults(data, _ADDED_PLAN_FIELDS)
@@ -1930,183 +1938,3 @@ def json_schema() -> dict[str, Any]:
         **plan,
         "$defs": definitions,
     }
-
-
-# --- payer rule packs ---------------------------------------------------------
-
-#: The format of a payer rule pack document.
-PAYER_FORMAT = "careplan-payer/1"
-
-
-@attrs.frozen
-class _BillingCodeDoc:
-    system: str
-    code: str
-    label: str = ""
-    scope: str = "all"
-
-
-@attrs.frozen
-class _TierDoc:
-    name: str
-    min_services: int
-    max_services: int | None = None
-    codes: list[_BillingCodeDoc] = attrs.field(factory=list)
-
-
-@attrs.frozen
-class _CadenceDoc:
-    every: int
-    unit: str = "days"
-    first: int | None = None
-
-
-def _cadence_of(doc: _CadenceDoc, path: str) -> Cadence:
-    with _at(path, {}):
-        return Cadence(doc.every, doc.unit, doc.first)  # type: ignore[arg-type]
-
-
-@attrs.frozen
-class _LevelRulesDoc:
-    levels: list[str]
-    billable_kinds: list[str]
-    min_services: int = 1
-    min_minutes: int = 0
-    min_days_per_week: int | None = None
-    min_hours_per_week: float | None = None
-    virtual: str = "counts"
-    tiers: list[_TierDoc] = attrs.field(factory=list)
-    codes: list[_BillingCodeDoc] = attrs.field(factory=list)
-    recertification: _CadenceDoc | None = None
-
-
-@attrs.frozen
-class _PayerRulesDoc:
-    format: str
-    name: str
-    version: str
-    effective_from: str
-    effective_to: str | None = None
-    levels: list[_LevelRulesDoc] = attrs.field(factory=list)
-    source: str = ""
-
-
-def _billing_code(doc: _BillingCodeDoc, path: str) -> BillingCode:
-    with _at(path, {}):
-        return BillingCode(doc.system, doc.code, doc.label, doc.scope)  # type: ignore[arg-type]
-
-
-def payer_rules_from_data(data: object) -> PayerRules:
-    """Build a payer rule pack from a decoded ``careplan-payer/1`` document.
-
-    The document mirrors :class:`careplan.PayerRules`: ``name``,
-    ``version``, ``effective_from`` (and ``effective_to``) as ISO dates,
-    ``source`` and ``levels``, each with the fields of
-    :class:`careplan.LevelRules` (``tiers`` and ``codes`` as lists of objects).
-
-    Raises:
-        DocumentError: Naming the path of the bad field.
-    """
-    doc = _structure(data, _PayerRulesDoc)
-    if doc.format != PAYER_FORMAT:
-        raise DocumentError("format", f"{doc.format!r} is not {PAYER_FORMAT!r}")
-    levels = []
-    for index, level in enumerate(doc.levels):
-        where = f"levels[{index}]"
-        tiers = []
-        for number, tier in enumerate(level.tiers):
-            at = f"{where}.tiers[{number}]"
-            codes = [_billing_code(c, f"{at}.codes[{n}]") for n, c in enumerate(tier.codes)]
-            with _at(at, {}):
-                tiers.append(Tier(tier.name, tier.min_services, tier.max_services, codes))
-        codes = [_billing_code(c, f"{where}.codes[{n}]") for n, c in enumerate(level.codes)]
-        with _at(where, {}):
-            levels.append(
-                LevelRules(
-                    levels=level.levels,
-                    billable_kinds=level.billable_kinds,
-                    min_services=level.min_services,
-                    min_minutes=level.min_minutes,
-                    min_days_per_week=level.min_days_per_week,
-                    min_hours_per_week=level.min_hours_per_week,
-                    virtual=level.virtual,  # type: ignore[arg-type]
-                    tiers=tiers,
-                    codes=codes,
-                    recertification=None
-                    if level.recertification is None
-                    else _cadence_of(level.recertification, f"{where}.recertification"),
-                )
-            )
-    effective_to = None if doc.effective_to is None else _date("effective_to", doc.effective_to)
-    with _at("", {}):
-        return PayerRules(
-            doc.name,
-            doc.version,
-            _date("effective_from", doc.effective_from),
-            effective_to,
-            levels,
-            doc.source,
-        )
-
-
-def payer_rules_to_data(rules: PayerRules) -> dict[str, Any]:
-    """The ``careplan-payer/1`` document of ``rules``, as plain data."""
-    data: dict[str, Any] = _CONVERTER.unstructure(
-        _PayerRulesDoc(
-            PAYER_FORMAT,
-            rules.name,
-            rules.version,
-            rules.effective_from.isoformat(),
-            None if rules.effective_to is None else rules.effective_to.isoformat(),
-            [
-                _LevelRulesDoc(
-                    list(level.levels),
-                    list(level.billable_kinds),
-                    level.min_services,
-                    level.min_minutes,
-                    level.min_days_per_week,
-                    level.min_hours_per_week,
-                    level.virtual,
-                    [
-                        _TierDoc(
-                            t.name,
-                            t.min_services,
-                            t.max_services,
-                            [_billing_code_doc(c) for c in t.codes],
-                        )
-                        for t in level.tiers
-                    ],
-                    [_billing_code_doc(c) for c in level.codes],
-                    None
-                    if level.recertification is None
-                    else _CadenceDoc(
-                        level.recertification.every,
-                        level.recertification.unit,
-                        level.recertification.first,
-                    ),
-                )
-                for level in rules.levels
-            ],
-            rules.source,
-        )
-    )
-    return data
-
-
-def _billing_code_doc(code: BillingCode) -> _BillingCodeDoc:
-    return _BillingCodeDoc(code.system, code.code, code.label, code.scope)
-
-
-def payer_rules_to_json(rules: PayerRules, *, indent: int | None = 2) -> str:
-    """``rules`` as a ``careplan-payer/1`` JSON document.
-
-    >>> from careplan import MEDICARE_2024
-    >>> payer_rules_from_json(payer_rules_to_json(MEDICARE_2024)) == MEDICARE_2024
-    True
-    """
-    return json.dumps(payer_rules_to_data(rules), indent=indent, ensure_ascii=False)
-
-
-def payer_rules_from_json(text: str | bytes) -> PayerRules:
-    """Build a payer rule pack from JSON text; see :func:`payer_rules_from_data`."""
-    return payer_rules_from_data(_loads(text))

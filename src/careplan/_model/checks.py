@@ -49,6 +49,7 @@ __all__ = [
     "MAX_EVERY_WEEKS",
     "MAX_MINUTES",
     "MAX_TEXT",
+    "QUOTED",
     "Shown",
     "Validator",
     "as_tuple",
@@ -69,6 +70,7 @@ __all__ = [
     "optional_date",
     "optional_instance",
     "optional_text",
+    "quoted",
     "shape_repr",
     "shown",
     "text",
@@ -129,6 +131,19 @@ def shown(value: object) -> object:
     if isinstance(value, str):
         return Shown(f"<text of {len(value)} character{'' if len(value) == 1 else 's'}>")
     return Shown(f"<{type(value).__name__}>")
+
+
+#: The most characters of a label, title, link or code a message quotes.
+QUOTED = 80
+
+
+def quoted(value: str) -> str:
+    """A label, title, link or code cut to :data:`QUOTED` characters, for a message.
+
+    A label may be 10,000 characters long, and a message that quotes two of
+    them must still fit a :class:`~careplan.Violation`.
+    """
+    return value if len(value) <= QUOTED else value[: QUOTED - 1] + "…"
 
 
 def hidden(value: object) -> str:

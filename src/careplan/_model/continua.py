@@ -112,7 +112,10 @@ def _hours(week: Range) -> Intensity:
 #: thresholds differ (level 1 < 6 h, 2.1 from 6 h): build a continuum for them.
 #: The ladder leaves out 3.3, a population-specific level a client is placed
 #: in rather than stepped through, and gives level 1 no default step down:
-#: 0.5 (early intervention) comes before treatment, not after it.
+#: 0.5 (early intervention) comes before treatment, not after it. A step up
+#: never lowers the intensity floor: 2.5 (20 h/week or more) steps up to 3.5,
+#: not to 3.1 (at least 5 clinical hours a week), which a client steps down
+#: into from 3.5 or is placed in.
 ASAM_3 = Continuum(
     "ASAM_3",
     (
@@ -160,7 +163,7 @@ ASAM_3 = Continuum(
         "0.5": "1",
         "1": "2.1",
         "2.1": "2.5",
-        "2.5": "3.1",
+        "2.5": "3.5",
         "3.1": "3.5",
         "3.3": "3.5",
         "3.5": "3.7",
@@ -174,7 +177,9 @@ ASAM_3 = Continuum(
 #: ending in .1 and .5 are clinically managed, .7 and 4.0 medically managed:
 #: two tracks side by side, so each level steps to the next level of its own
 #: track (2.1 down to 1.5, 1.5 up to 2.1, 3.7 down to 2.7). The tracks meet
-#: where one ends: 1.7 steps down to 1.5, 3.5 steps up to 3.7.
+#: where one ends: 1.7 steps down to 1.5, 3.5 steps up to 3.7. As in the 3rd
+#: edition, 2.5 steps up to high-intensity residential (3.5), never to the
+#: low-intensity 3.1.
 ASAM_4 = Continuum(
     "ASAM_4",
     (
@@ -212,7 +217,7 @@ ASAM_4 = Continuum(
         "1.5": "2.1",
         "1.7": "2.7",
         "2.1": "2.5",
-        "2.5": "3.1",
+        "2.5": "3.5",
         "2.7": "3.7",
         "3.1": "3.5",
         "3.5": "3.7",

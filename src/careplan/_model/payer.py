@@ -19,6 +19,9 @@ import attrs
 import pendulum
 
 from careplan._model.checks import (
+    checked_choice,
+    checked_text,
+    checked_whole,
     date,
     identifier,
     number,
@@ -35,10 +38,14 @@ from careplan._model.review import Cadence
 __all__ = [
     "BillingCode",
     "CodeSystem",
+    "CodeUnit",
     "LevelRules",
     "PayerRules",
+    "Rounding",
+    "ServiceCode",
     "Tier",
     "VirtualRule",
+    "default_role",
 ]
 
 #: What a billing code is: a revenue code, an HCPCS code, a claim's
@@ -50,6 +57,30 @@ VirtualRule = Literal["counts", "excluded"]
 #: Which plans a code applies to: all, only substance-use-disorder treatment,
 #: or only other (mental health) treatment.
 CodeScope = Literal["all", "substance_use", "mental_health"]
+#: How a service line's units are counted: one a session, or one per so many
+#: minutes delivered.
+CodeUnit = Literal["session", "minutes"]
+#: How minutes become units: ``"midpoint"`` counts a unit once more than half
+#: of it is delivered (CPT's time rule; for 15-minute units, Medicare's
+#: "8-minute rule"); ``"whole"`` counts only whole units.
+Rounding = Literal["midpoint", "whole"]
+
+#: The role a session of a kind is rendered by, when nothing says otherwise.
+_DEFAULT_ROLES = {"psychiatric": "psychiatrist"}
+
+
+def default_role(kind: str) -> str:
+    """The rendering role of a session of ``kind`` (a kind code) when nothing says otherwise.
+
+    A psychiatric / medication management session is a psychiatrist's; every
+    other kind a therapist's. A session's own role comes first (see
+    :func:`careplan.rendering_role`).
+
+    >>> default_role("psychiatric"), default_role("group_therapy")
+    ('psychiatrist', 'therapist')
+    """
+    return _DEFAULT_ROLES.get(kind, "therapist")
+
 
 _CODE = re.compile(r"[A-Za-z0-9]{1,10}")
 
@@ -97,13 +128,24 @@ class BillingCode:
         label: What it means, in words.
         scope: The plans it applies to: ``"all"``, ``"substance_use"`` or
             ``"mental_health"`` (e.g. revenue code 0906 is chemical
-            dependency intensive outpatient, 0905 psychiatric).
+            dependency intensive outpatient, 0905 psychiatric; see
+            :func:`careplan.substance_use`).
+        min_minutes: Fewest minutes of qualifying services a day coded with
+            it has (H0015: 3 hours, 180), 0 for none.
+        min_days_per_week: Fewest days a week the program must be scheduled
+            for a day to carry the code (H0015: 3), or ``None``.
+        source: Where the code and its conditions come from.
     """
 
     system: CodeSystem
     code: str
     label: str = attrs.field(default="", converter=_label)
     scope: CodeScope = "all"
+    min_minutes: int = attrs.field(default=0, validator=checked_whole("BillingCode.min_minutes", 0))
+    min_days_per_week: int | None = attrs.field(
+        default=None, validator=checked_whole("BillingCode.min_days_per_week", 1, optional=True)
+    )
+    source: str = attrs.field(default="", validator=checked_text("BillingCode.source"))
 
     def __attrs_post_init__(self) -> None:
         require_choice("BillingCode.system", self.system, CodeSystem, "a code system")
@@ -118,6 +160,123 @@ class BillingCode:
         if self.scope == "all":
             return True
         return (self.scope == "substance_use") == substance_use
+
+
+def _service_kinds(value: object) -> tuple[str, ...]:
+    return tuple_converted("ServiceCode.kinds", value, identifier, "session kind codes")
+
+
+def _modifiers(value: object) -> tuple[str, ...]:
+    return tuple_converted("ServiceCode.modifiers", value, _modifier, "modifiers")
+
+
+def _modifier(field: str, value: object) -> str:
+    if not isinstance(value, str) or not _MODIFIER.fullmatch(value):
+        raise InvalidValueError(field, value, "is not a modifier", "use two letters or digits")
+    return value
+
+
+def _optional_code(field: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and (not isinstance(value, str) or not _CODE.fullmatch(value)):
+            raise InvalidValueError(
+                field, value, "is not a billing code", "use 1-10 letters or digits"
+            )
+
+    return check
+
+
+_MODIFIER = re.compile(r"[A-Za-z0-9]{2}")
+
+
+@attrs.frozen
+class ServiceCode:
+    """How sessions of some kinds are coded on their own service lines, and in what units.
+
+    A code may ask for a length: CPT's psychotherapy codes are chosen by the
+    minutes delivered (90832: 16-37, 90834: 38-52, 90837: 53 or more), and
+    a G code "per session (45 minutes or more)" needs 45. Give one
+    :class:`ServiceCode` per code; the line takes the first that fits.
+
+    Attributes:
+        kinds: The session kind codes it codes.
+        revenue: The revenue code of the line ("0915"), or ``None``.
+        hcpcs: The HCPCS/CPT code of the line ("G0410"), or ``None``.
+        label: What it is, in words.
+        unit: ``"session"`` (a unit a session) or ``"minutes"`` (a unit
+            per :attr:`unit_minutes`).
+        unit_minutes: Minutes in a unit, for ``"minutes"``.
+        rounding: ``"midpoint"`` or ``"whole"`` (see :data:`Rounding`).
+        min_minutes: Fewest delivered minutes the code takes (0: any).
+        max_minutes: Most, or ``None``.
+        modifiers: Modifiers every line with the code carries.
+        scope: ``"all"``, ``"substance_use"`` or ``"mental_health"``, as for
+            :class:`BillingCode`.
+        source: Where the code, its length and its units come from.
+
+    >>> group = ServiceCode(["group_therapy"], "0915", "G0410", unit="minutes",
+    ...                     unit_minutes=45, rounding="whole")
+    >>> group.units(90), group.units(44)
+    (2, 0)
+    >>> ServiceCode(["x"], hcpcs="97110", unit="minutes", unit_minutes=15).units(38)
+    3
+    """
+
+    kinds: tuple[str, ...] = attrs.field(converter=_service_kinds)
+    revenue: str | None = attrs.field(default=None, validator=_optional_code("ServiceCode.revenue"))
+    hcpcs: str | None = attrs.field(default=None, validator=_optional_code("ServiceCode.hcpcs"))
+    label: str = attrs.field(default="", validator=checked_text("ServiceCode.label"))
+    unit: CodeUnit = attrs.field(
+        default="session", validator=checked_choice("ServiceCode.unit", CodeUnit, "a unit")
+    )
+    unit_minutes: int | None = attrs.field(
+        default=None, validator=checked_whole("ServiceCode.unit_minutes", 1, optional=True)
+    )
+    rounding: Rounding = attrs.field(
+        default="midpoint",
+        validator=checked_choice("ServiceCode.rounding", Rounding, "a rounding rule"),
+    )
+    min_minutes: int = attrs.field(default=0, validator=checked_whole("ServiceCode.min_minutes", 0))
+    max_minutes: int | None = attrs.field(
+        default=None, validator=checked_whole("ServiceCode.max_minutes", 1, optional=True)
+    )
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=_modifiers)
+    scope: CodeScope = attrs.field(
+        default="all", validator=checked_choice("ServiceCode.scope", CodeScope, "a code scope")
+    )
+    source: str = attrs.field(default="", validator=checked_text("ServiceCode.source"))
+
+    def __attrs_post_init__(self) -> None:
+        if (self.unit == "minutes") != (self.unit_minutes is not None):
+            raise InvalidValueError(
+                "ServiceCode.unit_minutes",
+                self.unit_minutes,
+                f"does not go with unit {self.unit!r}",
+                'give unit_minutes exactly when the unit is "minutes"',
+            )
+        if self.max_minutes is not None and self.max_minutes < self.min_minutes:
+            raise InvalidValueError(
+                "ServiceCode.max_minutes", self.max_minutes, "is below min_minutes", "swap them"
+            )
+
+    def fits(self, minutes: int) -> bool:
+        """True when ``minutes`` delivered are within the code's length."""
+        return self.min_minutes <= minutes and (
+            self.max_minutes is None or minutes <= self.max_minutes
+        )
+
+    def units(self, minutes: int) -> int:
+        """The units ``minutes`` delivered bill under the code (0: it cannot bill them)."""
+        if minutes <= 0 or not self.fits(minutes):
+            return 0
+        if self.unit_minutes is None:
+            return 1
+        whole, rest = divmod(minutes, self.unit_minutes)
+        return whole + (self.rounding == "midpoint" and 2 * rest > self.unit_minutes)
+
+    def applies(self, substance_use: bool) -> bool:
+        """True when the code applies to a plan that is (or is not) substance-use treatment."""
+        return self.scope == "all" or (self.scope == "substance_use") == substance_use
 
 
 def _tier_name(value: object) -> str:
@@ -163,6 +322,22 @@ def _cadence(value: object) -> Cadence | None:
     )
 
 
+def _services(value: object) -> tuple[ServiceCode, ...]:
+    return tuple_of("LevelRules.services", value, ServiceCode)
+
+
+def _roles(value: object) -> tuple[str, ...]:
+    return tuple_converted("LevelRules.professional_roles", value, identifier, "role codes")
+
+
+def _telehealth_modifiers(value: object) -> tuple[str, ...]:
+    return tuple_converted("LevelRules.telehealth_modifiers", value, _modifier, "modifiers")
+
+
+def _level_from(value: object) -> pendulum.Date | None:
+    return optional_date("LevelRules.effective_from", value)
+
+
 @attrs.frozen
 class LevelRules:
     """What a payer asks of a billable day at some levels of care.
@@ -186,6 +361,24 @@ class LevelRules:
         recertification: How often a physician recertifies the need (a
             :class:`careplan.Cadence`: Medicare PHP by the 18th day, then
             every 30 days), or ``None`` when the payer asks none.
+        services: How each kind of session is coded on its own service line
+            (revenue and HCPCS/CPT codes, units); empty when the payer pays
+            the day by its per diem codes alone. A session of a kind coded
+            here counts only when one of its codes takes the minutes
+            delivered; a kind not coded here counts on a line without codes.
+        professional_roles: Rendering roles whose services are billed
+            separately by the practitioner and do not count toward the per
+            diem (Medicare: physicians, physician assistants, nurse
+            practitioners, clinical nurse specialists, psychologists; 42 CFR
+            410.43(b)).
+        telehealth_modifiers: Modifiers a line of a virtual session carries.
+        place_of_service: The place of service of an in-person line, if the
+            payer asks for one.
+        telehealth_place_of_service: The place of service of a virtual line.
+        type_of_bill: The institutional claim's type of bill ("131"), if any.
+        source: Where these rules come from (defaults to the pack's).
+        effective_from: First day these rules apply, when later than the
+            pack's.
     """
 
     levels: tuple[str, ...] = attrs.field(converter=_level_codes)
@@ -198,6 +391,20 @@ class LevelRules:
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_rule_codes)
     recertification: Cadence | None = attrs.field(default=None, converter=_cadence)
+    services: tuple[ServiceCode, ...] = attrs.field(default=(), converter=_services)
+    professional_roles: tuple[str, ...] = attrs.field(default=(), converter=_roles)
+    telehealth_modifiers: tuple[str, ...] = attrs.field(default=(), converter=_telehealth_modifiers)
+    place_of_service: str | None = attrs.field(
+        default=None, validator=_optional_code("LevelRules.place_of_service")
+    )
+    telehealth_place_of_service: str | None = attrs.field(
+        default=None, validator=_optional_code("LevelRules.telehealth_place_of_service")
+    )
+    type_of_bill: str | None = attrs.field(
+        default=None, validator=_optional_code("LevelRules.type_of_bill")
+    )
+    source: str = attrs.field(default="", validator=checked_text("LevelRules.source"))
+    effective_from: pendulum.Date | None = attrs.field(default=None, converter=_level_from)
 
     def __attrs_post_init__(self) -> None:
         require_choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
@@ -208,6 +415,25 @@ class LevelRules:
     def tier(self, services: int) -> Tier | None:
         """The payment tier of a day with ``services`` billable services, if any."""
         return next((tier for tier in self.tiers if tier.holds(services)), None)
+
+    def counts_toward_per_diem(self, role: str) -> bool:
+        """True when a service rendered by ``role`` counts toward the day's per diem."""
+        return role not in self.professional_roles
+
+    def codes_kind(self, kind: str) -> bool:
+        """True when :attr:`services` code sessions of ``kind`` (a kind code)."""
+        return any(kind in code.kinds for code in self.services)
+
+    def service_code(self, kind: str, minutes: int, substance_use: bool) -> ServiceCode | None:
+        """The first of :attr:`services` that codes ``minutes`` of a ``kind`` session."""
+        return next(
+            (
+                code
+                for code in self.services
+                if kind in code.kinds and code.applies(substance_use) and code.units(minutes) > 0
+            ),
+            None,
+        )
 
 
 def _to_from(value: object) -> pendulum.Date:
@@ -276,8 +502,10 @@ class PayerRules:
         """The rules for the level ``code``, or ``None`` when the payer does not pay it."""
         return next((rules for rules in self.levels if code in rules.levels), None)
 
-    def in_force(self, day: _dt.date) -> bool:
-        """True when the rules apply on ``day``."""
+    def in_force(self, day: _dt.date, level: LevelRules | None = None) -> bool:
+        """True when the rules (and ``level``'s, when given) apply on ``day``."""
+        if level is not None and level.effective_from is not None and day < level.effective_from:
+            return False
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )

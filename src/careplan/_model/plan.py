@@ -448,6 +448,18 @@ def _to_diagnoses(value: Iterable[str]) -> tuple[str, ...]:
     return tuple_converted("CarePlan.diagnoses", value, _diagnosis, "diagnosis codes")
 
 
+def _to_principal(value: str | None) -> str | None:
+    return None if value is None else _diagnosis("CarePlan.principal_diagnosis", value)
+
+
+def _to_part2(value: bool | None) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidValueError(
+            "CarePlan.part2_program", value, "is not true, false or None", "say whether it is"
+        )
+    return value
+
+
 def _to_care_team(value: Iterable[CareTeamMember]) -> tuple[CareTeamMember, ...]:
     return tuple_of("CarePlan.care_team", value, CareTeamMember)
 
@@ -582,6 +594,14 @@ class CarePlan:
             PHQ-9 and GAD-7.
         revisions: Earlier versions of the plan of care, in date order (see
             :meth:`revise` and :meth:`plan_of_care_on`).
+        principal_diagnosis: The code of the condition chiefly responsible
+            for the care (it may be one of ``diagnoses`` or a problem's),
+            or ``None``; it chooses psychiatric or chemical dependency
+            billing codes (see :func:`careplan.substance_use`).
+        part2_program: Whether the program is a 42 CFR Part 2 program
+            (federally assisted, holding itself out as providing substance
+            use disorder treatment): ``True``, ``False``, or ``None``
+            (unstated: decided from the plan's codes, erring toward privacy).
     """
 
     client: Client = attrs.field(converter=_to_client)
@@ -638,6 +658,10 @@ class CarePlan:
     revisions: tuple[CareRevision, ...] = attrs.field(
         default=(), converter=as_tuple, validator=checked_items("CarePlan.revisions", CareRevision)
     )
+    principal_diagnosis: str | None = attrs.field(
+        default=None, converter=_to_principal, repr=hidden
+    )
+    part2_program: bool | None = attrs.field(default=None, converter=_to_part2)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level, str):
@@ -802,8 +826,9 @@ class CarePlan:
 
         >>> import pendulum
         >>> from careplan import step_down
-        >>> from careplan.demo import sample_plan
-        >>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+        >>> from careplan.demo import sample_outpatient_schedule, sample_plan
+        >>> plan = step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met",
+        ...                  schedule=sample_outpatient_schedule())
         >>> [(e.level.code, str(e.start), str(e.end)) for e in plan.episodes]
         [('IOP', '2027-01-04', '2027-02-28'), ('OP', '2027-03-01', '2027-03-28')]
         >>> plan.episode_on(pendulum.date(2027, 3, 1)).level.code
@@ -902,8 +927,13 @@ class CarePlan:
 
         Columns: ``session_id``, ``date``, ``weekday``, ``start``, ``end``,
         ``minutes``, ``kind``, ``title``, ``track``, ``modality``, ``level``,
-        ``episode``, ``moved``. Needs pandas, the ``pandas`` extra: from a
-        checkout, ``pip install -e '.[pandas]'``.
+        ``episode``, ``moved``. The columns are typed: ``date`` is a
+        ``datetime64[ns]`` column at midnight (pandas' date type, with the
+        ``.dt`` accessor), ``start`` and ``end`` are ``datetime64[ns]`` in
+        the plan's time zone, ``minutes`` and ``episode`` are ``int64``,
+        ``moved`` is ``bool`` and the rest are pandas strings (``track`` is
+        ``<NA>`` where a session has none). Needs pandas, the ``pandas``
+        extra: from a checkout, ``pip install -e '.[pandas]'``.
         """
         try:
             import pandas
@@ -932,7 +962,17 @@ class CarePlan:
             "session_id", "date", "weekday", "start", "end", "minutes", "kind",
             "title", "track", "modality", "level", "episode", "moved",
         ]  # fmt: skip
-        return pandas.DataFrame(rows, columns=columns)
+        frame = pandas.DataFrame(rows, columns=columns)
+        texts = ("session_id", "weekday", "kind", "title", "track", "modality", "level")
+        frame = frame.astype(
+            {**dict.fromkeys(texts, "string"), "minutes": "int64", "episode": "int64"}
+        ).astype({"moved": "bool"})
+        # One unit on every pandas version (careplan's dates end before 2262).
+        frame["date"] = pandas.to_datetime(frame["date"].map(str)).dt.as_unit("ns")
+        for name in ("start", "end"):
+            instants = pandas.to_datetime(frame[name], utc=True)
+            frame[name] = instants.dt.tz_convert(self.timezone).dt.as_unit("ns")
+        return frame
 
     def to_html(self, constraints: LifeConstraints | None = None) -> str:
         """Each episode's week as an HTML grid, captioned with its dates and level.

@@ -31,7 +31,10 @@ class CompliancePolicy:
     Attributes:
         below_minimum_weeks: Weeks in a row with delivered hours under the
             level's weekly minimum before ``attendance.below_minimum`` is
-            raised.
+            raised; also how many short weeks in a row make a pattern of
+            weeks below a payer's certified hours (Medicare's 9 and 20 h are
+            certification criteria: a single short week is a warning, a
+            pattern is a ``billing.week_below_certified_minimum`` error).
         unexcused_absences: How many unexcused absences within
             ``absence_window_weeks`` raise ``attendance.unexcused_absences``.
         absence_window_weeks: The window, in weeks, for

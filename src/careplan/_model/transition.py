@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import ClassVar, Literal, Protocol
 
 import attrs
@@ -37,6 +39,7 @@ from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.schedule import WeeklySchedule
 
 __all__ = [
+    "TEDS_D_REASONS",
     "Direction",
     "Episode",
     "History",
@@ -134,6 +137,22 @@ class TransitionReason:
         )
 
     @property
+    def teds_d(self) -> int | None:
+        """The reason's code in SAMHSA's TEDS-D (``REASON``: reason for discharge), if it has one.
+
+        1 treatment completed, 2 dropped out of treatment, 3 terminated by
+        facility, 4 transferred to another treatment program or facility,
+        5 incarcerated, 6 death, 7 other (:data:`TEDS_D_REASONS`). Every
+        built-in discharge reason has one (``moved`` is 7, other); a step or a
+        lateral move has none (see :attr:`Transition.teds_d`), nor has a
+        reason of your own.
+
+        >>> TransitionReason.MOVED.teds_d, TransitionReason.LEFT_AGAINST_ADVICE.teds_d
+        (7, 2)
+        """
+        return _TEDS_D_BY_REASON.get(self.code) if self.direction == "discharge" else None
+
+    @property
     def completes_treatment(self) -> bool:
         """True for the discharge that ends treatment as planned (``treatment_completed``).
 
@@ -174,6 +193,37 @@ _R.OTHER = _R("other", "Other or unknown", "discharge")
 # precisely (left_against_advice, terminated_by_facility).
 _R.CLIENT_WITHDREW = _R("client_withdrew", "Client withdrew", "discharge")
 _R.ADMINISTRATIVE = _R("administrative", "Administrative discharge", "discharge")
+#: SAMHSA Treatment Episode Data Set - Discharges (TEDS-D): the codes of its
+#: "reason for discharge, transfer, or discontinuance of treatment" (``REASON``
+#: in the public-use file's codebook).
+TEDS_D_REASONS: Mapping[int, str] = MappingProxyType(
+    {
+        1: "Treatment completed",
+        2: "Dropped out of treatment",
+        3: "Terminated by facility",
+        4: "Transferred to another treatment program or facility",
+        5: "Incarcerated",
+        6: "Death",
+        7: "Other",
+    }
+)
+#: Each built-in discharge reason's TEDS-D code. ``moved`` is a type on some
+#: states' lists (Oklahoma's 63) but not in TEDS-D, which records it as other;
+#: the older codes say what their TEDS names say.
+_TEDS_D_BY_REASON: Mapping[str, int] = MappingProxyType(
+    {
+        "treatment_completed": 1,
+        "left_against_advice": 2,
+        "client_withdrew": 2,
+        "terminated_by_facility": 3,
+        "administrative": 3,
+        "transferred": 4,
+        "incarcerated": 5,
+        "death": 6,
+        "moved": 7,
+        "other": 7,
+    }
+)
 _BUILTIN_REASONS = (
     _R.WORSENING_SYMPTOMS,
     _R.INSTABILITY,
@@ -285,6 +335,28 @@ class Transition:
     previous_schedule: WeeklySchedule = attrs.field(converter=_previous_schedule)
     note: str = attrs.field(default="", converter=_note, repr=hidden)
     referral: Referral | None = attrs.field(default=None, converter=_referral)
+
+    @property
+    def teds_d(self) -> int | None:
+        """How TEDS-D records the change (see :data:`TEDS_D_REASONS`), if it records it.
+
+        A step up or down within the provider ends one service (IOP, say) and
+        begins another in the same treatment episode: TEDS calls that a
+        transfer, and the discharge record of the service left carries 4,
+        "transferred to another treatment program or facility". A discharge
+        carries its reason's code; a lateral change of schedule is not a
+        change of service (``None``).
+
+        >>> import pendulum
+        >>> from careplan.demo import sample_schedule
+        >>> down = Transition(pendulum.date(2027, 3, 1), "IOP", "OP", "step_down",
+        ...                   "goals_met", sample_schedule())
+        >>> down.teds_d, TEDS_D_REASONS[down.teds_d]
+        (4, 'Transferred to another treatment program or facility')
+        """
+        if self.direction in ("step_up", "step_down"):
+            return 4
+        return self.reason.teds_d
 
     def __attrs_post_init__(self) -> None:
         require_choice("Transition.direction", self.direction, Direction, "a direction")

@@ -1,28 +1,97 @@
-"""Which days of care a payer will pay, before and after they happen.
+"""Which days of care a payer will pay, and the service lines they are billed on.
 
 :func:`billing` judges every day of a plan against a :class:`PayerRules`
 pack: from attendance on and before ``today`` (what was delivered), from the
-schedule after it (a forecast, marked as such). :func:`billing_weeks` adds
-each week up against the hours the certification requires.
+schedule after it (a forecast, marked as such). Each session becomes a
+:class:`ServiceLine` (its codes, units and rendering role, and whether it
+counts toward the day's per diem); the day's services are the lines that
+qualify. :func:`billing_weeks` adds each week up against the hours the
+certification requires, and :func:`claim_lines` lays the billable lines out
+as the weekly institutional claims they go on (data, not EDI).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, Authorization
 from careplan._model.occurrence import Occurrence
-from careplan._model.payer import BillingCode, LevelRules, PayerRules
+from careplan._model.payer import BillingCode, LevelRules, PayerRules, default_role
 from careplan._model.plan import CarePlan
-from careplan._model.substance_use import is_substance_use_care
+from careplan._model.review import ReviewPolicy
+from careplan._model.session import Session
+from careplan._model.substance_use import substance_use
 from careplan._model.time import require_date, week_start
+from careplan._operations.certification import CertificationLapse, certification_lapses
 from careplan._operations.expansion import occurrences as plan_occurrences
 
-__all__ = ["BillableDay", "BillingWeek", "billable_service", "billing", "billing_weeks"]
+__all__ = [
+    "AuthorizationBilling",
+    "BillableDay",
+    "BillingWeek",
+    "ClaimLine",
+    "ServiceLine",
+    "authorization_billing",
+    "billable_hours",
+    "billable_service",
+    "billing",
+    "billing_certification",
+    "billing_lines",
+    "billing_weeks",
+    "claim_lines",
+    "rendering_role",
+]
+
+
+@attrs.frozen
+class ServiceLine:
+    """One delivered (or, after ``today``, scheduled) session as a payer's service line.
+
+    Attributes:
+        day: The date of service.
+        session_id: The session's id.
+        kind: The session kind's code.
+        level: The level code of the day's care.
+        minutes: Minutes delivered (scheduled, for a forecast).
+        rendering_role: Who rendered it (see :func:`rendering_role`).
+        revenue: The line's revenue code, if the pack codes the kind.
+        hcpcs: The line's HCPCS/CPT code, if the pack codes the kind.
+        modifiers: The line's modifiers (the code's, and telehealth ones for
+            a virtual session).
+        units: Units billed, by the code's unit rule (one a session without
+            a code).
+        place_of_service: The place of service, if the pack gives one.
+        per_diem: True when the service counts toward the day's per diem
+            (a qualifying service).
+        tier: The per diem tier it counts toward, on a billable day with tiers.
+        billable: True when the line is paid (as part of a billable day).
+        reason: Why it is not billable, or does not count (``None`` when it
+            is billable).
+        forecast: True when judged from the schedule (after ``today``).
+    """
+
+    day: pendulum.Date
+    session_id: str
+    kind: str
+    level: str
+    minutes: int
+    rendering_role: str
+    revenue: str | None
+    hcpcs: str | None
+    modifiers: tuple[str, ...]
+    units: int
+    place_of_service: str | None
+    per_diem: bool
+    tier: str | None
+    billable: bool
+    reason: str | None
+    forecast: bool
 
 
 @attrs.frozen
@@ -32,7 +101,8 @@ class BillableDay:
     Attributes:
         day: The date.
         level: The level code of the day's care.
-        services: Billable services delivered (scheduled, for a forecast).
+        services: Qualifying services delivered (scheduled, for a forecast):
+            the lines that count toward the per diem.
         minutes: Minutes of those services.
         billable: True when the day meets the payer's rules.
         reasons: Why it is not billable (empty when it is), for a biller.
@@ -40,6 +110,9 @@ class BillableDay:
         codes: The codes the day carries on a claim (when billable).
         forecast: True when judged from the schedule (after ``today``),
             not from attendance.
+        lines: The day's service lines.
+        certified: False when the day falls in a lapse of the physician's
+            certification the pack asks for.
     """
 
     day: pendulum.Date
@@ -51,6 +124,8 @@ class BillableDay:
     tier: str | None = None
     codes: tuple[BillingCode, ...] = ()
     forecast: bool = False
+    lines: tuple[ServiceLine, ...] = ()
+    certified: bool = True
 
 
 @attrs.frozen
@@ -61,8 +136,8 @@ class BillingWeek:
         monday: The week's Monday.
         level: The level code of most of the week's days.
         billable_days: Days the payer will pay.
-        hours: Hours of billable services (delivered, or scheduled when
-            forecast), on every day of the week.
+        hours: Hours of qualifying services on billable days (delivered, or
+            scheduled when forecast): what can be billed.
         certified_minimum: The weekly hours the certification requires, if any.
         forecast: True when any day of the week is a forecast.
         full: True when all seven days are inside the plan.
@@ -84,6 +159,11 @@ class BillingWeek:
         return self.hours >= self.certified_minimum - 1e-9
 
 
+def billable_hours(days: tuple[BillableDay, ...] | list[BillableDay]) -> float:
+    """Hours of qualifying services on the billable ones of ``days``."""
+    return sum(day.minutes for day in days if day.billable) / 60
+
+
 def billable_service(rules: LevelRules, occurrence: Occurrence) -> bool:
     """True when ``occurrence`` is a service ``rules`` can bill: its kind and modality."""
     session = occurrence.session
@@ -92,20 +172,78 @@ def billable_service(rules: LevelRules, occurrence: Occurrence) -> bool:
     return rules.virtual == "counts" or not session.modality.is_virtual
 
 
+def rendering_role(
+    plan: CarePlan,
+    session: Session,
+    level: str,
+    roles: Mapping[str, str] | None = None,
+) -> str:
+    """Who renders ``session`` at ``level``: the caller's word, the plan of care's, or the kind's.
+
+    In order: ``roles`` (session id to role) when it names the session; the
+    role of the plan-of-care interventions delivered through the session's
+    kind at the level, when they agree on one; else the kind's default
+    (:func:`careplan.default_role`: a psychiatric session is a
+    psychiatrist's, others a therapist's).
+
+    >>> from careplan.demo import sample_plan
+    >>> plan = sample_plan()
+    >>> [rendering_role(plan, s, "IOP") for s in plan.schedule.sessions][:2]
+    ['therapist', 'therapist']
+    """
+    if roles is not None and session.id in roles:
+        return roles[session.id]
+    kind = session.kind
+    found = {i.role for i in plan.interventions if kind in i.kinds and i.applies_at(level)}
+    if len(found) == 1:
+        return found.pop()
+    return default_role(kind.code)
+
+
+def billing_certification(
+    plan: CarePlan, rules: PayerRules, today: _dt.date
+) -> tuple[CertificationLapse, ...]:
+    """The lapses of the certification ``rules`` ask for, as ``validate`` judges them.
+
+    The pack's recertification cadences, judged by the same function as
+    ``review.certification_lapsed`` (:func:`check_certification`); like the
+    review rules, only a plan with a plan of care (and so its physician's
+    signatures) is judged. Days in a lapse are not payable (42 CFR 424.24(e)).
+    """
+    if plan.plan_of_care.empty:
+        return ()
+    cadences = {
+        code: level.recertification
+        for level in rules.levels
+        if level.recertification is not None
+        for code in level.levels
+    }
+    if not cadences:
+        return ()
+    policy = ReviewPolicy(f"{rules.name} ({rules.version})", certifications=cadences)
+    return certification_lapses(plan, require_date("today", today), policy)
+
+
 def billing(
     plan: CarePlan,
     rules: PayerRules,
     *,
     today: _dt.date,
     occurrences: tuple[Occurrence, ...] | None = None,
+    roles: Mapping[str, str] | None = None,
 ) -> tuple[BillableDay, ...]:
     """Every day of ``plan`` with care, as ``rules`` would bill it, first to last.
 
     On and before ``today`` a session is a service when the client was there
     (on time, late or leaving early) and counts the minutes they received;
     after ``today`` the schedule is the forecast. A session the program
-    cancelled is not care at all. ``occurrences`` are the plan's own, when
-    the caller has them already.
+    cancelled is not care at all. A service qualifies for the per diem when
+    its kind is billable, its modality counts, its rendering role is not a
+    separately billed professional's, and, where the pack codes the kind, one
+    of its codes takes the minutes delivered (a kind the pack does not code
+    counts on a line without codes). ``occurrences`` are the plan's own, when the
+    caller has them already; ``roles`` names the rendering role of sessions
+    by id (see :func:`rendering_role`).
 
     >>> import pendulum
     >>> from careplan import MEDICARE_2024
@@ -114,7 +252,9 @@ def billing(
     >>> first.day, first.services, first.billable, first.tier, first.forecast
     (Date(2027, 1, 4), 3, True, '3 services', True)
     >>> [code.code for code in first.codes]
-    ['0906', '92']
+    ['92']
+    >>> [(line.revenue, line.hcpcs, line.units) for line in first.lines][:2]
+    [(None, None, 1), ('0915', 'G0410', 2)]
     """
     until = require_date("today", today)
     records = {record.key: record for record in plan.attendance}
@@ -125,92 +265,309 @@ def billing(
         if record is not None and record.status == "cancelled_by_program":
             continue
         by_day[occurrence.date].append(occurrence)
-    substance_use = is_substance_use_care(plan)
+    judged = _Judge(
+        plan,
+        rules,
+        until,
+        records,
+        substance_use(plan).chemical_dependency,
+        billing_certification(plan, rules, until),
+        roles,
+    )
     found = []
     for day in sorted(by_day):
         items = by_day[day]
-        level = episodes[items[0].episode].level.code
-        found.append(_day(day, level, items, records, rules, until, substance_use))
+        episode = items[0].episode
+        found.append(judged.day(day, episodes[episode].level.code, episode, items))
     return tuple(found)
 
 
-def _day(
-    day: pendulum.Date,
-    level: str,
-    items: list[Occurrence],
-    records: dict[tuple[str, pendulum.Date], Attendance],
-    rules: PayerRules,
-    today: pendulum.Date,
-    substance_use: bool,
-) -> BillableDay:
-    forecast = day > today
-    level_rules = rules.for_level(level)
-    name = f"{rules.name} ({rules.version})"
-    if level_rules is None:
+class _Draft(NamedTuple):
+    """A service line before its day is judged (see :class:`ServiceLine`)."""
+
+    day: pendulum.Date
+    session_id: str
+    kind: str
+    level: str
+    minutes: int
+    rendering_role: str
+    revenue: str | None
+    hcpcs: str | None
+    modifiers: tuple[str, ...]
+    units: int
+    place_of_service: str | None
+    why: str | None  # why it does not count toward the per diem
+    forecast: bool
+
+
+@attrs.define
+class _Judge:
+    plan: CarePlan
+    rules: PayerRules
+    today: pendulum.Date
+    records: dict[tuple[str, pendulum.Date], Attendance]
+    substance_use: bool
+    lapses: tuple[CertificationLapse, ...]
+    roles: Mapping[str, str] | None
+    program_days: dict[tuple[int, str], int] = attrs.field(factory=dict)
+    sessions: dict[tuple[int, str], tuple[Session, str, str | None]] = attrs.field(factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.rules.name} ({self.rules.version})"
+
+    @property
+    def virtual_reason(self) -> str:
+        return f"virtual sessions do not count for {self.name}"
+
+    def judged(self, rules: LevelRules, session: Session, level: str) -> tuple[str, str | None]:
+        """Who renders a session, and why it cannot count toward the per diem (or ``None``).
+
+        Kept per session object and level: the occurrences of a week share
+        their schedule's sessions.
+        """
+        key = (id(session), level)
+        found = self.sessions.get(key)
+        if found is None or found[0] is not session:
+            role = rendering_role(self.plan, session, level, self.roles)
+            found = self.sessions[key] = (session, role, self._why(rules, session, role))
+        return found[1], found[2]
+
+    def _why(self, rules: LevelRules, session: Session, role: str) -> str | None:
+        kind = session.kind.code
+        if kind not in rules.billable_kinds:
+            return f"{kind} is not a billable service for {self.name}"
+        if session.modality.is_virtual and rules.virtual != "counts":
+            return self.virtual_reason
+        if not rules.counts_toward_per_diem(role):
+            return (
+                f"a {role}'s service is a professional service, billed separately "
+                f"and not in {self.name}'s per diem"
+            )
+        return None
+
+    def days_a_week(self, rules: LevelRules, episode: int, level: str) -> int:
+        """Weekdays the episode's schedule holds services that can count."""
+        key = (episode, level)
+        if key not in self.program_days:
+            schedule = self.plan.episodes[episode].schedule
+            self.program_days[key] = len(
+                {
+                    s.weekday
+                    for s in schedule.sessions
+                    if self.judged(rules, s, level)[1] is None
+                    and (
+                        not rules.codes_kind(s.kind.code)
+                        or rules.service_code(s.kind.code, s.minutes, self.substance_use)
+                    )
+                }
+            )
+        return self.program_days[key]
+
+    def line(
+        self, rules: LevelRules, level: str, occurrence: Occurrence, minutes: int, forecast: bool
+    ) -> _Draft:
+        session = occurrence.session
+        virtual = session.modality.is_virtual
+        role, why = self.judged(rules, session, level)
+        if why is None and minutes <= 0:
+            why = "no minutes of it were delivered"
+        code = None
+        if why is None and rules.codes_kind(session.kind.code):
+            code = rules.service_code(session.kind.code, minutes, self.substance_use)
+            if code is None:
+                why = f"{minutes} minutes of {session.kind.code} fit no code of {self.name}"
+        if code is not None:
+            units = code.units(minutes)
+            modifiers = code.modifiers
+        else:
+            units = 1 if minutes > 0 else 0
+            modifiers = ()
+        if virtual and rules.telehealth_modifiers:
+            modifiers += tuple(m for m in rules.telehealth_modifiers if m not in modifiers)
+        return _Draft(
+            occurrence.date,
+            session.id,
+            session.kind.code,
+            level,
+            minutes,
+            role,
+            None if code is None else code.revenue,
+            None if code is None else code.hcpcs,
+            modifiers,
+            units,
+            rules.telehealth_place_of_service if virtual else rules.place_of_service,
+            why,
+            forecast,
+        )
+
+    def day(
+        self, day: pendulum.Date, level: str, episode: int, items: list[Occurrence]
+    ) -> BillableDay:
+        forecast = day > self.today
+        rules = self.rules.for_level(level)
+        if rules is None:
+            return BillableDay(
+                day,
+                level,
+                0,
+                0,
+                False,
+                (f"{self.name} does not pay {level} care",),
+                forecast=forecast,
+            )
+        lines: list[_Draft] = []
+        unrecorded = 0
+        for occurrence in items:
+            if forecast:
+                lines.append(self.line(rules, level, occurrence, occurrence.minutes, True))
+                continue
+            record = self.records.get(occurrence.key)
+            if record is None:
+                # Sessions that could be services and are not recorded yet.
+                unrecorded += self.judged(rules, occurrence.session, level)[1] is None
+            elif record.present:
+                minutes = record.delivered_minutes(occurrence)
+                lines.append(self.line(rules, level, occurrence, minutes, False))
+        qualifying = [line for line in lines if line.why is None]
+        services = len(qualifying)
+        minutes = sum(line.minutes for line in qualifying)
+        codes = tuple(c for c in rules.codes if c.applies(self.substance_use))
+        tier = rules.tier(services)
+        if tier is not None:
+            codes += tuple(c for c in tier.codes if c.applies(self.substance_use))
+        reasons = self.reasons(rules, day, level, episode, services, minutes, codes)
+        if reasons:
+            virtual = sum(line.why == self.virtual_reason for line in lines)
+            if virtual:
+                reasons.append(f"{virtual} virtual session(s) do not count for {self.name}")
+            professional = sum(
+                line.why is not None and "professional service" in line.why for line in lines
+            )
+            if professional:
+                reasons.append(
+                    f"{professional} professional service(s) are billed separately, "
+                    "not in the per diem"
+                )
+        if reasons and unrecorded:
+            reasons.append(f"{unrecorded} session(s) have no attendance record yet")
+        lapse = next((lapse for lapse in self.lapses if lapse.covers(day)), None)
+        if lapse is not None:
+            reasons.append(
+                f"the physician's recertification of {lapse.level} was due by {lapse.due} and "
+                "the day is not certified (42 CFR 424.24(e))"
+            )
+        billable = not reasons
+        why = None if billable else f"the day is not billable: {reasons[0]}"
+        tier_name = None if tier is None or not billable else tier.name
+        built = tuple(
+            ServiceLine(
+                line.day,
+                line.session_id,
+                line.kind,
+                line.level,
+                line.minutes,
+                line.rendering_role,
+                line.revenue,
+                line.hcpcs,
+                line.modifiers,
+                line.units,
+                line.place_of_service,
+                per_diem=line.why is None,
+                tier=tier_name if line.why is None else None,
+                billable=billable and line.why is None,
+                reason=line.why or why,
+                forecast=line.forecast,
+            )
+            for line in lines
+        )
         return BillableDay(
-            day, level, 0, 0, False, (f"{name} does not pay {level} care",), forecast=forecast
+            day,
+            level,
+            services,
+            minutes,
+            billable,
+            tuple(reasons),
+            tier=tier_name,
+            codes=codes if billable else (),
+            forecast=forecast,
+            lines=built,
+            certified=lapse is None,
         )
-    services = minutes = unrecorded = excluded_virtual = 0
-    for occurrence in items:
-        if not billable_service(level_rules, occurrence):
-            is_service = occurrence.session.kind.code in level_rules.billable_kinds
-            excluded_virtual += is_service
-            continue
-        if forecast:
-            services += 1
-            minutes += occurrence.minutes
-            continue
-        record = records.get(occurrence.key)
-        if record is None:
-            unrecorded += 1
-        elif record.present:
-            services += 1
-            minutes += record.delivered_minutes(occurrence)
-    reasons = []
-    if not rules.in_force(day):
-        reasons.append(f"{name} is not in force on {day}")
-    if services < level_rules.min_services:
-        reasons.append(
-            f"{services} billable service(s), {name} needs {level_rules.min_services} a day"
-        )
-    if minutes < level_rules.min_minutes:
-        reasons.append(
-            f"{minutes} minutes of billable services, {name} needs {level_rules.min_minutes}"
-        )
-    if reasons and excluded_virtual:
-        reasons.append(f"{excluded_virtual} virtual session(s) do not count for {name}")
-    if reasons and unrecorded:
-        reasons.append(f"{unrecorded} session(s) have no attendance record yet")
-    if reasons:
-        return BillableDay(day, level, services, minutes, False, tuple(reasons), forecast=forecast)
-    tier = level_rules.tier(services)
-    codes = tuple(c for c in level_rules.codes if c.applies(substance_use))
-    if tier is not None:
-        codes += tuple(c for c in tier.codes if c.applies(substance_use))
-    return BillableDay(
-        day,
-        level,
-        services,
-        minutes,
-        True,
-        tier=None if tier is None else tier.name,
-        codes=codes,
-        forecast=forecast,
-    )
+
+    def reasons(
+        self,
+        rules: LevelRules,
+        day: pendulum.Date,
+        level: str,
+        episode: int,
+        services: int,
+        minutes: int,
+        codes: tuple[BillingCode, ...],
+    ) -> list[str]:
+        name = self.name
+        reasons = []
+        if not self.rules.in_force(day, rules):
+            reasons.append(f"{name} is not in force on {day}")
+        if services < rules.min_services:
+            reasons.append(
+                f"{services} billable service(s), {name} needs {rules.min_services} a day"
+            )
+        least = max([rules.min_minutes, *(c.min_minutes for c in codes)])
+        if minutes < least:
+            needs = [c.code for c in codes if c.min_minutes == least]
+            what = f" for {', '.join(needs)}" if needs else ""
+            reasons.append(f"{minutes} minutes of billable services, {name} needs {least}{what}")
+        weekly = [(c.min_days_per_week, c.code) for c in codes if c.min_days_per_week is not None]
+        if rules.min_days_per_week is not None:
+            weekly.append((rules.min_days_per_week, name))
+        if weekly:
+            most, who = max(weekly)
+            held = self.days_a_week(rules, episode, level)
+            if held < most:
+                reasons.append(
+                    f"the program is scheduled {held} day(s) a week; {who} needs at least {most}"
+                )
+        return reasons
+
+
+def billing_lines(
+    plan: CarePlan,
+    rules: PayerRules,
+    *,
+    today: _dt.date,
+    roles: Mapping[str, str] | None = None,
+) -> tuple[ServiceLine, ...]:
+    """Every service line of ``plan`` under ``rules``: one per delivered (or forecast) session.
+
+    >>> import pendulum
+    >>> from careplan import MEDICARE_2024
+    >>> from careplan.demo import sample_plan
+    >>> lines = billing_lines(sample_plan(), MEDICARE_2024, today=pendulum.date(2027, 1, 3))
+    >>> line = lines[1]
+    >>> line.kind, line.revenue, line.hcpcs, line.units, line.per_diem, line.tier
+    ('group_therapy', '0915', 'G0410', 2, True, '3 services')
+    """
+    days = billing(plan, rules, today=today, roles=roles)
+    return tuple(line for day in days for line in day.lines)
 
 
 def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tuple[BillingWeek, ...]:
-    """Each week's billable days and service hours against the certified minimum.
+    """Each week's billable days and billable service hours against the certified minimum.
 
-    The sample plan's Thursday is virtual, which Medicare's intensive
-    outpatient benefit does not pay, so its first week falls short:
+    Only qualifying services on billable days count: a week with no billable
+    day has no billable hours, whatever was scheduled. The sample plan's
+    Thursday is virtual, which Medicare's intensive outpatient benefit does
+    not pay, and its Tuesday has two services besides the psychiatrist's
+    medication check (billed separately), so its first week has one billable
+    day and falls short:
 
     >>> import pendulum
     >>> from careplan import MEDICARE_2024
     >>> from careplan.demo import sample_plan
     >>> week = billing_weeks(sample_plan(), MEDICARE_2024, today=pendulum.date(2027, 1, 3))[0]
     >>> week.billable_days, round(week.hours, 1), week.certified_minimum, week.meets_minimum
-    (2, 6.3, 9, False)
+    (1, 3.3, 9, False)
     """
     weeks: dict[pendulum.Date, list[BillableDay]] = defaultdict(list)
     for day in billing(plan, rules, today=today):
@@ -229,13 +586,131 @@ def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tupl
                 monday,
                 level,
                 sum(day.billable for day in days),
-                sum(minutes.values()) / 60,
+                billable_hours(days),
                 None if level_rules is None else level_rules.min_hours_per_week,
                 any(day.forecast for day in days),
                 plan.start <= monday and sunday <= plan.end,
             )
         )
     return tuple(found)
+
+
+@attrs.frozen
+class ClaimLine:
+    """One line of a week's institutional claim: what a biller keys, as data (not EDI).
+
+    Attributes:
+        week: The Monday of the claim's week (its statement period starts here).
+        level: The level code the claim is for.
+        type_of_bill: The pack's type of bill, if any.
+        condition_codes: The claim's condition codes (41 PHP, 92 IOP).
+        day: The line's date of service.
+        revenue: The line's revenue code.
+        hcpcs: The line's HCPCS/CPT code.
+        modifiers: The line's modifiers.
+        units: Its units.
+        per_diem: True for a per diem day line (the payer pays the day by
+            a day code); False for a service line.
+        session_id: The session of a service line (``None`` on a day line).
+        rendering_role: Who rendered a service line.
+        forecast: True when judged from the schedule.
+    """
+
+    week: pendulum.Date
+    level: str
+    type_of_bill: str | None
+    condition_codes: tuple[str, ...]
+    day: pendulum.Date
+    revenue: str | None
+    hcpcs: str | None
+    modifiers: tuple[str, ...]
+    units: int
+    per_diem: bool
+    session_id: str | None
+    rendering_role: str | None
+    forecast: bool
+
+
+def claim_lines(
+    plan: CarePlan,
+    rules: PayerRules,
+    *,
+    today: _dt.date,
+    roles: Mapping[str, str] | None = None,
+) -> tuple[ClaimLine, ...]:
+    """The billable days of ``plan`` as the weekly claims they go on, a line each.
+
+    A claim is a week at one level: its type of bill and condition codes
+    (from the pack), then for each billable day the day's per diem codes (a
+    revenue code with the HCPCS code of its scope, such as 0905 with S9480)
+    and every billable service line with a code (Medicare: each service on
+    its own line with its revenue and HCPCS code; the tier is not coded).
+
+    >>> import pendulum
+    >>> from careplan import MEDICARE_2024
+    >>> from careplan.demo import sample_plan
+    >>> claim = claim_lines(sample_plan(), MEDICARE_2024, today=pendulum.date(2027, 1, 3))
+    >>> first = claim[0]
+    >>> first.condition_codes, first.day, first.revenue, first.hcpcs, first.units
+    (('92',), Date(2027, 1, 4), '0915', 'G0410', 2)
+    """
+    found: list[ClaimLine] = []
+    for day in billing(plan, rules, today=today, roles=roles):
+        level = rules.for_level(day.level)
+        if not day.billable or level is None:
+            continue
+        week = week_start(day.day)
+        conditions = tuple(c.code for c in day.codes if c.system == "condition")
+        revenues = [c for c in day.codes if c.system == "revenue"]
+        hcpcs = [c for c in day.codes if c.system == "hcpcs"]
+        for code in hcpcs or revenues:
+            revenue = code if code.system == "revenue" else _paired(code, revenues)
+            found.append(
+                ClaimLine(
+                    week,
+                    day.level,
+                    level.type_of_bill,
+                    conditions,
+                    day.day,
+                    None if revenue is None else revenue.code,
+                    code.code if code.system == "hcpcs" else None,
+                    (),
+                    1,
+                    True,
+                    None,
+                    None,
+                    day.forecast,
+                )
+            )
+        for line in day.lines:
+            if not line.billable or (line.revenue is None and line.hcpcs is None):
+                continue
+            found.append(
+                ClaimLine(
+                    week,
+                    day.level,
+                    level.type_of_bill,
+                    conditions,
+                    day.day,
+                    line.revenue,
+                    line.hcpcs,
+                    line.modifiers,
+                    line.units,
+                    False,
+                    line.session_id,
+                    line.rendering_role,
+                    day.forecast,
+                )
+            )
+    return tuple(found)
+
+
+def _paired(code: BillingCode, revenues: list[BillingCode]) -> BillingCode | None:
+    """The revenue code that goes with an HCPCS day code: of its scope, else the only one."""
+    same = [r for r in revenues if r.scope == code.scope]
+    if same:
+        return same[0]
+    return revenues[0] if len(revenues) == 1 else None
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import pendulum
 from careplan._model.payer import PayerRules
 from careplan._model.report import Severity, Violation
 from careplan._model.review import ReviewPolicy
-from careplan._operations.billing import BillableDay, authorization_billing
+from careplan._operations.billing import BillableDay, authorization_billing, billable_hours
 from careplan._operations.context import RuleContext
 from careplan._operations.reviews import check_certification, next_review
 
@@ -74,15 +74,19 @@ def _short_days(
     rules = context.payer
     assert rules is not None
     changed = _changed_days(context)
-    by_severity: dict[Severity, list[BillableDay]] = defaultdict(list)
+    # Days are grouped by their own reason, each group said once.
+    by_reason: dict[tuple[Severity, str], list[BillableDay]] = defaultdict(list)
     for day in days:
         if day.billable or not day.forecast:
             continue
         if rules.for_level(day.level) is None or not rules.in_force(day.day):
             continue  # not this payer's care, or another year's pack: said elsewhere
-        by_severity["warning" if day.day in changed else "error"].append(day)
-    for severity, found in by_severity.items():
-        why = found[0].reasons[0]
+        reasons = day.reasons if day.certified else day.reasons[:-1]
+        if not reasons:
+            continue  # only the certification: review.certification_lapsed says so
+        severity: Severity = "warning" if day.day in changed else "error"
+        by_reason[severity, "; ".join(reasons)].append(day)
+    for (severity, why), found in by_reason.items():
         yield Violation(
             "billing.not_billable_as_scheduled",
             severity,
@@ -101,6 +105,7 @@ def _short_weeks(
     for day in days:
         weeks[day.day.subtract(days=day.day.weekday())].append(day)
     short: dict[Severity, list[pendulum.Date]] = defaultdict(list)
+    short_weeks: list[pendulum.Date] = []
     plan = context.plan
     for monday, found in sorted(weeks.items()):
         if not (plan.start <= monday and monday.add(days=6) <= plan.end):
@@ -108,18 +113,39 @@ def _short_weeks(
         level_rules = rules.for_level(found[0].level)
         if level_rules is None or level_rules.min_hours_per_week is None:
             continue
-        hours = sum(d.minutes for d in found) / 60
-        if hours < level_rules.min_hours_per_week - 1e-9:
-            forecast = all(d.forecast for d in found)
-            short["error" if forecast else "warning"].append(monday)
+        if billable_hours(found) < level_rules.min_hours_per_week - 1e-9:
+            short_weeks.append(monday)
+    # The weekly hours are a certification criterion about the need for
+    # services, not a condition of each week's payment (clinical-rules.md,
+    # Medicare): a short week alone (a holiday, an illness) is a warning, and
+    # a run of them as long as the policy's below_minimum_weeks is a pattern.
+    pattern = context.policy.below_minimum_weeks
+    runs: list[list[pendulum.Date]] = []
+    for monday in short_weeks:
+        if runs and (monday - runs[-1][-1]).days == 7:
+            runs[-1].append(monday)
+        else:
+            runs.append([monday])
+    for run in runs:
+        short["error" if len(run) >= pattern else "warning"].extend(run)
     for severity, mondays in short.items():
-        what = "scheduled" if severity == "error" else "delivered"
+        if severity == "error":
+            advice = (
+                f"{pattern} or more weeks in a row, a pattern that questions the need the "
+                "physician certified; schedule more billable services (in person where the "
+                "payer excludes virtual ones) or review the certification"
+            )
+        else:
+            advice = (
+                "a single short week (a holiday, an illness) is expected: the hours are a "
+                "certification criterion, not a condition of each week's payment; make the "
+                "time up or note why"
+            )
         yield Violation(
             "billing.week_below_certified_minimum",
             severity,
-            f"Weeks of {_dates(mondays)}: the {what} billable services fall short of the weekly "
-            f"hours {name} certifies this level for; schedule more billable services "
-            "(in person where the payer excludes virtual ones) or review the certification",
+            f"Weeks of {_dates(mondays)}: the billable services fall short of the weekly "
+            f"hours {name} certifies this level for, {advice}",
             dates=mondays,
         )
 

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pendulum
+
 from careplan._model.care import Intervention
+from careplan._model.checks import quoted
 from careplan._model.kinds import SessionKind
 from careplan._model.plan import CarePlan, Goal
 from careplan._model.report import Violation
 from careplan._model.schedule import WeeklySchedule
+from careplan._model.transition import Episode
 from careplan._operations.context import RuleContext
 
 __all__ = ["check_golden_thread", "check_target_dates", "provided_per_window"]
@@ -50,7 +54,13 @@ def check_golden_thread(context: RuleContext) -> Iterator[Violation]:
     - ``care.unplanned_service``: a session kind an episode schedules that
       no intervention applying at its level names;
     - ``care.frequency_unmet``: an intervention asks for more sessions of
-      its kinds than an episode's schedule provides;
+      its kinds than an episode's schedule provides (each episode judged
+      against the plan of care as it stood at its end);
+    - ``care.update_due``: the level changed (a step up or down) and the
+      plan of care has not been revised since; until it is, only the
+      interventions that name the new level are judged against its
+      schedule (with ``today``, the finding appears from the day of the
+      change);
     - ``care.intervention_without_objective``, ``care.objective_without_intervention``,
       ``care.goal_without_objective``, ``care.problem_without_goal``: a
       link of the thread is missing (objectives and goals that are
@@ -59,16 +69,50 @@ def check_golden_thread(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     if plan.plan_of_care.empty:
         return
-    yield from _schedule_against_interventions(plan)
+    yield from _schedule_against_interventions(plan, context.today)
     yield from _missing_links(plan)
 
 
-def _schedule_against_interventions(plan: CarePlan) -> Iterator[Violation]:
+def _awaiting_update(plan: CarePlan, episode: Episode) -> bool:
+    """The episode began with a step up or down and no revision of the plan of care is in it."""
+    move = episode.came_in_by
+    if move is None or move.direction not in ("step_up", "step_down"):
+        return False
+    return not any(episode.start <= r.on <= episode.end for r in plan.revisions)
+
+
+def _update_due(episode: Episode, today: pendulum.Date | None) -> Iterator[Violation]:
+    """``care.update_due`` for an episode awaiting its revision, from the day of the change."""
+    move = episode.came_in_by
+    assert move is not None
+    if today is not None and today < move.on:
+        return  # the change has not happened yet
+    yield Violation(
+        "care.update_due",
+        "warning",
+        f"The level of care changed from {move.from_level} to {move.to_level} on {move.on} "
+        "and the plan of care has not been revised since; revise it for the new level "
+        f"(its interventions, their frequencies and levels) with plan.revise(on=...) "
+        f"dated {move.on} or later",
+        dates=(move.on,),
+    )
+
+
+def _schedule_against_interventions(
+    plan: CarePlan, today: pendulum.Date | None
+) -> Iterator[Violation]:
     for episode in plan.episodes:
         if not episode.days:
             continue  # left on the day it began: nothing was delivered
         code = episode.level.code
-        applying = [i for i in plan.interventions if i.applies_at(code)]
+        # Judged against the plan of care as it stood at the episode's end (each
+        # episode its own version); after a level change that was not followed
+        # by a revision, only what the plan wrote for the new level is judged.
+        interventions = plan.plan_of_care_on(episode.end).interventions
+        pending = _awaiting_update(plan, episode)
+        if pending:
+            yield from _update_due(episode, today)
+        applying = [i for i in interventions if i.applies_at(code)]
         named = {kind for i in applying for kind in i.kinds}
         unplanned: dict[SessionKind, list[str]] = {}
         for session in episode.schedule.sessions:
@@ -78,14 +122,17 @@ def _schedule_against_interventions(plan: CarePlan) -> Iterator[Violation]:
             yield Violation(
                 "care.unplanned_service",
                 "warning",
-                f"{kind.label} sessions at {code} from {episode.start} trace to no intervention "
-                "of the plan of care; name the kind in an intervention, or drop the sessions",
+                f"{quoted(kind.label)} sessions at {code} from {episode.start} trace to no "
+                "intervention of the plan of care; name the kind in an intervention, or drop "
+                "the sessions",
                 tuple(session_ids),
                 (episode.start,),
             )
         for intervention in applying:
             if not intervention.kinds:
                 continue  # delivered outside scheduled sessions
+            if pending and code not in intervention.levels:
+                continue  # written for the level before; care.update_due asks for the revision
             provided = provided_per_window(intervention, episode.schedule)
             if provided + 1e-9 < intervention.times:
                 window = (
@@ -93,7 +140,7 @@ def _schedule_against_interventions(plan: CarePlan) -> Iterator[Violation]:
                     if intervention.every_weeks == 1
                     else f"{intervention.every_weeks} weeks"
                 )
-                kinds = ", ".join(k.label.lower() for k in intervention.kinds)
+                kinds = ", ".join(quoted(k.label.lower()) for k in intervention.kinds)
                 yield Violation(
                     "care.frequency_unmet",
                     "error",

@@ -15,6 +15,7 @@ import pendulum
 from careplan._model.plan import CarePlan
 from careplan._model.report import Violation
 from careplan._model.review import Cadence, ReviewPolicy
+from careplan._operations.certification import check_certification
 from careplan._operations.context import RuleContext
 
 __all__ = ["check_certification", "check_reviews", "end_of_care", "next_review"]
@@ -40,8 +41,14 @@ def check_reviews(context: RuleContext) -> Iterator[Violation]:
     yield from _unsigned_services(plan, policy)
     if today is None:
         return
-    yield from _review_cadence(plan, today, policy)
-    yield from check_certification(plan, today, policy)
+    certification = list(check_certification(plan, today, policy))
+    # A recertification reviews the plan: when both fall due on one day, the
+    # recertification's reminder says it once.
+    due = {day for v in certification if v.code == "review.due_soon" for day in v.dates}
+    for violation in _review_cadence(plan, today, policy):
+        if not (violation.code == "review.due_soon" and set(violation.dates) <= due):
+            yield violation
+    yield from certification
 
 
 def _applies(policy: ReviewPolicy, level_code: str) -> bool:
@@ -52,11 +59,16 @@ def _applies(policy: ReviewPolicy, level_code: str) -> bool:
 def next_review(plan: CarePlan, policy: ReviewPolicy) -> tuple[pendulum.Date, Cadence] | None:
     """When the plan of care is next due for review after the reviews done, and by which cadence.
 
+    A physician's certification or recertification counts as a review: it
+    restates the need for the level and the plan of treatment, the
+    patient's response to it and its goals (42 CFR 424.24(e)), so under
+    :data:`~careplan.MEDICARE_REVIEW` reviews follow the recertifications.
+
     ``None`` when the policy sets no review cadence for the level. The date
     may be in the past: the review is then overdue.
     """
     last, first = plan.start, True
-    reviews = sorted(r.on for r in plan.reviews)
+    reviews = sorted({r.on for r in plan.reviews} | {s.on for s in plan.signatures if s.certifies})
     while True:
         level = plan.level_on(last) or plan.level
         cadence = policy.review_cadence(level.code)
@@ -97,53 +109,6 @@ def _review_cadence(
             f"The plan of care is due for review by {due} ({policy.name}); schedule it",
             dates=(due,),
         )
-
-
-def check_certification(
-    plan: CarePlan, today: pendulum.Date, policy: ReviewPolicy
-) -> Iterator[Violation]:
-    """Days at a level after its recertification fell due and before the next
-    (``review.certification_lapsed``), and recertifications due soon."""
-    certified = sorted(s.on for s in plan.signatures if s.certifies)
-    for episode in plan.episodes:
-        cadence = policy.certification_cadence(episode.level.code)
-        if cadence is None or not episode.days:
-            continue
-        horizon = min(today, episode.end)
-        last, first = episode.start, True
-        while True:
-            due = cadence.due(last, first=first)
-            if due >= episode.end:
-                break  # the stay ends before a recertification falls due
-            done = next((day for day in certified if last < day <= due), None)
-            if done is not None:
-                last, first = done, False
-                continue
-            if due < horizon:
-                resumed = next((day for day in certified if day > due), None)
-                until = episode.end if resumed is None else min(resumed, episode.end)
-                yield Violation(
-                    "review.certification_lapsed",
-                    "error",
-                    f"The physician's recertification of {episode.level.code} was due by {due} "
-                    f"({policy.name}: {cadence}); care from {due.add(days=1)} "
-                    + ("until it was recertified" if resumed is not None else "on")
-                    + " is not certified; have the physician recertify the need",
-                    dates=(due.add(days=1),),
-                )
-                if resumed is None or resumed >= until:
-                    break
-                last, first = resumed, False
-                continue
-            if today <= due and (due - today).days <= policy.due_soon_days:
-                yield Violation(
-                    "review.due_soon",
-                    "warning",
-                    f"The physician's recertification of {episode.level.code} is due by "
-                    f"{due} ({policy.name}); schedule it",
-                    dates=(due,),
-                )
-            break
 
 
 def _unsigned_services(plan: CarePlan, policy: ReviewPolicy) -> Iterator[Violation]:

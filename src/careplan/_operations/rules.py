@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 
 import pendulum
 
+from careplan._model.checks import quoted
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Range
 from careplan._model.occurrence import Occurrence
@@ -89,6 +90,7 @@ CODES: dict[str, tuple[Severity, ...]] = {
     # The plan of care (golden_thread.py, reviews.py, progress.py).
     "care.unplanned_service": ("warning",),
     "care.frequency_unmet": ("error",),
+    "care.update_due": ("warning",),
     "care.intervention_without_objective": ("warning",),
     "care.objective_without_intervention": ("warning",),
     "care.goal_without_objective": ("warning",),
@@ -198,6 +200,16 @@ def _judge(
     return None
 
 
+#: Sessions a client may have on a day without the program: an individual,
+#: family or psychiatric appointment. A level's hours per day describe the
+#: days of its program's services (H0015: "a treatment program operating at
+#: least 3 hours a day"; the article's IOP day of check-in, groups and life
+#: skills), so a day with only such appointments is not held to its minimum.
+_APPOINTMENT_KINDS = frozenset(
+    (SessionKind.INDIVIDUAL_THERAPY, SessionKind.PSYCHIATRIC, SessionKind.FAMILY_THERAPY)
+)
+
+
 def check_intensity(context: RuleContext) -> Iterator[Violation]:
     """Days per week, hours per day and hours per week within the level's ranges.
 
@@ -205,6 +217,9 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
     their episode. A week cut by the plan's start or end, or by a transition,
     is only checked against the upper bounds. In a level's step-down grace
     window, weekly shortfalls are warnings (``intensity.step_down_grace``).
+    Hours per day are judged on the days of the program's services: a day
+    with only individual, family or psychiatric appointments is held to the
+    daily maximum, not the minimum.
     """
     for episode in context.plan.episodes:
         if not episode.schedule.sessions and not episode.level.overnight and episode.days:
@@ -258,10 +273,14 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 message += "; change the weekly schedule or the level of care"
             grouped.add(code, severity, message, week.monday, value=actual)
         regular_days = week.regular_minutes_by_day
+        program_days = {o.date for o in week.actual if o.session.kind not in _APPOINTMENT_KINDS}
         for day, minutes in sorted(week.actual_minutes_by_day.items()):
             bounds = intensity.hours_per_day
             verdict = _judge(
-                bounds, minutes / 60, regular_days.get(day, 0) / 60, judge_minimum=True
+                bounds,
+                minutes / 60,
+                regular_days.get(day, 0) / 60,
+                judge_minimum=day in program_days,
             )
             if verdict is None:
                 continue
@@ -306,8 +325,8 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     "required.missing",
                     component.severity,
-                    f"{level.name} needs {kind.label.lower()} {cadence}; the schedule from "
-                    f"{episode.start} has none. Add a {kind.label.lower()} session.",
+                    f"{level.name} needs {quoted(kind.label.lower())} {cadence}; the schedule from "
+                    f"{episode.start} has none. Add a {quoted(kind.label.lower())} session.",
                     dates=(episode.start,),
                 )
                 continue
@@ -320,7 +339,7 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                     continue
                 regular = _has_kind(kind, (o for w in window for o in w.regular))
                 severity: Severity = "warning" if regular else component.severity
-                message = f"no {kind.label.lower()}, which {level.name} needs {cadence}"
+                message = f"no {quoted(kind.label.lower())}, which {level.name} needs {cadence}"
                 message += (
                     f"; {_SHORTFALL_BY_CHANGES}" if regular else "; schedule the session more often"
                 )
@@ -358,8 +377,8 @@ def check_overlaps(context: RuleContext) -> Iterator[Violation]:
         grouped.add(
             "overlap",
             "error",
-            f"{earlier.session.display_title} ({earlier.session.id}) and "
-            f"{later.session.display_title} ({later.session.id}) overlap; move one of them",
+            f"{quoted(earlier.session.display_title)} ({earlier.session.id}) and "
+            f"{quoted(later.session.display_title)} ({later.session.id}) overlap; move one of them",
             later.date,
             ids,
         )
@@ -539,7 +558,7 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     "modality.missing_join_url",
                     "warning",
-                    f"{session.display_title} ({session.id}) is virtual but has no join "
+                    f"{quoted(session.display_title)} ({session.id}) is virtual but has no join "
                     "link; add one so the client can attend",
                     (session.id,),
                 )
@@ -547,15 +566,16 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                 yield Violation(
                     "modality.bad_join_url",
                     "error",
-                    f"{session.display_title} ({session.id}) has the join link "
-                    f"{modality.join_url!r}, which is not a web address; use an https:// link",
+                    f"{quoted(session.display_title)} ({session.id}) has the join link "
+                    f"{quoted(modality.join_url)!r}, which is not a web address; "
+                    "use an https:// link",
                     (session.id,),
                 )
         elif not modality.location:
             yield Violation(
                 "modality.missing_location",
                 "warning",
-                f"{session.display_title} ({session.id}) is in person but has no location; "
+                f"{quoted(session.display_title)} ({session.id}) is in person but has no location; "
                 "add where it happens",
                 (session.id,),
             )
@@ -670,7 +690,7 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
                     grouped.add(
                         "attendance.missed_component",
                         "warning",
-                        f"no {component.kind.label.lower()} attended, which "
+                        f"no {quoted(component.kind.label.lower())} attended, which "
                         f"{episode.level.name} needs "
                         + ("every week" if every == 1 else f"every {every} weeks")
                         + "; reschedule it soon",
@@ -789,7 +809,7 @@ def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
         yield Violation(
             "vocabulary.undeclared",
             "warning",
-            f"The {what} {code!r} is neither built in nor declared with a label{guess}; "
-            f"use a built-in one, or declare it: {kind.__name__}({code!r}, 'Its label')",
+            f"The {what} {quoted(code)!r} is neither built in nor declared with a label{guess}; "
+            f"use a built-in one, or declare it: {kind.__name__}({quoted(code)!r}, 'Its label')",
             session_ids=tuple(session_ids),
         )

@@ -26,7 +26,15 @@ from careplan._model.transition import (
     TransitionReason,
     direction_between,
 )
+from careplan._operations.context import RuleContext
+from careplan._operations.limits import limit_problems
 from careplan._operations.planner import replan
+from careplan._operations.rules import (
+    check_intensity,
+    check_level_fit,
+    check_required_components,
+)
+from careplan._operations.weeks import week_figures
 
 __all__ = ["change_schedule", "discharge", "step_down", "step_up"]
 
@@ -110,11 +118,48 @@ def _move(
             continuum=plan.continuum,
         )
     transition = Transition(day, current.code, target.code, direction, why, plan.schedule, note)
-    return attrs.evolve(
+    moved = attrs.evolve(
         plan,
         level=target,
         schedule=plan.schedule if schedule is None else schedule,
         transitions=(*plan.transitions, transition),
+    )
+    if direction == "step_down" and schedule is None:
+        _check_kept_week(moved, day)
+    return moved
+
+
+#: The validation rules that judge a weekly schedule against its level.
+_WEEK_RULES = (check_intensity, check_required_components, check_level_fit)
+
+
+def _check_kept_week(moved: CarePlan, day: pendulum.Date) -> None:
+    """Refuse a step down that keeps a week the new level's error rules reject.
+
+    A plan beyond careplan's limits is not expanded to judge it: validation
+    reports its limits instead.
+    """
+    if next(limit_problems(moved), None) is not None:
+        return
+    context = RuleContext(moved, None, week_figures(moved))
+    broken = sorted(
+        {
+            v.code
+            for rule in _WEEK_RULES
+            for v in rule(context)
+            if v.severity == "error" and (not v.dates or min(v.dates) >= day)
+        }
+    )
+    if not broken:
+        return
+    origin, target = moved.transitions[-1].from_level, moved.level
+    raise TransitionError(
+        f"the {origin} week kept from {day.isoformat()} "
+        f"({moved.schedule.hours_per_week:.4g} h/week) breaks the rules of "
+        f"{target.name} ({', '.join(broken)})",
+        f"pass schedule= with a week for {target.code}, or program= to re-plan it from "
+        "the program (careplan.plan_week); to taper first, change_schedule() to a lighter "
+        f"week within the level's step-down grace weeks, then step down",
     )
 
 
@@ -177,7 +222,33 @@ def step_down(
     """The plan with the client moved to a less intensive level from ``on``.
 
     Arguments and errors as :func:`step_up`, with a step-down reason and the
-    next level down as the default target.
+    next level down as the default target. Give the new week as
+    ``schedule``, or ``program`` to re-plan it from the program; without
+    either the current week is kept, and a week the new level's error rules
+    reject (an IOP week of 10 h after a step down to outpatient care, below
+    9 h) is refused. A taper is a lighter week kept: ``change_schedule`` to
+    it within the level's step-down grace weeks
+    (:attr:`LevelOfCare.step_down_grace_weeks`), then step down.
+
+    Raises:
+        TransitionError: As for :func:`step_up`, and when the week kept
+            breaks the new level's error rules (intensity, required sessions,
+            level fit); the message names them and the fix.
+
+    >>> import pendulum
+    >>> from careplan import Modality, Session, WeeklySchedule
+    >>> from careplan.demo import sample_plan
+    >>> plan = sample_plan()
+    >>> step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    careplan.TransitionError: the IOP week kept from 2027-03-01 (10.08 h/week) breaks the ...
+    >>> weekly = WeeklySchedule(plan.timezone, [
+    ...     Session("wednesday", "17:30", 50, "individual_therapy",
+    ...             modality=Modality.in_person("Room 2"))])
+    >>> step_down(plan, on=pendulum.date(2027, 3, 1), reason="goals_met",
+    ...           schedule=weekly).schedule.hours_per_week
+    0.8333333333333334
     """
     return _move(plan, "step_down", on, reason, to, schedule, note, program, constraints)
 
@@ -215,10 +286,12 @@ def discharge(
     Args:
         plan: The plan; it is not changed.
         on: The last day of care.
-        reason: A discharge reason (TEDS discharge types:
+        reason: A discharge reason: the TEDS discharge types
             ``treatment_completed``, ``left_against_advice``,
             ``terminated_by_facility``, ``transferred``, ``incarcerated``,
-            ``death``, ``moved``, ``other``).
+            ``death`` and ``other``, and ``moved`` (a state's type that
+            TEDS-D records as other); :attr:`TransitionReason.teds_d` gives
+            each one's TEDS-D code.
         note: Free text for the record.
         referral: Where the client is referred. A referral to a lower level
             opens the level's step-down grace window before the discharge,

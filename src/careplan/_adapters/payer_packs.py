@@ -1,0 +1,331 @@
+"""The payer rule pack document (``careplan-payer/1``), in and out of PayerRules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+
+from careplan._adapters.document import _CONVERTER, _at, _date, _loads, _structure
+from careplan._model.errors import DocumentError
+from careplan._model.payer import BillingCode, LevelRules, PayerRules, ServiceCode, Tier
+from careplan._model.review import Cadence
+
+__all__ = [
+    "PAYER_FORMAT",
+    "payer_rules_from_data",
+    "payer_rules_from_json",
+    "payer_rules_to_data",
+    "payer_rules_to_json",
+]
+
+# --- payer rule packs ---------------------------------------------------------
+
+#: The format of a payer rule pack document.
+PAYER_FORMAT = "careplan-payer/1"
+
+
+@attrs.frozen
+class _BillingCodeDoc:
+    system: str
+    code: str
+    label: str = ""
+    scope: str = "all"
+    min_minutes: int = 0
+    min_days_per_week: int | None = None
+    source: str = ""
+
+
+@attrs.frozen
+class _ServiceCodeDoc:
+    kinds: list[str]
+    revenue: str | None = None
+    hcpcs: str | None = None
+    label: str = ""
+    unit: str = "session"
+    unit_minutes: int | None = None
+    rounding: str = "midpoint"
+    min_minutes: int = 0
+    max_minutes: int | None = None
+    modifiers: list[str] = attrs.field(factory=list)
+    scope: str = "all"
+    source: str = ""
+
+
+# Fields added to careplan-payer/1 after its first release (issue 30), with
+# their defaults: left out of a document at their default, so a pack that does
+# not use them reads in the versions before them.
+_ADDED_CODE_FIELDS: dict[str, object] = {"min_minutes": 0, "min_days_per_week": None, "source": ""}
+_ADDED_LEVEL_FIELDS: dict[str, object] = {
+    "services": [],
+    "professional_roles": [],
+    "telehealth_modifiers": [],
+    "place_of_service": None,
+    "telehealth_place_of_service": None,
+    "type_of_bill": None,
+    "source": "",
+    "effective_from": None,
+}
+
+
+def _drop_defaults(data: dict[str, Any], added: dict[str, object]) -> None:
+    for name, default in added.items():
+        if name in data and data[name] == default:
+            del data[name]
+
+
+@attrs.frozen
+class _TierDoc:
+    name: str
+    min_services: int
+    max_services: int | None = None
+    codes: list[_BillingCodeDoc] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _CadenceDoc:
+    every: int
+    unit: str = "days"
+    first: int | None = None
+
+
+def _cadence_of(doc: _CadenceDoc, path: str) -> Cadence:
+    with _at(path, {}):
+        return Cadence(doc.every, doc.unit, doc.first)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class _LevelRulesDoc:
+    levels: list[str]
+    billable_kinds: list[str]
+    min_services: int = 1
+    min_minutes: int = 0
+    min_days_per_week: int | None = None
+    min_hours_per_week: float | None = None
+    virtual: str = "counts"
+    tiers: list[_TierDoc] = attrs.field(factory=list)
+    codes: list[_BillingCodeDoc] = attrs.field(factory=list)
+    recertification: _CadenceDoc | None = None
+    services: list[_ServiceCodeDoc] = attrs.field(factory=list)
+    professional_roles: list[str] = attrs.field(factory=list)
+    telehealth_modifiers: list[str] = attrs.field(factory=list)
+    place_of_service: str | None = None
+    telehealth_place_of_service: str | None = None
+    type_of_bill: str | None = None
+    source: str = ""
+    effective_from: str | None = None
+
+
+@attrs.frozen
+class _PayerRulesDoc:
+    format: str
+    name: str
+    version: str
+    effective_from: str
+    effective_to: str | None = None
+    levels: list[_LevelRulesDoc] = attrs.field(factory=list)
+    source: str = ""
+
+
+def _billing_code(doc: _BillingCodeDoc, path: str) -> BillingCode:
+    with _at(path, {}):
+        return BillingCode(
+            doc.system,  # type: ignore[arg-type]
+            doc.code,
+            doc.label,
+            doc.scope,  # type: ignore[arg-type]
+            doc.min_minutes,
+            doc.min_days_per_week,
+            doc.source,
+        )
+
+
+def _service_code(doc: _ServiceCodeDoc, path: str) -> ServiceCode:
+    with _at(path, {}):
+        return ServiceCode(
+            doc.kinds,
+            doc.revenue,
+            doc.hcpcs,
+            doc.label,
+            doc.unit,  # type: ignore[arg-type]
+            doc.unit_minutes,
+            doc.rounding,  # type: ignore[arg-type]
+            doc.min_minutes,
+            doc.max_minutes,
+            doc.modifiers,
+            doc.scope,  # type: ignore[arg-type]
+            doc.source,
+        )
+
+
+def payer_rules_from_data(data: object) -> PayerRules:
+    """Build a payer rule pack from a decoded ``careplan-payer/1`` document.
+
+    The document mirrors :class:`careplan.PayerRules`: ``name``,
+    ``version``, ``effective_from`` (and ``effective_to``) as ISO dates,
+    ``source`` and ``levels``, each with the fields of
+    :class:`careplan.LevelRules` (``tiers`` and ``codes`` as lists of objects).
+
+    Raises:
+        DocumentError: Naming the path of the bad field.
+    """
+    doc = _structure(data, _PayerRulesDoc)
+    if doc.format != PAYER_FORMAT:
+        raise DocumentError("format", f"{doc.format!r} is not {PAYER_FORMAT!r}")
+    levels = []
+    for index, level in enumerate(doc.levels):
+        where = f"levels[{index}]"
+        tiers = []
+        for number, tier in enumerate(level.tiers):
+            at = f"{where}.tiers[{number}]"
+            codes = [_billing_code(c, f"{at}.codes[{n}]") for n, c in enumerate(tier.codes)]
+            with _at(at, {}):
+                tiers.append(Tier(tier.name, tier.min_services, tier.max_services, codes))
+        codes = [_billing_code(c, f"{where}.codes[{n}]") for n, c in enumerate(level.codes)]
+        services = [
+            _service_code(c, f"{where}.services[{n}]") for n, c in enumerate(level.services)
+        ]
+        level_from = (
+            None
+            if level.effective_from is None
+            else _date(f"{where}.effective_from", level.effective_from)
+        )
+        with _at(where, {}):
+            levels.append(
+                LevelRules(
+                    levels=level.levels,
+                    billable_kinds=level.billable_kinds,
+                    min_services=level.min_services,
+                    min_minutes=level.min_minutes,
+                    min_days_per_week=level.min_days_per_week,
+                    min_hours_per_week=level.min_hours_per_week,
+                    virtual=level.virtual,  # type: ignore[arg-type]
+                    tiers=tiers,
+                    codes=codes,
+                    recertification=None
+                    if level.recertification is None
+                    else _cadence_of(level.recertification, f"{where}.recertification"),
+                    services=services,
+                    professional_roles=level.professional_roles,
+                    telehealth_modifiers=level.telehealth_modifiers,
+                    place_of_service=level.place_of_service,
+                    telehealth_place_of_service=level.telehealth_place_of_service,
+                    type_of_bill=level.type_of_bill,
+                    source=level.source,
+                    effective_from=level_from,
+                )
+            )
+    effective_to = None if doc.effective_to is None else _date("effective_to", doc.effective_to)
+    with _at("", {}):
+        return PayerRules(
+            doc.name,
+            doc.version,
+            _date("effective_from", doc.effective_from),
+            effective_to,
+            levels,
+            doc.source,
+        )
+
+
+def payer_rules_to_data(rules: PayerRules) -> dict[str, Any]:
+    """The ``careplan-payer/1`` document of ``rules``, as plain data."""
+    data: dict[str, Any] = _CONVERTER.unstructure(
+        _PayerRulesDoc(
+            PAYER_FORMAT,
+            rules.name,
+            rules.version,
+            rules.effective_from.isoformat(),
+            None if rules.effective_to is None else rules.effective_to.isoformat(),
+            [
+                _LevelRulesDoc(
+                    list(level.levels),
+                    list(level.billable_kinds),
+                    level.min_services,
+                    level.min_minutes,
+                    level.min_days_per_week,
+                    level.min_hours_per_week,
+                    level.virtual,
+                    [
+                        _TierDoc(
+                            t.name,
+                            t.min_services,
+                            t.max_services,
+                            [_billing_code_doc(c) for c in t.codes],
+                        )
+                        for t in level.tiers
+                    ],
+                    [_billing_code_doc(c) for c in level.codes],
+                    None
+                    if level.recertification is None
+                    else _CadenceDoc(
+                        level.recertification.every,
+                        level.recertification.unit,
+                        level.recertification.first,
+                    ),
+                    [_service_code_doc(c) for c in level.services],
+                    list(level.professional_roles),
+                    list(level.telehealth_modifiers),
+                    level.place_of_service,
+                    level.telehealth_place_of_service,
+                    level.type_of_bill,
+                    level.source,
+                    None if level.effective_from is None else level.effective_from.isoformat(),
+                )
+                for level in rules.levels
+            ],
+            rules.source,
+        )
+    )
+    for level_data in data["levels"]:
+        _drop_defaults(level_data, _ADDED_LEVEL_FIELDS)
+        for code in level_data["codes"]:
+            _drop_defaults(code, _ADDED_CODE_FIELDS)
+        for tier in level_data["tiers"]:
+            for code in tier["codes"]:
+                _drop_defaults(code, _ADDED_CODE_FIELDS)
+    return data
+
+
+def _service_code_doc(code: ServiceCode) -> _ServiceCodeDoc:
+    return _ServiceCodeDoc(
+        list(code.kinds),
+        code.revenue,
+        code.hcpcs,
+        code.label,
+        code.unit,
+        code.unit_minutes,
+        code.rounding,
+        code.min_minutes,
+        code.max_minutes,
+        list(code.modifiers),
+        code.scope,
+        code.source,
+    )
+
+
+def _billing_code_doc(code: BillingCode) -> _BillingCodeDoc:
+    return _BillingCodeDoc(
+        code.system,
+        code.code,
+        code.label,
+        code.scope,
+        code.min_minutes,
+        code.min_days_per_week,
+        code.source,
+    )
+
+
+def payer_rules_to_json(rules: PayerRules, *, indent: int | None = 2) -> str:
+    """``rules`` as a ``careplan-payer/1`` JSON document.
+
+    >>> from careplan import MEDICARE_2024
+    >>> payer_rules_from_json(payer_rules_to_json(MEDICARE_2024)) == MEDICARE_2024
+    True
+    """
+    return json.dumps(payer_rules_to_data(rules), indent=indent, ensure_ascii=False)
+
+
+def payer_rules_from_json(text: str | bytes) -> PayerRules:
+    """Build a payer rule pack from JSON text; see :func:`payer_rules_from_data`."""
+    return payer_rules_from_data(_loads(text))

@@ -1,0 +1,301 @@
+"""Suicide-risk screening, assessments and safety plans (careplan.safety).
+
+Sources: PHQ-9 item 9 (LOINC 44260-8, panel 44249-1, answers 0–3, loinc.org);
+the C-SSRS Screener with triage (Columbia Lighthouse Project, 2021); the
+safety planning intervention (Stanley and Brown); Joint Commission NPSG
+15.01.01 (screen, assess the positives, plan for safety). See
+../shared/reference/clinical-rules.md, "Suicide risk".
+"""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import careplan as cp
+from careplan.demo import sample_plan
+from careplan.safety import (
+    GAD_7_ITEMS,
+    PHQ_9_ITEMS,
+    CSSRSScreen,
+    Item,
+    ItemAnswers,
+    Questionnaire,
+    RiskAssessment,
+    SafetyPlan,
+    SafetyPolicy,
+    SafetyRecord,
+    check_safety,
+    current_risk,
+)
+
+PLAN = sample_plan()  # IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu
+START = PLAN.start
+SECRET = "Jane Q Doe, heroin, daughter Lily"
+
+
+def day(n: int) -> pendulum.Date:
+    return START.add(days=n)
+
+
+def phq9(on: pendulum.Date, item9: int, rest: int = 0) -> ItemAnswers:
+    return ItemAnswers(PHQ_9_ITEMS, on, (rest,) * 8 + (item9,))
+
+
+def codes(report: cp.Report) -> list[str]:
+    return [v.code for v in report.violations]
+
+
+# --- screens --------------------------------------------------------------
+
+
+def test_phq9_item_9_of_1_with_a_total_of_6_is_positive() -> None:
+    # PHQ-9 item 9 ("better off dead, or of hurting yourself", LOINC 44260-8):
+    # any answer above 0 is a positive screen, whatever the total.
+    screen = ItemAnswers(PHQ_9_ITEMS, START, (1, 1, 1, 1, 1, 0, 0, 0, 1))
+    assert screen.total == 6
+    assert screen.positive
+    assert screen.measurement() == cp.Measurement("PHQ-9", 6, START)
+    assert PHQ_9_ITEMS.items[8].loinc == "44260-8"
+
+
+def test_phq9_item_9_of_0_is_negative_at_any_total() -> None:
+    assert not phq9(START, 0, rest=3).positive
+
+
+def test_gad7_has_seven_items_and_no_suicide_item() -> None:
+    answers = ItemAnswers(GAD_7_ITEMS, START, (3,) * 7)
+    assert (answers.total, answers.positive) == (21, False)
+
+
+def test_an_answer_above_the_items_range_is_refused() -> None:
+    with pytest.raises(cp.InvalidValueError, match=r"answers\[8\]"):
+        phq9(START, 4)
+    with pytest.raises(cp.InvalidValueError, match="9 items"):
+        ItemAnswers(PHQ_9_ITEMS, START, (0,) * 8)
+
+
+def test_a_users_questionnaire_is_data() -> None:
+    # AUDIT-C: three items, 0–4 each (no suicide item).
+    audit_c = Questionnaire("AUDIT-C", [Item(1, "68518-0", 4), Item(2, "68519-8", 4),
+                                        Item(3, "68520-6", 4)])  # fmt: skip
+    assert audit_c.most == 12
+    assert ItemAnswers(audit_c, START, (4, 2, 1)).total == 7
+
+
+@pytest.mark.parametrize(
+    ("answers", "risk"),
+    [
+        # No "yes": nothing found.
+        ({"wish_to_be_dead": False, "suicidal_thoughts": False}, "none"),
+        # Questions 1 or 2 only: low.
+        ({"wish_to_be_dead": True, "suicidal_thoughts": False}, "low"),
+        (
+            {"wish_to_be_dead": True, "suicidal_thoughts": True, "method": False,
+             "intent": False, "plan": False},
+            "low",
+        ),
+        # Question 3 (a method, no intent): moderate.
+        (
+            {"wish_to_be_dead": True, "suicidal_thoughts": True, "method": True,
+             "intent": False, "plan": False},
+            "moderate",
+        ),
+        # Behavior more than three months ago: moderate.
+        (
+            {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior": True,
+             "behavior_past_3_months": False},
+            "moderate",
+        ),
+        # Questions 4 or 5: high.
+        (
+            {"wish_to_be_dead": True, "suicidal_thoughts": True, "method": True,
+             "intent": True, "plan": False},
+            "high",
+        ),
+        # Behavior two months ago (within three months): high.
+        (
+            {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior": True,
+             "behavior_past_3_months": True},
+            "high",
+        ),
+    ],
+)  # fmt: skip
+def test_cssrs_triage_follows_the_published_screener(answers: dict[str, bool], risk: str) -> None:
+    assert CSSRSScreen(START, **answers).risk == risk
+
+
+def test_cssrs_skip_logic_is_enforced() -> None:
+    with pytest.raises(cp.InvalidValueError, match="question 2 is no"):
+        CSSRSScreen(START, True, False, method=True)
+    with pytest.raises(cp.InvalidValueError, match="question 2 is yes"):
+        CSSRSScreen(START, True, True)
+    with pytest.raises(cp.InvalidValueError, match="question 6 is yes"):
+        CSSRSScreen(START, False, False, behavior=True)
+
+
+# --- rules ------------------------------------------------------------------
+
+
+def test_no_screen_by_the_day_after_admission_is_an_error() -> None:
+    report = check_safety(PLAN, SafetyRecord(), today=day(3))
+    assert codes(report) == ["safety.screening_due"]
+    assert report.errors[0].dates == (day(1),)
+    assert check_safety(PLAN, SafetyRecord(), today=START).ok  # not due yet
+
+
+def test_a_negative_screen_at_admission_asks_for_nothing_more() -> None:
+    record = SafetyRecord(screens=[phq9(START, 0)])
+    assert check_safety(PLAN, record, today=day(20)).violations == ()
+
+
+def test_the_screen_cadence_of_the_policy() -> None:
+    record = SafetyRecord(screens=[phq9(START, 0)])
+    report = check_safety(PLAN, record, today=day(31), policy=SafetyPolicy(rescreen_days=30))
+    assert [(v.code, v.severity, v.dates) for v in report.violations] == [
+        ("safety.screening_due", "warning", (day(30),))
+    ]
+    assert check_safety(PLAN, record, today=day(31), policy=SafetyPolicy(rescreen_days=None)).ok
+
+
+def test_a_positive_screen_without_an_assessment_is_an_error_naming_date_and_instrument() -> None:
+    record = SafetyRecord(screens=[phq9(START, 1)])
+    report = check_safety(PLAN, record, today=START)
+    assert codes(report) == ["safety.assessment_missing"]
+    message = report.errors[0].message
+    assert "PHQ-9" in message
+    assert str(START) in message
+    assessed = attrs.evolve(record, assessments=[RiskAssessment(day(1), "psychiatrist", "low")])
+    assert check_safety(PLAN, assessed, today=day(1)).ok
+
+
+def test_an_assessment_after_the_window_does_not_answer_the_screen() -> None:
+    record = SafetyRecord(
+        screens=[phq9(START, 1)], assessments=[RiskAssessment(day(2), "psychiatrist", "low")]
+    )
+    assert "safety.assessment_missing" in codes(check_safety(PLAN, record, today=day(2)))
+
+
+def test_a_safety_plan_dated_after_the_next_session_is_late() -> None:
+    # Moderate risk on Monday 01-04; the next session is Tuesday 01-05.
+    screen = CSSRSScreen(START, True, True, method=True, intent=False, plan=False)
+    assessment = RiskAssessment(START, "therapist", "moderate")
+    late = SafetyRecord([screen], [assessment], [SafetyPlan(day(3))])
+    report = check_safety(PLAN, late, today=day(3))
+    assert codes(report) == ["safety.plan_missing"]
+    assert report.errors[0].dates == (START, day(1))
+    on_time = attrs.evolve(late, plans=[SafetyPlan(day(1))])
+    assert check_safety(PLAN, on_time, today=day(3)).ok
+
+
+def test_a_safety_plan_not_reviewed_after_a_new_positive_screen_is_a_warning() -> None:
+    moderate = CSSRSScreen(day(7), True, True, method=True, intent=False, plan=False)
+    record = SafetyRecord(
+        [phq9(START, 0), moderate],
+        [RiskAssessment(day(7), "therapist", "moderate")],
+        [SafetyPlan(START)],
+    )
+    report = check_safety(PLAN, record, today=day(10))
+    assert [(v.code, v.severity) for v in report.violations] == [
+        ("safety.plan_review_due", "warning")
+    ]
+    reviewed = attrs.evolve(record, plans=[SafetyPlan(START, reviewed=[day(8)])])
+    assert check_safety(PLAN, reviewed, today=day(10)).ok
+
+
+def test_high_risk_asks_for_a_level_of_care_review_until_a_transition_follows() -> None:
+    high = CSSRSScreen(START, False, False, behavior=True, behavior_past_3_months=True)
+    record = SafetyRecord([high], [RiskAssessment(START, "psychiatrist", "high")],
+                          [SafetyPlan(START)])  # fmt: skip
+    report = check_safety(PLAN, record, today=START)
+    assert codes(report) == ["safety.level_review"]
+    assert current_risk(record, START) == "high"
+    stepped = cp.step_up(PLAN, on=day(1), reason="safety_concern")
+    assert "safety.level_review" not in codes(check_safety(stepped, record, today=day(1)))
+
+
+def test_high_risk_screens_at_every_session() -> None:
+    record = SafetyRecord(
+        [phq9(START, 2)], [RiskAssessment(START, "psychiatrist", "high")], [SafetyPlan(START)]
+    )
+    report = check_safety(PLAN, record, today=day(3))
+    due = [v for v in report.violations if v.code == "safety.screening_due"]
+    assert [v.dates for v in due] == [(day(1), day(3))]  # Tuesday and Thursday
+
+
+def test_no_individual_contact_after_a_positive_screen_is_a_warning() -> None:
+    record = SafetyRecord([phq9(START, 1)], [RiskAssessment(START, "therapist", "low")])
+    assert check_safety(PLAN, record, today=day(7)).ok  # the plan has individual sessions
+    only_family = SafetyPolicy(contact_kinds=["family_therapy"])
+    report = check_safety(PLAN, record, today=day(7), policy=only_family)
+    assert codes(report) == ["safety.contact_missing"]
+
+
+# --- privacy ------------------------------------------------------------------
+
+
+def test_records_never_show_their_text() -> None:
+    record = SafetyRecord(
+        [phq9(START, 3)],
+        [RiskAssessment(START, "therapist", "high", note=SECRET)],
+        [SafetyPlan(START, warning_signs=[SECRET], reasons_for_living=[SECRET])],
+    )
+    shown = repr(record) + repr(record.plans) + repr(record.assessments)
+    shown += "".join(v.message for v in check_safety(PLAN, record, today=day(30)).violations)
+    for word in ("Jane", "heroin", "Lily", "3, 3"):
+        assert word not in shown
+
+
+def test_an_error_never_quotes_the_text_it_refuses() -> None:
+    with pytest.raises(cp.InvalidValueError) as info:
+        RiskAssessment(START, SECRET, "high")
+    assert "Jane" not in str(info.value)
+    with pytest.raises(cp.InvalidValueError) as info:
+        RiskAssessment(START, "therapist", SECRET)
+    assert "Jane" not in str(info.value)
+
+
+# --- properties ----------------------------------------------------------------
+
+
+@settings(max_examples=100)
+@given(st.lists(st.integers(0, 3), min_size=9, max_size=9))
+def test_the_item_sum_is_always_the_total(answers: list[int]) -> None:
+    screen = ItemAnswers(PHQ_9_ITEMS, START, answers)
+    assert screen.total == sum(answers) == screen.measurement().score
+    assert screen.positive == (answers[8] > 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    screens=st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 3)), max_size=5, unique_by=lambda t: t[0]
+    ),
+    assessed=st.lists(st.integers(0, 45), max_size=4),
+)
+def test_each_positive_screen_has_one_assessment_finding_until_assessed_in_time(
+    screens: list[tuple[int, int]], assessed: list[int]
+) -> None:
+    today = day(45)
+    record = SafetyRecord(
+        [phq9(day(n), item9) for n, item9 in screens],
+        [RiskAssessment(day(n), "therapist", "low") for n in assessed],
+    )
+    found = [v.dates[0] for v in check_safety(PLAN, record, today=today).violations
+             if v.code == "safety.assessment_missing"]  # fmt: skip
+    expected = sorted(
+        day(n) for n, item9 in screens if item9 > 0 and not any(n <= a <= n + 1 for a in assessed)
+    )
+    assert sorted(found) == expected
+
+
+def test_two_positive_screens_on_one_day_are_one_event_to_plan_for() -> None:
+    moderate = CSSRSScreen(START, True, True, method=True, intent=False, plan=False)
+    record = SafetyRecord(
+        [phq9(START, 1), moderate], [RiskAssessment(START, "therapist", "moderate")]
+    )
+    report = check_safety(PLAN, record, today=day(1))
+    assert codes(report) == ["safety.plan_missing"]
