@@ -72,6 +72,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/imports.py
 	$(BIN)/python benchmarks/json_document.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/fhir.py
 
 clean:
 	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

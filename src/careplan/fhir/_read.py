@@ -572,6 +572,14 @@ def _read_r5(
             reschedules.append(_moved(session, on, appointment))
 
 
+def _instant(text: object) -> float:
+    """The Unix time of a FHIR dateTime with its offset (what the R4 export writes)."""
+    moment = _dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("no offset")  # the caller's _at names the element
+    return moment.timestamp()
+
+
 def _moved(session: Session, on: pendulum.Date, appointment: Mapping[str, Any]) -> Reschedule:
     begin = pendulum.parse(appointment["start"])
     assert isinstance(begin, pendulum.DateTime)
@@ -631,11 +639,7 @@ def _read_r4(
                 continue
             # Moved when it is not where the series puts it, or not as long.
             expected = occurrence_on(session, day, zones[index], {}, "compatible", index)
-            begin = pendulum.parse(occurred["start"])
-            end = pendulum.parse(occurred["end"])
-            assert isinstance(begin, pendulum.DateTime)
-            assert isinstance(end, pendulum.DateTime)
-            if (begin.timestamp(), end.timestamp()) != (
+            if (_instant(occurred["start"]), _instant(occurred["end"])) != (
                 expected.start.timestamp(),
                 expected.end.timestamp(),
             ):
