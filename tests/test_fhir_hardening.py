@@ -286,3 +286,13 @@ def test_an_r4_export_within_the_budget_is_written():
     bundle = to_fhir(plan, version="r4")
     appointments = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment"]
     assert len(appointments) == len(plan.occurrences()) <= MAX_R4_APPOINTMENTS
+
+
+def test_careplan_fhir_over_the_r4_budget_is_one_line_exit_2(tmp_path, capsys):
+    source = tmp_path / "crowded.json"
+    source.write_text(cp.to_json(_crowded(weeks=520, sessions=60)), encoding="utf-8")
+    out = tmp_path / "bundle.json"
+    assert main(["fhir", str(source), "--fhir-version", "r4", "-o", str(out)]) == 2
+    assert "more than an R4 export writes" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["fhir", str(source), "-o", str(out)]) == 0  # R5
