@@ -222,7 +222,20 @@ def _care_plan_status(plan: CarePlan) -> str:
     return "completed" if plan.transitions[-1].reason.completes_treatment else "revoked"
 
 
-def _goal_outcome(plan: CarePlan, goal: Goal) -> tuple[str, str | None]:
+def _targets_met(plan: CarePlan) -> dict[str, list[bool]]:
+    """Per goal id, whether each measured target of its objectives was met at the end.
+
+    Computed only for a discharged plan: before it every goal is active.
+    """
+    found: dict[str, list[bool]] = {}
+    if plan.discharged:
+        for p in progress(plan, today=plan.end):
+            if p.met is not None:
+                found.setdefault(p.goal, []).append(p.met)
+    return found
+
+
+def _goal_outcome(plan: CarePlan, met: list[bool]) -> tuple[str, str | None]:
     """The lifecycle and achievement status of a goal without a status of its own, or
     still open at discharge.
 
@@ -236,11 +249,6 @@ def _goal_outcome(plan: CarePlan, goal: Goal) -> tuple[str, str | None]:
     status = _care_plan_status(plan)
     if status == "active":
         return "active", None
-    met = [
-        p.met
-        for p in progress(plan, today=plan.end)
-        if goal.id is not None and p.goal == goal.id and p.met is not None
-    ]
     if met and all(met):
         return "completed", "achieved"
     if met:
@@ -363,8 +371,10 @@ def to_fhir(
         [_condition(plan, problem, subject) for problem in plan.problems] if diagnoses else []
     )
     condition_of = {c["id"]: c for c in conditions}
+    met = _targets_met(plan)
     goals = [
-        _goal(plan, number, goal, subject, condition_of) for number, goal in enumerate(plan.goals)
+        _goal(plan, number, goal, subject, condition_of, met)
+        for number, goal in enumerate(plan.goals)
     ]
     requests = [_service_request(plan, i, subject, condition_of) for i in plan.interventions]
     care_plan_id = resource_id(plan, "careplan")
@@ -551,6 +561,7 @@ def _goal(
     goal: Goal,
     subject: dict[str, str],
     condition_of: dict[str, dict[str, Any]],
+    met: dict[str, list[bool]],
 ) -> dict[str, Any]:
     measure = text_or_none(goal.measure)
     legacy = present(
@@ -563,7 +574,7 @@ def _goal(
         targets += [_objective_target(plan, o) for o in plan.objectives if o.goal == goal.id]
     if goal.status is None or (goal.open and plan.discharged):
         # A goal still open at discharge ends with the discharge.
-        status, achieved = _goal_outcome(plan, goal)
+        status, achieved = _goal_outcome(plan, [] if goal.id is None else met.get(goal.id, []))
     else:
         status, achieved = _hyphens(goal.status), None
     addresses = [
