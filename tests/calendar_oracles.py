@@ -26,6 +26,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,6 +115,46 @@ def icaljs_expand(data: bytes, start: int, end: int) -> Instances:
     )
 
 
+def vobject_status(data: bytes) -> dict[str, str]:
+    """Each series' STATUS as vobject reads it, by UID ("NONE" without one)."""
+    try:
+        import vobject
+    except ImportError:
+        _missing("vobject", "pip install vobject")
+    calendar = vobject.readOne(data.decode("utf-8"))
+    return {
+        event.uid.value: event.status.value if hasattr(event, "status") else "NONE"
+        for event in getattr(calendar, "vevent_list", [])
+        if not hasattr(event, "recurrence_id")
+    }
+
+
+def libical_status(data: bytes) -> dict[str, str]:
+    """Each series' STATUS as libical reads it, by UID."""
+    python = _gi_python()
+    if python is None:
+        _missing("libical", "Debian: apt-get install python3-gi gir1.2-ical-3.0")
+    return _run_json([python, str(HERE / "libical_expand.py"), "status"], data)
+
+
+def icaljs_status(data: bytes) -> dict[str, str]:
+    """Each series' STATUS as ical.js reads it, by UID."""
+    node = shutil.which("node")
+    if node is None or not ICALJS.exists():
+        _missing("ical.js", "install Node.js; make test runs npm install ical.js")
+    return _run_json(
+        [node, str(HERE / "icaljs_expand.cjs"), "status"],
+        data,
+        env={**os.environ, "ICALJS_PATH": str(ICALJS)},
+    )
+
+
+def _run_json(command: list[str], data: bytes, env: dict[str, str] | None = None) -> Any:
+    done = subprocess.run(command, input=data, capture_output=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)
+
+
 def _run(command: list[str], data: bytes, env: dict[str, str] | None = None) -> Instances:
     done = subprocess.run(command, input=data, capture_output=True, check=False, env=env)
     assert done.returncode == 0, done.stderr.decode()
@@ -124,6 +165,14 @@ ORACLES: dict[str, Callable[[bytes, int, int], Instances]] = {
     "vobject": vobject_expand,
     "libical": libical_expand,
     "ical.js": icaljs_expand,
+}
+
+#: Each series' STATUS as each engine reads it: cancelled series must read as
+#: cancelled.
+STATUSES: dict[str, Callable[[bytes], dict[str, str]]] = {
+    "vobject": vobject_status,
+    "libical": libical_status,
+    "ical.js": icaljs_status,
 }
 
 

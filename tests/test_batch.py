@@ -156,7 +156,7 @@ def test_bad_documents_become_rows_with_their_error(single, sources):
     rows = single.plans.to_pylist()
     errors = {row["index"]: row["error"] for row in rows if not row["ok"]}
     assert errors[3].startswith("the text is not JSON")
-    assert errors[4] == 'format: is "careplan/0"; this version reads careplan/1'
+    assert errors[4] == "format: is <text of 10 characters>; this version reads careplan/1"
     assert "not UTF-8" in errors[5]
     assert errors[6] == "cannot read it: no such file or folder"  # the source names the path
     assert rows[6]["source"] == str(sources[6])
@@ -371,7 +371,7 @@ def test_import_careplan_loads_the_heavy_parts_when_first_used():
     code = """
 import sys
 import careplan
-heavy = ("icalendar", "cattrs", "pandas", "fhir", "pyarrow", "careplan._adapters.document")
+heavy = ("icalendar", "cattrs", "pandas", "fhir", "pyarrow", "careplan.document")
 assert not [m for m in heavy if m in sys.modules], sorted(sys.modules)
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Session

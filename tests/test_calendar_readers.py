@@ -20,14 +20,16 @@ import itertools
 import re
 
 import attrs
+import icalendar
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
-from calendar_oracles import ORACLES, window
+from calendar_oracles import ORACLES, STATUSES, window
 from careplan import Session, SessionKind, WeeklySchedule
+from careplan.demo import sample_plan
 from careplan.testing import DST_ZONES, care_plans, weekly_schedules
 
 ZONES = (
@@ -176,3 +178,30 @@ _DST_PLANS = care_plans(
 def test_engines_agree_with_generated_plans(oracle, plan):
     data = rename_zones(cp.to_ical(plan))
     assert ORACLES[oracle](data, *window(_days([plan]))) == occurrences_of([plan])
+
+
+def _discharged_on_the_step_down_day() -> cp.CarePlan:
+    plan = sample_plan().cancel("mon-0930-group_therapy", pendulum.date(2027, 3, 8))
+    plan = cp.step_down(
+        plan, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=plan.schedule
+    )
+    return cp.discharge(plan, on=pendulum.date(2027, 3, 1))
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+def test_engines_read_cancelled_series_as_cancelled_and_show_none_of_them(oracle):
+    plan = _discharged_on_the_step_down_day()
+    data = rename_zones(cp.to_ical(plan))
+    statuses = STATUSES[oracle](data)
+    cancelled = {uid for uid, status in statuses.items() if status == "CANCELLED"}
+    assert len(statuses) == 22
+    assert len(cancelled) == 7
+    assert ORACLES[oracle](data, *window(_days([plan]))) == occurrences_of([plan])
+    # Only the cancelled series: no engine shows an instance of them.
+    calendar = icalendar.Calendar.from_ical(data)
+    for event in calendar.walk("VEVENT"):
+        if str(event["UID"]) not in cancelled:
+            calendar.subcomponents.remove(event)
+    only_cancelled = calendar.to_ical()
+    assert set(STATUSES[oracle](only_cancelled).values()) == {"CANCELLED"}
+    assert ORACLES[oracle](only_cancelled, *window(_days([plan]))) == []

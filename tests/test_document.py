@@ -78,7 +78,11 @@ _DELETE = object()
 @pytest.mark.parametrize(
     ("changes", "path", "needle"),
     [
-        ({"sessions__2__start": "25:00"}, "sessions[2].start", '"25:00" is not a time of day'),
+        (
+            {"sessions__2__start": "25:00"},
+            "sessions[2].start",
+            "<text of 5 characters> is not a time of day",
+        ),
         ({"sessions__0__start": "24:30"}, "sessions[0].start", "not a time of day"),
         ({"sessions__1__weekday": "someday"}, "sessions[1].weekday", "not a day of the week"),
         (
@@ -95,13 +99,13 @@ _DELETE = object()
         ({"sessions__0__kind": "Group Therapy"}, "sessions[0].kind", "not a valid code"),
         ({"sessions__0__modality": "phone"}, "sessions[0].modality", "not a modality"),
         ({"sessions__0__every_weeks": 0}, "sessions[0].every_weeks", "whole number from 1 to 52"),
-        ({"sessions__1__id": "mon-0900-check_in"}, "sessions", "used by two sessions"),
+        ({"sessions__1__id": "mon-0900-check_in"}, "sessions[1].id", "used by two sessions"),
         ({"sessions__0__weekday": _DELETE}, "sessions[0].weekday", "is missing"),
         ({"sessions__0__colour": "red"}, "sessions[0].colour", "not a field"),
         ({"sessions": "monday"}, "sessions", "not a list"),
         ({"timezone": "-05:00"}, "timezone", "fixed UTC offset"),
         ({"timezone": "Moon/Base"}, "timezone", "not a known IANA time zone"),
-        ({"level": "ICU"}, "level", "not on the DEFAULT continuum"),
+        ({"level": "ICU"}, "level", "not a level of the continuum; use one of: OP, IOP"),
         ({"continuum": "NICE"}, "continuum", "not a built-in continuum"),
         ({"start": "2027-13-01"}, "start", "not a date"),
         ({"end": 20270328}, "end", "not a string"),

@@ -12,7 +12,7 @@ import icalendar
 import pendulum
 import pytest
 import recurring_ical_events
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
@@ -429,3 +429,201 @@ def test_a_calendar_name_that_is_no_single_line_text_is_refused(name):
     with pytest.raises(cp.InvalidValueError) as info:
         cp.to_ical(sample_plan(), name=name)
     assert info.value.field == "name"
+
+
+def _masters(data: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" not in e}
+
+
+def _shown_by_uid(data: bytes, plan: cp.CarePlan) -> dict[str, list[tuple[float, float]]]:
+    """Per UID, the instances a client shows (recurring_ical_events)."""
+    calendar = icalendar.Calendar.from_ical(data)
+    begin = dt.datetime.combine(plan.start - dt.timedelta(days=30), dt.time(0))
+    end = dt.datetime.combine(plan.end + dt.timedelta(days=400), dt.time(0))
+    found: dict[str, list[tuple[float, float]]] = {str(u): [] for u in _masters(data)}
+    for event in recurring_ical_events.of(calendar).between(begin, end):
+        if event.get("STATUS") != "CANCELLED":
+            pair = (event["DTSTART"].dt.timestamp(), event["DTEND"].dt.timestamp())
+            found[str(event["UID"])].append(pair)
+    return {uid: sorted(pairs) for uid, pairs in found.items()}
+
+
+def _discharged_on_the_step_down_day() -> list[cp.CarePlan]:
+    plan = sample_plan()
+    cancelled = plan.cancel("mon-0930-group_therapy", pendulum.date(2027, 3, 8))
+    closed = cancelled.with_closures(pendulum.date(2027, 3, 3))
+    # The IOP week kept on purpose: the export must follow whatever the plan says.
+    stepped = cp.step_down(
+        closed, on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=closed.schedule
+    )
+    discharged = cp.discharge(stepped, on=pendulum.date(2027, 3, 1))
+    return [plan, cancelled, closed, stepped, discharged]
+
+
+def test_a_series_that_loses_every_instance_stays_as_a_cancelled_event():
+    revisions = _discharged_on_the_step_down_day()
+    seen: set[str] = set()
+    for plan in revisions:
+        data = cp.to_ical(plan)
+        masters = _masters(data)
+        assert seen <= set(masters), "a UID left the export"
+        seen |= set(masters)
+        shown = _shown_by_uid(data, plan)
+        assert sorted(p for pairs in shown.values() for p in pairs) == expected(plan)
+        for uid, event in masters.items():
+            assert (event.get("STATUS") == "CANCELLED") == (not shown[uid])
+    # recurring-ical-events shows no instance of a cancelled series at all.
+    calendar = icalendar.Calendar.from_ical(cp.to_ical(revisions[-1]))
+    begin, end = dt.datetime(2026, 12, 1), dt.datetime(2027, 6, 1)
+    shown_events = recurring_ical_events.of(calendar).between(begin, end)
+    assert not [e for e in shown_events if e.get("STATUS") == "CANCELLED"]
+    final = _masters(cp.to_ical(revisions[-1]))
+    # Discharged on the first day of OP: of its eleven series, only the
+    # sessions of that Monday still happen (four of them).
+    cancelled = [uid for uid, e in final.items() if e.get("STATUS") == "CANCELLED"]
+    assert len(final) == 22
+    assert len(cancelled) == 7
+
+
+def test_sequence_rises_for_every_changed_series_and_holds_for_the_rest():
+    revisions = _discharged_on_the_step_down_day()
+    for before, after in itertools.pairwise(revisions):
+        old, new = cp.to_ical(before), cp.to_ical(after)
+        old_seq = {u: int(e["SEQUENCE"]) for u, e in _masters(old).items()}
+        new_seq = {u: int(e["SEQUENCE"]) for u, e in _masters(new).items()}
+        old_shown, new_shown = _shown_by_uid(old, before), _shown_by_uid(new, after)
+        for uid, sequence in old_seq.items():
+            if old_shown[uid] != new_shown[uid]:
+                assert new_seq[uid] > sequence
+            else:
+                assert new_seq[uid] == sequence
+
+
+def test_dtstamp_is_given_or_derived_from_the_plans_records_never_from_the_clock():
+    revisions = _discharged_on_the_step_down_day()
+    stamps = [_masters(cp.to_ical(plan)).popitem()[1]["DTSTAMP"].dt for plan in revisions]
+    assert stamps == sorted(set(stamps)), "the default rises with every recorded change"
+    assert all(s < dt.datetime(1970, 1, 2, tzinfo=dt.timezone.utc) for s in stamps)
+    given_stamp = dt.datetime(2027, 3, 1, 12, tzinfo=dt.timezone.utc)
+    data = cp.to_ical(revisions[-1], stamp=given_stamp)
+    assert {e["DTSTAMP"].dt for e in _masters(data).values()} == {given_stamp}
+
+
+def test_itip_messages_request_what_happens_and_cancel_what_does_not():
+    plan = _discharged_on_the_step_down_day()[-1]
+    addresses = {
+        "organizer": "mailto:clinic@example.org",
+        "attendees": ["mailto:client@example.org"],
+    }
+    request = icalendar.Calendar.from_ical(cp.to_ical(plan, method="REQUEST", **addresses))
+    cancel = icalendar.Calendar.from_ical(cp.to_ical(plan, method="CANCEL", **addresses))
+    assert request["METHOD"] == "REQUEST"
+    assert cancel["METHOD"] == "CANCEL"
+    published = _masters(cp.to_ical(plan))
+    requested = {str(e["UID"]) for e in request.walk("VEVENT")}
+    withdrawn = {str(e["UID"]) for e in cancel.walk("VEVENT")}
+    assert requested.isdisjoint(withdrawn)
+    assert requested | withdrawn == set(published)
+    assert all(e["STATUS"] == "CANCELLED" for e in cancel.walk("VEVENT"))
+    for event in [*request.walk("VEVENT"), *cancel.walk("VEVENT")]:
+        assert str(event["ORGANIZER"]) == "mailto:clinic@example.org"
+        assert str(event["ATTENDEE"]) == "mailto:client@example.org"
+    assert b"ORGANIZER" not in cp.to_ical(plan)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"sequence": 10**30}, "sequence"),
+        ({"sequence": True}, "sequence"),
+        ({"sequence": 2**31 - 1}, "sequence"),
+        (
+            {"stamp": dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(-dt.timedelta(hours=14)))},
+            "stamp",
+        ),
+        ({"stamp": dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14)))}, "stamp"),
+        ({"stamp": "2027-01-01T00:00:00Z"}, "stamp"),
+        ({"uid_key": 5}, "uid_key"),
+        ({"uid_key": "key \ud800"}, "uid_key"),
+        ({"uid_key": ""}, "uid_key"),
+        ({"name": "Care \udfff plan"}, "name"),
+        ({"reminders": None}, "reminders"),
+        ({"reminders": 15}, "reminders"),
+        ({"reminders": [15] * 17}, "reminders"),
+        ({"disambiguate": "bogus"}, "disambiguate"),
+        ({"disambiguate": None}, "disambiguate"),
+        ({"detail": ["full"]}, "detail"),
+        ({"method": "PUBLISH\r\nX"}, "method"),
+        ({"method": "REQUEST"}, "attendees"),
+        ({"method": "CANCEL", "organizer": "clinic", "attendees": ["mailto:a@b"]}, "organizer"),
+        ({"organizer": "mailto:clinic@example.org"}, "organizer"),
+        ({"attendees": ["mailto:client@example.org"]}, "attendees"),
+        ({"method": "REQUEST", "organizer": "mailto:a@b", "attendees": "mailto:c@d"}, "attendees"),
+    ],
+)
+def test_every_bad_argument_is_an_invalid_value_that_names_it(arguments, field):
+    with pytest.raises(cp.InvalidValueError) as info:
+        cp.to_ical(sample_plan(), **arguments)
+    assert info.value.field == field
+    assert "\ud800" not in str(info.value)
+    assert "clinic" not in str(info.value)
+
+
+_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["cancel", "move", "close", "hold", "step_down", "step_up", "discharge"]),
+        st.integers(0, 10),  # which session
+        st.integers(0, 83),  # which day of the twelve weeks
+        st.integers(-180, 180),  # minutes to move by, or days to hold
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def _edited(plan: cp.CarePlan, edit: tuple[str, int, int, int]) -> cp.CarePlan:
+    kind, which, offset, amount = edit
+    day = plan.start.add(days=offset)
+    session = plan.schedule.sessions[which % len(plan.schedule.sessions)]
+    scheduled = day.add(days=(session.weekday - day.weekday()) % 7)
+    if kind == "cancel":
+        return plan.cancel(session.id, scheduled)
+    if kind == "move":
+        wall = pendulum.datetime(
+            scheduled.year, scheduled.month, scheduled.day, 12, tz=plan.timezone
+        ).add(minutes=amount)
+        return plan.reschedule(session.id, scheduled, wall)
+    if kind == "close":
+        return plan.with_closures(day)
+    if kind == "hold":
+        return attrs.evolve(plan, holds=(*plan.holds, cp.Hold(day, day.add(days=abs(amount) % 9))))
+    if kind == "discharge":
+        return cp.discharge(plan, on=day)
+    move = cp.step_down if kind == "step_down" else cp.step_up
+    reason = "goals_met" if kind == "step_down" else "relapse_risk"
+    return move(plan, on=day, reason=reason, schedule=plan.schedule)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_EDITS)
+def test_for_any_edits_changed_series_rise_and_no_uid_leaves(edits):
+    plan = sample_plan()
+    data = cp.to_ical(plan)
+    for edit in edits:
+        try:
+            after = _edited(plan, edit)
+        except cp.CarePlanError:
+            continue
+        new = cp.to_ical(after)
+        old_masters, new_masters = _masters(data), _masters(new)
+        assert set(old_masters) <= set(new_masters)
+        old_shown, new_shown = _shown_by_uid(data, plan), _shown_by_uid(new, after)
+        assert sorted(p for pairs in new_shown.values() for p in pairs) == expected(after)
+        for uid, event in old_masters.items():
+            old_sequence, new_sequence = int(event["SEQUENCE"]), int(new_masters[uid]["SEQUENCE"])
+            if old_shown[uid] != new_shown[uid]:
+                assert new_sequence > old_sequence
+            else:
+                assert new_sequence >= old_sequence
+        plan, data = after, new

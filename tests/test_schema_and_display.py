@@ -242,7 +242,9 @@ def test_the_plan_as_a_dataframe():
 def test_the_dataframe_is_typed_with_a_date_column():
     import pandas
 
-    plan = cp.step_down(sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met")
+    plan = cp.step_down(
+        sample_plan(), on=pendulum.date(2027, 3, 1), reason="goals_met", schedule=sample_schedule()
+    )
     frame = plan.to_dataframe()
     dtypes = {name: str(dtype) for name, dtype in frame.dtypes.items()}
     assert dtypes == {

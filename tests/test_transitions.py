@@ -270,7 +270,7 @@ def test_history_round_trips_through_json():
         (
             lambda d: d["transitions"][0].update(from_level="ICU"),
             "transitions[0].from_level",
-            "not on",
+            "not a level of the continuum",
         ),
         (
             lambda d: d["transitions"][0].update(direction="step_up"),

@@ -24,17 +24,6 @@ from careplan._model import hooks as _hooks
 from careplan._version import __version__
 
 if TYPE_CHECKING:
-    from careplan._adapters.document import (
-        FORMAT,
-        continuum_from_data,
-        continuum_from_json,
-        continuum_to_data,
-        from_json,
-        json_schema,
-        plan_from_data,
-        plan_to_data,
-        to_json,
-    )
     from careplan._adapters.ical import (
         Detail,
         to_ical,
@@ -261,6 +250,17 @@ if TYPE_CHECKING:
     from careplan._version import (
         __version__,
     )
+    from careplan.document import (
+        FORMAT,
+        continuum_from_data,
+        continuum_from_json,
+        continuum_to_data,
+        from_json,
+        json_schema,
+        plan_from_data,
+        plan_to_data,
+        to_json,
+    )
 
 __all__ = [
     "ASAM_3",
@@ -442,7 +442,7 @@ _EXPORTS: dict[str, str] = {
     "COMMERCIAL": "careplan._model.payers",
     "DEFAULT": "careplan._model.continua",
     "EARLIEST_DATE": "careplan._model.limits",
-    "FORMAT": "careplan._adapters.document",
+    "FORMAT": "careplan.document",
     "GAD_7": "careplan._model.measures",
     "LATEST_DATE": "careplan._model.limits",
     "LOCUS": "careplan._model.continua",
@@ -566,25 +566,25 @@ _EXPORTS: dict[str, str] = {
     "change_schedule": "careplan._operations.transitions",
     "claim_lines": "careplan._operations.billing",
     "claims_dataframe": "careplan._adapters.tables",
-    "continuum_from_data": "careplan._adapters.document",
-    "continuum_from_json": "careplan._adapters.document",
-    "continuum_to_data": "careplan._adapters.document",
+    "continuum_from_data": "careplan.document",
+    "continuum_from_json": "careplan.document",
+    "continuum_to_data": "careplan.document",
     "default_role": "careplan._model.payer",
     "delivered": "careplan._operations.delivery",
     "discharge": "careplan._operations.transitions",
     "expand": "careplan._operations.expansion",
     "feasible": "careplan._operations.planner",
-    "from_json": "careplan._adapters.document",
+    "from_json": "careplan.document",
     "is_substance_use_code": "careplan._model.substance_use",
-    "json_schema": "careplan._adapters.document",
+    "json_schema": "careplan.document",
     "occurrences": "careplan._operations.expansion",
     "payer_rules_from_data": "careplan._adapters.payer_packs",
     "payer_rules_from_json": "careplan._adapters.payer_packs",
     "payer_rules_to_data": "careplan._adapters.payer_packs",
     "payer_rules_to_json": "careplan._adapters.payer_packs",
     "plan_cycle": "careplan._operations.planner",
-    "plan_from_data": "careplan._adapters.document",
-    "plan_to_data": "careplan._adapters.document",
+    "plan_from_data": "careplan.document",
+    "plan_to_data": "careplan.document",
     "plan_week": "careplan._operations.planner",
     "progress": "careplan._operations.progress",
     "rendering_role": "careplan._operations.billing",
@@ -596,7 +596,7 @@ _EXPORTS: dict[str, str] = {
     "substance_use": "careplan._model.substance_use",
     "summary": "careplan._adapters.summary",
     "to_ical": "careplan._adapters.ical",
-    "to_json": "careplan._adapters.document",
+    "to_json": "careplan.document",
     "validate": "careplan._operations.validation",
 }
 
@@ -625,6 +625,9 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
+_OWN = ("careplan._", "careplan.document")
+
+
 def _relabel() -> None:
     """Keep the public names of every loaded module here, labelled as careplan's.
 
@@ -640,6 +643,6 @@ def _relabel() -> None:
         if module is None or not hasattr(module, name):
             continue  # not loaded yet, or loading now (a cycle through this package)
         value = getattr(module, name)
-        if isinstance(value, (type, _FunctionType)) and value.__module__.startswith("careplan._"):
+        if isinstance(value, (type, _FunctionType)) and value.__module__.startswith(_OWN):
             value.__module__ = __name__
         namespace[name] = value

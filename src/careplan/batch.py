@@ -59,7 +59,6 @@ try:
 except ImportError:  # pragma: no cover - the batch extra is installed for the tests
     raise MissingExtraError("careplan.batch", "pyarrow", "batch") from None
 
-from careplan._adapters.document import from_json, to_json
 from careplan._adapters.files import MAX_DOCUMENT_BYTES, Refused, read_regular_file
 from careplan._model.errors import CarePlanError, InvalidValueError
 from careplan._model.limits import MAX_PLAN_YEARS
@@ -71,6 +70,7 @@ from careplan._model.time import require_date
 from careplan._operations.billing import BillableDay
 from careplan._operations.delivery import weekly_delivery
 from careplan._operations.validation import validate_rows
+from careplan.document import from_json, to_json
 
 __all__ = ["TABLES", "Payer", "Source", "Tables", "run", "run_dask", "schemas"]
 

@@ -27,7 +27,6 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._adapters.document import from_json, to_json
 from careplan._adapters.files import MAX_DOCUMENT_BYTES, Refused, read_regular_file, reason
 from careplan._adapters.ical import Detail, to_ical
 from careplan._adapters.payer_packs import payer_rules_from_json
@@ -46,6 +45,7 @@ from careplan._operations.progress import progress, series
 from careplan._operations.validation import validate
 from careplan._version import __version__
 from careplan.demo import sample_plan, working_parent_plan
+from careplan.document import from_json, to_json
 from careplan.fhir import from_fhir, to_fhir
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "main"]

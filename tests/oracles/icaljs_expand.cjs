@@ -2,13 +2,24 @@
 // Reads the file on stdin and the window [start, end) as Unix seconds in argv;
 // prints a JSON list of [start, end] Unix seconds, one per instance shown.
 // Only the file's own VTIMEZONEs are registered: ical.js has no zone database.
+// With the single argument "status", prints each series' STATUS by UID instead.
 "use strict";
 const loaded = require(process.env.ICALJS_PATH || "ical.js");
 const ICAL = loaded.default || loaded;
 
-const [windowStart, windowEnd] = process.argv.slice(2).map(Number);
 const text = require("fs").readFileSync(0, "utf8");
 const calendar = new ICAL.Component(ICAL.parse(text));
+if (process.argv[2] === "status") {
+  const statuses = {};
+  for (const vevent of calendar.getAllSubcomponents("vevent")) {
+    if (vevent.hasProperty("recurrence-id")) continue;
+    const event = new ICAL.Event(vevent);
+    statuses[event.uid] = event.component.getFirstPropertyValue("status") || "NONE";
+  }
+  process.stdout.write(JSON.stringify(statuses));
+  process.exit(0);
+}
+const [windowStart, windowEnd] = process.argv.slice(2).map(Number);
 for (const zone of calendar.getAllSubcomponents("vtimezone")) {
   ICAL.TimezoneService.register(new ICAL.Timezone(zone));
 }

@@ -4,7 +4,8 @@ Run by a Python that has PyGObject and libical's GObject bindings (Debian:
 python3-gi and gir1.2-ical-3.0), usually the system's ``/usr/bin/python3``.
 Reads the file on stdin and the window [start, end) as Unix seconds in argv;
 prints a JSON list of [start, end] Unix seconds, one per instance shown. The
-zones come from the file's own VTIMEZONEs.
+zones come from the file's own VTIMEZONEs. With the single argument
+``status``, prints each series' STATUS as libical reads it, by UID.
 """
 
 import json
@@ -16,7 +17,21 @@ gi.require_version("ICalGLib", "3.0")
 from gi.repository import ICalGLib  # noqa: E402
 
 
+def statuses() -> None:
+    calendar = ICalGLib.Component.new_from_string(sys.stdin.read())
+    found = {}
+    for event in _children(calendar, ICalGLib.ComponentKind.VEVENT_COMPONENT):
+        if event.get_first_property(ICalGLib.PropertyKind.RECURRENCEID_PROPERTY) is None:
+            prop = event.get_first_property(ICalGLib.PropertyKind.STATUS_PROPERTY)
+            cancelled = prop is not None and prop.get_status() == ICalGLib.PropertyStatus.CANCELLED
+            found[event.get_uid()] = "CANCELLED" if cancelled else "NONE"
+    print(json.dumps(found))
+
+
 def main() -> None:
+    if sys.argv[1:] == ["status"]:
+        statuses()
+        return
     window_start, window_end = (int(value) for value in sys.argv[1:3])
     calendar = ICalGLib.Component.new_from_string(sys.stdin.read())
     zones = {}

@@ -1,7 +1,10 @@
 """Export a plan to iCalendar (RFC 5545) for the client's own calendar.
 
 One VEVENT per session and episode, repeating weekly with an RRULE whose
-COUNT ends it with the episode; EXDATE for closed and cancelled days;
+COUNT ends it with the episode, its instances those of ``occurrences``; a
+series none of whose instances happens stays, with STATUS:CANCELLED, so no
+UID ever leaves a later revision; SEQUENCE counts the plan's records of
+change that touch the series; EXDATE for closed and cancelled days;
 RECURRENCE-ID overrides for moved sessions and for the rare instance whose
 start or end calendar clients would compute differently (a wall time that a
 DST change skips, or a session that spans the change). Every TZID has an
@@ -17,36 +20,46 @@ import datetime as _dt
 import hashlib
 import hmac
 import re
-from collections.abc import Sequence
+import typing
+from collections import Counter
+from collections.abc import Mapping, Sequence, Set
 from functools import lru_cache
 from typing import Literal, Protocol
 
+import attrs
 import icalendar
 import pendulum
 from icalendar.parser import Contentline, Parameters
 from icalendar.prop import vDDDLists
 
 from careplan._adapters.vtimezone import transition_days, vtimezone
-from careplan._model.checks import text
+from careplan._model.checks import shown, text, whole
 from careplan._model.errors import InvalidValueError
 from careplan._model.kinds import SessionKind
-from careplan._model.limits import require_supported_date
+from careplan._model.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    require_supported_date,
+    supported,
+)
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.session import Session
 from careplan._model.time import (
     Disambiguate,
     duration_from,
+    minute_of_day,
     require_aware,
     resolve_wall,
     unique_wall_time,
+    week_start,
     zone_info,
 )
 from careplan._model.transition import Episode
-from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
+from careplan._operations.expansion import occurrences, series_dates
 from careplan._version import __version__
 
-__all__ = ["Detail", "to_ical"]
+__all__ = ["Detail", "Method", "to_ical"]
 
 #: How much a calendar export reveals.
 #:
@@ -65,6 +78,10 @@ _INDIVIDUAL = {SessionKind.INDIVIDUAL_THERAPY, SessionKind.PSYCHIATRIC}
 _BEGIN_EVENT = b"BEGIN:VEVENT\r\n"
 _END_EVENT = b"END:VEVENT\r\n"
 _END_CALENDAR = b"END:VCALENDAR\r\n"
+_CANCELLED = b"STATUS:CANCELLED\r\n"
+_WEEK = _dt.timedelta(days=7)
+_DAY_MINUTES = 24 * 60
+_NO_DAYS: frozenset[_dt.date] = frozenset()
 
 
 def _generic_title(session: Session) -> str:
@@ -124,12 +141,6 @@ def _text(value: str) -> _Text:
 def _uid(key: bytes, episode: int, session: Session) -> str:
     digest = hmac.new(key, f"{episode}/{session.id}".encode(), hashlib.sha256).hexdigest()
     return f"{digest[:32]}@careplan"
-
-
-def _key(uid_key: str | bytes | None, plan: CarePlan) -> bytes:
-    if uid_key is None:
-        return plan.id.encode()
-    return uid_key.encode() if isinstance(uid_key, str) else uid_key
 
 
 def _read_alike(day: _dt.date, happening: Occurrence, timezone: str) -> bool:
@@ -217,7 +228,39 @@ def _content_lines(
     return _serialise(event)[len(_BEGIN_EVENT) : -len(_END_EVENT)]
 
 
-def _reminders(values: Sequence[int | _dt.timedelta]) -> tuple[pendulum.Duration, ...]:
+#: What an export is for: ``"PUBLISH"`` (the default) is a calendar to
+#: import or subscribe to; ``"REQUEST"`` and ``"CANCEL"`` are iTIP messages
+#: (RFC 5546) for systems that process invitations: the series that still
+#: happen, and the series that no longer do.
+Method = Literal["PUBLISH", "REQUEST", "CANCEL"]
+
+_METHODS = ("PUBLISH", "REQUEST", "CANCEL")
+#: The largest SEQUENCE: RFC 5545's INTEGER is a signed 32-bit number.
+_MAX_SEQUENCE = 2**31 - 1
+#: At most this many reminders per event.
+_MAX_REMINDERS = 16
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_UTC)
+
+
+def _choice(field: str, value: object, allowed: tuple[str, ...], what: str) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidValueError(
+            field, shown(value), f"is not {what}", "use one of: " + ", ".join(allowed)
+        )
+
+
+def _reminders(values: object) -> tuple[pendulum.Duration, ...]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise InvalidValueError(
+            "reminders",
+            shown(values),
+            "is not a list of reminders",
+            "pass minutes (int) or timedeltas in a list, or () for none",
+        )
+    if len(values) > _MAX_REMINDERS:
+        raise InvalidValueError(
+            "reminders", len(values), f"reminders are more than {_MAX_REMINDERS}", "keep a few"
+        )
     found = []
     for value in values:
         delta = duration_from("reminders", value)
@@ -227,6 +270,91 @@ def _reminders(values: Sequence[int | _dt.timedelta]) -> tuple[pendulum.Duration
             )
         found.append(delta)
     return tuple(found)
+
+
+def _key(uid_key: object, plan: CarePlan) -> bytes:
+    if uid_key is None:
+        return plan.id.encode()
+    if isinstance(uid_key, (bytes, bytearray)):
+        key = bytes(uid_key)
+    elif isinstance(uid_key, str):
+        try:
+            key = uid_key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidValueError(
+                "uid_key", shown(uid_key), "holds a lone surrogate", "pass text UTF-8 can carry"
+            ) from None
+    else:
+        raise InvalidValueError(
+            "uid_key", shown(uid_key), "is not text or bytes", "pass a secret string or bytes"
+        )
+    if not key:
+        raise InvalidValueError("uid_key", shown(uid_key), "is empty", "pass a secret")
+    return key
+
+
+def _dtstamp(stamp: object, plan: CarePlan) -> _dt.datetime:
+    """DTSTAMP in UTC: ``stamp``, or one second past the epoch per recorded change."""
+    if stamp is None:
+        return _EPOCH + _dt.timedelta(seconds=_recorded_changes(plan))
+    moment = require_aware("stamp", stamp)  # type: ignore[arg-type]  # checked here
+    try:
+        utc = moment.astimezone(_UTC)
+    except (OverflowError, ValueError):
+        utc = None
+    if utc is None or not supported(utc.date()):
+        raise InvalidValueError(
+            "stamp",
+            shown(stamp),
+            f"is outside the dates careplan works with ({EARLIEST_DATE} to {LATEST_DATE})",
+            "pass the time of the export",
+        )
+    return utc
+
+
+def _recorded_changes(plan: CarePlan) -> int:
+    """How many changes the plan records: its own count of revisions."""
+    return (
+        len(plan.cancellations)
+        + len(plan.reschedules)
+        + len(plan.closures)
+        + len(plan.holds)
+        + len(plan.transitions)
+    )
+
+
+def _addresses(method: str, organizer: object, attendees: object) -> bytes:
+    """The ORGANIZER and ATTENDEE lines of an iTIP message (none for PUBLISH)."""
+    if isinstance(attendees, (str, bytes)) or not isinstance(attendees, Sequence):
+        raise InvalidValueError(
+            "attendees", shown(attendees), "is not a list of addresses", "pass mailto: URIs"
+        )
+    if method == "PUBLISH":
+        for field, given in (("organizer", organizer is not None), ("attendees", attendees)):
+            if given:
+                raise InvalidValueError(
+                    field,
+                    shown(organizer if field == "organizer" else len(attendees)),
+                    "is only written in an iTIP message",
+                    "pass method='REQUEST' or 'CANCEL', or leave organizer and attendees out",
+                )
+        return b""
+    if not attendees:
+        raise InvalidValueError(
+            "attendees", 0, "addresses are too few for an iTIP message", "give at least one"
+        )
+    lines = [_address("ORGANIZER", "organizer", organizer)]
+    lines += [_address("ATTENDEE", f"attendees[{n}]", value) for n, value in enumerate(attendees)]
+    return b"".join(lines)
+
+
+def _address(name: str, field: str, value: object) -> bytes:
+    address = text(field, value, blank=False)
+    if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:\S+", address):
+        raise InvalidValueError(
+            field, shown(address), "is not a calendar address", "use mailto:name@example.org"
+        )
+    return _write(name, icalendar.vCalAddress(address))
 
 
 def to_ical(
@@ -239,25 +367,39 @@ def to_ical(
     sequence: int = 0,
     disambiguate: Disambiguate = "compatible",
     name: str | None = None,
+    method: Method = "PUBLISH",
+    organizer: str | None = None,
+    attendees: Sequence[str] = (),
 ) -> bytes:
     """The plan as an iCalendar file (RFC 5545, ``METHOD:PUBLISH``).
+
+    Every session of every episode is one series with its own UID, also once
+    nothing of it happens any more: such a series is written with
+    ``STATUS:CANCELLED``, so a calendar that had it takes it away. The
+    instances are the plan's :func:`~careplan.occurrences`.
 
     Args:
         plan: The plan; every episode becomes its own series of events.
         detail: How much to reveal; see :data:`careplan.Detail`. Private
             (``CLASS:PRIVATE``) and minimal by default.
-        reminders: Alarms before each session (minutes or timedeltas); none
-            by default.
-        uid_key: Secret for the event UIDs (an HMAC key). UIDs are stable for
-            the same plan, episode and session, so importing an updated file
-            updates events instead of duplicating them. Default: the plan's
-            random ``id``; pass your own secret when plan ids are guessable.
-        stamp: DTSTAMP, when the file is made (aware). Default: the plan's
-            first day at 00:00 UTC, so the same plan gives the same bytes.
-        sequence: Added to every event's SEQUENCE. Each series' SEQUENCE
-            already counts the changes the plan records for it
-            (cancellations, moves, closures, the transition that ends it), so
-            it rises as the plan is updated.
+        reminders: Alarms before each session (minutes or timedeltas, at
+            most 16); none by default.
+        uid_key: Secret for the event UIDs (an HMAC key, text or bytes).
+            UIDs are stable for the same plan, episode and session, so
+            importing an updated file updates events instead of duplicating
+            them. Default: the plan's random ``id``; pass your own secret
+            when plan ids are guessable.
+        stamp: DTSTAMP, the time of the export (aware). careplan never reads
+            the clock: pass it (the command line and :mod:`careplan.caldav`
+            do). Default: the Unix epoch plus one second per change the
+            plan records (cancellations, moves, closures, holds,
+            transitions), so the same plan gives the same bytes, the value
+            is never in the future and it rises with every recorded change.
+        sequence: Added to every event's SEQUENCE. Each series' SEQUENCE is
+            derived from the plan's own records and rises whenever the
+            series' instances, times or status change (see the calendar
+            explanation); raise ``sequence`` after a change the plan does
+            not record (editing a session in place).
         disambiguate: The DST policy the plan's occurrences use.
         name: The calendar's display name (``X-WR-CALNAME``), single-line
             text, written as given at every ``detail``: put the client's
@@ -265,44 +407,54 @@ def to_ical(
             reader would show escaped (``\\ ; ,``) become spaces, and runs
             of spaces one. Default: "Care plan", and the client's name after
             it with ``detail="full"``.
+        method: ``"PUBLISH"`` (a calendar), or an iTIP message:
+            ``"REQUEST"`` writes the series that still happen,
+            ``"CANCEL"`` the cancelled ones (a file without a VEVENT when
+            none is).
+        organizer: For ``REQUEST`` and ``CANCEL``: the organizer's calendar
+            address (``mailto:...``).
+        attendees: For ``REQUEST`` and ``CANCEL``: at least one attendee's
+            calendar address.
 
     Raises:
         InvalidValueError: A bad ``detail``, ``sequence``, reminder,
-            ``stamp`` or ``name``, or a plan date outside
-            :data:`careplan.EARLIEST_DATE` to :data:`careplan.LATEST_DATE`.
+            ``uid_key``, ``stamp``, ``disambiguate``, ``name``, ``method``
+            or address, a SEQUENCE over 2,147,483,647, or a plan date
+            outside :data:`careplan.EARLIEST_DATE` to
+            :data:`careplan.LATEST_DATE`.
 
     >>> from careplan.demo import sample_plan
     >>> text = to_ical(sample_plan()).decode()
     >>> text.count("BEGIN:VEVENT"), "CLASS:PRIVATE" in text, "Alex" in text
     (11, True, False)
     """
-    if detail not in _DETAILS:
-        raise InvalidValueError(
-            "detail", detail, "is not a level of detail", f"use one of: {', '.join(_DETAILS)}"
-        )
-    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
-        raise InvalidValueError("sequence", sequence, "is not a whole number of at least 0")
+    _choice("detail", detail, _DETAILS, "a level of detail")
+    _choice("disambiguate", disambiguate, typing.get_args(Disambiguate), "a DST policy")
+    _choice("method", method, _METHODS, "a calendar method")
+    sequence = whole("sequence", sequence, 0, _MAX_SEQUENCE)
     alarms = _reminders(reminders)
+    addresses = _addresses(method, organizer, attendees)
     require_supported_date("CarePlan.start", plan.start)
     require_supported_date("CarePlan.end", plan.end)
     key = _key(uid_key, plan)
-    dtstamp = (
-        _dt.datetime.combine(plan.start, _dt.time(0), tzinfo=_UTC)
-        if stamp is None
-        else require_aware("stamp", stamp).astimezone(_UTC)
-    )
+    dtstamp = _dtstamp(stamp, plan)
     if name is not None:
         name = text("name", name, blank=False)
         if not _calendar_name(name):
             raise InvalidValueError(
-                "name", name, "has nothing a calendar shows", "give it letters or digits"
+                "name", shown(name), "has nothing a calendar shows", "give it letters or digits"
             )
     elif detail == "full" and plan.client.name:
         name = f"Care plan: {plan.client.name}"
     else:
         name = "Care plan"
 
-    changes = DayChanges.of_plan(plan)
+    # Which instances happen, and when, is decided by the plan's expansion.
+    happening: dict[tuple[int, str], dict[_dt.date, Occurrence]] = {}
+    for occurrence in occurrences(plan, disambiguate=disambiguate):
+        series_key = (occurrence.episode, occurrence.session.id)
+        happening.setdefault(series_key, {})[occurrence.scheduled_on] = occurrence
+    records = _Records.of(plan)
     # The zone definitions cover every date the file writes, moves included.
     moved_years = [r.start.year for r in plan.reschedules]
     first_year = min([plan.start.year, *moved_years])
@@ -310,33 +462,98 @@ def to_ical(
     zones = sorted({episode.schedule.timezone for episode in plan.episodes})
     # Every line is written by icalendar; the ones that repeat are cached
     # (see _line). The calendar's name is not: it may name the client.
-    parts = [_calendar_head(), _write("X-WR-CALNAME", _calendar_name(name))]
+    parts = [_calendar_head(method), _write("X-WR-CALNAME", _calendar_name(name))]
     parts.extend(_vtimezone_bytes(zone, first_year, last_year) for zone in zones)
     for index, episode in enumerate(plan.episodes):
         zone = episode.schedule.timezone
         dst_days = transition_days(zone, first_year, last_year)
         for session in episode.schedule.sessions:
             instances = series_dates(session, episode.start, episode.end, episode.start)
-            if not instances:
-                continue
-            parts.extend(
-                _series(
-                    session=session,
-                    instances=instances,
-                    changes=changes,
-                    disambiguate=disambiguate,
-                    index=index,
-                    episode=episode,
-                    zone=zone,
-                    dst_days=dst_days,
-                    uid=_uid(key, index, session),
-                    dtstamp=dtstamp,
-                    sequence=sequence,
-                    content=_content(session, detail, plan, episode, alarms),
+            revision = sequence + records.revision(session, episode)
+            if revision > _MAX_SEQUENCE:
+                raise InvalidValueError(
+                    "sequence",
+                    sequence,
+                    f"makes a SEQUENCE over {_MAX_SEQUENCE}",
+                    "pass a smaller sequence",
                 )
+            live, lines = _series(
+                session=session,
+                instances=instances,
+                happening=happening.get((index, session.id), {}),
+                disambiguate=disambiguate,
+                episode=episode,
+                zone=zone,
+                dst_days=dst_days,
+                uid=_uid(key, index, session),
+                dtstamp=dtstamp,
+                revision=revision,
+                content=addresses + _content(session, detail, plan, episode, alarms),
             )
+            if method == "PUBLISH" or live == (method == "REQUEST"):
+                parts.extend(lines)
     parts.append(_END_CALENDAR)
     return b"".join(parts)
+
+
+@attrs.frozen
+class _Records:
+    """The plan's records of change, looked up per series for its SEQUENCE.
+
+    A series' SEQUENCE counts, over the days its weekly pattern falls on,
+    each moving of an instance and each day an instance is taken away
+    (closure, hold, cancellation). A series that a transition or the
+    discharge ended counts one for that, and also the records past its end
+    (some of which it had while it ran longer). Records only ever join a
+    plan, so the count never falls, and every change to a series' instances
+    joins a record that it counts.
+    """
+
+    off_days: frozenset[_dt.date]
+    cancelled: Mapping[str, frozenset[_dt.date]]
+    moves: Mapping[str, Counter[_dt.date]]
+
+    @classmethod
+    def of(cls, plan: CarePlan) -> _Records:
+        off = frozenset(_dt.date(d.year, d.month, d.day) for d in _days(plan))
+        cancelled: dict[str, set[_dt.date]] = {}
+        for cancellation in plan.cancellations:
+            cancelled.setdefault(cancellation.session_id, set()).add(_plain(cancellation.on))
+        moves: dict[str, Counter[_dt.date]] = {}
+        for reschedule in plan.reschedules:
+            moves.setdefault(reschedule.session_id, Counter())[_plain(reschedule.on)] += 1
+        return cls(off, {k: frozenset(v) for k, v in cancelled.items()}, moves)
+
+    def revision(self, session: Session, episode: Episode) -> int:
+        """The SEQUENCE of ``session``'s series in ``episode`` (before the caller's offset)."""
+        cancelled = self.cancelled.get(session.id, _NO_DAYS)
+        moves = self.moves.get(session.id)
+        ended = episode.left_by is not None
+        days: Set[_dt.date] = self.off_days
+        if cancelled or moves:
+            days = days | cancelled | (moves.keys() if moves else _NO_DAYS)
+        total = int(ended)
+        if not days:
+            return total
+        origin = _plain(week_start(episode.start))
+        first, last = _plain(episode.start), _plain(episode.end)
+        for day in days:
+            if day < first or (day > last and not ended):
+                continue
+            if day.weekday() != session.weekday:
+                continue
+            if ((day - origin).days // 7) % session.every_weeks:
+                continue
+            total += (moves[day] if moves else 0) + (day in self.off_days or day in cancelled)
+        return total
+
+
+def _days(plan: CarePlan) -> list[_dt.date]:
+    return [*(c.date for c in plan.closures), *plan.held_days]
+
+
+def _plain(day: _dt.date) -> _dt.date:
+    return _dt.date(day.year, day.month, day.day)
 
 
 def _serialise(component: icalendar.Component) -> bytes:
@@ -358,14 +575,14 @@ def _fold(line: Contentline) -> bytes:
     return encoded + b"\r\n"
 
 
-@lru_cache(maxsize=1)
-def _calendar_head() -> bytes:
+@lru_cache(maxsize=4)
+def _calendar_head(method: str) -> bytes:
     """BEGIN:VCALENDAR and the calendar's properties but its name."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", _PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     return _serialise(calendar)[: -len(_END_CALENDAR)]
 
 
@@ -379,64 +596,76 @@ def _series(
     *,
     session: Session,
     instances: list[pendulum.Date],
-    changes: DayChanges,
+    happening: Mapping[_dt.date, Occurrence],
     disambiguate: Disambiguate,
-    index: int,
     episode: Episode,
     zone: str,
     dst_days: frozenset[_dt.date],
     uid: str,
     dtstamp: _dt.datetime,
-    sequence: int,
+    revision: int,
     content: bytes,
-) -> list[bytes]:
+) -> tuple[bool, list[bytes]]:
     """The recurring event of one session in one episode, then its overrides.
 
-    The master's DTSTART is the first instance on an ordinary day (no clock
-    change between its start and its end): readers derive the whole series
-    from it, and a wall time on a change day may not exist or may happen
-    twice. Instances before it (an episode that starts on a change day) are
-    RDATEs in UTC, which no reader can misread. The length is a DURATION,
-    an exact time by RFC 5545, so no instance's length depends on the day
-    the series starts.
+    Returns whether any instance happens, and the lines. The master's
+    DTSTART is the first instance on an ordinary day (no clock change
+    between its start and its end): readers derive the whole series from
+    it, and a wall time on a change day may not exist or may happen twice.
+    Instances before it (an episode that starts on a change day) are RDATEs
+    in UTC, which no reader can misread. The length is a DURATION, an exact
+    time by RFC 5545, so no instance's length depends on the day the series
+    starts. A series none of whose instances happens is written whole, every
+    instance excluded, with ``STATUS:CANCELLED``.
     """
+    uid_line = _write("UID", icalendar.vText(uid))
+    head = [_BEGIN_EVENT, uid_line, _utc_line("DTSTAMP", dtstamp), _sequence_line(revision)]
+    if not happening:
+        days: Sequence[_dt.date] = instances or [_first_day(session, episode)]
+        walls = tuple(_dt.datetime.combine(day, session.start) for day in days)
+        lines = [
+            *head,
+            _CANCELLED,
+            _local_line("DTSTART", walls[0], zone),
+            _duration_line(session.minutes),
+            _weekly_rule(session.every_weeks, _BYDAY[int(session.weekday)], len(days)),
+            _local_line("EXDATE", walls, zone),
+            content,
+            _END_EVENT,
+        ]
+        return False, lines
+
+    # A session that ends before midnight touches a change only on its own day.
+    one_day = session.minutes < _DAY_MINUTES - minute_of_day(session.start)
 
     def on_edge(day: _dt.date) -> bool:
+        if day in dst_days:
+            return True
+        if one_day:
+            return False
         wall_start = _dt.datetime.combine(day, session.start)
-        return day in dst_days or (wall_start + session.duration).date() in dst_days
+        return (wall_start + session.duration).date() in dst_days
 
     anchor = next((i for i, day in enumerate(instances) if not on_edge(day)), None)
     leading = instances if anchor is None else instances[:anchor]
-    excluded: list[_dt.datetime | None] = []
+    excluded: list[_dt.datetime] = []
     added: list[_dt.datetime] = []
     overrides: list[tuple[bytes, Occurrence]] = []
-    moves = 0
     for position, day in enumerate(instances):
-        moved = (session.id, day) in changes.moved
-        moves += moved
-        removed = changes.removes(session.id, day)
+        found = happening.get(day)
         if position < len(leading):
-            if removed:
-                excluded.append(None)
+            if found is None:
                 continue
             scheduled = resolve_wall(day, session.start, zone, disambiguate).astimezone(_UTC)
             added.append(scheduled)
-            if moved:
-                happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
-                overrides.append((_utc_line("RECURRENCE-ID", scheduled), happening))
-        elif removed:
+            if found.moved:
+                overrides.append((_utc_line("RECURRENCE-ID", scheduled), found))
+        elif found is None:
             excluded.append(_dt.datetime.combine(day, session.start))
-        elif moved or on_edge(day):
-            happening = occurrence_on(session, day, zone, changes.moved, disambiguate, index)
-            if happening.moved or not _read_alike(day, happening, zone):
-                wall = _dt.datetime.combine(happening.scheduled_on, session.start)
-                overrides.append((_local_line("RECURRENCE-ID", wall, zone), happening))
-    edits = len(excluded) + moves
-    revision = sequence + edits + (0 if episode.left_by is None else 1)
-    stamp_line = _utc_line("DTSTAMP", dtstamp)
-    revision_line = _sequence_line(revision)
-    uid_line = _write("UID", icalendar.vText(uid))
-    lines = [_BEGIN_EVENT, uid_line, stamp_line, revision_line]
+        elif (found.moved or on_edge(day)) and (found.moved or not _read_alike(day, found, zone)):
+            wall = _dt.datetime.combine(day, session.start)
+            overrides.append((_local_line("RECURRENCE-ID", wall, zone), found))
+    lines = list(head)
     if anchor is not None:
         start = _dt.datetime.combine(instances[anchor], session.start)
         lines += [
@@ -449,37 +678,36 @@ def _series(
             ),
         ]
         lines += [_utc_line("RDATE", moment) for moment in added]
-    elif added:
+    else:
         # Every instance is on a change day: a series of UTC instants.
         lines += [_utc_line("DTSTART", added[0]), _duration_line(session.minutes)]
         lines += [_utc_line("RDATE", moment) for moment in added[1:]]
-    else:
-        # Nothing happens (every instance closed or cancelled); the event
-        # stays, all excluded, so clients that had it drop its instances.
-        start = _dt.datetime.combine(instances[0], session.start)
-        lines += [
-            _local_line("DTSTART", start, zone),
-            _duration_line(session.minutes),
-            _weekly_rule(session.every_weeks, _BYDAY[int(session.weekday)], len(instances)),
-        ]
-        excluded = [_dt.datetime.combine(day, session.start) for day in instances]
-    written = tuple(wall for wall in excluded if wall is not None)
-    if written:
-        lines.append(_local_line("EXDATE", written, zone))
+    if excluded:
+        lines.append(_local_line("EXDATE", tuple(excluded), zone))
     lines += [content, _END_EVENT]
-    for recurrence_line, happening in overrides:
+    for recurrence_line, found in overrides:
         lines += [
-            _BEGIN_EVENT,
-            uid_line,
-            stamp_line,
-            revision_line,
+            *head,
             recurrence_line,
-            _explicit_line("DTSTART", happening.start, zone),
-            _explicit_line("DTEND", happening.end, zone),
+            _explicit_line("DTSTART", found.start, zone),
+            _explicit_line("DTEND", found.end, zone),
             content,
             _END_EVENT,
         ]
-    return lines
+    return True, lines
+
+
+def _first_day(session: Session, episode: Episode) -> _dt.date:
+    """The first day of ``session``'s pattern on or after the episode's start.
+
+    For the cancelled series of an episode too short to hold an instance.
+    """
+    start = _plain(episode.start)
+    day = start + _dt.timedelta(days=(session.weekday - start.weekday()) % 7)
+    origin = _plain(week_start(episode.start))
+    while ((day - origin).days // 7) % session.every_weeks:
+        day += _WEEK
+    return day
 
 
 class _Value(Protocol):

@@ -1,4 +1,8 @@
-"""The payer rule pack document (``careplan-payer/1``), in and out of PayerRules."""
+"""The ``careplan-payer/1`` document: payer rule packs as JSON.
+
+Read and written with the JSON document's helpers (strict decoding, the
+error-path helper, dates), from :mod:`careplan.document`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,14 @@ from typing import Any
 
 import attrs
 
-from careplan._adapters.document import _CONVERTER, _at, _date, _loads, _structure
 from careplan._model.errors import DocumentError
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, ServiceCode, Tier
 from careplan._model.review import Cadence
+from careplan.document.decode import CONVERTER as _CONVERTER
+from careplan.document.decode import loads as _loads
+from careplan.document.decode import structure as _structure
+from careplan.document.fields import date as _date
+from careplan.document.paths import at as _at
 
 __all__ = [
     "PAYER_FORMAT",

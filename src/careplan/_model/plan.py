@@ -52,7 +52,13 @@ from careplan._model.program import Program
 from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import Disambiguate, require_date
-from careplan._model.transition import Episode, Transition, check_history, episodes_of
+from careplan._model.transition import (
+    Episode,
+    Transition,
+    TransitionReason,
+    check_history,
+    episodes_of,
+)
 
 __all__ = [
     "EXPAND_PLAN",
@@ -504,31 +510,51 @@ def _to_readmission_of(value: str | None) -> str | None:
     return None if value is None else identifier("CarePlan.readmission_of", value)
 
 
+def labelled(plan: CarePlan) -> list[SessionKind | TreatmentTrack | TransitionReason]:
+    """Every kind, track and transition reason of ``plan``, wherever it appears.
+
+    The sessions of the schedule and of every earlier one (a transition's,
+    a discharge's included), the continuum's required kinds, the plan's
+    tracks, the kinds of every intervention and target (in the plan of care
+    and in each of its revisions), and the reasons of the transitions. The
+    JSON document writes the labels of all of them; :func:`_check_labels`
+    refuses two labels for one code among them.
+    """
+    sessions = [
+        *plan.schedule.sessions,
+        *(s for t in plan.transitions for s in t.previous_schedule.sessions),
+    ]
+    found: list[SessionKind | TreatmentTrack | TransitionReason] = [s.kind for s in sessions]
+    found += [r.kind for level in plan.continuum for r in level.required]
+    for interventions, objectives in (
+        (plan.interventions, plan.objectives),
+        *((r.previous.interventions, r.previous.objectives) for r in plan.revisions),
+    ):
+        found += [k for i in interventions for k in i.kinds]
+        found += [k for o in objectives if o.target is not None for k in o.target.kinds]
+    found += [s.track for s in sessions if s.track is not None]
+    found += plan.tracks
+    found += [t.reason for t in plan.transitions]
+    return found
+
+
 def _check_labels(plan: CarePlan) -> None:
-    """Refuse two labels for one kind or track code in a plan.
+    """Refuse two labels for one kind, track or reason code in a plan.
 
     A document keeps one label per code, so a plan with two could not be
     read back as it was written. That holds for a label derived from the
     code too (a custom kind built without one): it would come back as the
     declared label of the same code.
     """
-    sessions = [
-        *plan.schedule.sessions,
-        *(s for t in plan.transitions for s in t.previous_schedule.sessions),
-    ]
-    used: list[SessionKind | TreatmentTrack] = [s.kind for s in sessions]
-    used += [r.kind for level in plan.continuum for r in level.required]
-    used += [s.track for s in sessions if s.track is not None]
-    used += plan.tracks
     labels: dict[tuple[type, str], str] = {}
-    for item in used:
+    for item in labelled(plan):
         label = labels.setdefault((type(item), item.code), item.label)
         if label != item.label:
-            what = "session kind" if isinstance(item, SessionKind) else "treatment track"
+            what = {SessionKind: "session kind", TreatmentTrack: "treatment track"}
             raise InvalidValueError(
-                f"CarePlan {what} {item.code!r}",
+                f"CarePlan {what.get(type(item), 'transition reason')} {item.code!r}",
                 item.label,
-                f"is a second label for the code (the first is {label!r})",
+                "is a second label for the code",
                 "give each code one label throughout the plan",
             )
 

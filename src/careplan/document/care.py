@@ -1,0 +1,198 @@
+"""Reading the plan of care and its records: problems to interventions, reviews, measures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
+from careplan._model.kinds import SessionKind
+from careplan._model.measures import Band, Instrument, Measurement
+from careplan._model.plan import CareRevision, Goal, PlanOfCare
+from careplan._model.review import Review, Signature
+from careplan.document.fields import date, kind, optional_date
+from careplan.document.paths import at, join
+from careplan.document.shape import (
+    GoalDoc,
+    InstrumentDoc,
+    InterventionDoc,
+    MeasurementDoc,
+    ObjectiveDoc,
+    PlanOfCareDoc,
+    ProblemDoc,
+    ReviewDoc,
+    RevisionDoc,
+    SignatureDoc,
+    TargetDoc,
+)
+
+__all__ = [
+    "ON_IS_DATE",
+    "instruments",
+    "measurements",
+    "plan_of_care",
+    "reviews",
+    "revisions",
+    "signatures",
+]
+
+#: A record's day is ``on`` in the model and ``date`` in the document.
+ON_IS_DATE = {"on": "date"}
+
+
+def _goal(doc: GoalDoc, path: str) -> Goal:
+    """The goal at ``path``."""
+    with at(path):
+        return Goal(
+            doc.description,
+            doc.measure,
+            optional_date(f"{path}.target_date", doc.target_date),
+            id=doc.id,
+            problems=tuple(doc.problems),
+            status=doc.status,  # type: ignore[arg-type]
+            achievement=doc.achievement,  # type: ignore[arg-type]
+            start=optional_date(f"{path}.start", doc.start),
+        )
+
+
+def _problem(doc: ProblemDoc, path: str) -> Problem:
+    condition = None
+    if doc.condition is not None:
+        c = doc.condition
+        with at(f"{path}.condition"):
+            condition = Coding(c.system, c.code, c.display)
+    with at(path):
+        return Problem(doc.id, doc.description, doc.client_words, condition)
+
+
+def _kinds(codes: list[str], path: str, labels: Mapping[str, str]) -> tuple[SessionKind, ...]:
+    found = []
+    for i, code in enumerate(codes):
+        with at(f"{path}.kinds[{i}]", whole=True):
+            found.append(kind(code, labels))
+    return tuple(found)
+
+
+def _target(doc: TargetDoc, path: str, labels: Mapping[str, str]) -> Target:
+    kinds = _kinds(doc.kinds, path, labels)
+    with at(path):
+        return Target(doc.measure, doc.comparison, doc.value, kinds)  # type: ignore[arg-type]
+
+
+def _objective(doc: ObjectiveDoc, path: str, labels: Mapping[str, str]) -> TreatmentObjective:
+    target = None if doc.target is None else _target(doc.target, f"{path}.target", labels)
+    with at(path):
+        return TreatmentObjective(
+            doc.id,
+            doc.goal,
+            doc.description,
+            optional_date(f"{path}.target_date", doc.target_date),
+            target,
+            doc.status,  # type: ignore[arg-type]
+            doc.achievement,  # type: ignore[arg-type]
+            optional_date(f"{path}.start", doc.start),
+        )
+
+
+def _intervention(doc: InterventionDoc, path: str, labels: Mapping[str, str]) -> Intervention:
+    kinds = _kinds(doc.kinds, path, labels)
+    with at(path):
+        return Intervention(
+            doc.id,
+            doc.description,
+            tuple(doc.objectives),
+            kinds,
+            doc.times,
+            doc.every_weeks,
+            doc.role,  # type: ignore[arg-type]
+            tuple(doc.levels),
+        )
+
+
+def plan_of_care(doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]) -> PlanOfCare:
+    """The records of a plan of care, with references checked and errors at their paths.
+
+    ``labels`` are the document's kind labels.
+    """
+    problems = [_problem(p, join(path, f"problems[{i}]")) for i, p in enumerate(doc.problems)]
+    goals = [_goal(g, join(path, f"goals[{i}]")) for i, g in enumerate(doc.goals)]
+    objectives = [
+        _objective(o, join(path, f"objectives[{i}]"), labels) for i, o in enumerate(doc.objectives)
+    ]
+    interventions = [
+        _intervention(v, join(path, f"interventions[{i}]"), labels)
+        for i, v in enumerate(doc.interventions)
+    ]
+    with at(path):
+        return PlanOfCare(problems, goals, objectives, interventions)
+
+
+def revisions(docs: list[RevisionDoc], labels: Mapping[str, str]) -> list[CareRevision]:
+    """The plan of care's earlier versions."""
+    found = []
+    for i, r in enumerate(docs):
+        where = f"revisions[{i}]"
+        previous = plan_of_care(r.previous, f"{where}.previous", labels)
+        with at(where, ON_IS_DATE):
+            found.append(CareRevision(date(f"{where}.date", r.date), previous, r.note))
+    return found
+
+
+def reviews(docs: list[ReviewDoc]) -> list[Review]:
+    """The plan's reviews."""
+    found = []
+    for i, r in enumerate(docs):
+        where = f"reviews[{i}]"
+        with at(where, ON_IS_DATE):
+            found.append(
+                Review(date(f"{where}.date", r.date), r.role, r.outcome, r.reviewer, r.note)  # type: ignore[arg-type]
+            )
+    return found
+
+
+def signatures(docs: list[SignatureDoc]) -> list[Signature]:
+    """The plan's signatures."""
+    found = []
+    for i, g in enumerate(docs):
+        where = f"signatures[{i}]"
+        with at(where, ON_IS_DATE):
+            found.append(
+                Signature(g.role, date(f"{where}.date", g.date), g.name, g.purpose)  # type: ignore[arg-type]
+            )
+    return found
+
+
+def measurements(docs: list[MeasurementDoc]) -> list[Measurement]:
+    """The plan's measurements."""
+    found = []
+    for i, m in enumerate(docs):
+        where = f"measurements[{i}]"
+        with at(where, ON_IS_DATE):
+            found.append(Measurement(m.instrument, m.score, date(f"{where}.date", m.date)))
+    return found
+
+
+def instruments(docs: list[InstrumentDoc]) -> list[Instrument]:
+    """The plan's own instruments."""
+    found = []
+    for i, d in enumerate(docs):
+        where = f"instruments[{i}]"
+        bands = []
+        for j, b in enumerate(d.bands):
+            with at(f"{where}.bands[{j}]"):
+                bands.append(Band(b.low, b.high, b.label))
+        with at(where):
+            found.append(
+                Instrument(
+                    d.code,
+                    d.name,
+                    d.minimum,
+                    d.maximum,
+                    d.loinc,
+                    tuple(bands),
+                    d.lower_is_better,
+                    d.response_drop,
+                    d.remission_below,
+                    d.worsening,
+                )
+            )
+    return found
