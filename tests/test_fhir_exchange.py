@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, assume, given, settings
 import careplan as cp
 from careplan._operations.expansion import series_dates
 from careplan.cli import main
-from careplan.demo import sample_plan, sample_schedule
+from careplan.demo import sample_plan, sample_plan_of_care, sample_schedule
 from careplan.fhir import from_fhir, to_fhir
-from careplan.testing import care_plans
+from careplan.testing import care_plans, plans_of_care
 from test_fhir import empty_elements
 
 US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition"
@@ -69,10 +69,10 @@ def test_r4_is_valid_and_claims_us_core_where_it_applies():
         if "profile" in (r := e["resource"]).get("meta", {})
     }
     assert profiles == {
-        "Patient": f"{US_CORE}/us-core-patient",
-        "CarePlan": f"{US_CORE}/us-core-careplan",
-        "Goal": f"{US_CORE}/us-core-goal",
-        "Condition": f"{US_CORE}/us-core-condition-problems-health-concerns",
+        "Patient": f"{US_CORE}/us-core-patient|6.1.0",
+        "CarePlan": f"{US_CORE}/us-core-careplan|6.1.0",
+        "Goal": f"{US_CORE}/us-core-goal|6.1.0",
+        "Condition": f"{US_CORE}/us-core-condition-problems-health-concerns|6.1.0",
     }
     (patient,) = resources(bundle, "Patient")
     # US Core: an identifier with a system, a name and a gender; a minimal
@@ -253,7 +253,9 @@ def test_the_command_line_writes_r4_and_imports_it_back(tmp_path, capsys):
     plan_file.write_text(cp.to_json(stepped_plan()), encoding="utf-8")
     assert main(["fhir", str(plan_file), "--fhir-version", "r4", "-o", str(bundle_file)]) == 0
     bundle = json.loads(bundle_file.read_text(encoding="utf-8"))
-    assert resources(bundle, "Patient")[0]["meta"]["profile"] == [f"{US_CORE}/us-core-patient"]
+    assert resources(bundle, "Patient")[0]["meta"]["profile"] == [
+        f"{US_CORE}/us-core-patient|6.1.0"
+    ]
     assert main(["import-fhir", str(bundle_file), "-o", str(back_file)]) == 0
     back = cp.from_json(back_file.read_text(encoding="utf-8"))
     assert back.occurrences() == stepped_plan().occurrences()
@@ -292,3 +294,103 @@ def test_a_plan_of_care_exports_valid_fhir_and_reads_back_its_schedule(version):
     assert back.occurrences() == plan.occurrences()
     # Diagnosis codes come back; the problems of the plan of care are not diagnoses.
     assert back.diagnoses == plan.diagnoses
+
+
+def _narratives(bundle):
+    return [e["resource"]["text"]["div"] for e in bundle["entry"]]
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+def test_every_resource_has_a_narrative_without_identifying_text(version):
+    secret = "Jane Q Doe"
+    plan = sample_plan_of_care()
+    plan = attrs.evolve(
+        plan,
+        client=cp.Client(plan.client.id, secret),
+        goals=[attrs.evolve(g, description=f"{secret} stays sober") for g in plan.goals],
+    )
+    bundle = to_fhir(plan, version=version, diagnoses=True)
+    divs = _narratives(bundle)
+    assert len(divs) == len(bundle["entry"])
+    assert all(d.startswith('<div xmlns="http://www.w3.org/1999/xhtml">') for d in divs)
+    assert not any(secret in d for d in divs)
+    # The name is in the Patient's narrative only when it is asked for.
+    named = to_fhir(plan, version=version, client_name=True)
+    assert [d for d in _narratives(named) if secret in d] == [
+        resources(named, "Patient")[0]["text"]["div"]
+    ]
+
+
+def test_r4_conditions_are_us_core_problems_without_duplicates():
+    # sample_plan_of_care codes its problems F33.1 and F10.20, which are
+    # also among its diagnoses: one Condition each, marked as a diagnosis.
+    plan = sample_plan_of_care()
+    bundle = to_fhir(plan, version="r4", diagnoses=True)
+    conditions = resources(bundle, "Condition")
+    codes = [c["code"]["coding"][0]["code"] for c in conditions]
+    assert len(codes) == len(set(codes))
+    assert set(codes) == set(plan.diagnoses)
+    for condition in conditions:
+        assert condition["verificationStatus"]["coding"][0]["code"] == "confirmed"
+        assert condition["recordedDate"] == plan.start.isoformat()
+    assert from_fhir(bundle).diagnoses == plan.diagnoses
+
+
+@pytest.mark.parametrize("client_name", [False, True])
+def test_the_r4_patient_meets_us_core_6(client_name):
+    """us-core-6: a name has a family or given part, or says why not (data-absent-reason)."""
+    bundle = to_fhir(sample_plan(), version="r4", client_name=client_name)
+    (name,) = resources(bundle, "Patient")[0]["name"]
+    has_parts = "family" in name or "given" in name
+    absent = [e for e in name.get("extension", ()) if e["url"].endswith("/data-absent-reason")]
+    assert has_parts != bool(absent)
+    assert ("text" in name) == client_name
+
+
+def _status_kept(plan, goal):
+    """A goal's own status comes back; one the export derived (unset, or still
+    open at discharge) comes back as what the export wrote."""
+    return goal.status is not None and not (plan.discharged and goal.open)
+
+
+def _kept(plan):
+    """Everything a round trip keeps of a plan of care exported with its diagnoses
+    (docs/how-to/fhir-r4.md lists what it does not)."""
+    return (
+        _carried(plan),
+        plan.readmission_of,
+        [
+            (
+                g.id,
+                g.start,
+                g.problems,
+                g.status if _status_kept(plan, g) else None,
+                g.achievement if _status_kept(plan, g) else None,
+            )
+            for g in plan.goals
+        ],
+        [(p.id, p.description, p.condition) for p in plan.problems],
+        [m for m in plan.measurements if m.instrument in cp.BUILTIN_INSTRUMENTS],
+    )
+
+
+def _kept_read_back(plan, original):
+    kept = _kept(plan)
+    goals = [
+        (*carried[:3], *(carried[3:] if _status_kept(original, g) else (None, None)))
+        for carried, g in zip(kept[2], original.goals, strict=True)
+    ]
+    return (*kept[:2], goals, *kept[3:])
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=care_plans(custom_continua=False).flatmap(plans_of_care))
+def test_a_plan_of_care_comes_back_as_far_as_fhir_carries_it(version, plan):
+    assume(all(s.title is None or s.title.strip() for e in plan.episodes
+               for s in e.schedule.sessions))  # fmt: skip
+    assume(all(p.condition is None or p.condition.system not in cp.Coding.SYSTEMS.values()
+               for p in plan.problems))  # fmt: skip
+    bundle = json.loads(json.dumps(to_fhir(plan, version=version, diagnoses=True)))
+    again = from_fhir(bundle)
+    assert _kept_read_back(again, plan) == _kept(plan)

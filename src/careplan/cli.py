@@ -782,7 +782,10 @@ def _fhir(args: argparse.Namespace) -> int:
     plan = _load(args)
     if not _exportable(args, plan):
         return EXIT_INVALID
-    bundle = to_fhir(plan, version=args.fhir_version, diagnoses=args.diagnoses)
+    try:
+        bundle = to_fhir(plan, version=args.fhir_version, diagnoses=args.diagnoses)
+    except CarePlanError as error:  # over the R4 export's budget
+        raise _Failure(f"{_shown(args.file)}: cannot export it: {error}", error) from None
     data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     _write(args.out, data, force=args.force)
     if args.out != "-":
@@ -802,7 +805,7 @@ def _import_fhir(args: argparse.Namespace) -> int:
             f"{_shown(args.file)}: cannot read the Bundle: its JSON is nested too deeply"
         ) from None
     try:
-        plan = from_fhir(bundle)
+        plan = from_fhir(bundle, max_years=args.max_years)
         text = to_json(plan) + "\n"
     except CarePlanError as error:
         raise _Failure(f"{_shown(args.file)}: cannot read the Bundle: {error}", error) from None

@@ -16,7 +16,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from careplan._adapters.fhir_codes import (
+from careplan._model.occurrence import Occurrence
+from careplan._model.plan import CarePlan
+from careplan._model.session import Session
+from careplan._model.time import format_wall_time
+from careplan._model.transition import Episode
+from careplan._operations.expansion import occurrences
+from careplan.fhir._codes import (
     DIAGNOSIS_SYSTEM,
     EPISODE,
     EVERY_WEEKS,
@@ -26,31 +32,30 @@ from careplan._adapters.fhir_codes import (
     SCHEDULED_ON,
     SESSION_ID,
     SESSION_SYSTEM,
-    TIMEZONE,
     TRACK,
     TRACK_SYSTEM,
+    TZ_CODE,
+    US_CORE_VERSION,
     active_problem,
     present,
     resource_id,
     text_or_none,
     urn,
 )
-from careplan._model.occurrence import Occurrence
-from careplan._model.plan import CarePlan
-from careplan._model.session import Session
-from careplan._model.time import format_wall_time
-from careplan._model.transition import Episode
-from careplan._operations.expansion import occurrences
 
 __all__ = ["to_r4"]
 
 _US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition"
 _PROFILES = {
-    "Patient": f"{_US_CORE}/us-core-patient",
-    "Goal": f"{_US_CORE}/us-core-goal",
-    "CarePlan": f"{_US_CORE}/us-core-careplan",
-    "Condition": f"{_US_CORE}/us-core-condition-problems-health-concerns",
+    kind: f"{_US_CORE}/{name}|{US_CORE_VERSION}"
+    for kind, name in (
+        ("Patient", "us-core-patient"),
+        ("Goal", "us-core-goal"),
+        ("CarePlan", "us-core-careplan"),
+        ("Condition", "us-core-condition-problems-health-concerns"),
+    )
 }
+_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 # CareTeam and Practitioner claim no US Core profile: US Core asks a
 # practitioner's NPI, which careplan does not hold.
 _ASSESS_PLAN = {
@@ -61,6 +66,7 @@ _ASSESS_PLAN = {
         }
     ]
 }
+_ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -74,32 +80,55 @@ def _coding(system: str, code: str, label: str) -> dict[str, Any]:
 
 
 def _patient(patient: dict[str, Any]) -> dict[str, Any]:
-    # US Core asks for a name and a gender; a minimal export says the name
-    # is withheld and the gender unknown rather than inventing either.
-    masked = [
-        {
-            "extension": [
-                {
-                    "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
-                    "valueCode": "masked",
-                }
-            ]
-        }
-    ]
-    return {**patient, "name": patient.get("name", masked), "gender": "unknown"}
+    # US Core asks for a name with a family or given name (us-core-6) and a
+    # gender. A minimal export says the name is withheld and the gender
+    # unknown rather than inventing either; a name asked for is one text,
+    # which careplan does not split, so its parts are "unsupported".
+    names = [
+        {**name, "extension": [{"url": _ABSENT, "valueCode": "unsupported"}]}
+        for name in patient.get("name", ())
+    ] or [{"extension": [{"url": _ABSENT, "valueCode": "masked"}]}]
+    return {**patient, "name": names, "gender": "unknown"}
 
 
-def _conditions(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
-    return [
-        active_problem(
-            resource_id(plan, "diagnosis", number),
-            {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]},
-            subject,
-            # Tells a diagnosis code from a problem of the plan of care.
-            identifier=[{"system": DIAGNOSIS_SYSTEM, "value": code}],
+def _conditions(
+    plan: CarePlan, subject: dict[str, str], problems: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The Conditions of the diagnoses, the problems' Conditions, and the
+    ids of the diagnoses' Conditions in the order of the diagnoses.
+
+    A problem coded with one of the diagnoses is that diagnosis' Condition
+    (one Condition, marked as a diagnosis too), not a second one.
+    """
+    coded = {
+        coding["code"]: index
+        for index, problem in enumerate(problems)
+        for coding in problem["code"].get("coding", ())[:1]
+        if coding.get("system") == _ICD10CM
+    }
+    problems = list(problems)
+    diagnoses = []
+    order = []
+    for number, code in enumerate(c for c in plan.diagnoses if text_or_none(c)):
+        # Tells a diagnosis code from a problem of the plan of care.
+        mark = {"system": DIAGNOSIS_SYSTEM, "value": code}
+        if code in coded:
+            index = coded.pop(code)
+            merged = problems[index]
+            problems[index] = {**merged, "identifier": [*merged.get("identifier", ()), mark]}
+            order.append(problems[index]["id"])
+            continue
+        order.append(resource_id(plan, "diagnosis", number))
+        diagnoses.append(
+            active_problem(
+                resource_id(plan, "diagnosis", number),
+                {"coding": [{"system": _ICD10CM, "code": code}]},
+                subject,
+                plan.start.isoformat(),
+                identifier=[mark],
+            )
         )
-        for number, code in enumerate(c for c in plan.diagnoses if text_or_none(c))
-    ]
+    return diagnoses, problems, order
 
 
 def _series_detail(
@@ -108,7 +137,6 @@ def _series_detail(
     """The activity detail of one weekly series: what, when, where, every n weeks."""
     extension: list[dict[str, Any]] = [
         {"url": SESSION_ID, "valueString": session.id},
-        {"url": TIMEZONE, "valueCode": episode.schedule.timezone},
         {"url": EPISODE, "valueReference": {"reference": urn(resource_id(plan, "episode", index))}},
         {"url": MODALITY, "valueCode": session.modality.kind},
     ]
@@ -127,6 +155,9 @@ def _series_detail(
             "repeat": {
                 "boundsPeriod": {
                     "start": episode.start.isoformat(),
+                    "_start": {
+                        "extension": [{"url": TZ_CODE, "valueCode": episode.schedule.timezone}]
+                    },
                     "end": max(episode.start, episode.end).isoformat(),
                 },
                 "frequency": 1,
@@ -193,7 +224,9 @@ def to_r4(
     (care_plan,) = by_type["CarePlan"]
     (patient,) = by_type["Patient"]
     subject = care_plan["subject"]
-    conditions = _conditions(plan, subject) if diagnoses else []
+    conditions, problem_conditions, order = _conditions(plan, subject, by_type.get("Condition", []))
+    if not diagnoses:
+        conditions, order = [], []
     appointments = [_appointment(plan, o, subject) for o in occurrences(plan)]
     details = [
         {"detail": _series_detail(plan, index, session, episode)}
@@ -219,7 +252,10 @@ def to_r4(
         },
         category=[_ASSESS_PLAN, *care_plan["category"]],
         **present(
-            addresses=[*({"reference": urn(c["id"])} for c in conditions), *problems],
+            addresses=[
+                *({"reference": urn(c)} for c in order),
+                *(p for p in problems if p["reference"] not in {urn(c) for c in order}),
+            ],
             activity=[
                 *({"reference": {"reference": urn(r["id"])}} for r in requests),
                 *details,
@@ -227,12 +263,12 @@ def to_r4(
             ],
         ),
     )
-    converted = {"CarePlan", "Patient", "Appointment", "CareTeam", "ServiceRequest"}
+    converted = {"CarePlan", "Patient", "Appointment", "CareTeam", "ServiceRequest", "Condition"}
     teams = [_care_team(team) for team in by_type.get("CareTeam", [])]
     return [
         _profiled(r4_plan),
         _profiled(_patient(patient)),
-        *(_profiled(c) for c in conditions),
+        *(_profiled(c) for c in [*conditions, *problem_conditions]),
         *(_service_request(r) for r in requests),
         *appointments,
         # The rest is the same in R4 (Goal, EpisodeOfCare, CareTeam,

@@ -9,6 +9,7 @@ careplan-specific URL sits under :data:`CODE_SYSTEM_BASE` or
 from __future__ import annotations
 
 import hashlib
+import html
 from typing import Any, Literal
 
 from careplan._model.plan import CarePlan
@@ -23,10 +24,14 @@ __all__ = [
     "EPISODE_REASON",
     "EVERY_WEEKS",
     "EXTENSION_BASE",
+    "GOAL_SYSTEM",
+    "INSTRUMENT_SYSTEM",
     "JOIN_URL",
     "KIND_SYSTEM",
+    "MEASURE_SYSTEM",
     "MODALITY",
     "PLAN_SYSTEM",
+    "PROBLEM_SYSTEM",
     "REASON_SYSTEM",
     "SCHEDULED_ON",
     "SESSION_ID",
@@ -34,9 +39,12 @@ __all__ = [
     "TIMEZONE",
     "TRACK",
     "TRACK_SYSTEM",
+    "TZ_CODE",
+    "US_CORE_VERSION",
     "WALL_TIME",
     "FhirVersion",
     "active_problem",
+    "narrative",
     "present",
     "resource_id",
     "security_labels",
@@ -61,6 +69,13 @@ CLIENT_SYSTEM = "urn:careplan:client"
 SESSION_SYSTEM = "urn:careplan:session"
 #: On an R4 Condition written for one of ``CarePlan.diagnoses``.
 DIAGNOSIS_SYSTEM = "urn:careplan:diagnosis"
+#: A goal's id, and a plan-of-care problem's id on its Condition.
+GOAL_SYSTEM = "urn:careplan:goal"
+PROBLEM_SYSTEM = "urn:careplan:problem"
+#: Codes of what a measurement or target measures (an instrument's code).
+INSTRUMENT_SYSTEM = f"{CODE_SYSTEM_BASE}/instrument"
+#: The code system of a goal target's measure in words.
+MEASURE_SYSTEM = f"{CODE_SYSTEM_BASE}/goal-measure"
 #: Why an episode began (on EpisodeOfCare) and why care ended (on CarePlan).
 EPISODE_REASON = f"{EXTENSION_BASE}/episode-reason"
 DISCHARGE_REASON = f"{EXTENSION_BASE}/discharge-reason"
@@ -71,8 +86,13 @@ JOIN_URL = f"{EXTENSION_BASE}/join-url"
 #: On an R4 activity's detail: the session it describes, and its track.
 SESSION_ID = f"{EXTENSION_BASE}/session-id"
 TRACK = f"{EXTENSION_BASE}/treatment-track"
-#: FHIR's own extension for an IANA time zone (R4 Timing has none); on
-#: every EpisodeOfCare, the zone of its weekly schedule.
+#: FHIR's extension for the IANA time zone of a date or dateTime (R4 core;
+#: in R5 from the extensions pack): on every EpisodeOfCare's ``period.start``
+#: (the zone of its weekly schedule) and, in R4, on each series'
+#: ``boundsPeriod.start``.
+TZ_CODE = "http://hl7.org/fhir/StructureDefinition/tz-code"
+#: What careplan wrote before 0.x for the episode's zone (an extension of
+#: the extensions pack that R4 core lacks); still read.
 TIMEZONE = "http://hl7.org/fhir/StructureDefinition/timezone"
 #: The wall time of a series (an R5 series' first start may fall in a DST gap).
 WALL_TIME = f"{EXTENSION_BASE}/wall-time"
@@ -80,6 +100,10 @@ WALL_TIME = f"{EXTENSION_BASE}/wall-time"
 #: its sessions are ``in_person`` or ``virtual`` (R4 has no virtual service).
 EPISODE = f"{EXTENSION_BASE}/episode"
 MODALITY = f"{EXTENSION_BASE}/modality"
+
+#: The US Core release whose profiles the R4 export claims (``meta.profile``
+#: carries it as ``|6.1.0``).
+US_CORE_VERSION = "6.1.0"
 
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
@@ -130,9 +154,17 @@ def security_labels(plan: CarePlan) -> list[dict[str, str]]:
 
 
 def active_problem(
-    resource_id: str, code: dict[str, Any], subject: dict[str, str], **more: Any
+    resource_id: str,
+    code: dict[str, Any],
+    subject: dict[str, str],
+    recorded: str,
+    **more: Any,
 ) -> dict[str, Any]:
-    """A ``Condition`` on the problem list, active: a diagnosis or a plan-of-care problem."""
+    """A ``Condition`` on the problem list, active and confirmed: a diagnosis or a problem.
+
+    ``recorded`` is the day it was recorded (the plan's start): US Core asks
+    for ``recordedDate`` and ``verificationStatus``.
+    """
     return {
         "resourceType": "Condition",
         "id": resource_id,
@@ -142,6 +174,14 @@ def active_problem(
                 {
                     "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
                     "code": "active",
+                }
+            ]
+        },
+        "verificationStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                    "code": "confirmed",
                 }
             ]
         },
@@ -157,4 +197,44 @@ def active_problem(
         ],
         "code": code,
         "subject": subject,
+        "recordedDate": recorded,
     }
+
+
+def _displays(value: object) -> list[str]:
+    """The ``display`` of every coding in a resource, in order."""
+    if isinstance(value, dict):
+        found = [value["display"]] if isinstance(value.get("display"), str) else []
+        for key, item in value.items():
+            if key not in ("display", "text", "extension", "meta"):
+                found += _displays(item)
+        return found
+    if isinstance(value, list):
+        return [d for item in value for d in _displays(item)]
+    return []
+
+
+def narrative(resource: dict[str, Any]) -> dict[str, str]:
+    """A generated narrative (``text``) of a resource, from its own coded data.
+
+    It says the resource type, the status, the dates and the displays of its
+    codes, and a name only where the resource carries one (the client's name
+    and the care team are written only when asked for). Free text (goals,
+    problems, session titles, notes) is never in it.
+    """
+    parts = [resource["resourceType"]]
+    names = [n["text"] for n in resource.get("name", ()) if isinstance(n, dict) and "text" in n]
+    parts += names
+    for key in ("status", "lifecycleStatus"):
+        if isinstance(resource.get(key), str):
+            parts.append(resource[key])
+    period = resource.get("period")
+    if isinstance(period, dict):
+        parts.append(f"{period.get('start', '')} to {period.get('end', '')}")
+    for key in ("start", "effectiveDateTime", "recordedDate", "startDate"):
+        if isinstance(resource.get(key), str):
+            parts.append(resource[key])
+    shown = list(dict.fromkeys(_displays({k: v for k, v in resource.items() if k != "name"})))
+    parts += shown[:8]
+    body = html.escape("; ".join(parts))
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}

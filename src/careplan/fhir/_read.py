@@ -1,28 +1,30 @@
 """Read a FHIR Bundle (R4 or R5) back into a care plan.
 
 What FHIR carries comes back: the client's id (and name, if exported), the
-plan's period and id, each episode's level, dates, time zone and the reason
-it began, every weekly session (day, wall time, length, kind, track,
-modality, every n weeks), the sessions that do not happen (as
-cancellations: a closure comes back as the cancellation of each session it
-closed), moved sessions, goals, diagnoses and the discharge reason. So the
-plan read back has the same occurrences as the one written.
+plan's period and id, the plan it follows after a readmission, each
+episode's level, dates, time zone and the reason it began, every weekly
+session (day, wall time, length, kind, track, modality, every n weeks), the
+sessions that do not happen (as cancellations: a closure comes back as the
+cancellation of each session it closed), moved sessions, goals (with their
+ids, starts, statuses and problems), problems and diagnoses (when
+exported), PHQ-9 and GAD-7 scores and the discharge reason. So the plan
+read back has the same occurrences as the one written.
 
-What it does not carry is not guessed: the plan of care beyond its goals
-(problems, objectives, interventions, reviews, signatures, measurements are
-written but not read back), attendance, authorizations, holds
+What it does not carry is not guessed: objectives, interventions, reviews
+and signatures (written, not read back), attendance, authorizations, holds
 (their days come back as cancellations), referrals, transition notes, the
-care team, the relapse prevention plan, which plan a readmission follows,
-in R5, a session that never happens in its episode (an episode of zero
-days has no Appointment to say it had sessions), and blank text (FHIR has
-no blank strings: a blank goal comes back as "Goal n"). A Bundle that
-cannot be read as a careplan plan raises a :class:`~careplan.DocumentError`
-naming the element.
+care team, the relapse prevention plan, the plan's own instruments, in R5
+a session that never happens in its episode (an episode of zero days has no
+Appointment to say it had sessions), and blank text (FHIR has no blank
+strings: a blank goal comes back as "Goal n"). The FHIR how-to's table
+lists each. A Bundle that cannot be read as a careplan plan raises a
+:class:`~careplan.DocumentError` naming the element.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
@@ -31,33 +33,42 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from careplan._adapters.fhir_codes import (
+from careplan._model.calendar import Cancellation, Reschedule
+from careplan._model.care import Coding, Problem
+from careplan._model.checks import shown
+from careplan._model.continua import BUILTIN_CONTINUA
+from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._model.kinds import SessionKind, TreatmentTrack
+from careplan._model.levels import Continuum, LevelOfCare
+from careplan._model.limits import MAX_PLAN_YEARS, require_max_years
+from careplan._model.measures import BUILTIN_INSTRUMENTS, Measurement
+from careplan._model.plan import CarePlan, Client, Goal
+from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Modality, Session
+from careplan._model.transition import Transition, TransitionReason, direction_between
+from careplan._operations.expansion import occurrence_on, series_dates
+from careplan._operations.limits import limit_problems
+from careplan.fhir._codes import (
     CLIENT_SYSTEM,
     CODE_SYSTEM_BASE,
     DIAGNOSIS_SYSTEM,
     DISCHARGE_REASON,
     EPISODE,
     EPISODE_REASON,
+    GOAL_SYSTEM,
+    INSTRUMENT_SYSTEM,
     JOIN_URL,
     MODALITY,
     PLAN_SYSTEM,
+    PROBLEM_SYSTEM,
     SCHEDULED_ON,
     SESSION_ID,
     SESSION_SYSTEM,
     TIMEZONE,
     TRACK,
+    TZ_CODE,
     WALL_TIME,
 )
-from careplan._model.calendar import Cancellation, Reschedule
-from careplan._model.continua import BUILTIN_CONTINUA
-from careplan._model.errors import CarePlanError, DocumentError
-from careplan._model.kinds import SessionKind, TreatmentTrack
-from careplan._model.levels import Continuum, LevelOfCare
-from careplan._model.plan import CarePlan, Client, Goal
-from careplan._model.schedule import WeeklySchedule
-from careplan._model.session import Modality, Session
-from careplan._model.transition import Transition, TransitionReason, direction_between
-from careplan._operations.expansion import occurrence_on, series_dates
 
 __all__ = ["from_fhir"]
 
@@ -67,15 +78,25 @@ _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 
 @contextmanager
 def _at(path: str) -> Iterator[None]:
-    """Turn what goes wrong inside into a DocumentError at ``path``."""
+    """Turn whatever goes wrong inside into a DocumentError at ``path``.
+
+    A Bundle is outside data: an element of the wrong type or shape
+    surfaces as any Python error, and every one becomes a DocumentError
+    that names the element's path and the kind of failure, never the value.
+    """
     try:
         yield
     except DocumentError:
         raise
+    except InvalidValueError as error:
+        # Built again through shown(): the value may be free text.
+        hint = f"; {error.hint}" if error.hint else ""
+        message = f"{error.field}: {shown(error.value)} {error.problem}{hint}"
+        raise DocumentError(path, message) from None
     except CarePlanError as error:
         raise DocumentError(path, str(error)) from None
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
-        raise DocumentError(path, f"cannot be read ({type(error).__name__}: {error})") from None
+    except Exception as error:
+        raise DocumentError(path, f"cannot be read ({type(error).__name__})") from None
 
 
 def _extension(resource: Mapping[str, Any], url: str) -> dict[str, Any] | None:
@@ -141,8 +162,19 @@ def _reason(extension: Mapping[str, Any] | None, direction: str) -> TransitionRe
     return TransitionReason(coding["code"], coding.get("display", coding["code"]), direction)  # type: ignore[arg-type]
 
 
+# A RESTful URL's resource type, id and optional version: ".../Patient/123/_history/2".
+_RESTFUL = re.compile(r"(?:(.*/))?([A-Z][A-Za-z]{1,63})/([A-Za-z0-9.\-]{1,64})(?:/_history/[^/]+)?")
+
+
 class _Reader:
-    """One Bundle, indexed by full URL, with the paths of its resources."""
+    """One Bundle, indexed by full URL and by type and id, with the paths of its resources.
+
+    References resolve as FHIR resolves them in a Bundle: an absolute one
+    (``urn:uuid:...``, ``https://server/fhir/Patient/1``) against the
+    entries' ``fullUrl``; a relative one (``Patient/1``) against the base
+    of the referring entry's ``fullUrl``, then against the type and id of
+    the entries (a server's copy, whose ids and references it rewrote).
+    """
 
     def __init__(self, bundle: object) -> None:
         if not isinstance(bundle, Mapping) or bundle.get("resourceType") != "Bundle":
@@ -151,15 +183,26 @@ class _Reader:
         if not isinstance(entries, list):
             raise DocumentError("entry", "is missing or not a list")
         self.by_url: dict[str, tuple[str, Mapping[str, Any]]] = {}
+        self.by_key: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
+        self.base: dict[str, str] = {}
         self.by_type: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
         for index, entry in enumerate(entries):
             path = f"entry[{index}].resource"
             with _at(path):
                 resource = entry["resource"]
                 kind = resource["resourceType"]
+                if not isinstance(resource, Mapping) or not isinstance(kind, str):
+                    raise DocumentError(path, "is not a resource")
+                url = entry.get("fullUrl")
             self.by_type.setdefault(kind, []).append((path, resource))
-            if "fullUrl" in entry:
-                self.by_url[entry["fullUrl"]] = (path, resource)
+            if isinstance(resource.get("id"), str):
+                self.by_key.setdefault((kind, resource["id"]), (path, resource))
+            if isinstance(url, str):
+                self.by_url[url] = (path, resource)
+                restful = _RESTFUL.fullmatch(url)
+                if restful is not None:
+                    self.base[path] = restful.group(1) or ""
+                    self.by_key.setdefault((restful[2], restful[3]), (path, resource))
 
     def one(self, kind: str) -> tuple[str, Mapping[str, Any]]:
         found = self.by_type.get(kind, [])
@@ -167,15 +210,31 @@ class _Reader:
             raise DocumentError("entry", f"has {len(found)} {kind} resources; careplan reads one")
         return found[0]
 
-    def resolve(self, reference: Mapping[str, Any], path: str) -> tuple[str, Mapping[str, Any]]:
+    def resolve(self, reference: object, path: str) -> tuple[str, Mapping[str, Any]]:
+        """The entry a Reference (``{"reference": ...}``) at ``path`` points to."""
         with _at(path):
-            target = self.by_url.get(reference["reference"])
-        if target is None:
-            raise DocumentError(path, f"{reference['reference']!r} is not in the Bundle")
-        return target
+            return self.target(reference["reference"], path)  # type: ignore[index]
+
+    def target(self, reference: object, path: str) -> tuple[str, Mapping[str, Any]]:
+        """The entry a reference string at ``path`` points to."""
+        if not isinstance(reference, str):
+            raise DocumentError(path, f"{shown(reference)} is not a reference")
+        found = self.by_url.get(reference)
+        if found is None:
+            referrer = path.split(".", 1)[0] + ".resource"
+            found = self.by_url.get(self.base.get(referrer, "") + reference)
+        if found is None:
+            restful = _RESTFUL.fullmatch(reference)
+            if restful is not None:
+                found = self.by_key.get((restful[2], restful[3]))
+        if found is None:
+            raise DocumentError(path, f"the reference ({shown(reference)}) is not in the Bundle")
+        return found
 
 
-def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan:
+def from_fhir(
+    bundle: object, *, continuum: Continuum | None = None, max_years: int = MAX_PLAN_YEARS
+) -> CarePlan:
     """The care plan a FHIR R4 or R5 Bundle describes.
 
     Reads Bundles that :func:`careplan.fhir.to_fhir` wrote, and others
@@ -188,10 +247,17 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
         bundle: The Bundle as parsed JSON.
         continuum: The continuum the level codes are on, when it is not one
             of careplan's built-in ones.
+        max_years: The longest plan accepted, as for :func:`careplan.from_json`
+            (default :data:`careplan.MAX_PLAN_YEARS`): the period is checked
+            before any session is read, so a Bundle cannot make the reader
+            build more than such a plan holds.
 
     Raises:
-        DocumentError: Something cannot be read or represented; ``path``
-            names the element (``entry[3].resource.period``).
+        DocumentError: Something cannot be read or represented, or the plan
+            is beyond the limits; ``path`` names the element
+            (``entry[3].resource.period``). Nothing else: any malformed
+            input is a DocumentError.
+        InvalidValueError: ``max_years`` is not a whole number of at least 1.
 
     >>> from careplan.demo import sample_plan
     >>> from careplan.fhir import to_fhir
@@ -200,6 +266,12 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
     >>> again.occurrences() == plan.occurrences()
     True
     """
+    years = require_max_years(max_years)
+    with _at(""):
+        return _read(bundle, continuum, years)
+
+
+def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePlan:
     reader = _Reader(bundle)
     plan_path, care_plan = reader.one("CarePlan")
     with _at(f"{plan_path}.subject"):
@@ -214,26 +286,33 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
     # Stable: episodes that begin on the same day keep the Bundle's order.
     episode_entries = sorted(episode_entries, key=lambda e: e[1]["period"]["start"])
     chosen = _continuum(episode_entries, continuum)
-    episode_url = {
-        url: index
-        for index, (path, _) in enumerate(episode_entries)
-        for url, (other, _resource) in reader.by_url.items()
-        if other == path
-    }
+    episode_index = {path: index for index, (path, _) in enumerate(episode_entries)}
     levels: list[LevelOfCare] = []
     zones: list[str] = []
     starts: list[pendulum.Date] = []
     for path, episode in episode_entries:
         with _at(f"{path}.type"):
             levels.append(chosen[episode["type"][0]["coding"][0]["code"]])
-        with _at(f"{path}.extension"):
-            zone = _extension(episode, TIMEZONE)
+        with _at(f"{path}.period"):
+            # tz-code on the period's start; older exports: the timezone extension.
+            zone = _extension(episode.get("period", {}).get("_start", {}), TZ_CODE) or _extension(
+                episode, TIMEZONE
+            )
             zones.append("UTC" if zone is None else zone["valueCode"])
         with _at(f"{path}.period.start"):
             starts.append(_date(episode["period"]["start"]))
     with _at(f"{plan_path}.period"):
         plan_start = _date(care_plan["period"]["start"])
         plan_end = _date(care_plan["period"]["end"])
+        # Before anything is built from the period: a bounded plan.
+        period = CarePlan(
+            client, levels[-1], WeeklySchedule("UTC"), plan_start, plan_end, continuum=chosen
+        )
+        for problem in limit_problems(period, max_years):
+            raise DocumentError(f"{plan_path}.period", problem.problem)
+    for (path, _), start in zip(episode_entries, starts, strict=True):
+        if not plan_start <= start <= plan_end:
+            raise DocumentError(f"{path}.period.start", "is outside the CarePlan's period")
     ends = [*(day.subtract(days=1) for day in starts[1:]), plan_end]
     sessions: list[list[Session]] = [[] for _ in episode_entries]
     cancellations: list[Cancellation] = []
@@ -246,10 +325,10 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
         if "detail" in activity
     ]
     if series:
-        _read_r5(reader, series, appointments, episode_url, starts, ends, sessions, cancellations,
+        _read_r5(reader, series, appointments, episode_index, starts, ends, sessions, cancellations,
                  reschedules)  # fmt: skip
     elif details:
-        _read_r4(reader, details, appointments, episode_url, zones, starts, ends, sessions,
+        _read_r4(reader, details, appointments, episode_index, zones, starts, ends, sessions,
                  cancellations, reschedules)  # fmt: skip
     schedules = [WeeklySchedule(zone, found) for zone, found in zip(zones, sessions, strict=True)]
     transitions = []
@@ -275,19 +354,14 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
             transitions.append(
                 Transition(plan_end, levels[-1].code, None, "discharge", reason, schedules[-1])
             )
+    problems = _problems(reader)
+    problem_of = {path: problem.id for path, problem in problems}
     goals = []
     for number, reference in enumerate(care_plan.get("goal", ())):
         goal_path, goal = reader.resolve(reference, f"{plan_path}.goal[{number}]")
         with _at(goal_path):
-            target = goal.get("target", [{}])[0]
-            due = target.get("dueDate")
-            goals.append(
-                Goal(
-                    goal["description"]["text"],
-                    target.get("detailString", ""),
-                    None if due is None else _date(due),
-                )
-            )
+            goals.append(_goal(reader, goal_path, goal, problem_of))
+    measurements = _measurements(reader)
     diagnoses = []
     for number, address in enumerate(care_plan.get("addresses", ())):
         path = f"{plan_path}.addresses[{number}]"
@@ -301,7 +375,7 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
             # Otherwise a problem of the plan of care, which is not read back.
     plan_id = _identifier(care_plan, PLAN_SYSTEM) or str(care_plan.get("id", ""))
     with _at(plan_path):
-        return CarePlan(
+        plan = CarePlan(
             id=plan_id or _new_id(),
             client=client,
             level=levels[-1],
@@ -314,7 +388,110 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
             cancellations=cancellations,
             reschedules=reschedules,
             transitions=transitions,
+            problems=[problem for _, problem in problems],
+            measurements=measurements,
+            readmission_of=_replaced(care_plan),
         )
+    for problem in limit_problems(plan, max_years):
+        raise DocumentError(f"{plan_path} ({problem.path})", problem.problem)
+    return plan
+
+
+def _goal(reader: _Reader, path: str, goal: Mapping[str, Any], problem_of: dict[str, str]) -> Goal:
+    """A goal: its words, measure and due date (the target that is the goal's own), id,
+    status, achievement, start and the problems it addresses (when they were exported)."""
+    targets = goal.get("target", ())
+    own: Mapping[str, Any] = next(
+        (
+            t
+            for t in targets
+            if "measure" not in t
+            or any(c.get("code") == "goal-measure" for c in t["measure"].get("coding", ()))
+        ),
+        {},
+    )
+    due = own.get("dueDate")
+    achievement = goal.get("achievementStatus", {}).get("coding", [{}])[0].get("code")
+    start = goal.get("startDate")
+    addressed = [
+        problem_of[reader.resolve(a, f"{path}.addresses[{i}]")[0]]
+        for i, a in enumerate(goal.get("addresses", ()))
+    ]
+    return Goal(
+        goal["description"]["text"],
+        own.get("detailString", ""),
+        None if due is None else _date(due),
+        id=_identifier(goal, GOAL_SYSTEM),
+        problems=addressed,
+        status=goal["lifecycleStatus"].replace("-", "_"),
+        achievement=None if achievement is None else achievement.replace("-", "_"),
+        start=None if start is None else _date(start),
+    )
+
+
+def _problems(reader: _Reader) -> list[tuple[str, Problem]]:
+    """The plan-of-care problems, from the Conditions that carry a problem's id."""
+    found = []
+    systems = {uri: name for name, uri in Coding.SYSTEMS.items()}
+    for path, condition in reader.by_type.get("Condition", ()):
+        with _at(path):
+            problem_id = _identifier(condition, PROBLEM_SYSTEM)
+            if problem_id is None:
+                continue
+            coding = condition["code"].get("coding")
+            coded = None
+            if coding:
+                system = coding[0]["system"]
+                coded = Coding(
+                    systems.get(system, system), coding[0]["code"], coding[0].get("display", "")
+                )
+            found.append((path, Problem(problem_id, condition["code"]["text"], condition=coded)))
+    return found
+
+
+def _measurements(reader: _Reader) -> list[Measurement]:
+    """The scores of built-in instruments, from the Observations."""
+    found = []
+    for path, observation in reader.by_type.get("Observation", ()):
+        with _at(path):
+            code = next(
+                (
+                    c["code"]
+                    for c in observation["code"].get("coding", ())
+                    if c.get("system") == INSTRUMENT_SYSTEM
+                ),
+                None,
+            )
+            if not isinstance(code, str) or code not in BUILTIN_INSTRUMENTS:
+                continue  # the plan's own instruments are not exported
+            found.append(
+                Measurement(
+                    code,
+                    observation["valueQuantity"]["value"],
+                    _date(observation["effectiveDateTime"]),
+                )
+            )
+    return found
+
+
+def _replaced(care_plan: Mapping[str, Any]) -> str | None:
+    """The id of the plan a readmission follows, from ``replaces``."""
+    for reference in care_plan.get("replaces", ()):
+        identifier = reference.get("identifier", {})
+        if identifier.get("system") == PLAN_SYSTEM:
+            return str(identifier["value"])
+    return None
+
+
+def _episode(
+    reader: _Reader, episode_index: dict[str, int], appointment: Mapping[str, Any], path: str
+) -> int:
+    """The episode an Appointment belongs to: its supporting EpisodeOfCare."""
+    for number, support in enumerate(appointment.get("supportingInformation", ())):
+        target, _ = reader.resolve(support, f"{path}.supportingInformation[{number}]")
+        if target in episode_index:
+            return episode_index[target]
+    raise DocumentError(f"{path}.supportingInformation", "names no EpisodeOfCare of the Bundle")
 
 
 def _new_id() -> str:
@@ -340,17 +517,17 @@ def _read_r5(
     reader: _Reader,
     series: list[tuple[str, Mapping[str, Any]]],
     appointments: list[tuple[str, Mapping[str, Any]]],
-    episode_url: dict[str, int],
+    episode_index: dict[str, int],
     starts: list[pendulum.Date],
     ends: list[pendulum.Date],
     sessions: list[list[Session]],
     cancellations: list[Cancellation],
     reschedules: list[Reschedule],
 ) -> None:
-    by_url: dict[str, tuple[Session, int]] = {}
+    by_path: dict[str, tuple[Session, int]] = {}
     for path, appointment in series:
         with _at(path):
-            index = episode_url[appointment["supportingInformation"][0]["reference"]]
+            index = _episode(reader, episode_index, appointment, path)
             (template,) = appointment["recurrenceTemplate"]
             weekly = template["weeklyTemplate"]
             weekday = next(day for day in _WEEKDAY_NAMES if weekly.get(day))
@@ -381,17 +558,26 @@ def _read_r5(
             cancellations.extend(
                 Cancellation(session.id, _date(day)) for day in template.get("excludingDate", ())
             )
-        for url, (other, _) in reader.by_url.items():
-            if other == path:
-                by_url[url] = (session, index)
+        by_path[path] = (session, index)
     for path, appointment in appointments:
         if "originatingAppointment" not in appointment:
             continue
         with _at(path):
-            session, index = by_url[appointment["originatingAppointment"]["reference"]]
+            series_path, _ = reader.resolve(
+                appointment["originatingAppointment"], f"{path}.originatingAppointment"
+            )
+            session, index = by_path[series_path]
             days = series_dates(session, starts[index], ends[index], starts[index])
             on = days[appointment["recurrenceId"] - 1]
             reschedules.append(_moved(session, on, appointment))
+
+
+def _instant(text: object) -> float:
+    """The Unix time of a FHIR dateTime with its offset (what the R4 export writes)."""
+    moment = _dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("no offset")  # the caller's _at names the element
+    return moment.timestamp()
 
 
 def _moved(session: Session, on: pendulum.Date, appointment: Mapping[str, Any]) -> Reschedule:
@@ -405,7 +591,7 @@ def _read_r4(
     reader: _Reader,
     details: list[tuple[str, Mapping[str, Any]]],
     appointments: list[tuple[str, Mapping[str, Any]]],
-    episode_url: dict[str, int],
+    episode_index: dict[str, int],
     zones: list[str],
     starts: list[pendulum.Date],
     ends: list[pendulum.Date],
@@ -416,7 +602,8 @@ def _read_r4(
     found: dict[tuple[int, str], Session] = {}
     for path, detail in details:
         with _at(path):
-            index = episode_url[_extension(detail, EPISODE)["valueReference"]["reference"]]  # type: ignore[index]
+            episode = _extension(detail, EPISODE)["valueReference"]  # type: ignore[index]
+            index = episode_index[reader.resolve(episode, f"{path}.extension")[0]]
             repeat = detail["scheduledTiming"]["repeat"]
             track = _extension(detail, TRACK)
             join = _extension(detail, JOIN_URL)
@@ -441,7 +628,7 @@ def _read_r4(
     happened: dict[tuple[int, str, pendulum.Date], Mapping[str, Any]] = {}
     for path, appointment in appointments:
         with _at(path):
-            index = episode_url[appointment["supportingInformation"][0]["reference"]]
+            index = _episode(reader, episode_index, appointment, path)
             on = _date(_extension(appointment, SCHEDULED_ON)["valueDate"])  # type: ignore[index]
             happened[(index, _identifier(appointment, SESSION_SYSTEM) or "", on)] = appointment
     for (index, session_id), session in found.items():
@@ -452,11 +639,7 @@ def _read_r4(
                 continue
             # Moved when it is not where the series puts it, or not as long.
             expected = occurrence_on(session, day, zones[index], {}, "compatible", index)
-            begin = pendulum.parse(occurred["start"])
-            end = pendulum.parse(occurred["end"])
-            assert isinstance(begin, pendulum.DateTime)
-            assert isinstance(end, pendulum.DateTime)
-            if (begin.timestamp(), end.timestamp()) != (
+            if (_instant(occurred["start"]), _instant(occurred["end"])) != (
                 expected.start.timestamp(),
                 expected.end.timestamp(),
             ):

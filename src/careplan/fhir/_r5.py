@@ -1,39 +1,4 @@
-"""FHIR both ways: R5 or R4 (US Core) Bundles out, either read back in.
-
-:func:`to_fhir` writes one ``CarePlan`` (status, intent, subject, period,
-the level of care as category, the plan's id as an identifier), a ``Goal``
-per goal, an ``EpisodeOfCare`` per level-of-care episode (with its time
-zone and the reason it began), the ``Patient`` they are about, carrying only
-the client's identifier (and the name when asked for), and the sessions: in
-R5 an ``Appointment`` per session series with a weekly
-``recurrenceTemplate``, ``basedOn`` the CarePlan, and an exception
-Appointment per moved occurrence; in R4, which has no recurring
-appointments, an activity ``detail`` per series and an ``Appointment`` per
-occurrence. Following FHIR JSON, no element is ever an empty array, object
-or string. Substance-use-disorder treatment is labelled as 42 CFR Part 2
-records. :func:`from_fhir` reads either version back into a plan with the
-same occurrences. A plan of care adds a
-``ServiceRequest`` per intervention (a ``CarePlan`` activity, and what the
-appointments of its session kinds are ``basedOn``, beside the CarePlan),
-goal targets from the objectives (LOINC for instruments), an
-``Observation`` per measurement and, only when diagnoses are asked for, a
-``Condition`` per problem.
-
-The output is plain JSON-ready data and needs no extra package. With the
-``fhir`` extra installed (from a checkout, ``pip install -e '.[fhir]'``),
-``validate=True`` checks it against the models of fhir.resources.
-
-Level codes have no official HL7 code system; careplan uses
-``https://careplan.readthedocs.io/fhir/CodeSystem/<continuum>`` (for example
-``.../default`` with codes ``OP``, ``IOP``, ``PHP``, ``RES``, ``INP``), and
-says what FHIR has no element for in extensions under
-``https://careplan.readthedocs.io/fhir/StructureDefinition/``.
-
->>> from careplan.demo import sample_plan
->>> bundle = to_fhir(sample_plan())
->>> sorted({entry["resource"]["resourceType"] for entry in bundle["entry"]})
-['Appointment', 'CarePlan', 'EpisodeOfCare', 'Goal', 'Patient']
-"""
+"""FHIR R5: the writer; R4 rewrites its resources (:mod:`careplan.fhir._r4`)."""
 
 from __future__ import annotations
 
@@ -43,28 +8,6 @@ from typing import Any
 
 import pendulum
 
-from careplan._adapters.fhir_codes import (
-    CLIENT_SYSTEM,
-    CODE_SYSTEM_BASE,
-    DISCHARGE_REASON,
-    EPISODE_REASON,
-    KIND_SYSTEM,
-    PLAN_SYSTEM,
-    REASON_SYSTEM,
-    SESSION_SYSTEM,
-    TIMEZONE,
-    TRACK_SYSTEM,
-    WALL_TIME,
-    FhirVersion,
-    active_problem,
-    present,
-    resource_id,
-    security_labels,
-    text_or_none,
-    urn,
-)
-from careplan._adapters.fhir_r4 import to_r4
-from careplan._adapters.fhir_read import from_fhir
 from careplan._model.care import Intervention, Problem, TreatmentObjective
 from careplan._model.errors import InvalidValueError, MissingExtraError
 from careplan._model.measures import Measurement
@@ -73,22 +16,62 @@ from careplan._model.session import Session
 from careplan._model.time import format_wall_time, weekday_name
 from careplan._model.transition import Episode, TransitionReason
 from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
+from careplan._operations.progress import progress
+from careplan.fhir._codes import (
+    CLIENT_SYSTEM,
+    CODE_SYSTEM_BASE,
+    DISCHARGE_REASON,
+    EPISODE_REASON,
+    GOAL_SYSTEM,
+    INSTRUMENT_SYSTEM,
+    KIND_SYSTEM,
+    MEASURE_SYSTEM,
+    PLAN_SYSTEM,
+    PROBLEM_SYSTEM,
+    REASON_SYSTEM,
+    SESSION_SYSTEM,
+    TRACK_SYSTEM,
+    TZ_CODE,
+    WALL_TIME,
+    FhirVersion,
+    active_problem,
+    narrative,
+    present,
+    resource_id,
+    security_labels,
+    text_or_none,
+    urn,
+)
+from careplan.fhir._r4 import to_r4
 
-__all__ = ["CODE_SYSTEM_BASE", "FhirVersion", "from_fhir", "to_fhir"]
+__all__ = ["MAX_R4_APPOINTMENTS", "to_fhir"]
+
+#: The most Appointments an R4 export writes (one per occurrence): about
+#: 2 s and 40 MB of JSON. A plan with more is refused before any work; R5
+#: writes each weekly series once.
+MAX_R4_APPOINTMENTS = 20_000
 
 # The R5 value set appointment-recurrrence-type (sic) takes UCUM units.
 _RECURRENCE_SYSTEM = "http://unitsofmeasure.org"
 _TIMEZONE_SYSTEM = "https://www.iana.org/time-zones"
 _VERSIONS = ("r4", "r5")
-# Names the rest of this module used before the shared helpers moved out.
-_id = resource_id
-_text = text_or_none
-_present = present
-_urn = urn
 _UCUM = "http://unitsofmeasure.org"
 _LOINC = "http://loinc.org"
-_INSTRUMENT_SYSTEM = f"{CODE_SYSTEM_BASE}/instrument"
+_INSTRUMENT_SYSTEM = INSTRUMENT_SYSTEM
 _ROLE_SYSTEM = f"{CODE_SYSTEM_BASE}/care-role"
+_MEASURE_SYSTEM = MEASURE_SYSTEM
+# What a target measures when it is not a score: the goal's measure or the
+# objective, in words (gol-1: a target with a detail names its measure).
+_AS_WORDED = {
+    "goal": {
+        "coding": [{"system": _MEASURE_SYSTEM, "code": "goal-measure"}],
+        "text": "the goal's measure, as worded",
+    },
+    "objective": {
+        "coding": [{"system": _MEASURE_SYSTEM, "code": "objective"}],
+        "text": "the objective, as worded, judged by the team",
+    },
+}
 _COMPARATORS = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
 
 
@@ -100,12 +83,12 @@ def _reason_extension(url: str, reason: TransitionReason) -> dict[str, Any]:
 
 
 def _level_code(plan: CarePlan, episode: Episode) -> dict[str, Any]:
-    name = _text(episode.level.name)
+    name = text_or_none(episode.level.name)
     # A continuum's name may hold spaces; the code system is a URI.
     system = f"{CODE_SYSTEM_BASE}/{urllib.parse.quote(plan.continuum.name.lower())}"
     return {
-        "coding": [{"system": system, "code": episode.level.code, **_present(display=name)}],
-        **_present(text=name),
+        "coding": [{"system": system, "code": episode.level.code, **present(display=name)}],
+        **present(text=name),
     }
 
 
@@ -147,7 +130,7 @@ def _appointments(
     }
     if excluded:
         template["excludingDate"] = excluded
-    series_id = _id(plan, "appointment", index, session.id)
+    series_id = resource_id(plan, "appointment", index, session.id)
     common = {
         "resourceType": "Appointment",
         "status": "booked",
@@ -160,7 +143,7 @@ def _appointments(
                     {
                         "system": TRACK_SYSTEM,
                         "code": session.track.code,
-                        **_present(display=_text(session.track.label)),
+                        **present(display=text_or_none(session.track.label)),
                     }
                 ]
             }
@@ -172,18 +155,18 @@ def _appointments(
                         {
                             "system": KIND_SYSTEM,
                             "code": session.kind.code,
-                            **_present(display=_text(session.kind.label)),
+                            **present(display=text_or_none(session.kind.label)),
                         }
                     ]
                 }
             }
         ],
-        "description": _text(session.title),
+        "description": text_or_none(session.title),
         "virtualService": _virtual_service(session),
         "subject": subject,
         "participant": _participants(session, subject),
         "basedOn": based_on,
-        "supportingInformation": [{"reference": _urn(_id(plan, "episode", index))}],
+        "supportingInformation": [{"reference": urn(resource_id(plan, "episode", index))}],
         "minutesDuration": session.minutes,
     }
     wall = {"url": WALL_TIME, "valueTime": f"{format_wall_time(session.start)}:00"}
@@ -191,7 +174,7 @@ def _appointments(
         {
             "id": series_id,
             "extension": [wall],
-            **_present(**common),
+            **present(**common),
             "start": _iso(first.start),
             "end": _iso(first.end),
             "recurrenceTemplate": [template],
@@ -204,13 +187,13 @@ def _appointments(
         moved = occurrence_on(session, day, zone, changes.moved, "compatible", index)
         found.append(
             {
-                "id": _id(plan, "appointment", index, session.id, day.isoformat()),
-                **_present(**{**common, "minutesDuration": moved.minutes}),
+                "id": resource_id(plan, "appointment", index, session.id, day.isoformat()),
+                **present(**{**common, "minutesDuration": moved.minutes}),
                 "start": _iso(moved.start),
                 "end": _iso(moved.end),
                 "recurrenceId": number,
                 "occurrenceChanged": True,
-                "originatingAppointment": {"reference": _urn(series_id)},
+                "originatingAppointment": {"reference": urn(series_id)},
             }
         )
     return found
@@ -220,12 +203,12 @@ def _virtual_service(session: Session) -> list[dict[str, Any]]:
     if not session.modality.is_virtual:
         return []
     channel = {"system": f"{CODE_SYSTEM_BASE}/virtual-service", "code": "video"}
-    return [{"channelType": channel, **_present(addressUrl=_text(session.modality.join_url))}]
+    return [{"channelType": channel, **present(addressUrl=text_or_none(session.modality.join_url))}]
 
 
 def _participants(session: Session, subject: dict[str, str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = [{"actor": subject, "status": "accepted"}]
-    location = _text(session.modality.location)
+    location = text_or_none(session.modality.location)
     if location is not None and not session.modality.is_virtual:
         # The place as a display-only reference to a Location.
         found.append({"actor": {"display": location}, "status": "accepted"})
@@ -239,21 +222,49 @@ def _care_plan_status(plan: CarePlan) -> str:
     return "completed" if plan.transitions[-1].reason.completes_treatment else "revoked"
 
 
-def _goal_status(plan: CarePlan) -> str:
-    return {"active": "active", "completed": "completed", "revoked": "cancelled"}[
-        _care_plan_status(plan)
-    ]
+def _targets_met(plan: CarePlan) -> dict[str, list[bool]]:
+    """Per goal id, whether each measured target of its objectives was met at the end.
+
+    Computed only for a discharged plan: before it every goal is active.
+    """
+    found: dict[str, list[bool]] = {}
+    if plan.discharged:
+        for p in progress(plan, today=plan.end):
+            if p.met is not None:
+                found.setdefault(p.goal, []).append(p.met)
+    return found
+
+
+def _goal_outcome(plan: CarePlan, met: list[bool]) -> tuple[str, str | None]:
+    """The lifecycle and achievement status of a goal without a status of its own, or
+    still open at discharge.
+
+    Active until discharge. At discharge a goal whose objectives' targets
+    were all met (each target that was measured, and at least one) is
+    ``completed`` and ``achieved``; one with a target not met ends
+    ``cancelled`` and ``not-achieved``; one with nothing measured follows
+    the discharge: ``completed`` when treatment was completed, else
+    ``cancelled``.
+    """
+    status = _care_plan_status(plan)
+    if status == "active":
+        return "active", None
+    if met and all(met):
+        return "completed", "achieved"
+    if met:
+        return "cancelled", "not-achieved"
+    return ("completed" if status == "completed" else "cancelled"), None
 
 
 def _patient(plan: CarePlan, *, client_name: bool) -> dict[str, Any]:
     client = plan.client
     # Written as given (not trimmed): it is the key a reader maps back.
-    identifier = client.id if _text(client.id) else None
-    name = _text(client.name) if client_name else None
+    identifier = client.id if text_or_none(client.id) else None
+    name = text_or_none(client.name) if client_name else None
     return {
         "resourceType": "Patient",
-        "id": _id(plan, "patient"),
-        **_present(
+        "id": resource_id(plan, "patient"),
+        **present(
             identifier=[{"system": CLIENT_SYSTEM, "value": identifier}] if identifier else None,
             name=[{"text": name}] if name else None,
         ),
@@ -265,20 +276,20 @@ def _care_team(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
     practitioners = [
         {
             "resourceType": "Practitioner",
-            "id": _id(plan, "practitioner", number),
-            **_present(name=[{"text": name}] if (name := _text(member.name)) else None),
+            "id": resource_id(plan, "practitioner", number),
+            **present(name=[{"text": name}] if (name := text_or_none(member.name)) else None),
         }
         for number, member in enumerate(plan.care_team)
     ]
     team = {
         "resourceType": "CareTeam",
-        "id": _id(plan, "careteam"),
+        "id": resource_id(plan, "careteam"),
         "status": "active",
         "subject": subject,
         "participant": [
             {
-                **_present(role={"text": role} if (role := _text(member.role)) else None),
-                "member": {"reference": _urn(practitioner["id"])},
+                **present(role={"text": role} if (role := text_or_none(member.role)) else None),
+                "member": {"reference": urn(practitioner["id"])},
             }
             for member, practitioner in zip(plan.care_team, practitioners, strict=True)
         ],
@@ -286,12 +297,16 @@ def _care_team(plan: CarePlan, subject: dict[str, str]) -> list[dict[str, Any]]:
     return [team, *practitioners]
 
 
-def _period(episode: Episode) -> dict[str, str]:
+def _period(episode: Episode, *, zone: str) -> dict[str, Any]:
     # A level left on the day it began (admitted, then moved the same day)
     # has no whole day; FHIR periods cannot end before they start, so it
     # spans that one date.
     end = max(episode.start, episode.end)
-    return {"start": episode.start.isoformat(), "end": end.isoformat()}
+    return {
+        "start": episode.start.isoformat(),
+        "_start": {"extension": [{"url": TZ_CODE, "valueCode": zone}]},
+        "end": end.isoformat(),
+    }
 
 
 def to_fhir(
@@ -316,7 +331,7 @@ def to_fhir(
     goals are ``active``, ``completed`` or ``cancelled`` alike. A plan that
     readmits the client after another one ``replaces`` that plan's
     ``CarePlan``. Substance-use-disorder treatment is labelled as 42 CFR
-    Part 2 records (see :func:`careplan._adapters.fhir_codes.security_labels`).
+    Part 2 records (see :func:`careplan.fhir._codes.security_labels`).
 
     Args:
         plan: The plan.
@@ -327,15 +342,18 @@ def to_fhir(
             R4 as ``Condition`` resources); left out by default, as every
             export is minimal by default.
         client_name: Include the client's name in the ``Patient``.
-        care_team: Include the care team: a ``CareTeam`` (US Core in R4)
-            whose members are ``Practitioner`` resources with their names
-            and roles, referred to by the ``CarePlan``.
+        care_team: Include the care team: a ``CareTeam`` whose members
+            are ``Practitioner`` resources with their names and roles,
+            referred to by the ``CarePlan``. Neither claims a profile: US
+            Core's ask a role and an NPI for each member.
         validate: Check the result with fhir.resources (the ``fhir``
             extra): the R5 models, or the R4B models for R4 (R4B changed
             none of the resources written here).
 
     Raises:
-        InvalidValueError: ``version`` is not ``"r4"`` or ``"r5"``.
+        InvalidValueError: ``version`` is not ``"r4"`` or ``"r5"``; or, in
+            R4, the plan has more occurrences than :data:`MAX_R4_APPOINTMENTS`
+            (checked from the schedule before any work).
         ImportError: ``validate=True`` without fhir.resources installed.
         pydantic.ValidationError: ``validate=True`` and the Bundle is not
             valid FHIR (a bug in careplan; please report it).
@@ -344,25 +362,29 @@ def to_fhir(
         raise InvalidValueError(
             "version", version, "is not a FHIR version careplan writes", "use 'r4' or 'r5'"
         )
+    if version == "r4":
+        _check_r4_budget(plan)
     patient = _patient(plan, client_name=client_name)
-    subject = {"reference": _urn(patient["id"])}
+    subject = {"reference": urn(patient["id"])}
     episodes = plan.episodes
     conditions = (
         [_condition(plan, problem, subject) for problem in plan.problems] if diagnoses else []
     )
     condition_of = {c["id"]: c for c in conditions}
+    met = _targets_met(plan)
     goals = [
-        _goal(plan, number, goal, subject, condition_of) for number, goal in enumerate(plan.goals)
+        _goal(plan, number, goal, subject, condition_of, met)
+        for number, goal in enumerate(plan.goals)
     ]
     requests = [_service_request(plan, i, subject, condition_of) for i in plan.interventions]
-    care_plan_id = _id(plan, "careplan")
+    care_plan_id = resource_id(plan, "careplan")
     appointments = []
     changes = DayChanges.of_plan(plan)
     for index, episode in enumerate(episodes):
         for session in episode.schedule.sessions:
             # Based on the plan, and on the interventions it delivers.
-            based_on = [{"reference": _urn(care_plan_id)}] + [
-                {"reference": _urn(r["id"])}
+            based_on = [{"reference": urn(care_plan_id)}] + [
+                {"reference": urn(r["id"])}
                 for i, r in zip(plan.interventions, requests, strict=True)
                 if session.kind in i.kinds and i.applies_at(episode.level.code)
             ]
@@ -374,32 +396,29 @@ def to_fhir(
     episodes_of_care = [
         {
             "resourceType": "EpisodeOfCare",
-            "id": _id(plan, "episode", index),
-            "extension": [
-                {"url": TIMEZONE, "valueCode": episode.schedule.timezone},
-                *(
-                    ()
-                    if episode.reason_in is None
-                    else (_reason_extension(EPISODE_REASON, episode.reason_in),)
-                ),
-            ],
+            "id": resource_id(plan, "episode", index),
+            **present(
+                extension=None
+                if episode.reason_in is None
+                else [_reason_extension(EPISODE_REASON, episode.reason_in)]
+            ),
             "status": "finished" if episode.left_by is not None else "active",
             "type": [_level_code(plan, episode)],
             "patient": subject,
-            "period": _period(episode),
+            "period": _period(episode, zone=episode.schedule.timezone),
         }
         for index, episode in enumerate(episodes)
     ]
     addresses = [
         {"concept": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]}}
         for code in plan.diagnoses
-        if diagnoses and _text(code)
+        if diagnoses and text_or_none(code)
     ]
     discharge = plan.transitions[-1].reason if plan.discharged else None
     care_plan = {
         "resourceType": "CarePlan",
         "id": care_plan_id,
-        **_present(
+        **present(
             extension=None
             if discharge is None
             else [_reason_extension(DISCHARGE_REASON, discharge)]
@@ -411,21 +430,26 @@ def to_fhir(
         "category": [_level_code(plan, episodes[-1])],
         "subject": subject,
         "period": {"start": plan.start.isoformat(), "end": plan.end.isoformat()},
-        **_present(
+        **present(
             replaces=None
             if plan.readmission_of is None
-            else [{"reference": f"CarePlan/{_id(plan.readmission_of, 'careplan')}"}],
-            addresses=addresses + [{"reference": {"reference": _urn(c["id"])}} for c in conditions],
-            goal=[{"reference": _urn(g["id"])} for g in goals],
+            else [
+                {
+                    "reference": f"CarePlan/{resource_id(plan.readmission_of, 'careplan')}",
+                    "identifier": {"system": PLAN_SYSTEM, "value": plan.readmission_of},
+                }
+            ],
+            addresses=addresses + [{"reference": {"reference": urn(c["id"])}} for c in conditions],
+            goal=[{"reference": urn(g["id"])} for g in goals],
             activity=[
-                {"plannedActivityReference": {"reference": _urn(a["id"])}}
+                {"plannedActivityReference": {"reference": urn(a["id"])}}
                 for a in [*requests, *appointments]
             ],
         ),
     }
     team = _care_team(plan, subject) if care_team and plan.care_team else []
     if team:
-        care_plan["careTeam"] = [{"reference": _urn(team[0]["id"])}]
+        care_plan["careTeam"] = [{"reference": urn(team[0]["id"])}]
     resources = [
         care_plan,
         patient,
@@ -440,19 +464,37 @@ def to_fhir(
     if version == "r4":
         resources = to_r4(plan, resources, diagnoses=diagnoses)
     labels = security_labels(plan)
-    if labels:
-        for resource in resources:
+    for resource in resources:
+        if labels:
             resource["meta"] = {**resource.get("meta", {}), "security": labels}
+        resource.setdefault("text", narrative(resource))
     bundle = {
         "resourceType": "Bundle",
-        "id": _id(plan, "bundle", version),
-        **_present(meta={"security": labels} if labels else None),
+        "id": resource_id(plan, "bundle", version),
+        **present(meta={"security": labels} if labels else None),
         "type": "collection",
-        "entry": [{"fullUrl": _urn(r["id"]), "resource": r} for r in resources],
+        "entry": [{"fullUrl": urn(r["id"]), "resource": r} for r in resources],
     }
     if validate:
         _validate(bundle, version)
     return bundle
+
+
+def _check_r4_budget(plan: CarePlan) -> None:
+    """Refuse, from the schedule alone, a plan with more occurrences than R4 writes."""
+    at_most = 0
+    for episode in plan.episodes:
+        days = (episode.end - episode.start).days + 1
+        for session in episode.schedule.sessions:
+            at_most += days // (7 * session.every_weeks) + 1
+    if at_most > MAX_R4_APPOINTMENTS:
+        raise InvalidValueError(
+            "plan",
+            at_most,
+            f"occurrences (at most) are more than an R4 export writes: R4 has an "
+            f"Appointment per occurrence, at most {MAX_R4_APPOINTMENTS:,} (about 2 s and 40 MB)",
+            "export R5, which writes each weekly series once, or a shorter plan",
+        )
 
 
 def _hyphens(code: str) -> str:
@@ -462,16 +504,22 @@ def _hyphens(code: str) -> str:
 
 def _condition(plan: CarePlan, problem: Problem, subject: dict[str, str]) -> dict[str, Any]:
     coding = problem.condition
-    code: dict[str, Any] = {"text": _text(problem.description) or problem.id}
+    code: dict[str, Any] = {"text": text_or_none(problem.description) or problem.id}
     if coding is not None:
         code["coding"] = [
             {
                 "system": coding.uri,
                 "code": coding.code,
-                **_present(display=_text(coding.display)),
+                **present(display=text_or_none(coding.display)),
             }
         ]
-    return active_problem(_id(plan, "condition", problem.id), code, subject)
+    return active_problem(
+        resource_id(plan, "condition", problem.id),
+        code,
+        subject,
+        plan.start.isoformat(),
+        identifier=[{"system": PROBLEM_SYSTEM, "value": problem.id}],
+    )
 
 
 def _measure_code(plan: CarePlan, measure: str) -> dict[str, Any]:
@@ -490,14 +538,19 @@ def _objective_target(plan: CarePlan, objective: TreatmentObjective) -> dict[str
     due = None if objective.target_date is None else objective.target_date.isoformat()
     if target is None:
         # An objective the team judges: the target is the objective, in words.
-        return _present(detailString=_text(objective.description), dueDate=due)
+        described = text_or_none(objective.description)
+        return present(
+            measure=None if described is None else _AS_WORDED["objective"],
+            detailString=described,
+            dueDate=due,
+        )
     unit = (
         {"unit": "%", "system": _UCUM, "code": "%"}
         if target.is_attendance
         else {"unit": "{score}", "system": _UCUM, "code": "{score}"}
     )
     quantity = {"value": target.value, "comparator": _COMPARATORS[target.comparison], **unit}
-    return _present(
+    return present(
         measure=_measure_code(plan, target.measure), detailQuantity=quantity, dueDate=due
     )
 
@@ -508,38 +561,46 @@ def _goal(
     goal: Goal,
     subject: dict[str, str],
     condition_of: dict[str, dict[str, Any]],
+    met: dict[str, list[bool]],
 ) -> dict[str, Any]:
-    legacy = _present(
-        detailString=_text(goal.measure),
+    measure = text_or_none(goal.measure)
+    legacy = present(
+        measure=None if measure is None else _AS_WORDED["goal"],
+        detailString=measure,
         dueDate=None if goal.target_date is None else goal.target_date.isoformat(),
     )
     targets = [legacy] if legacy else []
     if goal.id is not None:
         targets += [_objective_target(plan, o) for o in plan.objectives if o.goal == goal.id]
-    status = _goal_status(plan) if goal.status is None else _hyphens(goal.status)
+    if goal.status is None or (goal.open and plan.discharged):
+        # A goal still open at discharge ends with the discharge.
+        status, achieved = _goal_outcome(plan, [] if goal.id is None else met.get(goal.id, []))
+    else:
+        status, achieved = _hyphens(goal.status), None
     addresses = [
-        {"reference": _urn(_id(plan, "condition", problem))}
+        {"reference": urn(resource_id(plan, "condition", problem))}
         for problem in goal.problems
-        if _id(plan, "condition", problem) in condition_of
+        if resource_id(plan, "condition", problem) in condition_of
     ]
     achievement = None
-    if goal.achievement is not None:
+    code = _hyphens(goal.achievement) if goal.achievement is not None else achieved
+    if code is not None:
         achievement = {
             "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/goal-achievement",
-                    "code": _hyphens(goal.achievement),
-                }
+                {"system": "http://terminology.hl7.org/CodeSystem/goal-achievement", "code": code}
             ]
         }
     return {
         "resourceType": "Goal",
-        "id": _id(plan, "goal", number),
+        "id": resource_id(plan, "goal", number),
+        **present(
+            identifier=None if goal.id is None else [{"system": GOAL_SYSTEM, "value": goal.id}]
+        ),
         "lifecycleStatus": status,
-        **_present(achievementStatus=achievement),
-        "description": {"text": _text(goal.description) or f"Goal {number + 1}"},
+        **present(achievementStatus=achievement),
+        "description": {"text": text_or_none(goal.description) or f"Goal {number + 1}"},
         "subject": subject,
-        **_present(
+        **present(
             startDate=None if goal.start is None else goal.start.isoformat(),
             target=[t for t in targets if t] or None,
             addresses=addresses,
@@ -566,9 +627,9 @@ def _service_request(
         for problem in goal.problems
     }
     reasons = [
-        {"reference": {"reference": _urn(_id(plan, "condition", problem))}}
+        {"reference": {"reference": urn(resource_id(plan, "condition", problem))}}
         for problem in sorted(problems)
-        if _id(plan, "condition", problem) in condition_of
+        if resource_id(plan, "condition", problem) in condition_of
     ]
     timing = None
     if intervention.kinds:
@@ -581,18 +642,18 @@ def _service_request(
         }
     return {
         "resourceType": "ServiceRequest",
-        "id": _id(plan, "service-request", intervention.id),
+        "id": resource_id(plan, "service-request", intervention.id),
         "status": status,
         "intent": "plan",
         "code": {
             "concept": {
-                **_present(
+                **present(
                     coding=[
                         {"system": KIND_SYSTEM, "code": kind.code, "display": kind.label}
                         for kind in intervention.kinds
                     ]
                 ),
-                "text": _text(intervention.description) or intervention.id,
+                "text": text_or_none(intervention.description) or intervention.id,
             }
         },
         "subject": subject,
@@ -600,7 +661,7 @@ def _service_request(
             "coding": [{"system": _ROLE_SYSTEM, "code": intervention.role}],
             "text": intervention.role.replace("_", " "),
         },
-        **_present(occurrenceTiming=timing, reason=reasons),
+        **present(occurrenceTiming=timing, reason=reasons),
     }
 
 
@@ -609,7 +670,7 @@ def _observation(
 ) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
-        "id": _id(plan, "observation", index),
+        "id": resource_id(plan, "observation", index),
         "status": "final",
         "category": [
             {
