@@ -342,7 +342,8 @@ def test_validate_json_names_codes_severities_dates_and_paths(plan_file, tmp_pat
     assert result["readable"] is False
     assert result["error"]["type"] == "DocumentError"
     assert result["error"]["path"] == "sessions[1].start"
-    assert "25:00" in result["error"]["problem"]
+    assert "is not a time of day" in result["error"]["problem"]
+    assert "25:00" not in result["error"]["problem"]  # text is never quoted
     assert main(["validate", str(tmp_path / "missing.json"), "--format", "json"]) == 2
     result = json.loads(capsys.readouterr().out)
     assert result["error"]["type"] == "read"

@@ -371,7 +371,7 @@ def test_revise_refuses_what_is_not_the_plan_of_care():
         (lambda: cp.Target("PHQ-9", "under", 10), "Target.comparison"),
         (lambda: cp.Target.attendance(at_least=120), "Target.value"),
         (
-            lambda: cp.Intervention("i", "x", ("o",), kinds=["group_therapy"]),
+            lambda: cp.Intervention("i", "x", ("o",), kinds=["Group therapy"]),
             "Intervention.kinds[0]",
         ),
         (lambda: cp.Intervention("i", "x", ("o",), times=0), "Intervention.times"),
@@ -383,7 +383,7 @@ def test_revise_refuses_what_is_not_the_plan_of_care():
         ),
         (lambda: cp.Review(DEMO_START, "psychiatrist", "stay"), "Review.outcome"),
         (lambda: cp.Cadence(0), "Cadence.every"),
-        (lambda: cp.ReviewPolicy("p", signatures=["nurse"]), "ReviewPolicy.signatures"),
+        (lambda: cp.ReviewPolicy("p", signatures=["nurse"]), "ReviewPolicy.signatures[0]"),
         (lambda: cp.Instrument("X-1", "x", 10, 0), "Instrument.maximum"),
         (lambda: attrs.evolve(PLAN, problems=["depression"]), "CarePlan.problems[0]"),
         (

@@ -35,7 +35,7 @@ from careplan import (
     TreatmentTrack,
     WeeklySchedule,
 )
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, sample_plan_of_care
 from careplan.fhir import to_fhir
 from careplan.testing import attendance_records, care_plans, texts
 
@@ -782,3 +782,74 @@ def test_the_fuzzed_constructors_cover_every_public_value_class():
         cp.CyclePlan,
     }
     assert values - derived == set(_CONSTRUCTORS)
+
+
+# --- no error quotes free text, whichever field is wrong -----------------------
+
+# What a user may type in the wrong place: identifying text as it is, with a
+# character no field holds, too long, or wrapped where one value belongs.
+_WRONG = (
+    SECRET,
+    SECRET + "\x00",
+    SECRET + "\u2028",
+    SECRET + "x" * 10_001,
+    [SECRET],
+    (SECRET, SECRET),
+    {SECRET: SECRET},
+    [SECRET, 5, None],
+)
+
+
+def _reachable(value, seen):
+    """Every careplan value inside ``value``, the first three of each class."""
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _reachable(item, seen)
+        return
+    if hasattr(value, "items") and callable(value.items):
+        for item in value.values():
+            yield from _reachable(item, seen)
+        return
+    if not attrs.has(type(value)) or not type(value).__module__.startswith("careplan"):
+        return
+    if seen.setdefault(type(value), 0) >= 3:
+        return
+    seen[type(value)] += 1
+    yield value
+    for field in attrs.fields(type(value)):
+        yield from _reachable(getattr(value, field.name), seen)
+
+
+def _every_error(plan):
+    for value in _reachable(plan, {}):
+        for field in attrs.fields(type(value)):
+            if not field.init:
+                continue
+            for wrong in _WRONG:
+                try:
+                    attrs.evolve(value, **{field.alias: wrong})
+                except cp.CarePlanError as error:
+                    yield f"{type(value).__name__}.{field.name}", error
+
+
+@pytest.mark.parametrize("build", [sample_plan, sample_plan_of_care], ids=["plan", "care"])
+def test_no_constructor_error_quotes_free_text(build):
+    # Every field of every value in a plan, given identifying text in every
+    # shape it may come in: the error names the field and never the text.
+    plan = build()
+    found = 0
+    for where, error in _every_error(plan):
+        found += 1
+        for shown_text in (str(error), repr(error), repr(getattr(error, "value", None))):
+            assert "Rivera" not in shown_text, where
+        if isinstance(error, cp.InvalidValueError):
+            assert "Rivera" not in error.field, where
+            assert "Rivera" not in error.hint, where
+    assert found > 300  # the walk reached the plan's values and their fields
+
+
+@settings(max_examples=15, deadline=None)
+@given(care_plans(max_weeks=8))
+def test_no_constructor_error_of_a_generated_plan_quotes_free_text(plan):
+    for where, error in _every_error(plan):
+        assert "Rivera" not in str(error), where

@@ -27,9 +27,9 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from careplan._model.attendance import Attendance, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
-from careplan._model.checks import shown
+from careplan._model.checks import choice, shown
 from careplan._model.continua import BUILTIN_CONTINUA
-from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError, require_choice
+from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._model.limits import (
@@ -947,7 +947,7 @@ def _transition(
             with _at(_join(path, field)):
                 continuum[code]
     with _at(_join(path, "direction")):
-        require_choice("direction", doc.direction, Direction, "a direction")
+        choice("direction", doc.direction, Direction, "a direction")
     direction: Direction = doc.direction  # type: ignore[assignment]
     with _at(_join(path, "reason")):
         reason = _reason(doc.reason, direction, labels.reasons)

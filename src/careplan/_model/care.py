@@ -19,20 +19,24 @@ import attrs
 import pendulum
 
 from careplan._model.checks import (
-    as_tuple,
-    checked_choice,
-    checked_id,
-    checked_ids,
-    checked_instance,
-    checked_items,
-    checked_number,
-    checked_text,
-    checked_whole,
+    LARGEST,
+    choice,
+    identifier,
+    optional_choice,
     optional_date,
+    optional_instance,
+    record_id,
+    record_ids,
     shape_repr,
+    text,
+    tuple_converted,
+    whole,
+)
+from careplan._model.checks import (
+    number as _number,
 )
 from careplan._model.errors import InvalidValueError
-from careplan._model.kinds import SessionKind
+from careplan._model.kinds import SessionKind, session_kind
 
 __all__ = [
     "Achievement",
@@ -78,6 +82,18 @@ Comparison = Literal["below", "at_most", "at_least", "above"]
 OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "active", "on_hold"})
 
 
+def _coding_system(value: str) -> str:
+    return text("Coding.system", value, multiline=True, blank=False)
+
+
+def _coding_code(value: str) -> str:
+    return text("Coding.code", value, multiline=True, blank=False)
+
+
+def _coding_display(value: str) -> str:
+    return text("Coding.display", value, multiline=True)
+
+
 @attrs.frozen
 class Coding:
     """A coded condition: a code in a code system (ICD-10-CM, SNOMED CT, ...).
@@ -99,9 +115,9 @@ class Coding:
         "SNOMED CT": "http://snomed.info/sct",
     }
 
-    system: str = attrs.field(validator=checked_text("Coding.system", required=True))
-    code: str = attrs.field(validator=checked_text("Coding.code", required=True))
-    display: str = attrs.field(default="", validator=checked_text("Coding.display"))
+    system: str = attrs.field(converter=_coding_system)
+    code: str = attrs.field(converter=_coding_code)
+    display: str = attrs.field(default="", converter=_coding_display)
 
     def __attrs_post_init__(self) -> None:
         if self.system not in self.SYSTEMS and ":" not in self.system:
@@ -121,6 +137,22 @@ class Coding:
         return shape_repr("Coding", system=self.system)
 
 
+def _problem_id(value: str) -> str:
+    return record_id("Problem.id", value)
+
+
+def _problem_description(value: str) -> str:
+    return text("Problem.description", value, multiline=True, blank=False)
+
+
+def _problem_words(value: str) -> str:
+    return text("Problem.client_words", value, multiline=True)
+
+
+def _problem_condition(value: Coding | None) -> Coding | None:
+    return optional_instance("Problem.condition", value, Coding, "use careplan.Coding(...)")
+
+
 @attrs.frozen
 class Problem:
     """What the client is working on.
@@ -134,12 +166,10 @@ class Problem:
             (``to_fhir(..., diagnoses=True)``).
     """
 
-    id: str = attrs.field(validator=checked_id("Problem.id"))
-    description: str = attrs.field(validator=checked_text("Problem.description", required=True))
-    client_words: str = attrs.field(default="", validator=checked_text("Problem.client_words"))
-    condition: Coding | None = attrs.field(
-        default=None, validator=checked_instance("Problem.condition", Coding, optional=True)
-    )
+    id: str = attrs.field(converter=_problem_id)
+    description: str = attrs.field(converter=_problem_description)
+    client_words: str = attrs.field(default="", converter=_problem_words)
+    condition: Coding | None = attrs.field(default=None, converter=_problem_condition)
 
     def __repr__(self) -> str:
         return shape_repr("Problem", id=self.id, coded=self.condition is not None)
@@ -147,6 +177,22 @@ class Problem:
 
 #: The measure of an attendance target: the share of sessions attended.
 ATTENDANCE = "attendance"
+
+
+def _target_measure(value: str) -> str:
+    return record_id("Target.measure", value)
+
+
+def _target_comparison(value: Comparison) -> Comparison:
+    return choice("Target.comparison", value, Comparison, "a comparison")
+
+
+def _target_value(value: float) -> float:
+    return _number("Target.value", value, -LARGEST, LARGEST)
+
+
+def _target_kinds(value: Iterable[SessionKind | str]) -> tuple[SessionKind, ...]:
+    return tuple_converted("Target.kinds", value, session_kind, "SessionKind values or codes")
 
 
 @attrs.frozen
@@ -166,14 +212,10 @@ class Target:
     False
     """
 
-    measure: str = attrs.field(validator=checked_id("Target.measure"))
-    comparison: Comparison = attrs.field(
-        validator=checked_choice("Target.comparison", Comparison, "a comparison")
-    )
-    value: float = attrs.field(validator=checked_number("Target.value"))
-    kinds: tuple[SessionKind, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("Target.kinds", SessionKind)
-    )
+    measure: str = attrs.field(converter=_target_measure)
+    comparison: Comparison = attrs.field(converter=_target_comparison)
+    value: float = attrs.field(converter=_target_value)
+    kinds: tuple[SessionKind, ...] = attrs.field(default=(), converter=_target_kinds)
 
     def __attrs_post_init__(self) -> None:
         if self.kinds and not self.is_attendance:
@@ -242,6 +284,32 @@ class Target:
         return f"{self.measure} {words[self.comparison]} {value}"
 
 
+def _objective_id(value: str) -> str:
+    return record_id("TreatmentObjective.id", value)
+
+
+def _objective_goal(value: str) -> str:
+    return record_id("TreatmentObjective.goal", value)
+
+
+def _objective_description(value: str) -> str:
+    return text("TreatmentObjective.description", value, multiline=True, blank=False)
+
+
+def _objective_target(value: Target | None) -> Target | None:
+    return optional_instance("TreatmentObjective.target", value, Target, "use careplan.Target(...)")
+
+
+def _objective_status(value: GoalStatus) -> GoalStatus:
+    return choice("TreatmentObjective.status", value, GoalStatus, "a status")
+
+
+def _objective_achievement(value: Achievement | None) -> Achievement | None:
+    return optional_choice(
+        "TreatmentObjective.achievement", value, Achievement, "an achievement status"
+    )
+
+
 def _objective_target_date(value: _dt.date | None) -> pendulum.Date | None:
     return optional_date("TreatmentObjective.target_date", value)
 
@@ -272,26 +340,13 @@ class TreatmentObjective:
         start: When work on it began, if not the plan's start.
     """
 
-    id: str = attrs.field(validator=checked_id("TreatmentObjective.id"))
-    goal: str = attrs.field(validator=checked_id("TreatmentObjective.goal"))
-    description: str = attrs.field(
-        validator=checked_text("TreatmentObjective.description", required=True)
-    )
+    id: str = attrs.field(converter=_objective_id)
+    goal: str = attrs.field(converter=_objective_goal)
+    description: str = attrs.field(converter=_objective_description)
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_objective_target_date)
-    target: Target | None = attrs.field(
-        default=None,
-        validator=checked_instance("TreatmentObjective.target", Target, optional=True),
-    )
-    status: GoalStatus = attrs.field(
-        default="active",
-        validator=checked_choice("TreatmentObjective.status", GoalStatus, "a status"),
-    )
-    achievement: Achievement | None = attrs.field(
-        default=None,
-        validator=checked_choice(
-            "TreatmentObjective.achievement", Achievement, "an achievement status", optional=True
-        ),
-    )
+    target: Target | None = attrs.field(default=None, converter=_objective_target)
+    status: GoalStatus = attrs.field(default="active", converter=_objective_status)
+    achievement: Achievement | None = attrs.field(default=None, converter=_objective_achievement)
     start: pendulum.Date | None = attrs.field(default=None, converter=_objective_start)
 
     @property
@@ -310,12 +365,36 @@ class TreatmentObjective:
         )
 
 
-def _level_codes(_instance: object, _attribute: object, value: object) -> None:
-    if not isinstance(value, tuple):
-        raise InvalidValueError("Intervention.levels", value, "is not a list of level codes")
-    for code in value:
-        if not isinstance(code, str) or not code.strip():
-            raise InvalidValueError("Intervention.levels", code, "is not a level code")
+def _intervention_id(value: str) -> str:
+    return record_id("Intervention.id", value)
+
+
+def _intervention_description(value: str) -> str:
+    return text("Intervention.description", value, multiline=True, blank=False)
+
+
+def _intervention_objectives(value: Iterable[str]) -> tuple[str, ...]:
+    return record_ids("Intervention.objectives", value)
+
+
+def _intervention_kinds(value: Iterable[SessionKind | str]) -> tuple[SessionKind, ...]:
+    return tuple_converted("Intervention.kinds", value, session_kind, "SessionKind values or codes")
+
+
+def _intervention_times(value: int) -> int:
+    return whole("Intervention.times", value, 1, LARGEST)
+
+
+def _intervention_every_weeks(value: int) -> int:
+    return whole("Intervention.every_weeks", value, 1, LARGEST)
+
+
+def _intervention_role(value: CareRole) -> CareRole:
+    return choice("Intervention.role", value, CareRole, "a role")
+
+
+def _intervention_levels(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("Intervention.levels", value, identifier, "level codes")
 
 
 @attrs.frozen
@@ -344,26 +423,14 @@ class Intervention:
     3.0
     """
 
-    id: str = attrs.field(validator=checked_id("Intervention.id"))
-    description: str = attrs.field(
-        validator=checked_text("Intervention.description", required=True)
-    )
-    objectives: tuple[str, ...] = attrs.field(
-        converter=as_tuple, validator=checked_ids("Intervention.objectives")
-    )
-    kinds: tuple[SessionKind, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("Intervention.kinds", SessionKind),
-    )
-    times: int = attrs.field(default=1, validator=checked_whole("Intervention.times", 1))
-    every_weeks: int = attrs.field(
-        default=1, validator=checked_whole("Intervention.every_weeks", 1)
-    )
-    role: CareRole = attrs.field(
-        default="therapist", validator=checked_choice("Intervention.role", CareRole, "a role")
-    )
-    levels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_level_codes)
+    id: str = attrs.field(converter=_intervention_id)
+    description: str = attrs.field(converter=_intervention_description)
+    objectives: tuple[str, ...] = attrs.field(converter=_intervention_objectives)
+    kinds: tuple[SessionKind, ...] = attrs.field(default=(), converter=_intervention_kinds)
+    times: int = attrs.field(default=1, converter=_intervention_times)
+    every_weeks: int = attrs.field(default=1, converter=_intervention_every_weeks)
+    role: CareRole = attrs.field(default="therapist", converter=_intervention_role)
+    levels: tuple[str, ...] = attrs.field(default=(), converter=_intervention_levels)
 
     @property
     def per_week(self) -> float:

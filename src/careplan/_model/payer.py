@@ -19,6 +19,7 @@ import attrs
 import pendulum
 
 from careplan._model.checks import (
+    choice,
     date,
     identifier,
     number,
@@ -29,7 +30,7 @@ from careplan._model.checks import (
     tuple_of,
     whole,
 )
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.errors import InvalidValueError
 from careplan._model.review import Cadence
 
 __all__ = [
@@ -106,8 +107,8 @@ class BillingCode:
     scope: CodeScope = "all"
 
     def __attrs_post_init__(self) -> None:
-        require_choice("BillingCode.system", self.system, CodeSystem, "a code system")
-        require_choice("BillingCode.scope", self.scope, CodeScope, "a code scope")
+        choice("BillingCode.system", self.system, CodeSystem, "a code system")
+        choice("BillingCode.scope", self.scope, CodeScope, "a code scope")
         if not isinstance(self.code, str) or not _CODE.fullmatch(self.code):
             raise InvalidValueError(
                 "BillingCode.code", self.code, "is not a billing code", "use 1-10 letters or digits"
@@ -200,7 +201,7 @@ class LevelRules:
     recertification: Cadence | None = attrs.field(default=None, converter=_cadence)
 
     def __attrs_post_init__(self) -> None:
-        require_choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
+        choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
         hours = self.min_hours_per_week
         if hours is not None:
             number("LevelRules.min_hours_per_week", hours, 0, 168, "hours in a week")

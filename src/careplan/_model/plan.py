@@ -21,20 +21,16 @@ from careplan._model.care import (
     TreatmentObjective,
 )
 from careplan._model.checks import (
-    as_tuple,
-    checked_choice,
-    checked_id,
-    checked_ids,
-    checked_instance,
-    checked_items,
-    checked_text,
     date,
     hidden,
     identifier,
     instance,
+    optional_choice,
     optional_date,
     optional_instance,
+    optional_record_id,
     optional_text,
+    record_ids,
     shape_repr,
     text,
     tuple_converted,
@@ -144,6 +140,22 @@ def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
     return optional_date("Goal.start", value)
 
 
+def _goal_id(value: str | None) -> str | None:
+    return optional_record_id("Goal.id", value)
+
+
+def _goal_problems(value: Iterable[str]) -> tuple[str, ...]:
+    return record_ids("Goal.problems", value)
+
+
+def _goal_status(value: GoalStatus | None) -> GoalStatus | None:
+    return optional_choice("Goal.status", value, GoalStatus, "a status")
+
+
+def _goal_achievement(value: Achievement | None) -> Achievement | None:
+    return optional_choice("Goal.achievement", value, Achievement, "an achievement status")
+
+
 @attrs.frozen
 class Goal:
     """A SMART treatment goal: specific, measurable, time-bound.
@@ -172,19 +184,10 @@ class Goal:
     description: str = attrs.field(converter=_goal_description, repr=hidden)
     measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
-    id: str | None = attrs.field(default=None, validator=checked_id("Goal.id", optional=True))
-    problems: tuple[str, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_ids("Goal.problems")
-    )
-    status: GoalStatus | None = attrs.field(
-        default=None, validator=checked_choice("Goal.status", GoalStatus, "a status", optional=True)
-    )
-    achievement: Achievement | None = attrs.field(
-        default=None,
-        validator=checked_choice(
-            "Goal.achievement", Achievement, "an achievement status", optional=True
-        ),
-    )
+    id: str | None = attrs.field(default=None, converter=_goal_id)
+    problems: tuple[str, ...] = attrs.field(default=(), converter=_goal_problems)
+    status: GoalStatus | None = attrs.field(default=None, converter=_goal_status)
+    achievement: Achievement | None = attrs.field(default=None, converter=_goal_achievement)
     start: pendulum.Date | None = attrs.field(default=None, converter=_goal_start)
 
     @property
@@ -337,6 +340,26 @@ def check_thread(
         refer(f"{owner}.interventions[{index}].objectives", intervention.objectives, "objectives")
 
 
+def _care_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple_of("PlanOfCare.problems", value, Problem, "use careplan.Problem(...)")
+
+
+def _care_goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple_of("PlanOfCare.goals", value, Goal, "use careplan.Goal(...)")
+
+
+def _care_objectives(value: Iterable[TreatmentObjective]) -> tuple[TreatmentObjective, ...]:
+    return tuple_of(
+        "PlanOfCare.objectives", value, TreatmentObjective, "use careplan.TreatmentObjective(...)"
+    )
+
+
+def _care_interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
+    return tuple_of(
+        "PlanOfCare.interventions", value, Intervention, "use careplan.Intervention(...)"
+    )
+
+
 @attrs.frozen
 class PlanOfCare:
     """What the plan of care says at one time: problems, goals, objectives, interventions.
@@ -351,22 +374,10 @@ class PlanOfCare:
         interventions: What the team does toward the objectives.
     """
 
-    problems: tuple[Problem, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("PlanOfCare.problems", Problem)
-    )
-    goals: tuple[Goal, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("PlanOfCare.goals", Goal)
-    )
-    objectives: tuple[TreatmentObjective, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("PlanOfCare.objectives", TreatmentObjective),
-    )
-    interventions: tuple[Intervention, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("PlanOfCare.interventions", Intervention),
-    )
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_care_problems)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_care_goals)
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=_care_objectives)
+    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=_care_interventions)
 
     def __attrs_post_init__(self) -> None:
         check_thread("PlanOfCare", self.problems, self.goals, self.objectives, self.interventions)
@@ -394,6 +405,14 @@ def _to_revision_on(value: _dt.date) -> pendulum.Date:
     return require_date("CareRevision.on", value)
 
 
+def _revision_previous(value: PlanOfCare) -> PlanOfCare:
+    return instance("CareRevision.previous", value, PlanOfCare, "use careplan.PlanOfCare(...)")
+
+
+def _revision_note(value: str) -> str:
+    return text("CareRevision.note", value, multiline=True)
+
+
 @attrs.frozen
 class CareRevision:
     """A change to the plan of care, keeping what it said before.
@@ -409,10 +428,8 @@ class CareRevision:
     """
 
     on: pendulum.Date = attrs.field(converter=_to_revision_on)
-    previous: PlanOfCare = attrs.field(
-        validator=checked_instance("CareRevision.previous", PlanOfCare)
-    )
-    note: str = attrs.field(default="", validator=checked_text("CareRevision.note"))
+    previous: PlanOfCare = attrs.field(converter=_revision_previous)
+    note: str = attrs.field(default="", converter=_revision_note)
 
     def __repr__(self) -> str:
         return shape_repr("CareRevision", on=self.on, previous=self.previous)
@@ -492,6 +509,40 @@ def _to_readmission_of(value: str | None) -> str | None:
     return None if value is None else identifier("CarePlan.readmission_of", value)
 
 
+def _to_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple_of("CarePlan.problems", value, Problem, "use careplan.Problem(...)")
+
+
+def _to_objectives(value: Iterable[TreatmentObjective]) -> tuple[TreatmentObjective, ...]:
+    return tuple_of(
+        "CarePlan.objectives", value, TreatmentObjective, "use careplan.TreatmentObjective(...)"
+    )
+
+
+def _to_interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
+    return tuple_of("CarePlan.interventions", value, Intervention, "use careplan.Intervention(...)")
+
+
+def _to_reviews(value: Iterable[Review]) -> tuple[Review, ...]:
+    return tuple_of("CarePlan.reviews", value, Review, "use careplan.Review(...)")
+
+
+def _to_signatures(value: Iterable[Signature]) -> tuple[Signature, ...]:
+    return tuple_of("CarePlan.signatures", value, Signature, "use careplan.Signature(...)")
+
+
+def _to_measurements(value: Iterable[Measurement]) -> tuple[Measurement, ...]:
+    return tuple_of("CarePlan.measurements", value, Measurement, "use careplan.Measurement(...)")
+
+
+def _to_instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
+    return tuple_of("CarePlan.instruments", value, Instrument, "use careplan.Instrument(...)")
+
+
+def _to_revisions(value: Iterable[CareRevision]) -> tuple[CareRevision, ...]:
+    return tuple_of("CarePlan.revisions", value, CareRevision, "use careplan.CareRevision(...)")
+
+
 def _check_labels(plan: CarePlan) -> None:
     """Refuse two labels for one kind or track code in a plan.
 
@@ -516,7 +567,7 @@ def _check_labels(plan: CarePlan) -> None:
             raise InvalidValueError(
                 f"CarePlan {what} {item.code!r}",
                 item.label,
-                f"is a second label for the code (the first is {label!r})",
+                "is a second label for the code",
                 "give each code one label throughout the plan",
             )
 
@@ -608,36 +659,14 @@ class CarePlan:
     id: str = attrs.field(factory=_new_id, converter=_to_id)
     holds: tuple[Hold, ...] = attrs.field(default=(), converter=_to_holds)
     readmission_of: str | None = attrs.field(default=None, converter=_to_readmission_of)
-    problems: tuple[Problem, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.problems", Problem)
-    )
-    objectives: tuple[TreatmentObjective, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("CarePlan.objectives", TreatmentObjective),
-    )
-    interventions: tuple[Intervention, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("CarePlan.interventions", Intervention),
-    )
-    reviews: tuple[Review, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.reviews", Review)
-    )
-    signatures: tuple[Signature, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.signatures", Signature)
-    )
-    measurements: tuple[Measurement, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("CarePlan.measurements", Measurement),
-    )
-    instruments: tuple[Instrument, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.instruments", Instrument)
-    )
-    revisions: tuple[CareRevision, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.revisions", CareRevision)
-    )
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_to_problems)
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=_to_objectives)
+    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=_to_interventions)
+    reviews: tuple[Review, ...] = attrs.field(default=(), converter=_to_reviews)
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_to_signatures)
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_to_measurements)
+    instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=_to_instruments)
+    revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=_to_revisions)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level, str):
@@ -667,18 +696,15 @@ class CarePlan:
         for index, record in enumerate(self.attendance):
             if record.key in seen:
                 raise InvalidValueError(
-                    f"CarePlan.attendance[{index}]",
-                    f"{record.session_id} on {record.on.isoformat()}",
-                    "is recorded twice",
+                    f"CarePlan.attendance[{index}].on",
+                    record.on,
+                    "is recorded twice for the session's occurrence that day",
                     "keep one record per occurrence (remove_attendance, then record again)",
                 )
             seen.add(record.key)
         self._check_plan_of_care()
 
     def _check_plan_of_care(self) -> None:
-        for index, goal in enumerate(self.goals):
-            if not isinstance(goal, Goal):
-                raise InvalidValueError(f"CarePlan.goals[{index}]", goal, "is not a Goal")
         check_thread("CarePlan", self.problems, self.goals, self.objectives, self.interventions)
         known = dict(BUILTIN_INSTRUMENTS)
         for index, instrument in enumerate(self.instruments):
@@ -998,8 +1024,8 @@ class CarePlan:
             if record.key not in known:
                 raise InvalidValueError(
                     "attendance",
-                    f"{record.session_id} on {record.on.isoformat()}",
-                    "is not an occurrence of the plan",
+                    record.on,
+                    "is not an occurrence of the plan for the record's session",
                     "use the session id and the date it was scheduled for",
                 )
         added: dict[tuple[str, pendulum.Date], Attendance] = {}

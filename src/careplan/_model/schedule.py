@@ -55,7 +55,18 @@ def _to_zone(value: object) -> str:
 
 
 def _to_sessions(value: Iterable[Session]) -> tuple[Session, ...]:
-    return tuple_of("WeeklySchedule.sessions", value, Session)
+    sessions = tuple_of("WeeklySchedule.sessions", value, Session)
+    seen: set[str] = set()
+    for index, session in enumerate(sessions):
+        if session.id in seen:
+            raise InvalidValueError(
+                f"WeeklySchedule.sessions[{index}].id",
+                session.id,
+                "is used by two sessions",
+                "give one of them an explicit id",
+            )
+        seen.add(session.id)
+    return sessions
 
 
 @attrs.frozen
@@ -83,19 +94,6 @@ class WeeklySchedule:
 
     timezone: str = attrs.field(converter=_to_zone)
     sessions: tuple[Session, ...] = attrs.field(default=(), converter=_to_sessions)
-
-    @sessions.validator
-    def _check_sessions(self, _attribute: object, value: tuple[Session, ...]) -> None:
-        seen: set[str] = set()
-        for index, session in enumerate(value):
-            if session.id in seen:
-                raise InvalidValueError(
-                    f"WeeklySchedule.sessions[{index}].id",
-                    session.id,
-                    "is used by two sessions",
-                    "give one of them an explicit id",
-                )
-            seen.add(session.id)
 
     @property
     def minutes_per_week(self) -> float:

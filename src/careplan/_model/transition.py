@@ -17,22 +17,22 @@ same day has a plan whose discharge is on its start date.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import ClassVar, Literal, Protocol
 
 import attrs
 import pendulum
 
 from careplan._model.checks import (
+    choice,
     date,
     hidden,
     identifier,
     instance,
     optional_instance,
-    shown,
     text,
 )
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.errors import InvalidValueError
+from careplan._model.kinds import vocabulary_code
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.schedule import WeeklySchedule
 
@@ -52,8 +52,16 @@ __all__ = [
 Direction = Literal["step_up", "step_down", "lateral", "discharge"]
 
 
+def _reason_code(value: str) -> str:
+    return vocabulary_code("TransitionReason.code", value)
+
+
 def _reason_label(value: str) -> str:
-    return text("TransitionReason.label", value, private=False)
+    return text("TransitionReason.label", value)
+
+
+def _reason_direction(value: Direction) -> Direction:
+    return choice("TransitionReason.direction", value, Direction, "a direction")
 
 
 @attrs.frozen
@@ -71,9 +79,9 @@ class TransitionReason:
     'Treatment goals met'
     """
 
-    code: str = attrs.field()
+    code: str = attrs.field(converter=_reason_code)
     label: str = attrs.field(eq=False, converter=_reason_label)
-    direction: Direction = attrs.field()
+    direction: Direction = attrs.field(converter=_reason_direction)
 
     WORSENING_SYMPTOMS: ClassVar[TransitionReason]
     INSTABILITY: ClassVar[TransitionReason]
@@ -94,20 +102,6 @@ class TransitionReason:
     OTHER: ClassVar[TransitionReason]
     CLIENT_WITHDREW: ClassVar[TransitionReason]
     ADMINISTRATIVE: ClassVar[TransitionReason]
-
-    @code.validator
-    def _check_code(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            raise InvalidValueError(
-                "TransitionReason.code",
-                value,
-                "is not a valid code",
-                "use lower-case letters, digits and underscores",
-            )
-
-    @direction.validator
-    def _check_direction(self, _attribute: object, value: object) -> None:
-        require_choice("TransitionReason.direction", value, Direction, "a direction")
 
     @classmethod
     def builtins(cls) -> tuple[TransitionReason, ...]:
@@ -228,6 +222,18 @@ def _note(value: str) -> str:
     return text("Transition.note", value, multiline=True)
 
 
+def _referral_level(value: str) -> str:
+    if isinstance(value, str) and not value.strip():
+        raise InvalidValueError(
+            "Referral.level", value, "is empty", "name the level of care referred to"
+        )
+    return identifier("Referral.level", value)
+
+
+def _direction(value: Direction) -> Direction:
+    return choice("Transition.direction", value, Direction, "a direction")
+
+
 def _referral(value: Referral | None) -> Referral | None:
     return optional_instance("Transition.referral", value, Referral)
 
@@ -245,16 +251,8 @@ class Referral:
     'OP'
     """
 
-    level: str = attrs.field()
+    level: str = attrs.field(converter=_referral_level)
     provider: str = attrs.field(default="", converter=_referral_provider, repr=hidden)
-
-    @level.validator
-    def _check_level(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidValueError(
-                "Referral.level", shown(value), "is empty", "name the level of care referred to"
-            )
-        identifier("Referral.level", value)
 
 
 @attrs.frozen
@@ -280,14 +278,13 @@ class Transition:
     on: pendulum.Date = attrs.field(converter=_to_on)
     from_level: str = attrs.field(converter=_from_level)
     to_level: str | None = attrs.field(converter=_to_level)
-    direction: Direction
+    direction: Direction = attrs.field(converter=_direction)
     reason: TransitionReason = attrs.field(converter=_reason)
     previous_schedule: WeeklySchedule = attrs.field(converter=_previous_schedule)
     note: str = attrs.field(default="", converter=_note, repr=hidden)
     referral: Referral | None = attrs.field(default=None, converter=_referral)
 
     def __attrs_post_init__(self) -> None:
-        require_choice("Transition.direction", self.direction, Direction, "a direction")
         if self.reason.direction != self.direction:
             raise InvalidValueError(
                 "Transition.reason",
