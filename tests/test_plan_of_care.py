@@ -663,3 +663,29 @@ def test_progress_never_reports_a_target_met_that_the_measurements_do_not_meet(p
         else:
             assert item.met == target.met_by(scores[-1].score)
             assert item.latest_on == scores[-1].on
+
+
+# --- the plan of care is built once per plan ----------------------------------
+
+
+def test_the_plan_of_care_is_built_once_with_the_plan():
+    care = PLAN.plan_of_care
+    assert care is PLAN.plan_of_care  # not a new value on every access
+    assert care == cp.PlanOfCare(PLAN.problems, PLAN.goals, PLAN.objectives, PLAN.interventions)
+
+
+def test_a_changed_plan_has_its_own_plan_of_care():
+    fewer = attrs.evolve(PLAN, interventions=PLAN.interventions[:1])
+    assert fewer.plan_of_care.interventions == PLAN.interventions[:1]
+    assert PLAN.plan_of_care.interventions == PLAN.interventions
+    revised = PLAN.revise(DEMO_START.add(weeks=2), interventions=PLAN.interventions[:1])
+    assert revised.plan_of_care == fewer.plan_of_care
+    assert revised.plan_of_care_on(DEMO_START) == PLAN.plan_of_care
+
+
+def test_the_built_plan_of_care_is_not_part_of_equality():
+    # Two equal plans built apart are equal, and their plans of care too.
+    again = attrs.evolve(PLAN)
+    assert again == PLAN
+    assert again.plan_of_care == PLAN.plan_of_care
+    assert "plan_of_care" not in repr(PLAN)

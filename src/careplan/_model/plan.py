@@ -14,24 +14,18 @@ import pendulum
 from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule, closure
 from careplan._model.care import (
-    Achievement,
-    GoalStatus,
+    CareRevision,
+    Goal,
     Intervention,
+    PlanOfCare,
     Problem,
     TreatmentObjective,
 )
 from careplan._model.checks import (
     date,
-    hidden,
     identifier,
     instance,
-    optional_choice,
-    optional_date,
     optional_instance,
-    optional_record_id,
-    optional_text,
-    record_ids,
-    shape_repr,
     text,
     tuple_converted,
     tuple_of,
@@ -44,6 +38,7 @@ from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.measures import BUILTIN_INSTRUMENTS, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
+from careplan._model.people import CareTeamMember, Client, RelapsePreventionPlan
 from careplan._model.program import Program
 from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
@@ -55,6 +50,8 @@ __all__ = [
     "PLAN_HTML",
     "PLAN_WEEK",
     "CarePlan",
+    # Defined beside the plan of care and the people; many modules import
+    # them from here, with the plan.
     "CareRevision",
     "CareTeamMember",
     "Client",
@@ -97,177 +94,6 @@ class _PlanHtml(Protocol):
 PLAN_HTML: Hook[_PlanHtml] = Hook("careplan display")
 
 
-def _client_id(value: str) -> str:
-    return text("Client.id", value, blank=False)
-
-
-def _client_name(value: str | None) -> str | None:
-    return optional_text("Client.name", value)
-
-
-@attrs.frozen
-class Client:
-    """The person the plan is for.
-
-    Both fields may identify the client, so the repr and errors leave them out.
-
-    Attributes:
-        id: An identifier of the clinic's choosing (an MRN, a UUID). It never
-            appears in calendar exports.
-        name: Display name; optional so a plan can be kept pseudonymous.
-
-    >>> Client("MRN-0042", "Alex Doe")
-    Client(id=<hidden>, name=<hidden>)
-    """
-
-    id: str = attrs.field(converter=_client_id, repr=hidden)
-    name: str | None = attrs.field(default=None, converter=_client_name, repr=hidden)
-
-
-def _goal_description(value: str) -> str:
-    return text("Goal.description", value, multiline=True, blank=False)
-
-
-def _goal_measure(value: str) -> str:
-    return text("Goal.measure", value, multiline=True)
-
-
-def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
-    return optional_date("Goal.target_date", value)
-
-
-def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
-    return optional_date("Goal.start", value)
-
-
-def _goal_id(value: str | None) -> str | None:
-    return optional_record_id("Goal.id", value)
-
-
-def _goal_problems(value: Iterable[str]) -> tuple[str, ...]:
-    return record_ids("Goal.problems", value)
-
-
-def _goal_status(value: GoalStatus | None) -> GoalStatus | None:
-    return optional_choice("Goal.status", value, GoalStatus, "a status")
-
-
-def _goal_achievement(value: Achievement | None) -> Achievement | None:
-    return optional_choice("Goal.achievement", value, Achievement, "an achievement status")
-
-
-@attrs.frozen
-class Goal:
-    """A SMART treatment goal: specific, measurable, time-bound.
-
-    The first three fields are the goal as it always was; the rest place it
-    in the plan of care (problems → goals → objectives → interventions).
-
-    Attributes:
-        description: What the client wants to achieve, specifically (not
-            empty; tabs and line feeds allowed). Hidden from the repr.
-        measure: How progress is measured ("PHQ-9 below 10"). Hidden from
-            the repr.
-        target_date: When it should be met.
-        id: Its id in the plan, so objectives can name it; ``None`` for a
-            goal no objective refers to.
-        problems: The ids of the problems it addresses.
-        status: ``"proposed"``, ``"active"``, ``"on_hold"``,
-            ``"completed"`` or ``"cancelled"``; ``None`` (the default)
-            follows the plan: active until discharge, then completed or
-            cancelled as treatment was completed or not.
-        achievement: How it is going (``"in_progress"``, ``"improving"``,
-            ``"achieved"``, ``"not_achieved"``, ...), aligned with FHIR.
-        start: When work on it began, if not the plan's start.
-    """
-
-    description: str = attrs.field(converter=_goal_description, repr=hidden)
-    measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
-    target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
-    id: str | None = attrs.field(default=None, converter=_goal_id)
-    problems: tuple[str, ...] = attrs.field(default=(), converter=_goal_problems)
-    status: GoalStatus | None = attrs.field(default=None, converter=_goal_status)
-    achievement: Achievement | None = attrs.field(default=None, converter=_goal_achievement)
-    start: pendulum.Date | None = attrs.field(default=None, converter=_goal_start)
-
-    @property
-    def open(self) -> bool:
-        """True while it is still worked on (no status, proposed, active or on hold)."""
-        return self.status in (None, "proposed", "active", "on_hold")
-
-    def __repr__(self) -> str:
-        # A goal is health information: the repr shows where it sits, not what it says.
-        return shape_repr(
-            "Goal",
-            id=self.id,
-            problems=self.problems or None,
-            target_date=self.target_date,
-            status=self.status,
-        )
-
-
-def _member_name(value: str) -> str:
-    return text("CareTeamMember.name", value)
-
-
-def _member_role(value: str) -> str:
-    return text("CareTeamMember.role", value)
-
-
-@attrs.frozen
-class CareTeamMember:
-    """Someone on the client's care team.
-
-    Attributes:
-        name: The person's name; hidden from the repr.
-        role: Their role ("therapist", "psychiatrist", "case manager");
-            hidden from the repr.
-    """
-
-    name: str = attrs.field(converter=_member_name, repr=hidden)
-    role: str = attrs.field(converter=_member_role, repr=hidden)
-
-
-def _multiline(field: str, value: object) -> str:
-    return text(field, value, multiline=True)
-
-
-def _triggers(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.triggers", value, _multiline, "strings")
-
-
-def _warning_signs(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.warning_signs", value, _multiline, "strings")
-
-
-def _coping(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.coping_strategies", value, _multiline, "strings")
-
-
-def _supports(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.supports", value, _multiline, "strings")
-
-
-@attrs.frozen
-class RelapsePreventionPlan:
-    """The client's relapse prevention plan, in their own words.
-
-    Each item is text (tabs and line feeds allowed); the repr shows only how
-    many there are.
-
-    Attributes:
-        triggers: People, places, feelings that raise risk.
-        warning_signs: Early signs the client or others can notice.
-        coping_strategies: What the client does when a trigger or sign shows.
-        supports: Who to call (names or roles, no phone numbers needed).
-    """
-
-    triggers: tuple[str, ...] = attrs.field(default=(), converter=_triggers, repr=hidden)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_warning_signs, repr=hidden)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_coping, repr=hidden)
-    supports: tuple[str, ...] = attrs.field(default=(), converter=_supports, repr=hidden)
-
-
 def _to_client(value: Client) -> Client:
     return instance("CarePlan.client", value, Client)
 
@@ -282,157 +108,6 @@ def _to_level(value: LevelOfCare | str) -> LevelOfCare:
 
 def _to_schedule(value: WeeklySchedule) -> WeeklySchedule:
     return instance("CarePlan.schedule", value, WeeklySchedule)
-
-
-def check_thread(
-    owner: str,
-    problems: tuple[Problem, ...],
-    goals: tuple[Goal, ...],
-    objectives: tuple[TreatmentObjective, ...],
-    interventions: tuple[Intervention, ...],
-) -> None:
-    """Refuse repeated ids and references to records that are not there.
-
-    A reference to nothing can never be meaningful, so it is refused when
-    the plan is built (a document reading it names the path); a record
-    nothing refers to is a validation warning instead, since drafts have them.
-
-    Raises:
-        InvalidValueError: Naming the field, e.g. ``CarePlan.interventions[2].objectives``.
-    """
-    known: dict[str, set[str]] = {}
-    ids_by_kind: tuple[tuple[str, list[str | None]], ...] = (
-        ("problems", [p.id for p in problems]),
-        ("goals", [g.id for g in goals]),
-        ("objectives", [o.id for o in objectives]),
-        ("interventions", [i.id for i in interventions]),
-    )
-    for name, ids in ids_by_kind:
-        seen: set[str] = set()
-        for index, one in enumerate(ids):
-            if one is None:
-                continue
-            if one in seen:
-                raise InvalidValueError(
-                    f"{owner}.{name}[{index}].id",
-                    one,
-                    "is used twice",
-                    "give every record its own id",
-                )
-            seen.add(one)
-        known[name] = seen
-
-    def refer(field: str, ids: tuple[str, ...], among: str) -> None:
-        for one in ids:
-            if one not in known[among]:
-                raise InvalidValueError(
-                    field,
-                    one,
-                    f"is not the id of one of the plan's {among}",
-                    f"use one of: {', '.join(sorted(known[among])) or f'(no {among} yet)'}",
-                )
-
-    for index, goal in enumerate(goals):
-        refer(f"{owner}.goals[{index}].problems", goal.problems, "problems")
-    for index, objective in enumerate(objectives):
-        refer(f"{owner}.objectives[{index}].goal", (objective.goal,), "goals")
-    for index, intervention in enumerate(interventions):
-        refer(f"{owner}.interventions[{index}].objectives", intervention.objectives, "objectives")
-
-
-def _care_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
-    return tuple_of("PlanOfCare.problems", value, Problem, "use careplan.Problem(...)")
-
-
-def _care_goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
-    return tuple_of("PlanOfCare.goals", value, Goal, "use careplan.Goal(...)")
-
-
-def _care_objectives(value: Iterable[TreatmentObjective]) -> tuple[TreatmentObjective, ...]:
-    return tuple_of(
-        "PlanOfCare.objectives", value, TreatmentObjective, "use careplan.TreatmentObjective(...)"
-    )
-
-
-def _care_interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
-    return tuple_of(
-        "PlanOfCare.interventions", value, Intervention, "use careplan.Intervention(...)"
-    )
-
-
-@attrs.frozen
-class PlanOfCare:
-    """What the plan of care says at one time: problems, goals, objectives, interventions.
-
-    :attr:`CarePlan.plan_of_care` is today's; :meth:`CarePlan.plan_of_care_on`
-    answers what it said on an earlier day.
-
-    Attributes:
-        problems: What the client is working on.
-        goals: The goals, each linked to problems.
-        objectives: Measurable steps toward the goals.
-        interventions: What the team does toward the objectives.
-    """
-
-    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_care_problems)
-    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_care_goals)
-    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=_care_objectives)
-    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=_care_interventions)
-
-    def __attrs_post_init__(self) -> None:
-        check_thread("PlanOfCare", self.problems, self.goals, self.objectives, self.interventions)
-
-    @property
-    def empty(self) -> bool:
-        """True when it has no problem, objective or intervention (goals alone do not count).
-
-        Plans written before the plan of care grew have goals only; the
-        golden-thread rules leave them alone.
-        """
-        return not (self.problems or self.objectives or self.interventions)
-
-    def __repr__(self) -> str:
-        return shape_repr(
-            "PlanOfCare",
-            problems=len(self.problems),
-            goals=len(self.goals),
-            objectives=len(self.objectives),
-            interventions=len(self.interventions),
-        )
-
-
-def _to_revision_on(value: _dt.date) -> pendulum.Date:
-    return require_date("CareRevision.on", value)
-
-
-def _revision_previous(value: PlanOfCare) -> PlanOfCare:
-    return instance("CareRevision.previous", value, PlanOfCare, "use careplan.PlanOfCare(...)")
-
-
-def _revision_note(value: str) -> str:
-    return text("CareRevision.note", value, multiline=True)
-
-
-@attrs.frozen
-class CareRevision:
-    """A change to the plan of care, keeping what it said before.
-
-    Like a :class:`Transition` keeps the schedule it replaced, a revision
-    keeps the plan of care it replaced, whole: an audit asking what the plan
-    said on a day gets the text as it stood, not a reconstruction.
-
-    Attributes:
-        on: The day the change took effect.
-        previous: The plan of care in force until the day before.
-        note: Why it changed.
-    """
-
-    on: pendulum.Date = attrs.field(converter=_to_revision_on)
-    previous: PlanOfCare = attrs.field(converter=_revision_previous)
-    note: str = attrs.field(default="", converter=_revision_note)
-
-    def __repr__(self) -> str:
-        return shape_repr("CareRevision", on=self.on, previous=self.previous)
 
 
 def _to_start(value: _dt.date) -> pendulum.Date:
@@ -667,6 +342,8 @@ class CarePlan:
     measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_to_measurements)
     instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=_to_instruments)
     revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=_to_revisions)
+    # Built and checked once, with the plan: rules and exports read it often.
+    _plan_of_care: PlanOfCare = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level, str):
@@ -705,7 +382,13 @@ class CarePlan:
         self._check_plan_of_care()
 
     def _check_plan_of_care(self) -> None:
-        check_thread("CarePlan", self.problems, self.goals, self.objectives, self.interventions)
+        try:
+            care = PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
+        except InvalidValueError as error:
+            # The plan's own fields are what is wrong: name them.
+            field = error.field.replace("PlanOfCare.", "CarePlan.", 1)
+            raise InvalidValueError(field, error.value, error.problem, error.hint) from None
+        object.__setattr__(self, "_plan_of_care", care)
         known = dict(BUILTIN_INSTRUMENTS)
         for index, instrument in enumerate(self.instruments):
             if instrument.code in known or instrument.code == "attendance":
@@ -752,8 +435,12 @@ class CarePlan:
 
     @property
     def plan_of_care(self) -> PlanOfCare:
-        """The plan of care as it stands: problems, goals, objectives, interventions."""
-        return PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
+        """The plan of care as it stands: problems, goals, objectives, interventions.
+
+        Built and checked once, when the plan is; a change through
+        :func:`attrs.evolve` or :meth:`revise` builds the new plan's.
+        """
+        return self._plan_of_care
 
     def plan_of_care_on(self, day: _dt.date) -> PlanOfCare:
         """What the plan of care said on ``day`` (at the end of it), for audits.
