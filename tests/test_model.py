@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import careplan as cp
-from careplan import Modality, Session, SessionKind, WeeklySchedule
+from careplan import Modality, Session, SessionKind, WeeklySchedule, testing
+from careplan.testing import attendance_records, care_plans, histories, plans_of_care
 
 GROUP = SessionKind.GROUP_THERAPY
 
@@ -170,3 +175,68 @@ def test_errors_are_catchable_as_one_root():
     ):
         assert issubclass(error, cp.CarePlanError)
         assert issubclass(error, ValueError)
+
+
+# --- every public value pickles and deep-copies ---------------------------------
+
+
+def _plans():
+    return (
+        care_plans(max_weeks=20)
+        .flatmap(histories)
+        .flatmap(attendance_records)
+        .flatmap(plans_of_care)
+    )
+
+
+def _values():
+    return st.one_of(
+        testing.continua(),
+        testing.programs(),
+        testing.life_constraints(),
+        testing.instruments(),
+        testing.problems(),
+        testing.weekly_schedules(),
+        testing.sessions(),
+        testing.session_kinds(),
+        testing.treatment_tracks(),
+        testing.modalities(),
+    )
+
+
+def _copies(value):
+    yield pickle.loads(pickle.dumps(value))
+    yield pickle.loads(pickle.dumps(value, protocol=0))
+    yield copy.deepcopy(value)
+    yield copy.copy(value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_plans())
+def test_a_plan_pickles_and_deep_copies_equal(plan):
+    # A service sends plans to process pools, task queues and caches.
+    for again in _copies(plan):
+        assert again == plan
+        assert cp.to_json(again) == cp.to_json(plan)  # labels travel too
+        assert again.plan_of_care == plan.plan_of_care
+        assert again.episodes == plan.episodes
+    for derived in (cp.validate(plan), cp.occurrences(plan), plan.continuum, plan.episodes):
+        for again in _copies(derived):
+            assert again == derived
+
+
+@settings(max_examples=100, deadline=None)
+@given(_values())
+def test_every_value_pickles_and_deep_copies_equal(value):
+    for again in _copies(value):
+        assert again == value
+        assert repr(again) == repr(value)  # labels are not compared by ==
+
+
+@pytest.mark.parametrize("name", ["DEFAULT", "ASAM_3", "ASAM_4", "MEDICARE"])
+def test_the_built_in_continua_pickle(name):
+    continuum = getattr(cp, name)
+    for again in _copies(continuum):
+        assert again == continuum
+        assert dict(again.step_down_targets) == dict(continuum.step_down_targets)
+        assert again.below(again.levels[-1]) == continuum.below(continuum.levels[-1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -310,6 +309,38 @@ def _continuum_name(value: str) -> str:
     return text("Continuum.name", value)
 
 
+class Targets(Mapping[str, "str | None"]):
+    """A read-only map of level code to level code (or ``None``): a continuum's ladder.
+
+    Unlike a ``types.MappingProxyType`` it pickles and deep-copies, so a
+    continuum (and a plan holding one) can be sent to another process.
+    It equals any mapping with the same items.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str | None]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __reduce__(self) -> tuple[type[Targets], tuple[dict[str, str | None]]]:
+        return (Targets, (self._items,))
+
+    def __repr__(self) -> str:
+        return f"Targets({self._items!r})"
+
+
 def _targets(field: str, value: object) -> Mapping[str, str | None]:
     if value is None:
         value = {}
@@ -324,7 +355,7 @@ def _targets(field: str, value: object) -> Mapping[str, str | None]:
         )
     # Sorted and read-only, so two continua built from the same data are equal
     # whatever order the mapping was written in.
-    return MappingProxyType(dict(sorted(found.items())))
+    return Targets(dict(sorted(found.items())))
 
 
 def _down_targets(value: Mapping[str, str | None] | None) -> Mapping[str, str | None]:
