@@ -342,8 +342,6 @@ class CarePlan:
     measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_to_measurements)
     instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=_to_instruments)
     revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=_to_revisions)
-    # Built and checked once, with the plan: rules and exports read it often.
-    _plan_of_care: PlanOfCare = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level, str):
@@ -388,7 +386,8 @@ class CarePlan:
             # The plan's own fields are what is wrong: name them.
             field = error.field.replace("PlanOfCare.", "CarePlan.", 1)
             raise InvalidValueError(field, error.value, error.problem, error.hint) from None
-        object.__setattr__(self, "_plan_of_care", care)
+        # Kept for plan_of_care (a cached property): built and checked once.
+        object.__setattr__(self, "plan_of_care", care)
         known = dict(BUILTIN_INSTRUMENTS)
         for index, instrument in enumerate(self.instruments):
             if instrument.code in known or instrument.code == "attendance":
@@ -433,14 +432,16 @@ class CarePlan:
                     "keep revisions in date order",
                 )
 
-    @property
+    @functools.cached_property
     def plan_of_care(self) -> PlanOfCare:
         """The plan of care as it stands: problems, goals, objectives, interventions.
 
         Built and checked once, when the plan is; a change through
         :func:`attrs.evolve` or :meth:`revise` builds the new plan's.
         """
-        return self._plan_of_care
+        # Reached only on a plan that was copied or unpickled: the
+        # constructor kept the one it built.
+        return PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
 
     def plan_of_care_on(self, day: _dt.date) -> PlanOfCare:
         """What the plan of care said on ``day`` (at the end of it), for audits.

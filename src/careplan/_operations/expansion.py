@@ -6,7 +6,6 @@ import bisect
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -32,15 +31,12 @@ from careplan._model.time import (
 
 __all__ = [
     "DayChanges",
-    "Rows",
     "calendar_day",
     "expand",
-    "expand_rows",
     "occurrence_keys",
     "occurrence_on",
     "occurrences",
-    "plan_and_regular_rows",
-    "plan_rows",
+    "occurrences_and_regular",
     "series_dates",
 ]
 
@@ -55,7 +51,7 @@ def _slot_setters() -> tuple[Callable[[Occurrence, object], None], ...] | None:
     checked parts, so it sets the slots directly. None (use the class) when
     the fields are not the ones the expansion sets.
     """
-    names = ("session", "scheduled_on", "start", "end", "moved", "episode")
+    names = ("session", "scheduled_on", "start", "end", "moved", "episode", "date", "minutes")
     if tuple(field.name for field in attrs.fields(Occurrence)) != names:
         return None
     return tuple(getattr(Occurrence, name).__set__ for name in names)
@@ -183,7 +179,7 @@ def expand(
     ['2026-03-01T09:00:00-05:00', '2026-03-08T09:00:00-04:00']
     """
     return tuple(
-        expand_rows(
+        _expand(
             schedule,
             start,
             end,
@@ -193,50 +189,11 @@ def expand(
             cadence_start=cadence_start,
             disambiguate=disambiguate,
             episode=episode,
-        ).occurrences
+        )
     )
 
 
-class Rows(NamedTuple):
-    """Occurrences in order, with the figures every consumer needs of each.
-
-    Computing ``Occurrence.minutes`` or ``Occurrence.date`` takes pendulum
-    and zoneinfo several microseconds; the expansion knows both for free, so
-    it hands them on beside the occurrences (same index), and weekly figures,
-    rules and batch rows read them from here.
-
-    Attributes:
-        occurrences: Sorted by start (wall time), then session id, then
-            scheduled date.
-        minutes: ``occurrences[i].minutes``.
-        dates: ``occurrences[i].date``.
-    """
-
-    occurrences: list[Occurrence]
-    minutes: list[int]
-    dates: list[pendulum.Date]
-
-    def add(self, occurrence: Occurrence, minutes: int, day: pendulum.Date) -> None:
-        """Append one occurrence and its figures."""
-        self.occurrences.append(occurrence)
-        self.minutes.append(minutes)
-        self.dates.append(day)
-
-    def extend(self, other: Rows, start: int = 0, stop: int | None = None) -> None:
-        """Append ``other``'s rows from ``start`` up to ``stop``."""
-        self.occurrences.extend(other.occurrences[start:stop])
-        self.minutes.extend(other.minutes[start:stop])
-        self.dates.extend(other.dates[start:stop])
-
-    def taken(self, order: Iterable[int]) -> Rows:
-        """The rows at the indices of ``order``, in that order."""
-        found = Rows([], [], [])
-        for index in order:
-            found.add(self.occurrences[index], self.minutes[index], self.dates[index])
-        return found
-
-
-def expand_rows(
+def _expand(
     schedule: WeeklySchedule,
     start: _dt.date,
     end: _dt.date,
@@ -247,8 +204,8 @@ def expand_rows(
     cadence_start: _dt.date | None = None,
     disambiguate: Disambiguate = "compatible",
     episode: int = 0,
-) -> Rows:
-    """:func:`expand`, with each occurrence's minutes and date (see :class:`Rows`).
+) -> list[Occurrence]:
+    """:func:`expand`, as a list.
 
     The work is done week by week, the sessions of a week in the order they
     happen, so the occurrences come out sorted and need no sort. On a day
@@ -260,7 +217,7 @@ def expand_rows(
     last_day = require_date("end", end)
     origin = require_date("cadence_start", cadence_start or first_day)
     changes = DayChanges.of(closures, cancellations, reschedules)
-    rows = Rows([], [], [])
+    rows: list[Occurrence] = []
     if not schedule.sessions:
         return rows
     require_supported_date("start", first_day)
@@ -291,12 +248,8 @@ def expand_rows(
     ]
     plans.sort(key=lambda plan: plan[:3])
     origin_monday = origin.toordinal() - origin.weekday()
-    append_occurrence, append_minutes, append_date = (
-        rows.occurrences.append,
-        rows.minutes.append,
-        rows.dates.append,
-    )
-    irregular: list[tuple[Occurrence, int, pendulum.Date]] = []
+    append_occurrence = rows.append
+    irregular: list[Occurrence] = []
     days: dict[int, _Day] = {}
     new_datetime = _dt.datetime.__new__
     new_object = object.__new__
@@ -330,10 +283,8 @@ def expand_rows(
                     raise
                 if not occurrence.moved and _starts_as_scheduled(occurrence, day, begins):
                     append_occurrence(occurrence)
-                    append_minutes(occurrence.minutes)
-                    append_date(day)
                 else:
-                    irregular.append((occurrence, occurrence.minutes, occurrence.date))
+                    irregular.append(occurrence)
                 continue
             # A steady day: the wall times are the values, with fold 0.
             start_at = new_datetime(date_time, year, month, date, hour, minute, 0, 0, tzinfo)
@@ -346,16 +297,25 @@ def expand_rows(
                 occurrence = Occurrence(session, day, start_at, end_at, episode=episode)
             else:
                 occurrence = new_object(Occurrence)
-                set_session, set_scheduled_on, set_start, set_end, set_moved, set_episode = setters
+                (
+                    set_session,
+                    set_scheduled_on,
+                    set_start,
+                    set_end,
+                    set_moved,
+                    set_episode,
+                    set_date,
+                    set_minutes,
+                ) = setters
                 set_session(occurrence, session)
                 set_scheduled_on(occurrence, day)
                 set_start(occurrence, start_at)
                 set_end(occurrence, end_at)
                 set_moved(occurrence, False)
                 set_episode(occurrence, episode)
+                set_date(occurrence, day)  # a steady day: the wall times are the day's
+                set_minutes(occurrence, length)
             append_occurrence(occurrence)
-            append_minutes(length)
-            append_date(day)
     if irregular:
         return _merge(rows, irregular)
     return rows
@@ -384,21 +344,21 @@ def _order(occurrence: Occurrence) -> tuple[object, ...]:
     )
 
 
-def _merge(rows: Rows, irregular: list[tuple[Occurrence, int, pendulum.Date]]) -> Rows:
+def _merge(rows: list[Occurrence], irregular: list[Occurrence]) -> list[Occurrence]:
     """Insert the few occurrences that are out of the weekly order where they belong.
 
     A binary search per irregular occurrence: the regular ones are already
     in order, so nothing is sorted but the irregular ones.
     """
-    irregular.sort(key=lambda row: _order(row[0]))
-    merged = Rows([], [], [])
+    irregular.sort(key=_order)
+    merged: list[Occurrence] = []
     done = 0
-    for occurrence, length, day in irregular:
-        at = bisect.bisect_right(rows.occurrences, _order(occurrence), lo=done, key=_order)
-        merged.extend(rows, done, at)
-        merged.add(occurrence, length, day)
+    for occurrence in irregular:
+        at = bisect.bisect_right(rows, _order(occurrence), lo=done, key=_order)
+        merged.extend(rows[done:at])
+        merged.append(occurrence)
         done = at
-    merged.extend(rows, done)
+    merged.extend(rows[done:])
     return merged
 
 
@@ -520,13 +480,12 @@ def occurrences(
         plan: The care plan.
         disambiguate: The DST policy; see :data:`careplan.Disambiguate`.
     """
-    return tuple(plan_rows(plan, disambiguate=disambiguate).occurrences)
+    return tuple(_plan_occurrences(plan, disambiguate))
 
 
-def plan_rows(plan: CarePlan, *, disambiguate: Disambiguate = "compatible") -> Rows:
-    """:func:`occurrences`, with each occurrence's minutes and date (see :class:`Rows`)."""
+def _plan_occurrences(plan: CarePlan, disambiguate: Disambiguate) -> list[Occurrence]:
     parts = [
-        expand_rows(
+        _expand(
             episode.schedule,
             episode.start,
             episode.end,
@@ -559,32 +518,31 @@ def occurrence_keys(plan: CarePlan) -> set[tuple[str, pendulum.Date]]:
     return found
 
 
-def _joined(parts: list[Rows]) -> Rows:
-    """The rows of a plan's episodes, in one order."""
+def _joined(parts: list[list[Occurrence]]) -> list[Occurrence]:
+    """The occurrences of a plan's episodes, in one order."""
     if len(parts) == 1:
         return parts[0]
-    found = Rows([], [], [])
-    for part in parts:
-        found.extend(part)
+    found = [occurrence for part in parts for occurrence in part]
     # Episodes may have different zones: starts compare as instants there,
     # so the order is Python's own over (start, session id), stable as before.
-    items = found.occurrences
-    order = sorted(range(len(items)), key=lambda i: (items[i].start, items[i].session.id))
-    return found.taken(order)
+    found.sort(key=lambda o: (o.start, o.session.id))
+    return found
 
 
-def plan_and_regular_rows(plan: CarePlan) -> tuple[Rows, list[Rows]]:
-    """The plan's rows, and each episode's regular rows (its schedule alone).
+def occurrences_and_regular(
+    plan: CarePlan,
+) -> tuple[tuple[Occurrence, ...], list[tuple[Occurrence, ...]]]:
+    """The plan's occurrences, and each episode's regular ones (its schedule alone).
 
     Validation needs both; the plan's are the regular ones less closed,
     held and cancelled days, with moved ones replaced, so the plan is
     expanded once. (With ``disambiguate="compatible"``, which never raises:
     under ``"raise"`` a removed occurrence must not raise, so
-    :func:`plan_rows` expands the plan itself.)
+    :func:`occurrences` expands the plan itself.)
     """
     changes = DayChanges.of_plan(plan)
     regular = [
-        expand_rows(
+        _expand(
             episode.schedule, episode.start, episode.end, cadence_start=episode.start, episode=index
         )
         for index, episode in enumerate(plan.episodes)
@@ -593,22 +551,20 @@ def plan_and_regular_rows(plan: CarePlan) -> tuple[Rows, list[Rows]]:
         _with_changes(rows, changes, episode.schedule.timezone, index)
         for index, (rows, episode) in enumerate(zip(regular, plan.episodes, strict=True))
     ]
-    return _joined(parts), regular
+    return tuple(_joined(parts)), [tuple(rows) for rows in regular]
 
 
-def _with_changes(regular: Rows, changes: DayChanges, zone: str, episode: int) -> Rows:
+def _with_changes(
+    regular: list[Occurrence], changes: DayChanges, zone: str, episode: int
+) -> list[Occurrence]:
     """The occurrences that happen, from the regular ones and the plan's changes."""
     closed, cancelled, moved = changes.closed, changes.cancelled, changes.moved
     if not (closed or cancelled or moved):
-        return Rows(list(regular.occurrences), list(regular.minutes), list(regular.dates))
-    found = Rows([], [], [])
-    add_occurrence, add_minutes, add_date = (
-        found.occurrences.append,
-        found.minutes.append,
-        found.dates.append,
-    )
+        return list(regular)
+    found: list[Occurrence] = []
+    add_occurrence = found.append
     irregular = []
-    for occurrence, minutes, day in zip(*regular, strict=True):
+    for occurrence in regular:
         scheduled_on = occurrence.scheduled_on
         if scheduled_on in closed:
             continue
@@ -620,11 +576,9 @@ def _with_changes(regular: Rows, changes: DayChanges, zone: str, episode: int) -
                 change = occurrence_on(
                     occurrence.session, scheduled_on, zone, moved, "compatible", episode
                 )
-                irregular.append((change, change.minutes, change.date))
+                irregular.append(change)
                 continue
         add_occurrence(occurrence)
-        add_minutes(minutes)
-        add_date(day)
     return _merge(found, irregular) if irregular else found
 
 

@@ -590,15 +590,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
     if today is None:
         return
     weeks = [
-        w
-        for w in weekly_delivery(
-            plan,
-            today,
-            context.occurrences,
-            context.occurrence_minutes,
-            context.occurrence_dates,
-        )
-        if w.monday.add(days=6) < today
+        w for w in weekly_delivery(plan, today, context.occurrences) if w.monday.add(days=6) < today
     ]
     unrecorded = [w.monday for w in weeks if w.unrecorded]
     if unrecorded:
@@ -697,9 +689,7 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     if not plan.authorizations:
         return
-    days_by_level, covering, uses = authorization_figures(
-        plan, context.occurrences, context.occurrence_dates
-    )
+    days_by_level, covering, uses = authorization_figures(plan, context.occurrences)
     uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
     for level, days in days_by_level.items():
         for day in days:
