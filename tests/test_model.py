@@ -240,3 +240,99 @@ def test_the_built_in_continua_pickle(name):
         assert again == continuum
         assert dict(again.step_down_targets) == dict(continuum.step_down_targets)
         assert again.below(again.levels[-1]) == continuum.below(continuum.levels[-1])
+
+
+# --- one way to call things (issue 35) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "place"),
+    [
+        ("EST", "America/New_York"),
+        ("MST", "America/Denver"),
+        ("PST8PDT", "America/Los_Angeles"),
+        ("localtime", "America/New_York"),
+        ("Etc/GMT+5", "America/New_York"),
+    ],
+)
+def test_zone_names_that_are_not_places_are_refused_with_an_iana_hint(zone, place):
+    # "EST" is UTC-5 all year: a New York session in July would be an hour off.
+    with pytest.raises(cp.TimeZoneError, match="not the name of a place") as info:
+        WeeklySchedule(zone)
+    assert place in info.value.hint
+    assert WeeklySchedule(place).timezone == place
+
+
+def test_utc_is_still_a_zone():
+    assert WeeklySchedule("UTC").timezone == "UTC"
+
+
+def test_both_spellings_of_a_reason_name_one_reason():
+    assert cp.TransitionReason.from_code("stabilized") is cp.TransitionReason.STABILISED
+    assert cp.TransitionReason.from_code("stabilised") is cp.TransitionReason.STABILISED
+
+
+def test_an_unknown_reason_suggests_the_nearest_known_one():
+    with pytest.raises(cp.InvalidValueError, match="did you mean 'goals_met'"):
+        cp.TransitionReason.from_code("goal_met")
+    with pytest.raises(cp.InvalidValueError) as info:
+        cp.TransitionReason.from_code("qqqqqqqq")
+    assert "did you mean" not in str(info.value)
+
+
+def test_a_signature_and_a_review_take_the_day_first():
+    day = pendulum.date(2027, 1, 4)
+    assert cp.Signature(day, "client").on == cp.Review(day, "therapist").on == day
+    with pytest.raises(cp.InvalidValueError, match=r"Signature\.on"):
+        cp.Signature("client", day)
+
+
+def test_a_closure_names_its_day_on():
+    day = pendulum.date(2027, 1, 18)
+    assert cp.Closure(on=day, reason="MLK Day").on == day
+    with pytest.raises(cp.InvalidValueError, match=r"Closure\.on"):
+        cp.Closure(on="2027-01-18")
+
+
+def test_a_plan_of_whole_weeks_has_a_whole_number_of_weeks():
+    from careplan.demo import sample_plan
+
+    plan = sample_plan()
+    assert plan.weeks == 12
+    assert isinstance(plan.weeks, int)
+    longer = attrs.evolve(plan, end=plan.end.add(days=3))
+    assert longer.weeks == pytest.approx(12 + 3 / 7)
+
+
+def test_the_cattrs_converter_reads_and_writes_as_the_document_does():
+
+    from careplan.demo import sample_plan_of_care
+
+    plan = sample_plan_of_care()
+    converter = cp.converter()
+    data = converter.unstructure(plan)
+    assert data == cp.plan_to_data(plan)
+    assert converter.structure(data, cp.CarePlan) == plan
+    assert converter.structure(cp.continuum_to_data(cp.ASAM_4), cp.Continuum) == cp.ASAM_4
+    rules = converter.structure(converter.unstructure(cp.COMMERCIAL), cp.PayerRules)
+    assert rules == cp.COMMERCIAL
+    with pytest.raises(cp.DocumentError) as info:
+        converter.structure({**data, "start": "soon"}, cp.CarePlan)
+    assert info.value.path == "start"
+
+
+def test_the_cattrs_converter_adds_to_a_services_own():
+    import cattrs
+
+    @attrs.frozen
+    class Request:
+        plan: cp.CarePlan
+        note: str
+
+    from careplan.demo import sample_plan
+
+    mine = cattrs.Converter()
+    assert cp.converter(mine) is mine
+    plan = sample_plan()
+    request = mine.structure({"plan": cp.plan_to_data(plan), "note": "x"}, Request)
+    assert request.plan == plan

@@ -206,7 +206,7 @@ def test_services_before_the_plan_is_signed_are_an_error():
     assert found.severity == "error"
     assert found.dates == (first.date,)
     guardian = attrs.evolve(
-        late, signatures=(*late.signatures, cp.Signature("guardian", DEMO_START))
+        late, signatures=(*late.signatures, cp.Signature(DEMO_START, "guardian"))
     )
     assert "review.unsigned_services" not in codes(guardian)
     # Medicare asks for the physician only.
@@ -226,7 +226,7 @@ def test_medicare_php_recertification_by_the_18th_day_then_every_30_days():
     assert lapse.dates == (day_18.add(days=1),)
     recertified = attrs.evolve(
         php,
-        signatures=(*php.signatures, cp.Signature("physician", day_18, purpose="recertification")),
+        signatures=(*php.signatures, cp.Signature(day_18, "physician", purpose="recertification")),
     )
     assert "review.certification_lapsed" not in codes(
         recertified, today=day_18.add(days=30), **medicare
@@ -378,7 +378,7 @@ def test_revise_refuses_what_is_not_the_plan_of_care():
         (lambda: cp.Intervention("i", "x", ("o",), role="wizard"), "Intervention.role"),
         (lambda: cp.Measurement("PHQ-9", True, DEMO_START), "Measurement.score"),
         (
-            lambda: cp.Signature("clinician", DEMO_START, purpose="certification"),
+            lambda: cp.Signature(DEMO_START, "clinician", purpose="certification"),
             "Signature.purpose",
         ),
         (lambda: cp.Review(DEMO_START, "psychiatrist", "stay"), "Review.outcome"),

@@ -761,7 +761,7 @@ def plans_of_care(draw: st.DrawFn, plan: CarePlan, *, max_records: int = 4) -> C
         purpose: SignaturePurpose = (
             draw(st.sampled_from(("plan", "certification"))) if role == "physician" else "plan"
         )
-        signatures.append(Signature(role, draw(period), purpose=purpose))
+        signatures.append(Signature(draw(period), role, purpose=purpose))
     result = attrs.evolve(
         plan,
         problems=found_problems,

@@ -1308,7 +1308,7 @@ def _signatures(docs: list[_SignatureDoc]) -> list[Signature]:
         where = f"signatures[{i}]"
         with _at(where, {"role": "role", "purpose": "purpose"}):
             found.append(
-                Signature(g.role, _date(f"{where}.date", g.date), g.name, g.purpose)  # type: ignore[arg-type]
+                Signature(_date(f"{where}.date", g.date), g.role, g.name, g.purpose)  # type: ignore[arg-type]
             )
     return found
 
@@ -1545,7 +1545,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         start=plan.start.isoformat(),
         end=plan.end.isoformat(),
         sessions=[_session_doc(s) for s in plan.schedule.sessions],
-        closures=[_ClosureDoc(c.date.isoformat(), c.reason) for c in plan.closures],
+        closures=[_ClosureDoc(c.on.isoformat(), c.reason) for c in plan.closures],
         cancellations=[
             _CancellationDoc(c.session_id, c.on.isoformat(), c.reason) for c in plan.cancellations
         ],

@@ -86,6 +86,17 @@ class CarePlanError(ValueError):
     Catch this to handle any problem with careplan values or documents.
     """
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # careplan's own errors name themselves by their public name
+        # (careplan.DocumentError), in tracebacks and wherever a user copies
+        # the name from; a user's own subclasses keep their module.
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("careplan._"):
+            cls.__module__ = "careplan"
+
+
+CarePlanError.__module__ = "careplan"
+
 
 class InvalidValueError(CarePlanError):
     """A value can never be meaningful where it was given.

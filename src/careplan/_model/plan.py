@@ -33,6 +33,7 @@ from careplan._model.checks import (
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
+from careplan._model.expansion import occurrences
 from careplan._model.hooks import Hook
 from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
 from careplan._model.levels import Continuum, LevelOfCare
@@ -46,7 +47,6 @@ from careplan._model.time import Disambiguate, require_date
 from careplan._model.transition import Episode, Transition, check_history, episodes_of
 
 __all__ = [
-    "EXPAND_PLAN",
     "PLAN_HTML",
     "PLAN_WEEK",
     "CarePlan",
@@ -59,12 +59,6 @@ __all__ = [
     "PlanOfCare",
     "RelapsePreventionPlan",
 ]
-
-
-class _ExpandPlan(Protocol):
-    def __call__(
-        self, plan: CarePlan, *, disambiguate: Disambiguate = "compatible"
-    ) -> tuple[Occurrence, ...]: ...
 
 
 class _PlanWeek(Protocol):
@@ -80,8 +74,6 @@ class _PlanWeek(Protocol):
     ) -> WeeklySchedule: ...
 
 
-#: :func:`careplan.occurrences`, for :meth:`CarePlan.occurrences`.
-EXPAND_PLAN: Hook[_ExpandPlan] = Hook("careplan.occurrences")
 #: The schedule :func:`careplan.plan_week` finds, for :meth:`CarePlan.from_program`.
 PLAN_WEEK: Hook[_PlanWeek] = Hook("careplan.plan_week")
 
@@ -557,15 +549,21 @@ class CarePlan:
 
     @property
     def weeks(self) -> float:
-        """The plan's length in weeks."""
-        return ((self.end - self.start).days + 1) / 7
+        """The plan's length in weeks: a whole number (an ``int``) when it is one.
+
+        >>> from careplan.demo import sample_plan
+        >>> sample_plan().weeks
+        12
+        """
+        days = (self.end - self.start).days + 1
+        return days // 7 if days % 7 == 0 else days / 7
 
     @classmethod
     def from_program(
         cls,
         client: Client,
-        level: LevelOfCare | str,
         program: Program,
+        level: LevelOfCare | str,
         constraints: LifeConstraints,
         *,
         start: _dt.date,
@@ -577,9 +575,11 @@ class CarePlan:
     ) -> CarePlan:
         """A plan whose weekly schedule :func:`careplan.plan_week` builds.
 
-        The period runs ``weeks`` whole weeks from ``start``; the program's
-        closures inside it become the plan's. Other fields (goals, care team,
-        ...) pass through ``fields``.
+        The program, the level and the client's week come in the order
+        :func:`careplan.plan_week` takes them, after the client. The period
+        runs ``weeks`` whole weeks from ``start``; the program's closures
+        inside it become the plan's. Other fields (goals, care team, ...)
+        pass through ``fields``.
 
         Raises:
             Infeasible: The level cannot be scheduled around ``constraints``.
@@ -594,7 +594,7 @@ class CarePlan:
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
             raise InvalidValueError("weeks", weeks, "is not a positive whole number of weeks")
         end = begin.add(weeks=weeks).subtract(days=1)
-        closures = [c for c in program.closures if begin <= c.date <= end]
+        closures = [c for c in program.closures if begin <= c.on <= end]
         return cls(
             client=client,
             level=level,
@@ -609,7 +609,7 @@ class CarePlan:
 
     def occurrences(self, *, disambiguate: Disambiguate = "compatible") -> tuple[Occurrence, ...]:
         """Every concrete session of the plan; see :func:`careplan.occurrences`."""
-        return EXPAND_PLAN()(self, disambiguate=disambiguate)
+        return occurrences(self, disambiguate=disambiguate)
 
     def to_dataframe(self, *, disambiguate: Disambiguate = "compatible") -> Any:
         """The plan's occurrences as a pandas DataFrame, one row per session.

@@ -143,16 +143,16 @@ class Signature:
     """A signature on the plan of care.
 
     Attributes:
-        role: ``"client"``, ``"guardian"``, ``"clinician"`` or ``"physician"``.
         on: The day it was signed.
+        role: ``"client"``, ``"guardian"``, ``"clinician"`` or ``"physician"``.
         name: Who signed.
         purpose: ``"plan"`` (agreeing to the plan), ``"certification"`` or
             ``"recertification"`` (a physician certifying the need for the
             level of care, as Medicare asks for PHP and IOP).
     """
 
-    role: SignerRole = attrs.field(converter=_signer_role)
     on: pendulum.Date = attrs.field(converter=_signature_on)
+    role: SignerRole = attrs.field(converter=_signer_role)
     name: str = attrs.field(default="", converter=_signer_name)
     purpose: SignaturePurpose = attrs.field(default="plan", converter=_signature_purpose)
 

@@ -13,27 +13,13 @@ from careplan._model.calendar import Cancellation, Closure, Reschedule
 from careplan._model.checks import tuple_of
 from careplan._model.constraints import LifeConstraints
 from careplan._model.errors import InvalidValueError
+from careplan._model.expansion import expand
 from careplan._model.hooks import Hook
 from careplan._model.occurrence import Occurrence
 from careplan._model.session import Session
 from careplan._model.time import Disambiguate, weekday_from, zone_name
 
-__all__ = ["EXPAND_SCHEDULE", "SCHEDULE_HTML", "SCHEDULE_TEXT", "WeeklySchedule"]
-
-
-class _Expand(Protocol):
-    def __call__(
-        self,
-        schedule: WeeklySchedule,
-        start: _dt.date,
-        end: _dt.date,
-        *,
-        closures: Iterable[Closure | _dt.date] = (),
-        cancellations: Iterable[Cancellation] = (),
-        reschedules: Iterable[Reschedule] = (),
-        cadence_start: _dt.date | None = None,
-        disambiguate: Disambiguate = "compatible",
-    ) -> tuple[Occurrence, ...]: ...
+__all__ = ["SCHEDULE_HTML", "SCHEDULE_TEXT", "WeeklySchedule"]
 
 
 class _ScheduleHtml(Protocol):
@@ -42,8 +28,6 @@ class _ScheduleHtml(Protocol):
     ) -> str: ...
 
 
-#: :func:`careplan.expand`, for :meth:`WeeklySchedule.occurrences`.
-EXPAND_SCHEDULE: Hook[_Expand] = Hook("careplan.expand")
 #: The plain-text grid (the display adapter), for :meth:`WeeklySchedule.grid`.
 SCHEDULE_TEXT: Hook[Callable[[WeeklySchedule], str]] = Hook("careplan display")
 #: The HTML grid (the display adapter), for :meth:`WeeklySchedule.to_html`.
@@ -174,7 +158,7 @@ class WeeklySchedule:
 
         See :func:`careplan.expand` for the arguments.
         """
-        return EXPAND_SCHEDULE()(
+        return expand(
             self,
             start,
             end,

@@ -17,6 +17,7 @@ same day has a plan whose discharge is on its start date.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 from typing import ClassVar, Literal, Protocol
 
 import attrs
@@ -110,21 +111,28 @@ class TransitionReason:
 
     @classmethod
     def from_code(cls, code: str) -> TransitionReason:
-        """The built-in reason with ``code``.
+        """The built-in reason with ``code`` (either spelling where English has two:
+        ``"stabilized"`` is ``"stabilised"``).
+
+        >>> TransitionReason.from_code("stabilized") is TransitionReason.STABILISED
+        True
 
         Raises:
             InvalidValueError: No built-in reason has that code (build a
                 :class:`TransitionReason` for your own).
         """
+        wanted = _SPELLINGS.get(code, code) if isinstance(code, str) else code
         for reason in _BUILTIN_REASONS:
-            if reason.code == code:
+            if reason.code == wanted:
                 return reason
+        codes = [r.code for r in _BUILTIN_REASONS]
+        near = difflib.get_close_matches(code, codes, n=1) if isinstance(code, str) else []
         raise InvalidValueError(
             "reason",
             code,
             "is not a known transition reason",
-            f"use one of {', '.join(r.code for r in _BUILTIN_REASONS)} "
-            "or TransitionReason(code, label, direction)",
+            (f"did you mean {near[0]!r}? " if near else "")
+            + f"use one of {', '.join(codes)} or TransitionReason(code, label, direction)",
         )
 
     @property
@@ -168,6 +176,8 @@ _R.OTHER = _R("other", "Other or unknown", "discharge")
 # precisely (left_against_advice, terminated_by_facility).
 _R.CLIENT_WITHDREW = _R("client_withdrew", "Client withdrew", "discharge")
 _R.ADMINISTRATIVE = _R("administrative", "Administrative discharge", "discharge")
+#: Other spellings of built-in codes, read as the code itself.
+_SPELLINGS = {"stabilized": "stabilised"}
 _BUILTIN_REASONS = (
     _R.WORSENING_SYMPTOMS,
     _R.INSTABILITY,

@@ -15,12 +15,12 @@ import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, Authorization
+from careplan._model.expansion import calendar_day
+from careplan._model.expansion import occurrences as plan_occurrences
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
-from careplan._operations.expansion import calendar_day
-from careplan._operations.expansion import occurrences as plan_occurrences
 
 __all__ = [
     "AuthorizationUse",

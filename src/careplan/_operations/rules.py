@@ -425,13 +425,13 @@ def check_dates(context: RuleContext) -> Iterator[Violation]:
         )
         return
     for closure in plan.closures:
-        if not plan.start <= closure.date <= plan.end:
+        if not plan.start <= closure.on <= plan.end:
             yield Violation(
                 "dates.closure_outside_period",
                 "warning",
-                f"The closure on {closure.date} ({closure.reason or 'no reason given'}) is "
+                f"The closure on {closure.on} ({closure.reason or 'no reason given'}) is "
                 "outside the plan's period and has no effect",
-                dates=(closure.date,),
+                dates=(closure.on,),
             )
     yield from _check_changes(context)
     for goal in plan.goals:
@@ -458,7 +458,7 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     ids = {s.id for s in plan.schedule.sessions}
     regular = {o.key for week in context.weeks for o in week.regular}
-    closed = {c.date for c in plan.closures} | plan.held_days
+    closed = {c.on for c in plan.closures} | plan.held_days
     changed: set[tuple[str, pendulum.Date]] = set()
     changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
         ("reschedule", r.session_id, r.on) for r in plan.reschedules

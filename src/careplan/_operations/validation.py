@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from careplan._model.errors import InvalidValueError
+from careplan._model.expansion import occurrences_and_regular
 from careplan._model.limits import MAX_PLAN_YEARS
 from careplan._model.occurrence import Occurrence
 from careplan._model.payer import PayerRules
@@ -25,7 +26,6 @@ from careplan._operations import billing_rules
 from careplan._operations import rules as _rules
 from careplan._operations.billing_rules import check_billing
 from careplan._operations.context import Rule, RuleContext
-from careplan._operations.expansion import occurrences_and_regular
 from careplan._operations.golden_thread import check_golden_thread, check_target_dates
 from careplan._operations.limits import limit_problems
 from careplan._operations.progress import check_measures

@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 import attrs
 import pendulum
 
+from careplan._model.expansion import calendar_day, expand, occurrences
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.transition import Episode
-from careplan._operations.expansion import calendar_day, expand, occurrences
 
 __all__ = ["WeekFigures", "week_figures"]
 
