@@ -336,3 +336,13 @@ def test_the_cattrs_converter_adds_to_a_services_own():
     plan = sample_plan()
     request = mine.structure({"plan": cp.plan_to_data(plan), "note": "x"}, Request)
     assert request.plan == plan
+
+
+def test_a_goal_takes_its_id_first_as_every_plan_of_care_record_does():
+    goal = cp.Goal("mood", "Reduce depressive symptoms", "PHQ-9 below 10")
+    assert (goal.id, goal.measure) == ("mood", "PHQ-9 below 10")
+    assert cp.Goal(None, "Stay sober").id is None
+    with pytest.raises(TypeError):
+        cp.Goal("Stay sober")  # type: ignore[call-arg]  # the description is missing
+    with pytest.raises(cp.InvalidValueError, match=r"Goal\.id"):
+        cp.Goal("Reduce depressive symptoms", "PHQ-9 below 10")  # text is not an id

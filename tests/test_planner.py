@@ -120,7 +120,7 @@ def test_a_care_plan_from_a_program_in_one_call():
         parent,
         start=MONDAY,
         weeks=12,
-        goals=[cp.Goal("Fewer panic attacks", "diary", MONDAY.add(weeks=8))],
+        goals=[cp.Goal(None, "Fewer panic attacks", "diary", MONDAY.add(weeks=8))],
     )
     assert plan.end == pendulum.date(2027, 3, 28)
     assert {s.day_part for s in plan.schedule.sessions} == {DayPart.EVENING}

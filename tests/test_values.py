@@ -94,8 +94,8 @@ def test_change_schedule_refuses_what_is_not_a_schedule():
     [
         (lambda: Client(123), "Client.id"),
         (lambda: Client(""), "Client.id"),
-        (lambda: Goal(None), "Goal.description"),
-        (lambda: Goal(" "), "Goal.description"),
+        (lambda: Goal(None, None), "Goal.description"),
+        (lambda: Goal(None, " "), "Goal.description"),
         (lambda: Attendance("mon-0900-check_in", DAY, note=None), "Attendance.note"),
         (lambda: Attendance("mon-0900-check_in", DAY, "late", 2000), "Attendance.minutes"),
         (lambda: Modality.in_person(42), "Modality.location"),
@@ -210,12 +210,12 @@ def test_single_line_text_refuses_control_characters_and_separators(bad):
 def test_multiline_text_allows_tabs_and_line_feeds_only():
     note = "first line\n\tindented"
     assert Attendance("s", DAY, note=note).note == note
-    assert Goal("a\nb", "PHQ-9\tbelow 10").measure == "PHQ-9\tbelow 10"
+    assert Goal(None, "a\nb", "PHQ-9\tbelow 10").measure == "PHQ-9\tbelow 10"
     for bad in ("\r\n", "\u2028", "\x0c"):
         with pytest.raises(cp.InvalidValueError, match=r"Attendance\.note"):
             Attendance("s", DAY, note="x" + bad)
     with pytest.raises(cp.InvalidValueError, match="longer than"):
-        Goal("x" * 10_001)
+        Goal(None, "x" * 10_001)
 
 
 @pytest.mark.parametrize(
@@ -330,7 +330,7 @@ def _secret_plan() -> CarePlan:
     plan = attrs.evolve(
         plan,
         client=Client(SECRET, SECRET),
-        goals=[Goal(SECRET, SECRET)],
+        goals=[Goal(None, SECRET, SECRET)],
         diagnoses=[SECRET],
         care_team=[CareTeamMember(SECRET, SECRET)],
         relapse_prevention=cp.RelapsePreventionPlan([SECRET], [SECRET], [SECRET], [SECRET]),
@@ -378,7 +378,7 @@ def test_no_repr_shows_identifying_text():
 
 def test_the_summary_is_public_and_leaves_the_client_out():
     plan = attrs.evolve(
-        sample_plan(), client=Client("MRN-77", "Jo Doe"), goals=[Goal("Sleep well")]
+        sample_plan(), client=Client("MRN-77", "Jo Doe"), goals=[Goal(None, "Sleep well")]
     )
     text = cp.summary(plan, cp.validate(plan))
     assert text.startswith("Care plan demo-plan-0001: Intensive Outpatient Program (IOP)")
@@ -393,7 +393,7 @@ def test_errors_do_not_quote_identifying_text():
         lambda: attrs.evolve(plan, goals=[SECRET]),
         lambda: attrs.evolve(plan, care_team=[SECRET]),
         lambda: Client(SECRET + "\x00"),
-        lambda: Goal(SECRET + "\u2028"),
+        lambda: Goal(None, SECRET + "\u2028"),
         lambda: Modality.virtual(f"https://{SECRET} .example.org"),
         lambda: cp.from_json(
             cp.to_json(plan).replace("Alex Rivera-Secret", "Alex Rivera-Secret\\u0007")
@@ -547,7 +547,7 @@ _CONSTRUCTORS = {
         "closes": "22:00",
     },
     cp.Client: {"id": "c", "name": None},
-    cp.Goal: {"description": "d", "measure": "", "target_date": None},
+    cp.Goal: {"id": None, "description": "d", "measure": "", "target_date": None},
     cp.CareTeamMember: {"name": "n", "role": "r"},
     cp.RelapsePreventionPlan: {
         "triggers": [],
@@ -733,7 +733,7 @@ _ODD = st.one_of(
             Client("c"),
             [DAY],
             ["x"],
-            [Goal("g")],
+            [Goal(None, "g")],
         ]
     ),
     st.text(max_size=10),

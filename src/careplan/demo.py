@@ -96,8 +96,9 @@ def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
         end=end,
         tracks=(TreatmentTrack.CBT, TreatmentTrack.DBT, TreatmentTrack.RELAPSE_PREVENTION),
         goals=(
-            Goal("Reduce depressive symptoms", "PHQ-9 below 10", end),
+            Goal(None, "Reduce depressive symptoms", "PHQ-9 below 10", end),
             Goal(
+                None,
                 "Use a coping skill when cravings arise",
                 "craving log shows a skill used on 5 of 7 days",
                 begin.add(weeks=6),

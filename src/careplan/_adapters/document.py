@@ -1206,10 +1206,10 @@ def _optional_date(path: str, text: str | None) -> pendulum.Date | None:
 def _goal(doc: _GoalDoc, path: str) -> Goal:
     with _at(path, {name: name for name in ("id", "problems", "status", "achievement")}):
         return Goal(
+            doc.id,
             doc.description,
             doc.measure,
             _optional_date(f"{path}.target_date", doc.target_date),
-            id=doc.id,
             problems=tuple(doc.problems),
             status=doc.status,  # type: ignore[arg-type]
             achievement=doc.achievement,  # type: ignore[arg-type]

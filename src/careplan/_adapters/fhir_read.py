@@ -283,6 +283,7 @@ def from_fhir(bundle: object, *, continuum: Continuum | None = None) -> CarePlan
             due = target.get("dueDate")
             goals.append(
                 Goal(
+                    None,
                     goal["description"]["text"],
                     target.get("detailString", ""),
                     None if due is None else _date(due),

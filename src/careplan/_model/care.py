@@ -500,17 +500,18 @@ def _goal_achievement(value: Achievement | None) -> Achievement | None:
 class Goal:
     """A SMART treatment goal: specific, measurable, time-bound.
 
-    The first three fields are the goal as it always was; the rest place it
-    in the plan of care (problems → goals → objectives → interventions).
+    Like every record of the plan of care, a goal takes its id first:
+    ``Goal("mood", "Reduce depressive symptoms")``. The id may be ``None``
+    for a goal no objective refers to: ``Goal(None, "Stay sober")``.
 
     Attributes:
+        id: Its id in the plan, so objectives can name it; ``None`` for a
+            goal no objective refers to.
         description: What the client wants to achieve, specifically (not
             empty; tabs and line feeds allowed). Hidden from the repr.
         measure: How progress is measured ("PHQ-9 below 10"). Hidden from
             the repr.
         target_date: When it should be met.
-        id: Its id in the plan, so objectives can name it; ``None`` for a
-            goal no objective refers to.
         problems: The ids of the problems it addresses.
         status: ``"proposed"``, ``"active"``, ``"on_hold"``,
             ``"completed"`` or ``"cancelled"``; ``None`` (the default)
@@ -521,10 +522,10 @@ class Goal:
         start: When work on it began, if not the plan's start.
     """
 
+    id: str | None = attrs.field(converter=_goal_id)
     description: str = attrs.field(converter=_goal_description, repr=hidden)
     measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
-    id: str | None = attrs.field(default=None, converter=_goal_id)
     problems: tuple[str, ...] = attrs.field(default=(), converter=_goal_problems)
     status: GoalStatus | None = attrs.field(default=None, converter=_goal_status)
     achievement: Achievement | None = attrs.field(default=None, converter=_goal_achievement)

@@ -455,28 +455,34 @@ class CarePlan:
         when = require_date("day", day)
         return next((r.previous for r in self.revisions if r.on > when), self.plan_of_care)
 
-    def revise(self, on: _dt.date, *, note: str = "", **changes: Any) -> CarePlan:
+    def revise(
+        self,
+        on: _dt.date,
+        *,
+        note: str = "",
+        problems: Iterable[Problem] | None = None,
+        goals: Iterable[Goal] | None = None,
+        objectives: Iterable[TreatmentObjective] | None = None,
+        interventions: Iterable[Intervention] | None = None,
+    ) -> CarePlan:
         """A copy whose plan of care changes on ``on``, keeping the version it replaces.
 
-        ``changes`` are the new ``problems``, ``goals``, ``objectives`` and
-        ``interventions`` (any of them; the rest stay). The replaced version
-        is kept as a :class:`CareRevision`, so :meth:`plan_of_care_on`
-        answers for any earlier day.
+        ``problems``, ``goals``, ``objectives`` and ``interventions`` are
+        the new ones (any of them; ``None`` keeps what the plan has). The
+        replaced version is kept as a :class:`CareRevision`, so
+        :meth:`plan_of_care_on` answers for any earlier day.
 
         Raises:
-            InvalidValueError: ``changes`` names something else, a record
-                refers to one that is not there, or ``on`` is before the
-                last revision.
+            InvalidValueError: A record refers to one that is not there, or
+                ``on`` is before the last revision.
         """
-        allowed = {"problems", "goals", "objectives", "interventions"}
-        for name in changes:
-            if name not in allowed:
-                raise InvalidValueError(
-                    "revise",
-                    name,
-                    "is not part of the plan of care",
-                    "change problems, goals, objectives or interventions",
-                )
+        given = {
+            "problems": problems,
+            "goals": goals,
+            "objectives": objectives,
+            "interventions": interventions,
+        }
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         revision = CareRevision(on, self.plan_of_care, note)
         return attrs.evolve(self, revisions=(*self.revisions, revision), **changes)
 
