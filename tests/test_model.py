@@ -346,3 +346,23 @@ def test_a_goal_takes_its_id_first_as_every_plan_of_care_record_does():
         cp.Goal("Stay sober")  # type: ignore[call-arg]  # the description is missing
     with pytest.raises(cp.InvalidValueError, match=r"Goal\.id"):
         cp.Goal("Reduce depressive symptoms", "PHQ-9 below 10")  # text is not an id
+
+
+def test_a_plan_takes_its_length_in_weeks_instead_of_its_end():
+    start = pendulum.date(2027, 1, 4)
+    week = WeeklySchedule("America/New_York")
+    plan = cp.CarePlan(cp.Client("c"), "IOP", week, start, weeks=12)
+    assert plan.end == pendulum.date(2027, 3, 28)
+    assert plan.weeks == 12
+    same = cp.CarePlan(cp.Client("c"), "IOP", week, start, plan.end, id=plan.id)
+    assert plan == same
+    assert cp.from_json(cp.to_json(plan)) == plan
+    # A change of length through evolve names the end it replaces.
+    assert attrs.evolve(plan, end=None, weeks=8).end == pendulum.date(2027, 2, 28)
+    assert attrs.evolve(plan, goals=[]).end == plan.end
+    with pytest.raises(cp.InvalidValueError, match="not both"):
+        attrs.evolve(plan, weeks=8)
+    with pytest.raises(cp.InvalidValueError, match=r"CarePlan\.end"):
+        cp.CarePlan(cp.Client("c"), "IOP", week, start)
+    with pytest.raises(cp.InvalidValueError, match=r"CarePlan\.weeks"):
+        cp.CarePlan(cp.Client("c"), "IOP", week, start, weeks=0)

@@ -26,6 +26,7 @@ from careplan._model.checks import (
     identifier,
     instance,
     optional_instance,
+    optional_whole,
     text,
     tuple_converted,
     tuple_of,
@@ -106,8 +107,16 @@ def _to_start(value: _dt.date) -> pendulum.Date:
     return date("CarePlan.start", value)
 
 
-def _to_end(value: _dt.date) -> pendulum.Date:
+def _to_end(value: _dt.date | None) -> pendulum.Date:
+    if value is None:
+        # The length was given instead (weeks=...); __attrs_post_init__ sets
+        # the end from it. The cast only delays that.
+        return cast(pendulum.Date, None)
     return date("CarePlan.end", value)
+
+
+def _to_length(value: int | None) -> int | None:
+    return optional_whole("CarePlan.weeks", value, 1, 52 * 200, "give a whole number of weeks")
 
 
 def _to_continuum(value: Continuum | None) -> Continuum:
@@ -263,7 +272,9 @@ class CarePlan:
             ``continuum``.
         schedule: The weekly sessions and their time zone.
         start: The first day of the plan.
-        end: The last day of the plan (included).
+        end: The last day of the plan (included). Instead of it, the
+            constructor takes ``weeks``, the plan's length in whole weeks
+            from ``start``: ``CarePlan(client, "IOP", week, start, weeks=12)``.
         continuum: The catalog ``level`` comes from; ``None`` (the default)
             means :data:`careplan.DEFAULT`.
         tracks: The clinical focus of treatment (tracks or their codes).
@@ -306,7 +317,7 @@ class CarePlan:
     level: LevelOfCare = attrs.field(converter=_to_level)
     schedule: WeeklySchedule = attrs.field(converter=_to_schedule)
     start: pendulum.Date = attrs.field(converter=_to_start)
-    end: pendulum.Date = attrs.field(converter=_to_end)
+    end: pendulum.Date = attrs.field(default=None, converter=_to_end)
     continuum: Continuum = attrs.field(default=None, converter=_to_continuum)
     tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_to_tracks)
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=_to_goals)
@@ -334,8 +345,28 @@ class CarePlan:
     measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_to_measurements)
     instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=_to_instruments)
     revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=_to_revisions)
+    # CarePlan(..., weeks=12): the plan's length instead of its end. Only an
+    # argument: the end is set from it and it is cleared (see weeks).
+    _length: int | None = attrs.field(
+        default=None, alias="weeks", kw_only=True, converter=_to_length, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self._length is not None:
+            if self.end is not None:
+                raise InvalidValueError(
+                    "CarePlan.weeks",
+                    self._length,
+                    "is given with an end",
+                    "give end or weeks, not both (attrs.evolve(plan, end=None, weeks=8))",
+                )
+            end = date("CarePlan.end", self.start.add(weeks=self._length).subtract(days=1))
+            object.__setattr__(self, "end", end)
+            object.__setattr__(self, "_length", None)
+        elif self.end is None:
+            raise InvalidValueError(
+                "CarePlan.end", None, "is missing", "give the last day (end=...) or weeks=..."
+            )
         if isinstance(self.level, str):
             # A level given by its code (see _to_level); frozen, so set once here.
             object.__setattr__(self, "level", self.continuum[self.level])
