@@ -366,3 +366,16 @@ def test_a_plan_takes_its_length_in_weeks_instead_of_its_end():
         cp.CarePlan(cp.Client("c"), "IOP", week, start)
     with pytest.raises(cp.InvalidValueError, match=r"CarePlan\.weeks"):
         cp.CarePlan(cp.Client("c"), "IOP", week, start, weeks=0)
+
+
+def test_the_plan_as_a_typed_dataframe():
+    import pandas
+
+    from careplan.demo import sample_plan
+
+    frame = sample_plan().to_dataframe()
+    assert pandas.api.types.is_datetime64_dtype(frame["date"])
+    assert frame["date"].dt.date.tolist() == [o.date for o in sample_plan().occurrences()]
+    assert frame["minutes"].dtype == "int64"
+    assert pandas.api.types.is_string_dtype(frame["kind"])
+    assert frame["moved"].dtype == bool

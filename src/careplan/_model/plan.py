@@ -651,10 +651,12 @@ class CarePlan:
     def to_dataframe(self, *, disambiguate: Disambiguate = "compatible") -> Any:
         """The plan's occurrences as a pandas DataFrame, one row per session.
 
-        Columns: ``session_id``, ``date``, ``weekday``, ``start``, ``end``,
-        ``minutes``, ``kind``, ``title``, ``track``, ``modality``, ``level``,
-        ``episode``, ``moved``. Needs pandas, the ``pandas`` extra: from a
-        checkout, ``pip install -e '.[pandas]'``.
+        Columns: ``session_id``, ``date`` (a ``datetime64`` date), ``weekday``,
+        ``start``, ``end`` (aware datetimes), ``minutes``, ``kind``,
+        ``title``, ``track``, ``modality``, ``level``, ``episode``,
+        ``moved``; text columns have pandas' ``string`` dtype, counts
+        ``int64``. Needs pandas, the ``pandas`` extra: from a checkout,
+        ``pip install -e '.[pandas]'``.
         """
         try:
             import pandas
@@ -683,7 +685,24 @@ class CarePlan:
             "session_id", "date", "weekday", "start", "end", "minutes", "kind",
             "title", "track", "modality", "level", "episode", "moved",
         ]  # fmt: skip
-        return pandas.DataFrame(rows, columns=columns)
+        frame = pandas.DataFrame(rows, columns=columns)
+        # Typed columns: dates as dates (datetime64, so .dt and resampling
+        # work), counts as integers, text as strings.
+        return frame.astype(
+            {
+                "session_id": "string",
+                "date": "datetime64[ns]",
+                "weekday": "string",
+                "minutes": "int64",
+                "kind": "string",
+                "title": "string",
+                "track": "string",
+                "modality": "string",
+                "level": "string",
+                "episode": "int64",
+                "moved": "bool",
+            }
+        )
 
     def to_html(self, constraints: LifeConstraints | None = None) -> str:
         """Each episode's week as an HTML grid, captioned with its dates and level.
