@@ -9,6 +9,7 @@ Equality and hashing use the code only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
 import attrs
@@ -16,7 +17,14 @@ import attrs
 from careplan._model.checks import matching, text
 from careplan._model.errors import InvalidValueError
 
-__all__ = ["SessionKind", "TreatmentTrack", "optional_track", "session_kind", "treatment_track"]
+__all__ = [
+    "SessionKind",
+    "TreatmentTrack",
+    "one_label_per_code",
+    "optional_track",
+    "session_kind",
+    "treatment_track",
+]
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -259,3 +267,27 @@ def treatment_track(field: str, value: object) -> TreatmentTrack:
 def optional_track(field: str, value: object) -> TreatmentTrack | None:
     """``None``, or :func:`treatment_track`."""
     return None if value is None else treatment_track(field, value)
+
+
+def one_label_per_code(owner: str, used: Iterable[SessionKind | TreatmentTrack]) -> None:
+    """Refuse two labels for one kind or track code among ``used``.
+
+    A document keeps one label per code, so a plan with two could not be
+    read back as it was written. That holds for a label derived from the
+    code too (a custom kind built without one): it would come back as the
+    declared label of the same code.
+
+    Raises:
+        InvalidValueError: Naming the code (a code, not free text) in the field.
+    """
+    labels: dict[tuple[type, str], str] = {}
+    for item in used:
+        label = labels.setdefault((type(item), item.code), item.label)
+        if label != item.label:
+            what = "session kind" if isinstance(item, SessionKind) else "treatment track"
+            raise InvalidValueError(
+                f"{owner} {what} {item.code!r}",
+                item.label,
+                "is a second label for the code",
+                "give each code one label throughout the plan",
+            )

@@ -36,7 +36,12 @@ from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
 from careplan._model.expansion import occurrences
 from careplan._model.hooks import Hook
-from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
+from careplan._model.kinds import (
+    SessionKind,
+    TreatmentTrack,
+    one_label_per_code,
+    treatment_track,
+)
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.measures import BUILTIN_INSTRUMENTS, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
@@ -220,13 +225,7 @@ def _to_revisions(value: Iterable[CareRevision]) -> tuple[CareRevision, ...]:
 
 
 def _check_labels(plan: CarePlan) -> None:
-    """Refuse two labels for one kind or track code in a plan.
-
-    A document keeps one label per code, so a plan with two could not be
-    read back as it was written. That holds for a label derived from the
-    code too (a custom kind built without one): it would come back as the
-    declared label of the same code.
-    """
+    """Refuse two labels for one kind or track code in a plan (see :func:`one_label_per_code`)."""
     sessions = [
         *plan.schedule.sessions,
         *(s for t in plan.transitions for s in t.previous_schedule.sessions),
@@ -234,18 +233,15 @@ def _check_labels(plan: CarePlan) -> None:
     used: list[SessionKind | TreatmentTrack] = [s.kind for s in sessions]
     used += [r.kind for level in plan.continuum for r in level.required]
     used += [s.track for s in sessions if s.track is not None]
-    used += plan.tracks
-    labels: dict[tuple[type, str], str] = {}
-    for item in used:
-        label = labels.setdefault((type(item), item.code), item.label)
-        if label != item.label:
-            what = "session kind" if isinstance(item, SessionKind) else "treatment track"
-            raise InvalidValueError(
-                f"CarePlan {what} {item.code!r}",
-                item.label,
-                "is a second label for the code",
-                "give each code one label throughout the plan",
-            )
+    one_label_per_code("CarePlan", [*used, *plan.tracks])
+
+
+#: The columns of CarePlan.to_dataframe and their dtypes ("": as pandas infers).
+_FRAME = {
+    "session_id": "string", "date": "datetime64[ns]", "weekday": "string", "start": "",
+    "end": "", "minutes": "int64", "kind": "string", "title": "string", "track": "string",
+    "modality": "string", "level": "string", "episode": "int64", "moved": "bool",
+}  # fmt: skip
 
 
 def _new_id() -> str:
@@ -681,28 +677,10 @@ class CarePlan:
             }
             for o in self.occurrences(disambiguate=disambiguate)
         ]
-        columns = [
-            "session_id", "date", "weekday", "start", "end", "minutes", "kind",
-            "title", "track", "modality", "level", "episode", "moved",
-        ]  # fmt: skip
-        frame = pandas.DataFrame(rows, columns=columns)
+        frame = pandas.DataFrame(rows, columns=list(_FRAME))
         # Typed columns: dates as dates (datetime64, so .dt and resampling
-        # work), counts as integers, text as strings.
-        return frame.astype(
-            {
-                "session_id": "string",
-                "date": "datetime64[ns]",
-                "weekday": "string",
-                "minutes": "int64",
-                "kind": "string",
-                "title": "string",
-                "track": "string",
-                "modality": "string",
-                "level": "string",
-                "episode": "int64",
-                "moved": "bool",
-            }
-        )
+        # work), counts as integers, text as strings; pandas types start and end.
+        return frame.astype({name: kind for name, kind in _FRAME.items() if kind})
 
     def to_html(self, constraints: LifeConstraints | None = None) -> str:
         """Each episode's week as an HTML grid, captioned with its dates and level.
