@@ -60,7 +60,7 @@ def test_records_name_real_occurrences_and_replace_each_other():
 def _fields(plan):
     import attrs
 
-    return {f.name: getattr(plan, f.name) for f in attrs.fields(type(plan))}
+    return {f.alias: getattr(plan, f.name) for f in attrs.fields(type(plan))}
 
 
 def test_a_moved_session_keeps_its_record():

@@ -399,8 +399,5 @@ else:
 
 
 def test_every_export_is_where_init_says():
-    from careplan import _EXPORTS
-
-    assert set(_EXPORTS) | {"__version__"} == set(cp.__all__) | {"__version__"}
     for name in cp.__all__:
         assert getattr(cp, name) is not None

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import careplan as cp
 import reference
-from careplan._operations.expansion import plan_and_regular_rows, plan_rows
+from careplan._operations.expansion import occurrences_and_regular
 from careplan._operations.weeks import week_figures as cp_week_figures
 from careplan.testing import attendance_records, care_plans, dates, timezones, weekly_schedules
 
@@ -71,10 +71,12 @@ def test_plan_expansion_matches_the_reference(plan, disambiguate):
 
 @EXAMPLES
 @given(care_plans(max_weeks=60))
-def test_rows_carry_each_occurrences_minutes_and_date(plan):
-    rows = plan_rows(plan)
-    assert rows.minutes == [o.minutes for o in rows.occurrences]
-    assert rows.dates == [o.date for o in rows.occurrences]
+def test_occurrences_carry_their_minutes_and_date(plan):
+    # The expansion sets them; they are what the instants say.
+    for o in plan.occurrences():
+        assert o.minutes == int(o.end.timestamp() - o.start.timestamp()) // 60
+        assert o.date == o.start.date()
+        assert type(o.date) is pendulum.Date
 
 
 @EXAMPLES
@@ -150,7 +152,7 @@ def test_week_expansion_in_every_zone(zone, start):
 )
 def test_validation_matches_the_reference(plan, days):
     today = plan.start.add(days=days)
-    assert plan_and_regular_rows(plan)[0] == plan_rows(plan)
+    assert occurrences_and_regular(plan)[0] == plan.occurrences()
     weeks = reference.week_figures(plan)
     assert cp_week_figures(plan) == weeks
     for fast, plain in zip(cp_week_figures(plan), weeks, strict=True):

@@ -163,7 +163,7 @@ def test_occurrences_are_sorted_and_unique(plan):
 
 @given(care_plans(changes=False))
 def test_count_matches_calendar_arithmetic(plan):
-    closed = {c.date for c in plan.closures} | plan.held_days  # holds remove days too
+    closed = {c.on for c in plan.closures} | plan.held_days  # holds remove days too
     expected = 0
     for episode in plan.episodes:
         # Each episode's cadence counts from its own start week.
@@ -186,7 +186,7 @@ def test_count_matches_calendar_arithmetic(plan):
 
 @given(care_plans())
 def test_nothing_falls_on_a_closure_unless_moved_there(plan):
-    closed = {c.date for c in plan.closures} | plan.held_days  # holds remove days too
+    closed = {c.on for c in plan.closures} | plan.held_days  # holds remove days too
     for occurrence in plan.occurrences():
         assert occurrence.scheduled_on not in closed
         if not occurrence.moved:

@@ -136,7 +136,7 @@ def test_missing_links_are_warnings_naming_ids_only():
     plan = attrs.evolve(
         PLAN,
         problems=(*PLAN.problems, cp.Problem("sleep", "Insomnia with early waking")),
-        goals=(*PLAN.goals, cp.Goal("Sleep through the night", id="rest")),
+        goals=(*PLAN.goals, cp.Goal("rest", "Sleep through the night")),
         objectives=(
             *PLAN.objectives,
             cp.TreatmentObjective("naps", "mood", "No naps after 3 pm"),
@@ -209,7 +209,7 @@ def test_services_before_the_plan_is_signed_are_an_error():
     assert found.severity == "error"
     assert found.dates == (first.date,)
     guardian = attrs.evolve(
-        late, signatures=(*late.signatures, cp.Signature("guardian", DEMO_START))
+        late, signatures=(*late.signatures, cp.Signature(DEMO_START, "guardian"))
     )
     assert "review.unsigned_services" not in codes(guardian)
     # Medicare asks for the physician only.
@@ -229,7 +229,7 @@ def test_medicare_php_recertification_by_the_18th_day_then_every_30_days():
     assert lapse.dates == (day_18.add(days=1),)
     recertified = attrs.evolve(
         php,
-        signatures=(*php.signatures, cp.Signature("physician", day_18, purpose="recertification")),
+        signatures=(*php.signatures, cp.Signature(day_18, "physician", purpose="recertification")),
     )
     assert "review.certification_lapsed" not in codes(
         recertified, today=day_18.add(days=30), **medicare
@@ -347,8 +347,8 @@ def test_what_the_plan_said_on_a_day():
 
 
 def test_revise_refuses_what_is_not_the_plan_of_care():
-    with pytest.raises(cp.InvalidValueError, match="not part of the plan of care"):
-        PLAN.revise(DEMO_START, level=cp.DEFAULT["OP"])
+    with pytest.raises(TypeError, match="level"):
+        PLAN.revise(DEMO_START, level=cp.DEFAULT["OP"])  # type: ignore[call-arg]
 
 
 # --- values: strict types, references, reprs -----------------------------------------
@@ -361,8 +361,8 @@ def test_revise_refuses_what_is_not_the_plan_of_care():
         (lambda: cp.Problem("p", 3), "Problem.description"),
         (lambda: cp.Problem("p", "x", condition="F33.1"), "Problem.condition"),
         (lambda: cp.Coding("ICD-11", "6A70"), "Coding.system"),
-        (lambda: cp.Goal("g", problems="dep"), "Goal.problems"),
-        (lambda: cp.Goal("g", status="done"), "Goal.status"),
+        (lambda: cp.Goal("g", "x", problems="dep"), "Goal.problems"),
+        (lambda: cp.Goal("g", "x", status="done"), "Goal.status"),
         (
             lambda: cp.TreatmentObjective("o", "g", "x", target="PHQ-9 below 10"),
             "TreatmentObjective.target",
@@ -374,19 +374,19 @@ def test_revise_refuses_what_is_not_the_plan_of_care():
         (lambda: cp.Target("PHQ-9", "under", 10), "Target.comparison"),
         (lambda: cp.Target.attendance(at_least=120), "Target.value"),
         (
-            lambda: cp.Intervention("i", "x", ("o",), kinds=["group_therapy"]),
+            lambda: cp.Intervention("i", "x", ("o",), kinds=["Group therapy"]),
             "Intervention.kinds[0]",
         ),
         (lambda: cp.Intervention("i", "x", ("o",), times=0), "Intervention.times"),
         (lambda: cp.Intervention("i", "x", ("o",), role="wizard"), "Intervention.role"),
         (lambda: cp.Measurement("PHQ-9", True, DEMO_START), "Measurement.score"),
         (
-            lambda: cp.Signature("clinician", DEMO_START, purpose="certification"),
+            lambda: cp.Signature(DEMO_START, "clinician", purpose="certification"),
             "Signature.purpose",
         ),
         (lambda: cp.Review(DEMO_START, "psychiatrist", "stay"), "Review.outcome"),
         (lambda: cp.Cadence(0), "Cadence.every"),
-        (lambda: cp.ReviewPolicy("p", signatures=["nurse"]), "ReviewPolicy.signatures"),
+        (lambda: cp.ReviewPolicy("p", signatures=["nurse"]), "ReviewPolicy.signatures[0]"),
         (lambda: cp.Instrument("X-1", "x", 10, 0), "Instrument.maximum"),
         (lambda: attrs.evolve(PLAN, problems=["depression"]), "CarePlan.problems[0]"),
         (
@@ -437,7 +437,7 @@ def test_reprs_show_ids_and_shape_not_clinical_text():
 
 
 def test_goals_keep_their_first_three_fields():
-    goal = cp.Goal("Sleep better", "7 hours a night", DEMO_START)
+    goal = cp.Goal(None, "Sleep better", "7 hours a night", DEMO_START)
     assert (goal.description, goal.measure, goal.target_date, goal.id, goal.status) == (
         "Sleep better", "7 hours a night", DEMO_START, None, None,
     )  # fmt: skip
@@ -679,3 +679,29 @@ def test_progress_never_reports_a_target_met_that_the_measurements_do_not_meet(p
         else:
             assert item.met == target.met_by(scores[-1].score)
             assert item.latest_on == scores[-1].on
+
+
+# --- the plan of care is built once per plan ----------------------------------
+
+
+def test_the_plan_of_care_is_built_once_with_the_plan():
+    care = PLAN.plan_of_care
+    assert care is PLAN.plan_of_care  # not a new value on every access
+    assert care == cp.PlanOfCare(PLAN.problems, PLAN.goals, PLAN.objectives, PLAN.interventions)
+
+
+def test_a_changed_plan_has_its_own_plan_of_care():
+    fewer = attrs.evolve(PLAN, interventions=PLAN.interventions[:1])
+    assert fewer.plan_of_care.interventions == PLAN.interventions[:1]
+    assert PLAN.plan_of_care.interventions == PLAN.interventions
+    revised = PLAN.revise(DEMO_START.add(weeks=2), interventions=PLAN.interventions[:1])
+    assert revised.plan_of_care == fewer.plan_of_care
+    assert revised.plan_of_care_on(DEMO_START) == PLAN.plan_of_care
+
+
+def test_the_built_plan_of_care_is_not_part_of_equality():
+    # Two equal plans built apart are equal, and their plans of care too.
+    again = attrs.evolve(PLAN)
+    assert again == PLAN
+    assert again.plan_of_care == PLAN.plan_of_care
+    assert "plan_of_care" not in repr(PLAN)

@@ -115,12 +115,12 @@ def test_a_care_plan_from_a_program_in_one_call():
     parent = LifeConstraints([BusyBlock("kids", WEEKDAYS, "08:00", "17:30")])
     plan = cp.CarePlan.from_program(
         cp.Client("client-0100"),
-        IOP,
         sample_iop(),
+        IOP,
         parent,
         start=MONDAY,
         weeks=12,
-        goals=[cp.Goal("Fewer panic attacks", "diary", MONDAY.add(weeks=8))],
+        goals=[cp.Goal(None, "Fewer panic attacks", "diary", MONDAY.add(weeks=8))],
     )
     assert plan.end == pendulum.date(2027, 3, 28)
     assert {s.day_part for s in plan.schedule.sessions} == {DayPart.EVENING}
@@ -129,7 +129,7 @@ def test_a_care_plan_from_a_program_in_one_call():
 
 def test_stepping_down_replans_and_keeps_the_day_part():
     work = LifeConstraints([BusyBlock("work", WEEKDAYS, "09:00", "17:00", 30)])
-    plan = cp.CarePlan.from_program(cp.Client("c"), IOP, sample_iop(), work, start=MONDAY, weeks=16)
+    plan = cp.CarePlan.from_program(cp.Client("c"), sample_iop(), IOP, work, start=MONDAY, weeks=16)
     stepped = cp.step_down(
         plan,
         on=MONDAY.add(weeks=8),

@@ -20,12 +20,18 @@ def _is_class(value: object) -> bool:
     return inspect.isclass(value) and typing.get_origin(value) is None
 
 
+def issubclass_safe(value: object, kind: type) -> bool:
+    return inspect.isclass(value) and issubclass(value, kind)
+
+
 def test_every_public_name_is_exported_and_documented():
     for name in cp.__all__:
         value = getattr(cp, name)
         if _is_class(value) or inspect.isfunction(value):
             assert inspect.getdoc(value), f"{name} has no docstring"
-            assert value.__module__ == "careplan", name
+            # The module that defines it (errors name themselves careplan.X).
+            expected = "careplan" if issubclass_safe(value, cp.CarePlanError) else "careplan."
+            assert value.__module__.startswith(expected), name
     for module in (cp, __import__("careplan.demo").demo, __import__("careplan.testing").testing):
         assert module.__doc__
 
@@ -43,29 +49,24 @@ def test_public_methods_have_docstrings():
             assert inspect.getdoc(member), f"{name}.{attribute} has no docstring"
 
 
-def _public_methods():
-    for name in cp.__all__:
-        value = getattr(cp, name)
-        if _is_class(value):
-            for attribute, member in vars(value).items():
-                if not attribute.startswith("_"):
-                    yield f"{name}.{attribute}", inspect.unwrap(getattr(member, "__func__", member))
+def test_the_doctest_finder_sees_the_examples_in_methods():
+    # Classes keep the module that defines them, so pytest's own doctest
+    # collection (--doctest-modules) finds and runs their methods' examples.
+    import careplan._model.plan as plan_module
+
+    found = {test.name for test in doctest.DocTestFinder().find(plan_module) if test.examples}
+    assert "careplan._model.plan.CarePlan.plan_of_care_on" in found
+    assert "careplan._model.plan.CarePlan.with_attendance" in found
 
 
-def test_examples_in_method_docstrings_run():
-    # pytest's doctest finder skips them: the classes are re-labelled as
-    # careplan's, but their methods keep the private module's globals.
-    finder = doctest.DocTestFinder()
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    examples = 0
-    for qualified, member in _public_methods():
-        if not inspect.isfunction(member):
-            continue
-        for test in finder.find(member, qualified, module=False, globs=dict(member.__globals__)):
-            examples += len(test.examples)
-            runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
-    assert examples >= 3
+def test_every_public_name_is_written_once_in_the_package():
+    # __init__.py imports each name once; __all__ lists exactly those names.
+    source = (Path(cp.__file__)).read_text(encoding="utf-8")
+    imported = set(re.findall(r"^    (\w+),$", source, re.M))
+    lazy = set(re.findall(r"^    \"(\w+)\": \"careplan\._adapters", source, re.M))
+    assert imported | lazy | {"__version__"} == set(cp.__all__)
+    assert not imported & lazy
+    assert "__module__" not in source
 
 
 def test_the_violation_table_lists_every_code_with_its_severities():

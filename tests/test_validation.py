@@ -174,7 +174,7 @@ def test_date_rules():
                 pendulum.datetime(2027, 6, 1, 9, tz="America/New_York"),
             ),
         ),
-        goals=(cp.Goal("Finish", "", pendulum.date(2028, 1, 1)),),
+        goals=(cp.Goal(None, "Finish", "", pendulum.date(2028, 1, 1)),),
     )
     report = cp.validate(changed, today=pendulum.date(2027, 6, 1))
     assert {

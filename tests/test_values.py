@@ -35,8 +35,9 @@ from careplan import (
     TreatmentTrack,
     WeeklySchedule,
 )
-from careplan.demo import sample_plan
+from careplan.demo import sample_plan, sample_plan_of_care, working_parent
 from careplan.fhir import to_fhir
+from careplan.programs import sample_iop
 from careplan.testing import attendance_records, care_plans, texts
 
 DAY = pendulum.date(2027, 1, 11)
@@ -94,8 +95,8 @@ def test_change_schedule_refuses_what_is_not_a_schedule():
     [
         (lambda: Client(123), "Client.id"),
         (lambda: Client(""), "Client.id"),
-        (lambda: Goal(None), "Goal.description"),
-        (lambda: Goal(" "), "Goal.description"),
+        (lambda: Goal(None, None), "Goal.description"),
+        (lambda: Goal(None, " "), "Goal.description"),
         (lambda: Attendance("mon-0900-check_in", DAY, note=None), "Attendance.note"),
         (lambda: Attendance("mon-0900-check_in", DAY, "late", 2000), "Attendance.minutes"),
         (lambda: Modality.in_person(42), "Modality.location"),
@@ -115,7 +116,7 @@ def test_change_schedule_refuses_what_is_not_a_schedule():
             lambda: Reschedule("s", DAY, pendulum.datetime(2027, 1, 12, tz="UTC"), 1441),
             "Reschedule.duration",
         ),
-        (lambda: Closure(pendulum.date(1, 1, 1)), "Closure.date"),
+        (lambda: Closure(pendulum.date(1, 1, 1)), "Closure.on"),
         (lambda: Hold(DAY, DAY, None), "Hold.reason"),
         (lambda: Referral("OP", 5), "Referral.provider"),
         (lambda: cp.LevelOfCare("X", "X", 10**40), "LevelOfCare.rank"),
@@ -210,12 +211,12 @@ def test_single_line_text_refuses_control_characters_and_separators(bad):
 def test_multiline_text_allows_tabs_and_line_feeds_only():
     note = "first line\n\tindented"
     assert Attendance("s", DAY, note=note).note == note
-    assert Goal("a\nb", "PHQ-9\tbelow 10").measure == "PHQ-9\tbelow 10"
+    assert Goal(None, "a\nb", "PHQ-9\tbelow 10").measure == "PHQ-9\tbelow 10"
     for bad in ("\r\n", "\u2028", "\x0c"):
         with pytest.raises(cp.InvalidValueError, match=r"Attendance\.note"):
             Attendance("s", DAY, note="x" + bad)
     with pytest.raises(cp.InvalidValueError, match="longer than"):
-        Goal("x" * 10_001)
+        Goal(None, "x" * 10_001)
 
 
 @pytest.mark.parametrize(
@@ -330,7 +331,7 @@ def _secret_plan() -> CarePlan:
     plan = attrs.evolve(
         plan,
         client=Client(SECRET, SECRET),
-        goals=[Goal(SECRET, SECRET)],
+        goals=[Goal(None, SECRET, SECRET)],
         diagnoses=[SECRET],
         care_team=[CareTeamMember(SECRET, SECRET)],
         relapse_prevention=cp.RelapsePreventionPlan([SECRET], [SECRET], [SECRET], [SECRET]),
@@ -378,7 +379,7 @@ def test_no_repr_shows_identifying_text():
 
 def test_the_summary_is_public_and_leaves_the_client_out():
     plan = attrs.evolve(
-        sample_plan(), client=Client("MRN-77", "Jo Doe"), goals=[Goal("Sleep well")]
+        sample_plan(), client=Client("MRN-77", "Jo Doe"), goals=[Goal(None, "Sleep well")]
     )
     text = cp.summary(plan, cp.validate(plan))
     assert text.startswith("Care plan demo-plan-0001: Intensive Outpatient Program (IOP)")
@@ -393,7 +394,7 @@ def test_errors_do_not_quote_identifying_text():
         lambda: attrs.evolve(plan, goals=[SECRET]),
         lambda: attrs.evolve(plan, care_team=[SECRET]),
         lambda: Client(SECRET + "\x00"),
-        lambda: Goal(SECRET + "\u2028"),
+        lambda: Goal(None, SECRET + "\u2028"),
         lambda: Modality.virtual(f"https://{SECRET} .example.org"),
         lambda: cp.from_json(
             cp.to_json(plan).replace("Alex Rivera-Secret", "Alex Rivera-Secret\\u0007")
@@ -505,7 +506,7 @@ _CONSTRUCTORS = {
         "id": "s",
     },
     cp.WeeklySchedule: {"timezone": "UTC", "sessions": []},
-    cp.Closure: {"date": DAY, "reason": ""},
+    cp.Closure: {"on": DAY, "reason": ""},
     cp.Hold: {"start": DAY, "end": DAY, "reason": ""},
     cp.Cancellation: {"session_id": "s", "on": DAY, "reason": ""},
     cp.Reschedule: {"session_id": "s", "on": DAY, "start": _START, "duration": None, "reason": ""},
@@ -547,7 +548,7 @@ _CONSTRUCTORS = {
         "closes": "22:00",
     },
     cp.Client: {"id": "c", "name": None},
-    cp.Goal: {"description": "d", "measure": "", "target_date": None},
+    cp.Goal: {"id": None, "description": "d", "measure": "", "target_date": None},
     cp.CareTeamMember: {"name": "n", "role": "r"},
     cp.RelapsePreventionPlan: {
         "triggers": [],
@@ -748,7 +749,7 @@ _ODD = st.one_of(
             Client("c"),
             [DAY],
             ["x"],
-            [Goal("g")],
+            [Goal(None, "g")],
         ]
     ),
     st.text(max_size=10),
@@ -800,3 +801,87 @@ def test_the_fuzzed_constructors_cover_every_public_value_class():
         cp.CyclePlan,
     }
     assert values - derived == set(_CONSTRUCTORS)
+
+
+# --- no error quotes free text, whichever field is wrong -----------------------
+
+# What a user may type in the wrong place: identifying text as it is, with a
+# character no field holds, too long, or wrapped where one value belongs.
+_WRONG = (
+    SECRET,
+    SECRET + "\x00",
+    SECRET + "\u2028",
+    SECRET + "x" * 10_001,
+    [SECRET],
+    (SECRET, SECRET),
+    {SECRET: SECRET},
+    [SECRET, 5, None],
+)
+
+
+def _reachable(value, seen):
+    """Every careplan value inside ``value``, the first three of each class."""
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _reachable(item, seen)
+        return
+    if hasattr(value, "items") and callable(value.items):
+        for item in value.values():
+            yield from _reachable(item, seen)
+        return
+    if not attrs.has(type(value)) or not type(value).__module__.startswith("careplan"):
+        return
+    if seen.setdefault(type(value), 0) >= 3:
+        return
+    seen[type(value)] += 1
+    yield value
+    for field in attrs.fields(type(value)):
+        yield from _reachable(getattr(value, field.name), seen)
+
+
+def _every_error(plan):
+    for value in _reachable(plan, {}):
+        for field in attrs.fields(type(value)):
+            if not field.init:
+                continue
+            for wrong in _WRONG:
+                try:
+                    attrs.evolve(value, **{field.alias: wrong})
+                except cp.CarePlanError as error:
+                    yield f"{type(value).__name__}.{field.name}", error
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        sample_plan,
+        sample_plan_of_care,
+        sample_iop,
+        working_parent,
+        lambda: cp.ASAM_4,
+        lambda: cp.MEDICARE_REVIEW,
+        lambda: cp.COMMERCIAL,
+        cp.CompliancePolicy,
+    ],
+    ids=["plan", "care", "program", "week", "continuum", "review", "payer", "policy"],
+)
+def test_no_constructor_error_quotes_free_text(build):
+    # Every field of every value in a plan, given identifying text in every
+    # shape it may come in: the error names the field and never the text.
+    plan = build()
+    found = 0
+    for where, error in _every_error(plan):
+        found += 1
+        for shown_text in (str(error), repr(error), repr(getattr(error, "value", None))):
+            assert "Rivera" not in shown_text, where
+        if isinstance(error, cp.InvalidValueError):
+            assert "Rivera" not in error.field, where
+            assert "Rivera" not in error.hint, where
+    assert found > 3  # the walk reached the values and their fields
+
+
+@settings(max_examples=15, deadline=None)
+@given(care_plans(max_weeks=8))
+def test_no_constructor_error_of_a_generated_plan_quotes_free_text(plan):
+    for where, error in _every_error(plan):
+        assert "Rivera" not in str(error), where

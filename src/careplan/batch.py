@@ -514,12 +514,12 @@ def _rows(
     weeks: list[dict[str, Any]] = []
     days: list[dict[str, Any]] = []
     if rows is not None:
-        for occurrence, minutes, day in zip(
-            rows.occurrences, rows.minutes, rows.dates, strict=True
-        ):
-            occurrences.append(_occurrence_row(key, occurrence, minutes, day, levels))
+        for occurrence in rows:
+            occurrences.append(
+                _occurrence_row(key, occurrence, occurrence.minutes, occurrence.date, levels)
+            )
         until = plan.end if today is None else require_date("today", today)
-        for week in weekly_delivery(plan, until, rows.occurrences, rows.minutes, rows.dates):
+        for week in weekly_delivery(plan, until, rows):
             weeks.append(
                 {
                     **key,

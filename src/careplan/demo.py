@@ -115,8 +115,9 @@ def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
         end=end,
         tracks=(TreatmentTrack.CBT, TreatmentTrack.DBT, TreatmentTrack.RELAPSE_PREVENTION),
         goals=(
-            Goal("Reduce depressive symptoms", "PHQ-9 below 10", end),
+            Goal(None, "Reduce depressive symptoms", "PHQ-9 below 10", end),
             Goal(
+                None,
                 "Use a coping skill when cravings arise",
                 "craving log shows a skill used on 5 of 7 days",
                 begin.add(weeks=6),
@@ -245,9 +246,9 @@ def sample_plan_of_care(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePl
         objectives=objectives,
         interventions=interventions,
         signatures=(
-            Signature("client", begin, "Alex Rivera"),
-            Signature("clinician", begin, "Sam Patel, LICSW"),
-            Signature("physician", begin, "Dr. Morgan Lee", "certification"),
+            Signature(begin, "client", "Alex Rivera"),
+            Signature(begin, "clinician", "Sam Patel, LICSW"),
+            Signature(begin, "physician", "Dr. Morgan Lee", "certification"),
         ),
         reviews=(Review(begin.add(days=30), "psychiatrist", "continue", "Dr. Morgan Lee"),),
         measurements=tuple(
@@ -274,8 +275,8 @@ def working_parent_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePl
     """The working parent's IOP plan, built by the planner from the sample program."""
     return CarePlan.from_program(
         Client("client-0002", "Jordan Lee"),
-        DEFAULT["IOP"],
         sample_iop(),
+        DEFAULT["IOP"],
         working_parent(),
         start=start,
         weeks=weeks,

@@ -374,7 +374,9 @@ def care_plans(
         continuum=continuum,
         tracks=draw(_PLAN_TRACKS),
         goals=draw(
-            st.lists(st.builds(Goal, _MULTILINE, _MEASURES, st.none() | period), max_size=2)
+            st.lists(
+                st.builds(Goal, st.none(), _MULTILINE, _MEASURES, st.none() | period), max_size=2
+            )
         ),
         diagnoses=draw(_DIAGNOSES),
         care_team=draw(_CARE_TEAMS),
@@ -684,10 +686,10 @@ def plans_of_care(draw: st.DrawFn, plan: CarePlan, *, max_records: int = 4) -> C
     goal_ids = draw(st.lists(_IDS, min_size=0, max_size=max_records, unique=True))
     goals = [
         Goal(
+            goal_id,
             draw(_CLINICAL_TEXT),
             "",
             draw(st.none() | period),
-            id=goal_id,
             problems=draw(st.lists(st.sampled_from(problem_ids), max_size=2, unique=True))
             if problem_ids
             else (),
@@ -761,7 +763,7 @@ def plans_of_care(draw: st.DrawFn, plan: CarePlan, *, max_records: int = 4) -> C
         purpose: SignaturePurpose = (
             draw(st.sampled_from(("plan", "certification"))) if role == "physician" else "plan"
         )
-        signatures.append(Signature(role, draw(period), purpose=purpose))
+        signatures.append(Signature(draw(period), role, purpose=purpose))
     result = attrs.evolve(
         plan,
         problems=found_problems,

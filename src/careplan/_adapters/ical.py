@@ -549,7 +549,7 @@ class _Records:
 
 
 def _days(plan: CarePlan) -> list[_dt.date]:
-    return [*(c.date for c in plan.closures), *plan.held_days]
+    return [*(c.on for c in plan.closures), *plan.held_days]
 
 
 def _plain(day: _dt.date) -> _dt.date:

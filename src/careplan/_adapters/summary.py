@@ -41,7 +41,7 @@ def summary(plan: CarePlan, report: Report | None = None) -> str:
             f"{session.display_title} ({modality}{cadence})"
         )
     if plan.closures:
-        closed = ", ".join(f"{c.date} {c.reason}".strip() for c in plan.closures)
+        closed = ", ".join(f"{c.on} {c.reason}".strip() for c in plan.closures)
         lines.append(f"Closures: {closed}")
     if found:
         lines.append(

@@ -12,8 +12,8 @@ from typing import Literal
 import attrs
 import pendulum
 
-from careplan._model.checks import MAX_MINUTES, date, hidden, identifier, text, whole
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.checks import MAX_MINUTES, choice, date, hidden, identifier, text, whole
+from careplan._model.errors import InvalidValueError
 from careplan._model.occurrence import Occurrence
 
 __all__ = [
@@ -60,6 +60,10 @@ def _attendance_note(value: str) -> str:
     return text("Attendance.note", value, multiline=True)
 
 
+def _attendance_status(value: AttendanceStatus) -> AttendanceStatus:
+    return choice("Attendance.status", value, AttendanceStatus, "an attendance status")
+
+
 @attrs.frozen
 class Attendance:
     """What happened at one occurrence.
@@ -79,12 +83,11 @@ class Attendance:
 
     session_id: str = attrs.field(converter=_attendance_session)
     on: pendulum.Date = attrs.field(converter=_to_on)
-    status: AttendanceStatus = "attended"
+    status: AttendanceStatus = attrs.field(default="attended", converter=_attendance_status)
     minutes: int = attrs.field(default=0, converter=_attendance_minutes)
     note: str = attrs.field(default="", converter=_attendance_note, repr=hidden)
 
     def __attrs_post_init__(self) -> None:
-        require_choice("Attendance.status", self.status, AttendanceStatus, "an attendance status")
         if self.minutes and self.status not in ("late", "left_early"):
             raise InvalidValueError(
                 "Attendance.minutes",
@@ -140,6 +143,14 @@ def _reference(value: str) -> str:
     return text("Authorization.reference", value)
 
 
+def _authorization_unit(value: AuthorizationUnit) -> AuthorizationUnit:
+    return choice("Authorization.unit", value, AuthorizationUnit, "a unit")
+
+
+def _authorization_status(value: AuthorizationStatus) -> AuthorizationStatus:
+    return choice("Authorization.status", value, AuthorizationStatus, "a status")
+
+
 @attrs.frozen
 class Authorization:
     """A payer's approval of a level of care for a period.
@@ -159,8 +170,8 @@ class Authorization:
     start: pendulum.Date = attrs.field(converter=_to_start)
     end: pendulum.Date = attrs.field(converter=_to_end)
     units: int = attrs.field(converter=_authorization_units)
-    unit: AuthorizationUnit = "days"
-    status: AuthorizationStatus = "active"
+    unit: AuthorizationUnit = attrs.field(default="days", converter=_authorization_unit)
+    status: AuthorizationStatus = attrs.field(default="active", converter=_authorization_status)
     payer: str = attrs.field(default="", converter=_payer, repr=hidden)
     reference: str = attrs.field(default="", converter=_reference, repr=hidden)
 
@@ -169,8 +180,6 @@ class Authorization:
             raise InvalidValueError(
                 "Authorization.end", self.end.isoformat(), "is before the start", "swap the dates"
             )
-        require_choice("Authorization.unit", self.unit, AuthorizationUnit, "a unit")
-        require_choice("Authorization.status", self.status, AuthorizationStatus, "a status")
 
     def covers(self, level: str, day: _dt.date) -> bool:
         """True when it is active and approves ``level`` on ``day``."""

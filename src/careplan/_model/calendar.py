@@ -20,7 +20,7 @@ __all__ = ["Cancellation", "Closure", "Hold", "Reschedule", "closure"]
 
 
 def _to_closure_date(value: _dt.date) -> pendulum.Date:
-    return date("Closure.date", value)
+    return date("Closure.on", value)
 
 
 def _closure_reason(value: str) -> str:
@@ -77,11 +77,12 @@ class Closure:
     """A day the program is closed (a holiday): no session happens on it.
 
     Attributes:
-        date: The closed day, in the schedule's zone.
+        on: The closed day, in the schedule's zone (named ``on``, as every
+            record's day is).
         reason: Why, for display ("Thanksgiving").
     """
 
-    date: pendulum.Date = attrs.field(converter=_to_closure_date)
+    on: pendulum.Date = attrs.field(converter=_to_closure_date)
     reason: str = attrs.field(default="", converter=_closure_reason, repr=hidden)
 
 
@@ -91,7 +92,7 @@ def closure(field: str, value: object) -> Closure:
         return value
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return Closure(date(field, value))
-    return instance(field, value, Closure, "use Closure(date, reason) or a date")
+    return instance(field, value, Closure, "use Closure(on, reason) or a date")
 
 
 def _to_hold_start(value: _dt.date) -> pendulum.Date:

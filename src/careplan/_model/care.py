@@ -3,7 +3,9 @@
 The thread runs problem → goal → objective → intervention → the weekly
 sessions. Records refer to each other by ``id`` (plain strings), so a plan
 of care reads as data and a document can name what it links. Goals live with
-the plan (:class:`careplan.Goal`), as they did before the plan of care grew.
+the plan of care here too (:class:`careplan.Goal`), and so does the
+:class:`PlanOfCare` they make up, with its earlier versions
+(:class:`CareRevision`).
 
 Every value here is health information: reprs show ids, dates and shape,
 never the clinical text.
@@ -19,31 +21,44 @@ import attrs
 import pendulum
 
 from careplan._model.checks import (
-    as_tuple,
-    checked_choice,
-    checked_id,
-    checked_ids,
-    checked_instance,
-    checked_items,
-    checked_number,
-    checked_text,
-    checked_whole,
+    LARGEST,
+    choice,
+    hidden,
+    identifier,
+    instance,
+    optional_choice,
     optional_date,
+    optional_instance,
+    optional_record_id,
+    record_id,
+    record_ids,
     shape_repr,
+    text,
+    tuple_converted,
+    tuple_of,
+    whole,
+)
+from careplan._model.checks import (
+    number as _number,
 )
 from careplan._model.errors import InvalidValueError
-from careplan._model.kinds import SessionKind
+from careplan._model.kinds import SessionKind, session_kind
+from careplan._model.time import require_date
 
 __all__ = [
     "Achievement",
+    "CareRevision",
     "CareRole",
     "Coding",
     "Comparison",
+    "Goal",
     "GoalStatus",
     "Intervention",
+    "PlanOfCare",
     "Problem",
     "Target",
     "TreatmentObjective",
+    "check_thread",
 ]
 
 #: Where a goal or objective stands (FHIR Goal.lifecycleStatus, in careplan's spelling).
@@ -78,6 +93,18 @@ Comparison = Literal["below", "at_most", "at_least", "above"]
 OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "active", "on_hold"})
 
 
+def _coding_system(value: str) -> str:
+    return text("Coding.system", value, multiline=True, blank=False)
+
+
+def _coding_code(value: str) -> str:
+    return text("Coding.code", value, multiline=True, blank=False)
+
+
+def _coding_display(value: str) -> str:
+    return text("Coding.display", value, multiline=True)
+
+
 @attrs.frozen
 class Coding:
     """A coded condition: a code in a code system (ICD-10-CM, SNOMED CT, ...).
@@ -99,9 +126,9 @@ class Coding:
         "SNOMED CT": "http://snomed.info/sct",
     }
 
-    system: str = attrs.field(validator=checked_text("Coding.system", required=True))
-    code: str = attrs.field(validator=checked_text("Coding.code", required=True))
-    display: str = attrs.field(default="", validator=checked_text("Coding.display"))
+    system: str = attrs.field(converter=_coding_system)
+    code: str = attrs.field(converter=_coding_code)
+    display: str = attrs.field(default="", converter=_coding_display)
 
     def __attrs_post_init__(self) -> None:
         if self.system not in self.SYSTEMS and ":" not in self.system:
@@ -121,6 +148,22 @@ class Coding:
         return shape_repr("Coding", system=self.system)
 
 
+def _problem_id(value: str) -> str:
+    return record_id("Problem.id", value)
+
+
+def _problem_description(value: str) -> str:
+    return text("Problem.description", value, multiline=True, blank=False)
+
+
+def _problem_words(value: str) -> str:
+    return text("Problem.client_words", value, multiline=True)
+
+
+def _problem_condition(value: Coding | None) -> Coding | None:
+    return optional_instance("Problem.condition", value, Coding, "use careplan.Coding(...)")
+
+
 @attrs.frozen
 class Problem:
     """What the client is working on.
@@ -134,12 +177,10 @@ class Problem:
             (``to_fhir(..., diagnoses=True)``).
     """
 
-    id: str = attrs.field(validator=checked_id("Problem.id"))
-    description: str = attrs.field(validator=checked_text("Problem.description", required=True))
-    client_words: str = attrs.field(default="", validator=checked_text("Problem.client_words"))
-    condition: Coding | None = attrs.field(
-        default=None, validator=checked_instance("Problem.condition", Coding, optional=True)
-    )
+    id: str = attrs.field(converter=_problem_id)
+    description: str = attrs.field(converter=_problem_description)
+    client_words: str = attrs.field(default="", converter=_problem_words)
+    condition: Coding | None = attrs.field(default=None, converter=_problem_condition)
 
     def __repr__(self) -> str:
         return shape_repr("Problem", id=self.id, coded=self.condition is not None)
@@ -147,6 +188,22 @@ class Problem:
 
 #: The measure of an attendance target: the share of sessions attended.
 ATTENDANCE = "attendance"
+
+
+def _target_measure(value: str) -> str:
+    return record_id("Target.measure", value)
+
+
+def _target_comparison(value: Comparison) -> Comparison:
+    return choice("Target.comparison", value, Comparison, "a comparison")
+
+
+def _target_value(value: float) -> float:
+    return _number("Target.value", value, -LARGEST, LARGEST)
+
+
+def _target_kinds(value: Iterable[SessionKind | str]) -> tuple[SessionKind, ...]:
+    return tuple_converted("Target.kinds", value, session_kind, "SessionKind values or codes")
 
 
 @attrs.frozen
@@ -166,14 +223,10 @@ class Target:
     False
     """
 
-    measure: str = attrs.field(validator=checked_id("Target.measure"))
-    comparison: Comparison = attrs.field(
-        validator=checked_choice("Target.comparison", Comparison, "a comparison")
-    )
-    value: float = attrs.field(validator=checked_number("Target.value"))
-    kinds: tuple[SessionKind, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("Target.kinds", SessionKind)
-    )
+    measure: str = attrs.field(converter=_target_measure)
+    comparison: Comparison = attrs.field(converter=_target_comparison)
+    value: float = attrs.field(converter=_target_value)
+    kinds: tuple[SessionKind, ...] = attrs.field(default=(), converter=_target_kinds)
 
     def __attrs_post_init__(self) -> None:
         if self.kinds and not self.is_attendance:
@@ -242,6 +295,32 @@ class Target:
         return f"{self.measure} {words[self.comparison]} {value}"
 
 
+def _objective_id(value: str) -> str:
+    return record_id("TreatmentObjective.id", value)
+
+
+def _objective_goal(value: str) -> str:
+    return record_id("TreatmentObjective.goal", value)
+
+
+def _objective_description(value: str) -> str:
+    return text("TreatmentObjective.description", value, multiline=True, blank=False)
+
+
+def _objective_target(value: Target | None) -> Target | None:
+    return optional_instance("TreatmentObjective.target", value, Target, "use careplan.Target(...)")
+
+
+def _objective_status(value: GoalStatus) -> GoalStatus:
+    return choice("TreatmentObjective.status", value, GoalStatus, "a status")
+
+
+def _objective_achievement(value: Achievement | None) -> Achievement | None:
+    return optional_choice(
+        "TreatmentObjective.achievement", value, Achievement, "an achievement status"
+    )
+
+
 def _objective_target_date(value: _dt.date | None) -> pendulum.Date | None:
     return optional_date("TreatmentObjective.target_date", value)
 
@@ -272,26 +351,13 @@ class TreatmentObjective:
         start: When work on it began, if not the plan's start.
     """
 
-    id: str = attrs.field(validator=checked_id("TreatmentObjective.id"))
-    goal: str = attrs.field(validator=checked_id("TreatmentObjective.goal"))
-    description: str = attrs.field(
-        validator=checked_text("TreatmentObjective.description", required=True)
-    )
+    id: str = attrs.field(converter=_objective_id)
+    goal: str = attrs.field(converter=_objective_goal)
+    description: str = attrs.field(converter=_objective_description)
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_objective_target_date)
-    target: Target | None = attrs.field(
-        default=None,
-        validator=checked_instance("TreatmentObjective.target", Target, optional=True),
-    )
-    status: GoalStatus = attrs.field(
-        default="active",
-        validator=checked_choice("TreatmentObjective.status", GoalStatus, "a status"),
-    )
-    achievement: Achievement | None = attrs.field(
-        default=None,
-        validator=checked_choice(
-            "TreatmentObjective.achievement", Achievement, "an achievement status", optional=True
-        ),
-    )
+    target: Target | None = attrs.field(default=None, converter=_objective_target)
+    status: GoalStatus = attrs.field(default="active", converter=_objective_status)
+    achievement: Achievement | None = attrs.field(default=None, converter=_objective_achievement)
     start: pendulum.Date | None = attrs.field(default=None, converter=_objective_start)
 
     @property
@@ -310,12 +376,36 @@ class TreatmentObjective:
         )
 
 
-def _level_codes(_instance: object, _attribute: object, value: object) -> None:
-    if not isinstance(value, tuple):
-        raise InvalidValueError("Intervention.levels", value, "is not a list of level codes")
-    for code in value:
-        if not isinstance(code, str) or not code.strip():
-            raise InvalidValueError("Intervention.levels", code, "is not a level code")
+def _intervention_id(value: str) -> str:
+    return record_id("Intervention.id", value)
+
+
+def _intervention_description(value: str) -> str:
+    return text("Intervention.description", value, multiline=True, blank=False)
+
+
+def _intervention_objectives(value: Iterable[str]) -> tuple[str, ...]:
+    return record_ids("Intervention.objectives", value)
+
+
+def _intervention_kinds(value: Iterable[SessionKind | str]) -> tuple[SessionKind, ...]:
+    return tuple_converted("Intervention.kinds", value, session_kind, "SessionKind values or codes")
+
+
+def _intervention_times(value: int) -> int:
+    return whole("Intervention.times", value, 1, LARGEST)
+
+
+def _intervention_every_weeks(value: int) -> int:
+    return whole("Intervention.every_weeks", value, 1, LARGEST)
+
+
+def _intervention_role(value: CareRole) -> CareRole:
+    return choice("Intervention.role", value, CareRole, "a role")
+
+
+def _intervention_levels(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_converted("Intervention.levels", value, identifier, "level codes")
 
 
 @attrs.frozen
@@ -344,26 +434,14 @@ class Intervention:
     3.0
     """
 
-    id: str = attrs.field(validator=checked_id("Intervention.id"))
-    description: str = attrs.field(
-        validator=checked_text("Intervention.description", required=True)
-    )
-    objectives: tuple[str, ...] = attrs.field(
-        converter=as_tuple, validator=checked_ids("Intervention.objectives")
-    )
-    kinds: tuple[SessionKind, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("Intervention.kinds", SessionKind),
-    )
-    times: int = attrs.field(default=1, validator=checked_whole("Intervention.times", 1))
-    every_weeks: int = attrs.field(
-        default=1, validator=checked_whole("Intervention.every_weeks", 1)
-    )
-    role: CareRole = attrs.field(
-        default="therapist", validator=checked_choice("Intervention.role", CareRole, "a role")
-    )
-    levels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_level_codes)
+    id: str = attrs.field(converter=_intervention_id)
+    description: str = attrs.field(converter=_intervention_description)
+    objectives: tuple[str, ...] = attrs.field(converter=_intervention_objectives)
+    kinds: tuple[SessionKind, ...] = attrs.field(default=(), converter=_intervention_kinds)
+    times: int = attrs.field(default=1, converter=_intervention_times)
+    every_weeks: int = attrs.field(default=1, converter=_intervention_every_weeks)
+    role: CareRole = attrs.field(default="therapist", converter=_intervention_role)
+    levels: tuple[str, ...] = attrs.field(default=(), converter=_intervention_levels)
 
     @property
     def per_week(self) -> float:
@@ -384,3 +462,237 @@ class Intervention:
             every_weeks=self.every_weeks,
             role=self.role,
         )
+
+
+def _goal_description(value: str) -> str:
+    return text("Goal.description", value, multiline=True, blank=False)
+
+
+def _goal_measure(value: str) -> str:
+    return text("Goal.measure", value, multiline=True)
+
+
+def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
+    return optional_date("Goal.target_date", value)
+
+
+def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
+    return optional_date("Goal.start", value)
+
+
+def _goal_id(value: str | None) -> str | None:
+    return optional_record_id("Goal.id", value)
+
+
+def _goal_problems(value: Iterable[str]) -> tuple[str, ...]:
+    return record_ids("Goal.problems", value)
+
+
+def _goal_status(value: GoalStatus | None) -> GoalStatus | None:
+    return optional_choice("Goal.status", value, GoalStatus, "a status")
+
+
+def _goal_achievement(value: Achievement | None) -> Achievement | None:
+    return optional_choice("Goal.achievement", value, Achievement, "an achievement status")
+
+
+@attrs.frozen
+class Goal:
+    """A SMART treatment goal: specific, measurable, time-bound.
+
+    Like every record of the plan of care, a goal takes its id first:
+    ``Goal("mood", "Reduce depressive symptoms")``. The id may be ``None``
+    for a goal no objective refers to: ``Goal(None, "Stay sober")``.
+
+    Attributes:
+        id: Its id in the plan, so objectives can name it; ``None`` for a
+            goal no objective refers to.
+        description: What the client wants to achieve, specifically (not
+            empty; tabs and line feeds allowed). Hidden from the repr.
+        measure: How progress is measured ("PHQ-9 below 10"). Hidden from
+            the repr.
+        target_date: When it should be met.
+        problems: The ids of the problems it addresses.
+        status: ``"proposed"``, ``"active"``, ``"on_hold"``,
+            ``"completed"`` or ``"cancelled"``; ``None`` (the default)
+            follows the plan: active until discharge, then completed or
+            cancelled as treatment was completed or not.
+        achievement: How it is going (``"in_progress"``, ``"improving"``,
+            ``"achieved"``, ``"not_achieved"``, ...), aligned with FHIR.
+        start: When work on it began, if not the plan's start.
+    """
+
+    id: str | None = attrs.field(converter=_goal_id)
+    description: str = attrs.field(converter=_goal_description, repr=hidden)
+    measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
+    target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
+    problems: tuple[str, ...] = attrs.field(default=(), converter=_goal_problems)
+    status: GoalStatus | None = attrs.field(default=None, converter=_goal_status)
+    achievement: Achievement | None = attrs.field(default=None, converter=_goal_achievement)
+    start: pendulum.Date | None = attrs.field(default=None, converter=_goal_start)
+
+    @property
+    def open(self) -> bool:
+        """True while it is still worked on (no status, proposed, active or on hold)."""
+        return self.status in (None, "proposed", "active", "on_hold")
+
+    def __repr__(self) -> str:
+        # A goal is health information: the repr shows where it sits, not what it says.
+        return shape_repr(
+            "Goal",
+            id=self.id,
+            problems=self.problems or None,
+            target_date=self.target_date,
+            status=self.status,
+        )
+
+
+def check_thread(
+    owner: str,
+    problems: tuple[Problem, ...],
+    goals: tuple[Goal, ...],
+    objectives: tuple[TreatmentObjective, ...],
+    interventions: tuple[Intervention, ...],
+) -> None:
+    """Refuse repeated ids and references to records that are not there.
+
+    A reference to nothing can never be meaningful, so it is refused when
+    the plan is built (a document reading it names the path); a record
+    nothing refers to is a validation warning instead, since drafts have them.
+
+    Raises:
+        InvalidValueError: Naming the field, e.g. ``CarePlan.interventions[2].objectives``.
+    """
+    known: dict[str, set[str]] = {}
+    ids_by_kind: tuple[tuple[str, list[str | None]], ...] = (
+        ("problems", [p.id for p in problems]),
+        ("goals", [g.id for g in goals]),
+        ("objectives", [o.id for o in objectives]),
+        ("interventions", [i.id for i in interventions]),
+    )
+    for name, ids in ids_by_kind:
+        seen: set[str] = set()
+        for index, one in enumerate(ids):
+            if one is None:
+                continue
+            if one in seen:
+                raise InvalidValueError(
+                    f"{owner}.{name}[{index}].id",
+                    one,
+                    "is used twice",
+                    "give every record its own id",
+                )
+            seen.add(one)
+        known[name] = seen
+
+    def refer(field: str, ids: tuple[str, ...], among: str) -> None:
+        for one in ids:
+            if one not in known[among]:
+                raise InvalidValueError(
+                    field,
+                    one,
+                    f"is not the id of one of the plan's {among}",
+                    f"use one of: {', '.join(sorted(known[among])) or f'(no {among} yet)'}",
+                )
+
+    for index, goal in enumerate(goals):
+        refer(f"{owner}.goals[{index}].problems", goal.problems, "problems")
+    for index, objective in enumerate(objectives):
+        refer(f"{owner}.objectives[{index}].goal", (objective.goal,), "goals")
+    for index, intervention in enumerate(interventions):
+        refer(f"{owner}.interventions[{index}].objectives", intervention.objectives, "objectives")
+
+
+def _care_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple_of("PlanOfCare.problems", value, Problem, "use careplan.Problem(...)")
+
+
+def _care_goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
+    return tuple_of("PlanOfCare.goals", value, Goal, "use careplan.Goal(...)")
+
+
+def _care_objectives(value: Iterable[TreatmentObjective]) -> tuple[TreatmentObjective, ...]:
+    return tuple_of(
+        "PlanOfCare.objectives", value, TreatmentObjective, "use careplan.TreatmentObjective(...)"
+    )
+
+
+def _care_interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
+    return tuple_of(
+        "PlanOfCare.interventions", value, Intervention, "use careplan.Intervention(...)"
+    )
+
+
+@attrs.frozen
+class PlanOfCare:
+    """What the plan of care says at one time: problems, goals, objectives, interventions.
+
+    :attr:`CarePlan.plan_of_care` is today's; :meth:`CarePlan.plan_of_care_on`
+    answers what it said on an earlier day.
+
+    Attributes:
+        problems: What the client is working on.
+        goals: The goals, each linked to problems.
+        objectives: Measurable steps toward the goals.
+        interventions: What the team does toward the objectives.
+    """
+
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_care_problems)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_care_goals)
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=_care_objectives)
+    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=_care_interventions)
+
+    def __attrs_post_init__(self) -> None:
+        check_thread("PlanOfCare", self.problems, self.goals, self.objectives, self.interventions)
+
+    @property
+    def empty(self) -> bool:
+        """True when it has no problem, objective or intervention (goals alone do not count).
+
+        Plans written before the plan of care grew have goals only; the
+        golden-thread rules leave them alone.
+        """
+        return not (self.problems or self.objectives or self.interventions)
+
+    def __repr__(self) -> str:
+        return shape_repr(
+            "PlanOfCare",
+            problems=len(self.problems),
+            goals=len(self.goals),
+            objectives=len(self.objectives),
+            interventions=len(self.interventions),
+        )
+
+
+def _to_revision_on(value: _dt.date) -> pendulum.Date:
+    return require_date("CareRevision.on", value)
+
+
+def _revision_previous(value: PlanOfCare) -> PlanOfCare:
+    return instance("CareRevision.previous", value, PlanOfCare, "use careplan.PlanOfCare(...)")
+
+
+def _revision_note(value: str) -> str:
+    return text("CareRevision.note", value, multiline=True)
+
+
+@attrs.frozen
+class CareRevision:
+    """A change to the plan of care, keeping what it said before.
+
+    Like a :class:`Transition` keeps the schedule it replaced, a revision
+    keeps the plan of care it replaced, whole: an audit asking what the plan
+    said on a day gets the text as it stood, not a reconstruction.
+
+    Attributes:
+        on: The day the change took effect.
+        previous: The plan of care in force until the day before.
+        note: Why it changed.
+    """
+
+    on: pendulum.Date = attrs.field(converter=_to_revision_on)
+    previous: PlanOfCare = attrs.field(converter=_revision_previous)
+    note: str = attrs.field(default="", converter=_revision_note)
+
+    def __repr__(self) -> str:
+        return shape_repr("CareRevision", on=self.on, previous=self.previous)

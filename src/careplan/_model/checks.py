@@ -11,6 +11,9 @@ same rules by calling them:
   text may hold tabs and ``\\n``);
 - :func:`join_url`: an http(s) link without spaces or line breaks;
 - :func:`whole`, :func:`number`: numbers within bounds every export writes;
+- :func:`choice`: one of a ``Literal``'s values;
+- :func:`record_id`, :func:`record_ids`: the ids plan-of-care records
+  refer to each other by;
 - :func:`instance`, :func:`optional_instance`: a value of a type;
 - :func:`tuple_of`, :func:`tuple_converted`: a collection (any iterable but
   a string or a mapping) checked element by element, as a tuple;
@@ -21,56 +24,59 @@ is a small named function that calls one with the field's name: the attrs
 mypy plugin reads the converter's parameter type as the type the
 constructor takes, and it refuses generic converter factories.
 
+There are no attrs validators: a field's converter checks it, and a check
+that needs two fields (a session must end by midnight) runs in the class's
+``__attrs_post_init__``.
+
 Errors never quote free text: a client's name or a note may be what is
-wrong, and errors end up in logs. :func:`shown` is what an error shows of a
-refused value: numbers, dates and ``None`` as they are, text by its length,
+wrong, and errors end up in logs. Every :class:`~careplan.InvalidValueError`
+shows its value through :func:`careplan._model.errors.shown` (re-exported
+here): numbers, dates and ``None`` as they are, text by its length,
 anything else by its type. :func:`hidden` is the same idea for reprs.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 import typing
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pendulum
 
-from careplan._model.errors import InvalidValueError
+from careplan._model.errors import InvalidValueError, Shown, shown
 from careplan._model.limits import require_supported_date, supported
 from careplan._model.time import require_date
 
 __all__ = [
     "ID_PATTERN",
+    "LARGEST",
     "MAX_EVERY_WEEKS",
     "MAX_MINUTES",
     "MAX_TEXT",
     "QUOTED",
     "Shown",
-    "Validator",
-    "as_tuple",
-    "checked_choice",
-    "checked_id",
-    "checked_ids",
-    "checked_instance",
-    "checked_items",
-    "checked_number",
-    "checked_text",
-    "checked_whole",
+    "choice",
     "date",
     "hidden",
     "identifier",
     "instance",
     "join_url",
+    "matching",
     "number",
+    "optional_choice",
     "optional_date",
     "optional_instance",
+    "optional_number",
+    "optional_record_id",
     "optional_text",
+    "optional_whole",
     "quoted",
+    "record_id",
+    "record_ids",
     "shape_repr",
     "shown",
     "text",
@@ -99,38 +105,6 @@ _MULTILINE = re.compile(rf"[{_NEVER}]")
 # A link is printable ASCII without spaces (RFC 3986): other characters are
 # percent-encoded, so iCalendar URI values and FHIR url fields take it as is.
 _URL = re.compile(r"[!-~]+")
-
-
-class Shown:
-    """What an error shows of a refused value, when the value itself may be private."""
-
-    __slots__ = ("_text",)
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def __repr__(self) -> str:
-        return self._text
-
-    __str__ = __repr__
-
-
-def shown(value: object) -> object:
-    """``value`` as an error may quote it.
-
-    Numbers (up to 20 digits), booleans, ``None``, dates and times are
-    quoted as they are; text by its length only; anything else by its type.
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        # repr of an int of thousands of digits raises ValueError in Python 3.11+.
-        return Shown(f"<a whole number of about {int(value.bit_length() * 0.30103) + 1} digits>")
-    if value is None or isinstance(
-        value, (bool, int, float, _dt.date, _dt.time, _dt.timedelta, pendulum.WeekDay)
-    ):
-        return value
-    if isinstance(value, str):
-        return Shown(f"<text of {len(value)} character{'' if len(value) == 1 else 's'}>")
-    return Shown(f"<{type(value).__name__}>")
 
 
 #: The most characters of a label, title, link or code a message quotes.
@@ -170,7 +144,6 @@ def text(
     *,
     multiline: bool = False,
     blank: bool = True,
-    private: bool = True,
 ) -> str:
     """Refuse anything but text a field can hold, or return it.
 
@@ -179,8 +152,9 @@ def text(
         value: The value given.
         multiline: Tabs and line feeds (``"\\n"``) are allowed.
         blank: Empty or all-space text is allowed.
-        private: The text may identify someone: errors show its length,
-            never the text. Codes and ids are not private.
+
+    Errors show the text's length, never the text: any text may identify
+    someone.
 
     Raises:
         InvalidValueError: Not a string, too long, blank where not allowed,
@@ -188,20 +162,17 @@ def text(
             multi-line text), a lone surrogate or a line separator.
     """
     if not isinstance(value, str):
-        raise InvalidValueError(field, shown(value), "is not text", "pass a string")
+        raise InvalidValueError(field, value, "is not text", "pass a string")
     if len(value) > MAX_TEXT:
-        raise InvalidValueError(
-            field, Shown(f"<text of {len(value)} characters>"), f"is longer than {MAX_TEXT}"
-        )
+        raise InvalidValueError(field, value, f"is longer than {MAX_TEXT}")
     if not blank and not value.strip():
-        raise InvalidValueError(field, shown(value) if private else value, "is empty", "fill it in")
+        raise InvalidValueError(field, value, "is empty", "fill it in")
     bad = (_MULTILINE if multiline else _SINGLE_LINE).search(value)
     if bad is not None:
-        quoted = shown(value) if private else value
         allowed = "tabs and line feeds (\\n) are" if multiline else "tabs and line breaks are not"
         raise InvalidValueError(
             field,
-            quoted,
+            value,
             f"holds {_character(bad.group())} at position {bad.start()}",
             f"remove it: control characters, lone surrogates and line separators are "
             f"refused in every text ({allowed} allowed here)",
@@ -212,13 +183,13 @@ def text(
 def optional_text(
     field: str, value: object, *, multiline: bool = False, blank: bool = True
 ) -> str | None:
-    """``None``, or :func:`text` (private)."""
+    """``None``, or :func:`text`."""
     return None if value is None else text(field, value, multiline=multiline, blank=blank)
 
 
 def identifier(field: str, value: object) -> str:
-    """A code or an id: non-empty single-line text, which errors may quote."""
-    return text(field, value, blank=False, private=False)
+    """A code or an id: non-empty single-line text."""
+    return text(field, value, blank=False)
 
 
 def join_url(field: str, value: object) -> str | None:
@@ -246,7 +217,7 @@ def join_url(field: str, value: object) -> str | None:
     if problem:
         raise InvalidValueError(
             field,
-            shown(link),
+            link,
             problem,
             "give the https:// link to join, percent-encoding other characters",
         )
@@ -256,9 +227,7 @@ def join_url(field: str, value: object) -> str | None:
 def whole(field: str, value: object, least: int, most: int, hint: str = "") -> int:
     """Refuse anything but a whole number from ``least`` to ``most``; booleans are refused."""
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
-        raise InvalidValueError(
-            field, shown(value), f"is not a whole number from {least} to {most}", hint
-        )
+        raise InvalidValueError(field, value, f"is not a whole number from {least} to {most}", hint)
     return value
 
 
@@ -276,7 +245,7 @@ def number(field: str, value: object, least: float, most: float, hint: str = "")
         or not least <= value <= most
     ):
         raise InvalidValueError(
-            field, shown(value), f"is not a finite number from {_num(least)} to {_num(most)}", hint
+            field, value, f"is not a finite number from {_num(least)} to {_num(most)}", hint
         )
     return value
 
@@ -289,7 +258,7 @@ def instance(field: str, value: object, kind: type[T], hint: str = "") -> T:
     """Refuse anything but an instance of ``kind``."""
     if not isinstance(value, kind):
         raise InvalidValueError(
-            field, shown(value), f"is not a {kind.__name__}", hint or f"use {kind.__name__}(...)"
+            field, value, f"is not a {kind.__name__}", hint or f"use {kind.__name__}(...)"
         )
     return value
 
@@ -303,9 +272,7 @@ def _iterable(field: str, value: object, what: str) -> Iterable[object]:
     if type(value) is tuple or type(value) is list:  # the usual case, without ABC checks
         return value
     if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
-        raise InvalidValueError(
-            field, shown(value), "is not a list", f"pass a list or tuple of {what}"
-        )
+        raise InvalidValueError(field, value, "is not a list", f"pass a list or tuple of {what}")
     return value
 
 
@@ -356,153 +323,77 @@ def optional_date(field: str, value: object) -> pendulum.Date | None:
     return None if value is None else date(field, value)
 
 
-# --- validators, for records that check their fields as attrs validators ----
-# The plan of care's records (care, review, measures) declare their checks
-# this way; they apply the rules above.
-
-Validator = Callable[[Any, Any, Any], None]
-
-
 #: What an id of a plan-of-care record looks like: short, no spaces, so it
 #: can appear in reports, paths and FHIR ids without escaping.
-# Beyond any score, count or cadence a plan of care records.
-_LARGEST = 1_000_000_000
-
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", flags=re.ASCII)
+#: Beyond any score, count or cadence a plan of care records.
+LARGEST = 1_000_000_000
 
 
-def checked_text(field: str, *, required: bool = False, optional: bool = False) -> Validator:
-    """A validator for text (non-blank when ``required``; or ``None`` when ``optional``).
+def matching(field: str, value: object, pattern: re.Pattern[str], what: str, hint: str) -> str:
+    """Refuse anything but text that ``pattern`` matches whole, or return it.
 
-    The same rules as :func:`text` (multi-line allowed): no control
-    characters, line separators or lone surrogates, and errors never quote it.
+    Raises:
+        InvalidValueError: Naming ``field``, saying it is not ``what``.
     """
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if optional and value is None:
-            return
-        text(field, value, multiline=True, blank=not required)
-
-    return check
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidValueError(field, value, f"is not {what}", hint)
+    return value
 
 
-def _refuse_id(field: str, value: object) -> None:
-    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+def record_id(field: str, value: object) -> str:
+    """A plan-of-care record's id: 1 to 64 letters, digits, ``_``, ``.`` or ``-``."""
+    return matching(
+        field,
+        value,
+        ID_PATTERN,
+        "an id",
+        "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+    )
+
+
+def optional_record_id(field: str, value: object) -> str | None:
+    """``None``, or :func:`record_id`."""
+    return None if value is None else record_id(field, value)
+
+
+def record_ids(field: str, value: object) -> tuple[str, ...]:
+    """A collection of record ids as a tuple (:func:`record_id` each)."""
+    return tuple_converted(field, value, record_id, "ids")
+
+
+def choice(field: str, value: T, choices: object, what: str) -> T:
+    """Refuse anything but one of ``choices`` (a ``Literal`` alias or a tuple), or return it.
+
+    The value comes back with the type it was given (a converter's
+    parameter typed with the ``Literal``), once checked.
+
+    Raises:
+        InvalidValueError: Naming the field and listing the choices.
+    """
+    allowed = choices if isinstance(choices, tuple) else typing.get_args(choices)
+    if not isinstance(value, str) or value not in allowed:
         raise InvalidValueError(
-            field,
-            value,
-            "is not an id",
-            "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+            field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))
         )
+    return value
 
 
-def checked_id(field: str, *, optional: bool = False) -> Validator:
-    """A validator for a record id: 1 to 64 letters, digits, ``_``, ``.`` or ``-``."""
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if not (optional and value is None):
-            _refuse_id(field, value)
-
-    return check
+def optional_choice(field: str, value: T | None, choices: object, what: str) -> T | None:
+    """``None``, or :func:`choice`."""
+    return None if value is None else choice(field, value, choices, what)
 
 
-def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """A converter: a collection to a tuple; anything else is left for the validator.
-
-    The validators below then refuse a string or a non-collection naming the
-    field, which a converter cannot do without one function per field.
-    """
-    if type(value) is tuple:
-        return value
-    if type(value) is list:  # the usual cases, without an ABC check
-        return tuple(value)
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]
-    return tuple(value)
+def optional_whole(field: str, value: object, least: int, most: int, hint: str = "") -> int | None:
+    """``None``, or :func:`whole`."""
+    return None if value is None else whole(field, value, least, most, hint)
 
 
-def _refuse_non_tuple(field: str, value: object, what: str) -> None:
-    if not isinstance(value, tuple):
-        raise InvalidValueError(field, value, f"is not a list of {what}", "pass a tuple or list")
-
-
-def checked_ids(field: str) -> Validator:
-    """A validator for a tuple of record ids (with :func:`as_tuple` as the converter)."""
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        _refuse_non_tuple(field, value, "ids")
-        assert isinstance(value, tuple)
-        for item in value:
-            _refuse_id(field, item)
-
-    return check
-
-
-def checked_items(field: str, kind: type) -> Validator:
-    """A validator for a tuple whose every item is a ``kind``, naming the bad index."""
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if type(value) is not tuple:
-            _refuse_non_tuple(field, value, f"{kind.__name__} values")
-        assert isinstance(value, tuple)
-        for index, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise InvalidValueError(
-                    f"{field}[{index}]",
-                    item,
-                    f"is not a {kind.__name__}",
-                    f"use careplan.{kind.__name__}(...)",
-                )
-
-    return check
-
-
-def checked_instance(field: str, kind: type, *, optional: bool = False) -> Validator:
-    """A validator for a value that must be a ``kind`` (or ``None`` when ``optional``)."""
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if (optional and value is None) or isinstance(value, kind):
-            return
-        instance(field, value, kind, f"use careplan.{kind.__name__}(...)")
-
-    return check
-
-
-def checked_choice(field: str, choices: object, what: str, *, optional: bool = False) -> Validator:
-    """A validator refusing anything but one of a ``Literal``'s values."""
-    allowed = typing.get_args(choices)
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if optional and value is None:
-            return
-        if not isinstance(value, str) or value not in allowed:
-            raise InvalidValueError(
-                field, value, f"is not {what}", "use one of: " + ", ".join(allowed)
-            )
-
-    return check
-
-
-def checked_number(field: str, *, optional: bool = False) -> Validator:
-    """A validator for a finite number (``bool`` refused): :func:`number`."""
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if optional and value is None:
-            return
-        number(field, value, -_LARGEST, _LARGEST)
-
-    return check
-
-
-def checked_whole(field: str, least: int, *, optional: bool = False) -> Validator:
-    """A validator for a whole number of at least ``least`` (``bool`` refused): :func:`whole`."""
-
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if optional and value is None:
-            return
-        whole(field, value, least, _LARGEST)
-
-    return check
+def optional_number(
+    field: str, value: object, least: float, most: float, hint: str = ""
+) -> float | None:
+    """``None``, or :func:`number`."""
+    return None if value is None else number(field, value, least, most, hint)
 
 
 def shape_repr(type_name: str, **shown: object) -> str:

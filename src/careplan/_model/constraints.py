@@ -11,8 +11,16 @@ from typing import Literal
 import attrs
 import pendulum
 
-from careplan._model.checks import date, hidden, shown, text, tuple_converted, tuple_of
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.checks import (
+    choice,
+    date,
+    hidden,
+    optional_whole,
+    text,
+    tuple_converted,
+    tuple_of,
+)
+from careplan._model.errors import InvalidValueError
 from careplan._model.session import DayPart, Session
 from careplan._model.time import (
     format_wall_time,
@@ -247,7 +255,7 @@ def day_part(field: str, value: object) -> DayPart:
             return part
     raise InvalidValueError(
         field,
-        value if isinstance(value, str) and len(value) <= 20 else shown(value),
+        value,
         "is not a part of the day",
         "use 'morning', 'afternoon' or 'evening'",
     )
@@ -255,6 +263,14 @@ def day_part(field: str, value: object) -> DayPart:
 
 def _day_parts(value: Iterable[DayPart | str]) -> tuple[DayPart, ...]:
     return tuple_converted("LifeConstraints.preferred_day_parts", value, day_part, "day parts")
+
+
+def _modality_preference(value: ModalityPreference) -> ModalityPreference:
+    return choice("LifeConstraints.modality", value, ModalityPreference, "a modality preference")
+
+
+def _max_days_per_week(value: int | None) -> int | None:
+    return optional_whole("LifeConstraints.max_days_per_week", value, 1, 7)
 
 
 @attrs.frozen
@@ -272,23 +288,11 @@ class LifeConstraints:
 
     busy: tuple[BusyBlock, ...] = attrs.field(default=(), converter=_busy)
     preferred_day_parts: tuple[DayPart, ...] = attrs.field(default=(), converter=_day_parts)
-    modality: ModalityPreference = "either"
+    modality: ModalityPreference = attrs.field(default="either", converter=_modality_preference)
     unavailable_days: tuple[pendulum.WeekDay, ...] = attrs.field(
         default=(), converter=weekdays_from
     )
-    max_days_per_week: int | None = None
-
-    def __attrs_post_init__(self) -> None:
-        require_choice(
-            "LifeConstraints.modality", self.modality, ModalityPreference, "a modality preference"
-        )
-        cap = self.max_days_per_week
-        if cap is not None and (
-            isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= 7
-        ):
-            raise InvalidValueError(
-                "LifeConstraints.max_days_per_week", cap, "is not between 1 and 7"
-            )
+    max_days_per_week: int | None = attrs.field(default=None, converter=_max_days_per_week)
 
     def allows(self, session: Session, week: _dt.date | None = None) -> bool:
         """True when the client can attend ``session`` (day, time and modality).

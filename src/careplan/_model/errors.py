@@ -8,8 +8,10 @@ without parsing messages.
 
 from __future__ import annotations
 
-import typing
+import datetime as _dt
 from collections.abc import Sequence
+
+import pendulum
 
 __all__ = [
     "AmbiguousTimeError",
@@ -19,10 +21,63 @@ __all__ = [
     "MissingExtraError",
     "NaiveDateTimeError",
     "NonexistentTimeError",
+    "Shown",
     "TimeZoneError",
     "TransitionError",
     "UnknownLevelError",
+    "shown",
 ]
+
+
+class Shown:
+    """What an error shows of a refused value, when the value itself may be private."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __repr__(self) -> str:
+        return self._text
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shown) and other._text == self._text
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __reduce__(self) -> tuple[type[Shown], tuple[str]]:
+        return (Shown, (self._text,))
+
+
+def shown(value: object) -> object:
+    """``value`` as an error may show it: the one place every message's value is built.
+
+    Numbers (up to 20 digits), booleans, ``None``, dates and times are
+    shown as they are; text (any text: a code may be a name typed in the
+    wrong field) by its length only; a short tuple or list element by
+    element; anything else by its type. A :class:`Shown` is kept.
+
+    >>> shown("Jane Doe"), shown(3), shown((1.5, 2))
+    (<text of 8 characters>, 3, (1.5, 2))
+    """
+    if isinstance(value, Shown):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        # repr of an int of thousands of digits raises ValueError in Python 3.11+.
+        return Shown(f"<a whole number of about {int(value.bit_length() * 0.30103) + 1} digits>")
+    if value is None or isinstance(
+        value, (bool, int, float, _dt.date, _dt.time, _dt.timedelta, pendulum.WeekDay)
+    ):
+        return value
+    if isinstance(value, str):
+        return Shown(f"<text of {len(value)} character{'' if len(value) == 1 else 's'}>")
+    if isinstance(value, (tuple, list)) and len(value) <= 4:
+        items = ", ".join(repr(shown(item)) for item in value)
+        return Shown(f"({items})" if isinstance(value, tuple) else f"[{items}]")
+    return Shown(f"<{type(value).__name__}>")
 
 
 class CarePlanError(ValueError):
@@ -31,25 +86,43 @@ class CarePlanError(ValueError):
     Catch this to handle any problem with careplan values or documents.
     """
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # careplan's own errors name themselves by their public name
+        # (careplan.DocumentError), in tracebacks and wherever a user copies
+        # the name from; a user's own subclasses keep their module.
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("careplan._"):
+            cls.__module__ = "careplan"
+
+
+CarePlanError.__module__ = "careplan"
+
 
 class InvalidValueError(CarePlanError):
     """A value can never be meaningful where it was given.
 
     Fix the value named by :attr:`field`; :attr:`hint` says how.
 
+    The error keeps the value as :func:`shown` shows it, never text (which
+    may be a client's name or a note), so neither its message nor anything
+    built from :attr:`value` (a document path's message, a log line) can
+    quote what a user typed.
+
     Attributes:
         field: Where the value was given, e.g. ``"Session.duration"``.
-        value: The offending value.
+        value: The offending value as :func:`shown` shows it: numbers,
+            dates and ``None`` as they are, text by its length only.
         problem: What is wrong with it.
         hint: How to fix it.
     """
 
     def __init__(self, field: str, value: object, problem: str, hint: str = "") -> None:
+        value = shown(value)
         self.field = field
         self.value = value
         self.problem = problem
         self.hint = hint
-        message = f"{field}: {_quote(value)} {problem}"
+        message = f"{field}: {value!r} {problem}"
         if hint:
             message += f"; {hint}"
         super().__init__(message)
@@ -136,7 +209,7 @@ class UnknownLevelError(CarePlanError):
         self.continuum = continuum
         self.known = tuple(known)
         super().__init__(
-            f"level {code!r} is not on the {continuum} continuum; "
+            f"level {shown(code)!r} is not on the {continuum} continuum; "
             f"use one of: {', '.join(self.known)}"
         )
 
@@ -175,15 +248,6 @@ class TransitionError(CarePlanError):
         super().__init__(f"{problem}; {hint}")
 
 
-def _quote(value: object) -> str:
-    """``repr(value)``, cut short: an error message stays one readable line."""
-    if isinstance(value, int) and value.bit_length() > 64:
-        # repr of an int of thousands of digits raises ValueError (Python 3.11+).
-        return "<a whole number too large to show>"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 class MissingExtraError(CarePlanError, ImportError):
     """A feature needs an optional dependency that is not installed.
 
@@ -209,29 +273,4 @@ class MissingExtraError(CarePlanError, ImportError):
         super().__init__(
             f"{feature} needs {package}, in careplan's {extra!r} extra, which is not installed; "
             f"{self.hint}"
-        )
-
-
-_LITERALS: dict[int, tuple[object, tuple[object, ...]]] = {}
-
-
-def _literal_values(choices: object) -> tuple[object, ...]:
-    # Cached by identity (hashing a Literal costs as much as typing.get_args):
-    # the check runs for every record read.
-    found = _LITERALS.get(id(choices))
-    if found is None or found[0] is not choices:
-        found = _LITERALS[id(choices)] = (choices, typing.get_args(choices))
-    return found[1]
-
-
-def require_choice(field: str, value: object, choices: object, what: str) -> None:
-    """Refuse ``value`` unless it is one of ``choices`` (a ``Literal`` alias or a tuple).
-
-    Raises:
-        InvalidValueError: Naming the field and listing the choices.
-    """
-    allowed = choices if isinstance(choices, tuple) else _literal_values(choices)
-    if value not in allowed:
-        raise InvalidValueError(
-            field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))
         )

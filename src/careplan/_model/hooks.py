@@ -1,32 +1,22 @@
 """Convenience methods of values whose work lives in a higher layer.
 
-``CarePlan.occurrences()`` reads well in a notebook, but expanding a plan is
-an operation, and the model never imports upward. So the method calls a
-:class:`Hook` that the layer owning the work fills in when it is imported.
-``careplan/__init__.py`` loads its names lazily, so it tells this module
-(:func:`load_from`) which module fills each hook; a hook not filled yet
-imports that module on its first call. Python imports a package before any
-of its modules, so that is known before anyone can hold a value. Each hook
-is typed with the signature its provider must have, so mypy checks the
-wiring.
+``CarePlan.to_html()`` reads well in a notebook, but drawing a plan is the
+display adapter's work, and the model never imports upward. So the method
+calls a :class:`Hook` that the owning module fills when it is imported.
+``careplan/__init__.py`` imports those modules (the planner, the notebook
+views) with the package, and Python imports a package before any of its
+modules, so a hook is filled before anyone can hold a value. Each hook is
+typed with the signature its provider must have, so mypy checks the wiring.
+
+Expanding a schedule needs no hook: it is the model's own work
+(:mod:`careplan._model.expansion`).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
 from typing import Generic, TypeVar
 
-__all__ = ["Hook", "load_from"]
-
-# The module that fills each hook, by the hook's name (set by careplan/__init__.py).
-_PROVIDERS: dict[str, str] = {}
-
-
-def load_from(providers: Mapping[str, str]) -> None:
-    """Say which module fills each hook, by the hook's name."""
-    _PROVIDERS.update(providers)
-
+__all__ = ["Hook"]
 
 F = TypeVar("F")
 
@@ -45,7 +35,7 @@ class Hook(Generic[F]):
         self._implementation: F | None = None
 
     def provide(self, implementation: F) -> None:
-        """Fill the hook; the owning layer calls this once, when it is imported."""
+        """Fill the hook; the owning module calls this once, when it is imported."""
         self._implementation = implementation
 
     def __call__(self) -> F:
@@ -56,8 +46,6 @@ class Hook(Generic[F]):
                 without the ``careplan`` package, which cannot happen through
                 a normal import.
         """
-        if self._implementation is None and self.name in _PROVIDERS:
-            importlib.import_module(_PROVIDERS[self.name])
         if self._implementation is None:
             raise RuntimeError(f"{self.name} is not loaded; import careplan first")
         return self._implementation

@@ -9,39 +9,51 @@ Equality and hashing use the code only.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import ClassVar, Protocol
 
 import attrs
 
-from careplan._model.checks import shown, text
+from careplan._model.checks import matching, text
 from careplan._model.errors import InvalidValueError
 
-__all__ = ["SessionKind", "TreatmentTrack", "optional_track", "session_kind", "treatment_track"]
+__all__ = [
+    "SessionKind",
+    "TreatmentTrack",
+    "one_label_per_code",
+    "optional_track",
+    "session_kind",
+    "treatment_track",
+]
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def _check_code(owner: str) -> Callable[[Any, Any, Any], None]:
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not _CODE.fullmatch(value):
-            raise InvalidValueError(
-                f"{owner}.code",
-                value,
-                "is not a valid code",
-                "use lower-case letters, digits and underscores, starting with a letter",
-            )
-
-    return check
+def vocabulary_code(field: str, value: object) -> str:
+    """A kind's, track's or reason's code: lower-case letters, digits and underscores."""
+    return matching(
+        field,
+        value,
+        _CODE,
+        "a valid code",
+        "use lower-case letters, digits and underscores, starting with a letter",
+    )
 
 
-def _check_label(owner: str) -> Callable[[Any, Any, Any], None]:
-    field = f"{owner}.label"
+def _kind_code(value: str) -> str:
+    return vocabulary_code("SessionKind.code", value)
 
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        text(field, value, private=False)
 
-    return check
+def _kind_label(value: str) -> str:
+    return text("SessionKind.label", value)
+
+
+def _track_code(value: str) -> str:
+    return vocabulary_code("TreatmentTrack.code", value)
+
+
+def _track_label(value: str) -> str:
+    return text("TreatmentTrack.label", value)
 
 
 def _fill_label(value: SessionKind | TreatmentTrack) -> None:
@@ -79,8 +91,8 @@ class SessionKind:
     ('Art therapy', False)
     """
 
-    code: str = attrs.field(validator=_check_code("SessionKind"))
-    label: str = attrs.field(default="", eq=False, validator=_check_label("SessionKind"))
+    code: str = attrs.field(converter=_kind_code)
+    label: str = attrs.field(default="", eq=False, converter=_kind_label)
     _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -152,8 +164,8 @@ class TreatmentTrack:
     'Dual diagnosis'
     """
 
-    code: str = attrs.field(validator=_check_code("TreatmentTrack"))
-    label: str = attrs.field(default="", eq=False, validator=_check_label("TreatmentTrack"))
+    code: str = attrs.field(converter=_track_code)
+    label: str = attrs.field(default="", eq=False, converter=_track_label)
     _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -228,7 +240,7 @@ def session_kind(field: str, value: object) -> SessionKind:
         return SessionKind.from_code(value)
     raise InvalidValueError(
         field,
-        value if isinstance(value, str) else shown(value),
+        value,
         "is not a SessionKind",
         "use e.g. SessionKind.GROUP_THERAPY or its code 'group_therapy'",
     )
@@ -246,7 +258,7 @@ def treatment_track(field: str, value: object) -> TreatmentTrack:
         return TreatmentTrack.from_code(value)
     raise InvalidValueError(
         field,
-        value if isinstance(value, str) else shown(value),
+        value,
         "is not a TreatmentTrack",
         "use e.g. TreatmentTrack.CBT or its code 'cbt'",
     )
@@ -255,3 +267,47 @@ def treatment_track(field: str, value: object) -> TreatmentTrack:
 def optional_track(field: str, value: object) -> TreatmentTrack | None:
     """``None``, or :func:`treatment_track`."""
     return None if value is None else treatment_track(field, value)
+
+
+class Labelled(Protocol):
+    """A vocabulary entry: a kind, a track or a transition reason."""
+
+    @property
+    def code(self) -> str:
+        """Its stable code."""
+
+    @property
+    def label(self) -> str:
+        """Its label."""
+
+
+#: What each vocabulary is called in an error.
+_VOCABULARY = {
+    "SessionKind": "session kind",
+    "TreatmentTrack": "treatment track",
+    "TransitionReason": "transition reason",
+}
+
+
+def one_label_per_code(owner: str, used: Iterable[Labelled]) -> None:
+    """Refuse two labels for one kind, track or reason code among ``used``.
+
+    A document keeps one label per code, so a plan with two could not be
+    read back as it was written. That holds for a label derived from the
+    code too (a custom kind built without one): it would come back as the
+    declared label of the same code.
+
+    Raises:
+        InvalidValueError: Naming the code (a code, not free text) in the field.
+    """
+    labels: dict[tuple[type, str], str] = {}
+    for item in used:
+        label = labels.setdefault((type(item), item.code), item.label)
+        if label != item.label:
+            what = _VOCABULARY.get(type(item).__name__, type(item).__name__)
+            raise InvalidValueError(
+                f"{owner} {what} {item.code!r}",
+                item.label,
+                "is a second label for the code",
+                "give each code one label throughout the plan",
+            )

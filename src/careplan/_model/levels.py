@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import MappingProxyType
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal
 
 import attrs
 
 from careplan._model.checks import (
     MAX_EVERY_WEEKS,
+    choice,
     identifier,
     instance,
     number,
-    shown,
+    optional_number,
     text,
     tuple_converted,
     tuple_of,
     whole,
 )
-from careplan._model.errors import InvalidValueError, UnknownLevelError, require_choice
+from careplan._model.errors import InvalidValueError, UnknownLevelError
 from careplan._model.kinds import SessionKind, session_kind
 
 __all__ = ["Continuum", "Intensity", "LevelOfCare", "Range", "RequiredComponent", "Severity"]
@@ -39,9 +39,16 @@ Severity = Literal["error", "warning"]
 MAX_FIGURE = 1_000_000
 
 
-def _check_bound(_instance: Range, attribute: attrs.Attribute[float | None], value: object) -> None:
-    if value is not None:
-        number(f"Range.{attribute.name}", value, 0, MAX_FIGURE, "bounds are 0 or more, or None")
+def _range_min(value: float | None) -> float | None:
+    return optional_number("Range.min", value, 0, MAX_FIGURE, "bounds are 0 or more, or None")
+
+
+def _range_max(value: float | None) -> float | None:
+    return optional_number("Range.max", value, 0, MAX_FIGURE, "bounds are 0 or more, or None")
+
+
+def _range_upper(value: UpperBound) -> UpperBound:
+    return choice("Range.upper", value, UpperBound, "a bound kind")
 
 
 @attrs.frozen
@@ -65,16 +72,15 @@ class Range:
     (True, False, '9 to < 20')
     """
 
-    min: float | None = attrs.field(default=None, validator=_check_bound)
-    max: float | None = attrs.field(default=None, validator=_check_bound)
-    upper: UpperBound = "inclusive"
+    min: float | None = attrs.field(default=None, converter=_range_min)
+    max: float | None = attrs.field(default=None, converter=_range_max)
+    upper: UpperBound = attrs.field(default="inclusive", converter=_range_upper)
 
     def __attrs_post_init__(self) -> None:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise InvalidValueError(
                 "Range", (self.min, self.max), "has min above max", "swap the bounds"
             )
-        require_choice("Range.upper", self.upper, UpperBound, "a bound kind")
 
     @property
     def is_open(self) -> bool:
@@ -116,8 +122,16 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _check_range(_instance: object, attribute: attrs.Attribute[Range], value: object) -> None:
-    instance(f"Intensity.{attribute.name}", value, Range)
+def _days_per_week(value: Range) -> Range:
+    return instance("Intensity.days_per_week", value, Range)
+
+
+def _hours_per_day(value: Range) -> Range:
+    return instance("Intensity.hours_per_day", value, Range)
+
+
+def _hours_per_week(value: Range) -> Range:
+    return instance("Intensity.hours_per_week", value, Range)
 
 
 @attrs.frozen
@@ -133,25 +147,28 @@ class Intensity:
         hours_per_week: Hours of sessions in a week.
     """
 
-    days_per_week: Range = attrs.field(factory=Range, validator=_check_range)
-    hours_per_day: Range = attrs.field(factory=Range, validator=_check_range)
-    hours_per_week: Range = attrs.field(factory=Range, validator=_check_range)
+    days_per_week: Range = attrs.field(factory=Range, converter=_days_per_week)
+    hours_per_day: Range = attrs.field(factory=Range, converter=_hours_per_day)
+    hours_per_week: Range = attrs.field(factory=Range, converter=_hours_per_week)
 
 
-def positive_int(
-    owner: str,
-    *,
-    least: int = 1,
-    most: int = MAX_EVERY_WEEKS,
-    hint: str = "use 1 for every week, 2 for every other week, at most 52 (once a year)",
-) -> Callable[[Any, Any, Any], None]:
-    """An attrs validator for a whole number from ``least`` to ``most``."""
+#: What a cadence in weeks may be, and how to fix one that is not.
+EVERY_WEEKS_HINT = "use 1 for every week, 2 for every other week, at most 52 (once a year)"
 
-    def check(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-        if type(value) is not int or not least <= value <= most:  # the name only for an error
-            whole(f"{owner}.{attribute.name}", value, least, most, hint)
 
-    return check
+def every_weeks(field: str, value: object) -> int:
+    """A cadence in weeks: a whole number from 1 to 52."""
+    if type(value) is int and 1 <= value <= MAX_EVERY_WEEKS:
+        return value  # the usual case, checked without building a message
+    return whole(field, value, 1, MAX_EVERY_WEEKS, EVERY_WEEKS_HINT)
+
+
+def _required_every_weeks(value: int) -> int:
+    return every_weeks("RequiredComponent.every_weeks", value)
+
+
+def _required_severity(value: Severity) -> Severity:
+    return choice("RequiredComponent.severity", value, Severity, "a severity")
 
 
 def _required_kind(value: SessionKind | str) -> SessionKind:
@@ -177,11 +194,8 @@ class RequiredComponent:
     """
 
     kind: SessionKind = attrs.field(converter=_required_kind)
-    every_weeks: int = attrs.field(default=1, validator=positive_int("RequiredComponent"))
-    severity: Severity = "error"
-
-    def __attrs_post_init__(self) -> None:
-        require_choice("RequiredComponent.severity", self.severity, Severity, "a severity")
+    every_weeks: int = attrs.field(default=1, converter=_required_every_weeks)
+    severity: Severity = attrs.field(default="error", converter=_required_severity)
 
 
 def _level_code(value: str) -> str:
@@ -189,7 +203,7 @@ def _level_code(value: str) -> str:
 
 
 def _level_name(value: str) -> str:
-    return text("LevelOfCare.name", value, private=False)
+    return text("LevelOfCare.name", value)
 
 
 def _level_rank(value: float) -> float:
@@ -205,7 +219,7 @@ def _level_overnight(value: bool) -> bool:
 
 
 def _best_for_item(field: str, value: object) -> str:
-    return text(field, value, private=False)
+    return text(field, value)
 
 
 def _level_best_for(value: Iterable[str]) -> tuple[str, ...]:
@@ -265,11 +279,66 @@ class LevelOfCare:
 
 def _by_rank(levels: Iterable[LevelOfCare]) -> tuple[LevelOfCare, ...]:
     found = tuple_of("Continuum.levels", levels, LevelOfCare)
+    if not found:
+        raise InvalidValueError(
+            "Continuum.levels", found, "has no levels", "add at least one level"
+        )
+    seen: set[str] = set()
+    ranks: set[float] = set()
+    for index, level in enumerate(found):
+        if level.code in seen:
+            raise InvalidValueError(
+                f"Continuum.levels[{index}].code",
+                level.code,
+                "is used by two levels",
+                "give each level its own code",
+            )
+        if level.rank in ranks:
+            raise InvalidValueError(
+                f"Continuum.levels[{index}].rank",
+                level.rank,
+                "is the rank of two levels",
+                "give each level its own rank so step up and step down are defined",
+            )
+        seen.add(level.code)
+        ranks.add(level.rank)
     return tuple(sorted(found, key=lambda level: level.rank))
 
 
 def _continuum_name(value: str) -> str:
-    return text("Continuum.name", value, private=False)
+    return text("Continuum.name", value)
+
+
+class Targets(Mapping[str, "str | None"]):
+    """A read-only map of level code to level code (or ``None``): a continuum's ladder.
+
+    Unlike a ``types.MappingProxyType`` it pickles and deep-copies, so a
+    continuum (and a plan holding one) can be sent to another process.
+    It equals any mapping with the same items.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str | None]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __reduce__(self) -> tuple[type[Targets], tuple[dict[str, str | None]]]:
+        return (Targets, (self._items,))
+
+    def __repr__(self) -> str:
+        return f"Targets({self._items!r})"
 
 
 def _targets(field: str, value: object) -> Mapping[str, str | None]:
@@ -277,17 +346,16 @@ def _targets(field: str, value: object) -> Mapping[str, str | None]:
         value = {}
     if not isinstance(value, Mapping):
         raise InvalidValueError(
-            field, shown(value), "is not a mapping", "map level codes to level codes or None"
+            field, value, "is not a mapping", "map level codes to level codes or None"
         )
     found: dict[str, str | None] = {}
     for origin, target in value.items():
-        where = f"{field}[{origin!r}]" if isinstance(origin, str) else field
         found[identifier(f"{field} key", origin)] = (
-            None if target is None else identifier(where, target)
+            None if target is None else identifier(f"{field} value", target)
         )
     # Sorted and read-only, so two continua built from the same data are equal
     # whatever order the mapping was written in.
-    return MappingProxyType(dict(sorted(found.items())))
+    return Targets(dict(sorted(found.items())))
 
 
 def _down_targets(value: Mapping[str, str | None] | None) -> Mapping[str, str | None]:
@@ -338,43 +406,21 @@ class Continuum:
         default=None, converter=_up_targets, hash=False
     )
 
-    @levels.validator
-    def _check_levels(self, _attribute: object, value: tuple[LevelOfCare, ...]) -> None:
-        if not value:
-            raise InvalidValueError(
-                f"Continuum {self.name!r}", value, "has no levels", "add at least one level"
-            )
-        seen: set[str] = set()
-        ranks: set[float] = set()
-        for level in value:
-            if level.code in seen:
-                raise InvalidValueError(
-                    f"Continuum {self.name!r}",
-                    level.code,
-                    "is used by two levels",
-                    "give each level its own code",
-                )
-            if level.rank in ranks:
-                raise InvalidValueError(
-                    f"Continuum {self.name!r}",
-                    level.rank,
-                    "is the rank of two levels",
-                    "give each level its own rank so step up and step down are defined",
-                )
-            seen.add(level.code)
-            ranks.add(level.rank)
-
     def __attrs_post_init__(self) -> None:
         for field, targets, sign in (
             ("step_down_targets", self.step_down_targets, -1),
             ("step_up_targets", self.step_up_targets, 1),
         ):
             for origin, target in targets.items():
-                where = f"Continuum.{field}[{origin!r}]"
                 if origin not in self:
                     raise InvalidValueError(
-                        where, origin, "is not a level of the continuum", f"use one of {self.codes}"
+                        f"Continuum.{field} key",
+                        origin,
+                        "is not a level of the continuum",
+                        f"use one of {self.codes}",
                     )
+                # A level of the continuum: its code may name the entry.
+                where = f"Continuum.{field}[{origin!r}]"
                 if target is None:
                     continue
                 if target not in self:
@@ -437,7 +483,7 @@ class Continuum:
         if isinstance(level, str):
             return self[level]
         raise InvalidValueError(
-            field, shown(level), "is not a level of care", "pass a LevelOfCare or its code ('IOP')"
+            field, level, "is not a level of care", "pass a LevelOfCare or its code ('IOP')"
         )
 
     def get(self, code: str) -> LevelOfCare | None:

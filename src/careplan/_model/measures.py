@@ -22,24 +22,42 @@ Sources of the numbers (see ``docs/explanation/golden-thread.md``):
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 import attrs
 import pendulum
 
 from careplan._model.checks import (
-    as_tuple,
-    checked_id,
-    checked_items,
-    checked_number,
-    checked_text,
+    LARGEST,
+    number,
+    optional_number,
+    optional_text,
+    record_id,
     shape_repr,
+    text,
+    tuple_of,
 )
 from careplan._model.errors import InvalidValueError
 from careplan._model.time import require_date
 
 __all__ = ["BUILTIN_INSTRUMENTS", "GAD_7", "PHQ_9", "Band", "Instrument", "Measurement"]
+
+
+def _score(field: str, value: object) -> float:
+    return number(field, value, -LARGEST, LARGEST)
+
+
+def _band_low(value: float) -> float:
+    return _score("Band.low", value)
+
+
+def _band_high(value: float) -> float:
+    return _score("Band.high", value)
+
+
+def _band_label(value: str) -> str:
+    return text("Band.label", value, multiline=True, blank=False)
 
 
 @attrs.frozen
@@ -52,9 +70,9 @@ class Band:
         label: Its name ("moderate").
     """
 
-    low: float = attrs.field(validator=checked_number("Band.low"))
-    high: float = attrs.field(validator=checked_number("Band.high"))
-    label: str = attrs.field(validator=checked_text("Band.label", required=True))
+    low: float = attrs.field(converter=_band_low)
+    high: float = attrs.field(converter=_band_high)
+    label: str = attrs.field(converter=_band_label)
 
     def __attrs_post_init__(self) -> None:
         if self.high < self.low:
@@ -63,6 +81,42 @@ class Band:
     def contains(self, score: float) -> bool:
         """True when ``score`` is in the band."""
         return self.low <= score <= self.high
+
+
+def _instrument_id(value: str) -> str:
+    return record_id("Instrument.code", value)
+
+
+def _instrument_name(value: str) -> str:
+    return text("Instrument.name", value, multiline=True, blank=False)
+
+
+def _instrument_minimum(value: float) -> float:
+    return _score("Instrument.minimum", value)
+
+
+def _instrument_maximum(value: float) -> float:
+    return _score("Instrument.maximum", value)
+
+
+def _instrument_loinc(value: str | None) -> str | None:
+    return optional_text("Instrument.loinc", value, multiline=True, blank=False)
+
+
+def _instrument_bands(value: Iterable[Band]) -> tuple[Band, ...]:
+    return tuple_of("Instrument.bands", value, Band, "use careplan.Band(...)")
+
+
+def _response_drop(value: float | None) -> float | None:
+    return optional_number("Instrument.response_drop", value, -LARGEST, LARGEST)
+
+
+def _remission_below(value: float | None) -> float | None:
+    return optional_number("Instrument.remission_below", value, -LARGEST, LARGEST)
+
+
+def _worsening(value: float | None) -> float | None:
+    return optional_number("Instrument.worsening", value, -LARGEST, LARGEST)
 
 
 @attrs.frozen
@@ -91,26 +145,16 @@ class Instrument:
     True
     """
 
-    code: str = attrs.field(validator=checked_id("Instrument.code"))
-    name: str = attrs.field(validator=checked_text("Instrument.name", required=True))
-    minimum: float = attrs.field(validator=checked_number("Instrument.minimum"))
-    maximum: float = attrs.field(validator=checked_number("Instrument.maximum"))
-    loinc: str | None = attrs.field(
-        default=None, validator=checked_text("Instrument.loinc", required=True, optional=True)
-    )
-    bands: tuple[Band, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("Instrument.bands", Band)
-    )
+    code: str = attrs.field(converter=_instrument_id)
+    name: str = attrs.field(converter=_instrument_name)
+    minimum: float = attrs.field(converter=_instrument_minimum)
+    maximum: float = attrs.field(converter=_instrument_maximum)
+    loinc: str | None = attrs.field(default=None, converter=_instrument_loinc)
+    bands: tuple[Band, ...] = attrs.field(default=(), converter=_instrument_bands)
     lower_is_better: bool = True
-    response_drop: float | None = attrs.field(
-        default=None, validator=checked_number("Instrument.response_drop", optional=True)
-    )
-    remission_below: float | None = attrs.field(
-        default=None, validator=checked_number("Instrument.remission_below", optional=True)
-    )
-    worsening: float | None = attrs.field(
-        default=None, validator=checked_number("Instrument.worsening", optional=True)
-    )
+    response_drop: float | None = attrs.field(default=None, converter=_response_drop)
+    remission_below: float | None = attrs.field(default=None, converter=_remission_below)
+    worsening: float | None = attrs.field(default=None, converter=_worsening)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.lower_is_better, bool):
@@ -222,7 +266,13 @@ BUILTIN_INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
 
 def _instrument_code(value: Instrument | str) -> str:
     # An Instrument is kept as its code: the plan knows the instrument itself.
-    return value.code if isinstance(value, Instrument) else value
+    return (
+        value.code if isinstance(value, Instrument) else record_id("Measurement.instrument", value)
+    )
+
+
+def _measurement_score(value: float) -> float:
+    return _score("Measurement.score", value)
 
 
 def _to_on(value: _dt.date) -> pendulum.Date:
@@ -245,10 +295,8 @@ class Measurement:
     Measurement(instrument='PHQ-9', on=Date(2027, 1, 4))
     """
 
-    instrument: str = attrs.field(
-        converter=_instrument_code, validator=checked_id("Measurement.instrument")
-    )
-    score: float = attrs.field(validator=checked_number("Measurement.score"))
+    instrument: str = attrs.field(converter=_instrument_code)
+    score: float = attrs.field(converter=_measurement_score)
     on: pendulum.Date = attrs.field(converter=_to_on)
 
     def __repr__(self) -> str:

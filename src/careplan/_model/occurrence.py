@@ -10,6 +10,14 @@ from careplan._model.session import Session
 __all__ = ["Occurrence"]
 
 
+def _local_date(occurrence: Occurrence) -> pendulum.Date:
+    return occurrence.start.date()
+
+
+def _elapsed(occurrence: Occurrence) -> int:
+    return int(occurrence.end.timestamp() - occurrence.start.timestamp()) // 60
+
+
 @attrs.frozen
 class Occurrence:
     """One concrete session: a session of the weekly schedule on one day.
@@ -23,6 +31,13 @@ class Occurrence:
         moved: True when a :class:`~careplan.Reschedule` moved it.
         episode: The index of the plan's episode it belongs to (0 outside a
             plan).
+        date: The local date the occurrence actually happens on (derived
+            from ``start``, never given).
+        minutes: Elapsed minutes from start to end (derived, never given).
+
+    ``date`` and ``minutes`` are set when the occurrence is built (the
+    expansion knows them for free), so the rules, weekly figures and exports
+    that read them for every occurrence do not ask pendulum again.
     """
 
     session: Session
@@ -31,21 +46,17 @@ class Occurrence:
     end: pendulum.DateTime
     moved: bool = False
     episode: int = 0
+    date: pendulum.Date = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_local_date, takes_self=True)
+    )
+    minutes: int = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_elapsed, takes_self=True)
+    )
 
     @property
     def key(self) -> tuple[str, pendulum.Date]:
         """The occurrence's identity: (session id, scheduled date)."""
         return (self.session.id, self.scheduled_on)
-
-    @property
-    def date(self) -> pendulum.Date:
-        """The local date the occurrence actually happens on."""
-        return self.start.date()
-
-    @property
-    def minutes(self) -> int:
-        """Elapsed minutes from start to end."""
-        return int(self.end.timestamp() - self.start.timestamp()) // 60
 
     @property
     def hours(self) -> float:

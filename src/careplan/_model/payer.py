@@ -19,20 +19,19 @@ import attrs
 import pendulum
 
 from careplan._model.checks import (
-    checked_choice,
-    checked_text,
-    checked_whole,
+    choice,
     date,
     identifier,
     number,
     optional_date,
     optional_instance,
+    optional_whole,
     text,
     tuple_converted,
     tuple_of,
     whole,
 )
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.errors import InvalidValueError
 from careplan._model.review import Cadence
 
 __all__ = [
@@ -141,15 +140,16 @@ class BillingCode:
     code: str
     label: str = attrs.field(default="", converter=_label)
     scope: CodeScope = "all"
-    min_minutes: int = attrs.field(default=0, validator=checked_whole("BillingCode.min_minutes", 0))
-    min_days_per_week: int | None = attrs.field(
-        default=None, validator=checked_whole("BillingCode.min_days_per_week", 1, optional=True)
-    )
-    source: str = attrs.field(default="", validator=checked_text("BillingCode.source"))
+    min_minutes: int = 0
+    min_days_per_week: int | None = None
+    source: str = ""
 
     def __attrs_post_init__(self) -> None:
-        require_choice("BillingCode.system", self.system, CodeSystem, "a code system")
-        require_choice("BillingCode.scope", self.scope, CodeScope, "a code scope")
+        whole("BillingCode.min_minutes", self.min_minutes, 0, _MOST)
+        optional_whole("BillingCode.min_days_per_week", self.min_days_per_week, 1, 7)
+        text("BillingCode.source", self.source)
+        choice("BillingCode.system", self.system, CodeSystem, "a code system")
+        choice("BillingCode.scope", self.scope, CodeScope, "a code scope")
         if not isinstance(self.code, str) or not _CODE.fullmatch(self.code):
             raise InvalidValueError(
                 "BillingCode.code", self.code, "is not a billing code", "use 1-10 letters or digits"
@@ -225,28 +225,25 @@ class ServiceCode:
     kinds: tuple[str, ...] = attrs.field(converter=_service_kinds)
     revenue: str | None = attrs.field(default=None, validator=_optional_code("ServiceCode.revenue"))
     hcpcs: str | None = attrs.field(default=None, validator=_optional_code("ServiceCode.hcpcs"))
-    label: str = attrs.field(default="", validator=checked_text("ServiceCode.label"))
-    unit: CodeUnit = attrs.field(
-        default="session", validator=checked_choice("ServiceCode.unit", CodeUnit, "a unit")
-    )
-    unit_minutes: int | None = attrs.field(
-        default=None, validator=checked_whole("ServiceCode.unit_minutes", 1, optional=True)
-    )
-    rounding: Rounding = attrs.field(
-        default="midpoint",
-        validator=checked_choice("ServiceCode.rounding", Rounding, "a rounding rule"),
-    )
-    min_minutes: int = attrs.field(default=0, validator=checked_whole("ServiceCode.min_minutes", 0))
-    max_minutes: int | None = attrs.field(
-        default=None, validator=checked_whole("ServiceCode.max_minutes", 1, optional=True)
-    )
+    label: str = ""
+    unit: CodeUnit = "session"
+    unit_minutes: int | None = None
+    rounding: Rounding = "midpoint"
+    min_minutes: int = 0
+    max_minutes: int | None = None
     modifiers: tuple[str, ...] = attrs.field(default=(), converter=_modifiers)
-    scope: CodeScope = attrs.field(
-        default="all", validator=checked_choice("ServiceCode.scope", CodeScope, "a code scope")
-    )
-    source: str = attrs.field(default="", validator=checked_text("ServiceCode.source"))
+    scope: CodeScope = "all"
+    source: str = ""
 
     def __attrs_post_init__(self) -> None:
+        text("ServiceCode.label", self.label)
+        choice("ServiceCode.unit", self.unit, CodeUnit, "a unit")
+        optional_whole("ServiceCode.unit_minutes", self.unit_minutes, 1, _MOST)
+        choice("ServiceCode.rounding", self.rounding, Rounding, "a rounding rule")
+        whole("ServiceCode.min_minutes", self.min_minutes, 0, _MOST)
+        optional_whole("ServiceCode.max_minutes", self.max_minutes, 1, _MOST)
+        choice("ServiceCode.scope", self.scope, CodeScope, "a code scope")
+        text("ServiceCode.source", self.source)
         if (self.unit == "minutes") != (self.unit_minutes is not None):
             raise InvalidValueError(
                 "ServiceCode.unit_minutes",
@@ -403,11 +400,12 @@ class LevelRules:
     type_of_bill: str | None = attrs.field(
         default=None, validator=_optional_code("LevelRules.type_of_bill")
     )
-    source: str = attrs.field(default="", validator=checked_text("LevelRules.source"))
+    source: str = ""
     effective_from: pendulum.Date | None = attrs.field(default=None, converter=_level_from)
 
     def __attrs_post_init__(self) -> None:
-        require_choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
+        choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
+        text("LevelRules.source", self.source)
         hours = self.min_hours_per_week
         if hours is not None:
             number("LevelRules.min_hours_per_week", hours, 0, 168, "hours in a week")

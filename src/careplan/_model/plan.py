@@ -14,28 +14,20 @@ import pendulum
 from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule, closure
 from careplan._model.care import (
-    Achievement,
-    GoalStatus,
+    CareRevision,
+    Goal,
     Intervention,
+    PlanOfCare,
     Problem,
     TreatmentObjective,
 )
 from careplan._model.checks import (
-    as_tuple,
-    checked_choice,
-    checked_id,
-    checked_ids,
-    checked_instance,
-    checked_items,
-    checked_text,
     date,
     hidden,
     identifier,
     instance,
-    optional_date,
     optional_instance,
-    optional_text,
-    shape_repr,
+    optional_whole,
     text,
     tuple_converted,
     tuple_of,
@@ -43,11 +35,18 @@ from careplan._model.checks import (
 from careplan._model.constraints import LifeConstraints, ObjectiveName
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
+from careplan._model.expansion import occurrences
 from careplan._model.hooks import Hook
-from careplan._model.kinds import SessionKind, TreatmentTrack, treatment_track
+from careplan._model.kinds import (
+    SessionKind,
+    TreatmentTrack,
+    one_label_per_code,
+    treatment_track,
+)
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.measures import BUILTIN_INSTRUMENTS, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
+from careplan._model.people import CareTeamMember, Client, RelapsePreventionPlan
 from careplan._model.program import Program
 from careplan._model.review import Review, Signature
 from careplan._model.schedule import WeeklySchedule
@@ -61,10 +60,11 @@ from careplan._model.transition import (
 )
 
 __all__ = [
-    "EXPAND_PLAN",
     "PLAN_HTML",
     "PLAN_WEEK",
     "CarePlan",
+    # Defined beside the plan of care and the people; many modules import
+    # them from here, with the plan.
     "CareRevision",
     "CareTeamMember",
     "Client",
@@ -72,12 +72,6 @@ __all__ = [
     "PlanOfCare",
     "RelapsePreventionPlan",
 ]
-
-
-class _ExpandPlan(Protocol):
-    def __call__(
-        self, plan: CarePlan, *, disambiguate: Disambiguate = "compatible"
-    ) -> tuple[Occurrence, ...]: ...
 
 
 class _PlanWeek(Protocol):
@@ -93,8 +87,6 @@ class _PlanWeek(Protocol):
     ) -> WeeklySchedule: ...
 
 
-#: :func:`careplan.occurrences`, for :meth:`CarePlan.occurrences`.
-EXPAND_PLAN: Hook[_ExpandPlan] = Hook("careplan.occurrences")
 #: The schedule :func:`careplan.plan_week` finds, for :meth:`CarePlan.from_program`.
 PLAN_WEEK: Hook[_PlanWeek] = Hook("careplan.plan_week")
 
@@ -105,170 +97,6 @@ class _PlanHtml(Protocol):
 
 #: The notebook view of a plan (the display adapter), for :meth:`CarePlan.to_html`.
 PLAN_HTML: Hook[_PlanHtml] = Hook("careplan display")
-
-
-def _client_id(value: str) -> str:
-    return text("Client.id", value, blank=False)
-
-
-def _client_name(value: str | None) -> str | None:
-    return optional_text("Client.name", value)
-
-
-@attrs.frozen
-class Client:
-    """The person the plan is for.
-
-    Both fields may identify the client, so the repr and errors leave them out.
-
-    Attributes:
-        id: An identifier of the clinic's choosing (an MRN, a UUID). It never
-            appears in calendar exports.
-        name: Display name; optional so a plan can be kept pseudonymous.
-
-    >>> Client("MRN-0042", "Alex Doe")
-    Client(id=<hidden>, name=<hidden>)
-    """
-
-    id: str = attrs.field(converter=_client_id, repr=hidden)
-    name: str | None = attrs.field(default=None, converter=_client_name, repr=hidden)
-
-
-def _goal_description(value: str) -> str:
-    return text("Goal.description", value, multiline=True, blank=False)
-
-
-def _goal_measure(value: str) -> str:
-    return text("Goal.measure", value, multiline=True)
-
-
-def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
-    return optional_date("Goal.target_date", value)
-
-
-def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
-    return optional_date("Goal.start", value)
-
-
-@attrs.frozen
-class Goal:
-    """A SMART treatment goal: specific, measurable, time-bound.
-
-    The first three fields are the goal as it always was; the rest place it
-    in the plan of care (problems → goals → objectives → interventions).
-
-    Attributes:
-        description: What the client wants to achieve, specifically (not
-            empty; tabs and line feeds allowed). Hidden from the repr.
-        measure: How progress is measured ("PHQ-9 below 10"). Hidden from
-            the repr.
-        target_date: When it should be met.
-        id: Its id in the plan, so objectives can name it; ``None`` for a
-            goal no objective refers to.
-        problems: The ids of the problems it addresses.
-        status: ``"proposed"``, ``"active"``, ``"on_hold"``,
-            ``"completed"`` or ``"cancelled"``; ``None`` (the default)
-            follows the plan: active until discharge, then completed or
-            cancelled as treatment was completed or not.
-        achievement: How it is going (``"in_progress"``, ``"improving"``,
-            ``"achieved"``, ``"not_achieved"``, ...), aligned with FHIR.
-        start: When work on it began, if not the plan's start.
-    """
-
-    description: str = attrs.field(converter=_goal_description, repr=hidden)
-    measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
-    target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
-    id: str | None = attrs.field(default=None, validator=checked_id("Goal.id", optional=True))
-    problems: tuple[str, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_ids("Goal.problems")
-    )
-    status: GoalStatus | None = attrs.field(
-        default=None, validator=checked_choice("Goal.status", GoalStatus, "a status", optional=True)
-    )
-    achievement: Achievement | None = attrs.field(
-        default=None,
-        validator=checked_choice(
-            "Goal.achievement", Achievement, "an achievement status", optional=True
-        ),
-    )
-    start: pendulum.Date | None = attrs.field(default=None, converter=_goal_start)
-
-    @property
-    def open(self) -> bool:
-        """True while it is still worked on (no status, proposed, active or on hold)."""
-        return self.status in (None, "proposed", "active", "on_hold")
-
-    def __repr__(self) -> str:
-        # A goal is health information: the repr shows where it sits, not what it says.
-        return shape_repr(
-            "Goal",
-            id=self.id,
-            problems=self.problems or None,
-            target_date=self.target_date,
-            status=self.status,
-        )
-
-
-def _member_name(value: str) -> str:
-    return text("CareTeamMember.name", value)
-
-
-def _member_role(value: str) -> str:
-    return text("CareTeamMember.role", value)
-
-
-@attrs.frozen
-class CareTeamMember:
-    """Someone on the client's care team.
-
-    Attributes:
-        name: The person's name; hidden from the repr.
-        role: Their role ("therapist", "psychiatrist", "case manager");
-            hidden from the repr.
-    """
-
-    name: str = attrs.field(converter=_member_name, repr=hidden)
-    role: str = attrs.field(converter=_member_role, repr=hidden)
-
-
-def _multiline(field: str, value: object) -> str:
-    return text(field, value, multiline=True)
-
-
-def _triggers(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.triggers", value, _multiline, "strings")
-
-
-def _warning_signs(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.warning_signs", value, _multiline, "strings")
-
-
-def _coping(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.coping_strategies", value, _multiline, "strings")
-
-
-def _supports(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("RelapsePreventionPlan.supports", value, _multiline, "strings")
-
-
-@attrs.frozen
-class RelapsePreventionPlan:
-    """The client's relapse prevention plan, in their own words.
-
-    Each item is text (tabs and line feeds allowed); the repr shows only how
-    many there are.
-
-    Attributes:
-        triggers: People, places, feelings that raise risk.
-        warning_signs: Early signs the client or others can notice.
-        coping_strategies: What the client does when a trigger or sign shows.
-        supports: Who to call (names or roles, no phone numbers needed).
-    """
-
-    triggers: tuple[str, ...] = attrs.field(default=(), converter=_triggers, repr=hidden)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_warning_signs, repr=hidden)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_coping, repr=hidden)
-    supports: tuple[str, ...] = attrs.field(default=(), converter=_supports, repr=hidden)
 
 
 def _to_client(value: Client) -> Client:
@@ -287,149 +115,20 @@ def _to_schedule(value: WeeklySchedule) -> WeeklySchedule:
     return instance("CarePlan.schedule", value, WeeklySchedule)
 
 
-def check_thread(
-    owner: str,
-    problems: tuple[Problem, ...],
-    goals: tuple[Goal, ...],
-    objectives: tuple[TreatmentObjective, ...],
-    interventions: tuple[Intervention, ...],
-) -> None:
-    """Refuse repeated ids and references to records that are not there.
-
-    A reference to nothing can never be meaningful, so it is refused when
-    the plan is built (a document reading it names the path); a record
-    nothing refers to is a validation warning instead, since drafts have them.
-
-    Raises:
-        InvalidValueError: Naming the field, e.g. ``CarePlan.interventions[2].objectives``.
-    """
-    known: dict[str, set[str]] = {}
-    ids_by_kind: tuple[tuple[str, list[str | None]], ...] = (
-        ("problems", [p.id for p in problems]),
-        ("goals", [g.id for g in goals]),
-        ("objectives", [o.id for o in objectives]),
-        ("interventions", [i.id for i in interventions]),
-    )
-    for name, ids in ids_by_kind:
-        seen: set[str] = set()
-        for index, one in enumerate(ids):
-            if one is None:
-                continue
-            if one in seen:
-                raise InvalidValueError(
-                    f"{owner}.{name}[{index}].id",
-                    one,
-                    "is used twice",
-                    "give every record its own id",
-                )
-            seen.add(one)
-        known[name] = seen
-
-    def refer(field: str, ids: tuple[str, ...], among: str) -> None:
-        for one in ids:
-            if one not in known[among]:
-                raise InvalidValueError(
-                    field,
-                    one,
-                    f"is not the id of one of the plan's {among}",
-                    f"use one of: {', '.join(sorted(known[among])) or f'(no {among} yet)'}",
-                )
-
-    for index, goal in enumerate(goals):
-        refer(f"{owner}.goals[{index}].problems", goal.problems, "problems")
-    for index, objective in enumerate(objectives):
-        refer(f"{owner}.objectives[{index}].goal", (objective.goal,), "goals")
-    for index, intervention in enumerate(interventions):
-        refer(f"{owner}.interventions[{index}].objectives", intervention.objectives, "objectives")
-
-
-@attrs.frozen
-class PlanOfCare:
-    """What the plan of care says at one time: problems, goals, objectives, interventions.
-
-    :attr:`CarePlan.plan_of_care` is today's; :meth:`CarePlan.plan_of_care_on`
-    answers what it said on an earlier day.
-
-    Attributes:
-        problems: What the client is working on.
-        goals: The goals, each linked to problems.
-        objectives: Measurable steps toward the goals.
-        interventions: What the team does toward the objectives.
-    """
-
-    problems: tuple[Problem, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("PlanOfCare.problems", Problem)
-    )
-    goals: tuple[Goal, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("PlanOfCare.goals", Goal)
-    )
-    objectives: tuple[TreatmentObjective, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("PlanOfCare.objectives", TreatmentObjective),
-    )
-    interventions: tuple[Intervention, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("PlanOfCare.interventions", Intervention),
-    )
-
-    def __attrs_post_init__(self) -> None:
-        check_thread("PlanOfCare", self.problems, self.goals, self.objectives, self.interventions)
-
-    @property
-    def empty(self) -> bool:
-        """True when it has no problem, objective or intervention (goals alone do not count).
-
-        Plans written before the plan of care grew have goals only; the
-        golden-thread rules leave them alone.
-        """
-        return not (self.problems or self.objectives or self.interventions)
-
-    def __repr__(self) -> str:
-        return shape_repr(
-            "PlanOfCare",
-            problems=len(self.problems),
-            goals=len(self.goals),
-            objectives=len(self.objectives),
-            interventions=len(self.interventions),
-        )
-
-
-def _to_revision_on(value: _dt.date) -> pendulum.Date:
-    return require_date("CareRevision.on", value)
-
-
-@attrs.frozen
-class CareRevision:
-    """A change to the plan of care, keeping what it said before.
-
-    Like a :class:`Transition` keeps the schedule it replaced, a revision
-    keeps the plan of care it replaced, whole: an audit asking what the plan
-    said on a day gets the text as it stood, not a reconstruction.
-
-    Attributes:
-        on: The day the change took effect.
-        previous: The plan of care in force until the day before.
-        note: Why it changed.
-    """
-
-    on: pendulum.Date = attrs.field(converter=_to_revision_on)
-    previous: PlanOfCare = attrs.field(
-        validator=checked_instance("CareRevision.previous", PlanOfCare)
-    )
-    note: str = attrs.field(default="", validator=checked_text("CareRevision.note"))
-
-    def __repr__(self) -> str:
-        return shape_repr("CareRevision", on=self.on, previous=self.previous)
-
-
 def _to_start(value: _dt.date) -> pendulum.Date:
     return date("CarePlan.start", value)
 
 
-def _to_end(value: _dt.date) -> pendulum.Date:
+def _to_end(value: _dt.date | None) -> pendulum.Date:
+    if value is None:
+        # The length was given instead (weeks=...); __attrs_post_init__ sets
+        # the end from it. The cast only delays that.
+        return cast(pendulum.Date, None)
     return date("CarePlan.end", value)
+
+
+def _to_length(value: int | None) -> int | None:
+    return optional_whole("CarePlan.weeks", value, 1, 52 * 200, "give a whole number of weeks")
 
 
 def _to_continuum(value: Continuum | None) -> Continuum:
@@ -538,25 +237,43 @@ def labelled(plan: CarePlan) -> list[SessionKind | TreatmentTrack | TransitionRe
     return found
 
 
-def _check_labels(plan: CarePlan) -> None:
-    """Refuse two labels for one kind, track or reason code in a plan.
+def _to_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple_of("CarePlan.problems", value, Problem, "use careplan.Problem(...)")
 
-    A document keeps one label per code, so a plan with two could not be
-    read back as it was written. That holds for a label derived from the
-    code too (a custom kind built without one): it would come back as the
-    declared label of the same code.
-    """
-    labels: dict[tuple[type, str], str] = {}
-    for item in labelled(plan):
-        label = labels.setdefault((type(item), item.code), item.label)
-        if label != item.label:
-            what = {SessionKind: "session kind", TreatmentTrack: "treatment track"}
-            raise InvalidValueError(
-                f"CarePlan {what.get(type(item), 'transition reason')} {item.code!r}",
-                item.label,
-                "is a second label for the code",
-                "give each code one label throughout the plan",
-            )
+
+def _to_objectives(value: Iterable[TreatmentObjective]) -> tuple[TreatmentObjective, ...]:
+    return tuple_of(
+        "CarePlan.objectives", value, TreatmentObjective, "use careplan.TreatmentObjective(...)"
+    )
+
+
+def _to_interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
+    return tuple_of("CarePlan.interventions", value, Intervention, "use careplan.Intervention(...)")
+
+
+def _to_reviews(value: Iterable[Review]) -> tuple[Review, ...]:
+    return tuple_of("CarePlan.reviews", value, Review, "use careplan.Review(...)")
+
+
+def _to_signatures(value: Iterable[Signature]) -> tuple[Signature, ...]:
+    return tuple_of("CarePlan.signatures", value, Signature, "use careplan.Signature(...)")
+
+
+def _to_measurements(value: Iterable[Measurement]) -> tuple[Measurement, ...]:
+    return tuple_of("CarePlan.measurements", value, Measurement, "use careplan.Measurement(...)")
+
+
+def _to_instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
+    return tuple_of("CarePlan.instruments", value, Instrument, "use careplan.Instrument(...)")
+
+
+def _to_revisions(value: Iterable[CareRevision]) -> tuple[CareRevision, ...]:
+    return tuple_of("CarePlan.revisions", value, CareRevision, "use careplan.CareRevision(...)")
+
+
+def _check_labels(plan: CarePlan) -> None:
+    """Refuse two labels for one kind, track or reason code in a plan (see :func:`labelled`)."""
+    one_label_per_code("CarePlan", labelled(plan))
 
 
 def _new_id() -> str:
@@ -583,7 +300,9 @@ class CarePlan:
             ``continuum``.
         schedule: The weekly sessions and their time zone.
         start: The first day of the plan.
-        end: The last day of the plan (included).
+        end: The last day of the plan (included). Instead of it, the
+            constructor takes ``weeks``, the plan's length in whole weeks
+            from ``start``: ``CarePlan(client, "IOP", week, start, weeks=12)``.
         continuum: The catalog ``level`` comes from; ``None`` (the default)
             means :data:`careplan.DEFAULT`.
         tracks: The clinical focus of treatment (tracks or their codes).
@@ -634,7 +353,7 @@ class CarePlan:
     level: LevelOfCare = attrs.field(converter=_to_level)
     schedule: WeeklySchedule = attrs.field(converter=_to_schedule)
     start: pendulum.Date = attrs.field(converter=_to_start)
-    end: pendulum.Date = attrs.field(converter=_to_end)
+    end: pendulum.Date = attrs.field(default=None, converter=_to_end)
     continuum: Continuum = attrs.field(default=None, converter=_to_continuum)
     tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_to_tracks)
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=_to_goals)
@@ -654,35 +373,18 @@ class CarePlan:
     id: str = attrs.field(factory=_new_id, converter=_to_id)
     holds: tuple[Hold, ...] = attrs.field(default=(), converter=_to_holds)
     readmission_of: str | None = attrs.field(default=None, converter=_to_readmission_of)
-    problems: tuple[Problem, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.problems", Problem)
-    )
-    objectives: tuple[TreatmentObjective, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("CarePlan.objectives", TreatmentObjective),
-    )
-    interventions: tuple[Intervention, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("CarePlan.interventions", Intervention),
-    )
-    reviews: tuple[Review, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.reviews", Review)
-    )
-    signatures: tuple[Signature, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.signatures", Signature)
-    )
-    measurements: tuple[Measurement, ...] = attrs.field(
-        default=(),
-        converter=as_tuple,
-        validator=checked_items("CarePlan.measurements", Measurement),
-    )
-    instruments: tuple[Instrument, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.instruments", Instrument)
-    )
-    revisions: tuple[CareRevision, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=checked_items("CarePlan.revisions", CareRevision)
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_to_problems)
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=_to_objectives)
+    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=_to_interventions)
+    reviews: tuple[Review, ...] = attrs.field(default=(), converter=_to_reviews)
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_to_signatures)
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_to_measurements)
+    instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=_to_instruments)
+    revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=_to_revisions)
+    # CarePlan(..., weeks=12): the plan's length instead of its end. Only an
+    # argument: the end is set from it and it is cleared (see weeks).
+    _length: int | None = attrs.field(
+        default=None, alias="weeks", kw_only=True, converter=_to_length, eq=False, repr=False
     )
     principal_diagnosis: str | None = attrs.field(
         default=None, converter=_to_principal, repr=hidden
@@ -690,6 +392,21 @@ class CarePlan:
     part2_program: bool | None = attrs.field(default=None, converter=_to_part2)
 
     def __attrs_post_init__(self) -> None:
+        if self._length is not None:
+            if self.end is not None:
+                raise InvalidValueError(
+                    "CarePlan.weeks",
+                    self._length,
+                    "is given with an end",
+                    "give end or weeks, not both (attrs.evolve(plan, end=None, weeks=8))",
+                )
+            end = date("CarePlan.end", self.start.add(weeks=self._length).subtract(days=1))
+            object.__setattr__(self, "end", end)
+            object.__setattr__(self, "_length", None)
+        elif self.end is None:
+            raise InvalidValueError(
+                "CarePlan.end", None, "is missing", "give the last day (end=...) or weeks=..."
+            )
         if isinstance(self.level, str):
             # A level given by its code (see _to_level); frozen, so set once here.
             object.__setattr__(self, "level", self.continuum[self.level])
@@ -717,19 +434,23 @@ class CarePlan:
         for index, record in enumerate(self.attendance):
             if record.key in seen:
                 raise InvalidValueError(
-                    f"CarePlan.attendance[{index}]",
-                    f"{record.session_id} on {record.on.isoformat()}",
-                    "is recorded twice",
+                    f"CarePlan.attendance[{index}].on",
+                    record.on,
+                    "is recorded twice for the session's occurrence that day",
                     "keep one record per occurrence (remove_attendance, then record again)",
                 )
             seen.add(record.key)
         self._check_plan_of_care()
 
     def _check_plan_of_care(self) -> None:
-        for index, goal in enumerate(self.goals):
-            if not isinstance(goal, Goal):
-                raise InvalidValueError(f"CarePlan.goals[{index}]", goal, "is not a Goal")
-        check_thread("CarePlan", self.problems, self.goals, self.objectives, self.interventions)
+        try:
+            care = PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
+        except InvalidValueError as error:
+            # The plan's own fields are what is wrong: name them.
+            field = error.field.replace("PlanOfCare.", "CarePlan.", 1)
+            raise InvalidValueError(field, error.value, error.problem, error.hint) from None
+        # Kept for plan_of_care (a cached property): built and checked once.
+        object.__setattr__(self, "plan_of_care", care)
         known = dict(BUILTIN_INSTRUMENTS)
         for index, instrument in enumerate(self.instruments):
             if instrument.code in known or instrument.code == "attendance":
@@ -774,9 +495,15 @@ class CarePlan:
                     "keep revisions in date order",
                 )
 
-    @property
+    @functools.cached_property
     def plan_of_care(self) -> PlanOfCare:
-        """The plan of care as it stands: problems, goals, objectives, interventions."""
+        """The plan of care as it stands: problems, goals, objectives, interventions.
+
+        Built and checked once, when the plan is; a change through
+        :func:`attrs.evolve` or :meth:`revise` builds the new plan's.
+        """
+        # Reached only on a plan that was copied or unpickled: the
+        # constructor kept the one it built.
         return PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
 
     def plan_of_care_on(self, day: _dt.date) -> PlanOfCare:
@@ -799,28 +526,34 @@ class CarePlan:
         when = require_date("day", day)
         return next((r.previous for r in self.revisions if r.on > when), self.plan_of_care)
 
-    def revise(self, on: _dt.date, *, note: str = "", **changes: Any) -> CarePlan:
+    def revise(
+        self,
+        on: _dt.date,
+        *,
+        note: str = "",
+        problems: Iterable[Problem] | None = None,
+        goals: Iterable[Goal] | None = None,
+        objectives: Iterable[TreatmentObjective] | None = None,
+        interventions: Iterable[Intervention] | None = None,
+    ) -> CarePlan:
         """A copy whose plan of care changes on ``on``, keeping the version it replaces.
 
-        ``changes`` are the new ``problems``, ``goals``, ``objectives`` and
-        ``interventions`` (any of them; the rest stay). The replaced version
-        is kept as a :class:`CareRevision`, so :meth:`plan_of_care_on`
-        answers for any earlier day.
+        ``problems``, ``goals``, ``objectives`` and ``interventions`` are
+        the new ones (any of them; ``None`` keeps what the plan has). The
+        replaced version is kept as a :class:`CareRevision`, so
+        :meth:`plan_of_care_on` answers for any earlier day.
 
         Raises:
-            InvalidValueError: ``changes`` names something else, a record
-                refers to one that is not there, or ``on`` is before the
-                last revision.
+            InvalidValueError: A record refers to one that is not there, or
+                ``on`` is before the last revision.
         """
-        allowed = {"problems", "goals", "objectives", "interventions"}
-        for name in changes:
-            if name not in allowed:
-                raise InvalidValueError(
-                    "revise",
-                    name,
-                    "is not part of the plan of care",
-                    "change problems, goals, objectives or interventions",
-                )
+        given = {
+            "problems": problems,
+            "goals": goals,
+            "objectives": objectives,
+            "interventions": interventions,
+        }
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         revision = CareRevision(on, self.plan_of_care, note)
         return attrs.evolve(self, revisions=(*self.revisions, revision), **changes)
 
@@ -894,15 +627,21 @@ class CarePlan:
 
     @property
     def weeks(self) -> float:
-        """The plan's length in weeks."""
-        return ((self.end - self.start).days + 1) / 7
+        """The plan's length in weeks: a whole number (an ``int``) when it is one.
+
+        >>> from careplan.demo import sample_plan
+        >>> sample_plan().weeks
+        12
+        """
+        days = (self.end - self.start).days + 1
+        return days // 7 if days % 7 == 0 else days / 7
 
     @classmethod
     def from_program(
         cls,
         client: Client,
-        level: LevelOfCare | str,
         program: Program,
+        level: LevelOfCare | str,
         constraints: LifeConstraints,
         *,
         start: _dt.date,
@@ -914,9 +653,11 @@ class CarePlan:
     ) -> CarePlan:
         """A plan whose weekly schedule :func:`careplan.plan_week` builds.
 
-        The period runs ``weeks`` whole weeks from ``start``; the program's
-        closures inside it become the plan's. Other fields (goals, care team,
-        ...) pass through ``fields``.
+        The program, the level and the client's week come in the order
+        :func:`careplan.plan_week` takes them, after the client. The period
+        runs ``weeks`` whole weeks from ``start``; the program's closures
+        inside it become the plan's. Other fields (goals, care team, ...)
+        pass through ``fields``.
 
         Raises:
             Infeasible: The level cannot be scheduled around ``constraints``.
@@ -931,7 +672,7 @@ class CarePlan:
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
             raise InvalidValueError("weeks", weeks, "is not a positive whole number of weeks")
         end = begin.add(weeks=weeks).subtract(days=1)
-        closures = [c for c in program.closures if begin <= c.date <= end]
+        closures = [c for c in program.closures if begin <= c.on <= end]
         return cls(
             client=client,
             level=level,
@@ -946,7 +687,7 @@ class CarePlan:
 
     def occurrences(self, *, disambiguate: Disambiguate = "compatible") -> tuple[Occurrence, ...]:
         """Every concrete session of the plan; see :func:`careplan.occurrences`."""
-        return EXPAND_PLAN()(self, disambiguate=disambiguate)
+        return occurrences(self, disambiguate=disambiguate)
 
     def to_dataframe(self, *, disambiguate: Disambiguate = "compatible") -> Any:
         """The plan's occurrences as a pandas DataFrame, one row per session.
@@ -1064,8 +805,8 @@ class CarePlan:
             if record.key not in known:
                 raise InvalidValueError(
                     "attendance",
-                    f"{record.session_id} on {record.on.isoformat()}",
-                    "is not an occurrence of the plan",
+                    record.on,
+                    "is not an occurrence of the plan for the record's session",
                     "use the session id and the date it was scheduled for",
                 )
         added: dict[tuple[str, pendulum.Date], Attendance] = {}

@@ -8,18 +8,27 @@ not published standards.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import attrs
 
-from careplan._model.levels import positive_int
+from careplan._model.checks import whole
 
 __all__ = ["CompliancePolicy"]
 
 
-def _at_least(least: int, most: int) -> Callable[[Any, Any, Any], None]:
-    return positive_int("CompliancePolicy", least=least, most=most, hint="")
+def _below_minimum_weeks(value: int) -> int:
+    return whole("CompliancePolicy.below_minimum_weeks", value, 1, 520)
+
+
+def _unexcused_absences(value: int) -> int:
+    return whole("CompliancePolicy.unexcused_absences", value, 1, 10_000)
+
+
+def _absence_window_weeks(value: int) -> int:
+    return whole("CompliancePolicy.absence_window_weeks", value, 1, 520)
+
+
+def _reminder_days(value: int) -> int:
+    return whole("CompliancePolicy.authorization_reminder_days", value, 0, 3650)
 
 
 @attrs.frozen
@@ -48,7 +57,7 @@ class CompliancePolicy:
     (2, 4)
     """
 
-    below_minimum_weeks: int = attrs.field(default=2, validator=_at_least(1, 520))
-    unexcused_absences: int = attrs.field(default=3, validator=_at_least(1, 10_000))
-    absence_window_weeks: int = attrs.field(default=4, validator=_at_least(1, 520))
-    authorization_reminder_days: int = attrs.field(default=14, validator=_at_least(0, 3650))
+    below_minimum_weeks: int = attrs.field(default=2, converter=_below_minimum_weeks)
+    unexcused_absences: int = attrs.field(default=3, converter=_unexcused_absences)
+    absence_window_weeks: int = attrs.field(default=4, converter=_absence_window_weeks)
+    authorization_reminder_days: int = attrs.field(default=14, converter=_reminder_days)

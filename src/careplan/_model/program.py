@@ -12,9 +12,11 @@ import pendulum
 
 from careplan._model.calendar import Closure, closure
 from careplan._model.checks import (
+    LARGEST,
     MAX_MINUTES,
     identifier,
     optional_text,
+    optional_whole,
     text,
     tuple_converted,
     tuple_of,
@@ -102,6 +104,16 @@ def _modalities(value: Iterable[Modality]) -> tuple[Modality, ...]:
     return found
 
 
+def _capacity(value: int | None) -> int | None:
+    return optional_whole(
+        "ProgramTrack.capacity", value, 1, LARGEST, "give a positive number of seats, or None"
+    )
+
+
+def _track_name(value: str | None) -> str | None:
+    return optional_text("ProgramTrack.name", value)
+
+
 @attrs.frozen
 class ProgramTrack:
     """A day part's block of group sessions, run on several weekdays.
@@ -126,17 +138,8 @@ class ProgramTrack:
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     agenda: tuple[AgendaItem, ...] = attrs.field(converter=_agenda)
     modalities: tuple[Modality, ...] = attrs.field(converter=_modalities)
-    capacity: int | None = attrs.field(default=None, kw_only=True)
-    name: str | None = attrs.field(default=None, kw_only=True)
-
-    @capacity.validator
-    def _check_capacity(self, _attribute: object, value: object) -> None:
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise InvalidValueError(
-                "ProgramTrack.capacity", value, "is not a positive number of seats"
-            )
+    capacity: int | None = attrs.field(default=None, kw_only=True, converter=_capacity)
+    name: str | None = attrs.field(default=None, kw_only=True, converter=_track_name)
 
     @property
     def label(self) -> str:
@@ -184,7 +187,7 @@ class Offering:
 
 
 def _program_name(value: str) -> str:
-    return text("Program.name", value, private=False)
+    return text("Program.name", value)
 
 
 def _program_tracks(value: Iterable[ProgramTrack]) -> tuple[ProgramTrack, ...]:

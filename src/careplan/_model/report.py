@@ -10,8 +10,8 @@ from typing import Any
 import attrs
 import pendulum
 
-from careplan._model.checks import identifier, text, tuple_converted, tuple_of
-from careplan._model.errors import CarePlanError, require_choice
+from careplan._model.checks import choice, identifier, text, tuple_converted, tuple_of
+from careplan._model.errors import CarePlanError
 from careplan._model.levels import Severity
 from careplan._model.time import require_date
 
@@ -38,6 +38,10 @@ def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
     return tuple_converted("Violation.dates", value, require_date, "dates")
 
 
+def _severity(value: Severity) -> Severity:
+    return choice("Violation.severity", value, Severity, "a severity")
+
+
 @attrs.frozen
 class Violation:
     """One thing wrong with a plan.
@@ -52,13 +56,10 @@ class Violation:
     """
 
     code: str = attrs.field(converter=_code)
-    severity: Severity
+    severity: Severity = attrs.field(converter=_severity)
     message: str = attrs.field(converter=_message)
     session_ids: tuple[str, ...] = attrs.field(default=(), converter=_session_ids)
     dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_dates)
-
-    def __attrs_post_init__(self) -> None:
-        require_choice("Violation.severity", self.severity, Severity, "a severity")
 
     @property
     def session_id(self) -> str | None:

@@ -24,17 +24,21 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Literal, cast
 
 import attrs
 import pendulum
 
 from careplan._model.checks import (
-    as_tuple,
-    checked_choice,
-    checked_text,
-    checked_whole,
+    LARGEST,
+    choice,
+    identifier,
+    instance,
+    optional_whole,
     shape_repr,
+    text,
+    tuple_converted,
+    whole,
 )
 from careplan._model.errors import InvalidValueError
 from careplan._model.time import require_date
@@ -70,6 +74,46 @@ def _signature_on(value: _dt.date) -> pendulum.Date:
     return require_date("Signature.on", value)
 
 
+def _review_role(value: str) -> str:
+    return text("Review.role", value, multiline=True, blank=False)
+
+
+def _review_outcome(value: ReviewOutcome) -> ReviewOutcome:
+    return choice("Review.outcome", value, ReviewOutcome, "a review outcome")
+
+
+def _reviewer(value: str) -> str:
+    return text("Review.reviewer", value, multiline=True)
+
+
+def _review_note(value: str) -> str:
+    return text("Review.note", value, multiline=True)
+
+
+def _signer_role(value: SignerRole) -> SignerRole:
+    return choice("Signature.role", value, SignerRole, "a signer's role")
+
+
+def _signer_name(value: str) -> str:
+    return text("Signature.name", value, multiline=True)
+
+
+def _signature_purpose(value: SignaturePurpose) -> SignaturePurpose:
+    return choice("Signature.purpose", value, SignaturePurpose, "a signature purpose")
+
+
+def _cadence_every(value: int) -> int:
+    return whole("Cadence.every", value, 1, LARGEST)
+
+
+def _cadence_unit(value: CadenceUnit) -> CadenceUnit:
+    return choice("Cadence.unit", value, CadenceUnit, "a unit")
+
+
+def _cadence_first(value: int | None) -> int | None:
+    return optional_whole("Cadence.first", value, 0, LARGEST)
+
+
 @attrs.frozen
 class Review:
     """A review of the plan of care.
@@ -85,13 +129,10 @@ class Review:
     """
 
     on: pendulum.Date = attrs.field(converter=_review_on)
-    role: str = attrs.field(validator=checked_text("Review.role", required=True))
-    outcome: ReviewOutcome = attrs.field(
-        default="continue",
-        validator=checked_choice("Review.outcome", ReviewOutcome, "a review outcome"),
-    )
-    reviewer: str = attrs.field(default="", validator=checked_text("Review.reviewer"))
-    note: str = attrs.field(default="", validator=checked_text("Review.note"))
+    role: str = attrs.field(converter=_review_role)
+    outcome: ReviewOutcome = attrs.field(default="continue", converter=_review_outcome)
+    reviewer: str = attrs.field(default="", converter=_reviewer)
+    note: str = attrs.field(default="", converter=_review_note)
 
     def __repr__(self) -> str:
         return shape_repr("Review", on=self.on, role=self.role, outcome=self.outcome)
@@ -102,23 +143,18 @@ class Signature:
     """A signature on the plan of care.
 
     Attributes:
-        role: ``"client"``, ``"guardian"``, ``"clinician"`` or ``"physician"``.
         on: The day it was signed.
+        role: ``"client"``, ``"guardian"``, ``"clinician"`` or ``"physician"``.
         name: Who signed.
         purpose: ``"plan"`` (agreeing to the plan), ``"certification"`` or
             ``"recertification"`` (a physician certifying the need for the
             level of care, as Medicare asks for PHP and IOP).
     """
 
-    role: SignerRole = attrs.field(
-        validator=checked_choice("Signature.role", SignerRole, "a signer's role")
-    )
     on: pendulum.Date = attrs.field(converter=_signature_on)
-    name: str = attrs.field(default="", validator=checked_text("Signature.name"))
-    purpose: SignaturePurpose = attrs.field(
-        default="plan",
-        validator=checked_choice("Signature.purpose", SignaturePurpose, "a signature purpose"),
-    )
+    role: SignerRole = attrs.field(converter=_signer_role)
+    name: str = attrs.field(default="", converter=_signer_name)
+    purpose: SignaturePurpose = attrs.field(default="plan", converter=_signature_purpose)
 
     def __attrs_post_init__(self) -> None:
         if self.purpose != "plan" and self.role != "physician":
@@ -158,13 +194,9 @@ class Cadence:
     Date(2027, 3, 4)
     """
 
-    every: int = attrs.field(validator=checked_whole("Cadence.every", 1))
-    unit: CadenceUnit = attrs.field(
-        default="days", validator=checked_choice("Cadence.unit", CadenceUnit, "a unit")
-    )
-    first: int | None = attrs.field(
-        default=None, validator=checked_whole("Cadence.first", 0, optional=True)
-    )
+    every: int = attrs.field(converter=_cadence_every)
+    unit: CadenceUnit = attrs.field(default="days", converter=_cadence_unit)
+    first: int | None = attrs.field(default=None, converter=_cadence_first)
 
     def due(self, after: pendulum.Date, *, first: bool = False) -> pendulum.Date:
         """The last day the next one is due, counted from ``after``."""
@@ -180,35 +212,49 @@ class Cadence:
         return text
 
 
-def _by_level(
+def _cadence_pair(field: str, value: object) -> tuple[str, Cadence]:
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise InvalidValueError(field, value, "is not a (level code, cadence) pair")
+    code, cadence = value
+    return identifier(field, code), instance(field, cadence, Cadence, "use careplan.Cadence(...)")
+
+
+def _by_level(field: str, value: object) -> tuple[tuple[str, Cadence], ...]:
+    """Level code (or ``"*"``) to cadence, from a mapping or pairs, as pairs."""
+    pairs = tuple(value.items()) if isinstance(value, Mapping) else value
+    return tuple_converted(field, pairs, _cadence_pair, "(level code, cadence) pairs")
+
+
+def _reviews(
     value: Mapping[str, Cadence] | Iterable[tuple[str, Cadence]],
 ) -> tuple[tuple[str, Cadence], ...]:
-    """Level code to cadence, from a mapping or pairs; the validator checks the items."""
-    if isinstance(value, Mapping):
-        return tuple(value.items())
-    return as_tuple(value)
+    return _by_level("ReviewPolicy.reviews", value)
 
 
-def _check_by_level(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    field = f"ReviewPolicy.{attribute.name}"
-    if not isinstance(value, tuple):
-        raise InvalidValueError(field, value, "is not a mapping of level codes to cadences")
-    for pair in value:
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise InvalidValueError(field, pair, "is not a (level code, cadence) pair")
-        code, cadence = pair
-        if not isinstance(code, str) or not code.strip():
-            raise InvalidValueError(field, code, "is not a level code (or '*')")
-        if not isinstance(cadence, Cadence):
-            raise InvalidValueError(f"{field}[{code!r}]", cadence, "is not a Cadence")
+def _certifications(
+    value: Mapping[str, Cadence] | Iterable[tuple[str, Cadence]],
+) -> tuple[tuple[str, Cadence], ...]:
+    return _by_level("ReviewPolicy.certifications", value)
 
 
-def _check_signers(_instance: object, _attribute: object, value: object) -> None:
-    if not isinstance(value, tuple):
-        raise InvalidValueError("ReviewPolicy.signatures", value, "is not a list of roles")
-    check = checked_choice("ReviewPolicy.signatures", SignerRole, "a signer's role")
-    for role in value:
-        check(None, None, role)
+def _signer(field: str, value: object) -> SignerRole:
+    return choice(field, cast(SignerRole, value), SignerRole, "a signer's role")
+
+
+def _signers(value: Iterable[SignerRole]) -> tuple[SignerRole, ...]:
+    return tuple_converted("ReviewPolicy.signatures", value, _signer, "signer roles")
+
+
+def _policy_name(value: str) -> str:
+    return text("ReviewPolicy.name", value, multiline=True, blank=False)
+
+
+def _due_soon_days(value: int) -> int:
+    return whole("ReviewPolicy.due_soon_days", value, 0, LARGEST)
+
+
+def _measure_every_days(value: int | None) -> int | None:
+    return optional_whole("ReviewPolicy.measure_every_days", value, 1, LARGEST)
 
 
 @attrs.frozen
@@ -236,22 +282,14 @@ class ReviewPolicy:
     (Cadence(every=90, unit='days', first=None), Cadence(every=30, unit='days', first=None))
     """
 
-    name: str = attrs.field(validator=checked_text("ReviewPolicy.name", required=True))
-    reviews: tuple[tuple[str, Cadence], ...] = attrs.field(
-        default=(), converter=_by_level, validator=_check_by_level
-    )
+    name: str = attrs.field(converter=_policy_name)
+    reviews: tuple[tuple[str, Cadence], ...] = attrs.field(default=(), converter=_reviews)
     certifications: tuple[tuple[str, Cadence], ...] = attrs.field(
-        default=(), converter=_by_level, validator=_check_by_level
+        default=(), converter=_certifications
     )
-    signatures: tuple[SignerRole, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=_check_signers
-    )
-    due_soon_days: int = attrs.field(
-        default=7, validator=checked_whole("ReviewPolicy.due_soon_days", 0)
-    )
-    measure_every_days: int | None = attrs.field(
-        default=30, validator=checked_whole("ReviewPolicy.measure_every_days", 1, optional=True)
-    )
+    signatures: tuple[SignerRole, ...] = attrs.field(default=(), converter=_signers)
+    due_soon_days: int = attrs.field(default=7, converter=_due_soon_days)
+    measure_every_days: int | None = attrs.field(default=30, converter=_measure_every_days)
 
     def review_cadence(self, level_code: str) -> Cadence | None:
         """How often a plan is reviewed at the level, or ``None``."""

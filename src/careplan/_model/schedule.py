@@ -13,27 +13,13 @@ from careplan._model.calendar import Cancellation, Closure, Reschedule
 from careplan._model.checks import tuple_of
 from careplan._model.constraints import LifeConstraints
 from careplan._model.errors import InvalidValueError
+from careplan._model.expansion import expand
 from careplan._model.hooks import Hook
 from careplan._model.occurrence import Occurrence
 from careplan._model.session import Session
 from careplan._model.time import Disambiguate, weekday_from, zone_name
 
-__all__ = ["EXPAND_SCHEDULE", "SCHEDULE_HTML", "SCHEDULE_TEXT", "WeeklySchedule"]
-
-
-class _Expand(Protocol):
-    def __call__(
-        self,
-        schedule: WeeklySchedule,
-        start: _dt.date,
-        end: _dt.date,
-        *,
-        closures: Iterable[Closure | _dt.date] = (),
-        cancellations: Iterable[Cancellation] = (),
-        reschedules: Iterable[Reschedule] = (),
-        cadence_start: _dt.date | None = None,
-        disambiguate: Disambiguate = "compatible",
-    ) -> tuple[Occurrence, ...]: ...
+__all__ = ["SCHEDULE_HTML", "SCHEDULE_TEXT", "WeeklySchedule"]
 
 
 class _ScheduleHtml(Protocol):
@@ -42,8 +28,6 @@ class _ScheduleHtml(Protocol):
     ) -> str: ...
 
 
-#: :func:`careplan.expand`, for :meth:`WeeklySchedule.occurrences`.
-EXPAND_SCHEDULE: Hook[_Expand] = Hook("careplan.expand")
 #: The plain-text grid (the display adapter), for :meth:`WeeklySchedule.grid`.
 SCHEDULE_TEXT: Hook[Callable[[WeeklySchedule], str]] = Hook("careplan display")
 #: The HTML grid (the display adapter), for :meth:`WeeklySchedule.to_html`.
@@ -55,7 +39,18 @@ def _to_zone(value: object) -> str:
 
 
 def _to_sessions(value: Iterable[Session]) -> tuple[Session, ...]:
-    return tuple_of("WeeklySchedule.sessions", value, Session)
+    sessions = tuple_of("WeeklySchedule.sessions", value, Session)
+    seen: set[str] = set()
+    for index, session in enumerate(sessions):
+        if session.id in seen:
+            raise InvalidValueError(
+                f"WeeklySchedule.sessions[{index}].id",
+                session.id,
+                "is used by two sessions",
+                "give one of them an explicit id",
+            )
+        seen.add(session.id)
+    return sessions
 
 
 @attrs.frozen
@@ -83,19 +78,6 @@ class WeeklySchedule:
 
     timezone: str = attrs.field(converter=_to_zone)
     sessions: tuple[Session, ...] = attrs.field(default=(), converter=_to_sessions)
-
-    @sessions.validator
-    def _check_sessions(self, _attribute: object, value: tuple[Session, ...]) -> None:
-        seen: set[str] = set()
-        for index, session in enumerate(value):
-            if session.id in seen:
-                raise InvalidValueError(
-                    f"WeeklySchedule.sessions[{index}].id",
-                    session.id,
-                    "is used by two sessions",
-                    "give one of them an explicit id",
-                )
-            seen.add(session.id)
 
     @property
     def minutes_per_week(self) -> float:
@@ -176,7 +158,7 @@ class WeeklySchedule:
 
         See :func:`careplan.expand` for the arguments.
         """
-        return EXPAND_SCHEDULE()(
+        return expand(
             self,
             start,
             end,

@@ -9,10 +9,10 @@ from typing import Literal
 import attrs
 import pendulum
 
-from careplan._model.checks import hidden, identifier, instance, join_url, optional_text
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.checks import choice, hidden, identifier, instance, join_url, optional_text
+from careplan._model.errors import InvalidValueError
 from careplan._model.kinds import SessionKind, TreatmentTrack, optional_track, session_kind
-from careplan._model.levels import positive_int
+from careplan._model.levels import every_weeks
 from careplan._model.time import (
     duration_from,
     format_wall_time,
@@ -62,6 +62,10 @@ def _join_url(value: str | None) -> str | None:
     return join_url("Modality.join_url", value)
 
 
+def _modality_kind(value: ModalityKind) -> ModalityKind:
+    return choice("Modality.kind", value, ModalityKind, "a modality")
+
+
 @attrs.frozen
 class Modality:
     """How a session is attended: in person at a location, or virtually.
@@ -80,13 +84,9 @@ class Modality:
     Modality(kind='virtual', location=None, join_url=<hidden>)
     """
 
-    kind: ModalityKind = attrs.field(default="in_person")
+    kind: ModalityKind = attrs.field(default="in_person", converter=_modality_kind)
     location: str | None = attrs.field(default=None, converter=_location, repr=hidden)
     join_url: str | None = attrs.field(default=None, converter=_join_url, repr=hidden)
-
-    @kind.validator
-    def _check_kind(self, _attribute: object, value: object) -> None:
-        require_choice("Modality.kind", value, ModalityKind, "a modality")
 
     @classmethod
     def in_person(cls, location: str | None = None) -> Modality:
@@ -151,6 +151,10 @@ def _to_id(value: str) -> str:
     return identifier("Session.id", value)
 
 
+def _to_every_weeks(value: int) -> int:
+    return every_weeks("Session.every_weeks", value)
+
+
 def _default_id(session: Session) -> str:
     return f"{weekday_name(session.weekday)[:3]}-{session.start:%H%M}-{session.kind.code}"
 
@@ -191,11 +195,12 @@ class Session:
     track: TreatmentTrack | None = attrs.field(default=None, converter=_to_track)
     modality: Modality = attrs.field(factory=Modality, converter=_to_modality)
     title: str | None = attrs.field(default=None, converter=_to_title, repr=hidden)
-    every_weeks: int = attrs.field(default=1, validator=positive_int("Session"))
+    every_weeks: int = attrs.field(default=1, converter=_to_every_weeks)
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), converter=_to_id)
 
-    @duration.validator
-    def _check_duration(self, _attribute: object, value: pendulum.Duration) -> None:
+    def __attrs_post_init__(self) -> None:
+        # The length is checked against the start, so here rather than in a converter.
+        value = self.duration
         seconds = value.total_seconds()
         if seconds <= 0:
             raise InvalidValueError(

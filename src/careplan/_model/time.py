@@ -48,6 +48,21 @@ _WEEKDAY_BY_NAME = {name: pendulum.WeekDay(i) for i, name in enumerate(WEEKDAY_N
 _UTC = _dt.timezone.utc
 _OFFSET_LIKE = re.compile(r"^[+-]?\d{1,2}(:?\d{2})?$")
 
+#: Zone names tzdata keeps that are not a place: fixed offsets ("EST" is
+#: UTC-5 all year, even in New York's summer), the legacy US rule names, and
+#: "localtime" (whatever the machine is set to). Each maps to the place a
+#: user most likely means.
+NOT_A_PLACE: dict[str, str] = {
+    "EST": "America/New_York",
+    "EST5EDT": "America/New_York",
+    "CST6CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MST7MDT": "America/Denver",
+    "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu",
+    "LOCALTIME": "America/New_York",
+}
+
 
 @lru_cache(maxsize=256)
 def zone_info(name: str) -> ZoneInfo:
@@ -62,6 +77,15 @@ def zone_info(name: str) -> ZoneInfo:
             name,
             "is not a time zone name",
             "use an IANA name such as 'America/New_York'",
+        )
+    place = NOT_A_PLACE.get(name.upper())
+    if place is not None or name.upper().startswith(("ETC/GMT+", "ETC/GMT-")):
+        raise TimeZoneError(
+            "timezone",
+            name,
+            "is not the name of a place (a fixed offset, a legacy rule or the machine's "
+            "setting), so it cannot follow the local daylight saving time",
+            f"use the IANA name of the place, e.g. {place or 'America/New_York'!r}",
         )
     if _OFFSET_LIKE.match(name) or name.upper().startswith(("UTC+", "UTC-", "GMT+", "GMT-")):
         raise TimeZoneError(

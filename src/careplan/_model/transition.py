@@ -17,7 +17,7 @@ same day has a plan whose discharge is on its start date.
 from __future__ import annotations
 
 import datetime as _dt
-import re
+import difflib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import ClassVar, Literal, Protocol
@@ -26,15 +26,16 @@ import attrs
 import pendulum
 
 from careplan._model.checks import (
+    choice,
     date,
     hidden,
     identifier,
     instance,
     optional_instance,
-    shown,
     text,
 )
-from careplan._model.errors import InvalidValueError, require_choice
+from careplan._model.errors import InvalidValueError
+from careplan._model.kinds import vocabulary_code
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.schedule import WeeklySchedule
 
@@ -55,8 +56,16 @@ __all__ = [
 Direction = Literal["step_up", "step_down", "lateral", "discharge"]
 
 
+def _reason_code(value: str) -> str:
+    return vocabulary_code("TransitionReason.code", value)
+
+
 def _reason_label(value: str) -> str:
-    return text("TransitionReason.label", value, private=False)
+    return text("TransitionReason.label", value)
+
+
+def _reason_direction(value: Direction) -> Direction:
+    return choice("TransitionReason.direction", value, Direction, "a direction")
 
 
 @attrs.frozen
@@ -74,9 +83,9 @@ class TransitionReason:
     'Treatment goals met'
     """
 
-    code: str = attrs.field()
+    code: str = attrs.field(converter=_reason_code)
     label: str = attrs.field(eq=False, converter=_reason_label)
-    direction: Direction = attrs.field()
+    direction: Direction = attrs.field(converter=_reason_direction)
 
     WORSENING_SYMPTOMS: ClassVar[TransitionReason]
     INSTABILITY: ClassVar[TransitionReason]
@@ -98,20 +107,6 @@ class TransitionReason:
     CLIENT_WITHDREW: ClassVar[TransitionReason]
     ADMINISTRATIVE: ClassVar[TransitionReason]
 
-    @code.validator
-    def _check_code(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            raise InvalidValueError(
-                "TransitionReason.code",
-                value,
-                "is not a valid code",
-                "use lower-case letters, digits and underscores",
-            )
-
-    @direction.validator
-    def _check_direction(self, _attribute: object, value: object) -> None:
-        require_choice("TransitionReason.direction", value, Direction, "a direction")
-
     @classmethod
     def builtins(cls) -> tuple[TransitionReason, ...]:
         """The reasons careplan knows, grouped by direction."""
@@ -119,21 +114,28 @@ class TransitionReason:
 
     @classmethod
     def from_code(cls, code: str) -> TransitionReason:
-        """The built-in reason with ``code``.
+        """The built-in reason with ``code`` (either spelling where English has two:
+        ``"stabilized"`` is ``"stabilised"``).
+
+        >>> TransitionReason.from_code("stabilized") is TransitionReason.STABILISED
+        True
 
         Raises:
             InvalidValueError: No built-in reason has that code (build a
                 :class:`TransitionReason` for your own).
         """
+        wanted = _SPELLINGS.get(code, code) if isinstance(code, str) else code
         for reason in _BUILTIN_REASONS:
-            if reason.code == code:
+            if reason.code == wanted:
                 return reason
+        codes = [r.code for r in _BUILTIN_REASONS]
+        near = difflib.get_close_matches(code, codes, n=1) if isinstance(code, str) else []
         raise InvalidValueError(
             "reason",
             code,
             "is not a known transition reason",
-            f"use one of {', '.join(r.code for r in _BUILTIN_REASONS)} "
-            "or TransitionReason(code, label, direction)",
+            (f"did you mean {near[0]!r}? " if near else "")
+            + f"use one of {', '.join(codes)} or TransitionReason(code, label, direction)",
         )
 
     @property
@@ -224,6 +226,8 @@ _TEDS_D_BY_REASON: Mapping[str, int] = MappingProxyType(
         "other": 7,
     }
 )
+#: Other spellings of built-in codes, read as the code itself.
+_SPELLINGS = {"stabilized": "stabilised"}
 _BUILTIN_REASONS = (
     _R.WORSENING_SYMPTOMS,
     _R.INSTABILITY,
@@ -278,6 +282,18 @@ def _note(value: str) -> str:
     return text("Transition.note", value, multiline=True)
 
 
+def _referral_level(value: str) -> str:
+    if isinstance(value, str) and not value.strip():
+        raise InvalidValueError(
+            "Referral.level", value, "is empty", "name the level of care referred to"
+        )
+    return identifier("Referral.level", value)
+
+
+def _direction(value: Direction) -> Direction:
+    return choice("Transition.direction", value, Direction, "a direction")
+
+
 def _referral(value: Referral | None) -> Referral | None:
     return optional_instance("Transition.referral", value, Referral)
 
@@ -295,16 +311,8 @@ class Referral:
     'OP'
     """
 
-    level: str = attrs.field()
+    level: str = attrs.field(converter=_referral_level)
     provider: str = attrs.field(default="", converter=_referral_provider, repr=hidden)
-
-    @level.validator
-    def _check_level(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidValueError(
-                "Referral.level", shown(value), "is empty", "name the level of care referred to"
-            )
-        identifier("Referral.level", value)
 
 
 @attrs.frozen
@@ -330,7 +338,7 @@ class Transition:
     on: pendulum.Date = attrs.field(converter=_to_on)
     from_level: str = attrs.field(converter=_from_level)
     to_level: str | None = attrs.field(converter=_to_level)
-    direction: Direction
+    direction: Direction = attrs.field(converter=_direction)
     reason: TransitionReason = attrs.field(converter=_reason)
     previous_schedule: WeeklySchedule = attrs.field(converter=_previous_schedule)
     note: str = attrs.field(default="", converter=_note, repr=hidden)
@@ -359,7 +367,6 @@ class Transition:
         return self.reason.teds_d
 
     def __attrs_post_init__(self) -> None:
-        require_choice("Transition.direction", self.direction, Direction, "a direction")
         if self.reason.direction != self.direction:
             raise InvalidValueError(
                 "Transition.reason",

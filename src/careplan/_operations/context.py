@@ -19,6 +19,13 @@ from careplan._operations.weeks import WeekFigures
 __all__ = ["Rule", "RuleContext"]
 
 
+def _billing(context: RuleContext) -> tuple[BillableDay, ...]:
+    if context.payer is None:
+        return ()
+    today = context.today or context.plan.start.subtract(days=1)
+    return billing(context.plan, context.payer, today=today, occurrences=context.occurrences)
+
+
 @attrs.frozen
 class RuleContext:
     """What a rule is given: the plan and figures computed once for all rules.
@@ -33,10 +40,11 @@ class RuleContext:
         review_policy: The cadences of reviews, certification and measures,
             and who signs before services (the plan-of-care rules).
         payer: The payer rules to judge billing by, when the caller gave them.
-        occurrence_minutes: ``occurrences[i].minutes`` for each occurrence
-            (computed from ``occurrences`` when not given; validation passes
-            the figures it has from the expansion).
-        occurrence_dates: ``occurrences[i].date`` for each occurrence, alike.
+        billing: Each day of care as :attr:`payer` bills it
+            (:func:`careplan.billing`), judged from :attr:`today` (without
+            one, every day as scheduled: a forecast); empty without a payer.
+            Worked out once, when the context is built, for every rule and
+            caller that asks.
     """
 
     plan: CarePlan
@@ -46,41 +54,13 @@ class RuleContext:
     policy: CompliancePolicy = attrs.field(factory=CompliancePolicy)
     review_policy: ReviewPolicy = CLINIC_REVIEW
     payer: PayerRules | None = None
-    occurrence_minutes: tuple[int, ...] = attrs.field(
-        default=attrs.Factory(
-            lambda context: tuple(o.minutes for o in context.occurrences), takes_self=True
-        ),
-        eq=False,
-        repr=False,
-    )
-    occurrence_dates: tuple[pendulum.Date, ...] = attrs.field(
-        default=attrs.Factory(
-            lambda context: tuple(o.date for o in context.occurrences), takes_self=True
-        ),
-        eq=False,
-        repr=False,
-    )
-    _billing: list[tuple[BillableDay, ...]] = attrs.field(
-        factory=list, init=False, eq=False, repr=False
+    billing: tuple[BillableDay, ...] = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_billing, takes_self=True)
     )
 
     def billing_days(self) -> tuple[BillableDay, ...]:
-        """Each day of care as :attr:`payer` bills it (:func:`careplan.billing`).
-
-        Judged from :attr:`today`; without one, every day as scheduled (a
-        forecast). Computed once, for every rule and caller that asks; empty
-        without a payer.
-        """
-        if not self._billing:
-            rules = self.payer
-            if rules is None:
-                self._billing.append(())
-            else:
-                today = self.today or self.plan.start.subtract(days=1)
-                self._billing.append(
-                    billing(self.plan, rules, today=today, occurrences=self.occurrences)
-                )
-        return self._billing[0]
+        """:attr:`billing`: each day of care as :attr:`payer` bills it."""
+        return self.billing
 
 
 #: A rule: takes the context, yields what it finds.

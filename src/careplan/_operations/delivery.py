@@ -15,11 +15,12 @@ import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, Authorization
+from careplan._model.expansion import calendar_day
+from careplan._model.expansion import occurrences as plan_occurrences
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
-from careplan._operations.expansion import calendar_day, plan_rows
 
 __all__ = [
     "AuthorizationUse",
@@ -29,7 +30,6 @@ __all__ = [
     "delivered",
     "first_covering",
     "misplaced_records",
-    "use_of_authorizations",
     "weekly_delivery",
 ]
 
@@ -85,11 +85,8 @@ def delivered(
     (620, 90, 10)
     """
     until = require_date("today", today)
-    if occurrences is None:
-        rows = plan_rows(plan)
-        return weekly_delivery(plan, until, rows.occurrences, rows.minutes, rows.dates)
     return weekly_delivery(
-        plan, until, occurrences, [o.minutes for o in occurrences], [o.date for o in occurrences]
+        plan, until, plan_occurrences(plan) if occurrences is None else occurrences
     )
 
 
@@ -97,16 +94,17 @@ def weekly_delivery(
     plan: CarePlan,
     until: pendulum.Date,
     occurrences: Sequence[Occurrence],
-    minutes: Sequence[int],
-    dates: Sequence[pendulum.Date],
 ) -> tuple[WeekDelivery, ...]:
-    """:func:`delivered` over occurrences with their minutes and dates (same index)."""
+    """:func:`delivered` over the plan's occurrences."""
     records = {record.key: record for record in plan.attendance}
     episodes = plan.episodes
     weeks: dict[int, list[tuple[Occurrence, int]]] = {}
-    for occurrence, length, day in zip(occurrences, minutes, dates, strict=True):
+    for occurrence in occurrences:
+        day = occurrence.date
         if day <= until:
-            weeks.setdefault(day.toordinal() - day.weekday(), []).append((occurrence, length))
+            weeks.setdefault(day.toordinal() - day.weekday(), []).append(
+                (occurrence, occurrence.minutes)
+            )
     found = []
     for monday in sorted(weeks):
         items = weeks[monday]
@@ -209,21 +207,12 @@ def authorization_use(
     >>> use.used, use.scheduled, use.runs_out_on
     (1, 34, Date(2027, 3, 16))
     """
-    if occurrences is None:
-        rows = plan_rows(plan)
-        return use_of_authorizations(plan, rows.occurrences, rows.dates)
-    return use_of_authorizations(plan, occurrences, [o.date for o in occurrences])
-
-
-def use_of_authorizations(
-    plan: CarePlan, occurrences: Sequence[Occurrence], dates: Sequence[pendulum.Date]
-) -> tuple[AuthorizationUse, ...]:
-    """:func:`authorization_use` over occurrences with their dates (same index)."""
-    return authorization_figures(plan, occurrences, dates)[2]
+    found = plan_occurrences(plan) if occurrences is None else occurrences
+    return authorization_figures(plan, found)[2]
 
 
 def authorization_figures(
-    plan: CarePlan, occurrences: Sequence[Occurrence], dates: Sequence[pendulum.Date]
+    plan: CarePlan, occurrences: Sequence[Occurrence]
 ) -> tuple[
     dict[str, set[pendulum.Date]],
     dict[tuple[str, pendulum.Date], int],
@@ -239,7 +228,8 @@ def authorization_figures(
     codes = [episode.level.code for episode in plan.episodes]
     billable = []
     days_by_level: dict[str, set[pendulum.Date]] = {}
-    for occurrence, day in zip(occurrences, dates, strict=True):
+    for occurrence in occurrences:
+        day = occurrence.date
         if records:
             record = records.get((occurrence.session.id, occurrence.scheduled_on))
             if record is not None and record.status == "cancelled_by_program":

@@ -50,7 +50,7 @@ def _dates(plan: CarePlan) -> Iterator[tuple[str, int, str, _dt.date]]:
     of bounds: a plan holds hundreds of dates, and nearly all are fine.
     """
     for i, closure in enumerate(plan.closures):
-        yield "closures", i, "date", closure.date
+        yield "closures", i, "date", closure.on
     for i, cancellation in enumerate(plan.cancellations):
         yield "cancellations", i, "date", cancellation.on
     for i, reschedule in enumerate(plan.reschedules):

@@ -99,7 +99,7 @@ def progress(plan: CarePlan, *, today: _dt.date) -> tuple[ObjectiveProgress, ...
     >>> from careplan.demo import sample_plan
     >>> plan = sample_plan().revise(
     ...     pendulum.date(2027, 1, 4),
-    ...     goals=[Goal("Feel better", id="mood")],
+    ...     goals=[Goal("mood", "Feel better")],
     ...     objectives=[TreatmentObjective("phq", "mood", "PHQ-9 below 10",
     ...                                    target=Target.score("PHQ-9", below=10))],
     ... )

@@ -444,13 +444,13 @@ def check_dates(context: RuleContext) -> Iterator[Violation]:
         )
         return
     for closure in plan.closures:
-        if not plan.start <= closure.date <= plan.end:
+        if not plan.start <= closure.on <= plan.end:
             yield Violation(
                 "dates.closure_outside_period",
                 "warning",
-                f"The closure on {closure.date} ({closure.reason or 'no reason given'}) is "
+                f"The closure on {closure.on} ({closure.reason or 'no reason given'}) is "
                 "outside the plan's period and has no effect",
-                dates=(closure.date,),
+                dates=(closure.on,),
             )
     yield from _check_changes(context)
     for goal in plan.goals:
@@ -477,7 +477,7 @@ def _check_changes(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     ids = {s.id for s in plan.schedule.sessions}
     regular = {o.key for week in context.weeks for o in week.regular}
-    closed = {c.date for c in plan.closures} | plan.held_days
+    closed = {c.on for c in plan.closures} | plan.held_days
     changed: set[tuple[str, pendulum.Date]] = set()
     changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
         ("reschedule", r.session_id, r.on) for r in plan.reschedules
@@ -610,15 +610,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
     if today is None:
         return
     weeks = [
-        w
-        for w in weekly_delivery(
-            plan,
-            today,
-            context.occurrences,
-            context.occurrence_minutes,
-            context.occurrence_dates,
-        )
-        if w.monday.add(days=6) < today
+        w for w in weekly_delivery(plan, today, context.occurrences) if w.monday.add(days=6) < today
     ]
     unrecorded = [w.monday for w in weeks if w.unrecorded]
     if unrecorded:
@@ -717,9 +709,7 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     if not plan.authorizations:
         return
-    days_by_level, covering, uses = authorization_figures(
-        plan, context.occurrences, context.occurrence_dates
-    )
+    days_by_level, covering, uses = authorization_figures(plan, context.occurrences)
     uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
     for level, days in days_by_level.items():
         for day in days:

@@ -13,7 +13,9 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from careplan._model.errors import InvalidValueError
+from careplan._model.expansion import occurrences_and_regular
 from careplan._model.limits import MAX_PLAN_YEARS
+from careplan._model.occurrence import Occurrence
 from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
@@ -24,7 +26,6 @@ from careplan._operations import billing_rules
 from careplan._operations import rules as _rules
 from careplan._operations.billing_rules import check_billing
 from careplan._operations.context import Rule, RuleContext
-from careplan._operations.expansion import Rows, plan_and_regular_rows
 from careplan._operations.golden_thread import check_golden_thread, check_target_dates
 from careplan._operations.limits import limit_problems
 from careplan._operations.progress import check_measures
@@ -137,13 +138,14 @@ class Validated(NamedTuple):
 
     Attributes:
         report: The report :func:`validate` returns.
-        rows: The plan's expanded rows; ``None`` when a limit stopped it.
+        occurrences: The plan's occurrences; ``None`` when a limit stopped
+            the expansion.
         context: What the rules were given (its figures, the payer's
             billing days), ``None`` alike.
     """
 
     report: Report
-    rows: Rows | None
+    occurrences: tuple[Occurrence, ...] | None
     context: RuleContext | None
 
 
@@ -158,7 +160,7 @@ def validate_rows(
     review_policy: ReviewPolicy = CLINIC_REVIEW,
     payer: PayerRules | None = None,
 ) -> Validated:
-    """:func:`validate`, with the plan's rows and the rules' context.
+    """:func:`validate`, with the plan's occurrences and the rules' context.
 
     For batch work that also needs the occurrences (the plan is expanded
     once) and the payer's billing days (judged once).
@@ -186,19 +188,17 @@ def validate_rows(
     ]
     if beyond:
         return Validated(Report(beyond), None, None)
-    rows, regular = plan_and_regular_rows(plan)
+    found_occurrences, regular = occurrences_and_regular(plan)
     context = RuleContext(
         plan,
         None if today is None else require_date("today", today),
-        week_figures(plan, rows, regular),
-        tuple(rows.occurrences),
+        week_figures(plan, found_occurrences, regular),
+        found_occurrences,
         policy,
         review_policy,
         payer,
-        occurrence_minutes=tuple(rows.minutes),
-        occurrence_dates=tuple(rows.dates),
     )
     found: list[Violation] = []
     for rule in chosen:
         found.extend(rule(context))
-    return Validated(Report(found), rows, context)
+    return Validated(Report(found), found_occurrences, context)

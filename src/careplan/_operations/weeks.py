@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 import pendulum
 
+from careplan._model.expansion import calendar_day, expand, occurrences
 from careplan._model.levels import LevelOfCare
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.transition import Episode
-from careplan._operations.expansion import Rows, calendar_day, expand_rows, plan_rows
 
 __all__ = ["WeekFigures", "week_figures"]
 
@@ -104,18 +104,20 @@ def minutes_by_date(items: tuple[Occurrence, ...]) -> dict[pendulum.Date, int]:
 
 
 def week_figures(
-    plan: CarePlan, found: Rows | None = None, regular: list[Rows] | None = None
+    plan: CarePlan,
+    found: Sequence[Occurrence] | None = None,
+    regular: Sequence[Sequence[Occurrence]] | None = None,
 ) -> tuple[WeekFigures, ...]:
     """The weeks of each episode of ``plan``, first to last.
 
-    ``found`` are the plan's own occurrences with their figures, and
-    ``regular`` each episode's regular ones
-    (:func:`~careplan._operations.expansion.plan_and_regular_rows`), when
+    ``found`` are the plan's own occurrences, and ``regular`` each
+    episode's regular ones
+    (:func:`~careplan._operations.expansion.occurrences_and_regular`), when
     the caller has them already.
     """
     if plan.end < plan.start:
         return ()
-    actual = plan_rows(plan) if found is None else found
+    actual = occurrences(plan) if found is None else found
     actual_weeks = _by_week(actual)
     held = sorted(day.toordinal() for day in plan.held_days)
     weeks = []
@@ -123,7 +125,7 @@ def week_figures(
         if not episode.days:
             continue  # a level left on the day it began has no weeks
         regular_rows = (
-            expand_rows(
+            expand(
                 episode.schedule,
                 episode.start,
                 episode.end,
@@ -141,17 +143,15 @@ def week_figures(
         for monday in range(start - episode.start.weekday(), end + 1, 7):
             first, last = max(monday, start), min(monday + 6, end)
             # A session of another episode moved into this week is not counted here.
-            kept = [
-                i for i in actual_weeks.get(monday, ()) if actual.occurrences[i].episode == index
-            ]
+            kept = [i for i in actual_weeks.get(monday, ()) if actual[i].episode == index]
             regular_kept = regular_weeks.get(monday, [])
             weeks.append(
                 WeekFigures(
                     calendar_day(monday)[0],
                     calendar_day(first)[0],
                     calendar_day(last)[0],
-                    tuple(actual.occurrences[i] for i in kept),
-                    tuple(regular_rows.occurrences[i] for i in regular_kept),
+                    tuple(actual[i] for i in kept),
+                    tuple(regular_rows[i] for i in regular_kept),
                     episode.level,
                     index,
                     grace is not None and monday + 6 >= grace,
@@ -183,24 +183,25 @@ def _grace_start(plan: CarePlan, episode: Episode) -> pendulum.Date | None:
     return episode.end.subtract(days=7 * grace - 1)
 
 
-def _totals(rows: Rows, indices: list[int]) -> dict[pendulum.Date, int]:
-    """Minutes by local date of the rows at ``indices``."""
-    dates, minutes = rows.dates, rows.minutes
+def _totals(rows: Sequence[Occurrence], indices: list[int]) -> dict[pendulum.Date, int]:
+    """Minutes by local date of the occurrences at ``indices``."""
     totals: dict[pendulum.Date, int] = {}
     for i in indices:
-        day = dates[i]
-        totals[day] = totals.get(day, 0) + minutes[i]
+        occurrence = rows[i]
+        day = occurrence.date
+        totals[day] = totals.get(day, 0) + occurrence.minutes
     return totals
 
 
-def _by_week(rows: Rows) -> dict[int, list[int]]:
-    """The indices of the rows by the ordinal of their week's Monday.
+def _by_week(rows: Sequence[Occurrence]) -> dict[int, list[int]]:
+    """The indices of the occurrences by the ordinal of their week's Monday.
 
     Indices rather than tuples of figures: no object per occurrence, so
     long plans do not wake the garbage collector more often.
     """
     weeks: dict[int, list[int]] = {}
-    for i, day in enumerate(rows.dates):
+    for i, occurrence in enumerate(rows):
+        day = occurrence.date
         monday = day.toordinal() - day.weekday()
         week = weeks.get(monday)
         if week is None:

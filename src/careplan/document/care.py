@@ -43,10 +43,10 @@ def _goal(doc: GoalDoc, path: str) -> Goal:
     """The goal at ``path``."""
     with at(path):
         return Goal(
+            doc.id,
             doc.description,
             doc.measure,
             optional_date(f"{path}.target_date", doc.target_date),
-            id=doc.id,
             problems=tuple(doc.problems),
             status=doc.status,  # type: ignore[arg-type]
             achievement=doc.achievement,  # type: ignore[arg-type]
@@ -156,7 +156,7 @@ def signatures(docs: list[SignatureDoc]) -> list[Signature]:
         where = f"signatures[{i}]"
         with at(where, ON_IS_DATE):
             found.append(
-                Signature(g.role, date(f"{where}.date", g.date), g.name, g.purpose)  # type: ignore[arg-type]
+                Signature(date(f"{where}.date", g.date), g.role, g.name, g.purpose)  # type: ignore[arg-type]
             )
     return found
 

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 
 from careplan._model.attendance import Attendance, Authorization
 from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
+from careplan._model.checks import choice
 from careplan._model.continua import BUILTIN_CONTINUA
-from careplan._model.errors import DocumentError, require_choice
+from careplan._model.errors import DocumentError
 from careplan._model.levels import Continuum, Intensity, LevelOfCare, Range, RequiredComponent
 from careplan._model.limits import MAX_PLAN_YEARS, require_max_years
 from careplan._model.plan import (
@@ -167,7 +168,7 @@ def _transition(
             with at(join(path, field), whole=True):
                 continuum[code]
     with at(join(path, "direction"), whole=True):
-        require_choice("direction", doc.direction, Direction, "a direction")
+        choice("direction", doc.direction, Direction, "a direction")
     direction: Direction = doc.direction  # type: ignore[assignment]
     with at(join(path, "reason"), whole=True):
         why = reason(doc.reason, direction, labels.reasons)

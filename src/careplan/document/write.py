@@ -250,7 +250,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         start=plan.start.isoformat(),
         end=plan.end.isoformat(),
         sessions=[_session_doc(s) for s in plan.schedule.sessions],
-        closures=[ClosureDoc(c.date.isoformat(), c.reason) for c in plan.closures],
+        closures=[ClosureDoc(c.on.isoformat(), c.reason) for c in plan.closures],
         cancellations=[
             CancellationDoc(c.session_id, c.on.isoformat(), c.reason) for c in plan.cancellations
         ],

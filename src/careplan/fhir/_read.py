@@ -418,10 +418,10 @@ def _goal(reader: _Reader, path: str, goal: Mapping[str, Any], problem_of: dict[
         for i, a in enumerate(goal.get("addresses", ()))
     ]
     return Goal(
+        _identifier(goal, GOAL_SYSTEM),
         goal["description"]["text"],
         own.get("detailString", ""),
         None if due is None else _date(due),
-        id=_identifier(goal, GOAL_SYSTEM),
         problems=addressed,
         status=goal["lifecycleStatus"].replace("-", "_"),
         achievement=None if achievement is None else achievement.replace("-", "_"),

@@ -9,7 +9,6 @@ import pendulum
 
 from careplan._model.care import CareRole
 from careplan._model.checks import (
-    as_tuple,
     date,
     hidden,
     identifier,
@@ -70,6 +69,34 @@ def _clinician_signed(value: object) -> pendulum.Date | None:
 
 def _reviewed(value: object) -> tuple[pendulum.Date, ...]:
     return tuple(sorted(tuple_converted("SafetyPlan.reviewed", value, date, "dates")))
+
+
+def _warning_signs(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.warning_signs", value, text, "texts")
+
+
+def _coping_strategies(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.coping_strategies", value, text, "texts")
+
+
+def _distractions(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.distractions", value, text, "texts")
+
+
+def _people_to_ask(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.people_to_ask", value, text, "texts")
+
+
+def _professionals(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.professionals", value, text, "texts")
+
+
+def _safe_environment(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.safe_environment", value, text, "texts")
+
+
+def _reasons_for_living(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.reasons_for_living", value, text, "texts")
 
 
 #: The sections of a safety plan, in the intervention's order.
@@ -135,20 +162,16 @@ class SafetyPlan:
     """
 
     on: pendulum.Date = attrs.field(converter=_written_on)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    distractions: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    professionals: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_warning_signs)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_coping_strategies)
+    distractions: tuple[str, ...] = attrs.field(default=(), converter=_distractions)
+    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_people_to_ask)
+    professionals: tuple[str, ...] = attrs.field(default=(), converter=_professionals)
+    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_safe_environment)
+    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_reasons_for_living)
     client_signed: pendulum.Date | None = attrs.field(default=None, converter=_client_signed)
     clinician_signed: pendulum.Date | None = attrs.field(default=None, converter=_clinician_signed)
     reviewed: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_reviewed)
-
-    def __attrs_post_init__(self) -> None:
-        for name in _SECTIONS:
-            tuple_converted(f"SafetyPlan.{name}", getattr(self, name), text, "texts")
 
     def __repr__(self) -> str:
         return shape_repr(
