@@ -488,7 +488,7 @@ def test_a_php_day_after_a_missed_day_18_recertification_is_not_billable():
     ]
     assert lapsed == [(pendulum.date(2027, 1, 22),)]
     # Recertified on 2027-02-01: that Monday is paid again, the week before is not.
-    signed = cp.Signature("physician", pendulum.date(2027, 2, 1), purpose="certification")
+    signed = cp.Signature(pendulum.date(2027, 2, 1), "physician", purpose="certification")
     again = attrs.evolve(php, signatures=[*php.signatures, signed])
     days = {d.day: d for d in cp.billing(again, MEDICARE_2024, today=today)}
     assert not days[pendulum.date(2027, 1, 25)].billable
@@ -682,7 +682,7 @@ def _billed_plans(draw):
         )
     days = st.integers(0, 84).map(plan.start.add)
     signed = [
-        cp.Signature("physician", day, purpose="certification")
+        cp.Signature(day, "physician", purpose="certification")
         for day in draw(st.lists(days, max_size=3, unique=True))
     ]
     plan = attrs.evolve(plan, attendance=records, signatures=[*plan.signatures, *signed])

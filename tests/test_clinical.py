@@ -544,7 +544,7 @@ def _medicare_php(*signatures):
     from careplan.demo import sample_plan_of_care
 
     plan = sample_plan_of_care()
-    certified = cp.Signature("physician", plan.start, "Dr. Lee", "certification")
+    certified = cp.Signature(plan.start, "physician", "Dr. Lee", "certification")
     return attrs.evolve(plan, level=DEFAULT["PHP"], reviews=(), signatures=(certified, *signatures))
 
 
@@ -554,7 +554,7 @@ def test_a_recertification_is_a_review_of_the_plan_of_treatment():
     recertification reviews the plan of treatment, so reviews follow it (issue 29, item 2)."""
     medicare = {"review_policy": cp.MEDICARE_REVIEW}
     day_18 = MONDAY.add(days=17)
-    recertified = _medicare_php(cp.Signature("physician", day_18, "Dr. Lee", "recertification"))
+    recertified = _medicare_php(cp.Signature(day_18, "physician", "Dr. Lee", "recertification"))
     later = cp.validate(recertified, today=day_18.add(days=11), **medicare)
     assert "review.overdue" not in later.codes
     assert "review.certification_lapsed" not in later.codes

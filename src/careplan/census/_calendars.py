@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from careplan._adapters.ical import to_ical
 from careplan._model.errors import InvalidValueError
 from careplan._model.plan import CarePlan, Client
 from careplan._model.schedule import WeeklySchedule
@@ -22,6 +21,10 @@ def _calendar(
     weeks: int,
     uid_key: str | bytes | None,
 ) -> bytes:
+    # Imported here: icalendar loads only when a calendar is asked for, so that
+    # the sample programs (which build censuses) keep `import careplan` light.
+    from careplan._adapters.ical import to_ical
+
     census = result.census
     begin = require_date("start", start)
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
