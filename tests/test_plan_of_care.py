@@ -705,3 +705,12 @@ def test_the_built_plan_of_care_is_not_part_of_equality():
     assert again == PLAN
     assert again.plan_of_care == PLAN.plan_of_care
     assert "plan_of_care" not in repr(PLAN)
+
+
+def test_interventions_and_attendance_targets_take_kind_codes():
+    # Issue 28 item 16: the limits page lists a kind code as a kind; the plan
+    # of care's records take one as the sessions do.
+    intervention = cp.Intervention("family", "Family sessions", ["o1"], kinds=["family_therapy"])
+    assert intervention.kinds == (cp.SessionKind.FAMILY_THERAPY,)
+    target = cp.Target.attendance(at_least=80, kinds=["group_therapy"])
+    assert target.kinds == (cp.SessionKind.GROUP_THERAPY,)
