@@ -108,6 +108,34 @@ def test_a_medicare_iop_week_with_a_med_check_counts_only_the_per_diem_services(
     )
 
 
+def test_a_session_says_who_renders_it_and_the_document_keeps_it():
+    # Issue 30, item 1: a session carries its rendering role. A group run by a
+    # qualified psychologist is a professional service, billed apart from the
+    # per diem (42 CFR 410.43(b)); the same group run by a therapist counts.
+    plan = _day_plan(["group_therapy", "group_therapy", "individual_therapy"])
+    assert _monday(plan, MEDICARE_2024).services == 3
+    by_psychologist = attrs.evolve(
+        plan.schedule.sessions[0], role="psychologist", id="mon-0900-psychologist"
+    )
+    psychologist = attrs.evolve(
+        plan,
+        schedule=WeeklySchedule("America/New_York", [by_psychologist, *plan.schedule.sessions[1:]]),
+    )
+    day = _monday(psychologist, MEDICARE_2024)
+    assert (day.services, day.billable, day.lines[0].rendering_role) == (2, False, "psychologist")
+    # The caller's word still comes first.
+    therapist = {by_psychologist.id: "therapist"}
+    assert cp.billing(psychologist, MEDICARE_2024, today=BEFORE, roles=therapist)[0].services == 3
+    # The role travels in the document, and a session without one writes none.
+    assert cp.from_json(cp.to_json(psychologist)) == psychologist
+    assert '"role": "psychologist"' in cp.to_json(psychologist)
+    assert '"role"' not in cp.to_json(plan)
+    data = cp.plan_to_data(psychologist)
+    data["sessions"][0]["role"] = ""
+    with pytest.raises(cp.DocumentError, match=r"sessions\[0\]\.role"):
+        cp.plan_from_data(data)
+
+
 def test_four_services_are_the_second_tier_and_a_sud_plan_takes_chemical_dependency_codes():
     plan = _day_plan(
         ["group_therapy", "individual_therapy", "psychoeducation", "family_therapy"],

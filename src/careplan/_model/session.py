@@ -155,6 +155,10 @@ def _to_every_weeks(value: int) -> int:
     return every_weeks("Session.every_weeks", value)
 
 
+def _to_role(value: str | None) -> str | None:
+    return None if value is None else identifier("Session.role", value)
+
+
 def _default_id(session: Session) -> str:
     return f"{weekday_name(session.weekday)[:3]}-{session.start:%H%M}-{session.kind.code}"
 
@@ -182,6 +186,12 @@ class Session:
         id: Stable identifier within a schedule; defaults to weekday, start
             and kind (``"mon-0930-group_therapy"``). It names the session in
             reports and exports and carries nothing about the client.
+        role: Who renders it, as a care role or credential code
+            (``"psychiatrist"``, ``"nurse_practitioner"``, ``"therapist"``);
+            ``None`` leaves it to the plan of care's interventions or the
+            kind's default (see :func:`careplan.rendering_role`). Billing
+            reads it: a payer pack says whose services count toward a per
+            diem.
 
     >>> s = Session("monday", "09:30", 90, SessionKind.GROUP_THERAPY)
     >>> (s.id, s.end.isoformat(), s.hours)
@@ -197,6 +207,7 @@ class Session:
     title: str | None = attrs.field(default=None, converter=_to_title, repr=hidden)
     every_weeks: int = attrs.field(default=1, converter=_to_every_weeks)
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), converter=_to_id)
+    role: str | None = attrs.field(default=None, converter=_to_role, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         # The length is checked against the start, so here rather than in a converter.

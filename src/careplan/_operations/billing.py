@@ -181,8 +181,9 @@ def rendering_role(
     """Who renders ``session`` at ``level``: the caller's word, the plan of care's, or the kind's.
 
     In order: ``roles`` (session id to role) when it names the session; the
-    role of the plan-of-care interventions delivered through the session's
-    kind at the level, when they agree on one; else the kind's default
+    session's own :attr:`~careplan.Session.role`; the role of the plan-of-care
+    interventions delivered through the session's kind at the level, when
+    they agree on one; else the kind's default
     (:func:`careplan.default_role`: a psychiatric session is a
     psychiatrist's, others a therapist's).
 
@@ -193,6 +194,8 @@ def rendering_role(
     """
     if roles is not None and session.id in roles:
         return roles[session.id]
+    if session.role is not None:
+        return session.role
     kind = session.kind
     found = {i.role for i in plan.interventions if kind in i.kinds and i.applies_at(level)}
     if len(found) == 1:

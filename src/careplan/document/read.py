@@ -147,6 +147,7 @@ def _session(doc: SessionDoc, path: str, labels: LabelsDoc) -> Session:
             title=doc.title,
             every_weeks=doc.every_weeks,
             id=doc.id,
+            role=doc.role,
         )
 
 

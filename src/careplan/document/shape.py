@@ -66,6 +66,7 @@ class SessionDoc:
     track: str | None = None
     title: str | None = None
     every_weeks: int = 1
+    role: str | None = None
 
 
 @attrs.frozen
@@ -347,6 +348,7 @@ ADDED_PLAN_FIELDS: dict[str, object] = {
     "principal_diagnosis": None,
     "part2_program": None,
 }
+ADDED_SESSION_FIELDS: dict[str, object] = {"role": None}
 ADDED_GOAL_FIELDS: dict[str, object] = {
     "id": None,
     "problems": [],

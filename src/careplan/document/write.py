@@ -24,6 +24,7 @@ from careplan.document.shape import (
     ADDED_PLAN_FIELDS,
     ADDED_PLAN_OF_CARE_FIELDS,
     ADDED_REQUIRED_FIELDS,
+    ADDED_SESSION_FIELDS,
     ADDED_TRANSITION_FIELDS,
     AttendanceDoc,
     AuthorizationDoc,
@@ -80,6 +81,7 @@ def _session_doc(s: Session) -> SessionDoc:
         track=None if s.track is None else s.track.code,
         title=s.title,
         every_weeks=s.every_weeks,
+        role=s.role,
     )
 
 
@@ -340,6 +342,11 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
             _drop_added_defaults(goal, ADDED_GOAL_FIELDS)
     for transition in data["transitions"]:
         _drop_added_defaults(transition, ADDED_TRANSITION_FIELDS)
+    for session in (
+        *data["sessions"],
+        *(s for t in data["transitions"] for s in t["previous_schedule"]["sessions"]),
+    ):
+        _drop_added_defaults(session, ADDED_SESSION_FIELDS)
     if isinstance(continuum, ContinuumDoc):
         data["continuum"] = _continuum_data(continuum)
     return data
