@@ -173,6 +173,13 @@ class Questionnaire:
 
     def __attrs_post_init__(self) -> None:
         identifier("Questionnaire.instrument", self.instrument)
+        if self.instrument == "C-SSRS":
+            raise InvalidValueError(
+                "Questionnaire.instrument",
+                self.instrument,
+                "is the C-SSRS Screener's code",
+                "record the screener with CSSRSScreen(...)",
+            )
         for number in self.suicide_items:
             if number > len(self.items):
                 raise InvalidValueError(
@@ -628,6 +635,28 @@ class SafetyRecord:
     screens: tuple[Screen, ...] = attrs.field(default=(), converter=_screens)
     assessments: tuple[RiskAssessment, ...] = attrs.field(default=(), converter=_assessments)
     plans: tuple[SafetyPlan, ...] = attrs.field(default=(), converter=_plans)
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, Questionnaire] = {}
+        for index, screen in enumerate(self.screens):
+            if isinstance(screen, ItemAnswers):
+                known = seen.setdefault(screen.instrument, screen.questionnaire)
+                if known != screen.questionnaire:
+                    raise InvalidValueError(
+                        f"SafetyRecord.screens[{index}].questionnaire",
+                        screen.instrument,
+                        "names a questionnaire another screen answers with other items",
+                        "use one questionnaire per instrument code",
+                    )
+
+    @property
+    def questionnaires(self) -> tuple[Questionnaire, ...]:
+        """The questionnaires the screens answer, each once, in the order first answered."""
+        found: dict[str, Questionnaire] = {}
+        for screen in self.screens:
+            if isinstance(screen, ItemAnswers):
+                found.setdefault(screen.instrument, screen.questionnaire)
+        return tuple(found.values())
 
     def __bool__(self) -> bool:
         """True when anything is on file."""
