@@ -9,6 +9,8 @@ safety planning intervention (Stanley and Brown); Joint Commission NPSG
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 import pendulum
 import pytest
@@ -349,3 +351,25 @@ def test_validate_includes_the_safety_findings_given_a_today() -> None:
     assert "safety.assessment_missing" in cp.validate(screened, today=day(2)).codes
     lenient = cp.validate(screened, today=day(2), safety_policy=SafetyPolicy(assessment_days=2))
     assert "safety.assessment_missing" not in lenient.codes
+
+
+def test_every_finding_is_declared_with_its_severity() -> None:
+    from careplan._operations.validation import CODES
+
+    records = [
+        SafetyRecord(),
+        SafetyRecord([phq9(START, 0)]),
+        SafetyRecord([phq9(START, 2)], [RiskAssessment(START, "psychiatrist", "high")]),
+        SafetyRecord(
+            [CSSRSScreen(START, True, True, method=True, intent=False, plan=False)],
+            plans=[SafetyPlan(day(-3))],
+        ),
+    ]
+    policies = (SafetyPolicy(), SafetyPolicy(contact_kinds=["family_therapy"]))
+    seen = set()
+    for record in records:
+        for today, policy in itertools.product((day(3), day(40)), policies):
+            for v in check_safety(PLAN, record, today=today, policy=policy).violations:
+                assert v.severity in CODES[v.code]
+                seen.add(v.code)
+    assert seen == {code for code in CODES if code.startswith("safety.")}

@@ -35,7 +35,7 @@ __all__ = ["CODES", "check_safety", "check_safety_rule", "current_risk"]
 #: The codes the safety rules report, with their severities.
 CODES: Mapping[str, tuple[Severity, ...]] = MappingProxyType(
     {
-        "safety.screening_due": ("warning",),
+        "safety.screening_due": ("error", "warning"),
         "safety.assessment_missing": ("error",),
         "safety.plan_missing": ("error",),
         "safety.plan_review_due": ("warning",),
