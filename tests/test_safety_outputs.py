@@ -143,11 +143,15 @@ def test_the_default_outputs_of_the_command_show_nothing_of_the_records(
         ["report", source, "--today", str(day(3))],
         ["report", source, "--week", str(day(3))],
         ["ics", source, "-o", "-"],
+        ["fhir", source, "-o", "-"],
     ):
         main(argv)
         out = capsys.readouterr()
         printed = out.out + out.err
-        for word in (*WORDS, "safety", "PHQ-9", "C-SSRS", "risk", "item 9"):
+        words = (*WORDS, "safety", "C-SSRS", "risk", "item 9", "44260-8", "RiskAssessment")
+        # The sample plan's FHIR export names the PHQ-9 of its plan of care.
+        words += () if argv[0] == "fhir" else ("PHQ-9",)
+        for word in words:
             assert word not in printed, (argv, word)
 
 
@@ -165,3 +169,13 @@ def test_no_repr_shows_the_records(item9: int, level: str) -> None:
     for word in (*WORDS, "3, 3"):
         assert word not in shown
     assert "safety" not in repr(plan)
+
+
+def test_the_fhir_command_writes_the_screens_only_when_asked(tmp_path, capsys) -> None:
+    source = _write(tmp_path, attrs.evolve(PLAN, safety=_record()))
+    assert main(["fhir", source, "-o", "-", "--safety"]) == 0
+    out = capsys.readouterr().out
+    assert '"RiskAssessment"' in out
+    assert '"44260-8"' in out  # PHQ-9 item 9
+    for word in WORDS:
+        assert word not in out

@@ -230,6 +230,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include the diagnosis codes (left out by default)",
     )
+    fhir.add_argument(
+        "--safety",
+        action="store_true",
+        help="include the suicide-risk screens (item answers) and risk assessments "
+        "(left out by default)",
+    )
     commands.add_parser(
         "import-fhir",
         parents=[_reading("a FHIR Bundle in JSON (R4 or R5, as careplan fhir writes it)"), writing],
@@ -839,7 +845,9 @@ def _fhir(args: argparse.Namespace) -> int:
     if not _exportable(args, plan):
         return EXIT_INVALID
     try:
-        bundle = to_fhir(plan, version=args.fhir_version, diagnoses=args.diagnoses)
+        bundle = to_fhir(
+            plan, version=args.fhir_version, diagnoses=args.diagnoses, safety=args.safety
+        )
     except CarePlanError as error:  # over the R4 export's budget
         raise _Failure(f"{_shown(args.file)}: cannot export it: {error}", error) from None
     data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
