@@ -9,6 +9,8 @@ safety planning intervention (Stanley and Brown); Joint Commission NPSG
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 import pendulum
 import pytest
@@ -299,3 +301,75 @@ def test_two_positive_screens_on_one_day_are_one_event_to_plan_for() -> None:
     )
     report = check_safety(PLAN, record, today=day(1))
     assert codes(report) == ["safety.plan_missing"]
+
+
+# --- on the plan ------------------------------------------------------------------
+
+
+def _on_file() -> SafetyRecord:
+    return SafetyRecord(
+        [phq9(START, 1)],
+        [RiskAssessment(START, "therapist", "moderate", note=SECRET)],
+        [SafetyPlan(START, warning_signs=[SECRET])],
+    )
+
+
+def test_a_plan_holds_its_safety_record_and_stays_a_value() -> None:
+    import pickle
+
+    assert PLAN.safety == SafetyRecord()
+    assert not PLAN.safety
+    plan = attrs.evolve(PLAN, safety=_on_file())
+    assert plan.safety == _on_file()
+    assert plan != PLAN
+    assert pickle.loads(pickle.dumps(plan)) == plan
+    assert repr(plan) == repr(PLAN).replace(PLAN.id, plan.id)
+    assert attrs.evolve(plan, safety=None).safety == SafetyRecord()
+    with pytest.raises(cp.InvalidValueError, match=r"CarePlan\.safety"):
+        attrs.evolve(PLAN, safety=[SECRET])
+
+
+def test_check_safety_reads_the_plans_own_records() -> None:
+    plan = attrs.evolve(PLAN, safety=SafetyRecord(screens=[phq9(START, 1)]))
+    assert codes(check_safety(plan, today=START)) == ["safety.assessment_missing"]
+    # An explicit record is judged instead of the plan's.
+    assert check_safety(plan, SafetyRecord(screens=[phq9(START, 0)]), today=START).ok
+
+
+def test_validate_includes_the_safety_findings_given_a_today() -> None:
+    plan = attrs.evolve(PLAN, safety=SafetyRecord(screens=[phq9(START, 1)]))
+    found = cp.validate(plan, today=START, rules=["safety"])
+    assert codes(found) == ["safety.assessment_missing"]
+    assert "safety.assessment_missing" in cp.validate(plan, today=START).codes
+    # Without a today, or without records, the rule finds nothing.
+    assert cp.validate(plan, rules=["safety"]).violations == ()
+    assert cp.validate(PLAN, today=day(30), rules=["safety"]).violations == ()
+    # The policy is a knob of validate.
+    screened = attrs.evolve(
+        plan, safety=SafetyRecord([phq9(START, 1)], [RiskAssessment(day(2), "therapist", "low")])
+    )
+    assert "safety.assessment_missing" in cp.validate(screened, today=day(2)).codes
+    lenient = cp.validate(screened, today=day(2), safety_policy=SafetyPolicy(assessment_days=2))
+    assert "safety.assessment_missing" not in lenient.codes
+
+
+def test_every_finding_is_declared_with_its_severity() -> None:
+    from careplan._operations.validation import CODES
+
+    records = [
+        SafetyRecord(),
+        SafetyRecord([phq9(START, 0)]),
+        SafetyRecord([phq9(START, 2)], [RiskAssessment(START, "psychiatrist", "high")]),
+        SafetyRecord(
+            [CSSRSScreen(START, True, True, method=True, intent=False, plan=False)],
+            plans=[SafetyPlan(day(-3))],
+        ),
+    ]
+    policies = (SafetyPolicy(), SafetyPolicy(contact_kinds=["family_therapy"]))
+    seen = set()
+    for record in records:
+        for today, policy in itertools.product((day(3), day(40)), policies):
+            for v in check_safety(PLAN, record, today=today, policy=policy).violations:
+                assert v.severity in CODES[v.code]
+                seen.add(v.code)
+    assert seen == {code for code in CODES if code.startswith("safety.")}

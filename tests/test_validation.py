@@ -257,6 +257,7 @@ def test_rules_can_be_chosen_and_extended():
         "reviews",
         "measures",
         "billing",
+        "safety",
     ]
     with pytest.raises(cp.InvalidValueError, match="not a rule"):
         cp.validate(plan, rules=["spelling"])

@@ -41,7 +41,8 @@ from careplan._model.review import CLINIC_REVIEW, MEDICARE_REVIEW, ReviewPolicy
 from careplan._model.time import week_start
 from careplan._operations.billing import billing, billing_weeks, claim_lines
 from careplan._operations.delivery import delivered
-from careplan._operations.progress import progress, series
+from careplan._operations.progress import progress, series, suicide_items
+from careplan._operations.safety import check_safety, current_risk
 from careplan._operations.validation import validate
 from careplan._version import __version__
 from careplan.demo import sample_plan, working_parent_plan
@@ -229,6 +230,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include the diagnosis codes (left out by default)",
     )
+    fhir.add_argument(
+        "--safety",
+        action="store_true",
+        help="include the suicide-risk screens (item answers) and risk assessments "
+        "(left out by default)",
+    )
     commands.add_parser(
         "import-fhir",
         parents=[_reading("a FHIR Bundle in JSON (R4 or R5, as careplan fhir writes it)"), writing],
@@ -248,6 +255,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the plan of care's objectives, their measures and whether targets are met "
         "(clinical detail: shown only when asked for)",
+    )
+    report.add_argument(
+        "--safety",
+        action="store_true",
+        help="print the suicide-risk findings and the current risk level, with dates and "
+        "instruments only (clinical detail: shown only when asked for)",
     )
     report.add_argument(
         "--billing",
@@ -542,7 +555,7 @@ def _report(args: argparse.Namespace) -> int:
     given = None if args.today is None else _day("--today", args.today)
     rules = None if args.billing is None else _payer(args.billing)
     plan = _load(args)
-    if args.week is None and not args.progress:
+    if args.week is None and not args.progress and not args.safety:
         # The default report: this week's, or the plan's nearest week.
         today = given or _today()
         day = min(max(today, plan.start), plan.end)
@@ -553,7 +566,48 @@ def _report(args: argparse.Namespace) -> int:
     if args.progress:
         # The command line is the edge that may read the clock; the library never does.
         _say(_progress_report(plan, given or _today()))
+    if args.safety:
+        _say(_safety_report(plan, given or _today()))
     return EXIT_OK
+
+
+def _safety_report(plan: CarePlan, today: pendulum.Date) -> str:
+    """The safety rules' findings and the current risk, by dates and instruments only.
+
+    Nothing a client or clinician wrote (notes, safety plan entries) and no
+    item answer is printed.
+    """
+    record = plan.safety
+    lines = [f"Safety on {today}"]
+    if not record:
+        lines.append("  no suicide-risk screens, assessments or safety plans on file")
+    risk = current_risk(record, today)
+    lines.append(f"  current risk: {'not graded' if risk is None else risk}")
+    screens = [s for s in record.screens if s.on <= today]
+    if screens:
+        latest = screens[-1]
+        verdict = "positive" if latest.positive else "negative"
+        lines.append(
+            f"  screens: {len(screens)}; latest {latest.instrument} on {latest.on} ({verdict})"
+        )
+    assessments = [a for a in record.assessments if a.on <= today]
+    if assessments:
+        a = assessments[-1]
+        lines.append(
+            f"  risk assessments: {len(assessments)}; latest on {a.on} ({a.level}, by {a.role})"
+        )
+    plans = [p for p in record.plans if p.on <= today]
+    if plans:
+        reviewed = [d for d in plans[-1].reviewed if d <= today]
+        last = f", last reviewed {reviewed[-1]}" if reviewed else ""
+        lines.append(f"  safety plans: {len(plans)}; latest written {plans[-1].on}{last}")
+    findings = check_safety(plan, today=today).violations if record else ()
+    if findings:
+        lines.append("Findings")
+        lines.extend(f"  {v.severity} {v.code}: {v.message}" for v in findings)
+    elif record:
+        lines.append("  no findings")
+    return "\n".join(lines)
 
 
 def _progress_report(plan: CarePlan, today: pendulum.Date) -> str:
@@ -582,15 +636,23 @@ def _progress_report(plan: CarePlan, today: pendulum.Date) -> str:
             facts.append("response")
         if item.remitted:
             facts.append("remission")
+        facts += [f"item {n}: {answer}" for n, answer in item.suicide_items]
         verdict = "met" if item.met else "not met"
         lines.append(f"    target {item.target}: {verdict} ({', '.join(facts)})")
     codes = list(dict.fromkeys(m.instrument for m in plan.measurements))
     if codes:
         lines.append("Measures")
         for code in codes:
-            scores = ", ".join(f"{m.score:g} ({m.on})" for m in series(plan, code, today))
+            scores = ", ".join(
+                f"{m.score:g} ({m.on}{_items(plan, code, m.on)})" for m in series(plan, code, today)
+            )
             lines.append(f"  {code}: {scores or 'none by then'}")
     return "\n".join(lines)
+
+
+def _items(plan: CarePlan, instrument: str, on: pendulum.Date) -> str:
+    """``"; item 9: 1"`` when the score's questionnaire was answered item by item that day."""
+    return "".join(f"; item {n}: {a}" for n, a in suicide_items(plan, instrument, on))
 
 
 def _week_report(
@@ -783,7 +845,9 @@ def _fhir(args: argparse.Namespace) -> int:
     if not _exportable(args, plan):
         return EXIT_INVALID
     try:
-        bundle = to_fhir(plan, version=args.fhir_version, diagnoses=args.diagnoses)
+        bundle = to_fhir(
+            plan, version=args.fhir_version, diagnoses=args.diagnoses, safety=args.safety
+        )
     except CarePlanError as error:  # over the R4 export's budget
         raise _Failure(f"{_shown(args.file)}: cannot export it: {error}", error) from None
     data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

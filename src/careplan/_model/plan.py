@@ -49,6 +49,7 @@ from careplan._model.occurrence import Occurrence
 from careplan._model.people import CareTeamMember, Client, RelapsePreventionPlan
 from careplan._model.program import Program
 from careplan._model.review import Review, Signature
+from careplan._model.safety import NO_SAFETY_RECORD, SafetyRecord
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import Disambiguate, require_date
 from careplan._model.transition import (
@@ -271,6 +272,12 @@ def _to_revisions(value: Iterable[CareRevision]) -> tuple[CareRevision, ...]:
     return tuple_of("CarePlan.revisions", value, CareRevision, "use careplan.CareRevision(...)")
 
 
+def _to_safety(value: SafetyRecord | None) -> SafetyRecord:
+    if value is None:
+        return NO_SAFETY_RECORD
+    return instance("CarePlan.safety", value, SafetyRecord, "use careplan.safety.SafetyRecord(...)")
+
+
 def _check_labels(plan: CarePlan) -> None:
     """Refuse two labels for one kind, track or reason code in a plan (see :func:`labelled`)."""
     one_label_per_code("CarePlan", labelled(plan))
@@ -347,6 +354,9 @@ class CarePlan:
             (federally assisted, holding itself out as providing substance
             use disorder treatment): ``True``, ``False``, or ``None``
             (unstated: decided from the plan's codes, erring toward privacy).
+        safety: The client's suicide-risk screens, risk assessments and
+            safety plans (see :mod:`careplan.safety`); empty by default.
+            Private: never in a repr, a calendar or the CLI's default output.
     """
 
     client: Client = attrs.field(converter=_to_client)
@@ -390,6 +400,7 @@ class CarePlan:
         default=None, converter=_to_principal, repr=hidden
     )
     part2_program: bool | None = attrs.field(default=None, converter=_to_part2)
+    safety: SafetyRecord = attrs.field(default=NO_SAFETY_RECORD, converter=_to_safety)
 
     def __attrs_post_init__(self) -> None:
         if self._length is not None:

@@ -13,6 +13,7 @@ from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Violation
 from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
+from careplan._model.safety import DEFAULT_SAFETY_POLICY, SafetyPolicy
 from careplan._operations.billing import BillableDay, billing
 from careplan._operations.weeks import WeekFigures
 
@@ -45,6 +46,8 @@ class RuleContext:
             one, every day as scheduled: a forecast); empty without a payer.
             Worked out once, when the context is built, for every rule and
             caller that asks.
+        safety_policy: The thresholds of the suicide-risk rules
+            (:class:`careplan.safety.SafetyPolicy`).
     """
 
     plan: CarePlan
@@ -57,6 +60,7 @@ class RuleContext:
     billing: tuple[BillableDay, ...] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(_billing, takes_self=True)
     )
+    safety_policy: SafetyPolicy = attrs.field(default=DEFAULT_SAFETY_POLICY, kw_only=True)
 
     def billing_days(self) -> tuple[BillableDay, ...]:
         """:attr:`billing`: each day of care as :attr:`payer` bills it."""

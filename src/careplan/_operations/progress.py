@@ -21,12 +21,13 @@ from careplan._model.measures import Measurement
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.report import Violation
+from careplan._model.safety import ItemAnswers
 from careplan._model.time import require_date
 from careplan._operations.context import RuleContext
 from careplan._operations.expansion import occurrences
 from careplan._operations.reviews import end_of_care
 
-__all__ = ["ObjectiveProgress", "Trend", "check_measures", "progress"]
+__all__ = ["ObjectiveProgress", "Trend", "check_measures", "progress", "suicide_items"]
 
 #: Which way the measure went from the measurement before the latest.
 Trend = Literal["improving", "worsening", "stable"]
@@ -56,6 +57,10 @@ class ObjectiveProgress:
             (PHQ-9, GAD-7: a drop of 50% or more); ``None`` when not known.
         remitted: Whether ``latest`` is remission; ``None`` when not known.
         count: How many values it is based on (scores, or recorded sessions).
+        suicide_items: When the plan's safety record holds the latest
+            score's questionnaire answered item by item that day, the
+            answers to its suicide items as ``(item number, answer)`` pairs
+            (PHQ-9: ``((9, answer),)``), to show beside the total; else empty.
     """
 
     objective: str
@@ -70,6 +75,7 @@ class ObjectiveProgress:
     responded: bool | None = None
     remitted: bool | None = None
     count: int = 0
+    suicide_items: tuple[tuple[int, int], ...] = ()
 
     def __repr__(self) -> str:
         # Scores are health information: the repr says where the objective stands, not the scores.
@@ -84,6 +90,34 @@ def series(plan: CarePlan, instrument: str, today: _dt.date | None = None) -> li
     if today is not None:
         found = [m for m in found if m.on <= today]
     return sorted(found, key=lambda m: m.on)
+
+
+def suicide_items(plan: CarePlan, instrument: str, on: _dt.date) -> tuple[tuple[int, int], ...]:
+    """The answers to ``instrument``'s suicide items on ``on``, as ``(item, answer)`` pairs.
+
+    Read from the plan's safety record (questionnaires answered item by
+    item); empty when it holds none of ``instrument`` that day. The last
+    answered that day counts.
+
+    >>> import attrs, pendulum
+    >>> from careplan.demo import sample_plan
+    >>> from careplan.safety import PHQ_9_ITEMS, ItemAnswers, SafetyRecord
+    >>> monday = pendulum.date(2027, 1, 4)
+    >>> answers = ItemAnswers(PHQ_9_ITEMS, monday, (1, 1, 1, 1, 1, 0, 0, 0, 1))
+    >>> plan = attrs.evolve(sample_plan(), safety=SafetyRecord([answers]))
+    >>> suicide_items(plan, "PHQ-9", monday)
+    ((9, 1),)
+    """
+    day = require_date("on", on)
+    found = [
+        s
+        for s in plan.safety.screens
+        if isinstance(s, ItemAnswers) and s.instrument == instrument and s.on == day
+    ]
+    if not found:
+        return ()
+    answers = found[-1]
+    return tuple((n, answers.answers[n - 1]) for n in answers.questionnaire.suicide_items)
 
 
 def progress(plan: CarePlan, *, today: _dt.date) -> tuple[ObjectiveProgress, ...]:
@@ -156,6 +190,7 @@ def _scores(
         if instrument.remission_below is not None
         else None,
         count=len(scores),
+        suicide_items=suicide_items(plan, target.measure, last.on),
     )
 
 

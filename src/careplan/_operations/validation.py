@@ -21,9 +21,11 @@ from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Report, Violation
 from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
+from careplan._model.safety import DEFAULT_SAFETY_POLICY, SafetyPolicy
 from careplan._model.time import require_date
 from careplan._operations import billing_rules
 from careplan._operations import rules as _rules
+from careplan._operations import safety as _safety
 from careplan._operations.billing_rules import check_billing
 from careplan._operations.context import Rule, RuleContext
 from careplan._operations.golden_thread import check_golden_thread, check_target_dates
@@ -38,7 +40,9 @@ _DEFAULT_POLICY = CompliancePolicy()
 
 #: Every violation code the built-in rules report, with its severities; the
 #: violations reference lists the same (a test keeps them in step).
-CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({**_rules.CODES, **billing_rules.CODES})
+CODES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {**_rules.CODES, **billing_rules.CODES, **_safety.CODES}
+)
 
 _REGISTRY: Mapping[str, Rule] = MappingProxyType(
     {
@@ -58,6 +62,9 @@ _REGISTRY: Mapping[str, Rule] = MappingProxyType(
         "reviews": check_reviews,
         "measures": check_measures,
         "billing": check_billing,
+        # Suicide-risk screens and what follows them (issue 34); they judge
+        # plans with safety records, given a today.
+        "safety": _safety.check_safety_rule,
     }
 )
 
@@ -70,7 +77,7 @@ def rules() -> Mapping[str, Rule]:
     >>> list(rules())[4:10]
     ['level_fit', 'transitions', 'modality', 'attendance', 'authorizations', 'vocabulary']
     >>> list(rules())[10:]
-    ['golden_thread', 'target_dates', 'reviews', 'measures', 'billing']
+    ['golden_thread', 'target_dates', 'reviews', 'measures', 'billing', 'safety']
     """
     return _REGISTRY
 
@@ -85,6 +92,7 @@ def validate(
     max_years: int = MAX_PLAN_YEARS,
     review_policy: ReviewPolicy = CLINIC_REVIEW,
     payer: PayerRules | None = None,
+    safety_policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
 ) -> Report:
     """Check ``plan`` against its level of care and collect every violation.
 
@@ -113,6 +121,9 @@ def validate(
             :class:`careplan.PayerRules`): the ``billing`` rule then judges
             which days and weeks the payer will pay; without one it finds
             nothing.
+        safety_policy: The thresholds of the suicide-risk rules (default
+            :data:`careplan.safety.DEFAULT_SAFETY_POLICY`); the ``safety``
+            rule judges the plan's safety records when ``today`` is given.
 
     Returns:
         The :class:`Report`; it never raises for a bad plan.
@@ -130,6 +141,7 @@ def validate(
         max_years=max_years,
         review_policy=review_policy,
         payer=payer,
+        safety_policy=safety_policy,
     )[0]
 
 
@@ -159,6 +171,7 @@ def validate_rows(
     max_years: int = MAX_PLAN_YEARS,
     review_policy: ReviewPolicy = CLINIC_REVIEW,
     payer: PayerRules | None = None,
+    safety_policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
 ) -> Validated:
     """:func:`validate`, with the plan's occurrences and the rules' context.
 
@@ -197,6 +210,7 @@ def validate_rows(
         policy,
         review_policy,
         payer,
+        safety_policy=safety_policy,
     )
     found: list[Violation] = []
     for rule in chosen:

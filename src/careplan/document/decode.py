@@ -147,7 +147,8 @@ def structure(data: object, type_: type[T]) -> T:
 def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
     """Flatten a cattrs error tree into (path, problem) pairs."""
     if isinstance(error, ForbiddenExtraKeysError):
-        for key in sorted(error.extra_fields):
+        # Keys of a Python dict need not be text, nor of one type.
+        for key in sorted(map(str, error.extra_fields)):
             yield join(path, key), f"is not a field of the {FORMAT} format"
         return
     if isinstance(error, (ClassValidationError, IterableValidationError)):

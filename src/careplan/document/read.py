@@ -43,6 +43,7 @@ from careplan.document.care import (
 from careplan.document.decode import FORMAT, loads, structure
 from careplan.document.fields import date, datetime, kind, minutes, reason, track
 from careplan.document.paths import at, join, show
+from careplan.document.safety import safety_record
 from careplan.document.shape import (
     AttendanceDoc,
     ContinuumDoc,
@@ -327,6 +328,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         _transition(t, f"transitions[{i}]", continuum, labels)
         for i, t in enumerate(doc.transitions)
     ]
+    safety = safety_record(doc.safety)
     with at(""):
         plan = CarePlan(
             client=client,
@@ -359,6 +361,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             revisions=revisions(doc.revisions, labels.kinds),
             principal_diagnosis=doc.principal_diagnosis,
             part2_program=doc.part2_program,
+            safety=safety,
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(problem.path, problem.problem)

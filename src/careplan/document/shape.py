@@ -292,6 +292,75 @@ class TransitionDoc:
     referral: ReferralDoc | None = None
 
 
+# --- suicide-risk records (added to careplan/1 by issue 34; all optional) ---
+
+
+@attrs.frozen
+class QuestionnaireItemDoc:
+    number: int
+    loinc: str
+    most: int = 3
+
+
+@attrs.frozen
+class QuestionnaireDoc:
+    instrument: str
+    items: list[QuestionnaireItemDoc]
+    suicide_items: list[int] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class CSSRSDoc:
+    wish_to_be_dead: bool
+    suicidal_thoughts: bool
+    method: bool | None = None
+    intent: bool | None = None
+    plan: bool | None = None
+    behavior: bool = False
+    behavior_past_3_months: bool | None = None
+
+
+@attrs.frozen
+class ScreenDoc:
+    date: str
+    instrument: str
+    answers: list[int] = attrs.field(factory=list)
+    cssrs: CSSRSDoc | None = None
+
+
+@attrs.frozen
+class RiskAssessmentDoc:
+    date: str
+    role: str
+    level: str
+    method: str = "clinical_interview"
+    next_screening: str | None = None
+    note: str = ""
+
+
+@attrs.frozen
+class SafetyPlanDoc:
+    date: str
+    warning_signs: list[str] = attrs.field(factory=list)
+    coping_strategies: list[str] = attrs.field(factory=list)
+    distractions: list[str] = attrs.field(factory=list)
+    people_to_ask: list[str] = attrs.field(factory=list)
+    professionals: list[str] = attrs.field(factory=list)
+    safe_environment: list[str] = attrs.field(factory=list)
+    reasons_for_living: list[str] = attrs.field(factory=list)
+    client_signed: str | None = None
+    clinician_signed: str | None = None
+    reviewed: list[str] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class SafetyDoc:
+    questionnaires: list[QuestionnaireDoc] = attrs.field(factory=list)
+    screens: list[ScreenDoc] = attrs.field(factory=list)
+    assessments: list[RiskAssessmentDoc] = attrs.field(factory=list)
+    plans: list[SafetyPlanDoc] = attrs.field(factory=list)
+
+
 @attrs.frozen
 class PlanDoc:
     format: str
@@ -327,6 +396,7 @@ class PlanDoc:
     revisions: list[RevisionDoc] = attrs.field(factory=list)
     principal_diagnosis: str | None = None
     part2_program: bool | None = None
+    safety: SafetyDoc | None = None
 
 
 # Fields added to careplan/1 after its first release, with their defaults.
@@ -347,6 +417,8 @@ ADDED_PLAN_FIELDS: dict[str, object] = {
     # Substance use: billing codes and 42 CFR Part 2 (issues 29, 30).
     "principal_diagnosis": None,
     "part2_program": None,
+    # Suicide-risk screens, assessments and safety plans (issue 34).
+    "safety": None,
 }
 ADDED_SESSION_FIELDS: dict[str, object] = {"role": None}
 ADDED_GOAL_FIELDS: dict[str, object] = {

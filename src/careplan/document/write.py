@@ -18,6 +18,7 @@ from careplan._model.session import Session
 from careplan._model.time import format_wall_time, weekday_name
 from careplan._model.transition import TransitionReason
 from careplan.document.decode import CONVERTER, FORMAT
+from careplan.document.safety import safety_doc
 from careplan.document.shape import (
     ADDED_CONTINUUM_FIELDS,
     ADDED_GOAL_FIELDS,
@@ -331,6 +332,7 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         ],
         principal_diagnosis=plan.principal_diagnosis,
         part2_program=plan.part2_program,
+        safety=safety_doc(plan.safety),
     )
     data: dict[str, Any] = CONVERTER.unstructure(doc)
     _drop_added_defaults(data, ADDED_PLAN_FIELDS)

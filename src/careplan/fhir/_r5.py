@@ -43,6 +43,7 @@ from careplan.fhir._codes import (
     urn,
 )
 from careplan.fhir._r4 import to_r4
+from careplan.fhir._safety import safety_resources
 
 __all__ = ["MAX_R4_APPOINTMENTS", "to_fhir"]
 
@@ -316,6 +317,7 @@ def to_fhir(
     diagnoses: bool = False,
     client_name: bool = False,
     care_team: bool = False,
+    safety: bool = False,
     validate: bool = False,
 ) -> dict[str, Any]:
     """The plan as a FHIR Bundle (type ``collection``), R5 or R4, as JSON-ready data.
@@ -346,6 +348,13 @@ def to_fhir(
             are ``Practitioner`` resources with their names and roles,
             referred to by the ``CarePlan``. Neither claims a profile: US
             Core's ask a role and an NPI for each member.
+        safety: Include the plan's suicide-risk screens and assessments
+            (:attr:`CarePlan.safety`): each questionnaire answered item by
+            item as an ``Observation`` with a component per item (LOINC
+            coded), each C-SSRS Screener as an ``Observation`` with its
+            answers and triage, each risk assessment as a
+            ``RiskAssessment``. Left out by default; notes and safety plans
+            are never written.
         validate: Check the result with fhir.resources (the ``fhir``
             extra): the R5 models, or the R4B models for R4 (R4B changed
             none of the resources written here).
@@ -393,6 +402,8 @@ def to_fhir(
         _observation(plan, index, measurement, subject)
         for index, measurement in enumerate(plan.measurements)
     ]
+    if safety:
+        observations += safety_resources(plan, subject)
     episodes_of_care = [
         {
             "resourceType": "EpisodeOfCare",

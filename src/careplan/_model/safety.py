@@ -1,4 +1,8 @@
-"""Screens for suicide risk: questionnaires answered item by item, and the C-SSRS Screener.
+"""Suicide-risk values: screens answered item by item, the C-SSRS Screener,
+risk assessments, safety plans, a client's safety record and the safety policy.
+
+They are values a :class:`~careplan.CarePlan` holds (its ``safety`` field);
+:mod:`careplan.safety` is their public home and the rules that judge them.
 
 A :class:`Questionnaire` is data: its items (each with its LOINC code and
 answer range) and the items whose positive answer is a positive suicide-risk
@@ -22,29 +26,48 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 import pendulum
 
-from careplan._model.checks import date, identifier, shape_repr, shown, tuple_converted, whole
+from careplan._model.care import CareRole
+from careplan._model.checks import (
+    date,
+    hidden,
+    identifier,
+    instance,
+    optional_date,
+    shape_repr,
+    shown,
+    text,
+    tuple_converted,
+    whole,
+)
 from careplan._model.errors import InvalidValueError
 from careplan._model.measures import Measurement
 
 __all__ = [
     "CSSRS_TRIAGE",
+    "DEFAULT_SAFETY_POLICY",
     "GAD_7_ITEMS",
+    "NO_SAFETY_RECORD",
     "PHQ_9_ITEMS",
     "RISK_LEVELS",
     "CSSRSScreen",
     "Item",
     "ItemAnswers",
     "Questionnaire",
+    "RiskAssessment",
     "RiskLevel",
+    "SafetyPlan",
+    "SafetyPolicy",
+    "SafetyRecord",
     "Screen",
     "higher_risk",
     "risk_level",
 ]
+
 
 #: Suicide risk, from none found to high.
 RiskLevel = Literal["none", "low", "moderate", "high"]
@@ -150,6 +173,13 @@ class Questionnaire:
 
     def __attrs_post_init__(self) -> None:
         identifier("Questionnaire.instrument", self.instrument)
+        if self.instrument == "C-SSRS":
+            raise InvalidValueError(
+                "Questionnaire.instrument",
+                self.instrument,
+                "is the C-SSRS Screener's code",
+                "record the screener with CSSRSScreen(...)",
+            )
         for number in self.suicide_items:
             if number > len(self.items):
                 raise InvalidValueError(
@@ -389,3 +419,322 @@ class CSSRSScreen:
 
 #: A screen the safety rules read: a questionnaire by item, or the C-SSRS Screener.
 Screen = ItemAnswers | CSSRSScreen
+
+
+def _role(value: object) -> CareRole:
+    for role in get_args(CareRole):
+        if value == role:
+            return role  # type: ignore[no-any-return]
+    raise InvalidValueError(
+        "RiskAssessment.role", shown(value), "is not a care role",
+        "use one of: " + ", ".join(get_args(CareRole)),
+    )  # fmt: skip
+
+
+def _assessed_on(value: object) -> pendulum.Date:
+    return date("RiskAssessment.on", value)
+
+
+def _level(value: object) -> RiskLevel:
+    return risk_level("RiskAssessment.level", value)
+
+
+def _method(value: object) -> str:
+    return identifier("RiskAssessment.method", value)
+
+
+def _next_screening(value: object) -> pendulum.Date | None:
+    return optional_date("RiskAssessment.next_screening", value)
+
+
+def _note(value: object) -> str:
+    return text("RiskAssessment.note", value, multiline=True)
+
+
+def _written_on(value: object) -> pendulum.Date:
+    return date("SafetyPlan.on", value)
+
+
+def _client_signed(value: object) -> pendulum.Date | None:
+    return optional_date("SafetyPlan.client_signed", value)
+
+
+def _clinician_signed(value: object) -> pendulum.Date | None:
+    return optional_date("SafetyPlan.clinician_signed", value)
+
+
+def _reviewed(value: object) -> tuple[pendulum.Date, ...]:
+    return tuple(sorted(tuple_converted("SafetyPlan.reviewed", value, date, "dates")))
+
+
+def _warning_signs(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.warning_signs", value, text, "texts")
+
+
+def _coping_strategies(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.coping_strategies", value, text, "texts")
+
+
+def _distractions(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.distractions", value, text, "texts")
+
+
+def _people_to_ask(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.people_to_ask", value, text, "texts")
+
+
+def _professionals(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.professionals", value, text, "texts")
+
+
+def _safe_environment(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.safe_environment", value, text, "texts")
+
+
+def _reasons_for_living(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPlan.reasons_for_living", value, text, "texts")
+
+
+#: The sections of a safety plan, in the intervention's order.
+_SECTIONS = (
+    "warning_signs",
+    "coping_strategies",
+    "distractions",
+    "people_to_ask",
+    "professionals",
+    "safe_environment",
+    "reasons_for_living",
+)
+
+
+@attrs.frozen(repr=False)
+class RiskAssessment:
+    """A clinician's suicide-risk assessment.
+
+    Attributes:
+        on: The day of the assessment.
+        role: Who assessed (a care role: "psychiatrist", "therapist", …).
+        level: The risk level found.
+        method: How it was assessed, as a code ("clinical_interview",
+            "cssrs_full", …).
+        next_screening: When to screen again, if set.
+        note: Free text; private (never in a repr, a message or a calendar).
+    """
+
+    on: pendulum.Date = attrs.field(converter=_assessed_on)
+    role: CareRole = attrs.field(converter=_role)
+    level: RiskLevel = attrs.field(converter=_level)
+    method: str = attrs.field(default="clinical_interview", converter=_method)
+    next_screening: pendulum.Date | None = attrs.field(default=None, converter=_next_screening)
+    note: str = attrs.field(default="", converter=_note)
+
+    def __repr__(self) -> str:
+        return shape_repr(
+            "RiskAssessment", on=self.on, role=self.role, level=self.level, note=hidden(self.note)
+        )
+
+
+@attrs.frozen(repr=False)
+class SafetyPlan:
+    """A safety plan in the structure of the safety planning intervention (Stanley and Brown).
+
+    Only the structure is modelled; every entry is the client's own words
+    and private. Crisis lines are entries like the others (in the US, the
+    988 Suicide & Crisis Lifeline).
+
+    Attributes:
+        on: The day it was written.
+        warning_signs: Signs that a crisis may be coming.
+        coping_strategies: What the client can do alone.
+        distractions: People and social settings that distract.
+        people_to_ask: People to ask for help.
+        professionals: Professionals and agencies to contact in a crisis,
+            crisis lines included.
+        safe_environment: Steps that make the environment safe (lethal means).
+        reasons_for_living: The client's reasons for living.
+        client_signed: When the client signed it, if they did.
+        clinician_signed: When the clinician signed it, if they did.
+        reviewed: The days it was reviewed with the client.
+    """
+
+    on: pendulum.Date = attrs.field(converter=_written_on)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_warning_signs)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_coping_strategies)
+    distractions: tuple[str, ...] = attrs.field(default=(), converter=_distractions)
+    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_people_to_ask)
+    professionals: tuple[str, ...] = attrs.field(default=(), converter=_professionals)
+    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_safe_environment)
+    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_reasons_for_living)
+    client_signed: pendulum.Date | None = attrs.field(default=None, converter=_client_signed)
+    clinician_signed: pendulum.Date | None = attrs.field(default=None, converter=_clinician_signed)
+    reviewed: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_reviewed)
+
+    def __repr__(self) -> str:
+        return shape_repr(
+            "SafetyPlan",
+            on=self.on,
+            sections=sum(1 for name in _SECTIONS if getattr(self, name)),
+            reviewed=len(self.reviewed),
+        )  # fmt: skip
+
+    def current_on(self, day: pendulum.Date) -> bool:
+        """True when written or reviewed on ``day`` or later."""
+        return self.on >= day or any(r >= day for r in self.reviewed)
+
+
+def _screen(field: str, value: object) -> Screen:
+    if not isinstance(value, (ItemAnswers, CSSRSScreen)):
+        raise InvalidValueError(
+            field, shown(value), "is not a screen", "use ItemAnswers(...) or CSSRSScreen(...)"
+        )
+    return value
+
+
+def _day(record: Screen | RiskAssessment | SafetyPlan) -> pendulum.Date:
+    return record.on
+
+
+def _screens(value: object) -> tuple[Screen, ...]:
+    return tuple(
+        sorted(tuple_converted("SafetyRecord.screens", value, _screen, "screens"), key=_day)
+    )
+
+
+def _assessment(field: str, value: object) -> RiskAssessment:
+    return instance(field, value, RiskAssessment)
+
+
+def _assessments(value: object) -> tuple[RiskAssessment, ...]:
+    found = tuple_converted("SafetyRecord.assessments", value, _assessment, "RiskAssessment values")
+    return tuple(sorted(found, key=_day))
+
+
+def _safety_plan(field: str, value: object) -> SafetyPlan:
+    return instance(field, value, SafetyPlan)
+
+
+def _plans(value: object) -> tuple[SafetyPlan, ...]:
+    return tuple(
+        sorted(
+            tuple_converted("SafetyRecord.plans", value, _safety_plan, "SafetyPlan values"),
+            key=_day,
+        )
+    )
+
+
+@attrs.frozen(repr=False)
+class SafetyRecord:
+    """A client's screens, risk assessments and safety plans, each kept in date order.
+
+    Attributes:
+        screens: PHQ-9 (or other questionnaires) by item, and C-SSRS screens.
+        assessments: Clinicians' risk assessments.
+        plans: Safety plans.
+    """
+
+    screens: tuple[Screen, ...] = attrs.field(default=(), converter=_screens)
+    assessments: tuple[RiskAssessment, ...] = attrs.field(default=(), converter=_assessments)
+    plans: tuple[SafetyPlan, ...] = attrs.field(default=(), converter=_plans)
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, Questionnaire] = {}
+        for index, screen in enumerate(self.screens):
+            if isinstance(screen, ItemAnswers):
+                known = seen.setdefault(screen.instrument, screen.questionnaire)
+                if known != screen.questionnaire:
+                    raise InvalidValueError(
+                        f"SafetyRecord.screens[{index}].questionnaire",
+                        screen.instrument,
+                        "names a questionnaire another screen answers with other items",
+                        "use one questionnaire per instrument code",
+                    )
+
+    @property
+    def questionnaires(self) -> tuple[Questionnaire, ...]:
+        """The questionnaires the screens answer, each once, in the order first answered."""
+        found: dict[str, Questionnaire] = {}
+        for screen in self.screens:
+            if isinstance(screen, ItemAnswers):
+                found.setdefault(screen.instrument, screen.questionnaire)
+        return tuple(found.values())
+
+    def __bool__(self) -> bool:
+        """True when anything is on file."""
+        return bool(self.screens or self.assessments or self.plans)
+
+    def __repr__(self) -> str:
+        # Counts only: the records are health information.
+        return shape_repr(
+            "SafetyRecord",
+            screens=len(self.screens),
+            assessments=len(self.assessments),
+            plans=len(self.plans),
+        )
+
+
+#: A plan's safety record when nothing is on file (the default).
+NO_SAFETY_RECORD = SafetyRecord()
+
+
+def _days(field: str, value: object, least: int = 0) -> int:
+    return whole(field, value, least, 366)
+
+
+def _admission_days(value: object) -> int:
+    return _days("SafetyPolicy.admission_days", value)
+
+
+def _rescreen_days(value: object) -> int | None:
+    return None if value is None else _days("SafetyPolicy.rescreen_days", value, 1)
+
+
+def _assessment_days(value: object) -> int:
+    return _days("SafetyPolicy.assessment_days", value)
+
+
+def _contact_days(value: object) -> int:
+    return _days("SafetyPolicy.contact_days", value, 1)
+
+
+def _contact_kinds(value: object) -> tuple[str, ...]:
+    return tuple_converted("SafetyPolicy.contact_kinds", value, identifier, "session kind codes")
+
+
+def _fallback_plan_days(value: object) -> int:
+    return _days("SafetyPolicy.fallback_plan_days", value)
+
+
+@attrs.frozen
+class SafetyPolicy:
+    """The safety rules' thresholds, set by a program's written policy.
+
+    Attributes:
+        admission_days: A first screen is due within this many days of the
+            plan's start (0: on the first day).
+        rescreen_days: At most this many days between screens; ``None``
+            turns the cadence off.
+        assessment_days: A clinician's risk assessment is due within this
+            many days of a positive screen.
+        contact_days: After a positive screen, the days within which the
+            schedule holds an individual contact.
+        contact_kinds: The session kinds that count as that contact.
+        fallback_plan_days: When no session follows a screen, the safety
+            plan is due this many days after it.
+    """
+
+    admission_days: int = attrs.field(default=1, converter=_admission_days)
+    rescreen_days: int | None = attrs.field(default=30, converter=_rescreen_days)
+    assessment_days: int = attrs.field(default=1, converter=_assessment_days)
+    contact_days: int = attrs.field(default=7, converter=_contact_days)
+    contact_kinds: tuple[str, ...] = attrs.field(
+        default=("individual_therapy", "psychiatric"), converter=_contact_kinds
+    )
+    fallback_plan_days: int = attrs.field(default=1, converter=_fallback_plan_days)
+
+
+#: The policy :func:`check_safety` applies when given none.
+DEFAULT_SAFETY_POLICY = SafetyPolicy()
+
+
+#: The policy :func:`careplan.safety.check_safety` and :func:`careplan.validate` apply by default.
+DEFAULT_SAFETY_POLICY = SafetyPolicy()

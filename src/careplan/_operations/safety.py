@@ -1,7 +1,7 @@
 """The rules that follow a suicide-risk screen to an assessment and a safety plan.
 
 Each rule reads the plan's own week (its occurrences) and the client's
-:class:`~careplan.safety.SafetyRecord`; thresholds live in a
+safety record (:attr:`CarePlan.safety <careplan.CarePlan.safety>`); thresholds live in a
 :class:`SafetyPolicy`. Messages name the date, the instrument and what to do
 next, and never quote what a client or clinician wrote. careplan supports
 clinical judgement and does not replace it: it never moves a client by
@@ -10,80 +10,39 @@ itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 import pendulum
 
-from careplan._model.checks import identifier, tuple_converted, whole
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
-from careplan._model.report import Report, Violation
+from careplan._model.report import Report, Severity, Violation
+from careplan._model.safety import (
+    DEFAULT_SAFETY_POLICY,
+    RiskLevel,
+    SafetyPolicy,
+    SafetyRecord,
+    Screen,
+)
+from careplan._model.time import require_date
+from careplan._operations.context import RuleContext
 from careplan._operations.expansion import occurrences
-from careplan.safety._records import SafetyRecord
-from careplan.safety._screens import RiskLevel, Screen
 
-__all__ = ["DEFAULT_SAFETY_POLICY", "SafetyPolicy", "check_safety", "current_risk"]
+__all__ = ["CODES", "check_safety", "check_safety_rule", "current_risk"]
 
-
-def _days(field: str, value: object, least: int = 0) -> int:
-    return whole(field, value, least, 366)
-
-
-def _admission_days(value: object) -> int:
-    return _days("SafetyPolicy.admission_days", value)
-
-
-def _rescreen_days(value: object) -> int | None:
-    return None if value is None else _days("SafetyPolicy.rescreen_days", value, 1)
-
-
-def _assessment_days(value: object) -> int:
-    return _days("SafetyPolicy.assessment_days", value)
-
-
-def _contact_days(value: object) -> int:
-    return _days("SafetyPolicy.contact_days", value, 1)
-
-
-def _contact_kinds(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPolicy.contact_kinds", value, identifier, "session kind codes")
-
-
-def _fallback_plan_days(value: object) -> int:
-    return _days("SafetyPolicy.fallback_plan_days", value)
-
-
-@attrs.frozen
-class SafetyPolicy:
-    """The safety rules' thresholds, set by a program's written policy.
-
-    Attributes:
-        admission_days: A first screen is due within this many days of the
-            plan's start (0: on the first day).
-        rescreen_days: At most this many days between screens; ``None``
-            turns the cadence off.
-        assessment_days: A clinician's risk assessment is due within this
-            many days of a positive screen.
-        contact_days: After a positive screen, the days within which the
-            schedule holds an individual contact.
-        contact_kinds: The session kinds that count as that contact.
-        fallback_plan_days: When no session follows a screen, the safety
-            plan is due this many days after it.
-    """
-
-    admission_days: int = attrs.field(default=1, converter=_admission_days)
-    rescreen_days: int | None = attrs.field(default=30, converter=_rescreen_days)
-    assessment_days: int = attrs.field(default=1, converter=_assessment_days)
-    contact_days: int = attrs.field(default=7, converter=_contact_days)
-    contact_kinds: tuple[str, ...] = attrs.field(
-        default=("individual_therapy", "psychiatric"), converter=_contact_kinds
-    )
-    fallback_plan_days: int = attrs.field(default=1, converter=_fallback_plan_days)
-
-
-#: The policy :func:`check_safety` applies when given none.
-DEFAULT_SAFETY_POLICY = SafetyPolicy()
+#: The codes the safety rules report, with their severities.
+CODES: Mapping[str, tuple[Severity, ...]] = MappingProxyType(
+    {
+        "safety.screening_due": ("error", "warning"),
+        "safety.assessment_missing": ("error",),
+        "safety.plan_missing": ("error",),
+        "safety.plan_review_due": ("warning",),
+        "safety.level_review": ("warning",),
+        "safety.contact_missing": ("warning",),
+    }
+)
 
 
 def current_risk(record: SafetyRecord, today: pendulum.Date) -> RiskLevel | None:
@@ -100,7 +59,7 @@ def current_risk(record: SafetyRecord, today: pendulum.Date) -> RiskLevel | None
 
 def check_safety(
     plan: CarePlan,
-    record: SafetyRecord,
+    record: SafetyRecord | None = None,
     *,
     today: pendulum.Date,
     policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
@@ -110,18 +69,41 @@ def check_safety(
     Codes: ``safety.screening_due``, ``safety.assessment_missing`` (error),
     ``safety.plan_missing`` (error), ``safety.plan_review_due``,
     ``safety.level_review`` and ``safety.contact_missing`` (warnings).
-    Only what is dated on or before ``today`` is judged.
+    Only what is dated on or before ``today`` is judged. The records are
+    the plan's own (:attr:`CarePlan.safety <careplan.CarePlan.safety>`)
+    unless ``record`` is given.
     """
+    return Report(_findings(plan, record, require_date("today", today), policy, occurrences(plan)))
+
+
+def check_safety_rule(context: RuleContext) -> Iterator[Violation]:
+    """The ``safety`` rule of :func:`careplan.validate`: :func:`check_safety` for its context.
+
+    It finds nothing for a plan without safety records or without a ``today``.
+    """
+    if context.today is None or not context.plan.safety:
+        return iter(())
+    return _findings(context.plan, None, context.today, context.safety_policy, context.occurrences)
+
+
+def _findings(
+    plan: CarePlan,
+    record: SafetyRecord | None,
+    today: pendulum.Date,
+    policy: SafetyPolicy,
+    sessions: Sequence[Occurrence],
+) -> Iterator[Violation]:
+    record = plan.safety if record is None else record
     facts = _Facts(
-        sessions=occurrences(plan),
+        sessions=sessions,
         screens=tuple(s for s in record.screens if s.on <= today),
         record=record,
         today=today,
         policy=policy,
     )
-    return Report(
-        (*_screening(plan, facts), *_after_positive_screens(facts), *_high_risk(plan, facts))
-    )
+    yield from _screening(plan, facts)
+    yield from _after_positive_screens(facts)
+    yield from _high_risk(plan, facts)
 
 
 @attrs.frozen
