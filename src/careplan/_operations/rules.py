@@ -13,7 +13,6 @@ clinician decides whether to make the time up.
 from __future__ import annotations
 
 import bisect
-import difflib
 import functools
 import itertools
 from collections import defaultdict
@@ -773,7 +772,7 @@ def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
     another kind. Giving it a label declares it and ends the warning.
     """
     plan = context.plan
-    found: dict[tuple[type, str], list[str]] = {}
+    found: dict[tuple[type[SessionKind | TreatmentTrack], str], list[str]] = {}
 
     def note(item: SessionKind | TreatmentTrack, session_id: str | None) -> None:
         if not item.declared:
@@ -792,14 +791,13 @@ def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
         for component in level.required:
             note(component.kind, None)
     for (kind, code), session_ids in found.items():
-        builtins = SessionKind.builtins() if kind is SessionKind else TreatmentTrack.builtins()
-        what = "session kind" if kind is SessionKind else "treatment track"
-        close = difflib.get_close_matches(code, [b.code for b in builtins], n=1)
-        guess = f" (a typo of {close[0]!r}?)" if close else ""
+        near = kind.near(code)
+        guess = f" (a typo of {near!r}?)" if near else ""
         yield Violation(
             "vocabulary.undeclared",
             "warning",
-            f"The {what} {quoted(code)!r} is neither built in nor declared with a label{guess}; "
+            f"The {kind.what} {quoted(code)!r} is neither built in"
+            f" nor declared with a label{guess}; "
             f"use a built-in one, or declare it: {kind.__name__}({quoted(code)!r}, 'Its label')",
             session_ids=tuple(session_ids),
         )
