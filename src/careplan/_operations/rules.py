@@ -13,7 +13,6 @@ clinician decides whether to make the time up.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -110,19 +109,8 @@ _SHORTFALL_BY_CHANGES = (
 
 
 def _day_name(day: pendulum.Date) -> str:
-    """``day.format("dddd")``, cached per locale and weekday: pendulum's formatting is slow."""
-    return _weekday_name(pendulum.get_locale(), day.isoweekday())
-
-
-@functools.lru_cache(maxsize=64)
-def _weekday_name(locale: str, isoweekday: int) -> str:
-    return pendulum.Date(2024, 1, isoweekday).format("dddd", locale=locale)  # 2024-01-01: Monday
-
-
-@functools.lru_cache(maxsize=256)
-def _shown(bounds: Range) -> str:
-    """``str(bounds)``, cached: a message per week or day shows the level's ranges."""
-    return str(bounds)
+    """The weekday's name in the current locale (``"Monday"``)."""
+    return day.format("dddd")
 
 
 def _hours(value: float) -> str:
@@ -259,7 +247,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 continue
             severity, side = verdict
             label = "h of sessions" if unit == "h/week" else "treatment days"
-            message = f"{{value}} {label}, {side} the {_shown(bounds)} {unit} of {level.name}"
+            message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
             if side == "below" and week.in_step_down_grace:
                 code, severity = "intensity.step_down_grace", "warning"
                 message += (
@@ -293,7 +281,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             if not message:
                 message = day_messages[key] = (
                     f"{_day_name(day)} has {{value}} h of sessions, {side} the "
-                    f"{_shown(bounds)} h/day of {level.name}"
+                    f"{bounds} h/day of {level.name}"
                 ) + (
                     f"; {_SHORTFALL_BY_CHANGES}"
                     if severity == "warning"
