@@ -48,7 +48,6 @@ __all__ = [
     "calendar_day",
     "expand",
     "expand_sessions",
-    "occurrence_keys",
     "occurrence_on",
     "occurrences",
     "occurrences_and_regular",
@@ -573,23 +572,6 @@ def plan_occurrences(plan: PlanLike, disambiguate: Disambiguate) -> list[Occurre
         for index, episode in enumerate(episodes)
     ]
     return _joined(parts)
-
-
-def occurrence_keys(plan: PlanLike) -> set[tuple[str, pendulum.Date]]:
-    """The keys (session id, scheduled date) of the plan's occurrences, without building them.
-
-    For checking that records name occurrences: the series dates of each
-    episode's sessions, less the days the plan's changes remove (a moved
-    occurrence keeps its key).
-    """
-    changes = DayChanges.of_plan(plan)
-    found = set()
-    for episode in plan.episodes:
-        for session in episode.schedule.sessions:
-            for day in series_dates(session, episode.start, episode.end, episode.start):
-                if not changes.removes(session.id, day):
-                    found.add((session.id, day))
-    return found
 
 
 def _joined(parts: list[list[Occurrence]]) -> list[Occurrence]:

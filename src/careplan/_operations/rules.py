@@ -549,15 +549,8 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                     "link; add one so the client can attend",
                     (session.id,),
                 )
-            elif not modality.join_url.startswith(("https://", "http://")):
-                yield Violation(
-                    "modality.bad_join_url",
-                    "error",
-                    f"{quoted(session.display_title)} ({session.id}) has the join link "
-                    f"{quoted(modality.join_url)!r}, which is not a web address; "
-                    "use an https:// link",
-                    (session.id,),
-                )
+            # A link that is not a web address is refused when the
+            # Modality is built, so modality.bad_join_url is never found.
         elif not modality.location:
             yield Violation(
                 "modality.missing_location",
