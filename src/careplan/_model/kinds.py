@@ -84,6 +84,34 @@ class Vocabulary:
         return self.label
 
 
+class _Open(Vocabulary):
+    """An open vocabulary: a value built with no label is labelled from its code.
+
+    A code that is not built in and came without a label is *undeclared*
+    (it may be a typo); see :attr:`declared`.
+    """
+
+    __slots__ = ()
+
+    _declared: bool
+
+    def __attrs_post_init__(self) -> None:
+        _fill_label(self)
+
+    @property
+    def declared(self) -> bool:
+        """True when the value was given a label (every built-in one was)."""
+        return self._declared
+
+    @classmethod
+    def from_code(cls: type[OpenT], code: str) -> OpenT:
+        """The built-in value with ``code``, or a new one labelled from the code."""
+        return cls.builtin(code) or cls(code)  # type: ignore[call-arg]
+
+
+OpenT = TypeVar("OpenT", bound=_Open)
+
+
 def _kind_code(value: str) -> str:
     return vocabulary_code("SessionKind.code", value)
 
@@ -100,7 +128,7 @@ def _track_label(value: str) -> str:
     return text("TreatmentTrack.label", value)
 
 
-def _fill_label(value: SessionKind | TreatmentTrack) -> None:
+def _fill_label(value: _Open) -> None:
     """Label a value built without one from its code, and remember it was not declared.
 
     A kind or track whose code is not built in and that was given no label
@@ -117,7 +145,7 @@ def _fill_label(value: SessionKind | TreatmentTrack) -> None:
 
 
 @attrs.frozen
-class SessionKind(Vocabulary):
+class SessionKind(_Open):
     """What happens in a session: group therapy, individual therapy, ...
 
     Attributes:
@@ -141,14 +169,6 @@ class SessionKind(Vocabulary):
 
     what: ClassVar[str] = "session kind"
 
-    def __attrs_post_init__(self) -> None:
-        _fill_label(self)
-
-    @property
-    def declared(self) -> bool:
-        """True when the kind was given a label (every built-in one was)."""
-        return self._declared
-
     CHECK_IN: ClassVar[SessionKind]
     GROUP_THERAPY: ClassVar[SessionKind]
     INDIVIDUAL_THERAPY: ClassVar[SessionKind]
@@ -156,11 +176,6 @@ class SessionKind(Vocabulary):
     LIFE_SKILLS: ClassVar[SessionKind]
     PSYCHOEDUCATION: ClassVar[SessionKind]
     FAMILY_THERAPY: ClassVar[SessionKind]
-
-    @classmethod
-    def from_code(cls, code: str) -> SessionKind:
-        """The built-in kind with ``code``, or a new kind labelled from the code."""
-        return cls.builtin(code) or cls(code)
 
 
 SessionKind.CHECK_IN = SessionKind("check_in", "Check-in and mindfulness")
@@ -182,7 +197,7 @@ SessionKind._builtin = (
 
 
 @attrs.frozen
-class TreatmentTrack(Vocabulary):
+class TreatmentTrack(_Open):
     """A clinical focus of treatment: CBT, DBT, trauma recovery, ...
 
     Not to be confused with the article's morning/afternoon/evening "tracks",
@@ -204,14 +219,6 @@ class TreatmentTrack(Vocabulary):
 
     what: ClassVar[str] = "treatment track"
 
-    def __attrs_post_init__(self) -> None:
-        _fill_label(self)
-
-    @property
-    def declared(self) -> bool:
-        """True when the track was given a label (every built-in one was)."""
-        return self._declared
-
     CBT: ClassVar[TreatmentTrack]
     DBT: ClassVar[TreatmentTrack]
     TRAUMA_RECOVERY: ClassVar[TreatmentTrack]
@@ -220,11 +227,6 @@ class TreatmentTrack(Vocabulary):
     DEPRESSION: ClassVar[TreatmentTrack]
     DUAL_DIAGNOSIS: ClassVar[TreatmentTrack]
     FAMILY: ClassVar[TreatmentTrack]
-
-    @classmethod
-    def from_code(cls, code: str) -> TreatmentTrack:
-        """The built-in track with ``code``, or a new track labelled from the code."""
-        return cls.builtin(code) or cls(code)
 
 
 TreatmentTrack.CBT = TreatmentTrack("cbt", "Cognitive behavioral therapy (CBT)")
@@ -247,12 +249,12 @@ TreatmentTrack._builtin = (
 )
 
 
-def _entry(field: str, value: object, kind: type[V], hint: str) -> V:
+def _entry(field: str, value: object, kind: type[OpenT], hint: str) -> OpenT:
     """A ``kind`` value, or the one with that code (built in, else custom, undeclared)."""
     if isinstance(value, kind):
         return value
     if isinstance(value, str) and _CODE.fullmatch(value):
-        return kind.builtin(value) or kind(value)  # type: ignore[call-arg]
+        return kind.from_code(value)
     raise InvalidValueError(field, value, f"is not a {kind.__name__}", hint)
 
 
