@@ -196,7 +196,6 @@ def _clear_export_caches():
 
     for cached in (
         _ical._utc_line,
-        _ical._sequence_line,
         _ical._local_line,
         _ical._weekly_rule,
         _ical._content_lines,

@@ -32,6 +32,25 @@ def _block(start_hour: int, group_track: TreatmentTrack, workshop: SessionKind) 
     ]
 
 
+def _consults(day: str, time: str, office: Modality, video: Modality) -> list[Session]:
+    """Fortnightly 30-minute psychiatric consults at ``time``: by video, and in the
+    office before 21:00 (the evening consult is by video only: the doctor is not on site).
+    """
+    places = [(video, "video")] + ([(office, "office")] if time < "21:00" else [])
+    return [
+        Session(
+            day,
+            time,
+            30,
+            SessionKind.PSYCHIATRIC,
+            modality=modality,
+            every_weeks=2,
+            id=f"psychiatric-{day[:3]}-{time.replace(':', '')}-{where}",
+        )
+        for modality, where in places
+    ]
+
+
 def sample_iop(timezone: str = "America/New_York") -> Program:
     """An IOP with morning, afternoon and evening tracks, in person and online.
 
@@ -83,20 +102,7 @@ def sample_iop(timezone: str = "America/New_York") -> Program:
                 )
     for day in ("tuesday", "thursday"):
         for time in ("12:00", "16:00", "21:00"):
-            # The evening consult is by video only: the doctor is not on site.
-            places = [(video, "video")] + ([(office, "office")] if time != "21:00" else [])
-            for modality, where in places:
-                slots.append(
-                    Session(
-                        day,
-                        time,
-                        30,
-                        SessionKind.PSYCHIATRIC,
-                        modality=modality,
-                        every_weeks=2,
-                        id=f"psychiatric-{day[:3]}-{time.replace(':', '')}-{where}",
-                    )
-                )
+            slots += _consults(day, time, office, video)
     return Program(
         "Sample IOP",
         timezone,
@@ -146,19 +152,7 @@ def census_program(timezone: str = "America/New_York", *, capacity: int = 12) ->
                     )
                 )
         for time in ("12:00", "12:30", "16:00", "16:30", "21:00"):
-            places = [(video, "video")] + ([(office, "office")] if time < "21:00" else [])
-            for modality, where in places:
-                slots.append(
-                    Session(
-                        day,
-                        time,
-                        30,
-                        SessionKind.PSYCHIATRIC,
-                        modality=modality,
-                        every_weeks=2,
-                        id=f"psychiatric-{day[:3]}-{time.replace(':', '')}-{where}",
-                    )
-                )
+            slots += _consults(day, time, office, video)
     return Program(
         "Census IOP", timezone, tracks, slots, levels=("OP", "IOP"), opens="08:00", closes="22:00"
     )

@@ -15,6 +15,7 @@ still report violations, as it would for a real draft plan.
 from __future__ import annotations
 
 import datetime as _dt
+import typing
 
 from careplan._model.errors import MissingExtraError
 
@@ -479,14 +480,7 @@ def _reasons(direction: str) -> st.SearchStrategy[TransitionReason]:
     return st.sampled_from([r for r in TransitionReason.builtins() if r.direction == direction])
 
 
-_STATUSES: tuple[AttendanceStatus, ...] = (
-    "attended",
-    "late",
-    "left_early",
-    "absent_excused",
-    "absent_unexcused",
-    "cancelled_by_program",
-)
+_STATUSES: tuple[AttendanceStatus, ...] = typing.get_args(AttendanceStatus)
 
 
 @st.composite

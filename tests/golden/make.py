@@ -1,6 +1,6 @@
 """Write the golden outputs of the demo plans: JSON, iCalendar, FHIR, text views.
 
-``tests/test_golden.py`` compares today's outputs with these files, so a
+``tests/test_exports_byte_identical.py`` compares today's outputs with these files, so a
 refactoring that changes any byte of an export fails. Regenerate only for a
 deliberate change of output (and say so in the CHANGELOG):
 ``.venv/bin/python tests/golden/make.py``.

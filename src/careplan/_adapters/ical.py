@@ -575,15 +575,12 @@ def _fold(line: Contentline) -> bytes:
     return encoded + b"\r\n"
 
 
-@lru_cache(maxsize=4)
 def _calendar_head(method: str) -> bytes:
-    """BEGIN:VCALENDAR and the calendar's properties but its name."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", _PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-    return _serialise(calendar)[: -len(_END_CALENDAR)]
+    """BEGIN:VCALENDAR and the calendar's properties but its name (short lines, no escapes)."""
+    return (
+        f"BEGIN:VCALENDAR\r\nPRODID:{_PRODID}\r\nVERSION:2.0\r\n"
+        f"CALSCALE:GREGORIAN\r\nMETHOD:{method}\r\n"
+    ).encode()
 
 
 @lru_cache(maxsize=512)
@@ -734,10 +731,9 @@ def _utc_line(name: str, moment: _dt.datetime) -> bytes:
     return _write(name, icalendar.vDDDTypes(moment))
 
 
-@lru_cache(maxsize=256)
 def _sequence_line(revision: int) -> bytes:
-    """The SEQUENCE line (cached)."""
-    return _write("SEQUENCE", icalendar.vInt(revision))
+    """The SEQUENCE line."""
+    return b"SEQUENCE:%d\r\n" % revision
 
 
 @lru_cache(maxsize=4096)
@@ -765,10 +761,13 @@ def _explicit_line(name: str, moment: _dt.datetime, zone: str) -> bytes:
     return _utc_line(name, moment.astimezone(_UTC))
 
 
-@lru_cache(maxsize=256)
 def _duration_line(minutes: int) -> bytes:
-    """The DURATION line of a series (cached): an exact length, whatever the day."""
-    return _write("DURATION", icalendar.vDuration(_dt.timedelta(minutes=minutes)))
+    """The DURATION line of a series: an exact length, whatever the day (as icalendar writes it)."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    time = f"T{hours}H" if hours else "T" if minutes else ""
+    time += f"{minutes}M" if minutes else ""
+    return f"DURATION:P{f'{days}D' if days else ''}{time}\r\n".encode()
 
 
 @lru_cache(maxsize=1024)

@@ -88,6 +88,20 @@ _CLAIM_COLUMNS = {
 }
 
 
+def _rows(
+    lines: Sequence[ServiceLine | ClaimLine], columns: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One row per line: each column's attribute (``date`` is the line's day), tuples joined."""
+    rows = []
+    for line in lines:
+        row = {}
+        for column in columns:
+            value = getattr(line, "day" if column == "date" else column)
+            row[column] = ", ".join(value) if isinstance(value, tuple) else value
+        rows.append(row)
+    return rows
+
+
 def _typed_frame(function: str, rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
     try:
         import pandas
@@ -116,28 +130,7 @@ def billing_lines_dataframe(lines: Sequence[ServiceLine]) -> Any:
     >>> frame.loc[frame["billable"], "hcpcs"].value_counts().to_dict()
     {'G0410': 10, 'G0177': 10, '90834': 10}
     """
-    rows = [
-        {
-            "date": line.day,
-            "session_id": line.session_id,
-            "kind": line.kind,
-            "level": line.level,
-            "minutes": line.minutes,
-            "rendering_role": line.rendering_role,
-            "revenue": line.revenue,
-            "hcpcs": line.hcpcs,
-            "modifiers": ", ".join(line.modifiers),
-            "units": line.units,
-            "place_of_service": line.place_of_service,
-            "per_diem": line.per_diem,
-            "tier": line.tier,
-            "billable": line.billable,
-            "reason": line.reason,
-            "forecast": line.forecast,
-        }
-        for line in lines
-    ]
-    return _typed_frame("billing_lines_dataframe", rows, _LINE_COLUMNS)
+    return _typed_frame("billing_lines_dataframe", _rows(lines, _LINE_COLUMNS), _LINE_COLUMNS)
 
 
 def claims_dataframe(lines: Sequence[ClaimLine]) -> Any:
@@ -156,22 +149,4 @@ def claims_dataframe(lines: Sequence[ClaimLine]) -> Any:
     >>> [tuple(row) for row in frame[["revenue", "hcpcs", "units", "per_diem"]].head(2).values]
     [('0906', 'H0015', 1, True), ('0906', 'H0015', 1, True)]
     """
-    rows = [
-        {
-            "week": line.week,
-            "level": line.level,
-            "type_of_bill": line.type_of_bill,
-            "condition_codes": ", ".join(line.condition_codes),
-            "date": line.day,
-            "revenue": line.revenue,
-            "hcpcs": line.hcpcs,
-            "modifiers": ", ".join(line.modifiers),
-            "units": line.units,
-            "per_diem": line.per_diem,
-            "session_id": line.session_id,
-            "rendering_role": line.rendering_role,
-            "forecast": line.forecast,
-        }
-        for line in lines
-    ]
-    return _typed_frame("claims_dataframe", rows, _CLAIM_COLUMNS)
+    return _typed_frame("claims_dataframe", _rows(lines, _CLAIM_COLUMNS), _CLAIM_COLUMNS)

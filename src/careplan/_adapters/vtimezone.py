@@ -126,13 +126,13 @@ def _subcomponent(
     return part
 
 
-@lru_cache(maxsize=512)
 def vtimezone(timezone: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """The VTIMEZONE of ``timezone`` valid from ``first_year`` to ``last_year``.
 
     The window reaches one year further on each side, so every offset in
     effect during the span has a sub-component that starts before it.
-    Cached: plans in the same zone and years share one component.
+    Not cached: the calendar writer keeps each span's bytes
+    (``_vtimezone_bytes``), and a component is mutable.
     """
     component = icalendar.Timezone()
     component.add("tzid", timezone)

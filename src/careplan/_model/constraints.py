@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import math
 from collections.abc import Iterable
 from typing import Literal
@@ -184,9 +183,7 @@ class BusyBlock:
 
     def _spans(self, week: _dt.date | None) -> tuple[tuple[int, int], ...]:
         """Busy minutes from Monday 00:00, buffers included, spilling over week ends."""
-        return _block_spans(self, None if week is None else week_start(week))
-
-    def _compute_spans(self, monday: _dt.date | None) -> tuple[tuple[int, int], ...]:
+        monday = None if week is None else week_start(week)
         found = []
         for shift in (-1, 0, 1):
             if monday is None:
@@ -233,13 +230,6 @@ class BusyBlock:
                 )
                 begin = upto
         return tuple(found)
-
-
-@functools.lru_cache(maxsize=4096)
-def _block_spans(block: BusyBlock, monday: _dt.date | None) -> tuple[tuple[int, int], ...]:
-    # Cached: the planner and the census ask a client's few blocks about
-    # thousands of sessions and candidate weeks.
-    return block._compute_spans(monday)
 
 
 def _busy(value: Iterable[BusyBlock]) -> tuple[BusyBlock, ...]:

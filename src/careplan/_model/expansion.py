@@ -7,7 +7,7 @@ values: :meth:`careplan.WeeklySchedule.occurrences` and
 It knows a schedule, an episode and a plan by the few attributes it reads
 (the protocols below), so it sits below them in the layers.
 
-One loop builds every occurrence (:func:`expand_sessions`); the calendar and
+One loop builds every occurrence (``_expand``); the calendar and
 FHIR exports, which write a series as a rule plus exceptions, ask which
 instances a series has through :func:`series_dates` and build one through
 :func:`occurrence_on`, which the loop also uses on days it cannot do in its
@@ -47,8 +47,6 @@ __all__ = [
     "Span",
     "calendar_day",
     "expand",
-    "expand_sessions",
-    "occurrence_keys",
     "occurrence_on",
     "occurrences",
     "occurrences_and_regular",
@@ -203,6 +201,10 @@ class DayChanges:
         return day in self.closed or (session_id, day) in self.cancelled
 
 
+#: No changes: a schedule's regular occurrences.
+_NO_CHANGES = DayChanges()
+
+
 def _days_off(plan: PlanLike) -> tuple[Closure | _dt.date, ...]:
     """Closures and held days: no session of the plan happens on them."""
     return (*plan.closures, *sorted(plan.held_days))
@@ -247,37 +249,27 @@ def expand(
     ...     week, pendulum.date(2026, 3, 1), pendulum.date(2026, 3, 8))]
     ['2026-03-01T09:00:00-05:00', '2026-03-08T09:00:00-04:00']
     """
-    return tuple(
-        expand_sessions(
-            schedule,
-            start,
-            end,
-            closures=closures,
-            cancellations=cancellations,
-            reschedules=reschedules,
-            cadence_start=cadence_start,
-            disambiguate=disambiguate,
-            episode=episode,
-        )
-    )
+    first_day = require_date("start", start)
+    origin = require_date("cadence_start", cadence_start or first_day)
+    changes = DayChanges.of(closures, cancellations, reschedules)
+    found = _expand(schedule, first_day, end, changes, origin, disambiguate, episode)
+    return tuple(found)
 
 
-def expand_sessions(
+def _expand(
     schedule: Sessions,
     start: _dt.date,
     end: _dt.date,
-    *,
-    closures: Iterable[Closure | _dt.date] = (),
-    cancellations: Iterable[Cancellation] = (),
-    reschedules: Iterable[Reschedule] = (),
-    cadence_start: _dt.date | None = None,
+    changes: DayChanges,
+    origin: pendulum.Date,
     disambiguate: Disambiguate = "compatible",
     episode: int = 0,
 ) -> list[Occurrence]:
     """Every concrete session of ``schedule`` from ``start`` to ``end``, both included.
 
-    See :func:`careplan.expand` for the arguments; the occurrences come as a
-    list, sorted by start, then by session id.
+    See :func:`careplan.expand` for the arguments (``origin`` is the
+    cadence's start); the occurrences come as a list, sorted by start, then
+    by session id.
 
     The work is done week by week, the sessions of a week in the order they
     happen, so the occurrences come out sorted and need no sort. On a day
@@ -287,8 +279,6 @@ def expand_sessions(
     """
     first_day = require_date("start", start)
     last_day = require_date("end", end)
-    origin = require_date("cadence_start", cadence_start or first_day)
-    changes = DayChanges.of(closures, cancellations, reschedules)
     rows: list[Occurrence] = []
     if not schedule.sessions:
         return rows
@@ -557,39 +547,12 @@ def occurrences(
 
 def plan_occurrences(plan: PlanLike, disambiguate: Disambiguate) -> list[Occurrence]:
     """:func:`occurrences`, as a list."""
-    episodes = plan.episodes
+    changes = DayChanges.of_plan(plan)
     parts = [
-        expand_sessions(
-            episode.schedule,
-            episode.start,
-            episode.end,
-            closures=_days_off(plan),
-            cancellations=plan.cancellations,
-            reschedules=plan.reschedules,
-            cadence_start=episode.start,
-            disambiguate=disambiguate,
-            episode=index,
-        )
-        for index, episode in enumerate(episodes)
+        _expand(e.schedule, e.start, e.end, changes, e.start, disambiguate, index)
+        for index, e in enumerate(plan.episodes)
     ]
     return _joined(parts)
-
-
-def occurrence_keys(plan: PlanLike) -> set[tuple[str, pendulum.Date]]:
-    """The keys (session id, scheduled date) of the plan's occurrences, without building them.
-
-    For checking that records name occurrences: the series dates of each
-    episode's sessions, less the days the plan's changes remove (a moved
-    occurrence keeps its key).
-    """
-    changes = DayChanges.of_plan(plan)
-    found = set()
-    for episode in plan.episodes:
-        for session in episode.schedule.sessions:
-            for day in series_dates(session, episode.start, episode.end, episode.start):
-                if not changes.removes(session.id, day):
-                    found.add((session.id, day))
-    return found
 
 
 def _joined(parts: list[list[Occurrence]]) -> list[Occurrence]:
@@ -617,10 +580,8 @@ def occurrences_and_regular(
     changes = DayChanges.of_plan(plan)
     episodes = plan.episodes
     regular = [
-        expand_sessions(
-            episode.schedule, episode.start, episode.end, cadence_start=episode.start, episode=index
-        )
-        for index, episode in enumerate(episodes)
+        _expand(e.schedule, e.start, e.end, _NO_CHANGES, e.start, "compatible", index)
+        for index, e in enumerate(episodes)
     ]
     parts = [
         _with_changes(rows, changes, episode.schedule.timezone, index)

@@ -8,9 +8,10 @@ Equality and hashing use the code only.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
-from typing import ClassVar, Protocol
+from typing import ClassVar, TypeVar
 
 import attrs
 
@@ -20,6 +21,7 @@ from careplan._model.errors import InvalidValueError
 __all__ = [
     "SessionKind",
     "TreatmentTrack",
+    "Vocabulary",
     "one_label_per_code",
     "optional_track",
     "session_kind",
@@ -40,6 +42,76 @@ def vocabulary_code(field: str, value: object) -> str:
     )
 
 
+V = TypeVar("V", bound="Vocabulary")
+
+
+class Vocabulary:
+    """What a kind, a track and a transition reason share: a code, a label, built-ins.
+
+    Each vocabulary is a frozen attrs class on this base; it sets
+    ``_builtin`` once, after its built-in values are made. Equality and
+    hashing use the code only (the subclasses say so in their fields).
+    """
+
+    __slots__ = ()
+
+    code: str
+    label: str
+    #: What the vocabulary is called in messages ("session kind").
+    what: ClassVar[str] = "vocabulary entry"
+    _builtin: ClassVar[tuple[Vocabulary, ...]] = ()
+
+    @classmethod
+    def builtins(cls: type[V]) -> tuple[V, ...]:
+        """The values careplan knows by name, in display order."""
+        return cls._builtin  # type: ignore[return-value]
+
+    @classmethod
+    def builtin(cls: type[V], code: str) -> V | None:
+        """The built-in value with ``code``, or ``None``."""
+        for item in cls.builtins():
+            if item.code == code:
+                return item
+        return None
+
+    @classmethod
+    def near(cls, code: str) -> str | None:
+        """The built-in code closest to ``code`` (a likely typo of it), if any is close."""
+        close = difflib.get_close_matches(code, [item.code for item in cls.builtins()], n=1)
+        return close[0] if close else None
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class _Open(Vocabulary):
+    """An open vocabulary: a value built with no label is labelled from its code.
+
+    A code that is not built in and came without a label is *undeclared*
+    (it may be a typo); see :attr:`declared`.
+    """
+
+    __slots__ = ()
+
+    _declared: bool
+
+    def __attrs_post_init__(self) -> None:
+        _fill_label(self)
+
+    @property
+    def declared(self) -> bool:
+        """True when the value was given a label (every built-in one was)."""
+        return self._declared
+
+    @classmethod
+    def from_code(cls: type[OpenT], code: str) -> OpenT:
+        """The built-in value with ``code``, or a new one labelled from the code."""
+        return cls.builtin(code) or cls(code)  # type: ignore[call-arg]
+
+
+OpenT = TypeVar("OpenT", bound=_Open)
+
+
 def _kind_code(value: str) -> str:
     return vocabulary_code("SessionKind.code", value)
 
@@ -56,7 +128,7 @@ def _track_label(value: str) -> str:
     return text("TreatmentTrack.label", value)
 
 
-def _fill_label(value: SessionKind | TreatmentTrack) -> None:
+def _fill_label(value: _Open) -> None:
     """Label a value built without one from its code, and remember it was not declared.
 
     A kind or track whose code is not built in and that was given no label
@@ -66,14 +138,14 @@ def _fill_label(value: SessionKind | TreatmentTrack) -> None:
     if value.label == "":
         # Frozen values are filled in once, while being built. A built-in
         # code takes its built-in label, so it is the built-in value.
-        builtin = _BUILTINS.get((type(value), value.code))
+        builtin = type(value).builtin(value.code)
         label = value.code.replace("_", " ").capitalize() if builtin is None else builtin.label
         object.__setattr__(value, "label", label)
         object.__setattr__(value, "_declared", builtin is not None)
 
 
 @attrs.frozen
-class SessionKind:
+class SessionKind(_Open):
     """What happens in a session: group therapy, individual therapy, ...
 
     Attributes:
@@ -95,13 +167,7 @@ class SessionKind:
     label: str = attrs.field(default="", eq=False, converter=_kind_label)
     _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        _fill_label(self)
-
-    @property
-    def declared(self) -> bool:
-        """True when the kind was given a label (every built-in one was)."""
-        return self._declared
+    what: ClassVar[str] = "session kind"
 
     CHECK_IN: ClassVar[SessionKind]
     GROUP_THERAPY: ClassVar[SessionKind]
@@ -111,22 +177,6 @@ class SessionKind:
     PSYCHOEDUCATION: ClassVar[SessionKind]
     FAMILY_THERAPY: ClassVar[SessionKind]
 
-    @classmethod
-    def builtins(cls) -> tuple[SessionKind, ...]:
-        """The kinds careplan knows by name, in display order."""
-        return _BUILTIN_KINDS
-
-    @classmethod
-    def from_code(cls, code: str) -> SessionKind:
-        """The built-in kind with ``code``, or a new kind labelled from the code."""
-        for kind in _BUILTIN_KINDS:
-            if kind.code == code:
-                return kind
-        return cls(code)
-
-    def __str__(self) -> str:
-        return self.label
-
 
 SessionKind.CHECK_IN = SessionKind("check_in", "Check-in and mindfulness")
 SessionKind.GROUP_THERAPY = SessionKind("group_therapy", "Group therapy")
@@ -135,8 +185,7 @@ SessionKind.PSYCHIATRIC = SessionKind("psychiatric", "Psychiatric / medication m
 SessionKind.LIFE_SKILLS = SessionKind("life_skills", "Life skills")
 SessionKind.PSYCHOEDUCATION = SessionKind("psychoeducation", "Psychoeducation")
 SessionKind.FAMILY_THERAPY = SessionKind("family_therapy", "Family therapy")
-
-_BUILTIN_KINDS = (
+SessionKind._builtin = (
     SessionKind.CHECK_IN,
     SessionKind.GROUP_THERAPY,
     SessionKind.INDIVIDUAL_THERAPY,
@@ -148,7 +197,7 @@ _BUILTIN_KINDS = (
 
 
 @attrs.frozen
-class TreatmentTrack:
+class TreatmentTrack(_Open):
     """A clinical focus of treatment: CBT, DBT, trauma recovery, ...
 
     Not to be confused with the article's morning/afternoon/evening "tracks",
@@ -168,13 +217,7 @@ class TreatmentTrack:
     label: str = attrs.field(default="", eq=False, converter=_track_label)
     _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        _fill_label(self)
-
-    @property
-    def declared(self) -> bool:
-        """True when the track was given a label (every built-in one was)."""
-        return self._declared
+    what: ClassVar[str] = "treatment track"
 
     CBT: ClassVar[TreatmentTrack]
     DBT: ClassVar[TreatmentTrack]
@@ -185,22 +228,6 @@ class TreatmentTrack:
     DUAL_DIAGNOSIS: ClassVar[TreatmentTrack]
     FAMILY: ClassVar[TreatmentTrack]
 
-    @classmethod
-    def builtins(cls) -> tuple[TreatmentTrack, ...]:
-        """The tracks careplan knows by name, in display order."""
-        return _BUILTIN_TRACKS
-
-    @classmethod
-    def from_code(cls, code: str) -> TreatmentTrack:
-        """The built-in track with ``code``, or a new track labelled from the code."""
-        for track in _BUILTIN_TRACKS:
-            if track.code == code:
-                return track
-        return cls(code)
-
-    def __str__(self) -> str:
-        return self.label
-
 
 TreatmentTrack.CBT = TreatmentTrack("cbt", "Cognitive behavioral therapy (CBT)")
 TreatmentTrack.DBT = TreatmentTrack("dbt", "Dialectical behavior therapy (DBT)")
@@ -210,8 +237,7 @@ TreatmentTrack.ANGER_MANAGEMENT = TreatmentTrack("anger_management", "Anger mana
 TreatmentTrack.DEPRESSION = TreatmentTrack("depression", "Depression")
 TreatmentTrack.DUAL_DIAGNOSIS = TreatmentTrack("dual_diagnosis", "Dual diagnosis")
 TreatmentTrack.FAMILY = TreatmentTrack("family", "Family")
-
-_BUILTIN_TRACKS: tuple[TreatmentTrack, ...] = (
+TreatmentTrack._builtin = (
     TreatmentTrack.CBT,
     TreatmentTrack.DBT,
     TreatmentTrack.TRAUMA_RECOVERY,
@@ -222,10 +248,14 @@ _BUILTIN_TRACKS: tuple[TreatmentTrack, ...] = (
     TreatmentTrack.FAMILY,
 )
 
-_BUILTINS: dict[tuple[type, str], SessionKind | TreatmentTrack] = {
-    **{(SessionKind, kind.code): kind for kind in _BUILTIN_KINDS},
-    **{(TreatmentTrack, track.code): track for track in _BUILTIN_TRACKS},
-}
+
+def _entry(field: str, value: object, kind: type[OpenT], hint: str) -> OpenT:
+    """A ``kind`` value, or the one with that code (built in, else custom, undeclared)."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return kind.from_code(value)
+    raise InvalidValueError(field, value, f"is not a {kind.__name__}", hint)
 
 
 def session_kind(field: str, value: object) -> SessionKind:
@@ -234,15 +264,8 @@ def session_kind(field: str, value: object) -> SessionKind:
     Raises:
         InvalidValueError: Neither a kind nor a valid code, naming ``field``.
     """
-    if isinstance(value, SessionKind):
-        return value
-    if isinstance(value, str) and _CODE.fullmatch(value):
-        return SessionKind.from_code(value)
-    raise InvalidValueError(
-        field,
-        value,
-        "is not a SessionKind",
-        "use e.g. SessionKind.GROUP_THERAPY or its code 'group_therapy'",
+    return _entry(
+        field, value, SessionKind, "use e.g. SessionKind.GROUP_THERAPY or its code 'group_therapy'"
     )
 
 
@@ -252,16 +275,7 @@ def treatment_track(field: str, value: object) -> TreatmentTrack:
     Raises:
         InvalidValueError: Neither a track nor a valid code, naming ``field``.
     """
-    if isinstance(value, TreatmentTrack):
-        return value
-    if isinstance(value, str) and _CODE.fullmatch(value):
-        return TreatmentTrack.from_code(value)
-    raise InvalidValueError(
-        field,
-        value,
-        "is not a TreatmentTrack",
-        "use e.g. TreatmentTrack.CBT or its code 'cbt'",
-    )
+    return _entry(field, value, TreatmentTrack, "use e.g. TreatmentTrack.CBT or its code 'cbt'")
 
 
 def optional_track(field: str, value: object) -> TreatmentTrack | None:
@@ -269,27 +283,7 @@ def optional_track(field: str, value: object) -> TreatmentTrack | None:
     return None if value is None else treatment_track(field, value)
 
 
-class Labelled(Protocol):
-    """A vocabulary entry: a kind, a track or a transition reason."""
-
-    @property
-    def code(self) -> str:
-        """Its stable code."""
-
-    @property
-    def label(self) -> str:
-        """Its label."""
-
-
-#: What each vocabulary is called in an error.
-_VOCABULARY = {
-    "SessionKind": "session kind",
-    "TreatmentTrack": "treatment track",
-    "TransitionReason": "transition reason",
-}
-
-
-def one_label_per_code(owner: str, used: Iterable[Labelled]) -> None:
+def one_label_per_code(owner: str, used: Iterable[Vocabulary]) -> None:
     """Refuse two labels for one kind, track or reason code among ``used``.
 
     A document keeps one label per code, so a plan with two could not be
@@ -304,9 +298,8 @@ def one_label_per_code(owner: str, used: Iterable[Labelled]) -> None:
     for item in used:
         label = labels.setdefault((type(item), item.code), item.label)
         if label != item.label:
-            what = _VOCABULARY.get(type(item).__name__, type(item).__name__)
             raise InvalidValueError(
-                f"{owner} {what} {item.code!r}",
+                f"{owner} {item.what} {item.code!r}",
                 item.label,
                 "is a second label for the code",
                 "give each code one label throughout the plan",

@@ -105,6 +105,29 @@ def _medicare_services() -> tuple[ServiceCode, ...]:
     )
 
 
+def _medicare_level(
+    levels: tuple[str, str], hours: int, condition: BillingCode, source: str
+) -> LevelRules:
+    """Medicare's rules for IOP or PHP: they differ in hours, condition code and source."""
+    return LevelRules(
+        levels=levels,
+        billable_kinds=_SERVICES,
+        min_services=3,
+        min_hours_per_week=hours,
+        virtual="excluded",
+        tiers=(
+            Tier("3 services", 3, 3),
+            Tier("4 or more services", 4),
+        ),
+        codes=(condition,),
+        recertification=MEDICARE_REVIEW.certification_cadence(levels[0]),
+        services=_medicare_services(),
+        professional_roles=_PROFESSIONALS,
+        type_of_bill="13X",
+        source=source,
+    )
+
+
 #: Medicare partial hospitalization and intensive outpatient, as of CY 2024.
 #: A day is paid per diem when it has three qualifying services or more, in
 #: two tiers (three; four or more) chosen by their number, not by a revenue
@@ -129,39 +152,17 @@ MEDICARE_2024 = PayerRules(
         "(CMS fact sheet, 2 Nov 2023); " + _CH4
     ),
     levels=(
-        LevelRules(
-            levels=("IOP", "2.1"),
-            billable_kinds=_SERVICES,
-            min_services=3,
-            min_hours_per_week=9,
-            virtual="excluded",
-            tiers=(
-                Tier("3 services", 3, 3),
-                Tier("4 or more services", 4),
-            ),
-            codes=(BillingCode("condition", "92", "Intensive outpatient program claim"),),
-            recertification=MEDICARE_REVIEW.certification_cadence("IOP"),
-            services=_medicare_services(),
-            professional_roles=_PROFESSIONALS,
-            type_of_bill="13X",
-            source="42 CFR 410.44, 410.43(b); CY 2024 OPPS final rule; " + _CH4,
+        _medicare_level(
+            ("IOP", "2.1"),
+            9,
+            BillingCode("condition", "92", "Intensive outpatient program claim"),
+            "42 CFR 410.44, 410.43(b); CY 2024 OPPS final rule; " + _CH4,
         ),
-        LevelRules(
-            levels=("PHP", "2.5"),
-            billable_kinds=_SERVICES,
-            min_services=3,
-            min_hours_per_week=20,
-            virtual="excluded",
-            tiers=(
-                Tier("3 services", 3, 3),
-                Tier("4 or more services", 4),
-            ),
-            codes=(BillingCode("condition", "41", "Partial hospitalization claim"),),
-            recertification=MEDICARE_REVIEW.certification_cadence("PHP"),
-            services=_medicare_services(),
-            professional_roles=_PROFESSIONALS,
-            type_of_bill="13X",
-            source="42 CFR 410.43, 424.24(e); SSA 1861(ff); " + _CH4,
+        _medicare_level(
+            ("PHP", "2.5"),
+            20,
+            BillingCode("condition", "41", "Partial hospitalization claim"),
+            "42 CFR 410.43, 424.24(e); SSA 1861(ff); " + _CH4,
         ),
     ),
 )

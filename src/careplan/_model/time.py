@@ -64,7 +64,6 @@ NOT_A_PLACE: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=256)
 def zone_info(name: str) -> ZoneInfo:
     """Return the :class:`~zoneinfo.ZoneInfo` for an IANA name, or raise.
 
@@ -141,10 +140,7 @@ def duration_from(field: str, value: object) -> pendulum.Duration:
     return pendulum.duration(seconds=seconds)
 
 
-@lru_cache(maxsize=1024)
 def _minutes(value: int) -> pendulum.Duration:
-    # Durations are immutable and sessions share a few lengths; building a
-    # pendulum Duration costs more than the rest of a session.
     return pendulum.duration(minutes=value)
 
 
@@ -169,29 +165,17 @@ def require_date(field: str, value: object) -> pendulum.Date:
 
 
 _WALL_TIME = re.compile(r"(\d{1,2}):(\d{2})")
-# Times read from text, by the text: a clinic's sessions start at a few dozen
-# times, and building a pendulum Time costs more than the rest of the parse.
-# Bounded, since texts with spaces around them are accepted too.
-_WALL_TIMES: dict[str, pendulum.Time] = {}
-_MAX_WALL_TIMES = 4096
-_LONGEST_CACHED = 8  # "HH:MM" and a few spaces: a padded text is read, not kept
 
 
 def parse_wall_time(field: str, value: object) -> pendulum.Time:
     """Read a wall time given as ``"HH:MM"`` or a time object (minutes precision)."""
     if isinstance(value, str):
-        found = _WALL_TIMES.get(value)
-        if found is not None:
-            return found
         match = _WALL_TIME.fullmatch(value.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise InvalidValueError(
                 field, value, "is not a time of day", "write it as 'HH:MM' between 00:00 and 23:59"
             )
-        found = pendulum.Time(int(match[1]), int(match[2]))
-        if len(value) <= _LONGEST_CACHED and len(_WALL_TIMES) < _MAX_WALL_TIMES:
-            _WALL_TIMES[value] = found
-        return found
+        return pendulum.Time(int(match[1]), int(match[2]))
     if type(value) is pendulum.Time and not (
         value.tzinfo or value.second or value.microsecond or value.fold
     ):
@@ -271,7 +255,7 @@ def resolve_wall(
 
 @lru_cache(maxsize=256)
 def pendulum_zone(name: str) -> pendulum.Timezone:
-    """The pendulum zone of an IANA name, one object per name (cached)."""
+    """The pendulum zone of an IANA name, one object per name (cached: pendulum takes 40 us)."""
     return pendulum.timezone(name)
 
 
@@ -295,41 +279,18 @@ def in_zone(moment: _dt.datetime, timezone: str) -> pendulum.DateTime:
     )
 
 
-_BLOCK_DAYS = 128
 _SAMPLE_HOURS = (6, 12, 18)
-
-
-@lru_cache(maxsize=4096)
-def _steady_block(timezone: str, block: int) -> tuple[_dt.timedelta | None, ...]:
-    """:func:`steady_offsets` for the 128 days from ordinal ``block * 128``."""
-    zone = zone_info(timezone)
-    first = block * _BLOCK_DAYS
-
-    def midnight(ordinal: int) -> _dt.timedelta | None:
-        if not 1 <= ordinal <= _MAX_ORDINAL:
-            return None
-        wall = _dt.datetime.combine(_dt.date.fromordinal(ordinal), _MIDNIGHT, zone)
-        offset = wall.utcoffset()
-        return offset if offset == wall.replace(fold=1).utcoffset() else None
-
-    found: list[_dt.timedelta | None] = []
-    following = midnight(first)
-    for ordinal in range(first, first + _BLOCK_DAYS):
-        offset, following = following, midnight(ordinal + 1)
-        if offset is not None and offset == following:
-            day = _dt.date.fromordinal(ordinal)
-            for hour in _SAMPLE_HOURS:
-                if _dt.datetime.combine(day, _dt.time(hour), zone).utcoffset() != offset:
-                    offset = None
-                    break
-        else:
-            offset = None
-        found.append(offset)
-    return tuple(found)
-
-
 _MIDNIGHT = _dt.time(0)
 _MAX_ORDINAL = _dt.date.max.toordinal() - 1
+
+
+def _midnight_offset(zone: ZoneInfo, ordinal: int) -> _dt.timedelta | None:
+    """The UTC offset at the day's midnight, or None when that wall time is ambiguous."""
+    if not 1 <= ordinal <= _MAX_ORDINAL:
+        return None
+    wall = _dt.datetime.combine(_dt.date.fromordinal(ordinal), _MIDNIGHT, zone)
+    offset = wall.utcoffset()
+    return offset if offset == wall.replace(fold=1).utcoffset() else None
 
 
 def steady_offsets(timezone: str, first: int, last: int) -> list[_dt.timedelta | None]:
@@ -341,14 +302,24 @@ def steady_offsets(timezone: str, first: int, last: int) -> list[_dt.timedelta |
     day with a change (or next to the ends of the calendar) is ``None``.
     Offsets are sampled at 00:00, 06:00, 12:00, 18:00 and the next 00:00, as
     the VTIMEZONE writer samples days: two changes that cancel within six
-    hours would go unseen, and no zone has them. Cached per zone and block of
-    days, so a batch of plans in one zone computes each day once.
+    hours would go unseen, and no zone has them. The expansion keeps each
+    zone's days (``expansion._day``), so this is not cached.
     """
+    zone = zone_info(timezone)
     found: list[_dt.timedelta | None] = []
-    for block in range(first // _BLOCK_DAYS, last // _BLOCK_DAYS + 1):
-        found += _steady_block(timezone, block)
-    skip = first - (first // _BLOCK_DAYS) * _BLOCK_DAYS
-    return found[skip : skip + last - first + 1]
+    following = _midnight_offset(zone, first)
+    for ordinal in range(first, last + 1):
+        offset, following = following, _midnight_offset(zone, ordinal + 1)
+        if offset is not None and offset == following:
+            day = _dt.date.fromordinal(ordinal)
+            for hour in _SAMPLE_HOURS:
+                if _dt.datetime.combine(day, _dt.time(hour), zone).utcoffset() != offset:
+                    offset = None
+                    break
+        else:
+            offset = None
+        found.append(offset)
+    return found
 
 
 def weekday_from(field: str, value: object) -> pendulum.WeekDay:

@@ -17,7 +17,6 @@ same day has a plan whose discharge is on its start date.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import ClassVar, Literal, Protocol
@@ -35,7 +34,7 @@ from careplan._model.checks import (
     text,
 )
 from careplan._model.errors import InvalidValueError
-from careplan._model.kinds import vocabulary_code
+from careplan._model.kinds import Vocabulary, vocabulary_code
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.schedule import WeeklySchedule
 
@@ -69,7 +68,7 @@ def _reason_direction(value: Direction) -> Direction:
 
 
 @attrs.frozen
-class TransitionReason:
+class TransitionReason(Vocabulary):
     """Why a client moves: a coded reason with the direction it belongs to.
 
     Attributes:
@@ -86,6 +85,8 @@ class TransitionReason:
     code: str = attrs.field(converter=_reason_code)
     label: str = attrs.field(eq=False, converter=_reason_label)
     direction: Direction = attrs.field(converter=_reason_direction)
+
+    what: ClassVar[str] = "transition reason"
 
     WORSENING_SYMPTOMS: ClassVar[TransitionReason]
     INSTABILITY: ClassVar[TransitionReason]
@@ -108,11 +109,6 @@ class TransitionReason:
     ADMINISTRATIVE: ClassVar[TransitionReason]
 
     @classmethod
-    def builtins(cls) -> tuple[TransitionReason, ...]:
-        """The reasons careplan knows, grouped by direction."""
-        return _BUILTIN_REASONS
-
-    @classmethod
     def from_code(cls, code: str) -> TransitionReason:
         """The built-in reason with ``code`` (either spelling where English has two:
         ``"stabilized"`` is ``"stabilised"``).
@@ -125,17 +121,17 @@ class TransitionReason:
                 :class:`TransitionReason` for your own).
         """
         wanted = _SPELLINGS.get(code, code) if isinstance(code, str) else code
-        for reason in _BUILTIN_REASONS:
-            if reason.code == wanted:
-                return reason
-        codes = [r.code for r in _BUILTIN_REASONS]
-        near = difflib.get_close_matches(code, codes, n=1) if isinstance(code, str) else []
+        found = cls.builtin(wanted)
+        if found is not None:
+            return found
+        near = cls.near(code) if isinstance(code, str) else None
         raise InvalidValueError(
             "reason",
             code,
             "is not a known transition reason",
-            (f"did you mean {near[0]!r}? " if near else "")
-            + f"use one of {', '.join(codes)} or TransitionReason(code, label, direction)",
+            (f"did you mean {near!r}? " if near else "")
+            + f"use one of {', '.join(r.code for r in cls.builtins())}"
+            + " or TransitionReason(code, label, direction)",
         )
 
     @property
@@ -162,9 +158,6 @@ class TransitionReason:
         plan ``revoked``.
         """
         return self.code == "treatment_completed"
-
-    def __str__(self) -> str:
-        return self.label
 
 
 _R = TransitionReason
@@ -228,7 +221,7 @@ _TEDS_D_BY_REASON: Mapping[str, int] = MappingProxyType(
 )
 #: Other spellings of built-in codes, read as the code itself.
 _SPELLINGS = {"stabilized": "stabilised"}
-_BUILTIN_REASONS = (
+_R._builtin = (
     _R.WORSENING_SYMPTOMS,
     _R.INSTABILITY,
     _R.RELAPSE_RISK,

@@ -13,8 +13,6 @@ clinician decides whether to make the time up.
 from __future__ import annotations
 
 import bisect
-import difflib
-import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -111,19 +109,8 @@ _SHORTFALL_BY_CHANGES = (
 
 
 def _day_name(day: pendulum.Date) -> str:
-    """``day.format("dddd")``, cached per locale and weekday: pendulum's formatting is slow."""
-    return _weekday_name(pendulum.get_locale(), day.isoweekday())
-
-
-@functools.lru_cache(maxsize=64)
-def _weekday_name(locale: str, isoweekday: int) -> str:
-    return pendulum.Date(2024, 1, isoweekday).format("dddd", locale=locale)  # 2024-01-01: Monday
-
-
-@functools.lru_cache(maxsize=256)
-def _shown(bounds: Range) -> str:
-    """``str(bounds)``, cached: a message per week or day shows the level's ranges."""
-    return str(bounds)
+    """The weekday's name in the current locale (``"Monday"``)."""
+    return day.format("dddd")
 
 
 def _hours(value: float) -> str:
@@ -260,7 +247,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 continue
             severity, side = verdict
             label = "h of sessions" if unit == "h/week" else "treatment days"
-            message = f"{{value}} {label}, {side} the {_shown(bounds)} {unit} of {level.name}"
+            message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
             if side == "below" and week.in_step_down_grace:
                 code, severity = "intensity.step_down_grace", "warning"
                 message += (
@@ -294,7 +281,7 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             if not message:
                 message = day_messages[key] = (
                     f"{_day_name(day)} has {{value}} h of sessions, {side} the "
-                    f"{_shown(bounds)} h/day of {level.name}"
+                    f"{bounds} h/day of {level.name}"
                 ) + (
                     f"; {_SHORTFALL_BY_CHANGES}"
                     if severity == "warning"
@@ -562,15 +549,8 @@ def check_modality(context: RuleContext) -> Iterator[Violation]:
                     "link; add one so the client can attend",
                     (session.id,),
                 )
-            elif not modality.join_url.startswith(("https://", "http://")):
-                yield Violation(
-                    "modality.bad_join_url",
-                    "error",
-                    f"{quoted(session.display_title)} ({session.id}) has the join link "
-                    f"{quoted(modality.join_url)!r}, which is not a web address; "
-                    "use an https:// link",
-                    (session.id,),
-                )
+            # A link that is not a web address is refused when the
+            # Modality is built, so modality.bad_join_url is never found.
         elif not modality.location:
             yield Violation(
                 "modality.missing_location",
@@ -773,7 +753,7 @@ def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
     another kind. Giving it a label declares it and ends the warning.
     """
     plan = context.plan
-    found: dict[tuple[type, str], list[str]] = {}
+    found: dict[tuple[type[SessionKind | TreatmentTrack], str], list[str]] = {}
 
     def note(item: SessionKind | TreatmentTrack, session_id: str | None) -> None:
         if not item.declared:
@@ -792,14 +772,13 @@ def check_vocabulary(context: RuleContext) -> Iterator[Violation]:
         for component in level.required:
             note(component.kind, None)
     for (kind, code), session_ids in found.items():
-        builtins = SessionKind.builtins() if kind is SessionKind else TreatmentTrack.builtins()
-        what = "session kind" if kind is SessionKind else "treatment track"
-        close = difflib.get_close_matches(code, [b.code for b in builtins], n=1)
-        guess = f" (a typo of {close[0]!r}?)" if close else ""
+        near = kind.near(code)
+        guess = f" (a typo of {near!r}?)" if near else ""
         yield Violation(
             "vocabulary.undeclared",
             "warning",
-            f"The {what} {quoted(code)!r} is neither built in nor declared with a label{guess}; "
+            f"The {kind.what} {quoted(code)!r} is neither built in"
+            f" nor declared with a label{guess}; "
             f"use a built-in one, or declare it: {kind.__name__}({quoted(code)!r}, 'Its label')",
             session_ids=tuple(session_ids),
         )

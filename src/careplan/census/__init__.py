@@ -3,9 +3,8 @@
 Every client in care gets a week that meets their level and fits their
 life; no group runs over capacity, no clinician or room is in two places,
 one-to-one sessions go to clinicians with the right credential. OR-Tools'
-CP-SAT solver does the assignment: install it with
-``pip install 'careplan[census]'`` (from a checkout:
-``pip install -e '.[census]'``). Without it, importing this module works and
+CP-SAT solver does the assignment: install it from a checkout with
+``pip install -e '.[census]'``. Without it, importing this module works and
 the solving functions raise :class:`careplan.MissingExtraError`.
 
 >>> from careplan.programs import sample_census

@@ -10,7 +10,7 @@ import attrs
 import pendulum
 
 from careplan._model.calendar import Closure
-from careplan._model.errors import InvalidValueError
+from careplan._model.errors import InvalidValueError, MissingExtraError
 from careplan._model.kinds import SessionKind
 from careplan._model.plan import CarePlan, CareTeamMember, Client
 from careplan._model.schedule import WeeklySchedule
@@ -339,10 +339,7 @@ class CensusResult:
         try:
             import pandas
         except ImportError:
-            raise ImportError(
-                "CensusResult.to_dataframe needs pandas; install it with "
-                "pip install 'careplan[pandas]'"
-            ) from None
+            raise MissingExtraError("CensusResult.to_dataframe", "pandas", "pandas") from None
         rows = [
             {
                 "client": client,

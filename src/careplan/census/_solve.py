@@ -211,7 +211,8 @@ def schedule_census(
         A :class:`CensusResult` with the solver's status.
 
     Raises:
-        MissingExtraError: OR-Tools is not installed (``pip install 'careplan[census]'``).
+        MissingExtraError: OR-Tools is not installed (from a checkout,
+            ``pip install -e '.[census]'``).
         InvalidValueError: ``time_limit`` ran out before the solver found any
             assignment (a fraction of a second for sixty clients).
     """

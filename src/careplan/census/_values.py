@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 import pendulum
@@ -299,20 +299,44 @@ class Census:
         self, staff_id: str, weekdays: Iterable[pendulum.WeekDay | str] | None = None
     ) -> Census:
         """A copy in which staff member ``staff_id`` is away (all week, or on ``weekdays``)."""
-        days = tuple(pendulum.WeekDay) if weekdays is None else weekdays_from(weekdays)
-        found = [s for s in self.staff if s.id == staff_id]
-        if not found:
-            raise InvalidValueError("staff_id", staff_id, "is not on the staff")
-        away = attrs.evolve(found[0], absent=tuple(sorted({*found[0].absent, *days})))
-        return attrs.evolve(self, staff=[away if s.id == staff_id else s for s in self.staff])
+        staff = _days_off(self.staff, ("staff_id", staff_id), "absent", weekdays, "on the staff")
+        return attrs.evolve(self, staff=staff)
 
     def close_room(
         self, room_id: str, weekdays: Iterable[pendulum.WeekDay | str] | None = None
     ) -> Census:
         """A copy in which room ``room_id`` is closed (all week, or on ``weekdays``)."""
-        days = tuple(pendulum.WeekDay) if weekdays is None else weekdays_from(weekdays)
-        found = [r for r in self.rooms if r.id == room_id]
-        if not found:
-            raise InvalidValueError("room_id", room_id, "is not a room of the census")
-        shut = attrs.evolve(found[0], closed=tuple(sorted({*found[0].closed, *days})))
-        return attrs.evolve(self, rooms=[shut if r.id == room_id else r for r in self.rooms])
+        rooms = _days_off(
+            self.rooms, ("room_id", room_id), "closed", weekdays, "a room of the census"
+        )
+        return attrs.evolve(self, rooms=rooms)
+
+
+_Holder = TypeVar("_Holder", Staff, Room)
+
+
+def _days_off(
+    holders: Sequence[_Holder],
+    wanted: tuple[str, str],
+    field: str,
+    weekdays: Iterable[pendulum.WeekDay | str] | None,
+    what: str,
+) -> list[_Holder]:
+    """``holders`` with the one whose id is ``wanted`` off on ``weekdays`` (all week: None).
+
+    ``wanted`` is the argument's name and the id; ``field`` the holder's
+    days-off field (``absent``, ``closed``).
+
+    Raises:
+        InvalidValueError: No holder has the id.
+    """
+    argument, holder_id = wanted
+    days: tuple[pendulum.WeekDay, ...] = (
+        tuple(pendulum.WeekDay) if weekdays is None else tuple(weekdays_from(weekdays))
+    )
+    found: list[_Holder] = [h for h in holders if h.id == holder_id]
+    if not found:
+        raise InvalidValueError(argument, holder_id, f"is not {what}")
+    off = tuple(sorted({*getattr(found[0], field), *days}))
+    changed = attrs.evolve(found[0], **{field: off})  # type: ignore[arg-type]  # a days field
+    return [changed if h.id == holder_id else h for h in holders]

@@ -29,7 +29,7 @@ import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pendulum
 
@@ -324,12 +324,11 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
         for i, activity in enumerate(care_plan.get("activity", ()))
         if "detail" in activity
     ]
+    parts = _Parts(episode_index, zones, starts, ends, sessions, cancellations, reschedules)
     if series:
-        _read_r5(reader, series, appointments, episode_index, starts, ends, sessions, cancellations,
-                 reschedules)  # fmt: skip
+        _read_r5(reader, series, appointments, parts)
     elif details:
-        _read_r4(reader, details, appointments, episode_index, zones, starts, ends, sessions,
-                 cancellations, reschedules)  # fmt: skip
+        _read_r4(reader, details, appointments, parts)
     schedules = [WeeklySchedule(zone, found) for zone, found in zip(zones, sessions, strict=True)]
     transitions = []
     for index in range(1, len(episode_entries)):
@@ -513,21 +512,28 @@ def _location(appointment: Mapping[str, Any]) -> str | None:
     )
 
 
+class _Parts(NamedTuple):
+    """What the sessions and appointments of a Bundle fill in, per episode and for the plan."""
+
+    episode_index: dict[str, int]
+    zones: list[str]
+    starts: list[pendulum.Date]
+    ends: list[pendulum.Date]
+    sessions: list[list[Session]]
+    cancellations: list[Cancellation]
+    reschedules: list[Reschedule]
+
+
 def _read_r5(
     reader: _Reader,
     series: list[tuple[str, Mapping[str, Any]]],
     appointments: list[tuple[str, Mapping[str, Any]]],
-    episode_index: dict[str, int],
-    starts: list[pendulum.Date],
-    ends: list[pendulum.Date],
-    sessions: list[list[Session]],
-    cancellations: list[Cancellation],
-    reschedules: list[Reschedule],
+    parts: _Parts,
 ) -> None:
     by_path: dict[str, tuple[Session, int]] = {}
     for path, appointment in series:
         with _at(path):
-            index = _episode(reader, episode_index, appointment, path)
+            index = _episode(reader, parts.episode_index, appointment, path)
             (template,) = appointment["recurrenceTemplate"]
             weekly = template["weeklyTemplate"]
             weekday = next(day for day in _WEEKDAY_NAMES if weekly.get(day))
@@ -554,8 +560,8 @@ def _read_r5(
                 every_weeks=weekly.get("weekInterval", 1),
                 id=_identifier(appointment, SESSION_SYSTEM) or "",
             )
-            sessions[index].append(session)
-            cancellations.extend(
+            parts.sessions[index].append(session)
+            parts.cancellations.extend(
                 Cancellation(session.id, _date(day)) for day in template.get("excludingDate", ())
             )
         by_path[path] = (session, index)
@@ -567,9 +573,11 @@ def _read_r5(
                 appointment["originatingAppointment"], f"{path}.originatingAppointment"
             )
             session, index = by_path[series_path]
-            days = series_dates(session, starts[index], ends[index], starts[index])
+            days = series_dates(
+                session, parts.starts[index], parts.ends[index], parts.starts[index]
+            )
             on = days[appointment["recurrenceId"] - 1]
-            reschedules.append(_moved(session, on, appointment))
+            parts.reschedules.append(_moved(session, on, appointment))
 
 
 def _instant(text: object) -> float:
@@ -591,19 +599,13 @@ def _read_r4(
     reader: _Reader,
     details: list[tuple[str, Mapping[str, Any]]],
     appointments: list[tuple[str, Mapping[str, Any]]],
-    episode_index: dict[str, int],
-    zones: list[str],
-    starts: list[pendulum.Date],
-    ends: list[pendulum.Date],
-    sessions: list[list[Session]],
-    cancellations: list[Cancellation],
-    reschedules: list[Reschedule],
+    parts: _Parts,
 ) -> None:
     found: dict[tuple[int, str], Session] = {}
     for path, detail in details:
         with _at(path):
             episode = _extension(detail, EPISODE)["valueReference"]  # type: ignore[index]
-            index = episode_index[reader.resolve(episode, f"{path}.extension")[0]]
+            index = parts.episode_index[reader.resolve(episode, f"{path}.extension")[0]]
             repeat = detail["scheduledTiming"]["repeat"]
             track = _extension(detail, TRACK)
             join = _extension(detail, JOIN_URL)
@@ -623,24 +625,26 @@ def _read_r4(
                 every_weeks=repeat.get("period", 1),
                 id=_extension(detail, SESSION_ID)["valueString"],  # type: ignore[index]
             )
-            sessions[index].append(session)
+            parts.sessions[index].append(session)
             found[(index, session.id)] = session
     happened: dict[tuple[int, str, pendulum.Date], Mapping[str, Any]] = {}
     for path, appointment in appointments:
         with _at(path):
-            index = _episode(reader, episode_index, appointment, path)
+            index = _episode(reader, parts.episode_index, appointment, path)
             on = _date(_extension(appointment, SCHEDULED_ON)["valueDate"])  # type: ignore[index]
             happened[(index, _identifier(appointment, SESSION_SYSTEM) or "", on)] = appointment
     for (index, session_id), session in found.items():
-        for day in series_dates(session, starts[index], ends[index], starts[index]):
+        for day in series_dates(
+            session, parts.starts[index], parts.ends[index], parts.starts[index]
+        ):
             occurred = happened.get((index, session_id, day))
             if occurred is None:
-                cancellations.append(Cancellation(session_id, day))
+                parts.cancellations.append(Cancellation(session_id, day))
                 continue
             # Moved when it is not where the series puts it, or not as long.
-            expected = occurrence_on(session, day, zones[index], {}, "compatible", index)
+            expected = occurrence_on(session, day, parts.zones[index], {}, "compatible", index)
             if (_instant(occurred["start"]), _instant(occurred["end"])) != (
                 expected.start.timestamp(),
                 expected.end.timestamp(),
             ):
-                reschedules.append(_moved(session, day, occurred))
+                parts.reschedules.append(_moved(session, day, occurred))

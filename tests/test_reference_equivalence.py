@@ -1,4 +1,4 @@
-"""The fast paths of issue 19 give exactly the values of the plain reference code.
+"""Expansion, validation and delivery give exactly the values of the plain reference code.
 
 tests/reference.py keeps the straightforward implementations; these
 properties run both on generated plans and schedules (DST zones, moves,
