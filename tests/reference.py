@@ -15,8 +15,8 @@ import datetime as dt
 import pendulum
 
 from careplan import CarePlan, Occurrence, WeeklySchedule
+from careplan._model.expansion import DayChanges, occurrence_on, series_dates
 from careplan._model.time import require_date
-from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
 
 
 def expand(

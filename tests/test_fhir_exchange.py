@@ -11,7 +11,7 @@ from fhir.resources.R4B.bundle import Bundle as R4Bundle
 from hypothesis import HealthCheck, assume, given, settings
 
 import careplan as cp
-from careplan._operations.expansion import series_dates
+from careplan._model.expansion import series_dates
 from careplan.cli import main
 from careplan.demo import sample_plan, sample_plan_of_care, sample_schedule
 from careplan.fhir import from_fhir, to_fhir

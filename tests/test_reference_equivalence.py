@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import careplan as cp
 import reference
-from careplan._operations.expansion import occurrences_and_regular
+from careplan._model.expansion import occurrences_and_regular
 from careplan._operations.weeks import week_figures as cp_week_figures
 from careplan.testing import attendance_records, care_plans, dates, timezones, weekly_schedules
 

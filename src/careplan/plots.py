@@ -35,10 +35,10 @@ import pendulum
 
 from careplan._model.attendance import Attendance
 from careplan._model.errors import MissingExtraError
+from careplan._model.expansion import occurrences
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date, week_start
 from careplan._operations.delivery import delivered
-from careplan._operations.expansion import occurrences
 from careplan._operations.progress import series
 
 if TYPE_CHECKING:

@@ -35,6 +35,7 @@ from icalendar.prop import vDDDLists
 from careplan._adapters.vtimezone import transition_days, vtimezone
 from careplan._model.checks import shown, text, whole
 from careplan._model.errors import InvalidValueError
+from careplan._model.expansion import occurrences, series_dates
 from careplan._model.kinds import SessionKind
 from careplan._model.limits import (
     EARLIEST_DATE,
@@ -56,7 +57,6 @@ from careplan._model.time import (
     zone_info,
 )
 from careplan._model.transition import Episode
-from careplan._operations.expansion import occurrences, series_dates
 from careplan._version import __version__
 
 __all__ = ["Detail", "Method", "to_ical"]

@@ -6,13 +6,13 @@ import datetime as _dt
 import functools
 import uuid
 from collections.abc import Iterable
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, AttendanceStatus, Authorization
-from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule, closure
+from careplan._model.calendar import Cancellation, Closure, Hold, Reschedule
 from careplan._model.care import (
     CareRevision,
     Goal,
@@ -24,16 +24,8 @@ from careplan._model.care import (
 from careplan._model.checks import (
     date,
     hidden,
-    identifier,
-    instance,
-    optional_instance,
-    optional_whole,
-    text,
-    tuple_converted,
-    tuple_of,
 )
 from careplan._model.constraints import LifeConstraints, ObjectiveName
-from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError, MissingExtraError, UnknownLevelError
 from careplan._model.expansion import occurrences
 from careplan._model.hooks import Hook
@@ -41,12 +33,45 @@ from careplan._model.kinds import (
     SessionKind,
     TreatmentTrack,
     one_label_per_code,
-    treatment_track,
 )
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.measures import BUILTIN_INSTRUMENTS, Instrument, Measurement
 from careplan._model.occurrence import Occurrence
 from careplan._model.people import CareTeamMember, Client, RelapsePreventionPlan
+from careplan._model.plan_fields import (
+    to_attendance,
+    to_authorizations,
+    to_cancellations,
+    to_care_team,
+    to_client,
+    to_closures,
+    to_continuum,
+    to_diagnoses,
+    to_end,
+    to_goals,
+    to_holds,
+    to_id,
+    to_instruments,
+    to_interventions,
+    to_length,
+    to_level,
+    to_measurements,
+    to_objectives,
+    to_part2,
+    to_principal,
+    to_problems,
+    to_readmission_of,
+    to_relapse,
+    to_reschedules,
+    to_reviews,
+    to_revisions,
+    to_safety,
+    to_schedule,
+    to_signatures,
+    to_start,
+    to_tracks,
+    to_transitions,
+)
 from careplan._model.program import Program
 from careplan._model.review import Review, Signature
 from careplan._model.safety import NO_SAFETY_RECORD, SafetyRecord
@@ -100,116 +125,6 @@ class _PlanHtml(Protocol):
 PLAN_HTML: Hook[_PlanHtml] = Hook("careplan display")
 
 
-def _to_client(value: Client) -> Client:
-    return instance("CarePlan.client", value, Client)
-
-
-def _to_level(value: LevelOfCare | str) -> LevelOfCare:
-    if isinstance(value, str):
-        # A code is resolved on the plan's continuum, which attrs sets after
-        # this field; __attrs_post_init__ does it. The cast only delays that.
-        return cast(LevelOfCare, identifier("CarePlan.level", value))
-    return instance("CarePlan.level", value, LevelOfCare, "use continuum['IOP'] or the code")
-
-
-def _to_schedule(value: WeeklySchedule) -> WeeklySchedule:
-    return instance("CarePlan.schedule", value, WeeklySchedule)
-
-
-def _to_start(value: _dt.date) -> pendulum.Date:
-    return date("CarePlan.start", value)
-
-
-def _to_end(value: _dt.date | None) -> pendulum.Date:
-    if value is None:
-        # The length was given instead (weeks=...); __attrs_post_init__ sets
-        # the end from it. The cast only delays that.
-        return cast(pendulum.Date, None)
-    return date("CarePlan.end", value)
-
-
-def _to_length(value: int | None) -> int | None:
-    return optional_whole("CarePlan.weeks", value, 1, 52 * 200, "give a whole number of weeks")
-
-
-def _to_continuum(value: Continuum | None) -> Continuum:
-    return DEFAULT if value is None else instance("CarePlan.continuum", value, Continuum)
-
-
-def _to_tracks(value: Iterable[TreatmentTrack | str]) -> tuple[TreatmentTrack, ...]:
-    return tuple_converted(
-        "CarePlan.tracks", value, treatment_track, "TreatmentTrack values or codes"
-    )
-
-
-def _to_goals(value: Iterable[Goal]) -> tuple[Goal, ...]:
-    return tuple_of("CarePlan.goals", value, Goal)
-
-
-def _diagnosis(field: str, value: object) -> str:
-    return text(field, value, blank=False)
-
-
-def _to_diagnoses(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple_converted("CarePlan.diagnoses", value, _diagnosis, "diagnosis codes")
-
-
-def _to_principal(value: str | None) -> str | None:
-    return None if value is None else _diagnosis("CarePlan.principal_diagnosis", value)
-
-
-def _to_part2(value: bool | None) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidValueError(
-            "CarePlan.part2_program", value, "is not true, false or None", "say whether it is"
-        )
-    return value
-
-
-def _to_care_team(value: Iterable[CareTeamMember]) -> tuple[CareTeamMember, ...]:
-    return tuple_of("CarePlan.care_team", value, CareTeamMember)
-
-
-def _to_relapse(value: RelapsePreventionPlan | None) -> RelapsePreventionPlan | None:
-    return optional_instance("CarePlan.relapse_prevention", value, RelapsePreventionPlan)
-
-
-def _to_closures(value: Iterable[Closure | _dt.date]) -> tuple[Closure, ...]:
-    return tuple_converted("CarePlan.closures", value, closure, "Closure values or dates")
-
-
-def _to_cancellations(value: Iterable[Cancellation]) -> tuple[Cancellation, ...]:
-    return tuple_of("CarePlan.cancellations", value, Cancellation)
-
-
-def _to_reschedules(value: Iterable[Reschedule]) -> tuple[Reschedule, ...]:
-    return tuple_of("CarePlan.reschedules", value, Reschedule)
-
-
-def _to_transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
-    return tuple_of("CarePlan.transitions", value, Transition)
-
-
-def _to_attendance(value: Iterable[Attendance]) -> tuple[Attendance, ...]:
-    return tuple_of("CarePlan.attendance", value, Attendance)
-
-
-def _to_authorizations(value: Iterable[Authorization]) -> tuple[Authorization, ...]:
-    return tuple_of("CarePlan.authorizations", value, Authorization)
-
-
-def _to_id(value: str) -> str:
-    return identifier("CarePlan.id", value)
-
-
-def _to_holds(value: Iterable[Hold]) -> tuple[Hold, ...]:
-    return tuple_of("CarePlan.holds", value, Hold)
-
-
-def _to_readmission_of(value: str | None) -> str | None:
-    return None if value is None else identifier("CarePlan.readmission_of", value)
-
-
 def labelled(plan: CarePlan) -> list[SessionKind | TreatmentTrack | TransitionReason]:
     """Every kind, track and transition reason of ``plan``, wherever it appears.
 
@@ -236,46 +151,6 @@ def labelled(plan: CarePlan) -> list[SessionKind | TreatmentTrack | TransitionRe
     found += plan.tracks
     found += [t.reason for t in plan.transitions]
     return found
-
-
-def _to_problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
-    return tuple_of("CarePlan.problems", value, Problem, "use careplan.Problem(...)")
-
-
-def _to_objectives(value: Iterable[TreatmentObjective]) -> tuple[TreatmentObjective, ...]:
-    return tuple_of(
-        "CarePlan.objectives", value, TreatmentObjective, "use careplan.TreatmentObjective(...)"
-    )
-
-
-def _to_interventions(value: Iterable[Intervention]) -> tuple[Intervention, ...]:
-    return tuple_of("CarePlan.interventions", value, Intervention, "use careplan.Intervention(...)")
-
-
-def _to_reviews(value: Iterable[Review]) -> tuple[Review, ...]:
-    return tuple_of("CarePlan.reviews", value, Review, "use careplan.Review(...)")
-
-
-def _to_signatures(value: Iterable[Signature]) -> tuple[Signature, ...]:
-    return tuple_of("CarePlan.signatures", value, Signature, "use careplan.Signature(...)")
-
-
-def _to_measurements(value: Iterable[Measurement]) -> tuple[Measurement, ...]:
-    return tuple_of("CarePlan.measurements", value, Measurement, "use careplan.Measurement(...)")
-
-
-def _to_instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
-    return tuple_of("CarePlan.instruments", value, Instrument, "use careplan.Instrument(...)")
-
-
-def _to_revisions(value: Iterable[CareRevision]) -> tuple[CareRevision, ...]:
-    return tuple_of("CarePlan.revisions", value, CareRevision, "use careplan.CareRevision(...)")
-
-
-def _to_safety(value: SafetyRecord | None) -> SafetyRecord:
-    if value is None:
-        return NO_SAFETY_RECORD
-    return instance("CarePlan.safety", value, SafetyRecord, "use careplan.safety.SafetyRecord(...)")
 
 
 def _check_labels(plan: CarePlan) -> None:
@@ -359,48 +234,44 @@ class CarePlan:
             Private: never in a repr, a calendar or the CLI's default output.
     """
 
-    client: Client = attrs.field(converter=_to_client)
-    level: LevelOfCare = attrs.field(converter=_to_level)
-    schedule: WeeklySchedule = attrs.field(converter=_to_schedule)
-    start: pendulum.Date = attrs.field(converter=_to_start)
-    end: pendulum.Date = attrs.field(default=None, converter=_to_end)
-    continuum: Continuum = attrs.field(default=None, converter=_to_continuum)
-    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_to_tracks)
-    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_to_goals)
-    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_to_diagnoses)
-    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=_to_care_team)
+    client: Client = attrs.field(converter=to_client)
+    level: LevelOfCare = attrs.field(converter=to_level)
+    schedule: WeeklySchedule = attrs.field(converter=to_schedule)
+    start: pendulum.Date = attrs.field(converter=to_start)
+    end: pendulum.Date = attrs.field(default=None, converter=to_end)
+    continuum: Continuum = attrs.field(default=None, converter=to_continuum)
+    tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=to_tracks)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=to_goals)
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=to_diagnoses)
+    care_team: tuple[CareTeamMember, ...] = attrs.field(default=(), converter=to_care_team)
     relapse_prevention: RelapsePreventionPlan | None = attrs.field(
-        default=None, converter=_to_relapse
+        default=None, converter=to_relapse
     )
-    closures: tuple[Closure, ...] = attrs.field(default=(), converter=_to_closures)
-    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=_to_cancellations)
-    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=_to_reschedules)
-    transitions: tuple[Transition, ...] = attrs.field(default=(), converter=_to_transitions)
-    attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=_to_attendance)
-    authorizations: tuple[Authorization, ...] = attrs.field(
-        default=(), converter=_to_authorizations
-    )
-    id: str = attrs.field(factory=_new_id, converter=_to_id)
-    holds: tuple[Hold, ...] = attrs.field(default=(), converter=_to_holds)
-    readmission_of: str | None = attrs.field(default=None, converter=_to_readmission_of)
-    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_to_problems)
-    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=_to_objectives)
-    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=_to_interventions)
-    reviews: tuple[Review, ...] = attrs.field(default=(), converter=_to_reviews)
-    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_to_signatures)
-    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_to_measurements)
-    instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=_to_instruments)
-    revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=_to_revisions)
+    closures: tuple[Closure, ...] = attrs.field(default=(), converter=to_closures)
+    cancellations: tuple[Cancellation, ...] = attrs.field(default=(), converter=to_cancellations)
+    reschedules: tuple[Reschedule, ...] = attrs.field(default=(), converter=to_reschedules)
+    transitions: tuple[Transition, ...] = attrs.field(default=(), converter=to_transitions)
+    attendance: tuple[Attendance, ...] = attrs.field(default=(), converter=to_attendance)
+    authorizations: tuple[Authorization, ...] = attrs.field(default=(), converter=to_authorizations)
+    id: str = attrs.field(factory=_new_id, converter=to_id)
+    holds: tuple[Hold, ...] = attrs.field(default=(), converter=to_holds)
+    readmission_of: str | None = attrs.field(default=None, converter=to_readmission_of)
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=to_problems)
+    objectives: tuple[TreatmentObjective, ...] = attrs.field(default=(), converter=to_objectives)
+    interventions: tuple[Intervention, ...] = attrs.field(default=(), converter=to_interventions)
+    reviews: tuple[Review, ...] = attrs.field(default=(), converter=to_reviews)
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=to_signatures)
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=to_measurements)
+    instruments: tuple[Instrument, ...] = attrs.field(default=(), converter=to_instruments)
+    revisions: tuple[CareRevision, ...] = attrs.field(default=(), converter=to_revisions)
     # CarePlan(..., weeks=12): the plan's length instead of its end. Only an
     # argument: the end is set from it and it is cleared (see weeks).
     _length: int | None = attrs.field(
-        default=None, alias="weeks", kw_only=True, converter=_to_length, eq=False, repr=False
+        default=None, alias="weeks", kw_only=True, converter=to_length, eq=False, repr=False
     )
-    principal_diagnosis: str | None = attrs.field(
-        default=None, converter=_to_principal, repr=hidden
-    )
-    part2_program: bool | None = attrs.field(default=None, converter=_to_part2)
-    safety: SafetyRecord = attrs.field(default=NO_SAFETY_RECORD, converter=_to_safety)
+    principal_diagnosis: str | None = attrs.field(default=None, converter=to_principal, repr=hidden)
+    part2_program: bool | None = attrs.field(default=None, converter=to_part2)
+    safety: SafetyRecord = attrs.field(default=NO_SAFETY_RECORD, converter=to_safety)
 
     def __attrs_post_init__(self) -> None:
         if self._length is not None:
@@ -419,7 +290,7 @@ class CarePlan:
                 "CarePlan.end", None, "is missing", "give the last day (end=...) or weeks=..."
             )
         if isinstance(self.level, str):
-            # A level given by its code (see _to_level); frozen, so set once here.
+            # A level given by its code (see to_level); frozen, so set once here.
             object.__setattr__(self, "level", self.continuum[self.level])
         found = self.continuum.get(self.level.code)
         if found is not self.level and found != self.level:
@@ -673,8 +544,8 @@ class CarePlan:
         Raises:
             Infeasible: The level cannot be scheduled around ``constraints``.
         """
-        tracks = _to_tracks(tracks)
-        continuum = _to_continuum(continuum)
+        tracks = to_tracks(tracks)
+        continuum = to_continuum(continuum)
         level = continuum.resolve(level)
         schedule = PLAN_WEEK()(
             program, level, constraints, tracks=tracks, objective=objective, continuum=continuum

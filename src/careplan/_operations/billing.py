@@ -21,6 +21,7 @@ import attrs
 import pendulum
 
 from careplan._model.attendance import Attendance, Authorization
+from careplan._model.expansion import occurrences as plan_occurrences
 from careplan._model.occurrence import Occurrence
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, default_role
 from careplan._model.plan import CarePlan
@@ -29,7 +30,6 @@ from careplan._model.session import Session
 from careplan._model.substance_use import substance_use
 from careplan._model.time import require_date, week_start
 from careplan._operations.certification import CertificationLapse, certification_lapses
-from careplan._operations.expansion import occurrences as plan_occurrences
 
 __all__ = [
     "AuthorizationBilling",

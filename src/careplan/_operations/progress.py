@@ -17,6 +17,7 @@ import pendulum
 
 from careplan._model.care import Target, TreatmentObjective
 from careplan._model.checks import shape_repr
+from careplan._model.expansion import occurrences
 from careplan._model.measures import Measurement
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
@@ -24,7 +25,6 @@ from careplan._model.report import Violation
 from careplan._model.safety import ItemAnswers
 from careplan._model.time import require_date
 from careplan._operations.context import RuleContext
-from careplan._operations.expansion import occurrences
 from careplan._operations.reviews import end_of_care
 
 __all__ = ["ObjectiveProgress", "Trend", "check_measures", "progress", "suicide_items"]

@@ -16,6 +16,7 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
+from careplan._model.expansion import occurrences
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.report import Report, Severity, Violation
@@ -28,7 +29,6 @@ from careplan._model.safety import (
 )
 from careplan._model.time import require_date
 from careplan._operations.context import RuleContext
-from careplan._operations.expansion import occurrences
 
 __all__ = ["CODES", "check_safety", "check_safety_rule", "current_risk"]
 

@@ -112,7 +112,7 @@ def week_figures(
 
     ``found`` are the plan's own occurrences, and ``regular`` each
     episode's regular ones
-    (:func:`~careplan._operations.expansion.occurrences_and_regular`), when
+    (:func:`~careplan._model.expansion.occurrences_and_regular`), when
     the caller has them already.
     """
     if plan.end < plan.start:

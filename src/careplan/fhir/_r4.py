@@ -16,12 +16,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from careplan._model.expansion import occurrences
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.session import Session
 from careplan._model.time import format_wall_time
 from careplan._model.transition import Episode
-from careplan._operations.expansion import occurrences
 from careplan.fhir._codes import (
     DIAGNOSIS_SYSTEM,
     EPISODE,

@@ -10,12 +10,12 @@ import pendulum
 
 from careplan._model.care import Intervention, Problem, TreatmentObjective
 from careplan._model.errors import InvalidValueError, MissingExtraError
+from careplan._model.expansion import DayChanges, occurrence_on, series_dates
 from careplan._model.measures import Measurement
 from careplan._model.plan import CarePlan, Goal
 from careplan._model.session import Session
 from careplan._model.time import format_wall_time, weekday_name
 from careplan._model.transition import Episode, TransitionReason
-from careplan._operations.expansion import DayChanges, occurrence_on, series_dates
 from careplan._operations.progress import progress
 from careplan.fhir._codes import (
     CLIENT_SYSTEM,

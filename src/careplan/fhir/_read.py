@@ -38,6 +38,7 @@ from careplan._model.care import Coding, Problem
 from careplan._model.checks import shown
 from careplan._model.continua import BUILTIN_CONTINUA
 from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._model.expansion import occurrence_on, series_dates
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.limits import MAX_PLAN_YEARS, require_max_years
@@ -46,7 +47,6 @@ from careplan._model.plan import CarePlan, Client, Goal
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.transition import Transition, TransitionReason, direction_between
-from careplan._operations.expansion import occurrence_on, series_dates
 from careplan._operations.limits import limit_problems
 from careplan.fhir._codes import (
     CLIENT_SYSTEM,
