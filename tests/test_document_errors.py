@@ -312,3 +312,54 @@ def test_any_today_is_read_as_a_date_or_refused_as_a_careplan_error(today):
         assert today is not None
         return
     assert plan.id == "demo-plan-0001"
+
+
+def test_no_free_text_reaches_the_command_line_or_the_batch(tmp_path, capsys):
+    # Issue 28: identifying text in any position of a document, accepted or
+    # refused, never reaches `careplan validate` (text or JSON), the default
+    # report, or the batch's error and violation columns. Labels, titles and
+    # ids are the clinic's names for its sessions and records, shown by design
+    # (a violation names its sessions); the client's words (name, goals,
+    # problems, notes, relapse plan) are never shown.
+    from careplan import batch
+    from careplan.cli import main
+
+    shown_by_design = {"label", "labels", "title", "kinds", "tracks", "reasons", "name"}
+    paths = []
+    for index, path in enumerate(_POSITIONS):
+        names = {str(step) for step in path}
+        if not isinstance(_value_at(_FULL, path), str) or shown_by_design & names:
+            continue
+        if any(name == "id" or name.endswith("_id") for name in names):
+            continue
+        data = json.loads(json.dumps(_FULL))
+        target = data
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = SECRET
+        file = tmp_path / f"{index}.json"
+        file.write_text(json.dumps(data), encoding="utf-8")
+        paths.append(file)
+        for command in (
+            ["validate", str(file)],
+            ["validate", str(file), "--format", "json"],
+            ["report", str(file), "--today", "2027-01-11"],
+        ):
+            main(command)
+            out, err = capsys.readouterr()
+            assert "heroin" not in out + err, (path, command)
+    assert len(paths) > 50
+    tables = batch.run([str(p) for p in paths], workers=1, today=_FULL_TODAY)
+    for table in (tables.plans, tables.violations):
+        for column in table.column_names:
+            values = table.column(column).to_pylist()
+            assert not [v for v in values if isinstance(v, str) and "heroin" in v], column
+
+
+_FULL_TODAY = cp.from_json(json.dumps(_FULL)).start.add(days=7)
+
+
+def _value_at(data, path):
+    for step in path:
+        data = data[step]
+    return data
