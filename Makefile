@@ -72,6 +72,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/imports.py
 	$(BIN)/python benchmarks/json_document.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/budgets.py
 	$(BIN)/python benchmarks/fhir.py
 
 clean:
