@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -285,24 +284,6 @@ def billing(
     return tuple(found)
 
 
-class _Draft(NamedTuple):
-    """A service line before its day is judged (see :class:`ServiceLine`)."""
-
-    day: pendulum.Date
-    session_id: str
-    kind: str
-    level: str
-    minutes: int
-    rendering_role: str
-    revenue: str | None
-    hcpcs: str | None
-    modifiers: tuple[str, ...]
-    units: int
-    place_of_service: str | None
-    why: str | None  # why it does not count toward the per diem
-    forecast: bool
-
-
 @attrs.define
 class _Judge:
     plan: CarePlan
@@ -369,7 +350,10 @@ class _Judge:
 
     def line(
         self, rules: LevelRules, level: str, occurrence: Occurrence, minutes: int, forecast: bool
-    ) -> _Draft:
+    ) -> ServiceLine:
+        """The occurrence's line before its day is judged: ``per_diem`` and
+        ``reason`` say whether it is a qualifying service; :meth:`day` sets
+        the tier, whether it is billable, and the day's reason."""
         session = occurrence.session
         virtual = session.modality.is_virtual
         role, why = self.judged(rules, session, level)
@@ -388,7 +372,7 @@ class _Judge:
             modifiers = ()
         if virtual and rules.telehealth_modifiers:
             modifiers += tuple(m for m in rules.telehealth_modifiers if m not in modifiers)
-        return _Draft(
+        return ServiceLine(
             occurrence.date,
             session.id,
             session.kind.code,
@@ -400,8 +384,11 @@ class _Judge:
             modifiers,
             units,
             rules.telehealth_place_of_service if virtual else rules.place_of_service,
-            why,
-            forecast,
+            per_diem=why is None,
+            tier=None,
+            billable=False,
+            reason=why,
+            forecast=forecast,
         )
 
     def day(
@@ -419,7 +406,7 @@ class _Judge:
                 (f"{self.name} does not pay {level} care",),
                 forecast=forecast,
             )
-        lines: list[_Draft] = []
+        lines: list[ServiceLine] = []
         unrecorded = 0
         for occurrence in items:
             if forecast:
@@ -432,7 +419,7 @@ class _Judge:
             elif record.present:
                 minutes = record.delivered_minutes(occurrence)
                 lines.append(self.line(rules, level, occurrence, minutes, False))
-        qualifying = [line for line in lines if line.why is None]
+        qualifying = [line for line in lines if line.per_diem]
         services = len(qualifying)
         minutes = sum(line.minutes for line in qualifying)
         codes = tuple(c for c in rules.codes if c.applies(self.substance_use))
@@ -441,11 +428,11 @@ class _Judge:
             codes += tuple(c for c in tier.codes if c.applies(self.substance_use))
         reasons = self.reasons(rules, day, level, episode, services, minutes, codes)
         if reasons:
-            virtual = sum(line.why == self.virtual_reason for line in lines)
+            virtual = sum(line.reason == self.virtual_reason for line in lines)
             if virtual:
                 reasons.append(f"{virtual} virtual session(s) do not count for {self.name}")
             professional = sum(
-                line.why is not None and "professional service" in line.why for line in lines
+                line.reason is not None and "professional service" in line.reason for line in lines
             )
             if professional:
                 reasons.append(
@@ -464,23 +451,11 @@ class _Judge:
         why = None if billable else f"the day is not billable: {reasons[0]}"
         tier_name = None if tier is None or not billable else tier.name
         built = tuple(
-            ServiceLine(
-                line.day,
-                line.session_id,
-                line.kind,
-                line.level,
-                line.minutes,
-                line.rendering_role,
-                line.revenue,
-                line.hcpcs,
-                line.modifiers,
-                line.units,
-                line.place_of_service,
-                per_diem=line.why is None,
-                tier=tier_name if line.why is None else None,
-                billable=billable and line.why is None,
-                reason=line.why or why,
-                forecast=line.forecast,
+            attrs.evolve(
+                line,
+                tier=tier_name if line.per_diem else None,
+                billable=billable and line.per_diem,
+                reason=line.reason or why,
             )
             for line in lines
         )
