@@ -28,6 +28,7 @@ __all__ = [
     "INSTRUMENT_SYSTEM",
     "JOIN_URL",
     "KIND_SYSTEM",
+    "LOINC",
     "MEASURE_SYSTEM",
     "MODALITY",
     "PLAN_SYSTEM",
@@ -36,10 +37,12 @@ __all__ = [
     "SCHEDULED_ON",
     "SESSION_ID",
     "SESSION_SYSTEM",
+    "SURVEY_CATEGORY",
     "TIMEZONE",
     "TRACK",
     "TRACK_SYSTEM",
     "TZ_CODE",
+    "UCUM",
     "US_CORE_VERSION",
     "WALL_TIME",
     "FhirVersion",
@@ -47,6 +50,7 @@ __all__ = [
     "narrative",
     "present",
     "resource_id",
+    "score_quantity",
     "security_labels",
     "text_or_none",
     "urn",
@@ -104,6 +108,25 @@ MODALITY = f"{EXTENSION_BASE}/modality"
 #: The US Core release whose profiles the R4 export claims (``meta.profile``
 #: carries it as ``|6.1.0``).
 US_CORE_VERSION = "6.1.0"
+
+#: Standard code systems the exports use.
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+#: An Observation's category for a questionnaire or scale's score.
+SURVEY_CATEGORY: dict[str, Any] = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+        }
+    ]
+}
+
+
+def score_quantity(value: float) -> dict[str, Any]:
+    """A score as an Observation's ``valueQuantity`` (UCUM's ``{score}``)."""
+    return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
+
 
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 _CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"

@@ -25,19 +25,23 @@ from careplan.fhir._codes import (
     GOAL_SYSTEM,
     INSTRUMENT_SYSTEM,
     KIND_SYSTEM,
+    LOINC,
     MEASURE_SYSTEM,
     PLAN_SYSTEM,
     PROBLEM_SYSTEM,
     REASON_SYSTEM,
     SESSION_SYSTEM,
+    SURVEY_CATEGORY,
     TRACK_SYSTEM,
     TZ_CODE,
+    UCUM,
     WALL_TIME,
     FhirVersion,
     active_problem,
     narrative,
     present,
     resource_id,
+    score_quantity,
     security_labels,
     text_or_none,
     urn,
@@ -56,8 +60,6 @@ MAX_R4_APPOINTMENTS = 20_000
 _RECURRENCE_SYSTEM = "http://unitsofmeasure.org"
 _TIMEZONE_SYSTEM = "https://www.iana.org/time-zones"
 _VERSIONS = ("r4", "r5")
-_UCUM = "http://unitsofmeasure.org"
-_LOINC = "http://loinc.org"
 _INSTRUMENT_SYSTEM = INSTRUMENT_SYSTEM
 _ROLE_SYSTEM = f"{CODE_SYSTEM_BASE}/care-role"
 _MEASURE_SYSTEM = MEASURE_SYSTEM
@@ -540,7 +542,7 @@ def _measure_code(plan: CarePlan, measure: str) -> dict[str, Any]:
     instrument = plan.instrument(measure)
     coding = [{"system": _INSTRUMENT_SYSTEM, "code": instrument.code}]
     if instrument.loinc is not None:
-        coding.insert(0, {"system": _LOINC, "code": instrument.loinc})
+        coding.insert(0, {"system": LOINC, "code": instrument.loinc})
     return {"coding": coding, "text": instrument.name}
 
 
@@ -556,9 +558,9 @@ def _objective_target(plan: CarePlan, objective: TreatmentObjective) -> dict[str
             dueDate=due,
         )
     unit = (
-        {"unit": "%", "system": _UCUM, "code": "%"}
+        {"unit": "%", "system": UCUM, "code": "%"}
         if target.is_attendance
-        else {"unit": "{score}", "system": _UCUM, "code": "{score}"}
+        else {"unit": "{score}", "system": UCUM, "code": "{score}"}
     )
     quantity = {"value": target.value, "comparator": _COMPARATORS[target.comparison], **unit}
     return present(
@@ -683,25 +685,11 @@ def _observation(
         "resourceType": "Observation",
         "id": resource_id(plan, "observation", index),
         "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                        "code": "survey",
-                    }
-                ]
-            }
-        ],
+        "category": [SURVEY_CATEGORY],
         "code": _measure_code(plan, measurement.instrument),
         "subject": subject,
         "effectiveDateTime": measurement.on.isoformat(),
-        "valueQuantity": {
-            "value": measurement.score,
-            "unit": "{score}",
-            "system": _UCUM,
-            "code": "{score}",
-        },
+        "valueQuantity": score_quantity(measurement.score),
     }
 
 

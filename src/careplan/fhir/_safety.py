@@ -18,22 +18,12 @@ from typing import Any
 from careplan._model.errors import InvalidValueError
 from careplan._model.plan import CarePlan
 from careplan._model.safety import CSSRSScreen, ItemAnswers, RiskAssessment, RiskLevel
-from careplan.fhir._codes import resource_id
+from careplan.fhir._codes import LOINC, SURVEY_CATEGORY, resource_id, score_quantity
 
 __all__ = ["RISK_PROBABILITY", "safety_resources"]
 
 #: HL7's code system of qualitative risk (RiskAssessment.prediction.qualitativeRisk).
 RISK_PROBABILITY = "http://terminology.hl7.org/CodeSystem/risk-probability"
-_LOINC = "http://loinc.org"
-_UCUM = "http://unitsofmeasure.org"
-_SURVEY = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-            "code": "survey",
-        }
-    ]
-}
 # careplan's "none" is the code system's "negligible".
 _RISK_CODES: dict[RiskLevel, tuple[str, str]] = {
     "none": ("negligible", "Negligible likelihood"),
@@ -62,7 +52,7 @@ def _instrument_code(plan: CarePlan, instrument: str) -> dict[str, Any]:
         known = plan.instrument(instrument)
     except InvalidValueError:
         return {"text": instrument}
-    coding = [] if known.loinc is None else [{"system": _LOINC, "code": known.loinc}]
+    coding = [] if known.loinc is None else [{"system": LOINC, "code": known.loinc}]
     return {"coding": coding, "text": known.name} if coding else {"text": known.name}
 
 
@@ -73,20 +63,15 @@ def _item_answers(
         "resourceType": "Observation",
         "id": resource_id(plan, "screen", index),
         "status": "final",
-        "category": [_SURVEY],
+        "category": [SURVEY_CATEGORY],
         "code": _instrument_code(plan, answers.instrument),
         "subject": subject,
         "effectiveDateTime": answers.on.isoformat(),
-        "valueQuantity": {
-            "value": answers.total,
-            "unit": "{score}",
-            "system": _UCUM,
-            "code": "{score}",
-        },
+        "valueQuantity": score_quantity(answers.total),
         "component": [
             {
                 "code": {
-                    "coding": [{"system": _LOINC, "code": item.loinc}],
+                    "coding": [{"system": LOINC, "code": item.loinc}],
                     "text": f"{answers.instrument} item {item.number}",
                 },
                 "valueInteger": answer,
@@ -103,7 +88,7 @@ def _cssrs(
         "resourceType": "Observation",
         "id": resource_id(plan, "screen", index),
         "status": "final",
-        "category": [_SURVEY],
+        "category": [SURVEY_CATEGORY],
         "code": {"text": "C-SSRS Screener"},
         "subject": subject,
         "effectiveDateTime": screen.on.isoformat(),
