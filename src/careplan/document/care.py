@@ -10,7 +10,7 @@ from careplan._model.measures import Band, Instrument, Measurement
 from careplan._model.plan import CareRevision, Goal, PlanOfCare
 from careplan._model.review import Review, Signature
 from careplan.document.fields import date, kind, optional_date
-from careplan.document.paths import at, join
+from careplan.document.paths import ON_IS_DATE, at, each, join
 from careplan.document.shape import (
     GoalDoc,
     InstrumentDoc,
@@ -26,7 +26,6 @@ from careplan.document.shape import (
 )
 
 __all__ = [
-    "ON_IS_DATE",
     "instruments",
     "measurements",
     "plan_of_care",
@@ -36,7 +35,6 @@ __all__ = [
 ]
 
 #: A record's day is ``on`` in the model and ``date`` in the document.
-ON_IS_DATE = {"on": "date"}
 
 
 def _goal(doc: GoalDoc, path: str) -> Goal:
@@ -137,38 +135,31 @@ def revisions(docs: list[RevisionDoc], labels: Mapping[str, str]) -> list[CareRe
     return found
 
 
+def _review(r: ReviewDoc, where: str) -> Review:
+    return Review(date(f"{where}.date", r.date), r.role, r.outcome, r.reviewer, r.note)  # type: ignore[arg-type]
+
+
 def reviews(docs: list[ReviewDoc]) -> list[Review]:
     """The plan's reviews."""
-    found = []
-    for i, r in enumerate(docs):
-        where = f"reviews[{i}]"
-        with at(where, ON_IS_DATE):
-            found.append(
-                Review(date(f"{where}.date", r.date), r.role, r.outcome, r.reviewer, r.note)  # type: ignore[arg-type]
-            )
-    return found
+    return each("reviews", docs, _review, ON_IS_DATE)
+
+
+def _signature(g: SignatureDoc, where: str) -> Signature:
+    return Signature(date(f"{where}.date", g.date), g.role, g.name, g.purpose)  # type: ignore[arg-type]
 
 
 def signatures(docs: list[SignatureDoc]) -> list[Signature]:
     """The plan's signatures."""
-    found = []
-    for i, g in enumerate(docs):
-        where = f"signatures[{i}]"
-        with at(where, ON_IS_DATE):
-            found.append(
-                Signature(date(f"{where}.date", g.date), g.role, g.name, g.purpose)  # type: ignore[arg-type]
-            )
-    return found
+    return each("signatures", docs, _signature, ON_IS_DATE)
+
+
+def _measurement(m: MeasurementDoc, where: str) -> Measurement:
+    return Measurement(m.instrument, m.score, date(f"{where}.date", m.date))
 
 
 def measurements(docs: list[MeasurementDoc]) -> list[Measurement]:
     """The plan's measurements."""
-    found = []
-    for i, m in enumerate(docs):
-        where = f"measurements[{i}]"
-        with at(where, ON_IS_DATE):
-            found.append(Measurement(m.instrument, m.score, date(f"{where}.date", m.date)))
-    return found
+    return each("measurements", docs, _measurement, ON_IS_DATE)
 
 
 def instruments(docs: list[InstrumentDoc]) -> list[Instrument]:

@@ -18,8 +18,9 @@ lists and objects by their kind and size.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
+from typing import TypeVar
 
 from careplan._model.checks import shown
 from careplan._model.errors import (
@@ -54,6 +55,29 @@ def _sized(kind: str, size: int, unit: str) -> str:
 def join(path: str, name: str) -> str:
     """``path.name``, or ``name`` at the top of the document."""
     return f"{path}.{name}" if path else name
+
+
+D = TypeVar("D")
+T = TypeVar("T")
+
+#: The model names a record's day ``on``; the document names it ``date``.
+ON_IS_DATE = {"on": "date"}
+
+
+def each(
+    name: str,
+    docs: Sequence[D],
+    build: Callable[[D, str], T],
+    renames: Mapping[str, str] | None = None,
+) -> list[T]:
+    """``build(doc, path)`` for every record of the list ``name``, each at its
+    path (``name[i]``), so an error names the record and its field."""
+    found = []
+    for index, doc in enumerate(docs):
+        where = f"{name}[{index}]"
+        with at(where, renames):
+            found.append(build(doc, where))
+    return found
 
 
 class at:

@@ -32,7 +32,6 @@ from careplan._model.transition import Direction, Referral, Transition
 from careplan._operations.delivery import misplaced_records
 from careplan._operations.limits import limit_problems
 from careplan.document.care import (
-    ON_IS_DATE,
     instruments,
     measurements,
     plan_of_care,
@@ -42,11 +41,14 @@ from careplan.document.care import (
 )
 from careplan.document.decode import FORMAT, loads, structure
 from careplan.document.fields import date, datetime, kind, minutes, reason, track
-from careplan.document.paths import at, join, show
+from careplan.document.paths import ON_IS_DATE, at, each, join, show
 from careplan.document.safety import safety_record
 from careplan.document.shape import (
     AttendanceDoc,
+    CancellationDoc,
+    ClosureDoc,
     ContinuumDoc,
+    HoldDoc,
     LabelsDoc,
     LevelDoc,
     PlanDoc,
@@ -199,37 +201,33 @@ def _transition(
         )
 
 
-def _attendance(docs: list[AttendanceDoc]) -> list[Attendance]:
-    found = []
-    for i, record in enumerate(docs):
-        where = f"attendance[{i}]"
-        with at(where, ON_IS_DATE):
-            found.append(
-                Attendance(
-                    record.session_id,
-                    date(f"{where}.date", record.date),
-                    record.status,  # type: ignore[arg-type]
-                    record.minutes,
-                    record.note,
-                )
-            )
-    return found
+def _attended(record: AttendanceDoc, where: str) -> Attendance:
+    return Attendance(
+        record.session_id,
+        date(f"{where}.date", record.date),
+        record.status,  # type: ignore[arg-type]
+        record.minutes,
+        record.note,
+    )
+
+
+def _closure(c: ClosureDoc, where: str) -> Closure:
+    return Closure(date(f"{where}.date", c.date), c.reason)
+
+
+def _cancellation(x: CancellationDoc, where: str) -> Cancellation:
+    return Cancellation(x.session_id, date(f"{where}.date", x.date), x.reason)
+
+
+def _hold(h: HoldDoc, where: str) -> Hold:
+    return Hold(date(f"{where}.start", h.start), date(f"{where}.end", h.end), h.reason)
 
 
 def _calendar_changes(
     doc: PlanDoc, timezone: str
 ) -> tuple[list[Closure], list[Cancellation], list[Reschedule], list[Hold]]:
-    closures = []
-    for i, c in enumerate(doc.closures):
-        with at(f"closures[{i}]"):
-            closures.append(Closure(date(f"closures[{i}].date", c.date), c.reason))
-    cancellations = []
-    for i, x in enumerate(doc.cancellations):
-        where = f"cancellations[{i}]"
-        with at(where, ON_IS_DATE):
-            cancellations.append(
-                Cancellation(x.session_id, date(f"{where}.date", x.date), x.reason)
-            )
+    closures = each("closures", doc.closures, _closure)
+    cancellations = each("cancellations", doc.cancellations, _cancellation, ON_IS_DATE)
     reschedules = []
     for i, r in enumerate(doc.reschedules):
         where = f"reschedules[{i}]"
@@ -243,13 +241,7 @@ def _calendar_changes(
                     r.session_id, date(f"{where}.date", r.date), moved_to, duration, r.reason
                 )
             )
-    holds = []
-    for i, h in enumerate(doc.holds):
-        where = f"holds[{i}]"
-        with at(where):
-            holds.append(
-                Hold(date(f"{where}.start", h.start), date(f"{where}.end", h.end), h.reason)
-            )
+    holds = each("holds", doc.holds, _hold)
     return closures, cancellations, reschedules, holds
 
 
@@ -346,7 +338,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             cancellations=cancellations,
             reschedules=reschedules,
             transitions=transitions,
-            attendance=_attendance(doc.attendance),
+            attendance=each("attendance", doc.attendance, _attended, ON_IS_DATE),
             authorizations=_authorizations(doc, continuum),
             id=doc.id,
             holds=holds,

@@ -23,7 +23,7 @@ from careplan._model.safety import (
     Screen,
 )
 from careplan.document.fields import date, optional_date
-from careplan.document.paths import at, join, show
+from careplan.document.paths import ON_IS_DATE, at, join, show
 from careplan.document.shape import (
     CSSRSDoc,
     QuestionnaireDoc,
@@ -38,7 +38,6 @@ __all__ = ["safety_doc", "safety_record"]
 
 _BUILTIN = {q.instrument: q for q in (PHQ_9_ITEMS, GAD_7_ITEMS)}
 _CSSRS = "C-SSRS"
-_ON_IS_DATE = {"on": "date"}
 
 
 def _iso(day: object) -> str | None:
@@ -128,7 +127,7 @@ def _screen(doc: ScreenDoc, where: str, questionnaires: dict[str, Questionnaire]
                 where, "a C-SSRS screen gives its answers in cssrs, and no item answers"
             )
         c = doc.cssrs
-        with at(where, _ON_IS_DATE):
+        with at(where, ON_IS_DATE):
             return CSSRSScreen(
                 date(f"{where}.date", doc.date),
                 c.wish_to_be_dead,
@@ -148,13 +147,13 @@ def _screen(doc: ScreenDoc, where: str, questionnaires: dict[str, Questionnaire]
             f"{show(doc.instrument)} is neither C-SSRS, a built-in questionnaire "
             f"({', '.join(_BUILTIN)}) nor one of the document's questionnaires",
         )
-    with at(where, _ON_IS_DATE):
+    with at(where, ON_IS_DATE):
         return ItemAnswers(questionnaire, date(f"{where}.date", doc.date), doc.answers)
 
 
 def _plan(doc: SafetyPlanDoc, where: str) -> SafetyPlan:
     reviewed = [date(f"{where}.reviewed[{i}]", d) for i, d in enumerate(doc.reviewed)]
-    with at(where, _ON_IS_DATE):
+    with at(where, ON_IS_DATE):
         return SafetyPlan(
             date(f"{where}.date", doc.date),
             doc.warning_signs,
@@ -182,7 +181,7 @@ def safety_record(doc: SafetyDoc | None, path: str = "safety") -> SafetyRecord:
     for i, a in enumerate(doc.assessments):
         where = join(path, f"assessments[{i}]")
         next_screening = optional_date(f"{where}.next_screening", a.next_screening)
-        with at(where, _ON_IS_DATE):
+        with at(where, ON_IS_DATE):
             assessments.append(
                 RiskAssessment(
                     date(f"{where}.date", a.date),
