@@ -26,6 +26,7 @@ from careplan.document.shape import (
 )
 
 __all__ = [
+    "care_records",
     "instruments",
     "measurements",
     "plan_of_care",
@@ -106,22 +107,34 @@ def _intervention(doc: InterventionDoc, path: str, labels: Mapping[str, str]) ->
         )
 
 
-def plan_of_care(doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]) -> PlanOfCare:
-    """The records of a plan of care, with references checked and errors at their paths.
+def care_records(
+    doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]
+) -> tuple[list[Problem], list[Goal], list[TreatmentObjective], list[Intervention]]:
+    """The records of a plan of care, each checked on its own, errors at their paths.
 
+    Their references to each other are checked where they are put together:
+    :func:`plan_of_care`, or the plan, which builds its plan of care once.
     ``labels`` are the document's kind labels.
     """
-    problems = [_problem(p, join(path, f"problems[{i}]")) for i, p in enumerate(doc.problems)]
-    goals = [_goal(g, join(path, f"goals[{i}]")) for i, g in enumerate(doc.goals)]
-    objectives = [
-        _objective(o, join(path, f"objectives[{i}]"), labels) for i, o in enumerate(doc.objectives)
-    ]
-    interventions = [
-        _intervention(v, join(path, f"interventions[{i}]"), labels)
-        for i, v in enumerate(doc.interventions)
-    ]
+    return (
+        [_problem(p, join(path, f"problems[{i}]")) for i, p in enumerate(doc.problems)],
+        [_goal(g, join(path, f"goals[{i}]")) for i, g in enumerate(doc.goals)],
+        [
+            _objective(o, join(path, f"objectives[{i}]"), labels)
+            for i, o in enumerate(doc.objectives)
+        ],
+        [
+            _intervention(v, join(path, f"interventions[{i}]"), labels)
+            for i, v in enumerate(doc.interventions)
+        ],
+    )
+
+
+def plan_of_care(doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]) -> PlanOfCare:
+    """The plan of care at ``path``, with references checked and errors at their paths."""
+    records = care_records(doc, path, labels)
     with at(path):
-        return PlanOfCare(problems, goals, objectives, interventions)
+        return PlanOfCare(*records)
 
 
 def revisions(docs: list[RevisionDoc], labels: Mapping[str, str]) -> list[CareRevision]:
