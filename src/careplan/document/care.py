@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
 from careplan._model.kinds import SessionKind
@@ -38,19 +39,21 @@ __all__ = [
 #: A record's day is ``on`` in the model and ``date`` in the document.
 
 
+def _progress(doc: GoalDoc | ObjectiveDoc, path: str) -> dict[str, Any]:
+    """What a goal and an objective share: their dates, status and achievement."""
+    return {
+        "target_date": optional_date(f"{path}.target_date", doc.target_date),
+        "start": optional_date(f"{path}.start", doc.start),
+        "status": doc.status,
+        "achievement": doc.achievement,
+    }
+
+
 def _goal(doc: GoalDoc, path: str) -> Goal:
     """The goal at ``path``."""
+    progress = _progress(doc, path)
     with at(path):
-        return Goal(
-            doc.id,
-            doc.description,
-            doc.measure,
-            optional_date(f"{path}.target_date", doc.target_date),
-            problems=tuple(doc.problems),
-            status=doc.status,  # type: ignore[arg-type]
-            achievement=doc.achievement,  # type: ignore[arg-type]
-            start=optional_date(f"{path}.start", doc.start),
-        )
+        return Goal(doc.id, doc.description, doc.measure, problems=tuple(doc.problems), **progress)
 
 
 def _problem(doc: ProblemDoc, path: str) -> Problem:
@@ -79,17 +82,9 @@ def _target(doc: TargetDoc, path: str, labels: Mapping[str, str]) -> Target:
 
 def _objective(doc: ObjectiveDoc, path: str, labels: Mapping[str, str]) -> TreatmentObjective:
     target = None if doc.target is None else _target(doc.target, f"{path}.target", labels)
+    progress = _progress(doc, path)
     with at(path):
-        return TreatmentObjective(
-            doc.id,
-            doc.goal,
-            doc.description,
-            optional_date(f"{path}.target_date", doc.target_date),
-            target,
-            doc.status,  # type: ignore[arg-type]
-            doc.achievement,  # type: ignore[arg-type]
-            optional_date(f"{path}.start", doc.start),
-        )
+        return TreatmentObjective(doc.id, doc.goal, doc.description, target=target, **progress)
 
 
 def _intervention(doc: InterventionDoc, path: str, labels: Mapping[str, str]) -> Intervention:
