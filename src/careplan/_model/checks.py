@@ -405,3 +405,8 @@ def shape_repr(type_name: str, **shown: object) -> str:
     """
     parts = ", ".join(f"{key}={value!r}" for key, value in shown.items() if value is not None)
     return f"{type_name}({parts})"
+
+
+def counts_repr(value: object, *fields: str) -> str:
+    """A :func:`shape_repr` of how many entries each of ``fields`` of ``value`` holds."""
+    return shape_repr(type(value).__name__, **{name: len(getattr(value, name)) for name in fields})
