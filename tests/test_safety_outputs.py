@@ -85,7 +85,14 @@ def test_report_safety_without_records(tmp_path, capsys) -> None:
         "Safety on 2027-01-07",
         "  no suicide-risk screens, assessments or safety plans on file",
         "  current risk: not graded",
+        "Findings",
+        "  error safety.screening_due: no suicide-risk screen by 2027-01-05 (admission on "
+        "2027-01-04); screen with a validated tool (C-SSRS or PHQ-9) and record it "
+        "(policy: within 1 day(s) of admission)",
     ]
+    # Before the admission window has passed, nothing is due yet.
+    assert main(["report", _write(tmp_path, PLAN), "--safety", "--today", str(START)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "  no findings"
 
 
 def _with_objective(plan: cp.CarePlan) -> cp.CarePlan:

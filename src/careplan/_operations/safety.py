@@ -150,7 +150,7 @@ def _screening(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation
             "safety.screening_due",
             "error",
             f"no suicide-risk screen by {admission_due} (admission on {plan.start}); screen "
-            f"with {policy.tools} (a validated tool) and record it "
+            f"with a validated tool ({policy.tools}) and record it "
             f"(policy: within {policy.admission_days} day(s) of admission)",
             dates=(admission_due,),
         )
