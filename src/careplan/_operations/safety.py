@@ -23,6 +23,7 @@ from careplan._model.report import Report, Severity, Violation
 from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._model.safety import (
     DEFAULT_SAFETY_POLICY,
+    RISK_LEVELS,
     RiskLevel,
     SafetyPolicy,
     SafetyRecord,
@@ -61,7 +62,7 @@ def _graded(
 ) -> tuple[pendulum.Date, int, RiskLevel, str] | None:
     """The latest grade of the risk up to ``today``: its day, rank, level and what graded it.
 
-    On one day, an assessment outranks a screen.
+    On one day, an assessment outranks a screen, and of two alike the higher risk counts.
     """
     graded: list[tuple[pendulum.Date, int, RiskLevel, str]] = [
         (a.on, 1, a.level, "risk assessment") for a in record.assessments if a.on <= today
@@ -71,7 +72,7 @@ def _graded(
         for s in record.screens
         if s.on <= today and s.risk is not None
     ]
-    return max(graded) if graded else None
+    return max(graded, key=lambda g: (g[0], g[1], RISK_LEVELS.index(g[2]))) if graded else None
 
 
 def check_safety(
