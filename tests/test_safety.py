@@ -539,3 +539,12 @@ def test_a_screen_is_due_at_each_review_that_none_in_its_window_answers(
     ]
     policy = attrs.evolve(ONLY_OCCASIONS, review_days=window, while_high="off")
     assert _due(plan, record, today, policy) == expected
+
+
+@pytest.mark.parametrize("value", ["one line", [SECRET, 3], None, {"a": "b"}])
+def test_a_safety_plan_section_is_refused_by_its_own_name(value: object) -> None:
+    with pytest.raises(cp.InvalidValueError, match=r"SafetyPlan\.people_to_ask") as info:
+        SafetyPlan(START, people_to_ask=value)  # type: ignore[arg-type]
+    assert "Jane" not in str(info.value)
+    assert "one line" not in str(info.value)
+    assert SafetyPlan(START, people_to_ask=iter([SECRET])).people_to_ask == (SECRET,)

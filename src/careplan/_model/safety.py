@@ -475,17 +475,15 @@ def _reviewed(value: object) -> tuple[pendulum.Date, ...]:
     return tuple(sorted(tuple_converted("SafetyPlan.reviewed", value, date, "dates")))
 
 
-def _entries(value: object) -> tuple[str, ...]:
-    # A section's list as a tuple; _section_entries then checks it under the
+def _seq(value: object) -> tuple[str, ...]:
+    # A section's list as a tuple; _texts then checks it under the
     # section's own name (anything not a list is left for it to refuse).
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping)):
         return tuple(value)
     return value  # type: ignore[return-value]
 
 
-def _section_entries(
-    _: object, section: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]
-) -> None:
+def _texts(_: object, section: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
     tuple_converted(f"SafetyPlan.{section.name}", value, text, "texts")
 
 
@@ -552,27 +550,13 @@ class SafetyPlan:
     """
 
     on: pendulum.Date = attrs.field(converter=_written_on)
-    warning_signs: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
-    coping_strategies: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
-    distractions: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
-    people_to_ask: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
-    professionals: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
-    safe_environment: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
-    reasons_for_living: tuple[str, ...] = attrs.field(
-        default=(), converter=_entries, validator=_section_entries
-    )
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    distractions: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    professionals: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
     client_signed: pendulum.Date | None = attrs.field(default=None, converter=_client_signed)
     clinician_signed: pendulum.Date | None = attrs.field(default=None, converter=_clinician_signed)
     reviewed: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_reviewed)
