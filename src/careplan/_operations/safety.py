@@ -158,7 +158,7 @@ def _screening(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation
         return
     if screens and policy.rescreen_days is not None:
         due = screens[-1].on.add(days=policy.rescreen_days)
-        if due < today and due <= plan.end:
+        if due < today and due <= end_of_care(plan):
             yield Violation(
                 "safety.screening_due",
                 "warning",
@@ -168,71 +168,70 @@ def _screening(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation
                 dates=(due,),
             )
     flagged: set[pendulum.Date] = set()
-    for day, message in _occasions_unscreened(facts, screens, review_policy):
-        if day not in flagged:
-            flagged.add(day)
-            yield Violation("safety.screening_due", "warning", message, dates=(day,))
+    for violation in _occasions_unscreened(facts, screens, review_policy):
+        if violation.dates[0] not in flagged:
+            flagged.add(violation.dates[0])
+            yield violation
+
+
+def _due(day: pendulum.Date, message: str) -> Violation:
+    """A screen due on ``day``, a later occasion the policy names (a warning)."""
+    return Violation("safety.screening_due", "warning", message, dates=(day,))
 
 
 def _occasions_unscreened(
     facts: _Facts, screens: Sequence[Screen], review_policy: ReviewPolicy
-) -> Iterator[tuple[pendulum.Date, str]]:
+) -> Iterator[Violation]:
     """The policy's occasions to screen, up to the last day judged, that no screen answers."""
     plan, policy, last = facts.plan, facts.policy, facts.last_day
-    tools = policy.tools
+    ask = f"screen with {policy.tools} and record it"
     if policy.at_reviews == "each_review":
         window = policy.review_days
         held = sorted({r.on for r in plan.reviews if r.on <= last})
         for day in held:
-            if not any(day.subtract(days=window) <= s.on <= day for s in screens):
-                yield (
+            opens = day.subtract(days=window)
+            if not any(opens <= s.on <= day for s in screens):
+                yield _due(
                     day,
-                    (
-                        f"the plan of care was reviewed on {day} with no suicide-risk screen from "
-                        f"{day.subtract(days=window)} to that day; the policy asks for one at each "
-                        f"review: screen with {tools} and record it"
-                    ),
+                    f"the plan of care was reviewed on {day} with no suicide-risk screen from "
+                    f"{opens} to that day; the policy asks for one at each review: {ask}",
                 )
         found = None if plan.plan_of_care.empty else next_review(plan, review_policy)
         if found is not None and found[0] <= last and found[0] not in held:
-            day = found[0]
-            if not any(s.on >= day.subtract(days=window) for s in screens):
-                yield (
+            day, opens = found[0], found[0].subtract(days=window)
+            if not any(s.on >= opens for s in screens):
+                yield _due(
                     day,
-                    (
-                        f"the plan of care was due for review on {day} ({review_policy.name}) and "
-                        f"no suicide-risk screen is dated from {day.subtract(days=window)}; the "
-                        f"policy asks for one at each review: screen with {tools} and record it"
-                    ),
+                    f"the plan of care was due for review on {day} ({review_policy.name}) with "
+                    f"no suicide-risk screen since {opens}; the policy asks for one at each "
+                    f"review: {ask}",
                 )
     if policy.while_high == "each_session":
-        yield from _sessions_unscreened_while_high(facts, screens)
+        yield from _sessions_unscreened_while_high(facts, screens, ask)
 
 
 def _sessions_unscreened_while_high(
-    facts: _Facts, screens: Sequence[Screen]
-) -> Iterator[tuple[pendulum.Date, str]]:
+    facts: _Facts, screens: Sequence[Screen], ask: str
+) -> Iterator[Violation]:
     """Each session day, up to the last day judged, that began at high risk and has no screen.
 
     A clinician's risk assessment that day counts as looking again.
     """
-    record, last = facts.record, facts.last_day
+    record = facts.record
     if not any(a.level == "high" for a in record.assessments) and not any(
         s.risk == "high" for s in record.screens
     ):
         return  # never high: the usual case, without walking the sessions
     looked = {s.on for s in screens} | {a.on for a in record.assessments}
-    for day in sorted({o.date for o in facts.sessions if o.date <= last} - looked):
+    for day in sorted({o.date for o in facts.sessions if o.date <= facts.last_day} - looked):
         graded = _graded(record, day.subtract(days=1))
         if graded is not None and graded[2] == "high":
-            since, _, _, source = graded
-            yield (
+            on, _, _, source = graded
+            yield _due(
                 day,
-                (
-                    f"risk has been high since {since} (the {source} of that day) and the session "
-                    f"on {day} has no suicide-risk screen; the policy asks for one at each session "
-                    f"while risk is high: screen with {facts.policy.tools} and record it"
-                ),
+                f"risk was graded high on {on} (the {source}) and the session on {day} has no "
+                f"suicide-risk screen; the policy asks for one at each session while risk is "
+                f"high: {ask}",
             )
 
 
