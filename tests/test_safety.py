@@ -548,3 +548,13 @@ def test_a_safety_plan_section_is_refused_by_its_own_name(value: object) -> None
     assert "Jane" not in str(info.value)
     assert "one line" not in str(info.value)
     assert SafetyPlan(START, people_to_ask=iter([SECRET])).people_to_ask == (SECRET,)
+
+
+def test_a_screen_is_due_by_the_date_a_risk_assessment_set() -> None:
+    # The clinician's own order: RiskAssessment.next_screening (issue 34's record).
+    assessed = RiskAssessment(START, "therapist", "low", next_screening=day(14))
+    record = SafetyRecord([phq9(START, 1)], [assessed])
+    assert _due(PLAN, record, day(13), ONLY_OCCASIONS) == []
+    assert _due(PLAN, record, day(15), ONLY_OCCASIONS) == [("warning", (day(14),))]
+    rescreened = attrs.evolve(record, screens=[phq9(START, 1), phq9(day(14), 0)])
+    assert _due(PLAN, rescreened, day(15), ONLY_OCCASIONS) == []

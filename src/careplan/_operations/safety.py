@@ -182,7 +182,8 @@ def _due(day: pendulum.Date, message: str) -> Violation:
 def _occasions_unscreened(
     facts: _Facts, screens: Sequence[Screen], review_policy: ReviewPolicy
 ) -> Iterator[Violation]:
-    """The policy's occasions to screen, up to the last day judged, that no screen answers."""
+    """The occasions to screen up to the last day judged that no screen answers: the
+    policy's, and the next screening a clinician's risk assessment set."""
     plan, policy, last = facts.plan, facts.policy, facts.last_day
     ask = f"screen with {policy.tools} and record it"
     if policy.at_reviews == "each_review":
@@ -206,6 +207,14 @@ def _occasions_unscreened(
                     f"no suicide-risk screen since {opens}; the policy asks for one at each "
                     f"review: {ask}",
                 )
+    for a in facts.record.assessments:
+        day = a.next_screening
+        if day is not None and day <= last and not any(a.on < s.on <= day for s in screens):
+            yield _due(
+                day,
+                f"the risk assessment of {a.on} set the next suicide-risk screen for {day}, "
+                f"and none is dated after the assessment up to that day: {ask}",
+            )
     if policy.while_high == "each_session":
         yield from _sessions_unscreened_while_high(facts, screens, ask)
 
