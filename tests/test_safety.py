@@ -34,7 +34,8 @@ from careplan.safety import (
     current_risk,
 )
 
-PLAN = sample_plan()  # IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu
+# The sample plan records an admission screen; these tests start from nothing on file.
+PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())  # IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu
 START = PLAN.start
 SECRET = "Jane Q Doe, heroin, daughter Lily"
 

@@ -27,7 +27,8 @@ from careplan.safety import (
     SafetyRecord,
 )
 
-PLAN = sample_plan()  # IOP from Monday 2027-01-04
+# The sample plan records an admission screen; these tests start from nothing on file.
+PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())  # IOP from Monday 2027-01-04
 START = PLAN.start
 SECRET = "Jane Q Doe, heroin, daughter Lily"
 WORDS = ("Jane", "heroin", "Lily")

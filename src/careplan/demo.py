@@ -91,6 +91,12 @@ def sample_outpatient_schedule(timezone: str = "America/New_York") -> WeeklySche
     )
 
 
+def _admission_screen(on: pendulum.Date) -> SafetyRecord:
+    # Every client is screened for suicide risk at admission (NPSG 15.01.01);
+    # a demo plan without one would show that finding instead of the point it makes.
+    return SafetyRecord(screens=[CSSRSScreen(on, wish_to_be_dead=False, suicidal_thoughts=False)])
+
+
 def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
     """A twelve-week IOP plan for a sample client on the morning track.
 
@@ -136,6 +142,7 @@ def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
             supports=("sponsor", "sister", "IOP group"),
         ),
         closures=holidays,
+        safety=_admission_screen(begin),
         id="demo-plan-0001",
     )
 
@@ -290,5 +297,6 @@ def working_parent_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePl
         working_parent(),
         start=start,
         weeks=weeks,
+        safety=_admission_screen(pendulum.Date(start.year, start.month, start.day)),
         id="demo-plan-0002",
     )
