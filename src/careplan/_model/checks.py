@@ -42,7 +42,7 @@ import re
 import typing
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import pendulum
@@ -58,6 +58,7 @@ __all__ = [
     "MAX_MINUTES",
     "MAX_TEXT",
     "QUOTED",
+    "Form",
     "Shown",
     "choice",
     "date",
@@ -330,26 +331,38 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", flags=re.ASCII)
 LARGEST = 1_000_000_000
 
 
-def matching(field: str, value: object, pattern: re.Pattern[str], what: str, hint: str) -> str:
-    """Refuse anything but text that ``pattern`` matches whole, or return it.
+class Form(NamedTuple):
+    """What a code or an id looks like, for :func:`matching`."""
+
+    #: The text must match it whole.
+    pattern: re.Pattern[str]
+    #: What the text should be, in a message ("an id").
+    what: str
+    #: How to write one, in a message.
+    hint: str
+
+
+_RECORD_ID = Form(
+    ID_PATTERN,
+    "an id",
+    "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+)
+
+
+def matching(field: str, value: object, form: Form) -> str:
+    """Refuse anything but text of ``form``, or return it.
 
     Raises:
-        InvalidValueError: Naming ``field``, saying it is not ``what``.
+        InvalidValueError: Naming ``field``, saying it is not ``form.what``.
     """
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise InvalidValueError(field, value, f"is not {what}", hint)
+    if not isinstance(value, str) or not form.pattern.fullmatch(value):
+        raise InvalidValueError(field, value, f"is not {form.what}", form.hint)
     return value
 
 
 def record_id(field: str, value: object) -> str:
     """A plan-of-care record's id: 1 to 64 letters, digits, ``_``, ``.`` or ``-``."""
-    return matching(
-        field,
-        value,
-        ID_PATTERN,
-        "an id",
-        "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
-    )
+    return matching(field, value, _RECORD_ID)
 
 
 def optional_record_id(field: str, value: object) -> str | None:

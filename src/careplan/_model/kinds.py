@@ -15,7 +15,7 @@ from typing import ClassVar, TypeVar
 
 import attrs
 
-from careplan._model.checks import matching, text
+from careplan._model.checks import Form, matching, text
 from careplan._model.errors import InvalidValueError
 
 __all__ = [
@@ -28,18 +28,16 @@ __all__ = [
     "treatment_track",
 ]
 
-_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_CODE = Form(
+    re.compile(r"[a-z][a-z0-9_]*"),
+    "a valid code",
+    "use lower-case letters, digits and underscores, starting with a letter",
+)
 
 
 def vocabulary_code(field: str, value: object) -> str:
     """A kind's, track's or reason's code: lower-case letters, digits and underscores."""
-    return matching(
-        field,
-        value,
-        _CODE,
-        "a valid code",
-        "use lower-case letters, digits and underscores, starting with a letter",
-    )
+    return matching(field, value, _CODE)
 
 
 V = TypeVar("V", bound="Vocabulary")
@@ -227,7 +225,7 @@ def _entry(field: str, value: object, kind: type[OpenT], hint: str) -> OpenT:
     """A ``kind`` value, or the one with that code (built in, else custom, undeclared)."""
     if isinstance(value, kind):
         return value
-    if isinstance(value, str) and _CODE.fullmatch(value):
+    if isinstance(value, str) and _CODE.pattern.fullmatch(value):
         return kind.from_code(value)
     raise InvalidValueError(field, value, f"is not a {kind.__name__}", hint)
 
