@@ -618,18 +618,4 @@ def _resolve(level: LevelOfCare | str, continuum: Continuum | None) -> LevelOfCa
     return (DEFAULT if continuum is None else continuum).resolve(level)
 
 
-def _planned_schedule(
-    program: Program,
-    level: LevelOfCare,
-    constraints: LifeConstraints,
-    *,
-    tracks: tuple[TreatmentTrack, ...],
-    objective: ObjectiveName,
-    continuum: Continuum,
-) -> WeeklySchedule:
-    return plan_week(
-        program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
-    ).schedule
-
-
-_plan.PLAN_WEEK.provide(_planned_schedule)
+_plan.PLAN_WEEK.provide(plan_week)
