@@ -83,6 +83,7 @@ __all__ = [
     "text",
     "tuple_converted",
     "tuple_of",
+    "unique",
     "whole",
 ]
 
@@ -373,6 +374,16 @@ def optional_record_id(field: str, value: object) -> str | None:
 def record_ids(field: str, value: object) -> tuple[str, ...]:
     """A collection of record ids as a tuple (:func:`record_id` each)."""
     return tuple_converted(field, value, record_id, "ids")
+
+
+def unique(field: str, items: Iterable[object], attribute: str, problem: str, hint: str) -> None:
+    """Refuse two ``items`` with the same ``attribute``, naming the second (``field[1].id``)."""
+    seen: set[object] = set()
+    for index, item in enumerate(items):
+        key = getattr(item, attribute)
+        if key in seen:
+            raise InvalidValueError(f"{field}[{index}].{attribute}", key, problem, hint)
+        seen.add(key)
 
 
 def choice(field: str, value: T, choices: object, what: str) -> T:
