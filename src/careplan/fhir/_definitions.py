@@ -91,46 +91,29 @@ EXTENSIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], str], ...] =
 )
 
 
+def _element(
+    path: str, least: int, most: str, base: tuple[int, str], **more: Any
+) -> dict[str, Any]:
+    """One element of a snapshot: its path, cardinality, the base's cardinality and the rest."""
+    return {
+        "id": path,
+        "path": path,
+        "min": least,
+        "max": most,
+        "base": {"path": path, "min": base[0], "max": base[1]},
+        **more,
+    }
+
+
 def _definition(
     version: FhirVersion, url: str, value: str, context: tuple[str, ...], says: str
 ) -> dict[str, Any]:
     name = url.rsplit("/", 1)[1]
-    value_path = "Extension.value[x]"
     elements = [
-        {
-            "id": "Extension",
-            "path": "Extension",
-            "short": says,
-            "definition": says,
-            "min": 0,
-            "max": "*",
-            "base": {"path": "Extension", "min": 0, "max": "*"},
-        },
-        {
-            "id": "Extension.extension",
-            "path": "Extension.extension",
-            "min": 0,
-            "max": "0",
-            "base": {"path": "Extension.extension", "min": 0, "max": "*"},
-            "type": [{"code": "Extension"}],
-        },
-        {
-            "id": "Extension.url",
-            "path": "Extension.url",
-            "min": 1,
-            "max": "1",
-            "base": {"path": "Extension.url", "min": 1, "max": "1"},
-            "type": [{"code": "uri"}],
-            "fixedUri": url,
-        },
-        {
-            "id": value_path,
-            "path": value_path,
-            "min": 1,
-            "max": "1",
-            "base": {"path": value_path, "min": 0, "max": "1"},
-            "type": [{"code": value}],
-        },
+        {**_element("Extension", 0, "*", (0, "*")), "short": says, "definition": says},
+        _element("Extension.extension", 0, "0", (0, "*"), type=[{"code": "Extension"}]),
+        _element("Extension.url", 1, "1", (1, "1"), type=[{"code": "uri"}], fixedUri=url),
+        _element("Extension.value[x]", 1, "1", (0, "1"), type=[{"code": value}]),
     ]
     return {
         "resourceType": "StructureDefinition",

@@ -27,8 +27,7 @@ import datetime as _dt
 import re
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, NamedTuple, TypeVar
 
 import pendulum
@@ -37,7 +36,7 @@ from careplan._model.calendar import Cancellation, Reschedule
 from careplan._model.care import Coding, Problem
 from careplan._model.checks import shown
 from careplan._model.continua import BUILTIN_CONTINUA
-from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._model.errors import DocumentError
 from careplan._model.expansion import occurrence_on, series_dates
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
@@ -48,6 +47,7 @@ from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.transition import Transition, TransitionReason, direction_between
 from careplan._operations.limits import limit_problems
+from careplan.document.paths import at
 from careplan.fhir._codes import (
     CLIENT_SYSTEM,
     CODE_SYSTEM_BASE,
@@ -76,27 +76,17 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@contextmanager
-def _at(path: str) -> Iterator[None]:
-    """Turn whatever goes wrong inside into a DocumentError at ``path``.
+def _at(path: str) -> at:
+    """The shared error-path helper (:class:`careplan.document.paths.at`) as a
+    Bundle needs it.
 
     A Bundle is outside data: an element of the wrong type or shape
     surfaces as any Python error, and every one becomes a DocumentError
-    that names the element's path and the kind of failure, never the value.
+    that names the element's path and the kind of failure, never the value;
+    a value careplan refuses is named by the model's field, as a Bundle's
+    element names are not the model's.
     """
-    try:
-        yield
-    except DocumentError:
-        raise
-    except InvalidValueError as error:
-        # Built again through shown(): the value may be free text.
-        hint = f"; {error.hint}" if error.hint else ""
-        message = f"{error.field}: {shown(error.value)} {error.problem}{hint}"
-        raise DocumentError(path, message) from None
-    except CarePlanError as error:
-        raise DocumentError(path, str(error)) from None
-    except Exception as error:
-        raise DocumentError(path, f"cannot be read ({type(error).__name__})") from None
+    return at(path, foreign=True, unreadable=(Exception,))
 
 
 def _extension(resource: Mapping[str, Any], url: str) -> dict[str, Any] | None:
@@ -324,11 +314,21 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
         for i, activity in enumerate(care_plan.get("activity", ()))
         if "detail" in activity
     ]
-    parts = _Parts(episode_index, zones, starts, ends, sessions, cancellations, reschedules)
+    parts = _Parts(
+        reader,
+        appointments,
+        episode_index,
+        zones,
+        starts,
+        ends,
+        sessions,
+        cancellations,
+        reschedules,
+    )
     if series:
-        _read_r5(reader, series, appointments, parts)
+        _read_r5(parts, series)
     elif details:
-        _read_r4(reader, details, appointments, parts)
+        _read_r4(parts, details)
     schedules = [WeeklySchedule(zone, found) for zone, found in zip(zones, sessions, strict=True)]
     transitions = []
     for index in range(1, len(episode_entries)):
@@ -513,8 +513,11 @@ def _location(appointment: Mapping[str, Any]) -> str | None:
 
 
 class _Parts(NamedTuple):
-    """What the sessions and appointments of a Bundle fill in, per episode and for the plan."""
+    """What the session readers of both versions read (the Bundle and its
+    Appointments) and fill in, per episode and for the plan."""
 
+    reader: _Reader
+    appointments: list[tuple[str, Mapping[str, Any]]]
     episode_index: dict[str, int]
     zones: list[str]
     starts: list[pendulum.Date]
@@ -524,12 +527,8 @@ class _Parts(NamedTuple):
     reschedules: list[Reschedule]
 
 
-def _read_r5(
-    reader: _Reader,
-    series: list[tuple[str, Mapping[str, Any]]],
-    appointments: list[tuple[str, Mapping[str, Any]]],
-    parts: _Parts,
-) -> None:
+def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None:
+    reader, appointments = parts.reader, parts.appointments
     by_path: dict[str, tuple[Session, int]] = {}
     for path, appointment in series:
         with _at(path):
@@ -595,12 +594,8 @@ def _moved(session: Session, on: pendulum.Date, appointment: Mapping[str, Any]) 
     return Reschedule(session.id, on, begin, None if minutes == session.minutes else minutes)
 
 
-def _read_r4(
-    reader: _Reader,
-    details: list[tuple[str, Mapping[str, Any]]],
-    appointments: list[tuple[str, Mapping[str, Any]]],
-    parts: _Parts,
-) -> None:
+def _read_r4(parts: _Parts, details: list[tuple[str, Mapping[str, Any]]]) -> None:
+    reader, appointments = parts.reader, parts.appointments
     found: dict[tuple[int, str], Session] = {}
     for path, detail in details:
         with _at(path):
