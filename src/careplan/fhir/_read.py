@@ -47,7 +47,6 @@ from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
 from careplan._model.transition import Transition, TransitionReason, direction_between
 from careplan._operations.limits import limit_problems
-from careplan.document.paths import at
 from careplan.fhir._codes import (
     CLIENT_SYSTEM,
     CODE_SYSTEM_BASE,
@@ -69,6 +68,10 @@ from careplan.fhir._codes import (
     TZ_CODE,
     WALL_TIME,
 )
+from careplan.fhir._codes import bundle_at as _at
+from careplan.fhir._codes import day as _date
+from careplan.fhir._codes import extension as _extension
+from careplan.fhir._safety import safety_record
 
 __all__ = ["from_fhir"]
 
@@ -76,35 +79,10 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _at(path: str) -> at:
-    """The shared error-path helper (:class:`careplan.document.paths.at`) as a
-    Bundle needs it.
-
-    A Bundle is outside data: an element of the wrong type or shape
-    surfaces as any Python error, and every one becomes a DocumentError
-    that names the element's path and the kind of failure, never the value;
-    a value careplan refuses is named by the model's field, as a Bundle's
-    element names are not the model's.
-    """
-    return at(path, foreign=True, unreadable=(Exception,))
-
-
-def _extension(resource: Mapping[str, Any], url: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = next(
-        (e for e in resource.get("extension", ()) if e.get("url") == url), None
-    )
-    return found
-
-
 def _identifier(resource: Mapping[str, Any], system: str) -> str | None:
     return next(
         (i["value"] for i in resource.get("identifier", ()) if i.get("system") == system), None
     )
-
-
-def _date(text: str) -> pendulum.Date:
-    day = _dt.date.fromisoformat(text[:10])
-    return pendulum.Date(day.year, day.month, day.day)
 
 
 def _continuum(episodes: list[tuple[str, Mapping[str, Any]]], given: Continuum | None) -> Continuum:
@@ -390,6 +368,7 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
             problems=[problem for _, problem in problems],
             measurements=measurements,
             readmission_of=_replaced(care_plan),
+            safety=safety_record(reader.by_type),
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(f"{plan_path} ({problem.path})", problem.problem)
