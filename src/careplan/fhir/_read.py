@@ -7,8 +7,9 @@ session (day, wall time, length, kind, track, modality, every n weeks), the
 sessions that do not happen (as cancellations: a closure comes back as the
 cancellation of each session it closed), moved sessions, goals (with their
 ids, starts, statuses and problems), problems and diagnoses (when
-exported), PHQ-9 and GAD-7 scores and the discharge reason. So the plan
-read back has the same occurrences as the one written.
+exported), PHQ-9 and GAD-7 scores, the discharge reason and, when
+exported, the safety record (:mod:`careplan.fhir._safety` reads it). So
+the plan read back has the same occurrences as the one written.
 
 What it does not carry is not guessed: objectives, interventions, reviews
 and signatures (written, not read back), attendance, authorizations, holds
