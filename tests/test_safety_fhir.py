@@ -175,6 +175,26 @@ def test_a_bundle_with_an_unknown_safety_plan_section_is_refused_without_quoting
     assert "Jane" not in str(caught.value)
 
 
+def test_a_refused_value_names_its_resource_and_the_models_field_without_quoting_it() -> None:
+    bundle = to_fhir(PLAN, version="r4", safety=True)
+    index, assessment = next(
+        (i, e["resource"])
+        for i, e in enumerate(bundle["entry"])
+        if e["resource"]["resourceType"] == "RiskAssessment"
+    )
+    assessment["extension"][0]["valueCode"] = SECRET  # the assessor's role
+    with pytest.raises(DocumentError) as caught:
+        from_fhir(bundle)
+    assert caught.value.path == f"entry[{index}].resource"
+    assert str(caught.value).startswith(
+        f"entry[{index}].resource: RiskAssessment.role: <text of {len(SECRET)} characters> "
+        "is not a care role; use one of: "
+    )
+    assessment["prediction"] = "high"
+    with pytest.raises(DocumentError, match=r"cannot be read \(ValueError\)$"):
+        from_fhir(bundle)
+
+
 # R4's ras-2 as published reads "probability is decimal implies (probability
 # as decimal) <= 100". On a prediction without a probability (careplan
 # grades risk, it never invents a number) both sides are empty, and so is

@@ -210,7 +210,9 @@ def from_fhir(
     built the same way: one ``CarePlan``, its ``Patient``, an
     ``EpisodeOfCare`` per level of care, and the sessions (R5: recurring
     ``Appointment``s; R4: ``CarePlan.activity.detail`` series and one
-    ``Appointment`` per occurrence).
+    ``Appointment`` per occurrence); and, when the Bundle carries them
+    (``to_fhir(..., safety=True)``), the suicide-risk records, read back into
+    an equal :class:`~careplan.safety.SafetyRecord`.
 
     Args:
         bundle: The Bundle as parsed JSON.
