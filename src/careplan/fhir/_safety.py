@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pendulum
+
 from careplan._model import safety as model
 from careplan._model.errors import DocumentError, InvalidValueError
 from careplan._model.plan import CarePlan
@@ -245,7 +247,7 @@ def _code_in(concept: Mapping[str, Any], system: str) -> str | None:
     return found
 
 
-def _dates(element: Mapping[str, Any], url: str) -> list[Any]:
+def _dates(element: Mapping[str, Any], url: str) -> list[pendulum.Date]:
     return [day(e["valueDate"]) for e in element.get("extension", ()) if e.get("url") == url]
 
 
@@ -290,7 +292,9 @@ def _read_cssrs(observation: Mapping[str, Any]) -> model.CSSRSScreen:
 
 def _read_assessment(assessment: Mapping[str, Any]) -> model.RiskAssessment:
     (prediction,) = assessment["prediction"]
-    level = _LEVEL_OF[_code_in(prediction["qualitativeRisk"], RISK_PROBABILITY)]  # type: ignore[index]
+    code = _code_in(prediction["qualitativeRisk"], RISK_PROBABILITY)
+    # A code careplan does not grade ("certain") is refused as a level.
+    level = _LEVEL_OF.get(code or "", code)
     role = extension(assessment, ASSESSOR_ROLE)
     next_screening = _dates(assessment, NEXT_SCREENING)
     return model.RiskAssessment(
@@ -311,7 +315,7 @@ def _read_plan(path: str, response: Mapping[str, Any]) -> model.SafetyPlan:
             raise DocumentError(
                 f"{path}.item[{number}].linkId", "is not a section of a safety plan"
             )
-        entries[item["linkId"]] = [answer["valueString"] for answer in item["answer"]]
+        entries.setdefault(item["linkId"], []).extend(a["valueString"] for a in item["answer"])
     signed = {name: _dates(response, url) for name, url in _SIGNED}
     return model.SafetyPlan(
         day(response["authored"]),
