@@ -338,7 +338,14 @@ def narrative(resource: dict[str, Any]) -> dict[str, str]:
     period = resource.get("period")
     if isinstance(period, dict):
         parts.append(f"{period.get('start', '')} to {period.get('end', '')}")
-    for key in ("start", "effectiveDateTime", "recordedDate", "startDate", "authored"):
+    for key in (
+        "start",
+        "effectiveDateTime",
+        "occurrenceDateTime",
+        "recordedDate",
+        "startDate",
+        "authored",
+    ):
         if isinstance(resource.get(key), str):
             parts.append(resource[key])
     shown = list(dict.fromkeys(_displays({k: v for k, v in resource.items() if k != "name"})))
