@@ -8,6 +8,7 @@ default output never show anything of the records.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 import pendulum
@@ -179,11 +180,18 @@ def test_no_repr_shows_the_records(item9: int, level: str) -> None:
     assert "safety" not in repr(plan)
 
 
-def test_the_fhir_command_writes_the_screens_only_when_asked(tmp_path, capsys) -> None:
+def test_the_fhir_command_writes_the_records_only_when_asked(tmp_path, capsys) -> None:
     source = _write(tmp_path, attrs.evolve(PLAN, safety=_record()))
     assert main(["fhir", source, "-o", "-", "--safety"]) == 0
     out = capsys.readouterr().out
     assert '"RiskAssessment"' in out
+    assert '"QuestionnaireResponse"' in out  # the safety plan
     assert '"44260-8"' in out  # PHQ-9 item 9
-    for word in WORDS:
-        assert word not in out
+    # The note and the client's words are in their own records only (the
+    # clinical record), never in a narrative or another resource.
+    for entry in json.loads(out)["entry"]:
+        resource = entry["resource"]
+        own = resource["resourceType"] in ("RiskAssessment", "QuestionnaireResponse")
+        for word in WORDS:
+            assert word not in resource["text"]["div"]
+            assert own or word not in json.dumps(resource, ensure_ascii=False)

@@ -234,8 +234,8 @@ def _parser() -> argparse.ArgumentParser:
     fhir.add_argument(
         "--safety",
         action="store_true",
-        help="include the suicide-risk screens (item answers) and risk assessments "
-        "(left out by default)",
+        help="include the suicide-risk screens (item answers), risk assessments and "
+        "safety plans, with their notes and entries (left out by default)",
     )
     commands.add_parser(
         "import-fhir",
