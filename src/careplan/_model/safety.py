@@ -129,6 +129,8 @@ def _items(value: object) -> tuple[Item, ...]:
         return item
 
     items = tuple_converted("Questionnaire.items", value, one, "Item values")
+    if not items:
+        raise InvalidValueError("Questionnaire.items", items, "is empty", "give one item at least")
     if [i.number for i in items] != list(range(1, len(items) + 1)):
         raise InvalidValueError(
             "Questionnaire.items",
@@ -153,6 +155,10 @@ def _answer(field: str, value: object) -> int:
 
 def _answers(value: object) -> tuple[int, ...]:
     return tuple_converted("ItemAnswers.answers", value, _answer, "whole numbers")
+
+
+def _questionnaire(value: object) -> Questionnaire:
+    return instance("ItemAnswers.questionnaire", value, Questionnaire)
 
 
 def _answered_on(value: object) -> pendulum.Date:
@@ -243,9 +249,7 @@ class ItemAnswers:
     (6, True)
     """
 
-    questionnaire: Questionnaire = attrs.field(
-        validator=attrs.validators.instance_of(Questionnaire)
-    )
+    questionnaire: Questionnaire = attrs.field(converter=_questionnaire)
     on: pendulum.Date = attrs.field(converter=_answered_on)
     answers: tuple[int, ...] = attrs.field(converter=_answers)
 
@@ -319,7 +323,7 @@ def _refuse_non_bool(name: str, value: object, *, optional: bool) -> None:
         )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CSSRSScreen:
     """The C-SSRS Screener's six yes/no questions, answered on a day.
 
@@ -389,6 +393,10 @@ class CSSRSScreen:
                 "is yes though question 6 is no",
                 "set behavior=True, or leave this None",
             )
+
+    def __repr__(self) -> str:
+        # The answers are health information: a repr says what and when only.
+        return shape_repr("CSSRSScreen", on=self.on)
 
     @property
     def instrument(self) -> str:

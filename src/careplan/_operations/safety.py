@@ -53,7 +53,7 @@ def current_risk(record: SafetyRecord, today: pendulum.Date) -> RiskLevel | None
 
     ``None`` when nothing on file grades the risk.
     """
-    graded = _graded(record, today)
+    graded = _graded(record, require_date("today", today))
     return None if graded is None else graded[2]
 
 
