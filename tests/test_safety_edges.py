@@ -20,11 +20,14 @@ from hypothesis import strategies as st
 import careplan as cp
 from careplan.demo import sample_plan
 from careplan.safety import (
+    PHQ_9_ITEMS,
     CSSRSScreen,
     ItemAnswers,
     Questionnaire,
     RiskAssessment,
+    SafetyPlan,
     SafetyRecord,
+    check_safety,
     current_risk,
 )
 
@@ -85,3 +88,82 @@ def test_current_risk_refuses_a_today_that_is_not_a_date() -> None:
     for records in (record, SafetyRecord()):
         with pytest.raises(cp.InvalidValueError, match="today"):
             current_risk(records, "2027-01-04")  # type: ignore[arg-type]
+
+
+# --- a safety plan follows moderate or high risk, whichever record graded it -------------
+# Issue 34: "moderate or high risk without a safety plan on file by the next scheduled
+# session -> error safety.plan_missing". NPSG 15.01.01 asks to document the risk and the plan
+# to mitigate it for every patient found at risk, not only those a screen flagged.
+
+
+def test_a_clinician_grading_high_risk_after_a_low_screen_asks_for_a_safety_plan() -> None:
+    # Monday: the C-SSRS finds question 1 only (low, no assessment required), but the
+    # psychiatrist assesses the risk as high. The next session is Tuesday.
+    low = CSSRSScreen(START, True, False)
+    record = SafetyRecord([low], [RiskAssessment(START, "psychiatrist", "high")])
+    report = check_safety(PLAN, record, today=day(3))
+    (missing,) = [v for v in report.violations if v.code == "safety.plan_missing"]
+    assert (missing.severity, missing.dates) == ("error", (START, day(1)))
+    assert "risk assessment of 2027-01-04" in missing.message
+    assert "high risk" in missing.message
+    assert "2027-01-05" in missing.message
+    # Not due before the next session; answered by a plan on file by then.
+    assert "safety.plan_missing" not in codes(check_safety(PLAN, record, today=START))
+    on_time = attrs.evolve(record, plans=[SafetyPlan(day(1))])
+    assert "safety.plan_missing" not in codes(check_safety(PLAN, on_time, today=day(3)))
+    late = attrs.evolve(record, plans=[SafetyPlan(day(2))])
+    assert "safety.plan_missing" in codes(check_safety(PLAN, late, today=day(3)))
+
+
+def test_a_later_assessment_raising_the_risk_asks_for_a_safety_plan() -> None:
+    # A positive PHQ-9 on Monday, assessed low in time; on Thursday 01-14 a therapist finds
+    # moderate risk. The next session is Tuesday 01-19 (Monday 01-18 is a closure).
+    record = SafetyRecord(
+        [ItemAnswers(PHQ_9_ITEMS, START, (0,) * 8 + (1,))],
+        [RiskAssessment(START, "therapist", "low"), RiskAssessment(day(10), "therapist",
+                                                                   "moderate")],
+    )  # fmt: skip
+    found = [v.dates for v in check_safety(PLAN, record, today=day(15)).violations
+             if v.code == "safety.plan_missing"]  # fmt: skip
+    assert found == [(day(10), day(15))]
+    assert check_safety(PLAN, record, today=day(14)).ok
+
+
+def test_an_assessment_answering_a_positive_screen_is_one_event_with_it() -> None:
+    # The screen's own finding says it; the assessment that graded it adds none.
+    moderate = CSSRSScreen(START, True, True, method=True, intent=False, plan=False)
+    record = SafetyRecord([moderate], [RiskAssessment(day(1), "therapist", "moderate")])
+    found = [v for v in check_safety(PLAN, record, today=day(3)).violations
+             if v.code == "safety.plan_missing"]  # fmt: skip
+    assert [v.dates for v in found] == [(START, day(1))]
+    assert "C-SSRS" in found[0].message
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    graded=st.lists(
+        st.tuples(st.integers(0, 30), st.sampled_from(["none", "low", "moderate", "high"])),
+        max_size=4,
+    ),
+    written=st.lists(st.integers(0, 30), max_size=2),
+)
+def test_every_moderate_or_high_assessment_has_a_plan_by_the_next_session_or_a_finding(
+    graded: list[tuple[int, str]], written: list[int]
+) -> None:
+    # No positive screen: only the clinicians' grades ask for a plan.
+    today = day(30)
+    record = SafetyRecord(
+        [CSSRSScreen(START, False, False)],
+        [RiskAssessment(day(n), "therapist", level) for n, level in graded],
+        [SafetyPlan(day(n)) for n in written],
+    )
+    sessions = sorted({o.date for o in cp.occurrences(PLAN)})
+    expected = set()
+    for n, level in graded:
+        deadline = next((s for s in sessions if s > day(n)), day(n + 1))
+        planned = any(day(w) <= deadline for w in written)
+        if level in ("moderate", "high") and deadline <= today and not planned:
+            expected.add((day(n), deadline))
+    found = [v.dates for v in check_safety(PLAN, record, today=today).violations
+             if v.code == "safety.plan_missing"]  # fmt: skip
+    assert sorted(found) == sorted(expected)  # one finding a day
