@@ -167,3 +167,37 @@ def test_every_moderate_or_high_assessment_has_a_plan_by_the_next_session_or_a_f
     found = [v.dates for v in check_safety(PLAN, record, today=today).violations
              if v.code == "safety.plan_missing"]  # fmt: skip
     assert sorted(found) == sorted(expected)  # one finding a day
+
+
+# --- a plan's total and the same day's item answers agree ---------------------------------
+# Issue 34: "the total is derived (or checked against them)"; progress shows item 9 beside
+# the total of that day, so the two must be one administration.
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=9, max_size=9), st.integers(0, 27))
+def test_a_plans_total_of_a_day_is_the_sum_of_that_days_item_answers(
+    answers: list[int], score: int
+) -> None:
+    screen = ItemAnswers(PHQ_9_ITEMS, START, answers)
+    record = SafetyRecord([screen])
+    plan = attrs.evolve(PLAN, safety=record, measurements=[screen.measurement()])
+    assert plan.measurements[0].score == sum(answers)
+    other_day = cp.Measurement("PHQ-9", score, day(1))
+    assert attrs.evolve(plan, measurements=[other_day]).measurements == (other_day,)
+    if score != sum(answers):
+        with pytest.raises(cp.InvalidValueError, match=r"CarePlan\.measurements\[0\]\.score"):
+            attrs.evolve(PLAN, safety=record, measurements=[cp.Measurement("PHQ-9", score, START)])
+
+
+def test_a_document_whose_total_disagrees_with_its_items_is_refused_at_its_path() -> None:
+    import json
+
+    screen = ItemAnswers(PHQ_9_ITEMS, START, (0,) * 8 + (1,))
+    plan = attrs.evolve(PLAN, safety=SafetyRecord([screen]), measurements=[screen.measurement()])
+    data = json.loads(cp.to_json(plan))
+    data["measurements"][0]["score"] = 20
+    with pytest.raises(cp.DocumentError) as info:
+        cp.from_json(json.dumps(data))
+    assert "measurements[0]" in info.value.path
+    assert "20" not in str(info.value)
