@@ -22,6 +22,7 @@ from careplan.demo import sample_plan
 from careplan.safety import (
     PHQ_9_ITEMS,
     CSSRSScreen,
+    Item,
     ItemAnswers,
     Questionnaire,
     RiskAssessment,
@@ -201,3 +202,16 @@ def test_a_document_whose_total_disagrees_with_its_items_is_refused_at_its_path(
         cp.from_json(json.dumps(data))
     assert "measurements[0]" in info.value.path
     assert "20" not in str(info.value)
+
+
+# --- whatever a questionnaire accepts, FHIR can write ---------------------------------------
+
+
+@pytest.mark.parametrize("code", ["a  b", "a ", " a", "a b"])
+def test_a_questionnaires_codes_are_ids_that_fhir_and_the_measurement_accept(code: str) -> None:
+    # The instrument becomes a Measurement's instrument (an id) and a FHIR code; an item's
+    # LOINC code a FHIR code, which has no leading, trailing or double spaces.
+    with pytest.raises(cp.InvalidValueError, match=r"Questionnaire\.instrument"):
+        Questionnaire(code, [Item(1, "44260-8")])
+    with pytest.raises(cp.InvalidValueError, match=r"Item\.loinc"):
+        Item(1, code)

@@ -39,6 +39,7 @@ from careplan._model.checks import (
     identifier,
     instance,
     optional_date,
+    record_id,
     shape_repr,
     shown,
     text,
@@ -118,7 +119,8 @@ class Item:
 
     def __attrs_post_init__(self) -> None:
         whole("Item.number", self.number, 1, 1000)
-        identifier("Item.loinc", self.loinc)
+        # A FHIR code (no spaces at its ends or doubled): an id's form holds every LOINC code.
+        record_id("Item.loinc", self.loinc)
         whole("Item.most", self.most, 1, 1000)
 
 
@@ -186,7 +188,8 @@ class Questionnaire:
     suicide_items: tuple[int, ...] = attrs.field(default=(), converter=_item_numbers)
 
     def __attrs_post_init__(self) -> None:
-        identifier("Questionnaire.instrument", self.instrument)
+        # The code of its total's Measurement, so an id like the measurement's.
+        record_id("Questionnaire.instrument", self.instrument)
         if self.instrument == "C-SSRS":
             raise InvalidValueError(
                 "Questionnaire.instrument",
