@@ -27,6 +27,7 @@ from careplan.safety import (
     Questionnaire,
     RiskAssessment,
     SafetyPlan,
+    SafetyPolicy,
     SafetyRecord,
     check_safety,
     current_risk,
@@ -215,3 +216,10 @@ def test_a_questionnaires_codes_are_ids_that_fhir_and_the_measurement_accept(cod
         Questionnaire(code, [Item(1, "44260-8")])
     with pytest.raises(cp.InvalidValueError, match=r"Item\.loinc"):
         Item(1, code)
+
+
+def test_a_policy_with_no_contact_kind_is_refused() -> None:
+    # No session could ever be the individual contact: every positive screen would be a
+    # warning naming "()" as what to schedule.
+    with pytest.raises(cp.InvalidValueError, match=r"SafetyPolicy\.contact_kinds"):
+        SafetyPolicy(contact_kinds=[])
