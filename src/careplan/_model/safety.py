@@ -13,8 +13,8 @@ Sources:
 
 - PHQ-9 items and their LOINC codes (panel 44249-1; item 9, "thoughts that
   you would be better off dead, or of hurting yourself", is 44260-8; answers
-  0–3, LOINC answer list LL358-3): loinc.org panel 44249-1 and 69729-2.
-- GAD-7 items (panel 69737-5, total 70274-6): loinc.org panel 69729-2.
+  0–3, LOINC answer list LL358-3): loinc.org/44249-1.
+- GAD-7 items (panel 69737-5, total 70274-6): loinc.org/69737-5.
 - C-SSRS Screener with triage (Columbia Lighthouse Project, 2021; free for
   clinical use): questions 1–5 ask about the past month, question 6 about
   suicidal behavior in the lifetime and in the past three months. Triage:
