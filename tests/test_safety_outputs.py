@@ -88,9 +88,9 @@ def test_report_safety_without_records(tmp_path, capsys) -> None:
         "  no suicide-risk screens, assessments or safety plans on file",
         "  current risk: not graded",
         "Findings",
-        "  error safety.screening_due: no suicide-risk screen by 2027-01-05 (admission on "
-        "2027-01-04); screen with a validated tool (C-SSRS or PHQ-9) and record it "
-        "(policy: within 1 day(s) of admission)",
+        "  error safety.screening_due: no suicide-risk screen from 2026-12-28 to 2027-01-05 "
+        "(admission on 2027-01-04); screen with a validated tool (C-SSRS or PHQ-9) and "
+        "record it (policy: from 7 day(s) before admission to 1 day(s) after)",
     ]
     # Before the admission window has passed, nothing is due yet.
     assert main(["report", _write(tmp_path, PLAN), "--safety", "--today", str(START)]) == 0
@@ -110,8 +110,10 @@ def test_validate_counts_safety_findings_and_lists_them_only_when_asked(
     hidden = capsys.readouterr().out
     assert main([*asked, "--safety"]) == 1
     shown = capsys.readouterr().out
-    assert "safety.plan_missing" in shown and "moderate risk" in shown
-    assert "safety." not in hidden and "risk)" not in hidden
+    assert "safety.plan_missing" in shown
+    assert "moderate risk" in shown
+    assert "safety." not in hidden
+    assert "risk)" not in hidden
     if form == "json":
         hidden_data, shown_data = json.loads(hidden), json.loads(shown)
         assert hidden_data["errors"] == shown_data["errors"] >= 1

@@ -71,6 +71,10 @@ class SafetyPolicy:
     Attributes:
         admission_days: A first screen is due within this many days of the
             plan's start (0: on the first day).
+        admission_lookback_days: A screen dated up to this many days before
+            the plan's start (a pre-admission intake) still counts for
+            admission; an earlier one belongs to an earlier episode (0: only
+            a screen from the start's own day on).
         rescreen_days: At most this many days between screens; ``None``
             turns the cadence off.
         at_reviews: ``"each_review"``: a screen is due at each review of the
@@ -95,6 +99,7 @@ class SafetyPolicy:
     """
 
     admission_days: int = attrs.field(default=1, validator=_days(0))
+    admission_lookback_days: int = attrs.field(default=7, validator=_days(0))
     rescreen_days: int | None = attrs.field(default=30, validator=_days(1, optional=True))
     at_reviews: ReviewScreening = attrs.field(
         default="each_review", validator=_mode(ReviewScreening)

@@ -28,6 +28,7 @@ from careplan._model.safety import (
     SafetyPolicy,
     SafetyRecord,
     Screen,
+    higher_risk,
 )
 from careplan._model.time import require_date
 from careplan._operations.context import RuleContext
@@ -98,7 +99,7 @@ def check_safety(
     screen).
     """
     record = plan.safety if record is None else record
-    facts = _Facts(plan, occurrences(plan), record, require_date("today", today), policy)
+    facts = _facts(plan, occurrences(plan), record, require_date("today", today), policy)
     return Report(_findings(facts, review_policy))
 
 
@@ -110,7 +111,7 @@ def check_safety_rule(context: RuleContext) -> Iterator[Violation]:
     if context.today is None:
         return iter(())
     plan = context.plan
-    facts = _Facts(plan, context.occurrences, plan.safety, context.today, context.safety_policy)
+    facts = _facts(plan, context.occurrences, plan.safety, context.today, context.safety_policy)
     return _findings(facts, context.review_policy)
 
 
@@ -123,7 +124,10 @@ def _findings(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation]
 
 @attrs.frozen
 class _Facts:
-    """What every safety rule reads: the plan and its sessions, the record, the day, the policy."""
+    """What every safety rule reads: the plan and its sessions, the record, the day, the policy.
+
+    The record and the plan's reviews hold only what is dated up to today (:func:`_facts`).
+    """
 
     plan: CarePlan
     sessions: Sequence[Occurrence]
@@ -133,8 +137,8 @@ class _Facts:
 
     @property
     def screens(self) -> tuple[Screen, ...]:
-        """The screens dated up to today."""
-        return tuple(s for s in self.record.screens if s.on <= self.today)
+        """The screens on file (all dated up to today)."""
+        return self.record.screens
 
     @property
     def last_day(self) -> pendulum.Date:
@@ -142,18 +146,44 @@ class _Facts:
         return min(self.today, end_of_care(self.plan))
 
 
+def _facts(
+    plan: CarePlan,
+    sessions: Sequence[Occurrence],
+    record: SafetyRecord,
+    today: pendulum.Date,
+    policy: SafetyPolicy,
+) -> _Facts:
+    """The facts as of ``today``: a record, or a review of the plan of care, dated after
+    ``today`` is not yet true, so it answers nothing (nor is it a finding itself)."""
+    if any(r.on > today for r in plan.reviews):
+        plan = attrs.evolve(plan, reviews=[r for r in plan.reviews if r.on <= today])
+    record = SafetyRecord(
+        [s for s in record.screens if s.on <= today],
+        [a for a in record.assessments if a.on <= today],
+        [
+            attrs.evolve(p, reviewed=[r for r in p.reviewed if r <= today])
+            for p in record.plans
+            if p.on <= today
+        ],
+    )
+    return _Facts(plan, sessions, record, today, policy)
+
+
 def _screening(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation]:
     plan, policy, today = facts.plan, facts.policy, facts.today
     # Only the program's validated tools screen for suicide risk (a GAD-7 does not).
     screens = [s for s in facts.screens if s.instrument in policy.instruments]
     admission_due = plan.start.add(days=policy.admission_days)
-    if today >= admission_due and not any(s.on <= admission_due for s in screens):
+    # A screen from before the look-back belongs to an earlier episode of care.
+    opens = plan.start.subtract(days=policy.admission_lookback_days)
+    if today >= admission_due and not any(opens <= s.on <= admission_due for s in screens):
         yield Violation(
             "safety.screening_due",
             "error",
-            f"no suicide-risk screen by {admission_due} (admission on {plan.start}); screen "
-            f"with a validated tool ({policy.tools}) and record it "
-            f"(policy: within {policy.admission_days} day(s) of admission)",
+            f"no suicide-risk screen from {opens} to {admission_due} (admission on "
+            f"{plan.start}); screen with a validated tool ({policy.tools}) and record it "
+            f"(policy: from {policy.admission_lookback_days} day(s) before admission to "
+            f"{policy.admission_days} day(s) after)",
             dates=(admission_due,),
         )
         return
@@ -357,18 +387,30 @@ def _graded_by_assessments(facts: _Facts) -> Iterator[Violation]:
 
 
 def _high_risk(facts: _Facts) -> Iterator[Violation]:
-    plan, record, today = facts.plan, facts.record, facts.today
+    """A level-of-care review after each day risk was graded high, until the team looked again.
+
+    The team looked again when a transition followed, when a review of the
+    plan of care was held on or after that day, or when a clinician's risk
+    assessment that day or later graded the risk below high (of a day's
+    assessments the higher counts, as in :func:`current_risk`).
+    """
+    plan, record = facts.plan, facts.record
     days = sorted(
-        {a.on for a in record.assessments if a.level == "high" and a.on <= today}
-        | {s.on for s in record.screens if s.risk == "high" and s.on <= today}
+        {a.on for a in record.assessments if a.level == "high"}
+        | {s.on for s in record.screens if s.risk == "high"}
     )
+    assessed: dict[pendulum.Date, RiskLevel] = {}
+    for a in record.assessments:
+        assessed[a.on] = higher_risk(assessed.get(a.on, a.level), a.level)
+    looked = [t.on for t in plan.transitions] + [r.on for r in plan.reviews]
+    looked += [on for on, level in assessed.items() if level != "high"]
     for day in days:
-        if any(t.on >= day for t in plan.transitions):
-            continue  # the level was looked at again: a transition followed
+        if any(on >= day for on in looked):
+            continue
         yield Violation(
             "safety.level_review",
             "warning",
             f"high suicide risk was found on {day}; review whether the level of care still "
-            "fits (careplan never moves a client by itself)",
+            "fits and record the review (careplan never moves a client by itself)",
             dates=(day,),
         )
