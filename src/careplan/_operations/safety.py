@@ -91,7 +91,9 @@ def check_safety(
     while risk is high), ``safety.assessment_missing`` (error),
     ``safety.plan_missing`` (error), ``safety.plan_review_due``,
     ``safety.level_review`` and ``safety.contact_missing`` (warnings).
-    Only what is dated on or before ``today`` is judged. The records are
+    Only what is dated on or before ``today`` is judged: a record, a safety
+    plan's review or a review of the plan of care dated later answers
+    nothing yet. The records are
     the plan's own (:attr:`CarePlan.safety <careplan.CarePlan.safety>`)
     unless ``record`` is given; a plan with none is due for its admission
     screen once the policy's window has passed. ``review_policy`` says
