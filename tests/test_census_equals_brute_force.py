@@ -11,7 +11,9 @@ census's code:
   with one facilitator holding the credential its sessions need and at work
   then and, in person, one room open that day; a slot taken by ``n`` clients
   needs ``n`` such clinicians and, in person, ``n`` rooms; no clinician and
-  no room is in two places at once; caseloads hold;
+  no room is in two places at once; caseloads hold; a slot held every two
+  weeks is offered in weeks A and B, and holds its clinician and room only
+  in its own weeks (two clients share it in alternate weeks);
 - the objective, in order: most clients placed; then the earlier admitted
   (lexicographic in admission order, ties by id); fewest preference
   conflicts; fewest changes (client-days whose offerings differ from the
@@ -174,7 +176,8 @@ def constraints(draw: st.DrawFn) -> cp.LifeConstraints:
 @st.composite
 def censuses(draw: st.DrawFn) -> Census:
     program = cp.Program("Oracle", "America/New_York", draw(tracks()), draw(slots()))
-    count = len(program.offerings())
+    # A biweekly slot is offered twice, in weeks A and B.
+    count = len(program.offerings()) + sum(s.every_weeks - 1 for s in program.slots)
     if not 4 <= count <= 8:
         program = cp.Program(
             "Oracle",
@@ -259,6 +262,30 @@ def weeks_of(census: Census, client: CensusClient) -> list[tuple[cp.Offering, ..
     return found
 
 
+#: Weeks are counted in a cycle of four: the slots here are weekly or biweekly.
+CYCLE = 4
+
+
+def weeks_of_offering(offering: cp.Offering) -> set[int]:
+    """The weeks of the cycle an offering is held in: a session every ``n`` weeks
+    from week ``week_offset`` (the documented cadence, written out here)."""
+    return {
+        week
+        for week in range(CYCLE)
+        for s in offering.sessions
+        if week % s.every_weeks == s.week_offset
+    }
+
+
+def every_week_of_the_cadence_is_offered(census: Census) -> bool:
+    """The documented rule: a slot held every ``n`` weeks is offered in each of its weeks."""
+    slots: dict[tuple[object, ...], set[int]] = {}
+    for slot in census.program.slots:
+        key = (slot.weekday, slot.start, slot.kind, slot.modality, slot.every_weeks)
+        slots.setdefault(key, set()).add(slot.week_offset)
+    return all(weeks == set(range(key[4])) for key, weeks in slots.items())
+
+
 def needed(census: Census, offering: cp.Offering) -> set[str]:
     return {census.credential(s.kind) for s in offering.sessions} - {None}
 
@@ -291,6 +318,14 @@ def staffed(census: Census, heads: dict[str, int]) -> bool:
             a.weekday == b.weekday
             and a.start_minute < b.end_minute
             and b.start_minute < a.end_minute
+            and bool(weeks_of_offering(a) & weeks_of_offering(b))
+        )
+
+    def over_caseload(offering: cp.Offering, held: list[cp.Offering], most: int) -> bool:
+        # A caseload is per week: the one-to-one sessions of each week it is held in.
+        return any(
+            sum(1 for o in held if not o.is_group and week in weeks_of_offering(o)) >= most
+            for week in weeks_of_offering(offering)
         )
 
     def assign_staff(index: int, taken: dict[str, list[cp.Offering]]) -> bool:
@@ -306,7 +341,7 @@ def staffed(census: Census, heads: dict[str, int]) -> bool:
                 and not (
                     one_to_one
                     and person.max_caseload is not None
-                    and sum(1 for o in held if not o.is_group) >= person.max_caseload
+                    and over_caseload(offering, held, person.max_caseload)
                 )
             ):
                 held.append(offering)
@@ -448,6 +483,7 @@ def check_placements(result: CensusResult) -> None:
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(censuses())
 def test_the_census_equals_the_brute_force(census):
+    assert every_week_of_the_cadence_is_offered(census)
     result = schedule_census(census, time_limit=30)
     check_placements(result)
     assert result.status == "optimal"

@@ -67,6 +67,7 @@ class SessionDoc:
     title: str | None = None
     every_weeks: int = 1
     role: str | None = None
+    week_offset: int = 0
 
 
 @attrs.frozen
@@ -420,7 +421,7 @@ ADDED_PLAN_FIELDS: dict[str, object] = {
     # Suicide-risk screens, assessments and safety plans (issue 34).
     "safety": None,
 }
-ADDED_SESSION_FIELDS: dict[str, object] = {"role": None}
+ADDED_SESSION_FIELDS: dict[str, object] = {"role": None, "week_offset": 0}
 ADDED_GOAL_FIELDS: dict[str, object] = {
     "id": None,
     "problems": [],
