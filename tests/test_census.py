@@ -22,6 +22,7 @@ from careplan.census import (
     reassign,
     schedule_census,
 )
+from careplan.census._weeks import candidates, fitting_weeks
 from careplan.programs import sample_census
 from careplan.testing import life_constraints
 
@@ -725,3 +726,21 @@ def test_two_clients_share_a_biweekly_slot_in_weeks_a_and_b():
 def test_a_weekly_slot_is_not_shared():
     result = schedule_census(_consult_census(1), time_limit=10)
     assert [p.client.id for p in result.placements] == ["c1"]
+
+
+def test_a_week_around_a_taken_week_a_takes_week_b():
+    """The weeks of a biweekly slot are listed once and told apart after: with
+    week A taken, the best week that fits takes week B."""
+    census = _consult_census(2)
+    client = census.clients[0]
+    (free,) = fitting_weeks(census, client, frozenset(), streams=False)
+    (around,) = fitting_weeks(census, client, frozenset({"slot-consult"}), streams=False)
+    assert free.ids == ("morning-virtual-tue", "slot-consult")
+    assert around.ids == ("morning-virtual-tue", "slot-consult-week2")
+    both = frozenset({"slot-consult", "slot-consult-week2"})
+    assert fitting_weeks(census, client, both, streams=False) == []
+    # Every week: the one week in A and in B.
+    assert sorted(w.ids for w in candidates(census, client).weeks) == [
+        ("morning-virtual-tue", "slot-consult"),
+        ("morning-virtual-tue", "slot-consult-week2"),
+    ]

@@ -38,6 +38,7 @@ from careplan.census._values import (
     Room,
     Staff,
     WorkHours,
+    every_week_of_cadence,
 )
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "UnplacedReason",
     "WorkHours",
     "admit",
+    "every_week_of_cadence",
     "reassign",
     "room_calendar",
     "schedule_census",

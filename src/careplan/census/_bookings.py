@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from careplan._model.program import Offering
-from careplan.census._model import CensusModel, cycle_of, needs, weeks_held
+from careplan.census._model import CensusModel, held_weeks, needs
 from careplan.census._result import (
     CensusResult,
 )
@@ -25,7 +25,8 @@ class Bookings:
         self.census = census
         self.count: dict[str, int] = {}
         self.cap: dict[str, int] = {}  # a running group's seats (track and room)
-        self.cycle = cycle_of(census)
+        #: The weeks of the cycle each offering is held in.
+        self.held = held_weeks(census.program)
         # (holder, weekday) -> (begin, end, weeks of the cycle) taken
         self.busy: dict[tuple[str, int], list[tuple[int, int, frozenset[int]]]] = {}
         self.load: dict[tuple[str, int], int] = {}  # (clinician, week of the cycle)
@@ -56,7 +57,7 @@ class Bookings:
 
     def _free(self, holder: str, offering: Offering) -> bool:
         begin, end = offering.start_minute, offering.end_minute
-        weeks = weeks_held(offering, self.cycle)
+        weeks = self.held[offering.id]
         return all(
             end <= b or e <= begin or weeks.isdisjoint(held)
             for b, e, held in self.busy.get((holder, int(offering.weekday)), [])
@@ -78,7 +79,7 @@ class Bookings:
                     or person.max_caseload is None
                     or all(
                         self.load.get((person.id, week), 0) < person.max_caseload
-                        for week in weeks_held(offering, self.cycle)
+                        for week in self.held[offering.id]
                     )
                 )
             ):
@@ -117,7 +118,7 @@ class Bookings:
 
     def _hold(self, offering: Offering, staff: list[str], rooms: list[str], count: int) -> None:
         day = int(offering.weekday)
-        weeks = weeks_held(offering, self.cycle)
+        weeks = self.held[offering.id]
         for holder in (*staff, *rooms):
             self.busy.setdefault((holder, day), []).append(
                 (offering.start_minute, offering.end_minute, weeks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pendulum
 
 from careplan._model.errors import MissingExtraError
-from careplan._model.program import Offering
+from careplan._model.program import Offering, Program
 from careplan.census._values import Census, CensusClient, Room, Staff
 from careplan.census._weeks import Candidates, day_ids, offerings_of
 
@@ -56,16 +57,22 @@ def _pools(
     return {members[0].id: tuple(members) for members in found.values()}
 
 
-def cycle_of(census: Census) -> int:
+def cycle_of(program: Program) -> int:
     """After how many weeks the program's offerings repeat (1 when all are weekly)."""
-    return math.lcm(*(s.every_weeks for o in census.program.offerings() for s in o.sessions))
+    return math.lcm(*(s.every_weeks for o in program.offerings() for s in o.sessions))
 
 
-def weeks_held(offering: Offering, cycle: int) -> frozenset[int]:
-    """The weeks of a ``cycle`` (0 to ``cycle - 1``) in which ``offering`` is held."""
-    return frozenset(
-        week for week in range(cycle) if any(s.held_in_week(week) for s in offering.sessions)
-    )
+@functools.lru_cache(maxsize=64)
+def held_weeks(program: Program) -> Mapping[str, frozenset[int]]:
+    """By offering id, the weeks of the program's cycle (0 to :func:`cycle_of` - 1)
+    in which the offering is held."""
+    cycle = cycle_of(program)
+    return {
+        o.id: frozenset(
+            week for week in range(cycle) if any(s.held_in_week(week) for s in o.sessions)
+        )
+        for o in program.offerings()
+    }
 
 
 def at_most_at_once(
@@ -175,9 +182,8 @@ class CensusModel:
         pooled = not previous_staff
         # Biweekly slots are offered in each week of their cadence (weeks A
         # and B): seats, clinicians and rooms are counted week by week.
-        self.cycle = cycle = cycle_of(census)
-        in_weeks = {o.id: weeks_held(o, cycle) for o in census.program.offerings()}
-        self.held = in_weeks
+        cycle = cycle_of(census.program)
+        in_weeks = self.held = held_weeks(census.program)
         self.staff_pools = _pools(
             census.staff,
             lambda s: (s.credentials, s.hours, s.absent) if s.max_caseload is None else s.id,

@@ -219,18 +219,18 @@ def every_week_of_cadence(program: Program) -> Program:
     alternate weeks. Slots the program already offers in a week are kept
     as they are, so the program comes back unchanged the second time.
     """
-    offered = {(_phaseless(s), s.week_offset) for s in program.slots}
+    offered = {(slot_key(s), s.week_offset) for s in program.slots}
     added = [
         attrs.evolve(slot, week_offset=week, id=f"{slot.id}-week{week + 1}")
         for slot in program.slots
         if slot.week_offset == 0
         for week in range(1, slot.every_weeks)
-        if (_phaseless(slot), week) not in offered
+        if (slot_key(slot), week) not in offered
     ]
     return attrs.evolve(program, slots=(*program.slots, *added)) if added else program
 
 
-def _phaseless(slot: Session) -> tuple[object, ...]:
+def slot_key(slot: Session) -> tuple[object, ...]:
     """A slot but for its id and its week of the cadence."""
     return (
         slot.weekday,
