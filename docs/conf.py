@@ -164,9 +164,19 @@ def _readme_image(app: object) -> None:
         )
 
 
+def _public_bases(app: object, name: str, obj: object, options: object, bases: list[type]) -> None:
+    """Show a private base class (an implementation detail) as the public bases it stands on."""
+    bases[:] = [
+        public
+        for base in bases
+        for public in (base.__bases__ if base.__name__.startswith("_") else (base,))
+    ]
+
+
 def setup(app: object) -> None:
     """Register the signature clean-up, the gallery's pictures and the README's picture."""
     app.connect("autodoc-process-signature", _attrs_defaults)  # type: ignore[attr-defined]
+    app.connect("autodoc-process-bases", _public_bases)  # type: ignore[attr-defined]
     # After napoleon (priority 500), which would read a property's first line as a type.
     app.connect(  # type: ignore[attr-defined]
         "autodoc-process-docstring", _property_sentences, priority=600

@@ -25,6 +25,7 @@ import careplan as cp
 from careplan.demo import sample_plan_of_care
 from careplan.fhir import from_fhir, to_fhir
 from careplan.fhir._definitions import definitions_dir
+from careplan.safety import NO_SAFETY_RECORD
 from fhir_oracles import MODULES, missing
 from test_fhir_exchange import _kept, _kept_read_back
 from test_fhir_validators import corpus
@@ -41,6 +42,8 @@ TYPES = (
     "ServiceRequest",
     "CareTeam",
     "Practitioner",
+    "RiskAssessment",
+    "QuestionnaireResponse",
 )
 
 
@@ -120,7 +123,15 @@ def _served(base: str, plan_id: str) -> dict:
     entries = [care_plan]
     for kind in TYPES[1:]:
         query = "_id=" + patient.split("/")[1] if kind == "Patient" else ""
-        if kind in ("EpisodeOfCare", "Appointment", "Goal", "Condition", "Observation"):
+        if kind in (
+            "EpisodeOfCare",
+            "Appointment",
+            "Goal",
+            "Condition",
+            "Observation",
+            "RiskAssessment",
+            "QuestionnaireResponse",
+        ):
             query = f"patient={patient}"
         elif kind in ("ServiceRequest", "CareTeam"):
             query = f"subject={patient}"
@@ -156,6 +167,7 @@ def test_the_server_refuses_an_invalid_transaction(server):
         "stepped down, a cancellation and a move",
         "discharged against advice",
         "non-US zone",
+        "safety records",
     ],
 )
 def test_a_validating_server_stores_the_r4_bundle_and_its_copy_reads_back(server, name):
@@ -167,6 +179,7 @@ def test_a_validating_server_stores_the_r4_bundle_and_its_copy_reads_back(server
     assert again.occurrences() == plan.occurrences()
     if options.get("diagnoses"):
         assert _kept_read_back(again, plan) == _kept(plan)
+    assert again.safety == (plan.safety if options.get("safety") else NO_SAFETY_RECORD)
 
 
 def test_the_discharge_reason_comes_back_from_the_server(server):

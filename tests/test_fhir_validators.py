@@ -19,6 +19,7 @@ from careplan.demo import sample_plan, sample_plan_of_care, working_parent_plan
 from careplan.fhir import to_fhir
 from careplan.fhir._definitions import definitions, definitions_dir
 from fhir_oracles import errors, validate_many
+from test_safety_fhir import PLAN as WITH_SAFETY_RECORDS
 
 MONDAY = pendulum.date(2027, 1, 4)
 
@@ -85,6 +86,8 @@ def corpus() -> dict[str, tuple[cp.CarePlan, dict[str, bool]]]:
             {"diagnoses": True},
         ),
         "ASAM": (_asam(), {"diagnoses": True}),
+        # Screens by item, C-SSRS screens, risk assessments and safety plans.
+        "safety records": (WITH_SAFETY_RECORDS, {"safety": True, "diagnoses": True}),
         "non-US zone": (
             attrs.evolve(
                 sample_plan(),

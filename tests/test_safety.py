@@ -34,7 +34,8 @@ from careplan.safety import (
     current_risk,
 )
 
-PLAN = sample_plan()  # IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu
+# The sample plan records an admission screen; these tests start from nothing on file.
+PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())  # IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu
 START = PLAN.start
 SECRET = "Jane Q Doe, heroin, daughter Lily"
 
@@ -225,7 +226,9 @@ def test_high_risk_screens_at_every_session() -> None:
     )
     report = check_safety(PLAN, record, today=day(3))
     due = [v for v in report.violations if v.code == "safety.screening_due"]
-    assert [v.dates for v in due] == [(day(1), day(3))]  # Tuesday and Thursday
+    # One finding a session day: Tuesday and Thursday, each naming its day and the source.
+    assert [v.dates for v in due] == [(day(1),), (day(3),)]
+    assert all("risk assessment" in v.message and "PHQ-9" in v.message for v in due)
 
 
 def test_no_individual_contact_after_a_positive_screen_is_a_warning() -> None:
@@ -277,19 +280,23 @@ def test_the_item_sum_is_always_the_total(answers: list[int]) -> None:
         st.tuples(st.integers(0, 40), st.integers(0, 3)), max_size=5, unique_by=lambda t: t[0]
     ),
     assessed=st.lists(st.integers(0, 45), max_size=4),
+    window=st.integers(0, 3),
 )
 def test_each_positive_screen_has_one_assessment_finding_until_assessed_in_time(
-    screens: list[tuple[int, int]], assessed: list[int]
+    screens: list[tuple[int, int]], assessed: list[int], window: int
 ) -> None:
     today = day(45)
     record = SafetyRecord(
         [phq9(day(n), item9) for n, item9 in screens],
         [RiskAssessment(day(n), "therapist", "low") for n in assessed],
     )
-    found = [v.dates[0] for v in check_safety(PLAN, record, today=today).violations
+    policy = SafetyPolicy(assessment_days=window)
+    found = [v.dates[0] for v in check_safety(PLAN, record, today=today, policy=policy).violations
              if v.code == "safety.assessment_missing"]  # fmt: skip
     expected = sorted(
-        day(n) for n, item9 in screens if item9 > 0 and not any(n <= a <= n + 1 for a in assessed)
+        day(n)
+        for n, item9 in screens
+        if item9 > 0 and not any(n <= a <= n + window for a in assessed)
     )
     assert sorted(found) == expected
 
@@ -341,9 +348,8 @@ def test_validate_includes_the_safety_findings_given_a_today() -> None:
     found = cp.validate(plan, today=START, rules=["safety"])
     assert codes(found) == ["safety.assessment_missing"]
     assert "safety.assessment_missing" in cp.validate(plan, today=START).codes
-    # Without a today, or without records, the rule finds nothing.
+    # Without a today, the rule finds nothing.
     assert cp.validate(plan, rules=["safety"]).violations == ()
-    assert cp.validate(PLAN, today=day(30), rules=["safety"]).violations == ()
     # The policy is a knob of validate.
     screened = attrs.evolve(
         plan, safety=SafetyRecord([phq9(START, 1)], [RiskAssessment(day(2), "therapist", "low")])
@@ -373,3 +379,183 @@ def test_every_finding_is_declared_with_its_severity() -> None:
                 assert v.severity in CODES[v.code]
                 seen.add(v.code)
     assert seen == {code for code in CODES if code.startswith("safety.")}
+
+
+# --- when screening is due (issue 34: admission, each review, each session while high) -------
+# NPSG 15.01.01: screen every patient with a validated tool and follow written policies for
+# monitoring; the occasions and windows below are the policy's (SafetyPolicy), not a standard.
+
+ONLY_OCCASIONS = SafetyPolicy(rescreen_days=None)  # the 30-day interval out of the way
+
+
+def _due(plan: cp.CarePlan, record: SafetyRecord, today: pendulum.Date, policy: SafetyPolicy,
+         **kwargs: object) -> list[tuple[str, tuple[pendulum.Date, ...]]]:  # fmt: skip
+    found = check_safety(plan, record, today=today, policy=policy, **kwargs).violations  # type: ignore[arg-type]
+    return [(v.severity, v.dates) for v in found if v.code == "safety.screening_due"]
+
+
+def test_a_plan_without_records_is_due_for_its_admission_screen_once_the_window_passed() -> None:
+    # Admission 2027-01-04, window 1 day: due by 2027-01-05, an error from that day on.
+    for today in (START, day(1), day(10)):
+        found = cp.validate(PLAN, today=today, rules=["safety"])
+        assert [(v.code, v.severity, v.dates) for v in found.violations] == (
+            [] if today < day(1) else [("safety.screening_due", "error", (day(1),))]
+        )
+    # A plan that starts in the future has nothing due yet.
+    later = sample_plan(START.add(weeks=2))
+    assert cp.validate(later, today=day(10), rules=["safety"]).ok
+    # The window is the policy's: 0 days makes the first day the deadline.
+    same_day = cp.validate(PLAN, today=START, safety_policy=SafetyPolicy(admission_days=0))
+    assert "safety.screening_due" in same_day.codes
+
+
+def test_a_screen_counts_only_with_one_of_the_policys_instruments() -> None:
+    gad7 = SafetyRecord([ItemAnswers(GAD_7_ITEMS, START, (0,) * 7)])
+    assert _due(PLAN, gad7, day(3), ONLY_OCCASIONS) == [("error", (day(1),))]
+    assert _due(PLAN, gad7, day(3), SafetyPolicy(instruments=["GAD-7"])) == []
+    message = check_safety(PLAN, gad7, today=day(3)).violations[0].message
+    assert "C-SSRS or PHQ-9" in message
+    assert str(day(1)) in message
+
+
+def test_a_screen_is_due_at_each_review_held() -> None:
+    # Reviewed on 2027-02-03 (day 30); the policy's window: a screen from 7 days before.
+    reviewed = attrs.evolve(PLAN, reviews=[cp.Review(day(30), "psychiatrist")])
+    assert _due(reviewed, SafetyRecord([phq9(START, 0)]), day(35), ONLY_OCCASIONS) == [
+        ("warning", (day(30),))
+    ]
+    message = check_safety(reviewed, SafetyRecord([phq9(START, 0)]), today=day(35),
+                           policy=ONLY_OCCASIONS).violations[0].message  # fmt: skip
+    assert "reviewed on 2027-02-03" in message
+    assert "C-SSRS or PHQ-9" in message
+    in_window = SafetyRecord([phq9(START, 0), phq9(day(23), 0)])  # 7 days before
+    assert _due(reviewed, in_window, day(35), ONLY_OCCASIONS) == []
+    too_early = SafetyRecord([phq9(START, 0), phq9(day(22), 0)])  # 8 days before
+    assert _due(reviewed, too_early, day(35), ONLY_OCCASIONS) == [("warning", (day(30),))]
+    wider = attrs.evolve(ONLY_OCCASIONS, review_days=8)
+    assert _due(reviewed, too_early, day(35), wider) == []
+    off = attrs.evolve(ONLY_OCCASIONS, at_reviews="off")
+    assert _due(reviewed, SafetyRecord([phq9(START, 0)]), day(35), off) == []
+    # A review after today is not judged yet.
+    assert _due(reviewed, SafetyRecord([phq9(START, 0)]), day(29), ONLY_OCCASIONS) == []
+
+
+def test_a_screen_is_due_at_the_review_the_plan_of_care_schedules() -> None:
+    # The clinic's cadence (CLINIC_REVIEW): an IOP plan of care is reviewed every 30 days,
+    # so the sample plan of care, without its review, is due for one on 2027-02-03.
+    from careplan.demo import sample_plan_of_care
+
+    unreviewed = attrs.evolve(sample_plan_of_care(), reviews=())
+    record = SafetyRecord([phq9(START, 0)])
+    assert "review.overdue" in cp.validate(unreviewed, today=day(35)).codes
+    assert _due(unreviewed, record, day(35), ONLY_OCCASIONS) == [("warning", (day(30),))]
+    message = check_safety(unreviewed, record, today=day(35), policy=ONLY_OCCASIONS).violations
+    assert "due for review on 2027-02-03" in message[0].message
+    # The review not held yet, a screen since the window opened answers it.
+    screened = SafetyRecord([phq9(START, 0), phq9(day(31), 0)])
+    assert _due(unreviewed, screened, day(35), ONLY_OCCASIONS) == []
+    # The review policy is a knob: Medicare's IOP cadence has no review due by then.
+    assert _due(unreviewed, record, day(35), ONLY_OCCASIONS,
+                review_policy=cp.MEDICARE_REVIEW) == []  # fmt: skip
+
+
+def test_each_session_while_risk_is_high_until_the_risk_is_graded_lower() -> None:
+    # High on Monday 01-04; sessions Tue 01-05, Thu 01-07, Mon 01-11; a psychiatrist grades
+    # the risk moderate on Thursday: Tuesday is due, Thursday was looked at, Monday is not high.
+    record = SafetyRecord(
+        [phq9(START, 2)],
+        [RiskAssessment(START, "psychiatrist", "high"), RiskAssessment(day(3), "psychiatrist",
+                                                                       "moderate")],
+        [SafetyPlan(START)],
+    )  # fmt: skip
+    assert _due(PLAN, record, day(8), ONLY_OCCASIONS) == [("warning", (day(1),))]
+    assert _due(PLAN, record, day(8), attrs.evolve(ONLY_OCCASIONS, while_high="off")) == []
+
+
+def test_two_grades_on_one_day_count_the_higher_risk() -> None:
+    record = SafetyRecord(
+        assessments=[RiskAssessment(START, "therapist", "low"),
+                     RiskAssessment(START, "psychiatrist", "high")]
+    )  # fmt: skip
+    assert current_risk(record, START) == "high"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("at_reviews", "sometimes"), ("while_high", True), ("review_days", -1),
+     ("admission_days", 400), ("rescreen_days", 0), ("instruments", [])],
+)  # fmt: skip
+def test_the_policy_refuses_what_it_cannot_mean(field: str, value: object) -> None:
+    with pytest.raises(cp.InvalidValueError, match=rf"SafetyPolicy\.{field}"):
+        SafetyPolicy(**{field: value})  # type: ignore[arg-type]
+
+
+SESSION_DAYS = sorted({o.date for o in cp.occurrences(PLAN)})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    graded=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["low", "moderate", "high"])),
+                    max_size=5),
+    screened=st.lists(st.integers(1, 40), max_size=6),
+)  # fmt: skip
+def test_a_screen_is_due_on_each_session_day_that_begins_at_high_risk(
+    graded: list[tuple[int, str]], screened: list[int]
+) -> None:
+    today = day(42)
+    record = SafetyRecord(
+        [phq9(START, 0)] + [phq9(day(n), 0) for n in screened],
+        [RiskAssessment(day(n), "psychiatrist", level) for n, level in graded],
+    )
+    order = ("low", "moderate", "high")
+
+    def high_before(session: pendulum.Date) -> bool:
+        earlier = [(n, order.index(level)) for n, level in graded if day(n) < session]
+        return bool(earlier) and order[max(earlier)[1]] == "high"
+
+    looked = {day(n) for n in [0, *screened]} | {day(n) for n, _ in graded}
+    expected = [
+        ("warning", (d,)) for d in SESSION_DAYS if d <= today and d not in looked and high_before(d)
+    ]
+    policy = attrs.evolve(ONLY_OCCASIONS, at_reviews="off")
+    assert _due(PLAN, record, today, policy) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    reviews=st.lists(st.integers(1, 60), max_size=4, unique=True),
+    screened=st.lists(st.integers(1, 60), max_size=6),
+    window=st.integers(0, 10),
+)
+def test_a_screen_is_due_at_each_review_that_none_in_its_window_answers(
+    reviews: list[int], screened: list[int], window: int
+) -> None:
+    today = day(50)
+    plan = attrs.evolve(PLAN, reviews=[cp.Review(day(n), "therapist") for n in reviews])
+    record = SafetyRecord([phq9(START, 0)] + [phq9(day(n), 0) for n in screened])
+    expected = [
+        ("warning", (day(r),))
+        for r in sorted(reviews)
+        if r <= 50 and not any(r - window <= s <= r for s in [0, *screened])
+    ]
+    policy = attrs.evolve(ONLY_OCCASIONS, review_days=window, while_high="off")
+    assert _due(plan, record, today, policy) == expected
+
+
+@pytest.mark.parametrize("value", ["one line", [SECRET, 3], None, {"a": "b"}])
+def test_a_safety_plan_section_is_refused_by_its_own_name(value: object) -> None:
+    with pytest.raises(cp.InvalidValueError, match=r"SafetyPlan\.people_to_ask") as info:
+        SafetyPlan(START, people_to_ask=value)  # type: ignore[arg-type]
+    assert "Jane" not in str(info.value)
+    assert "one line" not in str(info.value)
+    assert SafetyPlan(START, people_to_ask=iter([SECRET])).people_to_ask == (SECRET,)
+
+
+def test_a_screen_is_due_by_the_date_a_risk_assessment_set() -> None:
+    # The clinician's own order: RiskAssessment.next_screening (issue 34's record).
+    assessed = RiskAssessment(START, "therapist", "low", next_screening=day(14))
+    record = SafetyRecord([phq9(START, 1)], [assessed])
+    assert _due(PLAN, record, day(13), ONLY_OCCASIONS) == []
+    assert _due(PLAN, record, day(15), ONLY_OCCASIONS) == [("warning", (day(14),))]
+    rescreened = attrs.evolve(record, screens=[phq9(START, 1), phq9(day(14), 0)])
+    assert _due(PLAN, rescreened, day(15), ONLY_OCCASIONS) == []

@@ -30,7 +30,8 @@ from careplan.safety import (
 )
 from careplan.testing import texts
 
-PLAN = sample_plan()
+# The sample plan records an admission screen; these tests start from nothing on file.
+PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())
 START = PLAN.start
 SECRET = "Jane Q Doe, heroin, daughter Lily"
 AUDIT_C = Questionnaire("AUDIT-C", [Item(1, "68518-0", 4), Item(2, "68519-8", 4),

@@ -8,6 +8,7 @@ default output never show anything of the records.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import attrs
 import pendulum
@@ -27,7 +28,8 @@ from careplan.safety import (
     SafetyRecord,
 )
 
-PLAN = sample_plan()  # IOP from Monday 2027-01-04
+# The sample plan records an admission screen; these tests start from nothing on file.
+PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())  # IOP from Monday 2027-01-04
 START = PLAN.start
 SECRET = "Jane Q Doe, heroin, daughter Lily"
 WORDS = ("Jane", "heroin", "Lily")
@@ -85,7 +87,14 @@ def test_report_safety_without_records(tmp_path, capsys) -> None:
         "Safety on 2027-01-07",
         "  no suicide-risk screens, assessments or safety plans on file",
         "  current risk: not graded",
+        "Findings",
+        "  error safety.screening_due: no suicide-risk screen by 2027-01-05 (admission on "
+        "2027-01-04); screen with a validated tool (C-SSRS or PHQ-9) and record it "
+        "(policy: within 1 day(s) of admission)",
     ]
+    # Before the admission window has passed, nothing is due yet.
+    assert main(["report", _write(tmp_path, PLAN), "--safety", "--today", str(START)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "  no findings"
 
 
 def _with_objective(plan: cp.CarePlan) -> cp.CarePlan:
@@ -171,11 +180,18 @@ def test_no_repr_shows_the_records(item9: int, level: str) -> None:
     assert "safety" not in repr(plan)
 
 
-def test_the_fhir_command_writes_the_screens_only_when_asked(tmp_path, capsys) -> None:
+def test_the_fhir_command_writes_the_records_only_when_asked(tmp_path, capsys) -> None:
     source = _write(tmp_path, attrs.evolve(PLAN, safety=_record()))
     assert main(["fhir", source, "-o", "-", "--safety"]) == 0
     out = capsys.readouterr().out
     assert '"RiskAssessment"' in out
+    assert '"QuestionnaireResponse"' in out  # the safety plan
     assert '"44260-8"' in out  # PHQ-9 item 9
-    for word in WORDS:
-        assert word not in out
+    # The note and the client's words are in their own records only (the
+    # clinical record), never in a narrative or another resource.
+    for entry in json.loads(out)["entry"]:
+        resource = entry["resource"]
+        own = resource["resourceType"] in ("RiskAssessment", "QuestionnaireResponse")
+        for word in WORDS:
+            assert word not in resource["text"]["div"]
+            assert own or word not in json.dumps(resource, ensure_ascii=False)

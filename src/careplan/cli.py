@@ -107,28 +107,32 @@ def _reading(what: str) -> argparse.ArgumentParser:
     """The options of every command that reads a document; ``what`` names the document."""
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument("file", help=f"{what}, or - for standard input")
-    reading.add_argument(
-        "--max-bytes",
-        type=_whole(1),
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"refuse a document larger than this (default {DEFAULT_MAX_BYTES:,} bytes)",
+    limits: tuple[tuple[str, Callable[[str], object], object, str, str], ...] = (
+        (
+            "--max-bytes",
+            _whole(1),
+            DEFAULT_MAX_BYTES,
+            "N",
+            f"refuse a document larger than this (default {DEFAULT_MAX_BYTES:,} bytes)",
+        ),
+        (
+            "--timeout",
+            _seconds,
+            DEFAULT_TIMEOUT,
+            "SECONDS",
+            f"give up when standard input has not ended after this long "
+            f"(default {DEFAULT_TIMEOUT:g})",
+        ),
+        (
+            "--max-years",
+            _whole(1),
+            MAX_PLAN_YEARS,
+            "N",
+            f"refuse a plan lasting N years or more (default {MAX_PLAN_YEARS})",
+        ),
     )
-    reading.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up when standard input has not ended after this long "
-        f"(default {DEFAULT_TIMEOUT:g})",
-    )
-    reading.add_argument(
-        "--max-years",
-        type=_whole(1),
-        default=MAX_PLAN_YEARS,
-        metavar="N",
-        help=f"refuse a plan lasting N years or more (default {MAX_PLAN_YEARS})",
-    )
+    for flag, parse, default, metavar, explained in limits:
+        reading.add_argument(flag, type=parse, default=default, metavar=metavar, help=explained)
     return reading
 
 
@@ -230,8 +234,8 @@ def _parser() -> argparse.ArgumentParser:
     fhir.add_argument(
         "--safety",
         action="store_true",
-        help="include the suicide-risk screens (item answers) and risk assessments "
-        "(left out by default)",
+        help="include the suicide-risk screens (item answers), risk assessments and "
+        "safety plans, with their notes and entries (left out by default)",
     )
     commands.add_parser(
         "import-fhir",
@@ -646,38 +650,48 @@ def _exportable(args: argparse.Namespace, plan: CarePlan) -> bool:
     return True
 
 
-def _ics(args: argparse.Namespace) -> int:
-    detail: Detail = args.detail
+def _export(
+    args: argparse.Namespace, export: Callable[[CarePlan], tuple[bytes, str]], refused: str
+) -> int:
+    """Load the plan, judge it, and write what ``export`` makes of it to ``--out``.
+
+    ``export`` returns the bytes and what they hold ("12 events"); a
+    :class:`CarePlanError` from it fails the command, saying ``refused``.
+    """
     _check_target(args.out, args.force)
     plan = _load(args)
     if not _exportable(args, plan):
         return EXIT_INVALID
     try:
-        data = to_ical(plan, detail=detail, reminders=args.reminder, stamp=_now(), name=args.name)
+        data, holding = export(plan)
     except CarePlanError as error:
-        raise _Failure(f"{_shown(args.file)}: cannot export the plan: {error}", error) from None
+        raise _Failure(f"{_shown(args.file)}: {refused}: {error}", error) from None
     _write(args.out, data, force=args.force)
     if args.out != "-":
-        _say(f"Wrote {_shown(args.out)} ({data.count(b'BEGIN:VEVENT')} events)")
+        _say(f"Wrote {_shown(args.out)} ({holding})")
     return EXIT_OK
+
+
+def _ics(args: argparse.Namespace) -> int:
+    detail: Detail = args.detail
+
+    def export(plan: CarePlan) -> tuple[bytes, str]:
+        data = to_ical(plan, detail=detail, reminders=args.reminder, stamp=_now(), name=args.name)
+        return data, f"{data.count(b'BEGIN:VEVENT')} events"
+
+    return _export(args, export, "cannot export the plan")
 
 
 def _fhir(args: argparse.Namespace) -> int:
-    _check_target(args.out, args.force)
-    plan = _load(args)
-    if not _exportable(args, plan):
-        return EXIT_INVALID
-    try:
+    def export(plan: CarePlan) -> tuple[bytes, str]:
         bundle = to_fhir(
             plan, version=args.fhir_version, diagnoses=args.diagnoses, safety=args.safety
         )
-    except CarePlanError as error:  # over the R4 export's budget
-        raise _Failure(f"{_shown(args.file)}: cannot export it: {error}", error) from None
-    data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    _write(args.out, data, force=args.force)
-    if args.out != "-":
-        _say(f"Wrote {_shown(args.out)} ({len(bundle.get('entry', []))} resources)")
-    return EXIT_OK
+        data = (json.dumps(bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return data, f"{len(bundle.get('entry', []))} resources"
+
+    # A CarePlanError here: the plan is over the R4 export's budget.
+    return _export(args, export, "cannot export it")
 
 
 def _import_fhir(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.measures import Measurement
 from careplan._model.plan import CarePlan, CareTeamMember, Client, Goal, RelapsePreventionPlan
 from careplan._model.review import Review, Signature
+from careplan._model.safety import CSSRSScreen, SafetyRecord
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import DayPart, Modality, Session
 from careplan.programs import sample_iop
@@ -90,6 +91,12 @@ def sample_outpatient_schedule(timezone: str = "America/New_York") -> WeeklySche
     )
 
 
+def _admission_screen(on: pendulum.Date) -> SafetyRecord:
+    # Every client is screened for suicide risk at admission (NPSG 15.01.01);
+    # a demo plan without one would show that finding instead of the point it makes.
+    return SafetyRecord(screens=[CSSRSScreen(on, wish_to_be_dead=False, suicidal_thoughts=False)])
+
+
 def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
     """A twelve-week IOP plan for a sample client on the morning track.
 
@@ -135,6 +142,7 @@ def sample_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePlan:
             supports=("sponsor", "sister", "IOP group"),
         ),
         closures=holidays,
+        safety=_admission_screen(begin),
         id="demo-plan-0001",
     )
 
@@ -147,7 +155,10 @@ def sample_plan_of_care(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePl
     skill the team judges, and interventions through the schedule's group,
     individual, psychiatric, skills and check-in sessions. The client,
     therapist and physician signed on the first day; PHQ-9 was taken every
-    four weeks and the plan was reviewed after 30 days.
+    four weeks and the plan was reviewed after 30 days. The C-SSRS Screener
+    was taken at admission and every four weeks, negative each time (the
+    suicide-risk screens the default :class:`~careplan.safety.SafetyPolicy`
+    asks for: at admission, at the review, every 30 days).
 
     >>> from careplan import validate, progress
     >>> plan = sample_plan_of_care()
@@ -256,6 +267,12 @@ def sample_plan_of_care(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePl
             for week, score in ((0, 18), (4, 13), (8, 8))
             if begin.add(weeks=week) <= end
         ),
+        safety=SafetyRecord(
+            screens=[
+                CSSRSScreen(begin.add(weeks=week), wish_to_be_dead=False, suicidal_thoughts=False)
+                for week in range(0, weeks, 4)
+            ]
+        ),
     )
 
 
@@ -280,5 +297,6 @@ def working_parent_plan(start: _dt.date = DEMO_START, weeks: int = 12) -> CarePl
         working_parent(),
         start=start,
         weeks=weeks,
+        safety=_admission_screen(pendulum.Date(start.year, start.month, start.day)),
         id="demo-plan-0002",
     )

@@ -32,6 +32,21 @@ def _block(start_hour: int, group_track: TreatmentTrack, workshop: SessionKind) 
     ]
 
 
+def _individual(day: str, time: str, office: Modality, video: Modality) -> list[Session]:
+    """One-hour individual therapy at ``time``, in the office and by video."""
+    return [
+        Session(
+            day,
+            time,
+            60,
+            SessionKind.INDIVIDUAL_THERAPY,
+            modality=modality,
+            id=f"individual-{day[:3]}-{time.replace(':', '')}-{where}",
+        )
+        for modality, where in ((office, "office"), (video, "video"))
+    ]
+
+
 def _consults(day: str, time: str, office: Modality, video: Modality) -> list[Session]:
     """Fortnightly 30-minute psychiatric consults at ``time``: by video, and in the
     office before 21:00 (the evening consult is by video only: the doctor is not on site).
@@ -89,17 +104,7 @@ def sample_iop(timezone: str = "America/New_York") -> Program:
     slots = []
     for day in _WEEKDAYS:
         for time in ("12:00", "16:00") + (("21:00",) if day != "friday" else ()):
-            for modality, where in ((office, "office"), (video, "video")):
-                slots.append(
-                    Session(
-                        day,
-                        time,
-                        60,
-                        SessionKind.INDIVIDUAL_THERAPY,
-                        modality=modality,
-                        id=f"individual-{day[:3]}-{time.replace(':', '')}-{where}",
-                    )
-                )
+            slots += _individual(day, time, office, video)
     for day in ("tuesday", "thursday"):
         for time in ("12:00", "16:00", "21:00"):
             slots += _consults(day, time, office, video)
@@ -140,17 +145,7 @@ def census_program(timezone: str = "America/New_York", *, capacity: int = 12) ->
     slots = []
     for day in _WEEKDAYS:
         for time in ("12:00", "16:00", "21:00"):
-            for modality, where in ((office, "office"), (video, "video")):
-                slots.append(
-                    Session(
-                        day,
-                        time,
-                        60,
-                        SessionKind.INDIVIDUAL_THERAPY,
-                        modality=modality,
-                        id=f"individual-{day[:3]}-{time.replace(':', '')}-{where}",
-                    )
-                )
+            slots += _individual(day, time, office, video)
         for time in ("12:00", "12:30", "16:00", "16:30", "21:00"):
             slots += _consults(day, time, office, video)
     return Program(

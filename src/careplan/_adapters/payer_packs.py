@@ -7,7 +7,7 @@ error-path helper, dates), from :mod:`careplan.document`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -27,6 +27,8 @@ __all__ = [
     "payer_rules_to_data",
     "payer_rules_to_json",
 ]
+
+A = TypeVar("A", bound=attrs.AttrsInstance)
 
 # --- payer rule packs ---------------------------------------------------------
 
@@ -136,35 +138,31 @@ class _PayerRulesDoc:
     source: str = ""
 
 
+def _copy(source: object, target: type[A], **changed: Any) -> A:
+    """A ``target`` with the fields of ``source`` of the same names, but ``changed``.
+
+    The document's classes name their fields as the values they stand for do,
+    so each side is built from the other by name; ``changed`` holds the fields
+    that differ in form (a list for a tuple, an ISO date, a nested record).
+    """
+    return target(
+        **{
+            field.name: changed[field.name]
+            if field.name in changed
+            else getattr(source, field.name)
+            for field in attrs.fields(target)
+        }
+    )
+
+
 def _billing_code(doc: _BillingCodeDoc, path: str) -> BillingCode:
     with _at(path, {}):
-        return BillingCode(
-            doc.system,  # type: ignore[arg-type]
-            doc.code,
-            doc.label,
-            doc.scope,  # type: ignore[arg-type]
-            doc.min_minutes,
-            doc.min_days_per_week,
-            doc.source,
-        )
+        return _copy(doc, BillingCode)
 
 
 def _service_code(doc: _ServiceCodeDoc, path: str) -> ServiceCode:
     with _at(path, {}):
-        return ServiceCode(
-            doc.kinds,
-            doc.revenue,
-            doc.hcpcs,
-            doc.label,
-            doc.unit,  # type: ignore[arg-type]
-            doc.unit_minutes,
-            doc.rounding,  # type: ignore[arg-type]
-            doc.min_minutes,
-            doc.max_minutes,
-            doc.modifiers,
-            doc.scope,  # type: ignore[arg-type]
-            doc.source,
-        )
+        return _copy(doc, ServiceCode)
 
 
 def payer_rules_from_data(data: object) -> PayerRules:
@@ -201,26 +199,15 @@ def payer_rules_from_data(data: object) -> PayerRules:
         )
         with _at(where, {}):
             levels.append(
-                LevelRules(
-                    levels=level.levels,
-                    billable_kinds=level.billable_kinds,
-                    min_services=level.min_services,
-                    min_minutes=level.min_minutes,
-                    min_days_per_week=level.min_days_per_week,
-                    min_hours_per_week=level.min_hours_per_week,
-                    virtual=level.virtual,  # type: ignore[arg-type]
+                _copy(
+                    level,
+                    LevelRules,
                     tiers=tiers,
                     codes=codes,
                     recertification=None
                     if level.recertification is None
                     else _cadence_of(level.recertification, f"{where}.recertification"),
                     services=services,
-                    professional_roles=level.professional_roles,
-                    telehealth_modifiers=level.telehealth_modifiers,
-                    place_of_service=level.place_of_service,
-                    telehealth_place_of_service=level.telehealth_place_of_service,
-                    type_of_bill=level.type_of_bill,
-                    source=level.source,
                     effective_from=level_from,
                 )
             )
@@ -246,39 +233,25 @@ def payer_rules_to_data(rules: PayerRules) -> dict[str, Any]:
             rules.effective_from.isoformat(),
             None if rules.effective_to is None else rules.effective_to.isoformat(),
             [
-                _LevelRulesDoc(
-                    list(level.levels),
-                    list(level.billable_kinds),
-                    level.min_services,
-                    level.min_minutes,
-                    level.min_days_per_week,
-                    level.min_hours_per_week,
-                    level.virtual,
-                    [
-                        _TierDoc(
-                            t.name,
-                            t.min_services,
-                            t.max_services,
-                            [_billing_code_doc(c) for c in t.codes],
-                        )
+                _copy(
+                    level,
+                    _LevelRulesDoc,
+                    levels=list(level.levels),
+                    billable_kinds=list(level.billable_kinds),
+                    tiers=[
+                        _copy(t, _TierDoc, codes=[_billing_code_doc(c) for c in t.codes])
                         for t in level.tiers
                     ],
-                    [_billing_code_doc(c) for c in level.codes],
-                    None
+                    codes=[_billing_code_doc(c) for c in level.codes],
+                    recertification=None
                     if level.recertification is None
-                    else _CadenceDoc(
-                        level.recertification.every,
-                        level.recertification.unit,
-                        level.recertification.first,
-                    ),
-                    [_service_code_doc(c) for c in level.services],
-                    list(level.professional_roles),
-                    list(level.telehealth_modifiers),
-                    level.place_of_service,
-                    level.telehealth_place_of_service,
-                    level.type_of_bill,
-                    level.source,
-                    None if level.effective_from is None else level.effective_from.isoformat(),
+                    else _copy(level.recertification, _CadenceDoc),
+                    services=[_service_code_doc(c) for c in level.services],
+                    professional_roles=list(level.professional_roles),
+                    telehealth_modifiers=list(level.telehealth_modifiers),
+                    effective_from=None
+                    if level.effective_from is None
+                    else level.effective_from.isoformat(),
                 )
                 for level in rules.levels
             ],
@@ -296,32 +269,11 @@ def payer_rules_to_data(rules: PayerRules) -> dict[str, Any]:
 
 
 def _service_code_doc(code: ServiceCode) -> _ServiceCodeDoc:
-    return _ServiceCodeDoc(
-        list(code.kinds),
-        code.revenue,
-        code.hcpcs,
-        code.label,
-        code.unit,
-        code.unit_minutes,
-        code.rounding,
-        code.min_minutes,
-        code.max_minutes,
-        list(code.modifiers),
-        code.scope,
-        code.source,
-    )
+    return _copy(code, _ServiceCodeDoc, kinds=list(code.kinds), modifiers=list(code.modifiers))
 
 
 def _billing_code_doc(code: BillingCode) -> _BillingCodeDoc:
-    return _BillingCodeDoc(
-        code.system,
-        code.code,
-        code.label,
-        code.scope,
-        code.min_minutes,
-        code.min_days_per_week,
-        code.source,
-    )
+    return _copy(code, _BillingCodeDoc)
 
 
 def payer_rules_to_json(rules: PayerRules, *, indent: int | None = 2) -> str:

@@ -81,11 +81,12 @@ def safety_report(plan: CarePlan, today: pendulum.Date) -> str:
         reviewed = [d for d in plans[-1].reviewed if d <= today]
         last = f", last reviewed {reviewed[-1]}" if reviewed else ""
         lines.append(f"  safety plans: {len(plans)}; latest written {plans[-1].on}{last}")
-    findings = check_safety(plan, today=today).violations if record else ()
+    # Without records too: the admission screen falls due (check_safety).
+    findings = check_safety(plan, today=today).violations
     if findings:
         lines.append("Findings")
         lines.extend(f"  {v.severity} {v.code}: {v.message}" for v in findings)
-    elif record:
+    else:
         lines.append("  no findings")
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ import pendulum
 from careplan._model.checks import (
     LARGEST,
     choice,
+    counts_repr,
     hidden,
     identifier,
     instance,
@@ -655,13 +656,7 @@ class PlanOfCare:
         return not (self.problems or self.objectives or self.interventions)
 
     def __repr__(self) -> str:
-        return shape_repr(
-            "PlanOfCare",
-            problems=len(self.problems),
-            goals=len(self.goals),
-            objectives=len(self.objectives),
-            interventions=len(self.interventions),
-        )
+        return counts_repr(self, "problems", "goals", "objectives", "interventions")
 
 
 def _to_revision_on(value: _dt.date) -> pendulum.Date:

@@ -42,7 +42,7 @@ import re
 import typing
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import pendulum
@@ -58,6 +58,7 @@ __all__ = [
     "MAX_MINUTES",
     "MAX_TEXT",
     "QUOTED",
+    "Form",
     "Shown",
     "choice",
     "date",
@@ -82,6 +83,7 @@ __all__ = [
     "text",
     "tuple_converted",
     "tuple_of",
+    "unique",
     "whole",
 ]
 
@@ -330,26 +332,38 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", flags=re.ASCII)
 LARGEST = 1_000_000_000
 
 
-def matching(field: str, value: object, pattern: re.Pattern[str], what: str, hint: str) -> str:
-    """Refuse anything but text that ``pattern`` matches whole, or return it.
+class Form(NamedTuple):
+    """What a code or an id looks like, for :func:`matching`."""
+
+    #: The text must match it whole.
+    pattern: re.Pattern[str]
+    #: What the text should be, in a message ("an id").
+    what: str
+    #: How to write one, in a message.
+    hint: str
+
+
+_RECORD_ID = Form(
+    ID_PATTERN,
+    "an id",
+    "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+)
+
+
+def matching(field: str, value: object, form: Form) -> str:
+    """Refuse anything but text of ``form``, or return it.
 
     Raises:
-        InvalidValueError: Naming ``field``, saying it is not ``what``.
+        InvalidValueError: Naming ``field``, saying it is not ``form.what``.
     """
-    if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise InvalidValueError(field, value, f"is not {what}", hint)
+    if not isinstance(value, str) or not form.pattern.fullmatch(value):
+        raise InvalidValueError(field, value, f"is not {form.what}", form.hint)
     return value
 
 
 def record_id(field: str, value: object) -> str:
     """A plan-of-care record's id: 1 to 64 letters, digits, ``_``, ``.`` or ``-``."""
-    return matching(
-        field,
-        value,
-        ID_PATTERN,
-        "an id",
-        "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
-    )
+    return matching(field, value, _RECORD_ID)
 
 
 def optional_record_id(field: str, value: object) -> str | None:
@@ -360,6 +374,16 @@ def optional_record_id(field: str, value: object) -> str | None:
 def record_ids(field: str, value: object) -> tuple[str, ...]:
     """A collection of record ids as a tuple (:func:`record_id` each)."""
     return tuple_converted(field, value, record_id, "ids")
+
+
+def unique(field: str, items: Iterable[object], attribute: str, problem: str, hint: str) -> None:
+    """Refuse two ``items`` with the same ``attribute``, naming the second (``field[1].id``)."""
+    seen: set[object] = set()
+    for index, item in enumerate(items):
+        key = getattr(item, attribute)
+        if key in seen:
+            raise InvalidValueError(f"{field}[{index}].{attribute}", key, problem, hint)
+        seen.add(key)
 
 
 def choice(field: str, value: T, choices: object, what: str) -> T:
@@ -405,3 +429,8 @@ def shape_repr(type_name: str, **shown: object) -> str:
     """
     parts = ", ".join(f"{key}={value!r}" for key, value in shown.items() if value is not None)
     return f"{type_name}({parts})"
+
+
+def counts_repr(value: object, *fields: str) -> str:
+    """A :func:`shape_repr` of how many entries each of ``fields`` of ``value`` holds."""
+    return shape_repr(type(value).__name__, **{name: len(getattr(value, name)) for name in fields})

@@ -108,6 +108,13 @@ def _hours(week: Range) -> Intensity:
     return Intensity(hours_per_week=week)
 
 
+def _asam_2_1(name: str) -> LevelOfCare:
+    """ASAM level 2.1, named as its edition names it: the same hours and grace in both."""
+    return LevelOfCare(
+        "2.1", name, 2.1, _hours(_ASAM_IOP), step_down_grace_weeks=_ASAM_IOP_GRACE_WEEKS
+    )
+
+
 #: ASAM Criteria, 3rd edition (2013), adult hours per week. Adolescent
 #: thresholds differ (level 1 < 6 h, 2.1 from 6 h): build a continuum for them.
 #: The ladder leaves out 3.3, a population-specific level a client is placed
@@ -121,13 +128,7 @@ ASAM_3 = Continuum(
     (
         LevelOfCare("0.5", "Early Intervention", 0.5),
         LevelOfCare("1", "Outpatient Services", 1, _hours(_ASAM_OUTPATIENT)),
-        LevelOfCare(
-            "2.1",
-            "Intensive Outpatient Services",
-            2.1,
-            _hours(_ASAM_IOP),
-            step_down_grace_weeks=_ASAM_IOP_GRACE_WEEKS,
-        ),
+        _asam_2_1("Intensive Outpatient Services"),
         LevelOfCare("2.5", "Partial Hospitalization Services", 2.5, _hours(_TWENTY_OR_MORE)),
         LevelOfCare(
             "3.1",
@@ -186,13 +187,7 @@ ASAM_4 = Continuum(
         LevelOfCare("1.0", "Long-Term Remission Monitoring", 1.0),
         LevelOfCare("1.5", "Outpatient Therapy", 1.5, _hours(_ASAM_OUTPATIENT)),
         LevelOfCare("1.7", "Medically Managed Outpatient", 1.7),
-        LevelOfCare(
-            "2.1",
-            "Intensive Outpatient",
-            2.1,
-            _hours(_ASAM_IOP),
-            step_down_grace_weeks=_ASAM_IOP_GRACE_WEEKS,
-        ),
+        _asam_2_1("Intensive Outpatient"),
         LevelOfCare("2.5", "High-Intensity Outpatient", 2.5, _hours(_TWENTY_OR_MORE)),
         LevelOfCare("2.7", "Medically Managed Intensive Outpatient", 2.7),
         LevelOfCare("3.1", "Clinically Managed Low-Intensity Residential", 3.1, overnight=True),

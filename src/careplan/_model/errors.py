@@ -153,7 +153,19 @@ class NaiveDateTimeError(InvalidValueError):
         )
 
 
-class NonexistentTimeError(CarePlanError):
+class _WallTimeError(CarePlanError):
+    """A wall time that a clock change skips or repeats; the subclass says which."""
+
+    #: The message, with ``{local}`` and ``{timezone}`` to fill in.
+    _message = ""
+
+    def __init__(self, local: str, timezone: str) -> None:
+        self.local = local
+        self.timezone = timezone
+        super().__init__(self._message.format(local=local, timezone=timezone))
+
+
+class NonexistentTimeError(_WallTimeError):
     """A session's wall time does not exist on a day (the clock jumps over it).
 
     Raised only with the ``"raise"`` policy. Choose another policy
@@ -164,16 +176,13 @@ class NonexistentTimeError(CarePlanError):
         timezone: The zone's IANA name.
     """
 
-    def __init__(self, local: str, timezone: str) -> None:
-        self.local = local
-        self.timezone = timezone
-        super().__init__(
-            f"{local} does not exist in {timezone} (the clocks skip it); "
-            "use disambiguate='compatible' to shift it forward, or move the session"
-        )
+    _message = (
+        "{local} does not exist in {timezone} (the clocks skip it); "
+        "use disambiguate='compatible' to shift it forward, or move the session"
+    )
 
 
-class AmbiguousTimeError(CarePlanError):
+class AmbiguousTimeError(_WallTimeError):
     """A session's wall time happens twice on a day (the clock falls back).
 
     Raised only with the ``"raise"`` policy. Choose ``"earlier"``,
@@ -184,13 +193,10 @@ class AmbiguousTimeError(CarePlanError):
         timezone: The zone's IANA name.
     """
 
-    def __init__(self, local: str, timezone: str) -> None:
-        self.local = local
-        self.timezone = timezone
-        super().__init__(
-            f"{local} happens twice in {timezone} (the clocks fall back); "
-            "use disambiguate='earlier' or 'later', or move the session"
-        )
+    _message = (
+        "{local} happens twice in {timezone} (the clocks fall back); "
+        "use disambiguate='earlier' or 'later', or move the session"
+    )
 
 
 class UnknownLevelError(CarePlanError):

@@ -15,7 +15,7 @@ from typing import ClassVar, TypeVar
 
 import attrs
 
-from careplan._model.checks import matching, text
+from careplan._model.checks import Form, matching, text
 from careplan._model.errors import InvalidValueError
 
 __all__ = [
@@ -28,18 +28,16 @@ __all__ = [
     "treatment_track",
 ]
 
-_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_CODE = Form(
+    re.compile(r"[a-z][a-z0-9_]*"),
+    "a valid code",
+    "use lower-case letters, digits and underscores, starting with a letter",
+)
 
 
 def vocabulary_code(field: str, value: object) -> str:
     """A kind's, track's or reason's code: lower-case letters, digits and underscores."""
-    return matching(
-        field,
-        value,
-        _CODE,
-        "a valid code",
-        "use lower-case letters, digits and underscores, starting with a letter",
-    )
+    return matching(field, value, _CODE)
 
 
 V = TypeVar("V", bound="Vocabulary")
@@ -60,6 +58,14 @@ class Vocabulary:
     #: What the vocabulary is called in messages ("session kind").
     what: ClassVar[str] = "vocabulary entry"
     _builtin: ClassVar[tuple[Vocabulary, ...]] = ()
+
+    @classmethod
+    def _declare(cls, *values: Vocabulary) -> None:
+        """Make ``values`` the built-in ones, in display order, each also a class
+        attribute named by its code in capitals (``SessionKind.GROUP_THERAPY``)."""
+        for value in values:
+            setattr(cls, value.code.upper(), value)
+        cls._builtin = values
 
     @classmethod
     def builtins(cls: type[V]) -> tuple[V, ...]:
@@ -84,18 +90,23 @@ class Vocabulary:
         return self.label
 
 
+@attrs.frozen
 class _Open(Vocabulary):
     """An open vocabulary: a value built with no label is labelled from its code.
 
     A code that is not built in and came without a label is *undeclared*
-    (it may be a typo); see :attr:`declared`.
+    (it may be a typo); see :attr:`declared`. Errors name the field by the
+    vocabulary's class (``SessionKind.code``).
     """
 
-    __slots__ = ()
-
-    _declared: bool
+    code: str
+    label: str = attrs.field(default="", eq=False)
+    _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        owner = type(self).__name__
+        vocabulary_code(f"{owner}.code", self.code)
+        text(f"{owner}.label", self.label)
         _fill_label(self)
 
     @property
@@ -106,26 +117,10 @@ class _Open(Vocabulary):
     @classmethod
     def from_code(cls: type[OpenT], code: str) -> OpenT:
         """The built-in value with ``code``, or a new one labelled from the code."""
-        return cls.builtin(code) or cls(code)  # type: ignore[call-arg]
+        return cls.builtin(code) or cls(code)
 
 
 OpenT = TypeVar("OpenT", bound=_Open)
-
-
-def _kind_code(value: str) -> str:
-    return vocabulary_code("SessionKind.code", value)
-
-
-def _kind_label(value: str) -> str:
-    return text("SessionKind.label", value)
-
-
-def _track_code(value: str) -> str:
-    return vocabulary_code("TreatmentTrack.code", value)
-
-
-def _track_label(value: str) -> str:
-    return text("TreatmentTrack.label", value)
 
 
 def _fill_label(value: _Open) -> None:
@@ -163,10 +158,6 @@ class SessionKind(_Open):
     ('Art therapy', False)
     """
 
-    code: str = attrs.field(converter=_kind_code)
-    label: str = attrs.field(default="", eq=False, converter=_kind_label)
-    _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
-
     what: ClassVar[str] = "session kind"
 
     CHECK_IN: ClassVar[SessionKind]
@@ -178,21 +169,14 @@ class SessionKind(_Open):
     FAMILY_THERAPY: ClassVar[SessionKind]
 
 
-SessionKind.CHECK_IN = SessionKind("check_in", "Check-in and mindfulness")
-SessionKind.GROUP_THERAPY = SessionKind("group_therapy", "Group therapy")
-SessionKind.INDIVIDUAL_THERAPY = SessionKind("individual_therapy", "Individual therapy")
-SessionKind.PSYCHIATRIC = SessionKind("psychiatric", "Psychiatric / medication management")
-SessionKind.LIFE_SKILLS = SessionKind("life_skills", "Life skills")
-SessionKind.PSYCHOEDUCATION = SessionKind("psychoeducation", "Psychoeducation")
-SessionKind.FAMILY_THERAPY = SessionKind("family_therapy", "Family therapy")
-SessionKind._builtin = (
-    SessionKind.CHECK_IN,
-    SessionKind.GROUP_THERAPY,
-    SessionKind.INDIVIDUAL_THERAPY,
-    SessionKind.PSYCHIATRIC,
-    SessionKind.LIFE_SKILLS,
-    SessionKind.PSYCHOEDUCATION,
-    SessionKind.FAMILY_THERAPY,
+SessionKind._declare(
+    SessionKind("check_in", "Check-in and mindfulness"),
+    SessionKind("group_therapy", "Group therapy"),
+    SessionKind("individual_therapy", "Individual therapy"),
+    SessionKind("psychiatric", "Psychiatric / medication management"),
+    SessionKind("life_skills", "Life skills"),
+    SessionKind("psychoeducation", "Psychoeducation"),
+    SessionKind("family_therapy", "Family therapy"),
 )
 
 
@@ -213,10 +197,6 @@ class TreatmentTrack(_Open):
     'Dual diagnosis'
     """
 
-    code: str = attrs.field(converter=_track_code)
-    label: str = attrs.field(default="", eq=False, converter=_track_label)
-    _declared: bool = attrs.field(init=False, default=True, eq=False, repr=False)
-
     what: ClassVar[str] = "treatment track"
 
     CBT: ClassVar[TreatmentTrack]
@@ -229,23 +209,15 @@ class TreatmentTrack(_Open):
     FAMILY: ClassVar[TreatmentTrack]
 
 
-TreatmentTrack.CBT = TreatmentTrack("cbt", "Cognitive behavioral therapy (CBT)")
-TreatmentTrack.DBT = TreatmentTrack("dbt", "Dialectical behavior therapy (DBT)")
-TreatmentTrack.TRAUMA_RECOVERY = TreatmentTrack("trauma_recovery", "Trauma recovery")
-TreatmentTrack.RELAPSE_PREVENTION = TreatmentTrack("relapse_prevention", "Relapse prevention")
-TreatmentTrack.ANGER_MANAGEMENT = TreatmentTrack("anger_management", "Anger management")
-TreatmentTrack.DEPRESSION = TreatmentTrack("depression", "Depression")
-TreatmentTrack.DUAL_DIAGNOSIS = TreatmentTrack("dual_diagnosis", "Dual diagnosis")
-TreatmentTrack.FAMILY = TreatmentTrack("family", "Family")
-TreatmentTrack._builtin = (
-    TreatmentTrack.CBT,
-    TreatmentTrack.DBT,
-    TreatmentTrack.TRAUMA_RECOVERY,
-    TreatmentTrack.RELAPSE_PREVENTION,
-    TreatmentTrack.ANGER_MANAGEMENT,
-    TreatmentTrack.DEPRESSION,
-    TreatmentTrack.DUAL_DIAGNOSIS,
-    TreatmentTrack.FAMILY,
+TreatmentTrack._declare(
+    TreatmentTrack("cbt", "Cognitive behavioral therapy (CBT)"),
+    TreatmentTrack("dbt", "Dialectical behavior therapy (DBT)"),
+    TreatmentTrack("trauma_recovery", "Trauma recovery"),
+    TreatmentTrack("relapse_prevention", "Relapse prevention"),
+    TreatmentTrack("anger_management", "Anger management"),
+    TreatmentTrack("depression", "Depression"),
+    TreatmentTrack("dual_diagnosis", "Dual diagnosis"),
+    TreatmentTrack("family", "Family"),
 )
 
 
@@ -253,7 +225,7 @@ def _entry(field: str, value: object, kind: type[OpenT], hint: str) -> OpenT:
     """A ``kind`` value, or the one with that code (built in, else custom, undeclared)."""
     if isinstance(value, kind):
         return value
-    if isinstance(value, str) and _CODE.fullmatch(value):
+    if isinstance(value, str) and _CODE.pattern.fullmatch(value):
         return kind.from_code(value)
     raise InvalidValueError(field, value, f"is not a {kind.__name__}", hint)
 

@@ -18,6 +18,7 @@ from careplan._model.checks import (
     text,
     tuple_converted,
     tuple_of,
+    unique,
     whole,
 )
 from careplan._model.errors import InvalidValueError, UnknownLevelError
@@ -283,25 +284,16 @@ def _by_rank(levels: Iterable[LevelOfCare]) -> tuple[LevelOfCare, ...]:
         raise InvalidValueError(
             "Continuum.levels", found, "has no levels", "add at least one level"
         )
-    seen: set[str] = set()
-    ranks: set[float] = set()
-    for index, level in enumerate(found):
-        if level.code in seen:
-            raise InvalidValueError(
-                f"Continuum.levels[{index}].code",
-                level.code,
-                "is used by two levels",
-                "give each level its own code",
-            )
-        if level.rank in ranks:
-            raise InvalidValueError(
-                f"Continuum.levels[{index}].rank",
-                level.rank,
-                "is the rank of two levels",
-                "give each level its own rank so step up and step down are defined",
-            )
-        seen.add(level.code)
-        ranks.add(level.rank)
+    unique(
+        "Continuum.levels", found, "code", "is used by two levels", "give each level its own code"
+    )
+    unique(
+        "Continuum.levels",
+        found,
+        "rank",
+        "is the rank of two levels",
+        "give each level its own rank so step up and step down are defined",
+    )
     return tuple(sorted(found, key=lambda level: level.rank))
 
 
@@ -459,10 +451,10 @@ class Continuum:
         Raises:
             UnknownLevelError: No level has that code.
         """
-        for level in self.levels:
-            if level.code == code:
-                return level
-        raise UnknownLevelError(code, self.name, self.codes)
+        found = self.get(code)
+        if found is None:
+            raise UnknownLevelError(code, self.name, self.codes)
+        return found
 
     def resolve(self, level: LevelOfCare | str, field: str = "level") -> LevelOfCare:
         """``level`` itself, or the level of this continuum with that code.

@@ -113,6 +113,17 @@ def _whole_at_least(least: int) -> Callable[[Any, attrs.Attribute[Any], Any], No
     return check
 
 
+def _bounds(field: str, least: int, most: int | None, least_name: str) -> None:
+    """Refuse an upper bound (``field``, ``None`` for none) below its lower bound."""
+    if most is not None and most < least:
+        raise InvalidValueError(field, most, f"is below {least_name}", "swap them")
+
+
+def _within(count: int, least: int, most: int | None) -> bool:
+    """True when ``count`` is from ``least`` to ``most`` (``None``: no upper bound)."""
+    return least <= count and (most is None or count <= most)
+
+
 def _label(value: object) -> str:
     return text("BillingCode.label", value)
 
@@ -251,16 +262,11 @@ class ServiceCode:
                 f"does not go with unit {self.unit!r}",
                 'give unit_minutes exactly when the unit is "minutes"',
             )
-        if self.max_minutes is not None and self.max_minutes < self.min_minutes:
-            raise InvalidValueError(
-                "ServiceCode.max_minutes", self.max_minutes, "is below min_minutes", "swap them"
-            )
+        _bounds("ServiceCode.max_minutes", self.min_minutes, self.max_minutes, "min_minutes")
 
     def fits(self, minutes: int) -> bool:
         """True when ``minutes`` delivered are within the code's length."""
-        return self.min_minutes <= minutes and (
-            self.max_minutes is None or minutes <= self.max_minutes
-        )
+        return _within(minutes, self.min_minutes, self.max_minutes)
 
     def units(self, minutes: int) -> int:
         """The units ``minutes`` delivered bill under the code (0: it cannot bill them)."""
@@ -297,16 +303,11 @@ class Tier:
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_tier_codes)
 
     def __attrs_post_init__(self) -> None:
-        if self.max_services is not None and self.max_services < self.min_services:
-            raise InvalidValueError(
-                "Tier.max_services", self.max_services, "is below min_services", "swap them"
-            )
+        _bounds("Tier.max_services", self.min_services, self.max_services, "min_services")
 
     def holds(self, services: int) -> bool:
         """True when a day with ``services`` billable services is in this tier."""
-        return self.min_services <= services and (
-            self.max_services is None or services <= self.max_services
-        )
+        return _within(services, self.min_services, self.max_services)
 
 
 def _tiers(value: object) -> tuple[Tier, ...]:

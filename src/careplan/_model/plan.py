@@ -100,6 +100,11 @@ __all__ = [
 ]
 
 
+class _Planned(Protocol):
+    @property
+    def schedule(self) -> WeeklySchedule: ...
+
+
 class _PlanWeek(Protocol):
     def __call__(
         self,
@@ -110,10 +115,10 @@ class _PlanWeek(Protocol):
         tracks: tuple[TreatmentTrack, ...],
         objective: ObjectiveName,
         continuum: Continuum,
-    ) -> WeeklySchedule: ...
+    ) -> _Planned: ...
 
 
-#: The schedule :func:`careplan.plan_week` finds, for :meth:`CarePlan.from_program`.
+#: :func:`careplan.plan_week`, whose schedule :meth:`CarePlan.from_program` takes.
 PLAN_WEEK: Hook[_PlanWeek] = Hook("careplan.plan_week")
 
 
@@ -549,7 +554,7 @@ class CarePlan:
         level = continuum.resolve(level)
         schedule = PLAN_WEEK()(
             program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
-        )
+        ).schedule
         begin = require_date("start", start)
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
             raise InvalidValueError("weeks", weeks, "is not a positive whole number of weeks")

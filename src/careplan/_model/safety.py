@@ -24,7 +24,7 @@ Sources:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Literal, get_args
 
@@ -33,6 +33,7 @@ import pendulum
 
 from careplan._model.care import CareRole
 from careplan._model.checks import (
+    counts_repr,
     date,
     hidden,
     identifier,
@@ -46,6 +47,12 @@ from careplan._model.checks import (
 )
 from careplan._model.errors import InvalidValueError
 from careplan._model.measures import Measurement
+from careplan._model.safety_policy import (
+    DEFAULT_SAFETY_POLICY,
+    HighRiskScreening,
+    ReviewScreening,
+    SafetyPolicy,
+)
 
 __all__ = [
     "CSSRS_TRIAGE",
@@ -55,9 +62,11 @@ __all__ = [
     "PHQ_9_ITEMS",
     "RISK_LEVELS",
     "CSSRSScreen",
+    "HighRiskScreening",
     "Item",
     "ItemAnswers",
     "Questionnaire",
+    "ReviewScreening",
     "RiskAssessment",
     "RiskLevel",
     "SafetyPlan",
@@ -65,7 +74,6 @@ __all__ = [
     "SafetyRecord",
     "Screen",
     "higher_risk",
-    "risk_level",
 ]
 
 
@@ -467,32 +475,16 @@ def _reviewed(value: object) -> tuple[pendulum.Date, ...]:
     return tuple(sorted(tuple_converted("SafetyPlan.reviewed", value, date, "dates")))
 
 
-def _warning_signs(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.warning_signs", value, text, "texts")
+def _seq(value: object) -> tuple[str, ...]:
+    # A section's list as a tuple; _texts then checks it under the
+    # section's own name (anything not a list is left for it to refuse).
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping)):
+        return tuple(value)
+    return value  # type: ignore[return-value]
 
 
-def _coping_strategies(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.coping_strategies", value, text, "texts")
-
-
-def _distractions(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.distractions", value, text, "texts")
-
-
-def _people_to_ask(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.people_to_ask", value, text, "texts")
-
-
-def _professionals(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.professionals", value, text, "texts")
-
-
-def _safe_environment(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.safe_environment", value, text, "texts")
-
-
-def _reasons_for_living(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPlan.reasons_for_living", value, text, "texts")
+def _texts(_: object, section: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
+    tuple_converted(f"SafetyPlan.{section.name}", value, text, "texts")
 
 
 #: The sections of a safety plan, in the intervention's order.
@@ -558,13 +550,13 @@ class SafetyPlan:
     """
 
     on: pendulum.Date = attrs.field(converter=_written_on)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_warning_signs)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_coping_strategies)
-    distractions: tuple[str, ...] = attrs.field(default=(), converter=_distractions)
-    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_people_to_ask)
-    professionals: tuple[str, ...] = attrs.field(default=(), converter=_professionals)
-    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_safe_environment)
-    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_reasons_for_living)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    distractions: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    professionals: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
     client_signed: pendulum.Date | None = attrs.field(default=None, converter=_client_signed)
     clinician_signed: pendulum.Date | None = attrs.field(default=None, converter=_clinician_signed)
     reviewed: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_reviewed)
@@ -664,77 +656,8 @@ class SafetyRecord:
 
     def __repr__(self) -> str:
         # Counts only: the records are health information.
-        return shape_repr(
-            "SafetyRecord",
-            screens=len(self.screens),
-            assessments=len(self.assessments),
-            plans=len(self.plans),
-        )
+        return counts_repr(self, "screens", "assessments", "plans")
 
 
 #: A plan's safety record when nothing is on file (the default).
 NO_SAFETY_RECORD = SafetyRecord()
-
-
-def _days(field: str, value: object, least: int = 0) -> int:
-    return whole(field, value, least, 366)
-
-
-def _admission_days(value: object) -> int:
-    return _days("SafetyPolicy.admission_days", value)
-
-
-def _rescreen_days(value: object) -> int | None:
-    return None if value is None else _days("SafetyPolicy.rescreen_days", value, 1)
-
-
-def _assessment_days(value: object) -> int:
-    return _days("SafetyPolicy.assessment_days", value)
-
-
-def _contact_days(value: object) -> int:
-    return _days("SafetyPolicy.contact_days", value, 1)
-
-
-def _contact_kinds(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPolicy.contact_kinds", value, identifier, "session kind codes")
-
-
-def _fallback_plan_days(value: object) -> int:
-    return _days("SafetyPolicy.fallback_plan_days", value)
-
-
-@attrs.frozen
-class SafetyPolicy:
-    """The safety rules' thresholds, set by a program's written policy.
-
-    Attributes:
-        admission_days: A first screen is due within this many days of the
-            plan's start (0: on the first day).
-        rescreen_days: At most this many days between screens; ``None``
-            turns the cadence off.
-        assessment_days: A clinician's risk assessment is due within this
-            many days of a positive screen.
-        contact_days: After a positive screen, the days within which the
-            schedule holds an individual contact.
-        contact_kinds: The session kinds that count as that contact.
-        fallback_plan_days: When no session follows a screen, the safety
-            plan is due this many days after it.
-    """
-
-    admission_days: int = attrs.field(default=1, converter=_admission_days)
-    rescreen_days: int | None = attrs.field(default=30, converter=_rescreen_days)
-    assessment_days: int = attrs.field(default=1, converter=_assessment_days)
-    contact_days: int = attrs.field(default=7, converter=_contact_days)
-    contact_kinds: tuple[str, ...] = attrs.field(
-        default=("individual_therapy", "psychiatric"), converter=_contact_kinds
-    )
-    fallback_plan_days: int = attrs.field(default=1, converter=_fallback_plan_days)
-
-
-#: The policy :func:`check_safety` applies when given none.
-DEFAULT_SAFETY_POLICY = SafetyPolicy()
-
-
-#: The policy :func:`careplan.safety.check_safety` and :func:`careplan.validate` apply by default.
-DEFAULT_SAFETY_POLICY = SafetyPolicy()

@@ -10,7 +10,7 @@ import attrs
 import pendulum
 
 from careplan._model.calendar import Cancellation, Closure, Reschedule
-from careplan._model.checks import tuple_of
+from careplan._model.checks import tuple_of, unique
 from careplan._model.constraints import LifeConstraints
 from careplan._model.errors import InvalidValueError
 from careplan._model.expansion import expand
@@ -40,16 +40,13 @@ def _to_zone(value: object) -> str:
 
 def _to_sessions(value: Iterable[Session]) -> tuple[Session, ...]:
     sessions = tuple_of("WeeklySchedule.sessions", value, Session)
-    seen: set[str] = set()
-    for index, session in enumerate(sessions):
-        if session.id in seen:
-            raise InvalidValueError(
-                f"WeeklySchedule.sessions[{index}].id",
-                session.id,
-                "is used by two sessions",
-                "give one of them an explicit id",
-            )
-        seen.add(session.id)
+    unique(
+        "WeeklySchedule.sessions",
+        sessions,
+        "id",
+        "is used by two sessions",
+        "give one of them an explicit id",
+    )
     return sessions
 
 

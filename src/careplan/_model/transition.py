@@ -161,33 +161,32 @@ class TransitionReason(Vocabulary):
 
 
 _R = TransitionReason
-_R.WORSENING_SYMPTOMS = _R("worsening_symptoms", "Worsening symptoms", "step_up")
-_R.INSTABILITY = _R("instability", "Loss of stability", "step_up")
-_R.RELAPSE_RISK = _R("relapse_risk", "Relapse or rising relapse risk", "step_up")
-_R.SAFETY_CONCERN = _R("safety_concern", "Safety concern", "step_up")
-_R.GOALS_MET = _R("goals_met", "Treatment goals met", "step_down")
-_R.STABILISED = _R("stabilised", "Stabilised", "step_down")
-_R.COMPLETED_PROGRAM = _R("completed_program", "Completed the program", "step_down")
-_R.SCHEDULE_CHANGE = _R("schedule_change", "Schedule change", "lateral")
-_R.MODALITY_CHANGE = _R("modality_change", "Change of modality", "lateral")
-# Discharge reasons follow the discharge types of SAMHSA's Treatment Episode
-# Data Set (TEDS), so counts compare with state and national reports.
-_R.TREATMENT_COMPLETED = _R("treatment_completed", "Treatment completed", "discharge")
-_R.LEFT_AGAINST_ADVICE = _R(
-    "left_against_advice", "Left against professional advice (dropped out)", "discharge"
+_R._declare(
+    _R("worsening_symptoms", "Worsening symptoms", "step_up"),
+    _R("instability", "Loss of stability", "step_up"),
+    _R("relapse_risk", "Relapse or rising relapse risk", "step_up"),
+    _R("safety_concern", "Safety concern", "step_up"),
+    _R("goals_met", "Treatment goals met", "step_down"),
+    _R("stabilised", "Stabilised", "step_down"),
+    _R("completed_program", "Completed the program", "step_down"),
+    _R("schedule_change", "Schedule change", "lateral"),
+    _R("modality_change", "Change of modality", "lateral"),
+    # Discharge reasons follow the discharge types of SAMHSA's Treatment Episode
+    # Data Set (TEDS), so counts compare with state and national reports.
+    _R("treatment_completed", "Treatment completed", "discharge"),
+    _R("left_against_advice", "Left against professional advice (dropped out)", "discharge"),
+    _R("terminated_by_facility", "Terminated by the facility", "discharge"),
+    _R("transferred", "Transferred to another treatment program or facility", "discharge"),
+    _R("incarcerated", "Incarcerated", "discharge"),
+    _R("death", "Death", "discharge"),
+    _R("moved", "Moved", "discharge"),
+    _R("other", "Other or unknown", "discharge"),
+    # Older codes, still read and written: the TEDS types above say the same more
+    # precisely (left_against_advice, terminated_by_facility).
+    _R("client_withdrew", "Client withdrew", "discharge"),
+    _R("administrative", "Administrative discharge", "discharge"),
 )
-_R.TERMINATED_BY_FACILITY = _R("terminated_by_facility", "Terminated by the facility", "discharge")
-_R.TRANSFERRED = _R(
-    "transferred", "Transferred to another treatment program or facility", "discharge"
-)
-_R.INCARCERATED = _R("incarcerated", "Incarcerated", "discharge")
-_R.DEATH = _R("death", "Death", "discharge")
-_R.MOVED = _R("moved", "Moved", "discharge")
-_R.OTHER = _R("other", "Other or unknown", "discharge")
-# Older codes, still read and written: the TEDS types above say the same more
-# precisely (left_against_advice, terminated_by_facility).
-_R.CLIENT_WITHDREW = _R("client_withdrew", "Client withdrew", "discharge")
-_R.ADMINISTRATIVE = _R("administrative", "Administrative discharge", "discharge")
+del _R
 #: SAMHSA Treatment Episode Data Set - Discharges (TEDS-D): the codes of its
 #: "reason for discharge, transfer, or discontinuance of treatment" (``REASON``
 #: in the public-use file's codebook).
@@ -221,28 +220,6 @@ _TEDS_D_BY_REASON: Mapping[str, int] = MappingProxyType(
 )
 #: Other spellings of built-in codes, read as the code itself.
 _SPELLINGS = {"stabilized": "stabilised"}
-_R._builtin = (
-    _R.WORSENING_SYMPTOMS,
-    _R.INSTABILITY,
-    _R.RELAPSE_RISK,
-    _R.SAFETY_CONCERN,
-    _R.GOALS_MET,
-    _R.STABILISED,
-    _R.COMPLETED_PROGRAM,
-    _R.SCHEDULE_CHANGE,
-    _R.MODALITY_CHANGE,
-    _R.TREATMENT_COMPLETED,
-    _R.LEFT_AGAINST_ADVICE,
-    _R.TERMINATED_BY_FACILITY,
-    _R.TRANSFERRED,
-    _R.INCARCERATED,
-    _R.DEATH,
-    _R.MOVED,
-    _R.OTHER,
-    _R.CLIENT_WITHDREW,
-    _R.ADMINISTRATIVE,
-)
-del _R
 
 
 def _to_on(value: _dt.date) -> pendulum.Date:

@@ -43,29 +43,32 @@ class LimitProblem:
     problem: str
 
 
+#: The dates a plan holds besides its period: each list of records, with the
+#: records' date attributes and their names in the JSON document.
+_DATED: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("closures", (("on", "date"),)),
+    ("cancellations", (("on", "date"),)),
+    ("reschedules", (("on", "date"), ("start", "start"))),
+    ("goals", (("target_date", "target_date"),)),
+    ("transitions", (("on", "on"),)),
+    ("attendance", (("on", "date"),)),
+    ("authorizations", (("start", "start"), ("end", "end"))),
+)
+
+
 def _dates(plan: CarePlan) -> Iterator[tuple[str, int, str, _dt.date]]:
     """Every date a plan holds besides its period: list, index, field and date.
 
     The document path (``closures[2].date``) is built only for a date out
     of bounds: a plan holds hundreds of dates, and nearly all are fine.
     """
-    for i, closure in enumerate(plan.closures):
-        yield "closures", i, "date", closure.on
-    for i, cancellation in enumerate(plan.cancellations):
-        yield "cancellations", i, "date", cancellation.on
-    for i, reschedule in enumerate(plan.reschedules):
-        yield "reschedules", i, "date", reschedule.on
-        yield "reschedules", i, "start", reschedule.start.date()
-    for i, goal in enumerate(plan.goals):
-        if goal.target_date is not None:
-            yield "goals", i, "target_date", goal.target_date
-    for i, transition in enumerate(plan.transitions):
-        yield "transitions", i, "on", transition.on
-    for i, record in enumerate(plan.attendance):
-        yield "attendance", i, "date", record.on
-    for i, authorization in enumerate(plan.authorizations):
-        yield "authorizations", i, "start", authorization.start
-        yield "authorizations", i, "end", authorization.end
+    for collection, fields in _DATED:
+        for i, record in enumerate(getattr(plan, collection)):
+            for attribute, field in fields:
+                day = getattr(record, attribute)
+                if day is not None:  # a goal without a target date
+                    # A reschedule's start is a time: its date is what counts.
+                    yield collection, i, field, day.date() if isinstance(day, _dt.datetime) else day
 
 
 def limit_problems(plan: CarePlan, max_years: int = MAX_PLAN_YEARS) -> Iterator[LimitProblem]:

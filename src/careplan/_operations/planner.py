@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -162,16 +163,19 @@ _State = tuple[int, int, int, int, int]
 _Best = tuple[tuple[int, ...], tuple[str, ...], tuple[int, int, int], tuple[Offering, ...]]
 
 
-def _search(
-    program: Program,
-    level: LevelOfCare,
-    constraints: LifeConstraints,
-    tracks: Sequence[TreatmentTrack],
-    objective: ObjectiveName,
-    continuum: Continuum | None,
-    *,
-    warnings: bool = True,
-) -> PlanResult | None:
+class _Ask(NamedTuple):
+    """What :func:`plan_week` is asked, as :func:`_search` and the alternatives take it."""
+
+    program: Program
+    level: LevelOfCare
+    constraints: LifeConstraints
+    tracks: Sequence[TreatmentTrack]
+    objective: ObjectiveName
+    continuum: Continuum | None
+
+
+def _search(ask: _Ask, *, warnings: bool = True) -> PlanResult | None:
+    program, level, constraints, tracks, objective, continuum = ask
     allowed = allowed_offerings(program, constraints, tracks)
     order = ORDERS[objective]
     best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
@@ -359,15 +363,14 @@ def plan_week(
         continuum = DEFAULT
     # The best week that meets every rule; else the best that meets every
     # error-level rule, its warnings stated.
-    found = _search(program, level, constraints, tracks, objective, continuum)
+    ask = _Ask(program, level, constraints, tracks, objective, continuum)
+    found = _search(ask)
     if found is None:
-        found = _search(program, level, constraints, tracks, objective, continuum, warnings=False)
+        found = _search(ask, warnings=False)
     if found is not None:
         return found
     raise Infeasible(
-        level,
-        infeasible_reasons(program, level, constraints, tracks),
-        _alternatives(program, level, constraints, tracks, objective, continuum),
+        level, infeasible_reasons(program, level, constraints, tracks), _alternatives(ask)
     )
 
 
@@ -543,14 +546,8 @@ def infeasible_reasons(
     return reasons
 
 
-def _alternatives(
-    program: Program,
-    level: LevelOfCare,
-    constraints: LifeConstraints,
-    tracks: Sequence[TreatmentTrack],
-    objective: ObjectiveName,
-    continuum: Continuum | None,
-) -> list[Alternative]:
+def _alternatives(ask: _Ask) -> list[Alternative]:
+    program, level, constraints, _, _, continuum = ask
     tries: list[tuple[str, LevelOfCare, LifeConstraints]] = []
     if constraints.modality != "either":
         other = "virtually" if constraints.modality == "in_person" else "in person"
@@ -575,7 +572,7 @@ def _alternatives(
             tries.append((f"a lower level: {below.name}", below, constraints))
     found = []
     for description, target, relaxed in tries:
-        result = _search(program, target, relaxed, tracks, objective, continuum, warnings=False)
+        result = _search(ask._replace(level=target, constraints=relaxed), warnings=False)
         if result is not None:
             found.append(Alternative(description, result))
     return found
@@ -621,18 +618,4 @@ def _resolve(level: LevelOfCare | str, continuum: Continuum | None) -> LevelOfCa
     return (DEFAULT if continuum is None else continuum).resolve(level)
 
 
-def _planned_schedule(
-    program: Program,
-    level: LevelOfCare,
-    constraints: LifeConstraints,
-    *,
-    tracks: tuple[TreatmentTrack, ...],
-    objective: ObjectiveName,
-    continuum: Continuum,
-) -> WeeklySchedule:
-    return plan_week(
-        program, level, constraints, tracks=tracks, objective=objective, continuum=continuum
-    ).schedule
-
-
-_plan.PLAN_WEEK.provide(_planned_schedule)
+_plan.PLAN_WEEK.provide(plan_week)

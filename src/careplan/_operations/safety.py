@@ -20,8 +20,10 @@ from careplan._model.expansion import occurrences
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
 from careplan._model.report import Report, Severity, Violation
+from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._model.safety import (
     DEFAULT_SAFETY_POLICY,
+    RISK_LEVELS,
     RiskLevel,
     SafetyPolicy,
     SafetyRecord,
@@ -29,6 +31,7 @@ from careplan._model.safety import (
 )
 from careplan._model.time import require_date
 from careplan._operations.context import RuleContext
+from careplan._operations.reviews import end_of_care, next_review
 
 __all__ = ["CODES", "check_safety", "check_safety_rule", "current_risk"]
 
@@ -50,11 +53,26 @@ def current_risk(record: SafetyRecord, today: pendulum.Date) -> RiskLevel | None
 
     ``None`` when nothing on file grades the risk.
     """
-    graded: list[tuple[pendulum.Date, int, RiskLevel]] = [
-        (a.on, 1, a.level) for a in record.assessments if a.on <= today
+    graded = _graded(record, today)
+    return None if graded is None else graded[2]
+
+
+def _graded(
+    record: SafetyRecord, today: pendulum.Date
+) -> tuple[pendulum.Date, int, RiskLevel, str] | None:
+    """The latest grade of the risk up to ``today``: its day, rank, level and what graded it.
+
+    On one day, an assessment outranks a screen, and of two alike the higher risk counts.
+    """
+    graded: list[tuple[pendulum.Date, int, RiskLevel, str]] = [
+        (a.on, 1, a.level, "risk assessment") for a in record.assessments if a.on <= today
     ]
-    graded += [(s.on, 0, s.risk) for s in record.screens if s.on <= today and s.risk is not None]
-    return max(graded)[2] if graded else None
+    graded += [
+        (s.on, 0, s.risk, s.instrument)
+        for s in record.screens
+        if s.on <= today and s.risk is not None
+    ]
+    return max(graded, key=lambda g: (g[0], g[1], RISK_LEVELS.index(g[2]))) if graded else None
 
 
 def check_safety(
@@ -63,101 +81,166 @@ def check_safety(
     *,
     today: pendulum.Date,
     policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
+    review_policy: ReviewPolicy = CLINIC_REVIEW,
 ) -> Report:
     """Check a client's screens, assessments and safety plans against the plan's week.
 
-    Codes: ``safety.screening_due``, ``safety.assessment_missing`` (error),
+    Codes: ``safety.screening_due`` (an error at admission, a warning at
+    the policy's later occasions: its interval, each review, each session
+    while risk is high), ``safety.assessment_missing`` (error),
     ``safety.plan_missing`` (error), ``safety.plan_review_due``,
     ``safety.level_review`` and ``safety.contact_missing`` (warnings).
     Only what is dated on or before ``today`` is judged. The records are
     the plan's own (:attr:`CarePlan.safety <careplan.CarePlan.safety>`)
-    unless ``record`` is given.
+    unless ``record`` is given; a plan with none is due for its admission
+    screen once the policy's window has passed. ``review_policy`` says
+    when the plan of care is due for review (each review is an occasion to
+    screen).
     """
-    return Report(_findings(plan, record, require_date("today", today), policy, occurrences(plan)))
+    record = plan.safety if record is None else record
+    facts = _Facts(plan, occurrences(plan), record, require_date("today", today), policy)
+    return Report(_findings(facts, review_policy))
 
 
 def check_safety_rule(context: RuleContext) -> Iterator[Violation]:
     """The ``safety`` rule of :func:`careplan.validate`: :func:`check_safety` for its context.
 
-    It finds nothing for a plan without safety records or without a ``today``.
+    It finds nothing without a ``today``.
     """
-    if context.today is None or not context.plan.safety:
+    if context.today is None:
         return iter(())
-    return _findings(context.plan, None, context.today, context.safety_policy, context.occurrences)
+    plan = context.plan
+    facts = _Facts(plan, context.occurrences, plan.safety, context.today, context.safety_policy)
+    return _findings(facts, context.review_policy)
 
 
-def _findings(
-    plan: CarePlan,
-    record: SafetyRecord | None,
-    today: pendulum.Date,
-    policy: SafetyPolicy,
-    sessions: Sequence[Occurrence],
-) -> Iterator[Violation]:
-    record = plan.safety if record is None else record
-    facts = _Facts(
-        sessions=sessions,
-        screens=tuple(s for s in record.screens if s.on <= today),
-        record=record,
-        today=today,
-        policy=policy,
-    )
-    yield from _screening(plan, facts)
+def _findings(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation]:
+    yield from _screening(facts, review_policy)
     yield from _after_positive_screens(facts)
-    yield from _high_risk(plan, facts)
+    yield from _high_risk(facts)
 
 
 @attrs.frozen
 class _Facts:
-    """What every safety rule reads: the plan's sessions, the record, the day, the policy."""
+    """What every safety rule reads: the plan and its sessions, the record, the day, the policy."""
 
+    plan: CarePlan
     sessions: Sequence[Occurrence]
-    screens: Sequence[Screen]  # those dated up to today
     record: SafetyRecord
     today: pendulum.Date
     policy: SafetyPolicy
 
+    @property
+    def screens(self) -> tuple[Screen, ...]:
+        """The screens dated up to today."""
+        return tuple(s for s in self.record.screens if s.on <= self.today)
 
-def _screening(plan: CarePlan, facts: _Facts) -> Iterator[Violation]:
-    screens, sessions, record, today, policy = (
-        facts.screens, facts.sessions, facts.record, facts.today, facts.policy
-    )  # fmt: skip
+    @property
+    def last_day(self) -> pendulum.Date:
+        """The last day judged: today, or the last day of care when it came first."""
+        return min(self.today, end_of_care(self.plan))
+
+
+def _screening(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation]:
+    plan, policy, today = facts.plan, facts.policy, facts.today
+    # Only the program's validated tools screen for suicide risk (a GAD-7 does not).
+    screens = [s for s in facts.screens if s.instrument in policy.instruments]
     admission_due = plan.start.add(days=policy.admission_days)
     if today >= admission_due and not any(s.on <= admission_due for s in screens):
         yield Violation(
             "safety.screening_due",
             "error",
             f"no suicide-risk screen by {admission_due} (admission on {plan.start}); screen "
-            "with a validated tool (PHQ-9 by item, or the C-SSRS Screener) and record it",
+            f"with a validated tool ({policy.tools}) and record it "
+            f"(policy: within {policy.admission_days} day(s) of admission)",
             dates=(admission_due,),
         )
         return
     if screens and policy.rescreen_days is not None:
         due = screens[-1].on.add(days=policy.rescreen_days)
-        if due < today and due <= plan.end:
+        if due < today and due <= end_of_care(plan):
             yield Violation(
                 "safety.screening_due",
                 "warning",
-                f"the last suicide-risk screen was on {screens[-1].on}; the policy asks for one "
-                f"every {policy.rescreen_days} days, so one was due by {due}",
+                f"the last suicide-risk screen was the {screens[-1].instrument} of "
+                f"{screens[-1].on}; the policy asks for one every {policy.rescreen_days} days, "
+                f"so one was due by {due}; screen with {policy.tools}",
                 dates=(due,),
             )
-    # While risk is high, every session screens again.
-    if current_risk(record, today) == "high":
-        since = max(
-            [a.on for a in record.assessments if a.on <= today]
-            + [s.on for s in screens if s.risk == "high"]
-        )
-        screened = {s.on for s in screens}
-        unscreened = sorted(
-            {o.date for o in sessions if since < o.date <= today and o.date not in screened}
-        )
-        if unscreened:
-            yield Violation(
-                "safety.screening_due",
-                "warning",
-                f"risk is high since {since}; the policy asks for a screen at every session, "
-                f"and {len(unscreened)} session day(s) since have none",
-                dates=tuple(unscreened),
+    flagged: set[pendulum.Date] = set()
+    for violation in _occasions_unscreened(facts, screens, review_policy):
+        if violation.dates[0] not in flagged:
+            flagged.add(violation.dates[0])
+            yield violation
+
+
+def _due(day: pendulum.Date, message: str) -> Violation:
+    """A screen due on ``day``, a later occasion the policy names (a warning)."""
+    return Violation("safety.screening_due", "warning", message, dates=(day,))
+
+
+def _occasions_unscreened(
+    facts: _Facts, screens: Sequence[Screen], review_policy: ReviewPolicy
+) -> Iterator[Violation]:
+    """The occasions to screen up to the last day judged that no screen answers: the
+    policy's, and the next screening a clinician's risk assessment set."""
+    plan, policy, last = facts.plan, facts.policy, facts.last_day
+    ask = f"screen with {policy.tools} and record it"
+    if policy.at_reviews == "each_review":
+        window = policy.review_days
+        held = sorted({r.on for r in plan.reviews if r.on <= last})
+        for day in held:
+            opens = day.subtract(days=window)
+            if not any(opens <= s.on <= day for s in screens):
+                yield _due(
+                    day,
+                    f"the plan of care was reviewed on {day} with no suicide-risk screen from "
+                    f"{opens} to that day; the policy asks for one at each review: {ask}",
+                )
+        found = None if plan.plan_of_care.empty else next_review(plan, review_policy)
+        if found is not None and found[0] <= last and found[0] not in held:
+            day, opens = found[0], found[0].subtract(days=window)
+            if not any(s.on >= opens for s in screens):
+                yield _due(
+                    day,
+                    f"the plan of care was due for review on {day} ({review_policy.name}) with "
+                    f"no suicide-risk screen since {opens}; the policy asks for one at each "
+                    f"review: {ask}",
+                )
+    for a in facts.record.assessments:
+        day = a.next_screening
+        if day is not None and day <= last and not any(a.on < s.on <= day for s in screens):
+            yield _due(
+                day,
+                f"the risk assessment of {a.on} set the next suicide-risk screen for {day}, "
+                f"and none is dated after the assessment up to that day: {ask}",
+            )
+    if policy.while_high == "each_session":
+        yield from _sessions_unscreened_while_high(facts, screens, ask)
+
+
+def _sessions_unscreened_while_high(
+    facts: _Facts, screens: Sequence[Screen], ask: str
+) -> Iterator[Violation]:
+    """Each session day, up to the last day judged, that began at high risk and has no screen.
+
+    A clinician's risk assessment that day counts as looking again.
+    """
+    record = facts.record
+    if not any(a.level == "high" for a in record.assessments) and not any(
+        s.risk == "high" for s in record.screens
+    ):
+        return  # never high: the usual case, without walking the sessions
+    looked = {s.on for s in screens} | {a.on for a in record.assessments}
+    for day in sorted({o.date for o in facts.sessions if o.date <= facts.last_day} - looked):
+        graded = _graded(record, day.subtract(days=1))
+        if graded is not None and graded[2] == "high":
+            on, _, _, source = graded
+            yield _due(
+                day,
+                f"risk was graded high on {on} (the {source}) and the session on {day} has no "
+                f"suicide-risk screen; the policy asks for one at each session while risk is "
+                f"high: {ask}",
             )
 
 
@@ -227,8 +310,8 @@ def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
                 )
 
 
-def _high_risk(plan: CarePlan, facts: _Facts) -> Iterator[Violation]:
-    record, today = facts.record, facts.today
+def _high_risk(facts: _Facts) -> Iterator[Violation]:
+    plan, record, today = facts.plan, facts.record, facts.today
     days = sorted(
         {a.on for a in record.assessments if a.level == "high" and a.on <= today}
         | {s.on for s in record.screens if s.risk == "high" and s.on <= today}

@@ -132,17 +132,20 @@ def validate(
         InvalidValueError: A rule name is unknown, or ``max_years`` is not a
             whole number of at least 1.
     """
-    return validate_rows(
-        plan,
-        today=today,
-        rules=rules,
-        extra_rules=extra_rules,
-        policy=policy,
-        max_years=max_years,
-        review_policy=review_policy,
-        payer=payer,
-        safety_policy=safety_policy,
-    )[0]
+    registry = _REGISTRY
+    chosen: list[Rule] = []
+    for rule in rules if rules is not None else list(registry):
+        if isinstance(rule, str):
+            if rule not in registry:
+                raise InvalidValueError(
+                    "rules", rule, "is not a rule", f"use one of: {', '.join(registry)}"
+                )
+            chosen.append(registry[rule])
+        else:
+            chosen.append(rule)
+    chosen += extra_rules
+    settings = _Settings(today, policy, review_policy, payer, safety_policy)
+    return _validated(plan, chosen, max_years, settings).report
 
 
 class Validated(NamedTuple):
@@ -161,35 +164,38 @@ class Validated(NamedTuple):
     context: RuleContext | None
 
 
+class _Settings(NamedTuple):
+    """What :func:`validate` judges a plan by, besides its rules and limits."""
+
+    today: _dt.date | None
+    policy: CompliancePolicy
+    review_policy: ReviewPolicy
+    payer: PayerRules | None
+    safety_policy: SafetyPolicy
+
+
 def validate_rows(
     plan: CarePlan,
     *,
     today: _dt.date | None = None,
-    rules: Sequence[str | Rule] | None = None,
-    extra_rules: Sequence[Rule] = (),
-    policy: CompliancePolicy = _DEFAULT_POLICY,
     max_years: int = MAX_PLAN_YEARS,
-    review_policy: ReviewPolicy = CLINIC_REVIEW,
     payer: PayerRules | None = None,
-    safety_policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
 ) -> Validated:
-    """:func:`validate`, with the plan's occurrences and the rules' context.
+    """:func:`validate` with every built-in rule and the default policies, with the
+    plan's occurrences and the rules' context.
 
     For batch work that also needs the occurrences (the plan is expanded
     once) and the payer's billing days (judged once).
     """
-    registry = _REGISTRY
-    chosen: list[Rule] = []
-    for rule in rules if rules is not None else list(registry):
-        if isinstance(rule, str):
-            if rule not in registry:
-                raise InvalidValueError(
-                    "rules", rule, "is not a rule", f"use one of: {', '.join(registry)}"
-                )
-            chosen.append(registry[rule])
-        else:
-            chosen.append(rule)
-    chosen += extra_rules
+    settings = _Settings(today, _DEFAULT_POLICY, CLINIC_REVIEW, payer, DEFAULT_SAFETY_POLICY)
+    return _validated(plan, list(_REGISTRY.values()), max_years, settings)
+
+
+def _validated(
+    plan: CarePlan, chosen: Sequence[Rule], max_years: int, settings: _Settings
+) -> Validated:
+    """Run ``chosen`` on ``plan`` once its dates are within the limits."""
+    today, policy, review_policy, payer, safety_policy = settings
     beyond = [
         Violation(
             problem.code,

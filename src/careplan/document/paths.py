@@ -2,7 +2,8 @@
 
 One helper maps every error raised while a document is read to a
 :class:`~careplan.DocumentError` at its path: :class:`at`. The JSON reader
-uses it, and so can any other reader of careplan's values (the FHIR reader):
+and the FHIR reader use it (the FHIR reader with ``foreign``: a Bundle's
+element names are not the model's):
 
 >>> from careplan import Session, SessionKind
 >>> with at("sessions[2]", {"Session.duration": "duration_minutes"}):
@@ -90,7 +91,10 @@ class at:
     model's names where the document's differ, by the whole field
     (``"Session.duration": "duration_minutes"``) or by its first name
     (``"on": "date"``). With ``whole``, ``path`` is the value itself (a code,
-    a date) and nothing is appended.
+    a date) and nothing is appended. With ``foreign`` (a document whose
+    element names are not the model's, a FHIR Bundle), nothing is appended
+    either, and the message names the model's field instead
+    (``Session.duration: 0 is not above zero``).
 
     An unknown level is reported by the codes it could have been; any other
     :class:`~careplan.CarePlanError` at ``path`` with its message. The
@@ -102,7 +106,7 @@ class at:
     record, and a generator each cost a tenth of reading it.
     """
 
-    __slots__ = ("path", "renames", "unreadable", "whole")
+    __slots__ = ("foreign", "path", "renames", "unreadable", "whole")
 
     def __init__(
         self,
@@ -110,11 +114,13 @@ class at:
         renames: Mapping[str, str] | None = None,
         *,
         whole: bool = False,
+        foreign: bool = False,
         unreadable: tuple[type[Exception], ...] = (),
     ) -> None:
         self.path = path
         self.renames = renames
         self.whole = whole
+        self.foreign = foreign
         self.unreadable = unreadable
 
     def __enter__(self) -> None:
@@ -130,6 +136,8 @@ class at:
             return
         if isinstance(error, InvalidValueError):
             problem = f"{show(error.value)} {error.problem}"
+            if self.foreign:
+                problem = f"{error.field}: {problem}"
             raise DocumentError(
                 self.where(error.field), f"{problem}; {error.hint}" if error.hint else problem
             ) from None
@@ -146,7 +154,7 @@ class at:
 
     def where(self, field: str) -> str:
         """The document path of the model's ``field`` raised inside."""
-        if self.whole:
+        if self.whole or self.foreign:
             return self.path
         owner, dot, rest = field.partition(".")
         if not dot or not owner.isidentifier():

@@ -17,7 +17,10 @@ same occurrences. A plan of care adds a
 appointments of its session kinds are ``basedOn``, beside the CarePlan),
 goal targets from the objectives (LOINC for instruments), an
 ``Observation`` per measurement and, only when diagnoses are asked for, a
-``Condition`` per problem.
+``Condition`` per problem. Only when asked for (``safety=True``), the
+suicide-risk records: screens as ``Observation``s, risk assessments as
+``RiskAssessment``s and safety plans as ``QuestionnaireResponse``s the
+``CarePlan`` links; :func:`from_fhir` reads them back.
 
 The output is plain JSON-ready data and needs no extra package. With the
 ``fhir`` extra installed (from a checkout, ``pip install -e '.[fhir]'``),

@@ -8,15 +8,24 @@ careplan-specific URL sits under :data:`CODE_SYSTEM_BASE` or
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import html
+from collections.abc import Mapping
 from typing import Any, Literal
 
+import pendulum
+
+from careplan._model.measures import Measurement
 from careplan._model.plan import CarePlan
 from careplan._model.substance_use import is_substance_use_care
+from careplan.document.paths import at
 
 __all__ = [
+    "ASSESSOR_ROLE",
+    "CLIENT_SIGNED",
     "CLIENT_SYSTEM",
+    "CLINICIAN_SIGNED",
     "CODE_SYSTEM_BASE",
     "DIAGNOSIS_SYSTEM",
     "DISCHARGE_REASON",
@@ -26,17 +35,21 @@ __all__ = [
     "EXTENSION_BASE",
     "GOAL_SYSTEM",
     "INSTRUMENT_SYSTEM",
+    "ITEM_MOST",
     "JOIN_URL",
     "KIND_SYSTEM",
     "LOINC",
     "MEASURE_SYSTEM",
     "MODALITY",
+    "NEXT_SCREENING",
     "PLAN_SYSTEM",
     "PROBLEM_SYSTEM",
     "REASON_SYSTEM",
+    "REVIEWED",
     "SCHEDULED_ON",
     "SESSION_ID",
     "SESSION_SYSTEM",
+    "SUICIDE_ITEM",
     "SURVEY_CATEGORY",
     "TIMEZONE",
     "TRACK",
@@ -47,11 +60,16 @@ __all__ = [
     "WALL_TIME",
     "FhirVersion",
     "active_problem",
+    "bundle_at",
+    "day",
+    "extension",
     "narrative",
     "present",
     "resource_id",
+    "score_observation",
     "score_quantity",
     "security_labels",
+    "survey_observation",
     "text_or_none",
     "urn",
 ]
@@ -106,6 +124,18 @@ WALL_TIME = f"{EXTENSION_BASE}/wall-time"
 #: its sessions are ``in_person`` or ``virtual`` (R4 has no virtual service).
 EPISODE = f"{EXTENSION_BASE}/episode"
 MODALITY = f"{EXTENSION_BASE}/modality"
+#: Suicide-risk records (written only when asked for): on an item's
+#: Observation component, its highest answer and whether it is a suicide
+#: item; on a RiskAssessment, the assessing care role and the next screening
+#: day; on a safety plan's QuestionnaireResponse, the days the client and the
+#: clinician signed it and each day it was reviewed.
+ITEM_MOST = f"{EXTENSION_BASE}/item-highest-answer"
+SUICIDE_ITEM = f"{EXTENSION_BASE}/suicide-item"
+ASSESSOR_ROLE = f"{EXTENSION_BASE}/assessor-role"
+NEXT_SCREENING = f"{EXTENSION_BASE}/next-screening"
+CLIENT_SIGNED = f"{EXTENSION_BASE}/client-signed"
+CLINICIAN_SIGNED = f"{EXTENSION_BASE}/clinician-signed"
+REVIEWED = f"{EXTENSION_BASE}/reviewed"
 
 #: The US Core release whose profiles the R4 export claims (``meta.profile``
 #: carries it as ``|6.1.0``).
@@ -128,6 +158,60 @@ SURVEY_CATEGORY: dict[str, Any] = {
 def score_quantity(value: float) -> dict[str, Any]:
     """A score as an Observation's ``valueQuantity`` (UCUM's ``{score}``)."""
     return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
+
+
+def survey_observation(
+    resource_id: str, code: dict[str, Any], subject: dict[str, str], on: str, **value: Any
+) -> dict[str, Any]:
+    """A final ``Observation`` of a questionnaire or scale (category survey) on the day ``on``;
+    ``value`` holds its value and components."""
+    return {
+        "resourceType": "Observation",
+        "id": resource_id,
+        "status": "final",
+        "category": [SURVEY_CATEGORY],
+        "code": code,
+        "subject": subject,
+        "effectiveDateTime": on,
+        **value,
+    }
+
+
+def score_observation(
+    resource_id: str, code: dict[str, Any], subject: dict[str, str], measurement: Measurement
+) -> dict[str, Any]:
+    """The ``Observation`` of a score: a measurement, or a questionnaire's total."""
+    on = measurement.on.isoformat()
+    return survey_observation(
+        resource_id, code, subject, on, valueQuantity=score_quantity(measurement.score)
+    )
+
+
+def bundle_at(path: str) -> at:
+    """The shared error-path helper (:class:`careplan.document.paths.at`) as a
+    Bundle needs it.
+
+    A Bundle is outside data: an element of the wrong type or shape
+    surfaces as any Python error, and every one becomes a DocumentError
+    that names the element's path and the kind of failure, never the value;
+    a value careplan refuses is named by the model's field, as a Bundle's
+    element names are not the model's.
+    """
+    return at(path, foreign=True, unreadable=(Exception,))
+
+
+def extension(element: Mapping[str, Any], url: str) -> dict[str, Any] | None:
+    """The first extension of ``element`` with ``url``, if any."""
+    found: dict[str, Any] | None = next(
+        (e for e in element.get("extension", ()) if e.get("url") == url), None
+    )
+    return found
+
+
+def day(text: str) -> pendulum.Date:
+    """The day of a FHIR date or dateTime (its first ten characters)."""
+    found = _dt.date.fromisoformat(text[:10])
+    return pendulum.Date(found.year, found.month, found.day)
 
 
 _ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -256,7 +340,14 @@ def narrative(resource: dict[str, Any]) -> dict[str, str]:
     period = resource.get("period")
     if isinstance(period, dict):
         parts.append(f"{period.get('start', '')} to {period.get('end', '')}")
-    for key in ("start", "effectiveDateTime", "recordedDate", "startDate"):
+    for key in (
+        "start",
+        "effectiveDateTime",
+        "occurrenceDateTime",
+        "recordedDate",
+        "startDate",
+        "authored",
+    ):
         if isinstance(resource.get(key), str):
             parts.append(resource[key])
     shown = list(dict.fromkeys(_displays({k: v for k, v in resource.items() if k != "name"})))

@@ -15,14 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from careplan.fhir._codes import (
+    ASSESSOR_ROLE,
+    CLIENT_SIGNED,
+    CLINICIAN_SIGNED,
     DISCHARGE_REASON,
     EPISODE,
     EPISODE_REASON,
     EVERY_WEEKS,
+    ITEM_MOST,
     JOIN_URL,
     MODALITY,
+    NEXT_SCREENING,
+    REVIEWED,
     SCHEDULED_ON,
     SESSION_ID,
+    SUICIDE_ITEM,
     TRACK,
     WALL_TIME,
     WEEK_OFFSET,
@@ -33,6 +40,9 @@ __all__ = ["EXTENSIONS", "definitions", "definitions_dir"]
 
 _FHIR_VERSION = {"r4": "4.0.1", "r5": "5.0.0"}
 _DETAIL = "CarePlan.activity.detail"
+_COMPONENT = ("Observation.component",)
+_RESPONSE = ("QuestionnaireResponse",)
+_ASSESSMENT = ("RiskAssessment",)
 
 #: Each extension: URL, value type, the elements it sits on in R4 and in R5
 #: (none: not written in that version), and what it says.
@@ -96,49 +106,51 @@ EXTENSIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], str], ...] =
         ("Appointment",),
         "The local wall time of a series (its first start may fall in a clock change).",
     ),
+    (ITEM_MOST, "positiveInt", _COMPONENT, _COMPONENT, "The highest answer of this item."),
+    (
+        SUICIDE_ITEM,
+        "boolean",
+        _COMPONENT,
+        _COMPONENT,
+        "An answer above 0 to this item is a positive suicide-risk screen.",
+    ),
+    (ASSESSOR_ROLE, "code", _ASSESSMENT, _ASSESSMENT, "The care role of who assessed."),
+    (NEXT_SCREENING, "date", _ASSESSMENT, _ASSESSMENT, "When to screen again."),
+    (CLIENT_SIGNED, "date", _RESPONSE, _RESPONSE, "The day the client signed the safety plan."),
+    (
+        CLINICIAN_SIGNED,
+        "date",
+        _RESPONSE,
+        _RESPONSE,
+        "The day the clinician signed the safety plan.",
+    ),
+    (REVIEWED, "date", _RESPONSE, _RESPONSE, "A day the safety plan was reviewed with the client."),
 )
+
+
+def _element(
+    path: str, least: int, most: str, base: tuple[int, str], **more: Any
+) -> dict[str, Any]:
+    """One element of a snapshot: its path, cardinality, the base's cardinality and the rest."""
+    return {
+        "id": path,
+        "path": path,
+        "min": least,
+        "max": most,
+        "base": {"path": path, "min": base[0], "max": base[1]},
+        **more,
+    }
 
 
 def _definition(
     version: FhirVersion, url: str, value: str, context: tuple[str, ...], says: str
 ) -> dict[str, Any]:
     name = url.rsplit("/", 1)[1]
-    value_path = "Extension.value[x]"
     elements = [
-        {
-            "id": "Extension",
-            "path": "Extension",
-            "short": says,
-            "definition": says,
-            "min": 0,
-            "max": "*",
-            "base": {"path": "Extension", "min": 0, "max": "*"},
-        },
-        {
-            "id": "Extension.extension",
-            "path": "Extension.extension",
-            "min": 0,
-            "max": "0",
-            "base": {"path": "Extension.extension", "min": 0, "max": "*"},
-            "type": [{"code": "Extension"}],
-        },
-        {
-            "id": "Extension.url",
-            "path": "Extension.url",
-            "min": 1,
-            "max": "1",
-            "base": {"path": "Extension.url", "min": 1, "max": "1"},
-            "type": [{"code": "uri"}],
-            "fixedUri": url,
-        },
-        {
-            "id": value_path,
-            "path": value_path,
-            "min": 1,
-            "max": "1",
-            "base": {"path": value_path, "min": 0, "max": "1"},
-            "type": [{"code": value}],
-        },
+        {**_element("Extension", 0, "*", (0, "*")), "short": says, "definition": says},
+        _element("Extension.extension", 0, "0", (0, "*"), type=[{"code": "Extension"}]),
+        _element("Extension.url", 1, "1", (1, "1"), type=[{"code": "uri"}], fixedUri=url),
+        _element("Extension.value[x]", 1, "1", (0, "1"), type=[{"code": value}]),
     ]
     return {
         "resourceType": "StructureDefinition",

@@ -276,9 +276,33 @@ def to_r4(
         *appointments,
         # The rest is the same in R4 (Goal, EpisodeOfCare, CareTeam,
         # Practitioner): kept in the R5 order, with the profiles that apply.
-        *(_profiled(r) for r in resources if r["resourceType"] not in converted),
+        *(_profiled(_risk_assessment(r)) for r in resources if r["resourceType"] not in converted),
         *(_profiled(team) for team in teams),
     ]
+
+
+# No probability: careplan grades risk, it never estimates a number.
+_NO_PROBABILITY = {"extension": [{"url": _ABSENT, "valueCode": "not-applicable"}]}
+
+
+def _risk_assessment(resource: dict[str, Any]) -> dict[str, Any]:
+    """A RiskAssessment's prediction with no probability says why (data-absent-reason).
+
+    R4's ras-2 as published, ``probability is decimal implies (probability
+    as decimal) <= 100``, comes out empty, not true, on a prediction without
+    a probability, and a validator that reads it as written (Medplum's)
+    refuses it; R4B and R5 corrected it (FHIR-25796). A probability that
+    says it is absent (a Range with only the data-absent-reason extension)
+    is no decimal, so ras-2 holds as published, and no number is invented.
+    """
+    if resource["resourceType"] != "RiskAssessment":
+        return resource
+    predictions = [
+        p if "probabilityDecimal" in p or "probabilityRange" in p
+        else {**p, "probabilityRange": _NO_PROBABILITY}
+        for p in resource["prediction"]
+    ]  # fmt: skip
+    return {**resource, "prediction": predictions}
 
 
 def _service_request(request: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,6 @@ from careplan.fhir._codes import (
     PROBLEM_SYSTEM,
     REASON_SYSTEM,
     SESSION_SYSTEM,
-    SURVEY_CATEGORY,
     TRACK_SYSTEM,
     TZ_CODE,
     UCUM,
@@ -41,7 +40,7 @@ from careplan.fhir._codes import (
     narrative,
     present,
     resource_id,
-    score_quantity,
+    score_observation,
     security_labels,
     text_or_none,
     urn,
@@ -350,13 +349,16 @@ def to_fhir(
             are ``Practitioner`` resources with their names and roles,
             referred to by the ``CarePlan``. Neither claims a profile: US
             Core's ask a role and an NPI for each member.
-        safety: Include the plan's suicide-risk screens and assessments
+        safety: Include the plan's suicide-risk records
             (:attr:`CarePlan.safety`): each questionnaire answered item by
             item as an ``Observation`` with a component per item (LOINC
             coded), each C-SSRS Screener as an ``Observation`` with its
             answers and triage, each risk assessment as a
-            ``RiskAssessment``. Left out by default; notes and safety plans
-            are never written.
+            ``RiskAssessment`` (with its note), each safety plan as a
+            ``QuestionnaireResponse`` the ``CarePlan`` names in
+            ``supportingInfo``. Left out by default. The records' free text
+            (notes, the safety plan's entries) is in those resources' own
+            elements only, never in a narrative.
         validate: Check the result with fhir.resources (the ``fhir``
             extra): the R5 models, or the R4B models for R4 (R4B changed
             none of the resources written here).
@@ -404,8 +406,7 @@ def to_fhir(
         _observation(plan, index, measurement, subject)
         for index, measurement in enumerate(plan.measurements)
     ]
-    if safety:
-        observations += safety_resources(plan, subject)
+    safety_records = safety_resources(plan, subject) if safety else []
     episodes_of_care = [
         {
             "resourceType": "EpisodeOfCare",
@@ -454,6 +455,12 @@ def to_fhir(
             ],
             addresses=addresses + [{"reference": {"reference": urn(c["id"])}} for c in conditions],
             goal=[{"reference": urn(g["id"])} for g in goals],
+            # The safety plans: linked documents (QuestionnaireResponses).
+            supportingInfo=[
+                {"reference": urn(r["id"])}
+                for r in safety_records
+                if r["resourceType"] == "QuestionnaireResponse"
+            ],
             activity=[
                 {"plannedActivityReference": {"reference": urn(a["id"])}}
                 for a in [*requests, *appointments]
@@ -472,6 +479,7 @@ def to_fhir(
         *appointments,
         *episodes_of_care,
         *observations,
+        *safety_records,
         *team,
     ]
     if version == "r4":
@@ -681,16 +689,8 @@ def _service_request(
 def _observation(
     plan: CarePlan, index: int, measurement: Measurement, subject: dict[str, str]
 ) -> dict[str, Any]:
-    return {
-        "resourceType": "Observation",
-        "id": resource_id(plan, "observation", index),
-        "status": "final",
-        "category": [SURVEY_CATEGORY],
-        "code": _measure_code(plan, measurement.instrument),
-        "subject": subject,
-        "effectiveDateTime": measurement.on.isoformat(),
-        "valueQuantity": score_quantity(measurement.score),
-    }
+    code = _measure_code(plan, measurement.instrument)
+    return score_observation(resource_id(plan, "observation", index), code, subject, measurement)
 
 
 def _validate(bundle: dict[str, Any], version: FhirVersion) -> None:

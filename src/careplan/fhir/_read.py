@@ -7,8 +7,9 @@ session (day, wall time, length, kind, track, modality, every n weeks), the
 sessions that do not happen (as cancellations: a closure comes back as the
 cancellation of each session it closed), moved sessions, goals (with their
 ids, starts, statuses and problems), problems and diagnoses (when
-exported), PHQ-9 and GAD-7 scores and the discharge reason. So the plan
-read back has the same occurrences as the one written.
+exported), PHQ-9 and GAD-7 scores, the discharge reason and, when
+exported, the safety record (:mod:`careplan.fhir._safety` reads it). So
+the plan read back has the same occurrences as the one written.
 
 What it does not carry is not guessed: objectives, interventions, reviews
 and signatures (written, not read back), attendance, authorizations, holds
@@ -27,8 +28,7 @@ import datetime as _dt
 import re
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, NamedTuple, TypeVar
 
 import pendulum
@@ -37,7 +37,7 @@ from careplan._model.calendar import Cancellation, Reschedule
 from careplan._model.care import Coding, Problem
 from careplan._model.checks import shown
 from careplan._model.continua import BUILTIN_CONTINUA
-from careplan._model.errors import CarePlanError, DocumentError, InvalidValueError
+from careplan._model.errors import DocumentError
 from careplan._model.expansion import occurrence_on, series_dates
 from careplan._model.kinds import SessionKind, TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
@@ -71,6 +71,10 @@ from careplan.fhir._codes import (
     WALL_TIME,
     WEEK_OFFSET,
 )
+from careplan.fhir._codes import bundle_at as _at
+from careplan.fhir._codes import day as _date
+from careplan.fhir._codes import extension as _extension
+from careplan.fhir._safety import safety_record
 
 __all__ = ["from_fhir"]
 
@@ -78,45 +82,10 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@contextmanager
-def _at(path: str) -> Iterator[None]:
-    """Turn whatever goes wrong inside into a DocumentError at ``path``.
-
-    A Bundle is outside data: an element of the wrong type or shape
-    surfaces as any Python error, and every one becomes a DocumentError
-    that names the element's path and the kind of failure, never the value.
-    """
-    try:
-        yield
-    except DocumentError:
-        raise
-    except InvalidValueError as error:
-        # Built again through shown(): the value may be free text.
-        hint = f"; {error.hint}" if error.hint else ""
-        message = f"{error.field}: {shown(error.value)} {error.problem}{hint}"
-        raise DocumentError(path, message) from None
-    except CarePlanError as error:
-        raise DocumentError(path, str(error)) from None
-    except Exception as error:
-        raise DocumentError(path, f"cannot be read ({type(error).__name__})") from None
-
-
-def _extension(resource: Mapping[str, Any], url: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = next(
-        (e for e in resource.get("extension", ()) if e.get("url") == url), None
-    )
-    return found
-
-
 def _identifier(resource: Mapping[str, Any], system: str) -> str | None:
     return next(
         (i["value"] for i in resource.get("identifier", ()) if i.get("system") == system), None
     )
-
-
-def _date(text: str) -> pendulum.Date:
-    day = _dt.date.fromisoformat(text[:10])
-    return pendulum.Date(day.year, day.month, day.day)
 
 
 def _continuum(episodes: list[tuple[str, Mapping[str, Any]]], given: Continuum | None) -> Continuum:
@@ -243,7 +212,9 @@ def from_fhir(
     built the same way: one ``CarePlan``, its ``Patient``, an
     ``EpisodeOfCare`` per level of care, and the sessions (R5: recurring
     ``Appointment``s; R4: ``CarePlan.activity.detail`` series and one
-    ``Appointment`` per occurrence).
+    ``Appointment`` per occurrence); and, when the Bundle carries them
+    (``to_fhir(..., safety=True)``), the suicide-risk records, read back into
+    an equal :class:`~careplan.safety.SafetyRecord`.
 
     Args:
         bundle: The Bundle as parsed JSON.
@@ -326,11 +297,21 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
         for i, activity in enumerate(care_plan.get("activity", ()))
         if "detail" in activity
     ]
-    parts = _Parts(episode_index, zones, starts, ends, sessions, cancellations, reschedules)
+    parts = _Parts(
+        reader,
+        appointments,
+        episode_index,
+        zones,
+        starts,
+        ends,
+        sessions,
+        cancellations,
+        reschedules,
+    )
     if series:
-        _read_r5(reader, series, appointments, parts)
+        _read_r5(parts, series)
     elif details:
-        _read_r4(reader, details, appointments, parts)
+        _read_r4(parts, details)
     schedules = [WeeklySchedule(zone, found) for zone, found in zip(zones, sessions, strict=True)]
     transitions = []
     for index in range(1, len(episode_entries)):
@@ -392,6 +373,7 @@ def _read(bundle: object, continuum: Continuum | None, max_years: int) -> CarePl
             problems=[problem for _, problem in problems],
             measurements=measurements,
             readmission_of=_replaced(care_plan),
+            safety=safety_record(reader.by_type),
         )
     for problem in limit_problems(plan, max_years):
         raise DocumentError(f"{plan_path} ({problem.path})", problem.problem)
@@ -515,8 +497,11 @@ def _location(appointment: Mapping[str, Any]) -> str | None:
 
 
 class _Parts(NamedTuple):
-    """What the sessions and appointments of a Bundle fill in, per episode and for the plan."""
+    """What the session readers of both versions read (the Bundle and its
+    Appointments) and fill in, per episode and for the plan."""
 
+    reader: _Reader
+    appointments: list[tuple[str, Mapping[str, Any]]]
     episode_index: dict[str, int]
     zones: list[str]
     starts: list[pendulum.Date]
@@ -536,12 +521,8 @@ def _week_of(start: str, episode_start: pendulum.Date) -> int:
     return (week_start(first) - week_start(episode_start)).days // 7
 
 
-def _read_r5(
-    reader: _Reader,
-    series: list[tuple[str, Mapping[str, Any]]],
-    appointments: list[tuple[str, Mapping[str, Any]]],
-    parts: _Parts,
-) -> None:
+def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None:
+    reader, appointments = parts.reader, parts.appointments
     by_path: dict[str, tuple[Session, int]] = {}
     for path, appointment in series:
         with _at(path):
@@ -609,12 +590,8 @@ def _moved(session: Session, on: pendulum.Date, appointment: Mapping[str, Any]) 
     return Reschedule(session.id, on, begin, None if minutes == session.minutes else minutes)
 
 
-def _read_r4(
-    reader: _Reader,
-    details: list[tuple[str, Mapping[str, Any]]],
-    appointments: list[tuple[str, Mapping[str, Any]]],
-    parts: _Parts,
-) -> None:
+def _read_r4(parts: _Parts, details: list[tuple[str, Mapping[str, Any]]]) -> None:
+    reader, appointments = parts.reader, parts.appointments
     found: dict[tuple[int, str], Session] = {}
     for path, detail in details:
         with _at(path):

@@ -14,45 +14,8 @@ dates and levels only, messages never quote them, and no export writes them
 replace it.
 """
 
-from careplan._model.safety import (
-    CSSRS_TRIAGE,
-    DEFAULT_SAFETY_POLICY,
-    GAD_7_ITEMS,
-    NO_SAFETY_RECORD,
-    PHQ_9_ITEMS,
-    RISK_LEVELS,
-    CSSRSScreen,
-    Item,
-    ItemAnswers,
-    Questionnaire,
-    RiskAssessment,
-    RiskLevel,
-    SafetyPlan,
-    SafetyPolicy,
-    SafetyRecord,
-    Screen,
-    higher_risk,
-)
+from careplan._model import safety as _values
+from careplan._model.safety import *  # noqa: F403  (the values' public home)
 from careplan._operations.safety import check_safety, current_risk
 
-__all__ = [
-    "CSSRS_TRIAGE",
-    "DEFAULT_SAFETY_POLICY",
-    "GAD_7_ITEMS",
-    "NO_SAFETY_RECORD",
-    "PHQ_9_ITEMS",
-    "RISK_LEVELS",
-    "CSSRSScreen",
-    "Item",
-    "ItemAnswers",
-    "Questionnaire",
-    "RiskAssessment",
-    "RiskLevel",
-    "SafetyPlan",
-    "SafetyPolicy",
-    "SafetyRecord",
-    "Screen",
-    "check_safety",
-    "current_risk",
-    "higher_risk",
-]
+__all__ = [*_values.__all__, "check_safety", "current_risk"]
