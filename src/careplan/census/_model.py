@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -62,7 +61,6 @@ def cycle_of(program: Program) -> int:
     return math.lcm(*(s.every_weeks for o in program.offerings() for s in o.sessions))
 
 
-@functools.lru_cache(maxsize=64)
 def held_weeks(program: Program) -> Mapping[str, frozenset[int]]:
     """By offering id, the weeks of the program's cycle (0 to :func:`cycle_of` - 1)
     in which the offering is held."""
