@@ -35,7 +35,8 @@ from careplan.safety import (
 )
 
 # The sample plan records an admission screen; these tests start from nothing on file.
-PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())  # IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu
+# IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu.
+PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())
 START = PLAN.start
 SECRET = "Jane Q Doe, heroin, daughter Lily"
 

@@ -208,11 +208,15 @@ def _occasions_unscreened(
                     f"review: {ask}",
                 )
     for a in facts.record.assessments:
-        day = a.next_screening
-        if day is not None and day <= last and not any(a.on < s.on <= day for s in screens):
+        set_for = a.next_screening
+        if (
+            set_for is not None
+            and set_for <= last
+            and not any(a.on < s.on <= set_for for s in screens)
+        ):
             yield _due(
-                day,
-                f"the risk assessment of {a.on} set the next suicide-risk screen for {day}, "
+                set_for,
+                f"the risk assessment of {a.on} set the next suicide-risk screen for {set_for}, "
                 f"and none is dated after the assessment up to that day: {ask}",
             )
     if policy.while_high == "each_session":
