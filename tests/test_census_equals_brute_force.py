@@ -24,12 +24,13 @@ Every subset of each client's offerings is tried with every combination of
 clients, clinicians and rooms by backtracking (partial combinations that
 already break a rule, or can no longer reach the best found, are dropped).
 
-Examples: 100 generated censuses (3 to 6 clients, 4 to 8 offerings, two
-levels, two tracks in one day part, same-time tracks, biweekly consults,
-busy blocks across midnight with buffers, staff absences, closed rooms,
-caseloads, admission ties, current weeks), and 40 more with ``admit`` into
-them and ``reassign`` after a clinician's absence: about 40 s in all on a
-loaded 2-core machine.
+Examples: 100 generated censuses (3 to 6 clients, 4 to 8 offerings, three
+levels, two tracks in one day part, same-time tracks, biweekly consults (often
+one on a group day that the third level needs, so that two clients share it
+in weeks A and B), busy blocks across midnight with buffers, staff absences,
+closed rooms, caseloads, admission ties, current weeks), and 40 more with
+``admit`` into them and ``reassign`` after a clinician's absence: about 40 s
+in all on a loaded 2-core machine.
 """
 
 from __future__ import annotations
@@ -72,7 +73,19 @@ HEAVY = cp.LevelOfCare(
         cp.RequiredComponent(cp.SessionKind.INDIVIDUAL_THERAPY),
     ],
 )
-LEVELS = cp.Continuum("oracle", [LIGHT, HEAVY])
+#: A biweekly consult is required: two such clients can share one prescriber's
+#: slot, in weeks A and B.
+CONSULTS = cp.LevelOfCare(
+    "C",
+    "With consults",
+    3,
+    cp.Intensity(cp.Range(1, 3), cp.Range(0.5, 4), cp.Range(1, 9)),
+    required=[
+        cp.RequiredComponent(cp.SessionKind.GROUP_THERAPY),
+        cp.RequiredComponent(cp.SessionKind.PSYCHIATRIC, every_weeks=2),
+    ],
+)
+LEVELS = cp.Continuum("oracle", [LIGHT, HEAVY, CONSULTS])
 DAYS = ["monday", "tuesday", "wednesday"]
 MONDAY = pendulum.date(2027, 1, 4)
 ROOM = cp.Modality.in_person("Room")
@@ -191,6 +204,21 @@ def censuses(draw: st.DrawFn) -> Census:
                 for n in range(max(0, 4 - count))
             ),
         )
+    # Often a biweekly consult on a group day, which clients at the consult
+    # level need: two of them can share it in weeks A and B.
+    consult = len(program.offerings()) + 2 <= 8 and draw(st.booleans())
+    if consult:
+        day = program.tracks[0].weekdays[0]
+        slot = cp.Session(
+            day,
+            "12:00",
+            30,
+            cp.SessionKind.PSYCHIATRIC,
+            modality=VIDEO,
+            every_weeks=2,
+            id="consult",
+        )
+        program = attrs.evolve(program, slots=(*program.slots, slot))
     staff = [
         Staff(
             f"t{n}",
@@ -216,7 +244,11 @@ def censuses(draw: st.DrawFn) -> Census:
         clients.append(
             CensusClient(
                 f"c{index}",
-                draw(st.sampled_from([LIGHT, LIGHT, HEAVY])),
+                draw(
+                    st.sampled_from(
+                        [LIGHT, HEAVY, CONSULTS, CONSULTS] if consult else [LIGHT, LIGHT, HEAVY]
+                    )
+                ),
                 draw(constraints()),
                 tracks=draw(st.sampled_from([(), (), ("cbt",)])),
                 admitted=draw(st.sampled_from([None, MONDAY, MONDAY.add(days=1)])),
