@@ -12,6 +12,10 @@ in turn and the median ratio reported (see timing.py).
 Growth is the per-occurrence cost of each plan over the 1-year plan's:
 linear work keeps it near 1 at 10 years. Nothing here asserts a timing; a
 growth above 1.5x is printed as a warning to investigate.
+
+The last line is billing (:func:`careplan.billing` with the Medicare pack)
+on the sample plan, against the same baseline for its occurrences: the
+other per-plan judgement a nightly batch makes.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import pendulum
 from timing import occurrence_baseline, paired
 
 import careplan as cp
+from careplan.demo import sample_plan
 
 ZONE = "America/New_York"
 
@@ -80,7 +85,24 @@ def main() -> int:
     )
     if growth > 1.5:
         print("growth is not linear: investigate before merging")
+    print(billing_line())
     return 0
+
+
+def billing_line() -> str:
+    """Billing the sample plan (a month of attendance judged, the rest a forecast)."""
+    plan = sample_plan()
+    today = plan.start.add(days=30)
+    count = len(plan.occurrences())
+    took, _, ratio = paired(
+        lambda: cp.billing(plan, cp.MEDICARE_2024, today=today),
+        occurrence_baseline(count, plan.schedule.timezone, 90),
+        rounds=15,
+    )
+    return (
+        f"billing, sample plan ({count} occurrences, {cp.MEDICARE_2024.name}): "
+        f"{took * 1000:.2f} ms per call, {ratio:.1f}x the baseline"
+    )
 
 
 if __name__ == "__main__":

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import careplan as cp
 from careplan.demo import sample_plan
+from careplan.document import shape
 from careplan.testing import care_plans
 
 
@@ -219,3 +221,29 @@ def test_a_week_offset_is_written_only_when_not_zero_and_read_back():
     back = cp.from_json(cp.to_json(week_b))
     assert back.schedule == week_b.schedule
     assert back.occurrences() == week_b.occurrences() != plan.occurrences()
+
+
+def test_fields_added_after_the_first_release_are_written_only_when_used():
+    # So a document that does not use them reads in the versions before them.
+    session = cp.Session("monday", "18:00", 120, "group_therapy")
+    plan = cp.CarePlan(
+        client=cp.Client("c-1"),
+        level="IOP",
+        schedule=cp.WeeklySchedule("America/New_York", [session]),
+        start=pendulum.date(2027, 3, 1),
+        weeks=12,
+    )
+    data = json.loads(cp.to_json(plan))
+    added = {f.name for f in attrs.fields(shape.PlanDoc) if f.metadata == shape.ADDED}
+    assert {"holds", "readmission_of", "safety"} <= added
+    assert not added & data.keys()
+    assert "role" not in data["sessions"][0]
+    used = attrs.evolve(
+        plan,
+        readmission_of="plan-0",
+        schedule=cp.WeeklySchedule("America/New_York", [attrs.evolve(session, role="nurse")]),
+    )
+    data = json.loads(cp.to_json(used))
+    assert data["readmission_of"] == "plan-0"
+    assert data["sessions"][0]["role"] == "nurse"
+    assert cp.from_json(cp.to_json(used)) == used

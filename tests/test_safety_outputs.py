@@ -97,6 +97,36 @@ def test_report_safety_without_records(tmp_path, capsys) -> None:
     assert capsys.readouterr().out.splitlines()[-1] == "  no findings"
 
 
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_validate_counts_safety_findings_and_lists_them_only_when_asked(
+    tmp_path, capsys, form
+) -> None:
+    # The finding says "positive suicide-risk screen (moderate risk)": health
+    # information, so `validate` lists it only with --safety; the exit code and
+    # the counts hold it either way.
+    source = _write(tmp_path, attrs.evolve(PLAN, safety=_record()))
+    asked = ["validate", source, "--today", str(day(3)), "--format", form]
+    assert main(asked) == 1
+    hidden = capsys.readouterr().out
+    assert main([*asked, "--safety"]) == 1
+    shown = capsys.readouterr().out
+    assert "safety.plan_missing" in shown and "moderate risk" in shown
+    assert "safety." not in hidden and "risk)" not in hidden
+    if form == "json":
+        hidden_data, shown_data = json.loads(hidden), json.loads(shown)
+        assert hidden_data["errors"] == shown_data["errors"] >= 1
+        assert hidden_data["hidden_safety_findings"] == sum(
+            v["code"].startswith("safety.") for v in shown_data["violations"]
+        )
+        assert "hidden_safety_findings" not in shown_data
+    else:
+        assert hidden.splitlines()[0] == shown.splitlines()[0]
+        assert hidden.splitlines()[-1].endswith(
+            "suicide-risk safety finding(s) not listed: add --safety, "
+            "or run careplan report FILE --safety"
+        )
+
+
 def _with_objective(plan: cp.CarePlan) -> cp.CarePlan:
     plan = plan.revise(
         START,

@@ -38,6 +38,7 @@ from careplan._model.payer import PayerRules
 from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.policy import CompliancePolicy
+from careplan._model.report import Violation
 from careplan._model.review import CLINIC_REVIEW, MEDICARE_REVIEW, ReviewPolicy
 from careplan._model.time import week_start
 from careplan._operations.validation import validate
@@ -175,6 +176,12 @@ def _parser() -> argparse.ArgumentParser:
         "--today",
         help="judge attendance and authorizations as of this day, YYYY-MM-DD "
         "(without it, only the rules that need no date run)",
+    )
+    check.add_argument(
+        "--safety",
+        action="store_true",
+        help="list the suicide-risk safety findings (with --today); without it they are "
+        "counted but not listed, as they are health information",
     )
     check.add_argument(
         "--review-policy",
@@ -618,11 +625,29 @@ def _validate(args: argparse.Namespace) -> int:
         max_years=args.max_years,
         review_policy=_REVIEW_POLICIES[args.review_policy],
     )
+    hidden = () if args.safety else tuple(v for v in report.violations if _is_safety(v))
     if args.format == "json":
-        _say(json.dumps({"readable": True, **report.to_dict()}, indent=2, ensure_ascii=False))
+        data = {"readable": True, **report.to_dict()}
+        if hidden:
+            data["violations"] = [v.to_dict() for v in report.violations if v not in hidden]
+            data["hidden_safety_findings"] = len(hidden)
+        _say(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        _say(f"{_shown(args.file)}: {report}")
+        lines = str(report).splitlines()
+        head = [lines[0]] + [f"- {v}" for v in report.violations if v not in hidden]
+        if hidden:
+            head.append(
+                f"- {len(hidden)} suicide-risk safety finding(s) not listed: add --safety, "
+                "or run careplan report FILE --safety"
+            )
+        _say(f"{_shown(args.file)}: " + "\n".join(head))
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _is_safety(violation: Violation) -> bool:
+    # Safety findings name risk levels and positive screens: health information the
+    # command prints only when asked, as it never writes it to a calendar or a log.
+    return violation.code.startswith("safety.")
 
 
 def _now() -> datetime.datetime:

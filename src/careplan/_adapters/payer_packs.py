@@ -19,6 +19,7 @@ from careplan.document.decode import loads as _loads
 from careplan.document.decode import structure as _structure
 from careplan.document.fields import date as _date
 from careplan.document.paths import at as _at
+from careplan.document.shape import ADDED
 
 __all__ = [
     "PAYER_FORMAT",
@@ -42,9 +43,9 @@ class _BillingCodeDoc:
     code: str
     label: str = ""
     scope: str = "all"
-    min_minutes: int = 0
-    min_days_per_week: int | None = None
-    source: str = ""
+    min_minutes: int = attrs.field(default=0, metadata=ADDED)
+    min_days_per_week: int | None = attrs.field(default=None, metadata=ADDED)
+    source: str = attrs.field(default="", metadata=ADDED)
 
 
 @attrs.frozen
@@ -61,28 +62,6 @@ class _ServiceCodeDoc:
     modifiers: list[str] = attrs.field(factory=list)
     scope: str = "all"
     source: str = ""
-
-
-# Fields added to careplan-payer/1 after its first release (issue 30), with
-# their defaults: left out of a document at their default, so a pack that does
-# not use them reads in the versions before them.
-_ADDED_CODE_FIELDS: dict[str, object] = {"min_minutes": 0, "min_days_per_week": None, "source": ""}
-_ADDED_LEVEL_FIELDS: dict[str, object] = {
-    "services": [],
-    "professional_roles": [],
-    "telehealth_modifiers": [],
-    "place_of_service": None,
-    "telehealth_place_of_service": None,
-    "type_of_bill": None,
-    "source": "",
-    "effective_from": None,
-}
-
-
-def _drop_defaults(data: dict[str, Any], added: dict[str, object]) -> None:
-    for name, default in added.items():
-        if name in data and data[name] == default:
-            del data[name]
 
 
 @attrs.frozen
@@ -117,14 +96,14 @@ class _LevelRulesDoc:
     tiers: list[_TierDoc] = attrs.field(factory=list)
     codes: list[_BillingCodeDoc] = attrs.field(factory=list)
     recertification: _CadenceDoc | None = None
-    services: list[_ServiceCodeDoc] = attrs.field(factory=list)
-    professional_roles: list[str] = attrs.field(factory=list)
-    telehealth_modifiers: list[str] = attrs.field(factory=list)
-    place_of_service: str | None = None
-    telehealth_place_of_service: str | None = None
-    type_of_bill: str | None = None
-    source: str = ""
-    effective_from: str | None = None
+    services: list[_ServiceCodeDoc] = attrs.field(factory=list, metadata=ADDED)
+    professional_roles: list[str] = attrs.field(factory=list, metadata=ADDED)
+    telehealth_modifiers: list[str] = attrs.field(factory=list, metadata=ADDED)
+    place_of_service: str | None = attrs.field(default=None, metadata=ADDED)
+    telehealth_place_of_service: str | None = attrs.field(default=None, metadata=ADDED)
+    type_of_bill: str | None = attrs.field(default=None, metadata=ADDED)
+    source: str = attrs.field(default="", metadata=ADDED)
+    effective_from: str | None = attrs.field(default=None, metadata=ADDED)
 
 
 @attrs.frozen
@@ -258,13 +237,6 @@ def payer_rules_to_data(rules: PayerRules) -> dict[str, Any]:
             rules.source,
         )
     )
-    for level_data in data["levels"]:
-        _drop_defaults(level_data, _ADDED_LEVEL_FIELDS)
-        for code in level_data["codes"]:
-            _drop_defaults(code, _ADDED_CODE_FIELDS)
-        for tier in level_data["tiers"]:
-            for code in tier["codes"]:
-                _drop_defaults(code, _ADDED_CODE_FIELDS)
     return data
 
 

@@ -74,7 +74,7 @@ from careplan._model.plan_fields import (
 )
 from careplan._model.program import Program
 from careplan._model.review import Review, Signature
-from careplan._model.safety import NO_SAFETY_RECORD, SafetyRecord
+from careplan._model.safety import NO_SAFETY_RECORD, ItemAnswers, SafetyRecord
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import Disambiguate, require_date
 from careplan._model.transition import (
@@ -329,6 +329,26 @@ class CarePlan:
             seen.add(record.key)
         self._check_plan_of_care()
 
+    def _check_item_totals(self) -> None:
+        """A measurement of a day the safety record answers item by item is their total.
+
+        (Progress shows the suicide item beside that day's total: one administration.)
+        """
+        totals: dict[tuple[str, pendulum.Date], set[int]] = {}
+        for screen in self.safety.screens:
+            if isinstance(screen, ItemAnswers):
+                totals.setdefault((screen.instrument, screen.on), set()).add(screen.total)
+        for index, measurement in enumerate(self.measurements if totals else ()):
+            sums = totals.get((measurement.instrument, measurement.on))
+            if sums is not None and measurement.score not in sums:
+                raise InvalidValueError(
+                    f"CarePlan.measurements[{index}].score",
+                    "(hidden)",
+                    f"is not the total of the {measurement.instrument} answered item by item "
+                    "that day",
+                    "record the answers' total (ItemAnswers.measurement()), or correct the answers",
+                )
+
     def _check_plan_of_care(self) -> None:
         try:
             care = PlanOfCare(self.problems, self.goals, self.objectives, self.interventions)
@@ -364,6 +384,7 @@ class CarePlan:
                     f"is outside the {found.code} range",
                     f"{found.code} scores run from {found.minimum:g} to {found.maximum:g}",
                 )
+        self._check_item_totals()
         for index, objective in enumerate(self.objectives):
             target = objective.target
             if target is not None and not target.is_attendance and target.measure not in known:

@@ -13,8 +13,8 @@ Sources:
 
 - PHQ-9 items and their LOINC codes (panel 44249-1; item 9, "thoughts that
   you would be better off dead, or of hurting yourself", is 44260-8; answers
-  0–3, LOINC answer list LL358-3): loinc.org panel 44249-1 and 69729-2.
-- GAD-7 items (panel 69737-5, total 70274-6): loinc.org panel 69729-2.
+  0–3, LOINC answer list LL358-3): loinc.org/44249-1.
+- GAD-7 items (panel 69737-5, total 70274-6): loinc.org/69737-5.
 - C-SSRS Screener with triage (Columbia Lighthouse Project, 2021; free for
   clinical use): questions 1–5 ask about the past month, question 6 about
   suicidal behavior in the lifetime and in the past three months. Triage:
@@ -39,6 +39,7 @@ from careplan._model.checks import (
     identifier,
     instance,
     optional_date,
+    record_id,
     shape_repr,
     shown,
     text,
@@ -118,7 +119,8 @@ class Item:
 
     def __attrs_post_init__(self) -> None:
         whole("Item.number", self.number, 1, 1000)
-        identifier("Item.loinc", self.loinc)
+        # A FHIR code (no spaces at its ends or doubled): an id's form holds every LOINC code.
+        record_id("Item.loinc", self.loinc)
         whole("Item.most", self.most, 1, 1000)
 
 
@@ -129,6 +131,8 @@ def _items(value: object) -> tuple[Item, ...]:
         return item
 
     items = tuple_converted("Questionnaire.items", value, one, "Item values")
+    if not items:
+        raise InvalidValueError("Questionnaire.items", items, "is empty", "give one item at least")
     if [i.number for i in items] != list(range(1, len(items) + 1)):
         raise InvalidValueError(
             "Questionnaire.items",
@@ -153,6 +157,10 @@ def _answer(field: str, value: object) -> int:
 
 def _answers(value: object) -> tuple[int, ...]:
     return tuple_converted("ItemAnswers.answers", value, _answer, "whole numbers")
+
+
+def _questionnaire(value: object) -> Questionnaire:
+    return instance("ItemAnswers.questionnaire", value, Questionnaire)
 
 
 def _answered_on(value: object) -> pendulum.Date:
@@ -180,7 +188,8 @@ class Questionnaire:
     suicide_items: tuple[int, ...] = attrs.field(default=(), converter=_item_numbers)
 
     def __attrs_post_init__(self) -> None:
-        identifier("Questionnaire.instrument", self.instrument)
+        # The code of its total's Measurement, so an id like the measurement's.
+        record_id("Questionnaire.instrument", self.instrument)
         if self.instrument == "C-SSRS":
             raise InvalidValueError(
                 "Questionnaire.instrument",
@@ -243,9 +252,7 @@ class ItemAnswers:
     (6, True)
     """
 
-    questionnaire: Questionnaire = attrs.field(
-        validator=attrs.validators.instance_of(Questionnaire)
-    )
+    questionnaire: Questionnaire = attrs.field(converter=_questionnaire)
     on: pendulum.Date = attrs.field(converter=_answered_on)
     answers: tuple[int, ...] = attrs.field(converter=_answers)
 
@@ -319,7 +326,7 @@ def _refuse_non_bool(name: str, value: object, *, optional: bool) -> None:
         )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CSSRSScreen:
     """The C-SSRS Screener's six yes/no questions, answered on a day.
 
@@ -389,6 +396,10 @@ class CSSRSScreen:
                 "is yes though question 6 is no",
                 "set behavior=True, or leave this None",
             )
+
+    def __repr__(self) -> str:
+        # The answers are health information: a repr says what and when only.
+        return shape_repr("CSSRSScreen", on=self.on)
 
     @property
     def instrument(self) -> str:

@@ -45,15 +45,19 @@ def _mode(modes: object) -> _Check:
     return check
 
 
-def _instruments(value: object) -> tuple[str, ...]:
-    found = tuple_converted("SafetyPolicy.instruments", value, identifier, "instrument codes")
+def _codes(field: str, value: object, what: str) -> tuple[str, ...]:
+    found = tuple_converted(f"SafetyPolicy.{field}", value, identifier, what)
     if not found:
-        raise InvalidValueError("SafetyPolicy.instruments", found, "is empty", "name one at least")
+        raise InvalidValueError(f"SafetyPolicy.{field}", found, "is empty", "name one at least")
     return found
 
 
+def _instruments(value: object) -> tuple[str, ...]:
+    return _codes("instruments", value, "instrument codes")
+
+
 def _contact_kinds(value: object) -> tuple[str, ...]:
-    return tuple_converted("SafetyPolicy.contact_kinds", value, identifier, "session kind codes")
+    return _codes("contact_kinds", value, "session kind codes")
 
 
 @attrs.frozen

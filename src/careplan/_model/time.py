@@ -141,7 +141,7 @@ def duration_from(field: str, value: object) -> pendulum.Duration:
 
 
 def _minutes(value: int) -> pendulum.Duration:
-    return pendulum.duration(minutes=value)
+    return pendulum.Duration(minutes=value)
 
 
 def require_aware(field: str, value: _dt.datetime) -> pendulum.DateTime:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -284,6 +286,14 @@ def billing(
     return tuple(found)
 
 
+class _Line(NamedTuple):
+    """A service line before its day is judged: what judging the day reads."""
+
+    minutes: int
+    why: str | None  # why it does not count toward the per diem; None when it does
+    build: Callable[..., ServiceLine]  # the line, given tier, billable and reason
+
+
 @attrs.define
 class _Judge:
     plan: CarePlan
@@ -350,10 +360,13 @@ class _Judge:
 
     def line(
         self, rules: LevelRules, level: str, occurrence: Occurrence, minutes: int, forecast: bool
-    ) -> ServiceLine:
-        """The occurrence's line before its day is judged: ``per_diem`` and
-        ``reason`` say whether it is a qualifying service; :meth:`day` sets
-        the tier, whether it is billable, and the day's reason."""
+    ) -> _Line:
+        """The occurrence's line as far as it is known before its day is judged.
+
+        Its ``why`` is ``None`` for a qualifying service; :meth:`day` builds
+        the line once it knows the tier, whether the day is billable, and
+        the day's reason (one ServiceLine a line, not one evolved from another).
+        """
         session = occurrence.session
         virtual = session.modality.is_virtual
         role, why = self.judged(rules, session, level)
@@ -372,7 +385,8 @@ class _Judge:
             modifiers = ()
         if virtual and rules.telehealth_modifiers:
             modifiers += tuple(m for m in rules.telehealth_modifiers if m not in modifiers)
-        return ServiceLine(
+        build = partial(
+            ServiceLine,
             occurrence.date,
             session.id,
             session.kind.code,
@@ -385,11 +399,9 @@ class _Judge:
             units,
             rules.telehealth_place_of_service if virtual else rules.place_of_service,
             per_diem=why is None,
-            tier=None,
-            billable=False,
-            reason=why,
             forecast=forecast,
         )
+        return _Line(minutes, why, build)
 
     def day(
         self, day: pendulum.Date, level: str, episode: int, items: list[Occurrence]
@@ -406,7 +418,7 @@ class _Judge:
                 (f"{self.name} does not pay {level} care",),
                 forecast=forecast,
             )
-        lines: list[ServiceLine] = []
+        lines: list[_Line] = []
         unrecorded = 0
         for occurrence in items:
             if forecast:
@@ -419,7 +431,7 @@ class _Judge:
             elif record.present:
                 minutes = record.delivered_minutes(occurrence)
                 lines.append(self.line(rules, level, occurrence, minutes, False))
-        qualifying = [line for line in lines if line.per_diem]
+        qualifying = [line for line in lines if line.why is None]
         services = len(qualifying)
         minutes = sum(line.minutes for line in qualifying)
         codes = tuple(c for c in rules.codes if c.applies(self.substance_use))
@@ -428,11 +440,11 @@ class _Judge:
             codes += tuple(c for c in tier.codes if c.applies(self.substance_use))
         reasons = self.reasons(rules, day, level, episode, services, minutes, codes)
         if reasons:
-            virtual = sum(line.reason == self.virtual_reason for line in lines)
+            virtual = sum(line.why == self.virtual_reason for line in lines)
             if virtual:
                 reasons.append(f"{virtual} virtual session(s) do not count for {self.name}")
             professional = sum(
-                line.reason is not None and "professional service" in line.reason for line in lines
+                line.why is not None and "professional service" in line.why for line in lines
             )
             if professional:
                 reasons.append(
@@ -451,11 +463,10 @@ class _Judge:
         why = None if billable else f"the day is not billable: {reasons[0]}"
         tier_name = None if tier is None or not billable else tier.name
         built = tuple(
-            attrs.evolve(
-                line,
-                tier=tier_name if line.per_diem else None,
-                billable=billable and line.per_diem,
-                reason=line.reason or why,
+            line.build(
+                tier=tier_name if line.why is None else None,
+                billable=billable and line.why is None,
+                reason=line.why or why,
             )
             for line in lines
         )

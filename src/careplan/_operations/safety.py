@@ -53,7 +53,7 @@ def current_risk(record: SafetyRecord, today: pendulum.Date) -> RiskLevel | None
 
     ``None`` when nothing on file grades the risk.
     """
-    graded = _graded(record, today)
+    graded = _graded(record, require_date("today", today))
     return None if graded is None else graded[2]
 
 
@@ -117,6 +117,7 @@ def check_safety_rule(context: RuleContext) -> Iterator[Violation]:
 def _findings(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation]:
     yield from _screening(facts, review_policy)
     yield from _after_positive_screens(facts)
+    yield from _graded_by_assessments(facts)
     yield from _high_risk(facts)
 
 
@@ -270,10 +271,7 @@ def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
                 dates=(screen.on,),
             )
         graded = assessments[-1].level if assessments else screen.risk
-        deadline = next(
-            (o.date for o in sessions if o.date > screen.on),
-            screen.on.add(days=policy.fallback_plan_days),
-        )
+        deadline = _plan_due(facts, screen.on)
         if graded in ("moderate", "high") and deadline <= today and screen.on not in planned:
             planned.add(screen.on)
             on_file = [p for p in record.plans if p.on <= deadline]
@@ -312,6 +310,50 @@ def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
                     "it; schedule one",
                     dates=(screen.on,),
                 )
+
+
+def _plan_due(facts: _Facts, day: pendulum.Date) -> pendulum.Date:
+    """The day a safety plan is due after risk graded on ``day``: the next session's day,
+    or the policy's fallback when no session follows."""
+    return next(
+        (o.date for o in facts.sessions if o.date > day),
+        day.add(days=facts.policy.fallback_plan_days),
+    )
+
+
+def _graded_by_assessments(facts: _Facts) -> Iterator[Violation]:
+    """A safety plan after each day a clinician graded the risk moderate or high.
+
+    An assessment that answers a positive screen (within the policy's window)
+    is that screen's event, judged with it; the others (risk found in a
+    session, or graded above a low screen) ask for a plan on file by the next
+    session.
+    """
+    window = facts.policy.assessment_days
+    answering = [s.on for s in facts.screens if s.positive]
+    days = sorted(
+        {
+            a.on
+            for a in facts.record.assessments
+            if a.level in ("moderate", "high")
+            and a.on <= facts.today
+            and not any(on <= a.on <= on.add(days=window) for on in answering)
+        }
+    )
+    for day in days:
+        deadline = _plan_due(facts, day)
+        if deadline > facts.today or any(p.on <= deadline for p in facts.record.plans):
+            continue
+        level = max(
+            (a.level for a in facts.record.assessments if a.on == day), key=RISK_LEVELS.index
+        )
+        yield Violation(
+            "safety.plan_missing",
+            "error",
+            f"the risk assessment of {day} found {level} risk and no safety plan is on file "
+            f"by the next session, {deadline}; write one with the client",
+            dates=(day, deadline),
+        )
 
 
 def _high_risk(facts: _Facts) -> Iterator[Violation]:

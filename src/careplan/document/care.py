@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from careplan._model.care import Coding, Intervention, Problem, Target, TreatmentObjective
 from careplan._model.kinds import SessionKind
@@ -26,6 +27,7 @@ from careplan.document.shape import (
 )
 
 __all__ = [
+    "care_records",
     "instruments",
     "measurements",
     "plan_of_care",
@@ -37,19 +39,21 @@ __all__ = [
 #: A record's day is ``on`` in the model and ``date`` in the document.
 
 
+def _progress(doc: GoalDoc | ObjectiveDoc, path: str) -> dict[str, Any]:
+    """What a goal and an objective share: their dates, status and achievement."""
+    return {
+        "target_date": optional_date(f"{path}.target_date", doc.target_date),
+        "start": optional_date(f"{path}.start", doc.start),
+        "status": doc.status,
+        "achievement": doc.achievement,
+    }
+
+
 def _goal(doc: GoalDoc, path: str) -> Goal:
     """The goal at ``path``."""
+    progress = _progress(doc, path)
     with at(path):
-        return Goal(
-            doc.id,
-            doc.description,
-            doc.measure,
-            optional_date(f"{path}.target_date", doc.target_date),
-            problems=tuple(doc.problems),
-            status=doc.status,  # type: ignore[arg-type]
-            achievement=doc.achievement,  # type: ignore[arg-type]
-            start=optional_date(f"{path}.start", doc.start),
-        )
+        return Goal(doc.id, doc.description, doc.measure, problems=tuple(doc.problems), **progress)
 
 
 def _problem(doc: ProblemDoc, path: str) -> Problem:
@@ -78,17 +82,9 @@ def _target(doc: TargetDoc, path: str, labels: Mapping[str, str]) -> Target:
 
 def _objective(doc: ObjectiveDoc, path: str, labels: Mapping[str, str]) -> TreatmentObjective:
     target = None if doc.target is None else _target(doc.target, f"{path}.target", labels)
+    progress = _progress(doc, path)
     with at(path):
-        return TreatmentObjective(
-            doc.id,
-            doc.goal,
-            doc.description,
-            optional_date(f"{path}.target_date", doc.target_date),
-            target,
-            doc.status,  # type: ignore[arg-type]
-            doc.achievement,  # type: ignore[arg-type]
-            optional_date(f"{path}.start", doc.start),
-        )
+        return TreatmentObjective(doc.id, doc.goal, doc.description, target=target, **progress)
 
 
 def _intervention(doc: InterventionDoc, path: str, labels: Mapping[str, str]) -> Intervention:
@@ -106,22 +102,34 @@ def _intervention(doc: InterventionDoc, path: str, labels: Mapping[str, str]) ->
         )
 
 
-def plan_of_care(doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]) -> PlanOfCare:
-    """The records of a plan of care, with references checked and errors at their paths.
+def care_records(
+    doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]
+) -> tuple[list[Problem], list[Goal], list[TreatmentObjective], list[Intervention]]:
+    """The records of a plan of care, each checked on its own, errors at their paths.
 
+    Their references to each other are checked where they are put together:
+    :func:`plan_of_care`, or the plan, which builds its plan of care once.
     ``labels`` are the document's kind labels.
     """
-    problems = [_problem(p, join(path, f"problems[{i}]")) for i, p in enumerate(doc.problems)]
-    goals = [_goal(g, join(path, f"goals[{i}]")) for i, g in enumerate(doc.goals)]
-    objectives = [
-        _objective(o, join(path, f"objectives[{i}]"), labels) for i, o in enumerate(doc.objectives)
-    ]
-    interventions = [
-        _intervention(v, join(path, f"interventions[{i}]"), labels)
-        for i, v in enumerate(doc.interventions)
-    ]
+    return (
+        [_problem(p, join(path, f"problems[{i}]")) for i, p in enumerate(doc.problems)],
+        [_goal(g, join(path, f"goals[{i}]")) for i, g in enumerate(doc.goals)],
+        [
+            _objective(o, join(path, f"objectives[{i}]"), labels)
+            for i, o in enumerate(doc.objectives)
+        ],
+        [
+            _intervention(v, join(path, f"interventions[{i}]"), labels)
+            for i, v in enumerate(doc.interventions)
+        ],
+    )
+
+
+def plan_of_care(doc: PlanOfCareDoc, path: str, labels: Mapping[str, str]) -> PlanOfCare:
+    """The plan of care at ``path``, with references checked and errors at their paths."""
+    records = care_records(doc, path, labels)
     with at(path):
-        return PlanOfCare(problems, goals, objectives, interventions)
+        return PlanOfCare(*records)
 
 
 def revisions(docs: list[RevisionDoc], labels: Mapping[str, str]) -> list[CareRevision]:

@@ -23,7 +23,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from careplan._model.errors import DocumentError
 from careplan.document.paths import join, show
-from careplan.document.shape import ContinuumDoc
+from careplan.document.shape import ADDED, ContinuumDoc
 
 __all__ = ["CONVERTER", "FORMAT", "MAX_DIGITS", "loads", "structure"]
 
@@ -76,6 +76,17 @@ def _strict_bool(value: object, _type: object) -> bool:
     return value
 
 
+def _only(kind: type, what: str, structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``structure``, after refusing a JSON value that is not a ``kind`` (``what``)."""
+
+    def checked(value: object, type_: object) -> Any:
+        if not isinstance(value, kind):
+            raise _WrongType(f"{show(value)} is not {what}")
+        return structure(value, type_)
+
+    return checked
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
     converter.register_structure_hook(str, _strict_str)
@@ -87,14 +98,7 @@ def _make_converter() -> cattrs.Converter:
         return get_origin(type_) is list
 
     def list_hook(type_: Any) -> Callable[[Any, Any], Any]:
-        inner = cattrs.cols.list_structure_factory(type_, converter)
-
-        def structure(value: object, _type: object) -> Any:
-            if not isinstance(value, list):
-                raise _WrongType(f"{show(value)} is not a list")
-            return inner(value, type_)
-
-        return structure
+        return _only(list, "a list", cattrs.cols.list_structure_factory(type_, converter))
 
     def is_dict(type_: Any) -> bool:
         return get_origin(type_) is dict
@@ -102,28 +106,34 @@ def _make_converter() -> cattrs.Converter:
     def dict_hook(type_: Any) -> Callable[[Any, Any], Any]:
         value_type = get_args(type_)[1]
 
-        def structure(value: object, _type: object) -> Any:
-            if not isinstance(value, dict):
-                raise _WrongType(f"{show(value)} is not an object")
+        def items(value: dict[str, object], _type: object) -> Any:
             return {key: converter.structure(item, value_type) for key, item in value.items()}
 
-        return structure
+        return _only(dict, "an object", items)
 
     def attrs_hook(type_: Any) -> Callable[[Any, Any], Any]:
-        inner = cattrs.gen.make_dict_structure_fn(type_, converter)
-
-        def structure(value: object, _type: object) -> Any:
-            if not isinstance(value, dict):
-                raise _WrongType(f"{show(value)} is not an object")
-            return inner(value, type_)
-
-        return structure
+        return _only(dict, "an object", cattrs.gen.make_dict_structure_fn(type_, converter))
 
     def continuum_union(value: object, _type: object) -> str | ContinuumDoc:
         if isinstance(value, str):
             return value
         return converter.structure(value, ContinuumDoc)
 
+    def unstructure_hook(type_: Any) -> Callable[[Any], Any]:
+        # A field added after the format's first release is left out at its default.
+        omitted = {
+            field.name: cattrs.gen.override(omit_if_default=True)
+            for field in attrs.fields(type_)
+            if field.metadata == ADDED
+        }
+        unstructure: Callable[[Any], Any] = cattrs.gen.make_dict_unstructure_fn(
+            type_,
+            converter,
+            **omitted,  # type: ignore[arg-type]
+        )
+        return unstructure
+
+    converter.register_unstructure_hook_factory(attrs.has, unstructure_hook)
     converter.register_structure_hook_factory(is_list, list_hook)
     converter.register_structure_hook_factory(is_dict, dict_hook)
     converter.register_structure_hook_factory(attrs.has, attrs_hook)

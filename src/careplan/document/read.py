@@ -27,14 +27,14 @@ from careplan._model.plan import (
 )
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
-from careplan._model.time import require_date
+from careplan._model.time import require_date, zone_name
 from careplan._model.transition import Direction, Referral, Transition
 from careplan._operations.delivery import misplaced_records
 from careplan._operations.limits import limit_problems
 from careplan.document.care import (
+    care_records,
     instruments,
     measurements,
-    plan_of_care,
     reviews,
     revisions,
     signatures,
@@ -159,7 +159,7 @@ def _schedule(
     timezone: str, sessions: list[SessionDoc], path: str, labels: LabelsDoc
 ) -> WeeklySchedule:
     with at(join(path, "timezone"), whole=True):
-        zone = WeeklySchedule(timezone).timezone
+        zone = zone_name(timezone)
     read = [_session(s, join(path, f"sessions[{i}]"), labels) for i, s in enumerate(sessions)]
     with at(path):
         return WeeklySchedule(zone, read)
@@ -297,7 +297,8 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
         level = continuum[doc.level]
     schedule = _schedule(doc.timezone, doc.sessions, "", labels)
     closures, cancellations, reschedules, holds = _calendar_changes(doc, schedule.timezone)
-    care = plan_of_care(
+    # Checked as a plan of care once, by the plan (its errors name the same paths).
+    problems, goals, objectives, interventions = care_records(
         PlanOfCareDoc(doc.problems, doc.goals, doc.objectives, doc.interventions), "", labels.kinds
     )
     relapse = None
@@ -331,7 +332,7 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             end=date("end", doc.end),
             continuum=continuum,
             tracks=tracks,
-            goals=care.goals,
+            goals=goals,
             diagnoses=doc.diagnoses,
             care_team=care_team,
             relapse_prevention=relapse,
@@ -344,9 +345,9 @@ def plan_from_data(data: object, *, max_years: int = MAX_PLAN_YEARS) -> CarePlan
             id=doc.id,
             holds=holds,
             readmission_of=doc.readmission_of,
-            problems=care.problems,
-            objectives=care.objectives,
-            interventions=care.interventions,
+            problems=problems,
+            objectives=objectives,
+            interventions=interventions,
             reviews=reviews(doc.reviews),
             signatures=signatures(doc.signatures),
             measurements=measurements(doc.measurements),

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import attrs
 
+#: The metadata of a field added to the format after its first release. The
+#: writer leaves such a field out of a document while it holds its default,
+#: so a document that does not use it reads in the versions before it.
+ADDED: dict[str, object] = {"careplan.added": True}
+
 
 @attrs.frozen
 class RangeDoc:
@@ -30,7 +35,7 @@ class IntensityDoc:
 class RequiredDoc:
     kind: str
     every_weeks: int = 1
-    severity: str = "error"
+    severity: str = attrs.field(default="error", metadata=ADDED)
 
 
 @attrs.frozen
@@ -49,8 +54,8 @@ class LevelDoc:
 class ContinuumDoc:
     name: str
     levels: list[LevelDoc]
-    step_down_targets: dict[str, str | None] = attrs.field(factory=dict)
-    step_up_targets: dict[str, str | None] = attrs.field(factory=dict)
+    step_down_targets: dict[str, str | None] = attrs.field(factory=dict, metadata=ADDED)
+    step_up_targets: dict[str, str | None] = attrs.field(factory=dict, metadata=ADDED)
 
 
 @attrs.frozen
@@ -66,8 +71,8 @@ class SessionDoc:
     track: str | None = None
     title: str | None = None
     every_weeks: int = 1
-    role: str | None = None
-    week_offset: int = 0
+    role: str | None = attrs.field(default=None, metadata=ADDED)
+    week_offset: int = attrs.field(default=0, metadata=ADDED)
 
 
 @attrs.frozen
@@ -81,11 +86,11 @@ class GoalDoc:
     description: str
     measure: str = ""
     target_date: str | None = None
-    id: str | None = None
-    problems: list[str] = attrs.field(factory=list)
-    status: str | None = None
-    achievement: str | None = None
-    start: str | None = None
+    id: str | None = attrs.field(default=None, metadata=ADDED)
+    problems: list[str] = attrs.field(factory=list, metadata=ADDED)
+    status: str | None = attrs.field(default=None, metadata=ADDED)
+    achievement: str | None = attrs.field(default=None, metadata=ADDED)
+    start: str | None = attrs.field(default=None, metadata=ADDED)
 
 
 # --- the plan of care (added to careplan/1 by issue 13; every field optional) ---
@@ -185,10 +190,10 @@ class InstrumentDoc:
 
 @attrs.frozen
 class PlanOfCareDoc:
-    problems: list[ProblemDoc] = attrs.field(factory=list)
-    goals: list[GoalDoc] = attrs.field(factory=list)
-    objectives: list[ObjectiveDoc] = attrs.field(factory=list)
-    interventions: list[InterventionDoc] = attrs.field(factory=list)
+    problems: list[ProblemDoc] = attrs.field(factory=list, metadata=ADDED)
+    goals: list[GoalDoc] = attrs.field(factory=list, metadata=ADDED)
+    objectives: list[ObjectiveDoc] = attrs.field(factory=list, metadata=ADDED)
+    interventions: list[InterventionDoc] = attrs.field(factory=list, metadata=ADDED)
 
 
 @attrs.frozen
@@ -290,7 +295,7 @@ class TransitionDoc:
     reason: str
     previous_schedule: ScheduleDoc
     note: str = ""
-    referral: ReferralDoc | None = None
+    referral: ReferralDoc | None = attrs.field(default=None, metadata=ADDED)
 
 
 # --- suicide-risk records (added to careplan/1 by issue 34; all optional) ---
@@ -385,56 +390,16 @@ class PlanDoc:
     attendance: list[AttendanceDoc] = attrs.field(factory=list)
     authorizations: list[AuthorizationDoc] = attrs.field(factory=list)
     labels: LabelsDoc = attrs.field(factory=LabelsDoc)
-    holds: list[HoldDoc] = attrs.field(factory=list)
-    readmission_of: str | None = None
-    problems: list[ProblemDoc] = attrs.field(factory=list)
-    objectives: list[ObjectiveDoc] = attrs.field(factory=list)
-    interventions: list[InterventionDoc] = attrs.field(factory=list)
-    reviews: list[ReviewDoc] = attrs.field(factory=list)
-    signatures: list[SignatureDoc] = attrs.field(factory=list)
-    measurements: list[MeasurementDoc] = attrs.field(factory=list)
-    instruments: list[InstrumentDoc] = attrs.field(factory=list)
-    revisions: list[RevisionDoc] = attrs.field(factory=list)
-    principal_diagnosis: str | None = None
-    part2_program: bool | None = None
-    safety: SafetyDoc | None = None
-
-
-# Fields added to careplan/1 after its first release, with their defaults.
-# They are left out of a document when at their default, so a document that
-# does not use them stays readable by the versions before them.
-ADDED_PLAN_FIELDS: dict[str, object] = {
-    "holds": [],
-    "readmission_of": None,
-    # The plan of care (issue 13).
-    "problems": [],
-    "objectives": [],
-    "interventions": [],
-    "reviews": [],
-    "signatures": [],
-    "measurements": [],
-    "instruments": [],
-    "revisions": [],
-    # Substance use: billing codes and 42 CFR Part 2 (issues 29, 30).
-    "principal_diagnosis": None,
-    "part2_program": None,
-    # Suicide-risk screens, assessments and safety plans (issue 34).
-    "safety": None,
-}
-ADDED_SESSION_FIELDS: dict[str, object] = {"role": None, "week_offset": 0}
-ADDED_GOAL_FIELDS: dict[str, object] = {
-    "id": None,
-    "problems": [],
-    "status": None,
-    "achievement": None,
-    "start": None,
-}
-ADDED_PLAN_OF_CARE_FIELDS: dict[str, object] = {
-    "problems": [],
-    "goals": [],
-    "objectives": [],
-    "interventions": [],
-}
-ADDED_CONTINUUM_FIELDS: dict[str, object] = {"step_down_targets": {}, "step_up_targets": {}}
-ADDED_REQUIRED_FIELDS: dict[str, object] = {"severity": "error"}
-ADDED_TRANSITION_FIELDS: dict[str, object] = {"referral": None}
+    holds: list[HoldDoc] = attrs.field(factory=list, metadata=ADDED)
+    readmission_of: str | None = attrs.field(default=None, metadata=ADDED)
+    problems: list[ProblemDoc] = attrs.field(factory=list, metadata=ADDED)
+    objectives: list[ObjectiveDoc] = attrs.field(factory=list, metadata=ADDED)
+    interventions: list[InterventionDoc] = attrs.field(factory=list, metadata=ADDED)
+    reviews: list[ReviewDoc] = attrs.field(factory=list, metadata=ADDED)
+    signatures: list[SignatureDoc] = attrs.field(factory=list, metadata=ADDED)
+    measurements: list[MeasurementDoc] = attrs.field(factory=list, metadata=ADDED)
+    instruments: list[InstrumentDoc] = attrs.field(factory=list, metadata=ADDED)
+    revisions: list[RevisionDoc] = attrs.field(factory=list, metadata=ADDED)
+    principal_diagnosis: str | None = attrs.field(default=None, metadata=ADDED)
+    part2_program: bool | None = attrs.field(default=None, metadata=ADDED)
+    safety: SafetyDoc | None = attrs.field(default=None, metadata=ADDED)

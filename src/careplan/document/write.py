@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import pendulum
@@ -20,13 +19,6 @@ from careplan._model.transition import TransitionReason
 from careplan.document.decode import CONVERTER, FORMAT
 from careplan.document.safety import safety_doc
 from careplan.document.shape import (
-    ADDED_CONTINUUM_FIELDS,
-    ADDED_GOAL_FIELDS,
-    ADDED_PLAN_FIELDS,
-    ADDED_PLAN_OF_CARE_FIELDS,
-    ADDED_REQUIRED_FIELDS,
-    ADDED_SESSION_FIELDS,
-    ADDED_TRANSITION_FIELDS,
     AttendanceDoc,
     AuthorizationDoc,
     BandDoc,
@@ -115,21 +107,6 @@ def _continuum_doc(continuum: Continuum) -> ContinuumDoc:
         dict(continuum.step_down_targets),
         dict(continuum.step_up_targets),
     )
-
-
-def _drop_added_defaults(data: dict[str, Any], added: Mapping[str, object]) -> None:
-    for name, default in added.items():
-        if name in data and data[name] == default:
-            del data[name]
-
-
-def _continuum_data(doc: ContinuumDoc) -> dict[str, Any]:
-    data: dict[str, Any] = CONVERTER.unstructure(doc)
-    _drop_added_defaults(data, ADDED_CONTINUUM_FIELDS)
-    for level in data["levels"]:
-        for required in level["required"]:
-            _drop_added_defaults(required, ADDED_REQUIRED_FIELDS)
-    return data
 
 
 def labels_doc(plan: CarePlan) -> LabelsDoc:
@@ -336,28 +313,13 @@ def plan_to_data(plan: CarePlan) -> dict[str, Any]:
         safety=safety_doc(plan.safety),
     )
     data: dict[str, Any] = CONVERTER.unstructure(doc)
-    _drop_added_defaults(data, ADDED_PLAN_FIELDS)
-    for goal in data["goals"]:
-        _drop_added_defaults(goal, ADDED_GOAL_FIELDS)
-    for revision in data.get("revisions", ()):
-        _drop_added_defaults(revision["previous"], ADDED_PLAN_OF_CARE_FIELDS)
-        for goal in revision["previous"].get("goals", ()):
-            _drop_added_defaults(goal, ADDED_GOAL_FIELDS)
-    for transition in data["transitions"]:
-        _drop_added_defaults(transition, ADDED_TRANSITION_FIELDS)
-    for session in (
-        *data["sessions"],
-        *(s for t in data["transitions"] for s in t["previous_schedule"]["sessions"]),
-    ):
-        _drop_added_defaults(session, ADDED_SESSION_FIELDS)
-    if isinstance(continuum, ContinuumDoc):
-        data["continuum"] = _continuum_data(continuum)
     return data
 
 
 def continuum_to_data(continuum: Continuum) -> dict[str, Any]:
     """The plain data of ``continuum``, as :func:`careplan.continuum_from_data` reads it."""
-    return _continuum_data(_continuum_doc(continuum))
+    data: dict[str, Any] = CONVERTER.unstructure(_continuum_doc(continuum))
+    return data
 
 
 def to_json(plan: CarePlan, *, indent: int | None = 2) -> str:
