@@ -16,11 +16,17 @@ the best week (fewest preference conflicts, as the planner finds it) among the
 offerings that still have a seat, a free qualified clinician and, in person,
 a free room; clinicians and rooms are taken first come, first served.
 
+The greedy shares a biweekly slot between weeks A and B as the census does
+(its clinicians, rooms and caseloads are taken week by week of the cycle).
+
 Targets (issues 17 and 31): the full census within 10 s and admit-one within
 1 s on a 2-core machine, at least as many clients placed as greedy on every
 instance; issue 31 asks for a proof over every week (status ``"optimal"``)
 for 120 clients in 10 s, which the candidate-week model does not give: it
-proves ``"optimal_among_candidates"``. Times are printed, never asserted.
+proves at best ``"optimal_among_candidates"`` (at 120 clients, with weeks A
+and B placing 75, the preference stage is not always proven within the
+10 s, and the status is then ``"feasible"``). Times are printed, never
+asserted.
 """
 
 from __future__ import annotations
@@ -31,8 +37,8 @@ import time
 import pendulum
 
 from careplan.census import Census, CensusClient, admit, schedule_census
-from careplan.census._model import needs
-from careplan.census._weeks import week_space
+from careplan.census._model import held_weeks, needs
+from careplan.census._weeks import fitting_weeks
 from careplan.programs import sample_census
 
 SIZES = (60, 120)
@@ -46,27 +52,36 @@ def greedy(census: Census) -> int:
     """Clients placed by first-fit in admission order (see the module docstring)."""
     seats: dict[str, int] = {}
     cap: dict[str, int] = {}
-    busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    load: dict[str, int] = {}
+    # Per week of the cycle: a biweekly slot's weeks A and B do not meet.
+    busy: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+    load: dict[tuple[str, int], int] = {}
     offerings = census.program.offerings()
+    held = held_weeks(census.program)
 
-    def free(holder: str, day: int, begin: int, end: int) -> bool:
-        return all(end <= b or e <= begin for b, e in busy.get((holder, day), []))
+    def free(holder: str, offering) -> bool:  # type: ignore[no-untyped-def]
+        day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
+        return all(
+            end <= b or e <= begin
+            for week in held[offering.id]
+            for b, e in busy.get((holder, day, week), [])
+        )
 
     def staff_for(offering) -> str | None:  # type: ignore[no-untyped-def]
         needed = needs(census, offering)
         if not needed or not census.staff:
             return ""
-        day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
+        begin, end = offering.start_minute, offering.end_minute
         for person in census.staff:
             if (
                 needed <= set(person.credentials)
                 and person.works(offering.weekday, begin, end)
-                and free(person.id, day, begin, end)
+                and free(person.id, offering)
                 and (
                     offering.is_group
                     or person.max_caseload is None
-                    or load.get(person.id, 0) < person.max_caseload
+                    or all(
+                        load.get((person.id, w), 0) < person.max_caseload for w in held[offering.id]
+                    )
                 )
             ):
                 return person.id
@@ -75,9 +90,8 @@ def greedy(census: Census) -> int:
     def room_for(offering) -> str | None:  # type: ignore[no-untyped-def]
         if offering.sessions[0].modality.kind != "in_person" or not census.rooms:
             return ""
-        day, begin, end = int(offering.weekday), offering.start_minute, offering.end_minute
         for room in census.rooms:
-            if offering.weekday not in room.closed and free(room.id, day, begin, end):
+            if offering.weekday not in room.closed and free(room.id, offering):
                 return room.id
         return None
 
@@ -93,14 +107,9 @@ def greedy(census: Census) -> int:
                     blocked.add(offering.id)
             elif staff_for(offering) is None or room_for(offering) is None:
                 blocked.add(offering.id)
-        space = week_space(
-            census.program,
-            client.level,
-            census.levels,
-            client.constraints,
-            tuple(client.tracks),
-        )
-        week = space.best(None, 1, {}, frozenset(blocked)) if space.layers else None
+        # The best week (fewest conflicts) of the offerings still free.
+        fits = fitting_weeks(census, client, frozenset(blocked), streams=False)
+        week = fits[0] if fits else None
         if week is None:
             continue
         placed += 1
@@ -111,8 +120,8 @@ def greedy(census: Census) -> int:
                 continue
             person, room = staff_for(offering), room_for(offering)
             for holder in (person, room):
-                if holder:
-                    busy.setdefault((holder, day), []).append((begin, end))
+                for w in held[offering.id] if holder else ():
+                    busy.setdefault((holder, day, w), []).append((begin, end))
             if offering.is_group:
                 assert offering.track is not None
                 room_seats = next((r.capacity for r in census.rooms if r.id == room), None)
@@ -120,7 +129,8 @@ def greedy(census: Census) -> int:
                 cap[offering.id] = min(limits) if limits else len(census.clients)
                 seats[offering.id] = 1
             elif person:
-                load[person] = load.get(person, 0) + 1
+                for w in held[offering.id]:
+                    load[person, w] = load.get((person, w), 0) + 1
     return placed
 
 

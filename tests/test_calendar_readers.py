@@ -205,3 +205,56 @@ def test_engines_read_cancelled_series_as_cancelled_and_show_none_of_them(oracle
     only_cancelled = calendar.to_ical()
     assert set(STATUSES[oracle](only_cancelled).values()) == {"CANCELLED"}
     assert ORACLES[oracle](only_cancelled, *window(_days([plan]))) == []
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+def test_engines_show_biweekly_sessions_in_weeks_a_and_b(oracle):
+    """Two biweekly consults at one time, weeks A and B, over a step up and a clock change."""
+    consult = Session(
+        "wednesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, id="consult-a"
+    )
+    week = WeeklySchedule(
+        "America/New_York",
+        [
+            consult,
+            attrs.evolve(consult, week_offset=1, id="consult-b"),
+            Session("friday", "10:00", 60, SessionKind.GROUP_THERAPY, every_weeks=3, week_offset=2),
+        ],
+    )
+    plan = cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["OP"],
+        week,
+        pendulum.date(2027, 2, 25),
+        pendulum.date(2027, 5, 1),
+    )
+    plan = cp.step_up(plan, on=pendulum.date(2027, 3, 30), reason="relapse_risk")
+    plan = plan.with_closures(pendulum.date(2027, 3, 10))
+    data = rename_zones(cp.to_ical(plan))
+    found = ORACLES[oracle](data, *window(_days([plan])))
+    assert found == occurrences_of([plan])
+    assert len(found) == len(plan.occurrences()) >= 8
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+def test_engines_read_a_schedule_calendar_as_the_schedule_expands(oracle):
+    """``schedule_to_ical`` (staff and room calendars): weeks A and B, a closure, a clock change."""
+    consult = Session("monday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, id="consult-a")
+    week = WeeklySchedule(
+        "America/New_York",
+        [
+            consult,
+            attrs.evolve(consult, week_offset=1, id="consult-b"),
+            # Weeks 2 and 5: Sunday 14 March, the clock change, and 4 April.
+            Session("sunday", "01:30", 90, SessionKind.GROUP_THERAPY, every_weeks=3, week_offset=2),
+        ],
+    )
+    start, end = pendulum.date(2027, 2, 22), pendulum.date(2027, 4, 18)
+    closed = [pendulum.date(2027, 3, 8)]
+    data = cp.schedule_to_ical(
+        week, start=start, end=end, name="Dr A", uid_key="clinic", closures=closed
+    )
+    found = week.occurrences(start, end, closures=closed)
+    expected = sorted((int(o.start.timestamp()), int(o.end.timestamp())) for o in found)
+    assert ORACLES[oracle](rename_zones(data), *window([start, end])) == expected
+    assert len(expected) == 7 + 2  # eight Mondays but the closed one, two Sundays

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import attrs
 import pendulum
@@ -21,6 +22,7 @@ from careplan.census import (
     reassign,
     schedule_census,
 )
+from careplan.census._weeks import candidates, fitting_weeks
 from careplan.programs import sample_census
 from careplan.testing import life_constraints
 
@@ -56,8 +58,16 @@ def check_resources(result) -> None:
     """No group over capacity or room size; nobody and no room in two places."""
     census = result.census
     rooms = {r.id: r for r in census.rooms}
-    busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    offerings = {o.id: o for o in census.program.offerings()}
+    # Biweekly slots are held in alternate weeks: busy is per week of the cycle.
+    cycle = math.lcm(*(s.every_weeks for o in offerings.values() for s in o.sessions))
+    busy: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
     for roster in result.rosters:
+        weeks = [
+            w
+            for w in range(cycle)
+            if any(s.held_in_week(w) for s in offerings[roster.offering].sessions)
+        ]
         begin = roster.start.hour * 60 + roster.start.minute
         end = roster.end.hour * 60 + roster.end.minute or 24 * 60
         if roster.group:
@@ -71,7 +81,8 @@ def check_resources(result) -> None:
             assert len(set(roster.rooms)) == len(roster.rooms)
             holders = [*roster.staff, *roster.rooms]
         for holder in holders:
-            busy.setdefault((holder, int(roster.weekday)), []).append((begin, end))
+            for week in weeks:
+                busy.setdefault((holder, int(roster.weekday), week), []).append((begin, end))
     for spans in busy.values():
         spans.sort()
         for (_, end), (begin, _) in itertools.pairwise(spans):
@@ -626,3 +637,110 @@ def test_a_census_whose_days_are_too_many_to_list_claims_no_optimum_over_every_w
     assert result.objective.placed == 1
     assert result.status == "optimal_among_candidates"
     check_resources(result)
+
+
+def _consult_census(every_weeks: int) -> Census:
+    """A Tuesday group (no facilitator needed), one prescriber and one Tuesday consult
+    slot held every ``every_weeks`` weeks, two clients who need both."""
+    consults = cp.LevelOfCare(
+        "C",
+        "Group and consults",
+        1,
+        cp.Intensity(cp.Range(1, 1), cp.Range(0.5, 3), cp.Range(0.5, 3)),
+        required=[
+            cp.RequiredComponent(cp.SessionKind.GROUP_THERAPY),
+            cp.RequiredComponent(cp.SessionKind.PSYCHIATRIC, every_weeks=2),
+        ],
+    )
+    video = cp.Modality.virtual()
+    group = cp.ProgramTrack(
+        "morning",
+        ["tuesday"],
+        [cp.AgendaItem("10:00", 60, cp.SessionKind.GROUP_THERAPY)],
+        [video],
+        capacity=4,
+    )
+    slot = cp.Session(
+        "tuesday",
+        "12:00",
+        30,
+        cp.SessionKind.PSYCHIATRIC,
+        modality=video,
+        every_weeks=every_weeks,
+        id="consult",
+    )
+    program = cp.Program("Consults", "America/New_York", [group], [slot])
+    doctor = Staff(
+        "doc", "psychiatrist", ["prescriber"], [WorkHours(["tuesday"], "09:00", "17:00")]
+    )
+    clients = [CensusClient(f"c{n}", consults, admitted=MONDAY.add(days=n)) for n in (1, 2)]
+    return Census(
+        program,
+        clients,
+        [doctor],
+        continuum=cp.Continuum("consults", [consults]),
+        credentials={"psychiatric": "prescriber"},
+    )
+
+
+def test_two_clients_share_a_biweekly_slot_in_weeks_a_and_b():
+    """Hand-worked: the prescriber's biweekly consult holds one client in week A, one in B."""
+    census = _consult_census(2)
+    assert [o.id for o in census.program.offerings()] == [
+        "morning-virtual-tue",
+        "slot-consult",
+        "slot-consult-week2",
+    ]
+    result = schedule_census(census, time_limit=10)
+    assert result.unplaced == ()
+    # Which of the two takes week A is a tie; one takes A, the other B.
+    consult = {p.client.id: p.offerings[1] for p in result.placements}
+    assert sorted(consult.values()) == ["slot-consult", "slot-consult-week2"]
+    assert all(p.offerings[0] == "morning-virtual-tue" for p in result.placements)
+    check_resources(result)
+    plans = result.plans(start=MONDAY, weeks=4)
+    for plan in plans.values():
+        assert cp.validate(plan).errors == ()
+    days = {
+        consult[cid]: [
+            o.scheduled_on for o in plan.occurrences() if o.session.kind.code == "psychiatric"
+        ]
+        for cid, plan in plans.items()
+    }
+    # Week A is the plan's first week, week B the next: they alternate.
+    assert days == {
+        "slot-consult": [MONDAY.add(days=1), MONDAY.add(days=15)],
+        "slot-consult-week2": [MONDAY.add(days=8), MONDAY.add(days=22)],
+    }
+    assert {r.offering: r.staff for r in result.rosters} == {
+        "morning-virtual-tue": (),
+        "slot-consult": ("doc",),
+        "slot-consult-week2": ("doc",),
+    }
+    # Every week the doctor's calendar has one consult: c1's, then c2's.
+    staff = result.staff_schedule("doc")
+    found = staff.occurrences(MONDAY, MONDAY.add(weeks=4).subtract(days=1))
+    assert [o.scheduled_on for o in found] == [MONDAY.add(days=1 + 7 * n) for n in range(4)]
+
+
+def test_a_weekly_slot_is_not_shared():
+    result = schedule_census(_consult_census(1), time_limit=10)
+    assert [p.client.id for p in result.placements] == ["c1"]
+
+
+def test_a_week_around_a_taken_week_a_takes_week_b():
+    """The weeks of a biweekly slot are listed once and told apart after: with
+    week A taken, the best week that fits takes week B."""
+    census = _consult_census(2)
+    client = census.clients[0]
+    (free,) = fitting_weeks(census, client, frozenset(), streams=False)
+    (around,) = fitting_weeks(census, client, frozenset({"slot-consult"}), streams=False)
+    assert free.ids == ("morning-virtual-tue", "slot-consult")
+    assert around.ids == ("morning-virtual-tue", "slot-consult-week2")
+    both = frozenset({"slot-consult", "slot-consult-week2"})
+    assert fitting_weeks(census, client, both, streams=False) == []
+    # Every week: the one week in A and in B.
+    assert sorted(w.ids for w in candidates(census, client).weeks) == [
+        ("morning-virtual-tue", "slot-consult"),
+        ("morning-virtual-tue", "slot-consult-week2"),
+    ]

@@ -11,7 +11,9 @@ census's code:
   with one facilitator holding the credential its sessions need and at work
   then and, in person, one room open that day; a slot taken by ``n`` clients
   needs ``n`` such clinicians and, in person, ``n`` rooms; no clinician and
-  no room is in two places at once; caseloads hold;
+  no room is in two places at once; caseloads hold; a slot held every two
+  weeks is offered in weeks A and B, and holds its clinician and room only
+  in its own weeks (two clients share it in alternate weeks);
 - the objective, in order: most clients placed; then the earlier admitted
   (lexicographic in admission order, ties by id); fewest preference
   conflicts; fewest changes (client-days whose offerings differ from the
@@ -22,12 +24,13 @@ Every subset of each client's offerings is tried with every combination of
 clients, clinicians and rooms by backtracking (partial combinations that
 already break a rule, or can no longer reach the best found, are dropped).
 
-Examples: 100 generated censuses (3 to 6 clients, 4 to 8 offerings, two
-levels, two tracks in one day part, same-time tracks, biweekly consults,
-busy blocks across midnight with buffers, staff absences, closed rooms,
-caseloads, admission ties, current weeks), and 40 more with ``admit`` into
-them and ``reassign`` after a clinician's absence: about 40 s in all on a
-loaded 2-core machine.
+Examples: 100 generated censuses (3 to 6 clients, 4 to 8 offerings, three
+levels, two tracks in one day part, same-time tracks, biweekly consults (often
+one on a group day that the third level needs, so that two clients share it
+in weeks A and B), busy blocks across midnight with buffers, staff absences,
+closed rooms, caseloads, admission ties, current weeks), and 40 more with
+``admit`` into them and ``reassign`` after a clinician's absence: about 40 s
+in all on a loaded 2-core machine.
 """
 
 from __future__ import annotations
@@ -70,7 +73,19 @@ HEAVY = cp.LevelOfCare(
         cp.RequiredComponent(cp.SessionKind.INDIVIDUAL_THERAPY),
     ],
 )
-LEVELS = cp.Continuum("oracle", [LIGHT, HEAVY])
+#: A biweekly consult is required: two such clients can share one prescriber's
+#: slot, in weeks A and B.
+CONSULTS = cp.LevelOfCare(
+    "C",
+    "With consults",
+    3,
+    cp.Intensity(cp.Range(1, 3), cp.Range(0.5, 4), cp.Range(1, 9)),
+    required=[
+        cp.RequiredComponent(cp.SessionKind.GROUP_THERAPY),
+        cp.RequiredComponent(cp.SessionKind.PSYCHIATRIC, every_weeks=2),
+    ],
+)
+LEVELS = cp.Continuum("oracle", [LIGHT, HEAVY, CONSULTS])
 DAYS = ["monday", "tuesday", "wednesday"]
 MONDAY = pendulum.date(2027, 1, 4)
 ROOM = cp.Modality.in_person("Room")
@@ -174,7 +189,8 @@ def constraints(draw: st.DrawFn) -> cp.LifeConstraints:
 @st.composite
 def censuses(draw: st.DrawFn) -> Census:
     program = cp.Program("Oracle", "America/New_York", draw(tracks()), draw(slots()))
-    count = len(program.offerings())
+    # A biweekly slot is offered twice, in weeks A and B.
+    count = len(program.offerings()) + sum(s.every_weeks - 1 for s in program.slots)
     if not 4 <= count <= 8:
         program = cp.Program(
             "Oracle",
@@ -188,6 +204,21 @@ def censuses(draw: st.DrawFn) -> Census:
                 for n in range(max(0, 4 - count))
             ),
         )
+    # Often a biweekly consult on a group day, which clients at the consult
+    # level need: two of them can share it in weeks A and B.
+    consult = len(program.offerings()) + 2 <= 8 and draw(st.booleans())
+    if consult:
+        day = program.tracks[0].weekdays[0]
+        slot = cp.Session(
+            day,
+            "12:00",
+            30,
+            cp.SessionKind.PSYCHIATRIC,
+            modality=VIDEO,
+            every_weeks=2,
+            id="consult",
+        )
+        program = attrs.evolve(program, slots=(*program.slots, slot))
     staff = [
         Staff(
             f"t{n}",
@@ -213,7 +244,11 @@ def censuses(draw: st.DrawFn) -> Census:
         clients.append(
             CensusClient(
                 f"c{index}",
-                draw(st.sampled_from([LIGHT, LIGHT, HEAVY])),
+                draw(
+                    st.sampled_from(
+                        [LIGHT, HEAVY, CONSULTS, CONSULTS] if consult else [LIGHT, LIGHT, HEAVY]
+                    )
+                ),
                 draw(constraints()),
                 tracks=draw(st.sampled_from([(), (), ("cbt",)])),
                 admitted=draw(st.sampled_from([None, MONDAY, MONDAY.add(days=1)])),
@@ -259,6 +294,30 @@ def weeks_of(census: Census, client: CensusClient) -> list[tuple[cp.Offering, ..
     return found
 
 
+#: Weeks are counted in a cycle of four: the slots here are weekly or biweekly.
+CYCLE = 4
+
+
+def weeks_of_offering(offering: cp.Offering) -> set[int]:
+    """The weeks of the cycle an offering is held in: a session every ``n`` weeks
+    from week ``week_offset`` (the documented cadence, written out here)."""
+    return {
+        week
+        for week in range(CYCLE)
+        for s in offering.sessions
+        if week % s.every_weeks == s.week_offset
+    }
+
+
+def every_week_of_the_cadence_is_offered(census: Census) -> bool:
+    """The documented rule: a slot held every ``n`` weeks is offered in each of its weeks."""
+    slots: dict[tuple[object, ...], set[int]] = {}
+    for slot in census.program.slots:
+        key = (slot.weekday, slot.start, slot.kind, slot.modality, slot.every_weeks)
+        slots.setdefault(key, set()).add(slot.week_offset)
+    return all(weeks == set(range(key[4])) for key, weeks in slots.items())
+
+
 def needed(census: Census, offering: cp.Offering) -> set[str]:
     return {census.credential(s.kind) for s in offering.sessions} - {None}
 
@@ -291,6 +350,14 @@ def staffed(census: Census, heads: dict[str, int]) -> bool:
             a.weekday == b.weekday
             and a.start_minute < b.end_minute
             and b.start_minute < a.end_minute
+            and bool(weeks_of_offering(a) & weeks_of_offering(b))
+        )
+
+    def over_caseload(offering: cp.Offering, held: list[cp.Offering], most: int) -> bool:
+        # A caseload is per week: the one-to-one sessions of each week it is held in.
+        return any(
+            sum(1 for o in held if not o.is_group and week in weeks_of_offering(o)) >= most
+            for week in weeks_of_offering(offering)
         )
 
     def assign_staff(index: int, taken: dict[str, list[cp.Offering]]) -> bool:
@@ -306,7 +373,7 @@ def staffed(census: Census, heads: dict[str, int]) -> bool:
                 and not (
                     one_to_one
                     and person.max_caseload is not None
-                    and sum(1 for o in held if not o.is_group) >= person.max_caseload
+                    and over_caseload(offering, held, person.max_caseload)
                 )
             ):
                 held.append(offering)
@@ -448,6 +515,7 @@ def check_placements(result: CensusResult) -> None:
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(censuses())
 def test_the_census_equals_the_brute_force(census):
+    assert every_week_of_the_cadence_is_offered(census)
     result = schedule_census(census, time_limit=30)
     check_placements(result)
     assert result.status == "optimal"

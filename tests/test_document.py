@@ -102,6 +102,7 @@ _DELETE = object()
         ({"sessions__0__kind": "Group Therapy"}, "sessions[0].kind", "not a valid code"),
         ({"sessions__0__modality": "phone"}, "sessions[0].modality", "not a modality"),
         ({"sessions__0__every_weeks": 0}, "sessions[0].every_weeks", "whole number from 1 to 52"),
+        ({"sessions__0__week_offset": 1}, "sessions[0].week_offset", "below the cadence"),
         ({"sessions__1__id": "mon-0900-check_in"}, "sessions[1].id", "used by two sessions"),
         ({"sessions__0__weekday": _DELETE}, "sessions[0].weekday", "is missing"),
         ({"sessions__0__colour": "red"}, "sessions[0].colour", "not a field"),
@@ -203,6 +204,23 @@ def test_any_json_value_in_any_field_raises_only_careplan_errors(path, value):
 def test_any_json_document_raises_only_careplan_errors(value):
     with pytest.raises(cp.CarePlanError):
         cp.from_json(json.dumps(value))
+
+
+def test_a_week_offset_is_written_only_when_not_zero_and_read_back():
+    plan = sample_plan()
+    sessions = [
+        attrs.evolve(s, week_offset=1) if s.every_weeks == 2 else s for s in plan.schedule.sessions
+    ]
+    week_b = attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, sessions=sessions))
+    written = json.loads(cp.to_json(week_b))["sessions"]
+    assert [s.get("week_offset") for s in written] == [
+        1 if s["every_weeks"] == 2 else None for s in written
+    ]
+    assert 1 in [s.get("week_offset") for s in written]
+    assert "week_offset" not in cp.to_json(plan)
+    back = cp.from_json(cp.to_json(week_b))
+    assert back.schedule == week_b.schedule
+    assert back.occurrences() == week_b.occurrences() != plan.occurrences()
 
 
 def test_fields_added_after_the_first_release_are_written_only_when_used():

@@ -95,6 +95,20 @@ def corpus() -> dict[str, tuple[cp.CarePlan, dict[str, bool]]]:
             ),
             {"client_name": True},
         ),
+        # The biweekly consult in week B (the week-offset extension in R4).
+        "week B": (
+            attrs.evolve(
+                sample_plan(),
+                schedule=attrs.evolve(
+                    sample_plan().schedule,
+                    sessions=[
+                        attrs.evolve(s, week_offset=1) if s.every_weeks == 2 else s
+                        for s in sample_plan().schedule.sessions
+                    ],
+                ),
+            ),
+            {},
+        ),
     }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import attrs
 import pendulum
 import pytest
 from dateutil import rrule
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
@@ -174,7 +175,7 @@ def test_count_matches_calendar_arithmetic(plan):
                 weeks = (day - origin).days // 7
                 if (
                     day.weekday() == session.weekday
-                    and weeks % session.every_weeks == 0
+                    and weeks % session.every_weeks == session.week_offset
                     and day not in closed
                 ):
                     expected += 1
@@ -221,7 +222,7 @@ def test_occurrences_agree_with_dateutil_rrule(schedule, start, days):
     for session in schedule.sessions:
         # The first occurrence on or after the start whose week is on the cadence.
         first = start.add(days=(session.weekday - start.weekday()) % 7)
-        while ((first - origin).days // 7) % session.every_weeks:
+        while ((first - origin).days // 7) % session.every_weeks != session.week_offset:
             first = first.add(weeks=1)
         rule = rrule.rrule(
             rrule.WEEKLY,
@@ -246,3 +247,53 @@ def test_adding_a_session_never_lowers_weekly_hours(schedule, weekday, start):
     assert sum(o.minutes for o in more.occurrences(start, end)) >= sum(
         o.minutes for o in schedule.occurrences(start, end)
     )
+
+
+@settings(max_examples=100)
+@given(weekly_schedules(max_sessions=4), dates(), st.integers(0, 120), st.data())
+def test_a_week_offset_shifts_the_series_by_that_many_weeks(schedule, start, days, data):
+    """A session with ``week_offset=k`` is the one without, ``k`` weeks later, within the dates."""
+    end = start.add(days=days)
+    session = data.draw(st.sampled_from(schedule.sessions)) if schedule.sessions else None
+    if session is None:
+        return
+    plain = attrs.evolve(session, week_offset=0)
+    shifted = attrs.evolve(session, week_offset=data.draw(st.integers(0, session.every_weeks - 1)))
+    k = shifted.week_offset
+
+    def days_of(one, first, last):
+        week = WeeklySchedule(schedule.timezone, [one])
+        return [o.scheduled_on for o in week.occurrences(first, last, cadence_start=start)]
+
+    # The plain series over dates that start k weeks earlier, moved k weeks on.
+    earlier = start.subtract(weeks=k)
+    assume(earlier >= cp.EARLIEST_DATE)
+    expected = [
+        day.add(weeks=k)
+        for day in days_of(plain, earlier, end.subtract(weeks=k))
+        if start <= day.add(weeks=k) <= end
+    ]
+    assert days_of(shifted, start, end) == expected
+
+
+def test_two_biweekly_sessions_in_weeks_a_and_b_alternate():
+    """Hand-worked: from Monday 4 January 2027, week A is the 5th and 19th, B the 12th and 26th."""
+    a = Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, id="a")
+    b = Session(
+        "tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, week_offset=1, id="b"
+    )
+    week = WeeklySchedule("America/New_York", [a, b])
+    found = week.occurrences(pendulum.date(2027, 1, 4), pendulum.date(2027, 1, 31))
+    assert [(o.session.id, o.scheduled_on.day) for o in found] == [
+        ("a", 5),
+        ("b", 12),
+        ("a", 19),
+        ("b", 26),
+    ]
+
+
+@pytest.mark.parametrize("offset", [2, -1, True, 1.0])
+def test_a_week_offset_outside_the_cadence_is_refused(offset):
+    with pytest.raises(cp.InvalidValueError) as raised:
+        Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, week_offset=offset)
+    assert raised.value.field == "Session.week_offset"

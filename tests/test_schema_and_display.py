@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pendulum
 import pytest
@@ -307,3 +308,20 @@ def test_a_missing_extra_is_an_import_error_too(monkeypatch):
         caught = error
     assert isinstance(caught, cp.MissingExtraError)
     assert (caught.package, caught.extra) == ("pandas", "pandas")
+
+
+def test_a_session_in_week_b_says_so_in_the_summary_the_hover_and_the_grid():
+    plan = working_parent_plan()
+    sessions = [
+        attrs.evolve(s, week_offset=1) if s.every_weeks == 2 else s for s in plan.schedule.sessions
+    ]
+    week_b = attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, sessions=sessions))
+    assert "Psychiatric / medication management (virtual, every 2 weeks from week 2)" in (
+        cp.summary(week_b)
+    )
+    hover = "Psychiatric / medication management · Thu 21:00–21:30 · online · every 2 weeks"
+    assert f"{hover} from week 2" in week_b.schedule.to_html()
+    short = cp.Session(
+        "monday", "09:00", 30, "psychiatric", title="Dr", every_weeks=2, week_offset=1
+    )
+    assert "Dr /2w+1" in cp.WeeklySchedule("UTC", [short]).grid()

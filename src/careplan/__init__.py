@@ -244,6 +244,7 @@ if TYPE_CHECKING:
     )
     from careplan._adapters.ical import (
         Detail,
+        schedule_to_ical,
         to_ical,
     )
     from careplan._adapters.payer_packs import (
@@ -282,6 +283,7 @@ _LAZY: dict[str, str] = {
     "payer_rules_to_json": "careplan._adapters.payer_packs",
     "plan_from_data": "careplan.document",
     "plan_to_data": "careplan.document",
+    "schedule_to_ical": "careplan._adapters.ical",
     "to_ical": "careplan._adapters.ical",
     "to_json": "careplan.document",
 }
@@ -446,6 +448,7 @@ __all__ = [
     "rendering_role",
     "replan",
     "rules",
+    "schedule_to_ical",
     "score",
     "step_down",
     "step_up",

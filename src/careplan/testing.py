@@ -205,12 +205,16 @@ def sessions(
     max_every_weeks: int = 4,
     session_id: str | None = None,
 ) -> Session:
-    """A weekly session that does not cross midnight, on a 5-minute grid."""
+    """A weekly session that does not cross midnight, on a 5-minute grid.
+
+    Sessions every few weeks get any week of their cadence (``week_offset``).
+    """
     weekday = draw(_WEEKDAYS)
     start = draw(st.integers(0, 24 * 12 - 1)) * 5
     duration = draw(st.integers(1, min(48, (24 * 60 - start) // 5))) * 5
     kind = draw(kinds if kinds is not None else _KINDS)
     extra = {} if session_id is None else {"id": session_id}
+    every = draw(st.integers(1, max_every_weeks))
     return Session(
         weekday,
         pendulum.Time(start // 60, start % 60),
@@ -219,7 +223,8 @@ def sessions(
         track=draw(_OPTIONAL_TRACKS),
         modality=draw(_MODALITIES),
         title=draw(st.none() | texts(blank=True)),
-        every_weeks=draw(st.integers(1, max_every_weeks)),
+        every_weeks=every,
+        week_offset=draw(st.integers(0, every - 1)),
         **extra,
     )
 

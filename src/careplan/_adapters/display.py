@@ -150,6 +150,7 @@ def schedule_text(schedule: WeeklySchedule) -> str:
                     text = _short(first) if first.start_minute >= minute else "  |"
                     if first.every_weeks > 1 and first.start_minute >= minute:
                         text += f" /{first.every_weeks}w"
+                        text += f"+{first.week_offset}" if first.week_offset else ""
                 if len(text) > width:  # a longer title says it goes on
                     text = text[: width - 1] + "…"
                 cells.append(text.ljust(width))
@@ -214,7 +215,7 @@ def _lanes(sessions: list[Session]) -> dict[str, tuple[int, int]]:
 def _hover(session: Session) -> str:
     """What hovering a block shows: title, day and time, modality, cadence."""
     where = "online" if session.modality.is_virtual else "in person"
-    cadence = "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
+    cadence = f" · {session.cadence_words}" if session.every_weeks > 1 else ""
     return (
         f"{session.display_title} · {_DAY_NAMES[session.weekday]} "
         f"{format_wall_time(session.start)}–{format_wall_time(session.end)} · {where}{cadence}"
@@ -230,7 +231,7 @@ def _block(session: Session, axis: _Axis, lane: int, lanes: int) -> str:
     height = axis.y(session.start_minute + session.minutes) - top
     colour = COLOURS.get(session.kind.code, OTHER)
     where = "online" if session.modality.is_virtual else "in person"
-    cadence = "" if session.every_weeks == 1 else f" · every {session.every_weeks} weeks"
+    cadence = f" · {session.cadence_words}" if session.every_weeks > 1 else ""
     # The label wraps, never cut sideways. The block is a column that wraps:
     # the time line shows only when it fits whole below the label (else it
     # moves to a hidden second column), and the hover text holds everything.

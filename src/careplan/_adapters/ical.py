@@ -22,7 +22,7 @@ import hmac
 import re
 import typing
 from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -33,9 +33,10 @@ from icalendar.parser import Contentline, Parameters
 from icalendar.prop import vDDDLists
 
 from careplan._adapters.vtimezone import transition_days, vtimezone
+from careplan._model.calendar import Closure
 from careplan._model.checks import shown, text, whole
 from careplan._model.errors import InvalidValueError
-from careplan._model.expansion import occurrences, series_dates
+from careplan._model.expansion import DayChanges, expand, occurrences, series_dates
 from careplan._model.kinds import SessionKind
 from careplan._model.limits import (
     EARLIEST_DATE,
@@ -45,12 +46,14 @@ from careplan._model.limits import (
 )
 from careplan._model.occurrence import Occurrence
 from careplan._model.plan import CarePlan
+from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Session
 from careplan._model.time import (
     Disambiguate,
     duration_from,
     minute_of_day,
     require_aware,
+    require_date,
     resolve_wall,
     unique_wall_time,
     week_start,
@@ -59,7 +62,7 @@ from careplan._model.time import (
 from careplan._model.transition import Episode
 from careplan._version import __version__
 
-__all__ = ["Detail", "Method", "to_ical"]
+__all__ = ["Detail", "Method", "schedule_to_ical", "to_ical"]
 
 #: How much a calendar export reveals.
 #:
@@ -163,8 +166,16 @@ def _read_alike(day: _dt.date, happening: Occurrence, timezone: str) -> bool:
     )
 
 
+def _full_lines(plan: CarePlan, episode: Episode) -> tuple[str, ...]:
+    """What ``detail="full"`` adds to a plan's event: the level of care and the care team."""
+    lines = [f"Level of care: {episode.level.name} ({episode.level.code})"]
+    if plan.care_team:
+        lines.append("Care team: " + ", ".join(m.name for m in plan.care_team))
+    return tuple(lines)
+
+
 def _description(
-    session: Session, detail: Detail, plan: CarePlan, episode: Episode, join_url: str | None
+    session: Session, detail: Detail, full: Sequence[str], join_url: str | None
 ) -> str:
     lines = []
     if detail != "minimal":
@@ -172,9 +183,7 @@ def _description(
         if session.track is not None:
             lines.append(f"Track: {session.track.label}")
     if detail == "full":
-        lines.append(f"Level of care: {episode.level.name} ({episode.level.code})")
-        if plan.care_team:
-            lines.append("Care team: " + ", ".join(m.name for m in plan.care_team))
+        lines.extend(full)
     if join_url:
         lines.append(f"Join: {join_url}")
     return "\n".join(lines)
@@ -183,15 +192,15 @@ def _description(
 def _content(
     session: Session,
     detail: Detail,
-    plan: CarePlan,
-    episode: Episode,
+    full: Sequence[str],
     alarms: tuple[_dt.timedelta, ...],
 ) -> bytes:
-    """The lines an event shows the client: title, privacy, place, reminders."""
+    """The lines an event shows the client: title, privacy, place, reminders
+    (and the ``full`` lines at ``detail="full"``)."""
     title = _generic_title(session) if detail == "minimal" else session.display_title
     modality = session.modality
     join_url = modality.join_url if modality.is_virtual else None
-    description = _description(session, detail, plan, episode, join_url)
+    description = _description(session, detail, full, join_url)
     return _content_lines(title, description, join_url, modality.location, alarms)
 
 
@@ -272,9 +281,9 @@ def _reminders(values: object) -> tuple[pendulum.Duration, ...]:
     return tuple(found)
 
 
-def _key(uid_key: object, plan: CarePlan) -> bytes:
+def _key(uid_key: object, default: str) -> bytes:
     if uid_key is None:
-        return plan.id.encode()
+        return default.encode()
     if isinstance(uid_key, (bytes, bytearray)):
         key = bytes(uid_key)
     elif isinstance(uid_key, str):
@@ -293,10 +302,10 @@ def _key(uid_key: object, plan: CarePlan) -> bytes:
     return key
 
 
-def _dtstamp(stamp: object, plan: CarePlan) -> _dt.datetime:
-    """DTSTAMP in UTC: ``stamp``, or one second past the epoch per recorded change."""
+def _dtstamp(stamp: object, recorded: int) -> _dt.datetime:
+    """DTSTAMP in UTC: ``stamp``, or one second past the epoch per ``recorded`` change."""
     if stamp is None:
-        return _EPOCH + _dt.timedelta(seconds=_recorded_changes(plan))
+        return _EPOCH + _dt.timedelta(seconds=recorded)
     moment = require_aware("stamp", stamp)  # type: ignore[arg-type]  # checked here
     try:
         utc = moment.astimezone(_UTC)
@@ -436,14 +445,10 @@ def to_ical(
     addresses = _addresses(method, organizer, attendees)
     require_supported_date("CarePlan.start", plan.start)
     require_supported_date("CarePlan.end", plan.end)
-    key = _key(uid_key, plan)
-    dtstamp = _dtstamp(stamp, plan)
+    key = _key(uid_key, plan.id)
+    dtstamp = _dtstamp(stamp, _recorded_changes(plan))
     if name is not None:
-        name = text("name", name, blank=False)
-        if not _calendar_name(name):
-            raise InvalidValueError(
-                "name", shown(name), "has nothing a calendar shows", "give it letters or digits"
-            )
+        name = _given_name(name)
     elif detail == "full" and plan.client.name:
         name = f"Care plan: {plan.client.name}"
     else:
@@ -465,33 +470,130 @@ def to_ical(
     parts = [_calendar_head(method), _write("X-WR-CALNAME", _calendar_name(name))]
     parts.extend(_vtimezone_bytes(zone, first_year, last_year) for zone in zones)
     for index, episode in enumerate(plan.episodes):
-        zone = episode.schedule.timezone
-        dst_days = transition_days(zone, first_year, last_year)
+        full = _full_lines(plan, episode) if detail == "full" else ()
         for session in episode.schedule.sessions:
-            instances = series_dates(session, episode.start, episode.end, episode.start)
-            revision = sequence + records.revision(session, episode)
-            if revision > _MAX_SEQUENCE:
-                raise InvalidValueError(
-                    "sequence",
-                    sequence,
-                    f"makes a SEQUENCE over {_MAX_SEQUENCE}",
-                    "pass a smaller sequence",
-                )
             live, lines = _series(
                 session=session,
-                instances=instances,
+                span=(episode.start, episode.end),
                 happening=happening.get((index, session.id), {}),
                 disambiguate=disambiguate,
-                episode=episode,
-                zone=zone,
-                dst_days=dst_days,
+                zone=episode.schedule.timezone,
+                dst_days=transition_days(episode.schedule.timezone, first_year, last_year),
                 uid=_uid(key, index, session),
                 dtstamp=dtstamp,
-                revision=revision,
-                content=addresses + _content(session, detail, plan, episode, alarms),
+                revision=_revision(
+                    sequence,
+                    records,
+                    session,
+                    episode.start,
+                    episode.end,
+                    episode.left_by is not None,
+                ),
+                content=addresses + _content(session, detail, full, alarms),
             )
             if method == "PUBLISH" or live == (method == "REQUEST"):
                 parts.extend(lines)
+    parts.append(_END_CALENDAR)
+    return b"".join(parts)
+
+
+def _given_name(name: object) -> str:
+    """A calendar name the caller gave: single-line text with something to show."""
+    found = text("name", name, blank=False)
+    if not _calendar_name(found):
+        raise InvalidValueError(
+            "name", shown(found), "has nothing a calendar shows", "give it letters or digits"
+        )
+    return found
+
+
+def _revision(
+    sequence: int, records: _Records, session: Session, start: _dt.date, end: _dt.date, ended: bool
+) -> int:
+    """A series' SEQUENCE: the caller's offset plus its records' count, at most the largest."""
+    revision = sequence + records.revision(session, start, end, ended=ended)
+    if revision > _MAX_SEQUENCE:
+        raise InvalidValueError(
+            "sequence",
+            sequence,
+            f"makes a SEQUENCE over {_MAX_SEQUENCE}",
+            "pass a smaller sequence",
+        )
+    return revision
+
+
+def schedule_to_ical(
+    schedule: WeeklySchedule,
+    *,
+    start: _dt.date,
+    end: _dt.date,
+    name: str,
+    uid_key: str | bytes,
+    closures: Iterable[Closure | _dt.date] = (),
+    detail: Detail = "sessions",
+    stamp: _dt.datetime | None = None,
+) -> bytes:
+    """A weekly schedule's sessions from ``start`` to ``end`` as an iCalendar file, with no plan.
+
+    For a week that is not a client's: a clinician's or a room's (see
+    :func:`careplan.census.staff_calendar`). Each session is one series, as
+    :func:`to_ical` writes a plan's, over the schedule's own expansion
+    (:func:`careplan.expand`: ``every_weeks`` and ``week_offset`` count from
+    the week of ``start``); no session is closed or cancelled but on the
+    ``closures``. ``detail="full"`` shows what ``"sessions"`` does (there is
+    no plan to say more).
+
+    Args:
+        schedule: The sessions and their zone.
+        start: The first day.
+        end: The last day, included.
+        name: The calendar's display name (``X-WR-CALNAME``).
+        uid_key: Secret for the event UIDs (stable for the same session).
+        closures: Days without sessions.
+        detail: How much to reveal; see :data:`careplan.Detail`.
+        stamp: DTSTAMP (aware); default the epoch plus one second per closure.
+
+    >>> import pendulum
+    >>> from careplan import Session, WeeklySchedule
+    >>> week = WeeklySchedule("America/New_York", [Session("tuesday", "12:00", 30,
+    ...     "psychiatric", every_weeks=2, week_offset=1)])
+    >>> text = schedule_to_ical(week, start=pendulum.date(2027, 1, 4),
+    ...     end=pendulum.date(2027, 1, 31), name="Dr A", uid_key="clinic").decode()
+    >>> "DTSTART;TZID=America/New_York:20270112T120000" in text, "INTERVAL=2" in text
+    (True, True)
+    """
+    _choice("detail", detail, _DETAILS, "a level of detail")
+    first, last = require_date("start", start), require_date("end", end)
+    require_supported_date("start", first)
+    require_supported_date("end", last)
+    if last < first:
+        raise InvalidValueError("end", last, f"is before the start {first}")
+    closed = tuple(closures)
+    key = _key(uid_key, "")
+    dtstamp = _dtstamp(stamp, len(closed))
+    changes = DayChanges.of(closed)
+    records = _Records(frozenset(_plain(day) for day in changes.closed), {}, {})
+    happening: dict[str, dict[_dt.date, Occurrence]] = {}
+    for occurrence in expand(schedule, first, last, closures=closed):
+        happening.setdefault(occurrence.session.id, {})[occurrence.scheduled_on] = occurrence
+    zone = schedule.timezone
+    parts = [_calendar_head("PUBLISH"), _write("X-WR-CALNAME", _calendar_name(_given_name(name)))]
+    parts.append(_vtimezone_bytes(zone, first.year, last.year))
+    for session in schedule.sessions:
+        parts.extend(
+            _series(
+                session=session,
+                span=(first, last),
+                happening=happening.get(session.id, {}),
+                disambiguate="compatible",
+                zone=zone,
+                dst_days=transition_days(zone, first.year, last.year),
+                uid=_uid(key, 0, session),
+                dtstamp=dtstamp,
+                revision=_revision(0, records, session, first, last, False),
+                content=_content(session, detail, (), ()),
+            )[1]
+        )
     parts.append(_END_CALENDAR)
     return b"".join(parts)
 
@@ -524,25 +626,27 @@ class _Records:
             moves.setdefault(reschedule.session_id, Counter())[_plain(reschedule.on)] += 1
         return cls(off, {k: frozenset(v) for k, v in cancelled.items()}, moves)
 
-    def revision(self, session: Session, episode: Episode) -> int:
-        """The SEQUENCE of ``session``'s series in ``episode`` (before the caller's offset)."""
+    def revision(
+        self, session: Session, start: _dt.date, end: _dt.date, *, ended: bool = False
+    ) -> int:
+        """The SEQUENCE of ``session``'s series from ``start`` to ``end`` (before the
+        caller's offset); ``ended`` when a transition or the discharge ended it."""
         cancelled = self.cancelled.get(session.id, _NO_DAYS)
         moves = self.moves.get(session.id)
-        ended = episode.left_by is not None
         days: Set[_dt.date] = self.off_days
         if cancelled or moves:
             days = days | cancelled | (moves.keys() if moves else _NO_DAYS)
         total = int(ended)
         if not days:
             return total
-        origin = _plain(week_start(episode.start))
-        first, last = _plain(episode.start), _plain(episode.end)
+        origin = _plain(week_start(start))
+        first, last = _plain(start), _plain(end)
         for day in days:
             if day < first or (day > last and not ended):
                 continue
             if day.weekday() != session.weekday:
                 continue
-            if ((day - origin).days // 7) % session.every_weeks:
+            if not session.held_in_week((day - origin).days // 7):
                 continue
             total += (moves[day] if moves else 0) + (day in self.off_days or day in cancelled)
         return total
@@ -592,10 +696,9 @@ def _vtimezone_bytes(zone: str, first_year: int, last_year: int) -> bytes:
 def _series(
     *,
     session: Session,
-    instances: list[pendulum.Date],
+    span: tuple[_dt.date, _dt.date],
     happening: Mapping[_dt.date, Occurrence],
     disambiguate: Disambiguate,
-    episode: Episode,
     zone: str,
     dst_days: frozenset[_dt.date],
     uid: str,
@@ -615,10 +718,12 @@ def _series(
     starts. A series none of whose instances happens is written whole, every
     instance excluded, with ``STATUS:CANCELLED``.
     """
+    begins, ends = span
+    instances = series_dates(session, begins, ends, begins)
     uid_line = _write("UID", icalendar.vText(uid))
     head = [_BEGIN_EVENT, uid_line, _utc_line("DTSTAMP", dtstamp), _sequence_line(revision)]
     if not happening:
-        days: Sequence[_dt.date] = instances or [_first_day(session, episode)]
+        days: Sequence[_dt.date] = instances or [_first_day(session, begins)]
         walls = tuple(_dt.datetime.combine(day, session.start) for day in days)
         lines = [
             *head,
@@ -694,15 +799,15 @@ def _series(
     return True, lines
 
 
-def _first_day(session: Session, episode: Episode) -> _dt.date:
-    """The first day of ``session``'s pattern on or after the episode's start.
+def _first_day(session: Session, begins: _dt.date) -> _dt.date:
+    """The first day of ``session``'s pattern on or after ``begins`` (the episode's start).
 
     For the cancelled series of an episode too short to hold an instance.
     """
-    start = _plain(episode.start)
+    start = _plain(begins)
     day = start + _dt.timedelta(days=(session.weekday - start.weekday()) % 7)
-    origin = _plain(week_start(episode.start))
-    while ((day - origin).days // 7) % session.every_weeks:
+    origin = _plain(week_start(begins))
+    while not session.held_in_week((day - origin).days // 7):
         day += _WEEK
     return day
 

@@ -33,7 +33,7 @@ def summary(plan: CarePlan, report: Report | None = None) -> str:
     ]
     ordered = sorted(schedule.sessions, key=lambda s: (s.weekday, s.start_minute, s.id))
     for session in ordered:
-        cadence = "" if session.every_weeks == 1 else f", every {session.every_weeks} weeks"
+        cadence = f", {session.cadence_words}" if session.every_weeks > 1 else ""
         modality = "virtual" if session.modality.is_virtual else "in person"
         lines.append(
             f"  {weekday_name(session.weekday).capitalize():<9} "

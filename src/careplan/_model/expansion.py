@@ -231,8 +231,8 @@ def expand(
         closures: Days (or :class:`~careplan.Closure` values) without sessions.
         cancellations: Single occurrences that do not happen.
         reschedules: Single occurrences moved to another time.
-        cadence_start: The week ``every_weeks`` counts from (default: the
-            week of ``start``).
+        cadence_start: The week ``every_weeks`` and ``week_offset`` count
+            from (default: the week of ``start``).
         disambiguate: What a wall time means when DST skips or repeats it;
             see :data:`careplan.Disambiguate`.
         episode: The episode index the occurrences are marked with.
@@ -298,6 +298,7 @@ def _expand(
             s.id,
             s,
             s.every_weeks,
+            s.week_offset,
             s.minutes,
             s.start.hour,
             s.start.minute,
@@ -319,8 +320,8 @@ def _expand(
     date_time = pendulum.DateTime  # local names: the loop runs per occurrence
     for monday in range(first - first_day.weekday(), last + 1, 7):
         week = (monday - origin_monday) // 7
-        for weekday, begins, session_id, session, every, length, hour, minute, ends in plans:
-            if every != 1 and week % every:
+        for weekday, begins, session_id, session, every, phase, length, hour, minute, ends in plans:
+            if every != 1 and week % every != phase:
                 continue
             ordinal = monday + weekday
             if ordinal < first or ordinal > last:
@@ -464,8 +465,8 @@ def series_dates(
 ) -> list[pendulum.Date]:
     """The dates a session's weekly series falls on from ``start`` to ``end``.
 
-    Before closures and changes; ``every_weeks`` counts from the week of
-    ``cadence_start``.
+    Before closures and changes; ``every_weeks`` and ``week_offset`` count
+    from the week of ``cadence_start`` (see :meth:`careplan.Session.held_in_week`).
 
     Raises:
         InvalidValueError: ``start`` or ``end`` is outside
@@ -480,7 +481,7 @@ def series_dates(
     found = []
     day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
     while day <= last_day:
-        if ((day - origin).days // 7) % session.every_weeks == 0:
+        if session.held_in_week((day - origin).days // 7):
             found.append(calendar_day(day.toordinal())[0])
         day += _WEEK
     return found
@@ -535,8 +536,8 @@ def occurrences(
     session of a level happens after the transition that ends it. Closures
     remove the sessions of their day, cancellations remove single
     occurrences and reschedules move them; holds (leaves of absence) remove the
-    sessions of their days; ``every_weeks`` counts from the
-    start week of the episode.
+    sessions of their days; ``every_weeks`` and ``week_offset`` count
+    from the start week of the episode.
 
     Args:
         plan: The care plan.

@@ -9,7 +9,15 @@ from typing import Literal
 import attrs
 import pendulum
 
-from careplan._model.checks import choice, hidden, identifier, instance, join_url, optional_text
+from careplan._model.checks import (
+    choice,
+    hidden,
+    identifier,
+    instance,
+    join_url,
+    optional_text,
+    whole,
+)
 from careplan._model.errors import InvalidValueError
 from careplan._model.kinds import SessionKind, TreatmentTrack, optional_track, session_kind
 from careplan._model.levels import every_weeks
@@ -155,6 +163,12 @@ def _to_every_weeks(value: int) -> int:
     return every_weeks("Session.every_weeks", value)
 
 
+def _to_week_offset(value: int) -> int:
+    if type(value) is int and value == 0:
+        return value  # the usual case, checked without building a message
+    return whole("Session.week_offset", value, 0, 51, "0 for the first week of the cadence")
+
+
 def _to_role(value: str | None) -> str | None:
     return None if value is None else identifier("Session.role", value)
 
@@ -183,6 +197,12 @@ class Session:
             the repr.
         every_weeks: Cadence: 1 weekly, 2 every other week (counted from the
             plan's start week), at most 52.
+        week_offset: Which week of the cadence the session is held in,
+            from 0 (the default: the start week, then every
+            ``every_weeks`` weeks) to ``every_weeks - 1``. Two biweekly
+            sessions at one time with offsets 0 and 1 alternate (weeks A
+            and B): the first is held in the start week, the second in the
+            week after. Keyword only.
         id: Stable identifier within a schedule; defaults to weekday, start
             and kind (``"mon-0930-group_therapy"``). It names the session in
             reports and exports and carries nothing about the client.
@@ -208,8 +228,16 @@ class Session:
     every_weeks: int = attrs.field(default=1, converter=_to_every_weeks)
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), converter=_to_id)
     role: str | None = attrs.field(default=None, converter=_to_role, kw_only=True)
+    week_offset: int = attrs.field(default=0, converter=_to_week_offset, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if self.week_offset >= self.every_weeks:
+            raise InvalidValueError(
+                "Session.week_offset",
+                self.week_offset,
+                f"is not below the cadence of {self.every_weeks} weeks",
+                f"use 0 to {self.every_weeks - 1}: the week of the cadence the session is held in",
+            )
         # The length is checked against the start, so here rather than in a converter.
         value = self.duration
         seconds = value.total_seconds()
@@ -232,6 +260,28 @@ class Session:
                 f"makes the session starting at {format_wall_time(self.start)} cross midnight",
                 "split it into two sessions, one on each day",
             )
+
+    def held_in_week(self, week: int) -> bool:
+        """True when the session is held in week ``week`` (0: the week its cadence counts from).
+
+        >>> b = Session("tuesday", "12:00", 30, "psychiatric", every_weeks=2, week_offset=1)
+        >>> [b.held_in_week(w) for w in range(4)]
+        [False, True, False, True]
+        """
+        return week % self.every_weeks == self.week_offset
+
+    @property
+    def cadence_words(self) -> str:
+        """The cadence in words, empty for a weekly session.
+
+        >>> b = Session("tuesday", "12:00", 30, "psychiatric", every_weeks=2, week_offset=1)
+        >>> b.cadence_words
+        'every 2 weeks from week 2'
+        """
+        if self.every_weeks == 1:
+            return ""
+        words = f"every {self.every_weeks} weeks"
+        return f"{words} from week {self.week_offset + 1}" if self.week_offset else words
 
     @property
     def minutes(self) -> int:

@@ -16,7 +16,9 @@ the solving functions raise :class:`careplan.MissingExtraError`.
 
 from __future__ import annotations
 
-from careplan.census._calendars import room_calendar, staff_calendar
+import importlib as _importlib
+from typing import TYPE_CHECKING
+
 from careplan.census._result import (
     Assignment,
     CensusChange,
@@ -36,6 +38,7 @@ from careplan.census._values import (
     Room,
     Staff,
     WorkHours,
+    every_week_of_cadence,
 )
 
 __all__ = [
@@ -55,8 +58,25 @@ __all__ = [
     "UnplacedReason",
     "WorkHours",
     "admit",
+    "every_week_of_cadence",
     "reassign",
     "room_calendar",
     "schedule_census",
     "staff_calendar",
 ]
+
+if TYPE_CHECKING:
+    from careplan.census._calendars import room_calendar, staff_calendar
+
+#: The calendars load the calendar writer (icalendar) on first use, so that
+#: the sample programs, which build censuses, keep ``import careplan`` light.
+_LAZY = {"room_calendar", "staff_calendar"}
+
+
+def __getattr__(name: str) -> object:
+    """Load a calendar function on first use, then keep it here."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module("careplan.census._calendars"), name)
+    globals()[name] = value
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from careplan._model.program import Offering
-from careplan.census._model import CensusModel, needs
+from careplan.census._model import CensusModel, held_weeks, needs
 from careplan.census._result import (
     CensusResult,
 )
@@ -25,8 +25,11 @@ class Bookings:
         self.census = census
         self.count: dict[str, int] = {}
         self.cap: dict[str, int] = {}  # a running group's seats (track and room)
-        self.busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        self.load: dict[str, int] = {}
+        #: The weeks of the cycle each offering is held in.
+        self.held = held_weeks(census.program)
+        # (holder, weekday) -> (begin, end, weeks of the cycle) taken
+        self.busy: dict[tuple[str, int], list[tuple[int, int, frozenset[int]]]] = {}
+        self.load: dict[tuple[str, int], int] = {}  # (clinician, week of the cycle)
         self.staff: dict[str, list[str]] = {}  # offering -> clinicians (one per client in a slot)
         self.rooms: dict[str, list[str]] = {}
 
@@ -54,8 +57,10 @@ class Bookings:
 
     def _free(self, holder: str, offering: Offering) -> bool:
         begin, end = offering.start_minute, offering.end_minute
+        weeks = self.held[offering.id]
         return all(
-            end <= b or e <= begin for b, e in self.busy.get((holder, int(offering.weekday)), [])
+            end <= b or e <= begin or weeks.isdisjoint(held)
+            for b, e, held in self.busy.get((holder, int(offering.weekday)), [])
         )
 
     def _clinician(self, offering: Offering) -> str | None:
@@ -72,7 +77,10 @@ class Bookings:
                 and (
                     offering.is_group
                     or person.max_caseload is None
-                    or self.load.get(person.id, 0) < person.max_caseload
+                    or all(
+                        self.load.get((person.id, week), 0) < person.max_caseload
+                        for week in self.held[offering.id]
+                    )
                 )
             ):
                 return person.id
@@ -110,9 +118,10 @@ class Bookings:
 
     def _hold(self, offering: Offering, staff: list[str], rooms: list[str], count: int) -> None:
         day = int(offering.weekday)
+        weeks = self.held[offering.id]
         for holder in (*staff, *rooms):
             self.busy.setdefault((holder, day), []).append(
-                (offering.start_minute, offering.end_minute)
+                (offering.start_minute, offering.end_minute, weeks)
             )
         self.staff.setdefault(offering.id, []).extend(staff)
         self.rooms.setdefault(offering.id, []).extend(rooms)
@@ -124,7 +133,8 @@ class Bookings:
             self.cap[offering.id] = min(limits) if limits else len(self.census.clients) + 1
         else:
             for person in staff:
-                self.load[person] = self.load.get(person, 0) + 1
+                for week in weeks:
+                    self.load[person, week] = self.load.get((person, week), 0) + 1
 
 
 def first_fit_hint(

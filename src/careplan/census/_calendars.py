@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from careplan._adapters.ical import schedule_to_ical
 from careplan._model.errors import InvalidValueError
-from careplan._model.plan import CarePlan, Client
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import require_date
 from careplan.census._result import CensusResult
@@ -21,28 +21,19 @@ def _calendar(
     weeks: int,
     uid_key: str | bytes | None,
 ) -> bytes:
-    # Imported here: icalendar loads only when a calendar is asked for, so that
-    # the sample programs (which build censuses) keep `import careplan` light.
-    from careplan._adapters.ical import to_ical
-
-    census = result.census
     begin = require_date("start", start)
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise InvalidValueError("weeks", weeks, "is not a positive number of weeks")
-    # The plan writer needs a plan: one at any level, which the "sessions"
-    # detail never shows.
-    plan = CarePlan(
-        Client(name),
-        census.levels.levels[0],
+    # Titles as the rosters read ("Evening group — 9 clients"), under the
+    # staff member's or room's own calendar name.
+    return schedule_to_ical(
         week,
-        begin,
-        begin.add(weeks=weeks).subtract(days=1),
-        continuum=census.levels,
-        closures=census.program.closures,
+        start=begin,
+        end=begin.add(weeks=weeks).subtract(days=1),
+        name=name,
+        uid_key=uid_key or name,
+        closures=result.census.program.closures,
     )
-    # The plan writer's events, titles as the rosters read ("Evening group — 9
-    # clients"), under the staff member's or room's own calendar name.
-    return to_ical(plan, detail="sessions", uid_key=uid_key or name, name=name)
 
 
 def staff_calendar(
@@ -56,9 +47,11 @@ def staff_calendar(
     """An iCalendar file of staff member ``staff_id``'s weeks, naming no client.
 
     Groups read "Evening group (in person) — 9 clients"; one-to-one sessions
-    carry their kind only. Written by :func:`careplan.to_ical`'s writer
-    (time zones, escaping, stable UIDs keyed by ``uid_key``, default the
-    staff id), from ``start`` for ``weeks`` weeks.
+    carry their kind only; a biweekly consult is held in its own weeks (A
+    or B, counted from ``start``). Written from the sessions by the
+    calendar writer (:func:`careplan.schedule_to_ical`: time zones,
+    escaping, stable UIDs keyed by ``uid_key``, default the staff id), from
+    ``start`` for ``weeks`` weeks, with the program's closures.
 
     >>> import pendulum
     >>> from careplan.census import schedule_census

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 
 from careplan._model.errors import MissingExtraError
-from careplan._model.program import Offering
+from careplan._model.program import Offering, Program
 from careplan.census._values import Census, CensusClient, Room, Staff
 from careplan.census._weeks import Candidates, day_ids, offerings_of
 
@@ -34,14 +35,58 @@ _Holder = TypeVar("_Holder", Staff, Room)
 
 
 def _pools(
-    holders: Sequence[_Holder], alike: Callable[[_Holder], Hashable], pooled: bool
+    holders: Sequence[_Holder],
+    alike: Callable[[_Holder], Hashable],
+    serves: Callable[[_Holder], list[frozenset[int]]],
+    pooled: bool,
 ) -> dict[str, tuple[_Holder, ...]]:
     """``holders`` in pools of those ``alike`` (each alone unless ``pooled``),
-    named by their first member's id, in the census's order."""
+    named by their first member's id, in the census's order.
+
+    A holder stands alone too when the offerings it ``serves`` (the weeks of
+    the cycle each is held in) mix every-week ones with ones held in some
+    weeks only: handing a pool's members out week by week could then give
+    a weekly session different members in different weeks.
+    """
     found: dict[Hashable, list[_Holder]] = {}
     for holder in holders:
-        found.setdefault(alike(holder) if pooled else holder.id, []).append(holder)
+        sizes = {len(weeks) for weeks in serves(holder)}
+        alone = not pooled or len(sizes) > 1
+        found.setdefault(holder.id if alone else alike(holder), []).append(holder)
     return {members[0].id: tuple(members) for members in found.values()}
+
+
+def cycle_of(program: Program) -> int:
+    """After how many weeks the program's offerings repeat (1 when all are weekly)."""
+    return math.lcm(*(s.every_weeks for o in program.offerings() for s in o.sessions))
+
+
+def held_weeks(program: Program) -> Mapping[str, frozenset[int]]:
+    """By offering id, the weeks of the program's cycle (0 to :func:`cycle_of` - 1)
+    in which the offering is held."""
+    cycle = cycle_of(program)
+    return {
+        o.id: frozenset(
+            week for week in range(cycle) if any(s.held_in_week(week) for s in o.sessions)
+        )
+        for o in program.offerings()
+    }
+
+
+def at_most_at_once(
+    model: Any, items: Sequence[tuple[int, int, Any, frozenset[int]]], size: int, cycle: int
+) -> None:
+    """At no moment of any week of the ``cycle`` do ``items`` (begin, end, amount, weeks
+    held) add up to more than ``size``; the same constraint is added once."""
+    added: set[frozenset[int]] = set()
+    for week in range(cycle):
+        held = [item for item in items if week in item[3]]
+        for moment in sorted({begin for begin, _, _, _ in held}):
+            at = [var for begin, end, var, _ in held if begin <= moment < end]
+            key = frozenset(id(var) for var in at)
+            if len(at) > 1 and key not in added:
+                added.add(key)
+                model.add(sum(at) <= size)
 
 
 class CensusModel:
@@ -133,17 +178,35 @@ class CensusModel:
         # of which of them it is; :meth:`holders` names them afterwards.
         # With earlier clinicians to keep, everyone is a pool of their own.
         pooled = not previous_staff
+        # Biweekly slots are offered in each week of their cadence (weeks A
+        # and B): seats, clinicians and rooms are counted week by week.
+        cycle = cycle_of(census.program)
+        in_weeks = self.held = held_weeks(census.program)
         self.staff_pools = _pools(
             census.staff,
             lambda s: (s.credentials, s.hours, s.absent) if s.max_caseload is None else s.id,
+            lambda s: [
+                in_weeks[o.id]
+                for o in census.program.offerings()
+                if needs(census, o) and needs(census, o) <= set(s.credentials)
+            ],
             pooled,
         )
-        self.room_pools = _pools(census.rooms, lambda r: (r.capacity, r.closed), pooled)
+        self.room_pools = _pools(
+            census.rooms,
+            lambda r: (r.capacity, r.closed),
+            lambda r: [
+                in_weeks[o.id]
+                for o in census.program.offerings()
+                if o.sessions[0].modality.kind == "in_person"
+            ],
+            pooled,
+        )
         self.lead: dict[tuple[str, str], Any] = {}  # (offering, staff pool) -> how many
         self.room: dict[tuple[str, str], Any] = {}  # (offering, room pool) -> how many
-        staff_busy: dict[tuple[str, int], list[tuple[int, int, Any]]] = {}
-        room_busy: dict[tuple[str, int], list[tuple[int, int, Any]]] = {}
-        caseload: dict[str, list[Any]] = {}
+        staff_busy: dict[tuple[str, int], list[tuple[int, int, Any, frozenset[int]]]] = {}
+        room_busy: dict[tuple[str, int], list[tuple[int, int, Any, frozenset[int]]]] = {}
+        caseload: dict[str, list[tuple[int, int, Any, frozenset[int]]]] = {}
         largest = model.new_int_var(0, max(everyone, 0), "largest")
         attendance: list[Any] = []
         for offering in census.program.offerings():
@@ -191,9 +254,11 @@ class CensusModel:
                     top = 1 if group else min(size, most)
                     var = model.new_int_var(0, top, f"lead[{offering.id},{key}]")
                     self.lead[offering.id, key] = var
-                    staff_busy.setdefault((key, day), []).append((*span, var))
+                    staff_busy.setdefault((key, day), []).append(
+                        (*span, var, in_weeks[offering.id])
+                    )
                     if not group:
-                        caseload.setdefault(key, []).append(var)
+                        caseload.setdefault(key, []).append((0, 1, var, in_weeks[offering.id]))
                     leads.append(var)
                 model.add(sum(leads) == demand)
             if in_person and census.rooms:
@@ -203,7 +268,7 @@ class CensusModel:
                     top = 1 if group else min(size, most)
                     var = model.new_int_var(0, top, f"room[{offering.id},{key}]")
                     self.room[offering.id, key] = var
-                    room_busy.setdefault((key, day), []).append((*span, var))
+                    room_busy.setdefault((key, day), []).append((*span, var, in_weeks[offering.id]))
                     holding.append(var)
                     seats.append(self.room_pools[key][0].capacity * var)
                 model.add(sum(holding) == demand)
@@ -211,14 +276,11 @@ class CensusModel:
                     model.add(count <= sum(seats))
         for pools, busy in ((self.staff_pools, staff_busy), (self.room_pools, room_busy)):
             for (key, _), items in busy.items():
-                size = len(pools[key])
-                for moment in sorted({begin for begin, _, _ in items}):
-                    at = [var for begin, end, var in items if begin <= moment < end]
-                    if len(at) > 1:
-                        model.add(sum(at) <= size)
+                at_most_at_once(model, items, len(pools[key]), cycle)
         for person in census.staff:
+            # The caseload is per week: every one-to-one session of a week at one "moment".
             if person.max_caseload is not None and caseload.get(person.id):
-                model.add(sum(caseload[person.id]) <= person.max_caseload)
+                at_most_at_once(model, caseload[person.id], person.max_caseload, cycle)
         # A kept day counts as changed when one of its one-to-one sessions
         # loses the clinician the client had (the result pairs them again).
         by_day: dict[tuple[str, int], list[tuple[str, str]]] = {}
@@ -252,9 +314,10 @@ class CensusModel:
         """The clinicians and rooms of each offering in use, by id, from solver values.
 
         Members of a pool are handed out by start time, each to the first
-        free one: at no moment does a pool give more than it has (the model
-        says so), and for intervals that is enough for the hand-out to
-        succeed.
+        free one: at no moment of any week does a pool give more than it
+        has (the model says so), and for intervals that is enough for the
+        hand-out to succeed (a pool's offerings are all held every week, or
+        each in one week of the cycle: see :func:`_pools`).
         """
         offerings = {o.id: o for o in self.census.program.offerings()}
         found: dict[str, tuple[list[str], list[str]]] = {}
@@ -278,12 +341,19 @@ class CensusModel:
                     )
             for key, uses in wanted.items():
                 members = [m.id for m in pools[key]]
-                until: dict[tuple[str, int], int] = {}  # (member, day) -> busy until
+                # (member, day, week of the cycle) -> busy until
+                until: dict[tuple[str, int, int], int] = {}
                 for day, begin, end, oid, taken in sorted(uses):
-                    free = [m for m in members if until.get((m, day), -1) <= begin][:taken]
+                    weeks = self.held[oid]
+                    free = [
+                        m
+                        for m in members
+                        if all(until.get((m, day, week), -1) <= begin for week in weeks)
+                    ][:taken]
                     assert len(free) == taken, (key, oid)
                     for member in free:
-                        until[member, day] = end
+                        for week in weeks:
+                            until[member, day, week] = end
                     found.setdefault(oid, ([], []))[which].extend(free)
         return found
 

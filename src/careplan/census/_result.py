@@ -314,6 +314,9 @@ class CensusResult:
     def _schedule_of(
         self, holders: Callable[[Roster], tuple[str, ...]], holder: str
     ) -> WeeklySchedule:
+        # A slot's cadence is its session's (weeks A and B of a biweekly
+        # consult); a track's day is held every week.
+        cadence = {o.id: o.sessions[0] for o in self.census.program.offerings()}
         sessions = [
             Session(
                 roster.weekday,
@@ -322,7 +325,9 @@ class CensusResult:
                 roster.kind,
                 title=roster.label if roster.group else roster.title,
                 modality=Modality(roster.modality),  # type: ignore[arg-type]
+                every_weeks=cadence[roster.offering].every_weeks,
                 id=roster.offering,
+                week_offset=cadence[roster.offering].week_offset,
             )
             for roster in self.rosters
             if holder in holders(roster)

@@ -210,6 +210,41 @@ class CensusClient:
     admitted: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
 
 
+def every_week_of_cadence(program: Program) -> Program:
+    """``program`` with each slot held every ``n`` weeks offered in each week of its cadence.
+
+    A biweekly consult is two slots at one time: week A (the slot as given,
+    ``week_offset`` 0) and week B (``week_offset`` 1, its id and its
+    offering's id ending in ``-week2``), so two clients can share it in
+    alternate weeks. Slots the program already offers in a week are kept
+    as they are, so the program comes back unchanged the second time.
+    """
+    offered = {(slot_key(s), s.week_offset) for s in program.slots}
+    added = [
+        attrs.evolve(slot, week_offset=week, id=f"{slot.id}-week{week + 1}")
+        for slot in program.slots
+        if slot.week_offset == 0
+        for week in range(1, slot.every_weeks)
+        if (slot_key(slot), week) not in offered
+    ]
+    return attrs.evolve(program, slots=(*program.slots, *added)) if added else program
+
+
+def slot_key(slot: Session) -> tuple[object, ...]:
+    """A slot but for its id and its week of the cadence."""
+    return (
+        slot.weekday,
+        slot.start,
+        slot.duration,
+        slot.kind,
+        slot.track,
+        slot.modality,
+        slot.title,
+        slot.every_weeks,
+        slot.role,
+    )
+
+
 def _credentials(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(dict(value).items()))
 
@@ -220,6 +255,10 @@ class Census:
 
     Attributes:
         program: What the clinic offers; its tracks' ``capacity`` caps groups.
+            A slot held every ``n`` weeks is offered in each week of its
+            cadence (:func:`every_week_of_cadence`): a biweekly consult's
+            week B is the slot ``<id>-week2``, so two clients share it in
+            alternate weeks.
         clients: The clients in care (ids unique).
         staff: The clinicians. Empty: the census plans seats only, and no
             session needs a clinician (give staff to have them checked).
@@ -229,7 +268,7 @@ class Census:
         credentials: Session kind code to the credential that leads it.
     """
 
-    program: Program
+    program: Program = attrs.field(converter=every_week_of_cadence)
     clients: tuple[CensusClient, ...] = attrs.field(default=(), converter=_clients)
     staff: tuple[Staff, ...] = attrs.field(default=(), converter=_staff)
     rooms: tuple[Room, ...] = attrs.field(default=(), converter=_rooms)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pendulum
@@ -14,9 +15,10 @@ from careplan._model.kinds import TreatmentTrack
 from careplan._model.levels import Continuum, LevelOfCare
 from careplan._model.program import Offering, Program
 from careplan._model.schedule import WeeklySchedule
+from careplan._model.session import Session
 from careplan._operations.filling import DayOption, WeekBounds, day_options
 from careplan._operations.planner import allowed_offerings, feasible
-from careplan.census._values import Census, CensusClient
+from careplan.census._values import Census, CensusClient, slot_key
 
 # --- candidate weeks ------------------------------------------------------------------
 
@@ -205,14 +207,65 @@ class WeekSpace:
             penalty[offering.id] = penalty.get(offering.id, 0) + 1
 
 
+class Asked(NamedTuple):
+    """What a client's weeks depend on, hashable: the caches below are keyed by it.
+
+    The program is the census's with one slot for all the weeks of a
+    biweekly slot's cadence (:func:`phases`): weeks A and B meet a client's
+    level and life alike, so they are listed once and told apart after.
+    """
+
+    program: Program
+    level: LevelOfCare
+    continuum: Continuum | None
+    constraints: LifeConstraints
+    tracks: tuple[TreatmentTrack, ...]
+
+    @classmethod
+    def of(cls, census: Census, client: CensusClient) -> Asked:
+        continuum = census.levels if client.level in census.levels else None
+        program = phases(census.program)[0]
+        return cls(program, client.level, continuum, client.constraints, tuple(client.tracks))
+
+
+@functools.lru_cache(maxsize=64)
+def phases(program: Program) -> tuple[Program, Mapping[str, tuple[Offering, ...]]]:
+    """``program`` with each slot once for all the weeks of its cadence, and for each
+    offering of that the program's offerings it stands for (itself first).
+
+    A slot offered in several weeks (:func:`every_week_of_cadence`) is the
+    same slot but for its id and its ``week_offset``.
+    """
+    first: dict[tuple[object, ...], Session] = {}
+    others: dict[str, list[str]] = {}
+    for slot in program.slots:
+        kept = first.setdefault(slot_key(slot), slot)
+        others.setdefault(kept.id, []).append(f"slot-{slot.id}")
+    if len(first) == len(program.slots):
+        return program, {}
+    offerings = {o.id: o for o in program.offerings()}
+    variants = {
+        f"slot-{kept}": tuple(offerings[oid] for oid in ids) for kept, ids in others.items()
+    }
+    return attrs.evolve(program, slots=tuple(first.values())), variants
+
+
+def in_every_week(
+    week: Week,
+    variants: Mapping[str, tuple[Offering, ...]],
+    blocked: frozenset[str] | None = None,
+) -> list[Week]:
+    """``week`` (of the program :func:`phases` gives) in every week of its slots'
+    cadences; with ``blocked``, only the first one that uses no blocked offering."""
+    choices = [variants.get(o.id, (o,)) for o in week.offerings]
+    if blocked is not None:
+        choices = [tuple(o for o in choice if o.id not in blocked)[:1] for choice in choices]
+    return [Week(tuple(taken), week.conflicts) for taken in itertools.product(*choices)]
+
+
 @functools.lru_cache(maxsize=1024)
-def week_space(
-    program: Program,
-    level: LevelOfCare,
-    continuum: Continuum | None,
-    constraints: LifeConstraints,
-    tracks: tuple[TreatmentTrack, ...],
-) -> WeekSpace:
+def week_space(asked: Asked) -> WeekSpace:
+    program, level, continuum, constraints, tracks = asked
     allowed = allowed_offerings(program, constraints, tracks)
     bounds = WeekBounds.of(level, continuum, constraints)
     classes: list[dict[_Signature, tuple[_Member, ...]]] = []
@@ -242,13 +295,7 @@ def week_space(
 
 
 @functools.lru_cache(maxsize=1024)
-def candidate_weeks(
-    program: Program,
-    level: LevelOfCare,
-    continuum: Continuum | None,
-    constraints: LifeConstraints,
-    tracks: tuple[TreatmentTrack, ...],
-) -> tuple[Week, ...]:
+def candidate_weeks(asked: Asked) -> tuple[Week, ...]:
     """A client's candidate weeks, best first; empty when no week meets the level.
 
     The first is the planner's fewest-conflict week (exact: every way to fill
@@ -258,7 +305,7 @@ def candidate_weeks(
     (diversity: other slots, other days), first within each stream (a track
     in one modality), then across streams.
     """
-    space = week_space(program, level, continuum, constraints, tracks)
+    space = week_space(asked)
     if not space.layers:
         return ()
     found: dict[tuple[str, ...], Week] = {}
@@ -308,18 +355,23 @@ def any_week(census: Census, client: CensusClient, blocked: frozenset[str]) -> b
 def fitting_weeks(
     census: Census, client: CensusClient, blocked: frozenset[str], *, streams: bool = True
 ) -> list[Week]:
-    """Weeks of ``client`` that use no ``blocked`` offering: the best, and one per stream."""
-    continuum = census.levels if client.level in census.levels else None
-    space = week_space(
-        census.program, client.level, continuum, client.constraints, tuple(client.tracks)
-    )
+    """Weeks of ``client`` that use no ``blocked`` offering: the best, and one per stream.
+
+    A slot is blocked only when it is blocked in every week of its cadence;
+    each week found takes the first of a slot's weeks that is free.
+    """
+    space = week_space(Asked.of(census, client))
     if not space.layers:
         return []
+    variants = phases(census.program)[1]
+    whole = frozenset(
+        oid for oid, ways in variants.items() if all(o.id in blocked for o in ways)
+    ) | (blocked - {o.id for ways in variants.values() for o in ways})
     found: dict[tuple[str, ...], Week] = {}
-    space.draw(found, None, 1, {}, blocked)
+    space.draw(found, None, 1, {}, whole)
     for stream in space.streams if streams else ():
-        space.draw(found, stream, 1, {}, blocked)
-    return list(found.values())
+        space.draw(found, stream, 1, {}, whole)
+    return [phased for week in found.values() for phased in in_every_week(week, variants, blocked)]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -330,36 +382,23 @@ def client_offerings(
     return tuple(allowed_offerings(program, constraints, tracks))
 
 
-def every_week(
-    census: Census, client: CensusClient, continuum: Continuum | None
-) -> list[Week] | None:
-    """Every week of the client's allowed offerings that meets the level, or
-    ``None`` when there are too many offerings to try them all."""
-    allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
-    if len(allowed) > _ALL_WEEKS_UP_TO:
+def every_week(asked: Asked) -> list[Week] | None:
+    """Every week of the client's allowed offerings that meets the level (a
+    biweekly slot's weeks told apart after), or ``None`` when there are too
+    many offerings to try them all."""
+    if len(client_offerings(asked.program, asked.constraints, asked.tracks)) > _ALL_WEEKS_UP_TO:
         return None
-    space = week_space(
-        census.program, client.level, continuum, client.constraints, tuple(client.tracks)
-    )
-    if not space.complete:
+    if not week_space(asked).complete:
         return None
-    return list(
-        all_weeks(census.program, client.level, continuum, client.constraints, tuple(client.tracks))
-    )
+    return list(all_weeks(asked))
 
 
 @functools.lru_cache(maxsize=1024)
-def all_weeks(
-    program: Program,
-    level: LevelOfCare,
-    continuum: Continuum | None,
-    constraints: LifeConstraints,
-    tracks: tuple[TreatmentTrack, ...],
-) -> tuple[Week, ...]:
+def all_weeks(asked: Asked) -> tuple[Week, ...]:
     """Every week that meets the level, fewest conflicts first: every path of
     :func:`week_paths` with every way to fill each of its days (the weeks
     :func:`careplan.feasible` accepts, without trying every subset)."""
-    space = week_space(program, level, continuum, constraints, tracks)
+    space = week_space(asked)
     found: list[Week] = []
 
     def walk(day: int, state: int, picked: tuple[DayOption, ...]) -> None:
@@ -380,17 +419,21 @@ def all_weeks(
 
 
 def candidates(census: Census, client: CensusClient) -> Candidates:
-    continuum = census.levels if client.level in census.levels else None
-    every = every_week(census, client, continuum)
-    weeks = (
-        list(
-            candidate_weeks(
-                census.program, client.level, continuum, client.constraints, tuple(client.tracks)
-            )
-        )
-        if every is None
-        else every
-    )
+    asked = Asked.of(census, client)
+    continuum = asked.continuum
+    every = every_week(asked)
+    variants = phases(census.program)[1]
+    if every is not None:
+        # Every week: a week with a biweekly slot in each of the slot's weeks.
+        weeks = [phased for week in every for phased in in_every_week(week, variants)]
+    else:
+        # The best week in each of its slots' weeks, the others in turn in
+        # one of them (as many candidates as weeks drawn, but one, so the
+        # model stays small; the widening finds another week when one fits).
+        weeks = []
+        for index, week in enumerate(candidate_weeks(asked)):
+            phased = in_every_week(week, variants)
+            weeks.extend(phased if index == 0 else phased[index % len(phased) :][:1])
     if client.current is not None and weeks:
         # The current week is always a candidate when it still meets the level.
         taken = tuple(sorted(offerings_of(census, client.current), key=lambda o: o.id))

@@ -151,6 +151,7 @@ def _session(doc: SessionDoc, path: str, labels: LabelsDoc) -> Session:
             every_weeks=doc.every_weeks,
             id=doc.id,
             role=doc.role,
+            week_offset=doc.week_offset,
         )
 
 

@@ -72,6 +72,7 @@ class SessionDoc:
     title: str | None = None
     every_weeks: int = 1
     role: str | None = attrs.field(default=None, metadata=ADDED)
+    week_offset: int = attrs.field(default=0, metadata=ADDED)
 
 
 @attrs.frozen

@@ -75,6 +75,7 @@ def _session_doc(s: Session) -> SessionDoc:
         title=s.title,
         every_weeks=s.every_weeks,
         role=s.role,
+        week_offset=s.week_offset,
     )
 
 

@@ -104,6 +104,8 @@ DISCHARGE_REASON = f"{EXTENSION_BASE}/discharge-reason"
 #: R4 has no recurring appointments: what an occurrence's series says.
 SCHEDULED_ON = f"{EXTENSION_BASE}/scheduled-on"
 EVERY_WEEKS = f"{EXTENSION_BASE}/every-weeks"
+#: On an R4 activity's detail, when not 0: the week of its cadence a series is held in.
+WEEK_OFFSET = f"{EXTENSION_BASE}/week-offset"
 JOIN_URL = f"{EXTENSION_BASE}/join-url"
 #: On an R4 activity's detail: the session it describes, and its track.
 SESSION_ID = f"{EXTENSION_BASE}/session-id"

@@ -32,6 +32,7 @@ from careplan.fhir._codes import (
     SUICIDE_ITEM,
     TRACK,
     WALL_TIME,
+    WEEK_OFFSET,
     FhirVersion,
 )
 
@@ -91,6 +92,13 @@ EXTENSIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], str], ...] =
         "The EpisodeOfCare (level of care) the weekly session belongs to.",
     ),
     (MODALITY, "code", (_DETAIL,), (), "in_person or virtual."),
+    (
+        WEEK_OFFSET,
+        "unsignedInt",
+        (_DETAIL,),
+        (),
+        "The week of its cadence the weekly session is held in (0: the episode's first).",
+    ),
     (
         WALL_TIME,
         "time",

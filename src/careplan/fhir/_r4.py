@@ -36,6 +36,7 @@ from careplan.fhir._codes import (
     TRACK_SYSTEM,
     TZ_CODE,
     US_CORE_VERSION,
+    WEEK_OFFSET,
     active_problem,
     present,
     resource_id,
@@ -145,6 +146,8 @@ def _series_detail(
         extension.append({"url": TRACK, "valueCoding": track})
     if session.modality.is_virtual and session.modality.join_url:
         extension.append({"url": JOIN_URL, "valueUrl": session.modality.join_url})
+    if session.week_offset:
+        extension.append({"url": WEEK_OFFSET, "valueUnsignedInt": session.week_offset})
     location = text_or_none(session.modality.location)
     return {
         "extension": extension,

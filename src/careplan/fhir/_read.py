@@ -46,6 +46,7 @@ from careplan._model.measures import BUILTIN_INSTRUMENTS, Measurement
 from careplan._model.plan import CarePlan, Client, Goal
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
+from careplan._model.time import week_start
 from careplan._model.transition import Transition, TransitionReason, direction_between
 from careplan._operations.limits import limit_problems
 from careplan.fhir._codes import (
@@ -68,6 +69,7 @@ from careplan.fhir._codes import (
     TRACK,
     TZ_CODE,
     WALL_TIME,
+    WEEK_OFFSET,
 )
 from careplan.fhir._codes import bundle_at as _at
 from careplan.fhir._codes import day as _date
@@ -509,6 +511,16 @@ class _Parts(NamedTuple):
     reschedules: list[Reschedule]
 
 
+def _week_of(start: str, episode_start: pendulum.Date) -> int:
+    """The week of a series' first start counted from its episode's first week.
+
+    The first start is the series' first instance, so this is the week of
+    the cadence the series is held in (R5 writes no offset of its own).
+    """
+    first = _dt.date.fromisoformat(start[:10])
+    return (week_start(first) - week_start(episode_start)).days // 7
+
+
 def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None:
     reader, appointments = parts.reader, parts.appointments
     by_path: dict[str, tuple[Session, int]] = {}
@@ -526,6 +538,7 @@ def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None
             )
             category = appointment.get("serviceCategory")
             virtual = appointment.get("virtualService")
+            every = weekly.get("weekInterval", 1)
             session = Session(
                 weekday,
                 start,
@@ -538,8 +551,9 @@ def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None
                     _location(appointment),
                 ),
                 title=appointment.get("description"),
-                every_weeks=weekly.get("weekInterval", 1),
+                every_weeks=every,
                 id=_identifier(appointment, SESSION_SYSTEM) or "",
+                week_offset=_week_of(appointment["start"], parts.starts[index]) % every,
             )
             parts.sessions[index].append(session)
             parts.cancellations.extend(
@@ -601,6 +615,7 @@ def _read_r4(parts: _Parts, details: list[tuple[str, Mapping[str, Any]]]) -> Non
                 title=detail.get("description"),
                 every_weeks=repeat.get("period", 1),
                 id=_extension(detail, SESSION_ID)["valueString"],  # type: ignore[index]
+                week_offset=(_extension(detail, WEEK_OFFSET) or {}).get("valueUnsignedInt", 0),
             )
             parts.sessions[index].append(session)
             found[(index, session.id)] = session
