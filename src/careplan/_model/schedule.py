@@ -140,28 +140,7 @@ class WeeklySchedule:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text("WeeklySchedule(...)" if cycle else self.grid())
 
-    def occurrences(
-        self,
-        start: _dt.date,
-        end: _dt.date,
-        *,
-        closures: Iterable[Closure | _dt.date] = (),
-        cancellations: Iterable[Cancellation] = (),
-        reschedules: Iterable[Reschedule] = (),
-        cadence_start: _dt.date | None = None,
-        disambiguate: Disambiguate = "compatible",
-    ) -> tuple[Occurrence, ...]:
-        """Every concrete session from ``start`` to ``end`` (both included).
-
-        See :func:`careplan.expand` for the arguments.
-        """
-        return expand(
-            self,
-            start,
-            end,
-            closures=closures,
-            cancellations=cancellations,
-            reschedules=reschedules,
-            cadence_start=cadence_start,
-            disambiguate=disambiguate,
-        )
+    #: Every concrete session from ``start`` to ``end`` (both included): the
+    #: method spelling of :func:`careplan.expand`, which it is, so both take the
+    #: same arguments.
+    occurrences = expand
