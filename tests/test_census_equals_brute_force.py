@@ -24,12 +24,12 @@ Every subset of each client's offerings is tried with every combination of
 clients, clinicians and rooms by backtracking (partial combinations that
 already break a rule, or can no longer reach the best found, are dropped).
 
-Examples: 100 generated censuses (3 to 6 clients, 4 to 8 offerings, three
+Examples: 500 generated censuses (3 to 6 clients, 4 to 8 offerings, three
 levels, two tracks in one day part, same-time tracks, biweekly consults (often
 one on a group day that the third level needs, so that two clients share it
 in weeks A and B), busy blocks across midnight with buffers, staff absences,
 closed rooms, caseloads, admission ties, current weeks), and 40 more with
-``admit`` into them and ``reassign`` after a clinician's absence: about 40 s
+``admit`` into them and ``reassign`` after a clinician's absence: about a minute
 in all on a loaded 2-core machine.
 """
 
@@ -512,7 +512,7 @@ def check_placements(result: CensusResult) -> None:
 # --- the comparisons ----------------------------------------------------------------
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(censuses())
 def test_the_census_equals_the_brute_force(census):
     assert every_week_of_the_cadence_is_offered(census)
