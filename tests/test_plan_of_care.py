@@ -194,6 +194,18 @@ def test_reviews_overdue_and_due_soon():
     assert "review.overdue" in codes(PLAN, today=DEMO_START.add(days=61))
 
 
+def test_a_review_dated_after_today_has_not_been_done_yet():
+    # The sample's review is dated day 30; judged on day 31 it counts, judged on
+    # day 29 it has not happened, so the first review (due by day 30 at the
+    # latest) is still only due soon, and after it is due, overdue.
+    review = PLAN.reviews[0]
+    assert review.on == DEMO_START.add(days=30)
+    assert "review.overdue" not in codes(PLAN, today=DEMO_START.add(days=31))
+    early = attrs.evolve(PLAN, reviews=[attrs.evolve(review, on=DEMO_START.add(days=45))])
+    assert "review.overdue" in codes(early, today=DEMO_START.add(days=40))
+    assert "review.overdue" not in codes(early, today=DEMO_START.add(days=46))
+
+
 def test_services_before_the_plan_is_signed_are_an_error():
     first = PLAN.occurrences()[0]
     plan = PLAN.record_attendance(first.session.id, first.scheduled_on)

@@ -56,8 +56,13 @@ def _applies(policy: ReviewPolicy, level_code: str) -> bool:
     return not levels or "*" in levels or level_code in levels
 
 
-def next_review(plan: CarePlan, policy: ReviewPolicy) -> tuple[pendulum.Date, Cadence] | None:
+def next_review(
+    plan: CarePlan, policy: ReviewPolicy, *, as_of: pendulum.Date | None = None
+) -> tuple[pendulum.Date, Cadence] | None:
     """When the plan of care is next due for review after the reviews done, and by which cadence.
+
+    With ``as_of``, only reviews and certifications dated up to that day count:
+    one entered ahead of its date has not been done yet.
 
     A physician's certification or recertification counts as a review: it
     restates the need for the level and the plan of treatment, the
@@ -68,7 +73,11 @@ def next_review(plan: CarePlan, policy: ReviewPolicy) -> tuple[pendulum.Date, Ca
     may be in the past: the review is then overdue.
     """
     last, first = plan.start, True
-    reviews = sorted({r.on for r in plan.reviews} | {s.on for s in plan.signatures if s.certifies})
+    done_by = as_of or pendulum.Date.max
+    reviews = sorted(
+        {r.on for r in plan.reviews if r.on <= done_by}
+        | {s.on for s in plan.signatures if s.certifies and s.on <= done_by}
+    )
     while True:
         level = plan.level_on(last) or plan.level
         cadence = policy.review_cadence(level.code)
@@ -89,7 +98,7 @@ def next_review(plan: CarePlan, policy: ReviewPolicy) -> tuple[pendulum.Date, Ca
 def _review_cadence(
     plan: CarePlan, today: pendulum.Date, policy: ReviewPolicy
 ) -> Iterator[Violation]:
-    found = next_review(plan, policy)
+    found = next_review(plan, policy, as_of=today)
     if found is None:
         return
     due, cadence = found

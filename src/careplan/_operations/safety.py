@@ -230,7 +230,9 @@ def _occasions_unscreened(
                     f"the plan of care was reviewed on {day} with no suicide-risk screen from "
                     f"{opens} to that day; the policy asks for one at each review: {ask}",
                 )
-        found = None if plan.plan_of_care.empty else next_review(plan, review_policy)
+        found = (
+            None if plan.plan_of_care.empty else next_review(plan, review_policy, as_of=facts.today)
+        )
         if found is not None and found[0] <= last and found[0] not in held:
             day, opens = found[0], found[0].subtract(days=window)
             if not any(s.on >= opens for s in screens):
