@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import attrs
 import pendulum
 
-from careplan._model.calendar import Cancellation, Closure, Reschedule
 from careplan._model.checks import tuple_of, unique
 from careplan._model.constraints import LifeConstraints
 from careplan._model.errors import InvalidValueError
 from careplan._model.expansion import expand
 from careplan._model.hooks import Hook
-from careplan._model.occurrence import Occurrence
 from careplan._model.session import Session
-from careplan._model.time import Disambiguate, weekday_from, zone_name
+from careplan._model.time import weekday_from, zone_name
 
 __all__ = ["SCHEDULE_HTML", "SCHEDULE_TEXT", "WeeklySchedule"]
 
