@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import attrs
@@ -591,6 +591,14 @@ def billing_lines(
     return tuple(line for day in days for line in day.lines)
 
 
+def days_by_week(days: Iterable[BillableDay]) -> dict[pendulum.Date, list[BillableDay]]:
+    """``days`` by the Monday of their week, first week first."""
+    weeks: dict[int, list[BillableDay]] = defaultdict(list)
+    for day in days:
+        weeks[day.day.toordinal() - day.day.weekday()].append(day)
+    return {week_start(found[0].day): found for _, found in sorted(weeks.items())}
+
+
 def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tuple[BillingWeek, ...]:
     """Each week's billable days and billable service hours against the certified minimum.
 
@@ -608,18 +616,15 @@ def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tupl
     >>> week.billable_days, round(week.hours, 1), week.certified_minimum, week.meets_minimum
     (1, 3.3, 9, False)
     """
-    weeks: dict[pendulum.Date, list[BillableDay]] = defaultdict(list)
-    for day in billing(plan, rules, today=today):
-        weeks[week_start(day.day)].append(day)
+    weeks = days_by_week(billing(plan, rules, today=today))
+    last_monday = plan.end.subtract(days=6)
     found = []
-    for monday in sorted(weeks):
-        days = weeks[monday]
+    for monday, days in weeks.items():
         minutes: dict[str, int] = defaultdict(int)
         for day in days:
             minutes[day.level] += day.minutes
         level = max(minutes, key=lambda code: minutes[code])
         level_rules = rules.for_level(level)
-        sunday = monday.add(days=6)
         found.append(
             BillingWeek(
                 monday,
@@ -628,7 +633,7 @@ def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tupl
                 billable_hours(days),
                 None if level_rules is None else level_rules.min_hours_per_week,
                 any(day.forecast for day in days),
-                plan.start <= monday and sunday <= plan.end,
+                plan.start <= monday <= last_monday,
             )
         )
     return tuple(found)
