@@ -125,7 +125,7 @@ def _short_weeks(
     pattern = context.policy.below_minimum_weeks
     runs: list[list[pendulum.Date]] = []
     for monday in short_weeks:
-        if runs and (monday - runs[-1][-1]).days == 7:
+        if runs and monday.toordinal() - runs[-1][-1].toordinal() == 7:
             runs[-1].append(monday)
         else:
             runs.append([monday])
