@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from functools import partial
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import attrs
@@ -24,7 +23,7 @@ import pendulum
 from careplan._model.attendance import Attendance, Authorization
 from careplan._model.expansion import occurrences as plan_occurrences
 from careplan._model.occurrence import Occurrence
-from careplan._model.payer import BillingCode, LevelRules, PayerRules, default_role
+from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier, default_role
 from careplan._model.plan import CarePlan
 from careplan._model.review import ReviewPolicy
 from careplan._model.session import Session
@@ -269,7 +268,7 @@ def billing(
         if record is not None and record.status == "cancelled_by_program":
             continue
         by_day[occurrence.date].append(occurrence)
-    judged = _Judge(
+    judge = _Judge(
         plan,
         rules,
         until,
@@ -278,24 +277,44 @@ def billing(
         billing_certification(plan, rules, until),
         roles,
     )
+    # Each episode's level and its rules, looked up once rather than per day.
+    levels = [(e.level.code, rules.for_level(e.level.code)) for e in episodes]
     found = []
     for day in sorted(by_day):
         items = by_day[day]
         episode = items[0].episode
-        found.append(judged.day(day, episodes[episode].level.code, episode, items))
+        level, level_rules = levels[episode]
+        found.append(judge.day(day, level, level_rules, episode, items))
     return tuple(found)
 
 
 class _Line(NamedTuple):
-    """A service line before its day is judged: what judging the day reads."""
+    """A service line without its day and the day's verdict: what judging the day reads.
+
+    It depends on the session, the level and the minutes alone, so the
+    occurrences of a session with the same minutes share one.
+    """
 
     minutes: int
     why: str | None  # why it does not count toward the per diem; None when it does
-    build: Callable[..., ServiceLine]  # the line, given tier, billable and reason
+    # The ServiceLine's fields from session_id to place_of_service.
+    fields: tuple[str, str, str, int, str, str | None, str | None, tuple[str, ...], int, str | None]
+
+
+class _Terms(NamedTuple):
+    """What a day at a level with some number of qualifying services is judged by."""
+
+    tier: Tier | None
+    codes: tuple[BillingCode, ...]  # the codes the day carries when billable
+    least: int  # fewest minutes of services, the level's or a code's
+    needs: str  # the codes that ask for them, as said in a reason
+    weekly: tuple[int, str] | None  # most days a week asked for, and who asks
 
 
 @attrs.define
 class _Judge:
+    """Judges the days of one plan; what depends only on a session or a level is worked out once."""
+
     plan: CarePlan
     rules: PayerRules
     today: pendulum.Date
@@ -303,16 +322,19 @@ class _Judge:
     substance_use: bool
     lapses: tuple[CertificationLapse, ...]
     roles: Mapping[str, str] | None
-    program_days: dict[tuple[int, str], int] = attrs.field(factory=dict)
-    sessions: dict[tuple[int, str], tuple[Session, str, str | None]] = attrs.field(factory=dict)
+    name: str = attrs.field(init=False)
+    virtual_reason: str = attrs.field(init=False)
+    program_days: dict[tuple[int, str], int] = attrs.field(init=False, factory=dict)
+    # Entries keep their session, so that its id is not reused while the judge lives.
+    sessions: dict[tuple[int, str], tuple[Session, str, str | None]] = attrs.field(
+        init=False, factory=dict
+    )
+    lines: dict[tuple[int, str, int], tuple[Session, _Line]] = attrs.field(init=False, factory=dict)
+    terms: dict[tuple[str, int], _Terms] = attrs.field(init=False, factory=dict)
 
-    @property
-    def name(self) -> str:
-        return f"{self.rules.name} ({self.rules.version})"
-
-    @property
-    def virtual_reason(self) -> str:
-        return f"virtual sessions do not count for {self.name}"
+    def __attrs_post_init__(self) -> None:
+        self.name = f"{self.rules.name} ({self.rules.version})"
+        self.virtual_reason = f"virtual sessions do not count for {self.name}"
 
     def judged(self, rules: LevelRules, session: Session, level: str) -> tuple[str, str | None]:
         """Who renders a session, and why it cannot count toward the per diem (or ``None``).
@@ -322,7 +344,7 @@ class _Judge:
         """
         key = (id(session), level)
         found = self.sessions.get(key)
-        if found is None or found[0] is not session:
+        if found is None:
             role = rendering_role(self.plan, session, level, self.roles)
             found = self.sessions[key] = (session, role, self._why(rules, session, role))
         return found[1], found[2]
@@ -358,16 +380,17 @@ class _Judge:
             )
         return self.program_days[key]
 
-    def line(
-        self, rules: LevelRules, level: str, occurrence: Occurrence, minutes: int, forecast: bool
-    ) -> _Line:
-        """The occurrence's line as far as it is known before its day is judged.
+    def line(self, rules: LevelRules, level: str, session: Session, minutes: int) -> _Line:
+        """The line of ``minutes`` of ``session`` at ``level``, before its day is judged.
 
         Its ``why`` is ``None`` for a qualifying service; :meth:`day` builds
-        the line once it knows the tier, whether the day is billable, and
-        the day's reason (one ServiceLine a line, not one evolved from another).
+        the ServiceLine once it knows the date, the tier, whether the day is
+        billable, and the day's reason.
         """
-        session = occurrence.session
+        key = (id(session), level, minutes)
+        found = self.lines.get(key)
+        if found is not None:
+            return found[1]
         virtual = session.modality.is_virtual
         role, why = self.judged(rules, session, level)
         if why is None and minutes <= 0:
@@ -385,29 +408,59 @@ class _Judge:
             modifiers = ()
         if virtual and rules.telehealth_modifiers:
             modifiers += tuple(m for m in rules.telehealth_modifiers if m not in modifiers)
-        build = partial(
-            ServiceLine,
-            occurrence.date,
-            session.id,
-            session.kind.code,
-            level,
+        line = _Line(
             minutes,
-            role,
-            None if code is None else code.revenue,
-            None if code is None else code.hcpcs,
-            modifiers,
-            units,
-            rules.telehealth_place_of_service if virtual else rules.place_of_service,
-            per_diem=why is None,
-            forecast=forecast,
+            why,
+            (
+                session.id,
+                session.kind.code,
+                level,
+                minutes,
+                role,
+                None if code is None else code.revenue,
+                None if code is None else code.hcpcs,
+                modifiers,
+                units,
+                rules.telehealth_place_of_service if virtual else rules.place_of_service,
+            ),
         )
-        return _Line(minutes, why, build)
+        self.lines[key] = (session, line)
+        return line
+
+    def day_terms(self, rules: LevelRules, level: str, services: int) -> _Terms:
+        """The tier, codes and minimums of a day at ``level`` with ``services`` services."""
+        key = (level, services)
+        found = self.terms.get(key)
+        if found is None:
+            codes = tuple(c for c in rules.codes if c.applies(self.substance_use))
+            tier = rules.tier(services)
+            if tier is not None:
+                codes += tuple(c for c in tier.codes if c.applies(self.substance_use))
+            least = max([rules.min_minutes, *(c.min_minutes for c in codes)])
+            needs = [c.code for c in codes if c.min_minutes == least]
+            weekly = [
+                (c.min_days_per_week, c.code) for c in codes if c.min_days_per_week is not None
+            ]
+            if rules.min_days_per_week is not None:
+                weekly.append((rules.min_days_per_week, self.name))
+            found = self.terms[key] = _Terms(
+                tier,
+                codes,
+                least,
+                f" for {', '.join(needs)}" if needs else "",
+                max(weekly) if weekly else None,
+            )
+        return found
 
     def day(
-        self, day: pendulum.Date, level: str, episode: int, items: list[Occurrence]
+        self,
+        day: pendulum.Date,
+        level: str,
+        rules: LevelRules | None,
+        episode: int,
+        items: list[Occurrence],
     ) -> BillableDay:
         forecast = day > self.today
-        rules = self.rules.for_level(level)
         if rules is None:
             return BillableDay(
                 day,
@@ -422,7 +475,7 @@ class _Judge:
         unrecorded = 0
         for occurrence in items:
             if forecast:
-                lines.append(self.line(rules, level, occurrence, occurrence.minutes, True))
+                lines.append(self.line(rules, level, occurrence.session, occurrence.minutes))
                 continue
             record = self.records.get(occurrence.key)
             if record is None:
@@ -430,15 +483,12 @@ class _Judge:
                 unrecorded += self.judged(rules, occurrence.session, level)[1] is None
             elif record.present:
                 minutes = record.delivered_minutes(occurrence)
-                lines.append(self.line(rules, level, occurrence, minutes, False))
+                lines.append(self.line(rules, level, occurrence.session, minutes))
         qualifying = [line for line in lines if line.why is None]
         services = len(qualifying)
         minutes = sum(line.minutes for line in qualifying)
-        codes = tuple(c for c in rules.codes if c.applies(self.substance_use))
-        tier = rules.tier(services)
-        if tier is not None:
-            codes += tuple(c for c in tier.codes if c.applies(self.substance_use))
-        reasons = self.reasons(rules, day, level, episode, services, minutes, codes)
+        terms = self.day_terms(rules, level, services)
+        reasons = self.reasons(rules, day, level, episode, services, minutes, terms)
         if reasons:
             virtual = sum(line.why == self.virtual_reason for line in lines)
             if virtual:
@@ -461,12 +511,16 @@ class _Judge:
             )
         billable = not reasons
         why = None if billable else f"the day is not billable: {reasons[0]}"
-        tier_name = None if tier is None or not billable else tier.name
+        tier_name = None if terms.tier is None or not billable else terms.tier.name
         built = tuple(
-            line.build(
+            ServiceLine(
+                day,
+                *line.fields,
+                per_diem=line.why is None,
                 tier=tier_name if line.why is None else None,
                 billable=billable and line.why is None,
                 reason=line.why or why,
+                forecast=forecast,
             )
             for line in lines
         )
@@ -478,7 +532,7 @@ class _Judge:
             billable,
             tuple(reasons),
             tier=tier_name,
-            codes=codes if billable else (),
+            codes=terms.codes if billable else (),
             forecast=forecast,
             lines=built,
             certified=lapse is None,
@@ -492,7 +546,7 @@ class _Judge:
         episode: int,
         services: int,
         minutes: int,
-        codes: tuple[BillingCode, ...],
+        terms: _Terms,
     ) -> list[str]:
         name = self.name
         reasons = []
@@ -502,16 +556,12 @@ class _Judge:
             reasons.append(
                 f"{services} billable service(s), {name} needs {rules.min_services} a day"
             )
-        least = max([rules.min_minutes, *(c.min_minutes for c in codes)])
-        if minutes < least:
-            needs = [c.code for c in codes if c.min_minutes == least]
-            what = f" for {', '.join(needs)}" if needs else ""
-            reasons.append(f"{minutes} minutes of billable services, {name} needs {least}{what}")
-        weekly = [(c.min_days_per_week, c.code) for c in codes if c.min_days_per_week is not None]
-        if rules.min_days_per_week is not None:
-            weekly.append((rules.min_days_per_week, name))
-        if weekly:
-            most, who = max(weekly)
+        if minutes < terms.least:
+            reasons.append(
+                f"{minutes} minutes of billable services, {name} needs {terms.least}{terms.needs}"
+            )
+        if terms.weekly is not None:
+            most, who = terms.weekly
             held = self.days_a_week(rules, episode, level)
             if held < most:
                 reasons.append(
@@ -541,6 +591,14 @@ def billing_lines(
     return tuple(line for day in days for line in day.lines)
 
 
+def days_by_week(days: Iterable[BillableDay]) -> dict[pendulum.Date, list[BillableDay]]:
+    """``days`` by the Monday of their week, first week first."""
+    weeks: dict[int, list[BillableDay]] = defaultdict(list)
+    for day in days:
+        weeks[day.day.toordinal() - day.day.weekday()].append(day)
+    return {week_start(found[0].day): found for _, found in sorted(weeks.items())}
+
+
 def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tuple[BillingWeek, ...]:
     """Each week's billable days and billable service hours against the certified minimum.
 
@@ -558,18 +616,15 @@ def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tupl
     >>> week.billable_days, round(week.hours, 1), week.certified_minimum, week.meets_minimum
     (1, 3.3, 9, False)
     """
-    weeks: dict[pendulum.Date, list[BillableDay]] = defaultdict(list)
-    for day in billing(plan, rules, today=today):
-        weeks[week_start(day.day)].append(day)
+    weeks = days_by_week(billing(plan, rules, today=today))
+    last_monday = plan.end.subtract(days=6)
     found = []
-    for monday in sorted(weeks):
-        days = weeks[monday]
+    for monday, days in weeks.items():
         minutes: dict[str, int] = defaultdict(int)
         for day in days:
             minutes[day.level] += day.minutes
         level = max(minutes, key=lambda code: minutes[code])
         level_rules = rules.for_level(level)
-        sunday = monday.add(days=6)
         found.append(
             BillingWeek(
                 monday,
@@ -578,7 +633,7 @@ def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tupl
                 billable_hours(days),
                 None if level_rules is None else level_rules.min_hours_per_week,
                 any(day.forecast for day in days),
-                plan.start <= monday and sunday <= plan.end,
+                plan.start <= monday <= last_monday,
             )
         )
     return tuple(found)

@@ -15,7 +15,12 @@ import pendulum
 from careplan._model.payer import PayerRules
 from careplan._model.report import Severity, Violation
 from careplan._model.review import ReviewPolicy
-from careplan._operations.billing import BillableDay, authorization_billing, billable_hours
+from careplan._operations.billing import (
+    BillableDay,
+    authorization_billing,
+    billable_hours,
+    days_by_week,
+)
 from careplan._operations.context import RuleContext
 from careplan._operations.reviews import check_certification, next_review
 
@@ -101,14 +106,12 @@ def _short_weeks(
 ) -> Iterator[Violation]:
     rules = context.payer
     assert rules is not None
-    weeks: dict[pendulum.Date, list[BillableDay]] = defaultdict(list)
-    for day in days:
-        weeks[day.day.subtract(days=day.day.weekday())].append(day)
     short: dict[Severity, list[pendulum.Date]] = defaultdict(list)
     short_weeks: list[pendulum.Date] = []
     plan = context.plan
-    for monday, found in sorted(weeks.items()):
-        if not (plan.start <= monday and monday.add(days=6) <= plan.end):
+    last_monday = plan.end.subtract(days=6)
+    for monday, found in days_by_week(days).items():
+        if not plan.start <= monday <= last_monday:
             continue
         level_rules = rules.for_level(found[0].level)
         if level_rules is None or level_rules.min_hours_per_week is None:
@@ -122,7 +125,7 @@ def _short_weeks(
     pattern = context.policy.below_minimum_weeks
     runs: list[list[pendulum.Date]] = []
     for monday in short_weeks:
-        if runs and (monday - runs[-1][-1]).days == 7:
+        if runs and monday.toordinal() - runs[-1][-1].toordinal() == 7:
             runs[-1].append(monday)
         else:
             runs.append([monday])
