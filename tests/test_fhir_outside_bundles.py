@@ -10,6 +10,7 @@ documented budget.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import attrs
@@ -296,3 +297,38 @@ def test_careplan_fhir_over_the_r4_budget_is_one_line_exit_2(tmp_path, capsys):
     assert "more than an R4 export writes" in capsys.readouterr().err
     assert not out.exists()
     assert main(["fhir", str(source), "-o", str(out)]) == 0  # R5
+
+
+def _in_utc(text):
+    """A FHIR dateTime as the same instant in UTC, as some servers store it."""
+    moment = dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize("wall_time", [True, False])
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_r5_series_starts_stored_in_utc_read_back_in_their_weeks(zone, wall_time):
+    """A server may store a series' start as the same instant in UTC: a Sunday
+    evening consult in New York is then Monday in UTC (a Monday morning one in
+    Tokyo is Sunday), and the week of its cadence is still the week its local
+    date is in (week A stays week A), as is its wall time."""
+    consult = cp.Session("sunday", "21:00", 60, "psychiatric", every_weeks=2, id="a")
+    early = cp.Session("monday", "06:00", 60, "psychiatric", every_weeks=2, week_offset=1)
+    week = cp.WeeklySchedule(zone, [consult, early])
+    plan = cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["IOP"],
+        week,
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 3, 7),
+    )
+    bundle = json.loads(json.dumps(to_fhir(plan, version="r5")))
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if "recurrenceTemplate" in resource:
+            resource["start"], resource["end"] = map(_in_utc, (resource["start"], resource["end"]))
+            if not wall_time:
+                del resource["extension"]
+    again = from_fhir(bundle)
+    assert again.schedule.sessions == plan.schedule.sessions
+    assert again.occurrences() == plan.occurrences()
