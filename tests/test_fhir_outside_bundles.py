@@ -16,7 +16,7 @@ import json
 import attrs
 import pendulum
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
@@ -26,6 +26,8 @@ from careplan.cli import main
 from careplan.demo import sample_plan, sample_plan_of_care
 from careplan.fhir import from_fhir, to_fhir
 from careplan.fhir._r5 import MAX_R4_APPOINTMENTS
+from careplan.testing import care_plans
+from test_fhir_exchange import _carried
 
 SECRET = "Jane Q Doe relapsed on heroin"
 
@@ -332,3 +334,19 @@ def test_r5_series_starts_stored_in_utc_read_back_in_their_weeks(zone, wall_time
     again = from_fhir(bundle)
     assert again.schedule.sessions == plan.schedule.sessions
     assert again.occurrences() == plan.occurrences()
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=care_plans(custom_continua=False))
+def test_a_bundle_whose_appointment_times_a_server_stores_in_utc_reads_back(version, plan):
+    """Every Appointment's start and end as the same instant in UTC: the plan reads
+    back the same (weeks A and B, wall times, moves and episodes)."""
+    assume(all(s.title is None or s.title.strip() for e in plan.episodes
+               for s in e.schedule.sessions))  # fmt: skip
+    bundle = json.loads(json.dumps(to_fhir(plan, version=version, diagnoses=True)))
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Appointment":
+            resource["start"], resource["end"] = map(_in_utc, (resource["start"], resource["end"]))
+    assert _carried(from_fhir(bundle)) == _carried(plan)
