@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
@@ -265,6 +266,22 @@ def test_a_required_component_missed_for_its_whole_cadence():
     assert "no individual therapy attended" in missed.message
     # The psychiatric consult's window is two weeks: one week cannot be judged yet.
     assert "psychiatric" not in missed.message
+
+
+def test_a_missed_biweekly_consult_is_judged_in_its_own_cadence_window_after_a_hold():
+    """Windows of the cadence count from the episode's start week, as the schedule's
+    weeks A and B do: a leave in week 1 does not pair week 0 with week 2 (which would
+    let the consult attended in week 0 hide the one missed in week 2)."""
+    plan = sample_plan()  # the psychiatric consult: Tuesdays of weeks 0, 2, 4...
+    leave = cp.Hold(pendulum.date(2027, 1, 11), pendulum.date(2027, 1, 17), "trip")
+    plan = attrs.evolve(plan, holds=[leave])
+    plan = attend_all(plan, pendulum.date(2027, 1, 31))
+    missed_on = pendulum.date(2027, 1, 19)
+    plan = plan.record_attendance("tue-1200-psychiatric", missed_on, "absent_unexcused")
+    report = cp.validate(plan, today=pendulum.date(2027, 2, 1))
+    (missed,) = [v for v in report.warnings if v.code == "attendance.missed_component"]
+    assert missed.dates == (pendulum.date(2027, 1, 18),)
+    assert "no psychiatric / medication management attended" in missed.message
 
 
 _STATUSES = st.sampled_from(["attended", "absent_excused", "absent_unexcused"])

@@ -30,7 +30,7 @@ import careplan as cp
 from calendar_oracles import ORACLES, STATUSES, window
 from careplan import Session, SessionKind, WeeklySchedule
 from careplan.demo import sample_plan
-from careplan.testing import DST_ZONES, care_plans, weekly_schedules
+from careplan.testing import DST_ZONES, care_plans, dates, weekly_schedules
 
 ZONES = (
     "America/New_York",
@@ -178,6 +178,26 @@ _DST_PLANS = care_plans(
 def test_engines_agree_with_generated_plans(oracle, plan):
     data = rename_zones(cp.to_ical(plan))
     assert ORACLES[oracle](data, *window(_days([plan]))) == occurrences_of([plan])
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    week=weekly_schedules(max_sessions=4, timezone=st.sampled_from(DST_ZONES)),
+    start=dates(),
+    days=st.integers(0, 70),
+    data=st.data(),
+)
+def test_engines_agree_with_generated_schedule_calendars(oracle, week, start, days, data):
+    """``schedule_to_ical`` from any day (mid-week too): every session's weeks of the
+    cadence count from the week of ``start``, as :func:`careplan.expand` has them."""
+    end = start.add(days=days)
+    on = st.integers(0, days).map(lambda n: start.add(days=n))
+    closed = data.draw(st.lists(on, max_size=3, unique=True))
+    ics = cp.schedule_to_ical(week, start=start, end=end, name="Dr A", uid_key="k", closures=closed)
+    found = week.occurrences(start, end, closures=closed)
+    expected = sorted((int(o.start.timestamp()), int(o.end.timestamp())) for o in found)
+    assert ORACLES[oracle](rename_zones(ics), *window([start, end])) == expected
 
 
 def _discharged_on_the_step_down_day() -> cp.CarePlan:

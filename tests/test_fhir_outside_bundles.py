@@ -10,12 +10,13 @@ documented budget.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import attrs
 import pendulum
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
@@ -25,6 +26,8 @@ from careplan.cli import main
 from careplan.demo import sample_plan, sample_plan_of_care
 from careplan.fhir import from_fhir, to_fhir
 from careplan.fhir._r5 import MAX_R4_APPOINTMENTS
+from careplan.testing import care_plans
+from test_fhir_exchange import _carried
 
 SECRET = "Jane Q Doe relapsed on heroin"
 
@@ -296,3 +299,54 @@ def test_careplan_fhir_over_the_r4_budget_is_one_line_exit_2(tmp_path, capsys):
     assert "more than an R4 export writes" in capsys.readouterr().err
     assert not out.exists()
     assert main(["fhir", str(source), "-o", str(out)]) == 0  # R5
+
+
+def _in_utc(text):
+    """A FHIR dateTime as the same instant in UTC, as some servers store it."""
+    moment = dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize("wall_time", [True, False])
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_r5_series_starts_stored_in_utc_read_back_in_their_weeks(zone, wall_time):
+    """A server may store a series' start as the same instant in UTC: a Sunday
+    evening consult in New York is then Monday in UTC (a Monday morning one in
+    Tokyo is Sunday), and the week of its cadence is still the week its local
+    date is in (week A stays week A), as is its wall time."""
+    consult = cp.Session("sunday", "21:00", 60, "psychiatric", every_weeks=2, id="a")
+    early = cp.Session("monday", "06:00", 60, "psychiatric", every_weeks=2, week_offset=1)
+    week = cp.WeeklySchedule(zone, [consult, early])
+    plan = cp.CarePlan(
+        cp.Client("c"),
+        cp.DEFAULT["IOP"],
+        week,
+        pendulum.date(2027, 1, 4),
+        pendulum.date(2027, 3, 7),
+    )
+    bundle = json.loads(json.dumps(to_fhir(plan, version="r5")))
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if "recurrenceTemplate" in resource:
+            resource["start"], resource["end"] = map(_in_utc, (resource["start"], resource["end"]))
+            if not wall_time:
+                del resource["extension"]
+    again = from_fhir(bundle)
+    assert again.schedule.sessions == plan.schedule.sessions
+    assert again.occurrences() == plan.occurrences()
+
+
+@pytest.mark.parametrize("version", ["r4", "r5"])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=care_plans(custom_continua=False))
+def test_a_bundle_whose_appointment_times_a_server_stores_in_utc_reads_back(version, plan):
+    """Every Appointment's start and end as the same instant in UTC: the plan reads
+    back the same (weeks A and B, wall times, moves and episodes)."""
+    assume(all(s.title is None or s.title.strip() for e in plan.episodes
+               for s in e.schedule.sessions))  # fmt: skip
+    bundle = json.loads(json.dumps(to_fhir(plan, version=version, diagnoses=True)))
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Appointment":
+            resource["start"], resource["end"] = map(_in_utc, (resource["start"], resource["end"]))
+    assert _carried(from_fhir(bundle)) == _carried(plan)

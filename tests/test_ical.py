@@ -626,3 +626,40 @@ def test_for_any_edits_changed_series_rise_and_no_uid_leaves(edits):
             else:
                 assert new_sequence >= old_sequence
         plan, data = after, new
+
+
+_WEEK_B = WeeklySchedule(
+    "America/New_York",
+    [Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, week_offset=1)],
+)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        # No key: the UIDs would be keyed by nothing, the same for every caller.
+        ({"uid_key": None}, "uid_key"),
+        ({"uid_key": ""}, "uid_key"),
+        ({"uid_key": 5}, "uid_key"),
+        ({"name": ""}, "name"),
+        ({"detail": "bogus"}, "detail"),
+        ({"end": pendulum.date(2027, 1, 3)}, "end"),
+        ({"start": dt.datetime(2027, 1, 4, 9)}, "start"),
+        ({"start": "2027-01-04"}, "start"),
+        ({"stamp": dt.datetime(2027, 1, 1)}, "stamp"),
+        ({"closures": ["2027-01-12"]}, "closures"),
+    ],
+)
+def test_every_bad_argument_of_a_schedule_calendar_is_an_invalid_value_that_names_it(
+    arguments, field
+):
+    given_arguments = {
+        "start": pendulum.date(2027, 1, 4),
+        "end": pendulum.date(2027, 1, 31),
+        "name": "Dr A",
+        "uid_key": "clinic",
+        **arguments,
+    }
+    with pytest.raises(cp.InvalidValueError) as info:
+        cp.schedule_to_ical(_WEEK_B, **given_arguments)
+    assert info.value.field == field

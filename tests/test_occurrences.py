@@ -297,3 +297,13 @@ def test_a_week_offset_outside_the_cadence_is_refused(offset):
     with pytest.raises(cp.InvalidValueError) as raised:
         Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, every_weeks=2, week_offset=offset)
     assert raised.value.field == "Session.week_offset"
+
+
+def test_a_week_offset_on_a_weekly_session_is_refused_in_plain_words():
+    with pytest.raises(cp.InvalidValueError) as raised:
+        Session("tuesday", "12:00", 30, SessionKind.PSYCHIATRIC, week_offset=1)
+    message = str(raised.value)
+    assert "is not below the cadence of 1 week;" in message
+    assert "use 0:" in message
+    assert "1 weeks" not in message
+    assert "0 to 0" not in message

@@ -325,3 +325,14 @@ def test_a_session_in_week_b_says_so_in_the_summary_the_hover_and_the_grid():
         "monday", "09:00", 30, "psychiatric", title="Dr", every_weeks=2, week_offset=1
     )
     assert "Dr /2w+1" in cp.WeeklySchedule("UTC", [short]).grid()
+
+
+def test_the_grid_shows_both_weeks_of_a_slot_shared_in_weeks_a_and_b():
+    """A prescriber's week (a census staff schedule) holds a biweekly consult in weeks
+    A and B at one time; the HTML draws both, and so does the text grid."""
+    a = cp.Session("monday", "09:00", 30, "psychiatric", title="Dr", every_weeks=2, id="a")
+    b = attrs.evolve(a, week_offset=1, id="b")
+    assert "Dr /2w+0+1" in cp.WeeklySchedule("UTC", [a, b]).grid()
+    assert "Dr /2w+0+1" in cp.WeeklySchedule("UTC", [b, a]).grid()
+    assert "Dr /2w+" not in cp.WeeklySchedule("UTC", [a]).grid()
+    assert "Dr /2w+1" in cp.WeeklySchedule("UTC", [b]).grid()

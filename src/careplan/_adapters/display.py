@@ -121,7 +121,10 @@ def schedule_text(schedule: WeeklySchedule) -> str:
 
     Rows are half hours; a line ``⋯`` stands for folded, empty hours. A
     title longer than its column ends in ``…``; :func:`schedule_html` shows
-    titles whole.
+    titles whole. A session held every ``n`` weeks ends in ``/nw``, then
+    ``+k`` when it is held in week ``k`` of its cadence rather than the
+    first (``week_offset``); sessions at one time in several weeks (a
+    consult shared in weeks A and B) list each: ``/2w+0+1``.
 
     >>> from careplan.demo import sample_schedule
     >>> print(schedule_text(sample_schedule()).splitlines()[0])
@@ -149,8 +152,18 @@ def schedule_text(schedule: WeeklySchedule) -> str:
                     first = found[0]
                     text = _short(first) if first.start_minute >= minute else "  |"
                     if first.every_weeks > 1 and first.start_minute >= minute:
+                        # The weeks of the cadence it is held in: a slot shared
+                        # in weeks A and B (a staff week) shows both.
+                        weeks = sorted(
+                            {
+                                s.week_offset
+                                for s in found
+                                if (s.start_minute, s.every_weeks, _short(s))
+                                == (first.start_minute, first.every_weeks, _short(first))
+                            }
+                        )
                         text += f" /{first.every_weeks}w"
-                        text += f"+{first.week_offset}" if first.week_offset else ""
+                        text += "".join(f"+{w}" for w in weeks) if weeks != [0] else ""
                 if len(text) > width:  # a longer title says it goes on
                     text = text[: width - 1] + "…"
                 cells.append(text.ljust(width))

@@ -281,8 +281,11 @@ def _reminders(values: object) -> tuple[pendulum.Duration, ...]:
     return tuple(found)
 
 
-def _key(uid_key: object, default: str) -> bytes:
+def _key(uid_key: object, default: str | None) -> bytes:
+    """The HMAC key of the UIDs: ``uid_key``, or ``default`` when none is given and there is one."""
     if uid_key is None:
+        if default is None:
+            raise InvalidValueError("uid_key", None, "is not given", "pass a secret")
         return default.encode()
     if isinstance(uid_key, (bytes, bytearray)):
         key = bytes(uid_key)
@@ -569,7 +572,7 @@ def schedule_to_ical(
     if last < first:
         raise InvalidValueError("end", last, f"is before the start {first}")
     closed = tuple(closures)
-    key = _key(uid_key, "")
+    key = _key(uid_key, None)
     dtstamp = _dtstamp(stamp, len(closed))
     changes = DayChanges.of(closed)
     records = _Records(frozenset(_plain(day) for day in changes.closed), {}, {})

@@ -232,11 +232,13 @@ class Session:
 
     def __attrs_post_init__(self) -> None:
         if self.week_offset >= self.every_weeks:
+            every = self.every_weeks
             raise InvalidValueError(
                 "Session.week_offset",
                 self.week_offset,
-                f"is not below the cadence of {self.every_weeks} weeks",
-                f"use 0 to {self.every_weeks - 1}: the week of the cadence the session is held in",
+                f"is not below the cadence of {every} week{'s' if every > 1 else ''}",
+                f"use {'0' if every == 1 else f'0 to {every - 1}'}: "
+                "the week of the cadence the session is held in",
             )
         # The length is checked against the start, so here rather than in a converter.
         value = self.duration

@@ -645,7 +645,9 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
 def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[Violation]:
     """A required kind scheduled in a whole cadence window but never attended in it."""
     records = {r.key: r for r in context.plan.attendance}
-    by_episode = _weeks_by_episode(w for w in context.weeks if w.last < today and w.judged_in_full)
+    # Windows of the cadence as the schedule has them (from each episode's
+    # start week, see check_required_components); only whole past ones judged.
+    by_episode = _weeks_by_episode(context.weeks)
     for index, episode in enumerate(context.plan.episodes):
         weeks = by_episode.get(index, [])
         for component in episode.level.required:
@@ -653,7 +655,9 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
             every = component.every_weeks
             for first in range(0, len(weeks), every):
                 window = weeks[first : first + every]
-                if len(window) < every:
+                if len(window) < every or not all(
+                    w.last < today and w.judged_in_full for w in window
+                ):
                     continue
                 of_kind = [o for w in window for o in w.actual if o.session.kind == component.kind]
                 if not of_kind or any(o.key not in records for o in of_kind):

@@ -46,7 +46,7 @@ from careplan._model.measures import BUILTIN_INSTRUMENTS, Measurement
 from careplan._model.plan import CarePlan, Client, Goal
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.session import Modality, Session
-from careplan._model.time import week_start
+from careplan._model.time import week_start, zone_info
 from careplan._model.transition import Transition, TransitionReason, direction_between
 from careplan._operations.limits import limit_problems
 from careplan.fhir._codes import (
@@ -511,13 +511,22 @@ class _Parts(NamedTuple):
     reschedules: list[Reschedule]
 
 
-def _week_of(start: str, episode_start: pendulum.Date) -> int:
-    """The week of a series' first start counted from its episode's first week.
+def _local_start(start: str, zone: str) -> _dt.datetime:
+    """A series' first start as a wall time in its episode's zone.
+
+    A server may store the same instant with another offset (UTC): the
+    local date and time are those of the instant in the zone.
+    """
+    moment = _dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
+    return moment.astimezone(zone_info(zone)) if moment.tzinfo else moment
+
+
+def _week_of(first: _dt.date, episode_start: pendulum.Date) -> int:
+    """The week of a series' first start (its local date) counted from its episode's first week.
 
     The first start is the series' first instance, so this is the week of
     the cadence the series is held in (R5 writes no offset of its own).
     """
-    first = _dt.date.fromisoformat(start[:10])
     return (week_start(first) - week_start(episode_start)).days // 7
 
 
@@ -531,11 +540,8 @@ def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None
             weekly = template["weeklyTemplate"]
             weekday = next(day for day in _WEEKDAY_NAMES if weekly.get(day))
             wall = _extension(appointment, WALL_TIME)
-            start = (
-                wall["valueTime"][:5]
-                if wall is not None
-                else _dt.datetime.fromisoformat(appointment["start"]).strftime("%H:%M")
-            )
+            local = _local_start(appointment["start"], parts.zones[index])
+            start = wall["valueTime"][:5] if wall is not None else local.strftime("%H:%M")
             category = appointment.get("serviceCategory")
             virtual = appointment.get("virtualService")
             every = weekly.get("weekInterval", 1)
@@ -553,7 +559,7 @@ def _read_r5(parts: _Parts, series: list[tuple[str, Mapping[str, Any]]]) -> None
                 title=appointment.get("description"),
                 every_weeks=every,
                 id=_identifier(appointment, SESSION_SYSTEM) or "",
-                week_offset=_week_of(appointment["start"], parts.starts[index]) % every,
+                week_offset=_week_of(local.date(), parts.starts[index]) % every,
             )
             parts.sessions[index].append(session)
             parts.cancellations.extend(
