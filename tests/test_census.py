@@ -723,6 +723,18 @@ def test_two_clients_share_a_biweekly_slot_in_weeks_a_and_b():
     assert [o.scheduled_on for o in found] == [MONDAY.add(days=1 + 7 * n) for n in range(4)]
 
 
+def test_a_slot_holding_the_id_of_another_slots_week_b_is_refused_by_name():
+    census = _consult_census(2)
+    other = cp.Session("wednesday", "12:00", 30, cp.SessionKind.PSYCHIATRIC, id="consult-week2")
+    program = attrs.evolve(
+        census.program, slots=[s for s in census.program.slots if s.week_offset == 0] + [other]
+    )
+    with pytest.raises(cp.InvalidValueError) as caught:
+        attrs.evolve(census, program=program)
+    assert caught.value.field == "Census.program"
+    assert "rename that slot" in str(caught.value)
+
+
 def test_a_weekly_slot_is_not_shared():
     result = schedule_census(_consult_census(1), time_limit=10)
     assert [p.client.id for p in result.placements] == ["c1"]

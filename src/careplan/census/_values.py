@@ -218,6 +218,9 @@ def every_week_of_cadence(program: Program) -> Program:
     offering's id ending in ``-week2``), so two clients can share it in
     alternate weeks. Slots the program already offers in a week are kept
     as they are, so the program comes back unchanged the second time.
+
+    Raises:
+        InvalidValueError: A different slot already has the id a week would get.
     """
     offered = {(slot_key(s), s.week_offset) for s in program.slots}
     added = [
@@ -227,6 +230,16 @@ def every_week_of_cadence(program: Program) -> Program:
         for week in range(1, slot.every_weeks)
         if (slot_key(slot), week) not in offered
     ]
+    taken = {slot.id for slot in program.slots}
+    for slot in added:
+        if slot.id in taken:
+            raise InvalidValueError(
+                "Census.program",
+                slot.id,
+                "is the id the census gives another week of a slot held every few weeks, "
+                "and a different slot of the program already has it",
+                "rename that slot, or offer the other weeks yourself with week_offset",
+            )
     return attrs.evolve(program, slots=(*program.slots, *added)) if added else program
 
 
