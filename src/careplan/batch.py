@@ -474,11 +474,11 @@ def _document(
         found = _columns(index, label, plan, work.today, work.max_years, work.payer)
     except Refused as refused:
         error = f"cannot read it: {refused}"
-    except (CarePlanError, OSError, UnicodeError) as error_:
-        error = str(error_) or type(error_).__name__
-    except Exception as error_:  # a nightly batch reports a bug and goes on
+    except (CarePlanError, OSError, UnicodeError) as problem:
+        error = str(problem) or type(problem).__name__
+    except Exception as problem:  # a nightly batch reports a bug and goes on
         # Its class only: the text of an unexpected error may quote the document.
-        error = f"unexpected {type(error_).__name__}; please report it as a bug"
+        error = f"unexpected {type(problem).__name__}; please report it as a bug"
     else:
         for name, table in found.items():
             for field, values in columns[name].items():
