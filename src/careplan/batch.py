@@ -67,7 +67,6 @@ from careplan._model.payer import PayerRules
 from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
-from careplan._operations.billing import BillableDay
 from careplan._operations.delivery import weekly_delivery
 from careplan._operations.validation import validate_rows
 from careplan.document import from_json, to_json
@@ -470,164 +469,118 @@ def _document(
 ) -> None:
     """Add one document's rows; a document that cannot be read adds its error."""
     label = _label(index, source)
-    plan_row: dict[str, Any] = dict.fromkeys(columns["plans"], None)
-    plan_row.update(index=index, source=label, ok=False)
     try:
         plan = _read(source, work.max_years, work.max_bytes)
-        rows = _rows(index, label, plan, work.today, work.max_years, work.payer)
+        found = _columns(index, label, plan, work.today, work.max_years, work.payer)
     except Refused as refused:
-        plan_row["error"] = f"cannot read it: {refused}"
-        _append(columns["plans"], plan_row)
-        return
-    except (CarePlanError, OSError, UnicodeError) as error:
-        plan_row["error"] = str(error) or type(error).__name__
-        _append(columns["plans"], plan_row)
-        return
-    except Exception as error:  # a nightly batch reports a bug and goes on
+        error = f"cannot read it: {refused}"
+    except (CarePlanError, OSError, UnicodeError) as problem:
+        error = str(problem) or type(problem).__name__
+    except Exception as problem:  # a nightly batch reports a bug and goes on
         # Its class only: the text of an unexpected error may quote the document.
-        plan_row["error"] = f"unexpected {type(error).__name__}; please report it as a bug"
-        _append(columns["plans"], plan_row)
+        error = f"unexpected {type(problem).__name__}; please report it as a bug"
+    else:
+        for name, table in found.items():
+            for field, values in columns[name].items():
+                values.extend(table[field])
         return
-    for name, found in rows.items():
-        for row in found:
-            _append(columns[name], row)
+    row = {"index": index, "source": label, "ok": False, "error": error}
+    for field, values in columns["plans"].items():
+        values.append(row.get(field))
 
 
-def _append(columns: dict[str, list[Any]], row: dict[str, Any]) -> None:
-    for name, values in columns.items():
-        values.append(row[name])
-
-
-def _rows(
+def _columns(
     index: int,
     label: str,
     plan: CarePlan,
     today: _dt.date | None,
     max_years: int,
     payer: PayerRules | None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Every row of one plan, computed before any is added (so an error adds none)."""
+) -> dict[str, dict[str, list[Any]]]:
+    """One plan's columns of each table, computed before any is added (so an error adds none)."""
     report, rows, context = validate_rows(plan, today=today, max_years=max_years, payer=payer)
-    key = {"index": index, "source": label, "plan_id": plan.id}
+    occurrences: Sequence[Occurrence] = () if rows is None else rows
+    until = plan.end if today is None else require_date("today", today)
+    weeks = [] if rows is None else weekly_delivery(plan, until, rows)
+    # The days the billing rule judged: without a "today", all are forecast.
+    days = [] if context is None or payer is None else context.billing_days()
+    violations = report.violations
+
+    def key(count: int) -> dict[str, list[Any]]:
+        return {"index": [index] * count, "source": [label] * count, "plan_id": [plan.id] * count}
+
     levels = [episode.level.code for episode in plan.episodes]
-    occurrences: list[dict[str, Any]] = []
-    weeks: list[dict[str, Any]] = []
-    days: list[dict[str, Any]] = []
-    if rows is not None:
-        for occurrence in rows:
-            occurrences.append(
-                _occurrence_row(key, occurrence, occurrence.minutes, occurrence.date, levels)
-            )
-        until = plan.end if today is None else require_date("today", today)
-        for week in weekly_delivery(plan, until, rows):
-            weeks.append(
-                {
-                    **key,
-                    "monday": week.monday,
-                    "level": week.level.code,
-                    "scheduled_minutes": week.scheduled_minutes,
-                    "delivered_minutes": week.delivered_minutes,
-                    "sessions": week.sessions,
-                    "attended": week.attended,
-                    "unexcused": week.unexcused,
-                    "unrecorded": week.unrecorded,
-                }
-            )
-    if context is not None and payer is not None:
-        # The days the billing rule judged: without a "today", all are forecast.
-        days = [_billable_day_row(key, payer, day) for day in context.billing_days()]
-    violations = [
-        {
-            **key,
-            "code": violation.code,
-            "severity": violation.severity,
-            "message": violation.message,
-            "session_ids": list(violation.session_ids),
-            "dates": list(violation.dates),
-        }
-        for violation in report.violations
-    ]
-    plan_row = {
-        **key,
-        "ok": True,
-        "error": None,
-        "client_id": plan.client.id,
-        "continuum": plan.continuum.name,
-        "level": plan.level.code,
-        "timezone": plan.timezone,
-        "start": plan.start,
-        "end": plan.end,
-        "occurrences": len(occurrences),
-        "scheduled_minutes": sum(week["scheduled_minutes"] for week in weeks),
-        "delivered_minutes": sum(week["delivered_minutes"] for week in weeks),
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
-        "codes": sorted(report.codes),
-    }
+    scheduled = sum(week.scheduled_minutes for week in weeks)
+    delivered = sum(week.delivered_minutes for week in weeks)
     found = {
-        "plans": [plan_row],
-        "violations": violations,
-        "occurrences": occurrences,
-        "weeks": weeks,
+        "plans": {
+            **key(1),
+            "ok": [True],
+            "error": [None],
+            "client_id": [plan.client.id],
+            "continuum": [plan.continuum.name],
+            "level": [plan.level.code],
+            "timezone": [plan.timezone],
+            "start": [plan.start],
+            "end": [plan.end],
+            "occurrences": [len(occurrences)],
+            "scheduled_minutes": [scheduled],
+            "delivered_minutes": [delivered],
+            "errors": [len(report.errors)],
+            "warnings": [len(report.warnings)],
+            "codes": [sorted(report.codes)],
+        },
+        "violations": {
+            **key(len(violations)),
+            "code": [violation.code for violation in violations],
+            "severity": [violation.severity for violation in violations],
+            "message": [violation.message for violation in violations],
+            "session_ids": [list(violation.session_ids) for violation in violations],
+            "dates": [list(violation.dates) for violation in violations],
+        },
+        # Arrow turns the aware instants into UTC itself, from their offsets.
+        "occurrences": {
+            **key(len(occurrences)),
+            "session_id": [occurrence.session.id for occurrence in occurrences],
+            "kind": [occurrence.session.kind.code for occurrence in occurrences],
+            "level": [levels[occurrence.episode] for occurrence in occurrences],
+            "episode": [occurrence.episode for occurrence in occurrences],
+            "scheduled_on": [occurrence.scheduled_on for occurrence in occurrences],
+            "date": [occurrence.date for occurrence in occurrences],
+            "start": [occurrence.start for occurrence in occurrences],
+            "end": [occurrence.end for occurrence in occurrences],
+            "timezone": [occurrence.start.timezone_name for occurrence in occurrences],
+            "minutes": [occurrence.minutes for occurrence in occurrences],
+            "moved": [occurrence.moved for occurrence in occurrences],
+        },
+        "weeks": {
+            **key(len(weeks)),
+            "monday": [week.monday for week in weeks],
+            "level": [week.level.code for week in weeks],
+            "scheduled_minutes": [week.scheduled_minutes for week in weeks],
+            "delivered_minutes": [week.delivered_minutes for week in weeks],
+            "sessions": [week.sessions for week in weeks],
+            "attended": [week.attended for week in weeks],
+            "unexcused": [week.unexcused for week in weeks],
+            "unrecorded": [week.unrecorded for week in weeks],
+        },
     }
     if payer is not None:
-        found["billable_days"] = days
+        found["billable_days"] = {
+            **key(len(days)),
+            "date": [day.day for day in days],
+            "level": [day.level for day in days],
+            "payer": [payer.name] * len(days),
+            "payer_version": [payer.version] * len(days),
+            "services": [day.services for day in days],
+            "minutes": [day.minutes for day in days],
+            "billable": [day.billable for day in days],
+            "units": [int(day.billable) for day in days],
+            "tier": [day.tier for day in days],
+            "codes": [
+                [{"system": code.system, "code": code.code} for code in day.codes] for day in days
+            ],
+            "reasons": [list(day.reasons) for day in days],
+            "forecast": [day.forecast for day in days],
+        }
     return found
-
-
-def _billable_day_row(key: dict[str, Any], payer: PayerRules, day: BillableDay) -> dict[str, Any]:
-    return {
-        **key,
-        "date": day.day,
-        "level": day.level,
-        "payer": payer.name,
-        "payer_version": payer.version,
-        "services": day.services,
-        "minutes": day.minutes,
-        "billable": day.billable,
-        "units": int(day.billable),
-        "tier": day.tier,
-        "codes": [{"system": code.system, "code": code.code} for code in day.codes],
-        "reasons": list(day.reasons),
-        "forecast": day.forecast,
-    }
-
-
-def _occurrence_row(
-    key: dict[str, Any],
-    occurrence: Occurrence,
-    minutes: int,
-    day: _dt.date,
-    levels: list[str],
-) -> dict[str, Any]:
-    session = occurrence.session
-    return {
-        **key,
-        "session_id": session.id,
-        "kind": session.kind.code,
-        "level": levels[occurrence.episode],
-        "episode": occurrence.episode,
-        "scheduled_on": occurrence.scheduled_on,
-        "date": day,
-        "start": _utc(occurrence.start),
-        "end": _utc(occurrence.end),
-        "timezone": occurrence.start.timezone_name,
-        "minutes": minutes,
-        "moved": occurrence.moved,
-    }
-
-
-def _utc(moment: _dt.datetime) -> _dt.datetime:
-    """The same instant as a standard-library UTC datetime (what Arrow stores)."""
-    offset = moment.utcoffset()
-    assert offset is not None  # occurrences are aware
-    wall = _dt.datetime(
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
-    )
-    return (wall - offset).replace(tzinfo=_dt.timezone.utc)
