@@ -217,7 +217,9 @@ def schedule_census(
             assignment (a fraction of a second for sixty clients).
     """
     settings = checked_settings(time_limit, work_limit, seed, workers)
-    found = _run(census, _FRESH, fixed={}, previous=None, budget=Budget.of(settings))
+    found = _run(
+        census, _FRESH, fixed={}, previous=None, budget=Budget.of(settings, len(census.clients))
+    )
     return within_limit(found, settings)
 
 
@@ -401,7 +403,7 @@ def admit(
         workers: Solver threads (1: deterministic).
     """
     settings = checked_settings(time_limit, work_limit, seed, workers)
-    budget = Budget.of(settings)
+    budget = Budget.of(settings, len(result.census.clients) + 1)
     # Nobody else's week moves; then, if moving anyone can help, only the
     # neighbours' weeks; then anyone's.
     found = _place_one(result, client, frozenset(), budget=budget)
@@ -441,7 +443,7 @@ def reassign(
     ``work_limit`` bound the whole call (see :func:`schedule_census`).
     """
     settings = checked_settings(time_limit, work_limit, seed, workers)
-    budget = Budget.of(settings)
+    budget = Budget.of(settings, len(census.clients))
     weeks = result.schedules()
     census = attrs.evolve(
         census,
