@@ -33,16 +33,7 @@ from careplan.safety import (
     check_safety,
     current_risk,
 )
-
-# The sample plan records an admission screen; these tests start from nothing on file.
-# IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu.
-PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())
-START = PLAN.start
-SECRET = "Jane Q Doe, heroin, daughter Lily"
-
-
-def day(n: int) -> pendulum.Date:
-    return START.add(days=n)
+from safety_cases import PLAN, SECRET, START, day
 
 
 def phq9(on: pendulum.Date, item9: int, rest: int = 0) -> ItemAnswers:

@@ -10,13 +10,11 @@ import json
 
 import attrs
 import jsonschema
-import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan.demo import sample_plan
 from careplan.safety import (
     GAD_7_ITEMS,
     PHQ_9_ITEMS,
@@ -29,18 +27,11 @@ from careplan.safety import (
     SafetyRecord,
 )
 from careplan.testing import texts
+from safety_cases import PLAN, SECRET, START, day
 
-# The sample plan records an admission screen; these tests start from nothing on file.
-PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())
-START = PLAN.start
-SECRET = "Jane Q Doe, heroin, daughter Lily"
 AUDIT_C = Questionnaire("AUDIT-C", [Item(1, "68518-0", 4), Item(2, "68519-8", 4),
                                     Item(3, "68520-6", 4)])  # fmt: skip
 VALIDATOR = jsonschema.Draft202012Validator(cp.json_schema())
-
-
-def day(n: int) -> pendulum.Date:
-    return START.add(days=n)
 
 
 def _full_record() -> SafetyRecord:

@@ -12,13 +12,11 @@ mitigate it); the safety planning intervention (Stanley and Brown). See
 from __future__ import annotations
 
 import attrs
-import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan.demo import sample_plan
 from careplan.safety import (
     PHQ_9_ITEMS,
     CSSRSScreen,
@@ -32,15 +30,7 @@ from careplan.safety import (
     check_safety,
     current_risk,
 )
-
-# IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu.
-PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())
-START = PLAN.start
-SECRET = "Jane Q Doe, heroin, daughter Lily"
-
-
-def day(n: int) -> pendulum.Date:
-    return START.add(days=n)
+from safety_cases import PLAN, SECRET, START, day
 
 
 def codes(report: cp.Report) -> list[str]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 
 import attrs
-import pendulum
 import pytest
 from hypothesis import given, settings
 
 from careplan import DocumentError
-from careplan.demo import sample_plan, sample_plan_of_care
+from careplan.demo import sample_plan_of_care
 from careplan.fhir import from_fhir, to_fhir
 from careplan.safety import (
     GAD_7_ITEMS,
@@ -35,14 +34,9 @@ from careplan.safety import (
 )
 from careplan.testing import safety_records
 from fhir_oracles import errors, validate_many
+from safety_cases import SECRET, START, day
 
-START = sample_plan().start
-SECRET = "Jane Q Doe, heroin, daughter Lily"
 AUDIT_C = Questionnaire("AUDIT-C", [Item(1, "68518-0", 4), Item(2, "68519-8", 4)])
-
-
-def day(n: int) -> pendulum.Date:
-    return START.add(days=n)
 
 
 def _record() -> SafetyRecord:

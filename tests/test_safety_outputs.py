@@ -11,14 +11,12 @@ import datetime as dt
 import json
 
 import attrs
-import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
 from careplan.cli import main
-from careplan.demo import sample_plan
 from careplan.safety import (
     PHQ_9_ITEMS,
     CSSRSScreen,
@@ -27,17 +25,10 @@ from careplan.safety import (
     SafetyPlan,
     SafetyRecord,
 )
+from safety_cases import PLAN, SECRET, START, day
 
-# The sample plan records an admission screen; these tests start from nothing on file.
-PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())  # IOP from Monday 2027-01-04
-START = PLAN.start
-SECRET = "Jane Q Doe, heroin, daughter Lily"
 WORDS = ("Jane", "heroin", "Lily")
 STAMP = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def day(n: int) -> pendulum.Date:
-    return START.add(days=n)
 
 
 def _record(item9: int = 1) -> SafetyRecord:

@@ -20,7 +20,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
-from careplan.demo import sample_plan
 from careplan.safety import (
     PHQ_9_ITEMS,
     CSSRSScreen,
@@ -31,14 +30,7 @@ from careplan.safety import (
     SafetyRecord,
     check_safety,
 )
-
-# IOP from Monday 2027-01-04; sessions on Mon, Tue and Thu.
-PLAN = attrs.evolve(sample_plan(), safety=SafetyRecord())
-START = PLAN.start
-
-
-def day(n: int) -> pendulum.Date:
-    return START.add(days=n)
+from safety_cases import PLAN, START, day
 
 
 def phq9(on: pendulum.Date, item9: int) -> ItemAnswers:
