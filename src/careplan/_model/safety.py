@@ -487,15 +487,11 @@ def _reviewed(value: object) -> tuple[pendulum.Date, ...]:
 
 
 def _seq(value: object) -> tuple[str, ...]:
-    # A section's list as a tuple; _texts then checks it under the
-    # section's own name (anything not a list is left for it to refuse).
+    # A section's list as a tuple; __attrs_post_init__ then checks it under
+    # the section's own name (anything not a list is left for it to refuse).
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping)):
         return tuple(value)
     return value  # type: ignore[return-value]
-
-
-def _texts(_: object, section: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
-    tuple_converted(f"SafetyPlan.{section.name}", value, text, "texts")
 
 
 #: The sections of a safety plan, in the intervention's order.
@@ -561,16 +557,20 @@ class SafetyPlan:
     """
 
     on: pendulum.Date = attrs.field(converter=_written_on)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    distractions: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    professionals: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    distractions: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    professionals: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_seq)
     client_signed: pendulum.Date | None = attrs.field(default=None, converter=_client_signed)
     clinician_signed: pendulum.Date | None = attrs.field(default=None, converter=_clinician_signed)
     reviewed: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_reviewed)
+
+    def __attrs_post_init__(self) -> None:
+        for name in _SECTIONS:
+            tuple_converted(f"SafetyPlan.{name}", getattr(self, name), text, "texts")
 
     def __repr__(self) -> str:
         return shape_repr(
