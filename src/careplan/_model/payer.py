@@ -116,10 +116,6 @@ def _within(count: int, least: int, most: int | None) -> bool:
     return least <= count and (most is None or count <= most)
 
 
-def _label(value: object) -> str:
-    return text("BillingCode.label", value)
-
-
 @attrs.frozen
 class BillingCode:
     """One code a billable day carries on a claim.
@@ -141,13 +137,14 @@ class BillingCode:
 
     system: CodeSystem
     code: str
-    label: str = attrs.field(default="", converter=_label)
+    label: str = ""
     scope: CodeScope = "all"
     min_minutes: int = 0
     min_days_per_week: int | None = None
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
+        text("BillingCode.label", self.label)
         whole("BillingCode.min_minutes", self.min_minutes, 0, _MOST)
         optional_whole("BillingCode.min_days_per_week", self.min_days_per_week, 1, 7)
         text("BillingCode.source", self.source)
@@ -263,10 +260,6 @@ class ServiceCode:
         return self.scope == "all" or (self.scope == "substance_use") == substance_use
 
 
-def _tier_name(value: object) -> str:
-    return text("Tier.name", value, blank=False)
-
-
 @attrs.frozen
 class Tier:
     """A payment tier: the days with this many billable services.
@@ -278,12 +271,13 @@ class Tier:
         codes: Codes that days in this tier carry, besides the level's.
     """
 
-    name: str = attrs.field(converter=_tier_name)
+    name: str
     min_services: int
     max_services: int | None = None
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_tier_codes)
 
     def __attrs_post_init__(self) -> None:
+        text("Tier.name", self.name, blank=False)
         whole("Tier.min_services", self.min_services, 1, _MOST)
         optional_whole("Tier.max_services", self.max_services, 1, _MOST)
         _bounds("Tier.max_services", self.min_services, self.max_services, "min_services")
@@ -295,12 +289,6 @@ class Tier:
 
 def _tiers(value: object) -> tuple[Tier, ...]:
     return tuple_of("LevelRules.tiers", value, Tier)
-
-
-def _cadence(value: object) -> Cadence | None:
-    return optional_instance(
-        "LevelRules.recertification", value, Cadence, "use careplan.Cadence(...)"
-    )
 
 
 def _services(value: object) -> tuple[ServiceCode, ...]:
@@ -371,7 +359,7 @@ class LevelRules:
     virtual: VirtualRule = "counts"
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_rule_codes)
-    recertification: Cadence | None = attrs.field(default=None, converter=_cadence)
+    recertification: Cadence | None = None
     services: tuple[ServiceCode, ...] = attrs.field(default=(), converter=_services)
     professional_roles: tuple[str, ...] = attrs.field(default=(), converter=_roles)
     telehealth_modifiers: tuple[str, ...] = attrs.field(default=(), converter=_telehealth_modifiers)
@@ -382,6 +370,9 @@ class LevelRules:
     effective_from: pendulum.Date | None = attrs.field(default=None, converter=_level_from)
 
     def __attrs_post_init__(self) -> None:
+        optional_instance(
+            "LevelRules.recertification", self.recertification, Cadence, "use careplan.Cadence(...)"
+        )
         whole("LevelRules.min_services", self.min_services, 1, _MOST)
         whole("LevelRules.min_minutes", self.min_minutes, 0, _MOST)
         optional_whole("LevelRules.min_days_per_week", self.min_days_per_week, 1, _MOST)
@@ -441,18 +432,6 @@ def _level_rules(value: object) -> tuple[LevelRules, ...]:
     return found
 
 
-def _pack_name(value: object) -> str:
-    return text("PayerRules.name", value, blank=False)
-
-
-def _pack_version(value: object) -> str:
-    return text("PayerRules.version", value, blank=False)
-
-
-def _pack_source(value: object) -> str:
-    return text("PayerRules.source", value, multiline=True)
-
-
 @attrs.frozen
 class PayerRules:
     """A payer's billing rules for levels of care, as versioned data.
@@ -466,14 +445,17 @@ class PayerRules:
         source: Where the numbers come from.
     """
 
-    name: str = attrs.field(converter=_pack_name)
-    version: str = attrs.field(converter=_pack_version)
+    name: str
+    version: str
     effective_from: pendulum.Date = attrs.field(converter=_to_from)
     effective_to: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
     levels: tuple[LevelRules, ...] = attrs.field(default=(), converter=_level_rules)
-    source: str = attrs.field(default="", converter=_pack_source)
+    source: str = ""
 
     def __attrs_post_init__(self) -> None:
+        text("PayerRules.name", self.name, blank=False)
+        text("PayerRules.version", self.version, blank=False)
+        text("PayerRules.source", self.source, multiline=True)
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise InvalidValueError(
                 "PayerRules.effective_to", self.effective_to.isoformat(), "is before effective_from"

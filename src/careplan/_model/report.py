@@ -18,14 +18,6 @@ from careplan._model.time import require_date
 __all__ = ["Report", "Severity", "ValidationError", "Violation"]
 
 
-def _code(value: str) -> str:
-    return identifier("Violation.code", value)
-
-
-def _message(value: str) -> str:
-    return text("Violation.message", value, multiline=True)
-
-
 def _session_ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple_converted("Violation.session_ids", value, identifier, "session ids")
 
@@ -36,10 +28,6 @@ def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
     if type(value) in (list, tuple) and all(type(day) is pendulum.Date for day in value):
         return tuple(value)  # type: ignore[arg-type]  # each checked just above
     return tuple_converted("Violation.dates", value, require_date, "dates")
-
-
-def _severity(value: Severity) -> Severity:
-    return choice("Violation.severity", value, Severity, "a severity")
 
 
 @attrs.frozen
@@ -55,11 +43,16 @@ class Violation:
         dates: The days (or the Mondays of the weeks) involved, if any.
     """
 
-    code: str = attrs.field(converter=_code)
-    severity: Severity = attrs.field(converter=_severity)
-    message: str = attrs.field(converter=_message)
+    code: str
+    severity: Severity
+    message: str
     session_ids: tuple[str, ...] = attrs.field(default=(), converter=_session_ids)
     dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_dates)
+
+    def __attrs_post_init__(self) -> None:
+        identifier("Violation.code", self.code)
+        choice("Violation.severity", self.severity, Severity, "a severity")
+        text("Violation.message", self.message, multiline=True)
 
     @property
     def session_id(self) -> str | None:

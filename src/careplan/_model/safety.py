@@ -159,10 +159,6 @@ def _answers(value: object) -> tuple[int, ...]:
     return tuple_converted("ItemAnswers.answers", value, _answer, "whole numbers")
 
 
-def _questionnaire(value: object) -> Questionnaire:
-    return instance("ItemAnswers.questionnaire", value, Questionnaire)
-
-
 def _answered_on(value: object) -> pendulum.Date:
     return date("ItemAnswers.on", value)
 
@@ -252,11 +248,12 @@ class ItemAnswers:
     (6, True)
     """
 
-    questionnaire: Questionnaire = attrs.field(converter=_questionnaire)
+    questionnaire: Questionnaire
     on: pendulum.Date = attrs.field(converter=_answered_on)
     answers: tuple[int, ...] = attrs.field(converter=_answers)
 
     def __attrs_post_init__(self) -> None:
+        instance("ItemAnswers.questionnaire", self.questionnaire, Questionnaire)
         items = self.questionnaire.items
         if len(self.answers) != len(items):
             raise InvalidValueError(
@@ -458,16 +455,8 @@ def _level(value: object) -> RiskLevel:
     return risk_level("RiskAssessment.level", value)
 
 
-def _method(value: object) -> str:
-    return identifier("RiskAssessment.method", value)
-
-
 def _next_screening(value: object) -> pendulum.Date | None:
     return optional_date("RiskAssessment.next_screening", value)
-
-
-def _note(value: object) -> str:
-    return text("RiskAssessment.note", value, multiline=True)
 
 
 def _written_on(value: object) -> pendulum.Date:
@@ -523,9 +512,13 @@ class RiskAssessment:
     on: pendulum.Date = attrs.field(converter=_assessed_on)
     role: CareRole = attrs.field(converter=_role)
     level: RiskLevel = attrs.field(converter=_level)
-    method: str = attrs.field(default="clinical_interview", converter=_method)
+    method: str = "clinical_interview"
     next_screening: pendulum.Date | None = attrs.field(default=None, converter=_next_screening)
-    note: str = attrs.field(default="", converter=_note)
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        identifier("RiskAssessment.method", self.method)
+        text("RiskAssessment.note", self.note, multiline=True)
 
     def __repr__(self) -> str:
         return shape_repr(
