@@ -191,7 +191,9 @@ class Instrument:
 def _cut_at(maximum: int, *cut_points: tuple[int, str]) -> tuple[Band, ...]:
     """Bands as the scales publish them: each from its cut point to the next one's, less one."""
     highs = [low - 1 for low, _ in cut_points[1:]] + [maximum]
-    return tuple(Band(low, high, label) for (low, label), high in zip(cut_points, highs))
+    return tuple(
+        Band(low, high, label) for (low, label), high in zip(cut_points, highs, strict=True)
+    )
 
 
 #: The Patient Health Questionnaire-9, the depression scale (see the module's sources).
