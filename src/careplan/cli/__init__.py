@@ -6,6 +6,10 @@ design: 0 success (no errors), 1 the plan has errors, 2 a document or a file
 could not be read or written (one line on standard error, never a
 traceback). ``-`` is standard input for a document and standard output for
 ``-o``. See ``docs/reference/cli.md`` and ``docs/reference/limits.md``.
+
+This module holds :func:`main` and the commands; their options are in
+``cli/_options.py``, the reading and writing of files and standard streams
+in ``cli/_files.py``.
 """
 
 from __future__ import annotations
