@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -134,13 +134,29 @@ class Report:
             "violations": [v.to_dict() for v in self.violations],
         }
 
-    def __str__(self) -> str:
+    def as_text(self, *, omit: Collection[Violation] = ()) -> str:
+        """The report as text: a line of counts, then a line for each violation not in ``omit``.
+
+        The counts are of every violation, listed or not, so a reader can
+        tell that some were left out (the command line leaves out
+        suicide-risk findings unless asked for them).
+
+        >>> from careplan import Violation
+        >>> report = Report([Violation("a.b", "warning", "first"),
+        ...                  Violation("c.d", "error", "second")])
+        >>> print(report.as_text(omit=report.warnings))
+        invalid: 1 error(s), 1 warning(s)
+        - error: [c.d] second
+        """
         if not self.violations:
             return "valid: no errors, no warnings"
         head = "valid" if self.ok else "invalid"
         lines = [f"{head}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"]
-        lines += [f"- {violation}" for violation in self.violations]
+        lines += [f"- {violation}" for violation in self.violations if violation not in omit]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
 
     def _repr_html_(self) -> str:
         rows = "".join(

@@ -36,21 +36,12 @@ from careplan._model.time import require_date, week_start
 from careplan._operations.certification import CertificationLapse, certification_lapses
 
 __all__ = [
-    "billable_service",
     "billing",
     "billing_certification",
     "billing_lines",
     "claim_lines",
     "rendering_role",
 ]
-
-
-def billable_service(rules: LevelRules, occurrence: Occurrence) -> bool:
-    """True when ``occurrence`` is a service ``rules`` can bill: its kind and modality."""
-    session = occurrence.session
-    if session.kind.code not in rules.billable_kinds:
-        return False
-    return rules.virtual == "counts" or not session.modality.is_virtual
 
 
 def rendering_role(

@@ -210,14 +210,13 @@ def _validate(args: argparse.Namespace) -> int:
             data["hidden_safety_findings"] = len(hidden)
         say(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        lines = str(report).splitlines()
-        head = [lines[0]] + [f"- {v}" for v in report.violations if v not in hidden]
+        text = report.as_text(omit=hidden)
         if hidden:
-            head.append(
-                f"- {len(hidden)} suicide-risk safety finding(s) not listed: add --safety, "
+            text += (
+                f"\n- {len(hidden)} suicide-risk safety finding(s) not listed: add --safety, "
                 "or run careplan report FILE --safety"
             )
-        say(f"{shown(args.file)}: " + "\n".join(head))
+        say(f"{shown(args.file)}: {text}")
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
