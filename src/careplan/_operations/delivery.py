@@ -148,6 +148,8 @@ def misplaced_records(
 
     Yields (index in ``plan.attendance``, record, occurrence).
     """
+    if not plan.attendance:
+        return
     by_key = {o.key: o for o in occurrences}
     for index, record in enumerate(plan.attendance):
         occurrence = by_key.get(record.key)
