@@ -252,15 +252,18 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
             severity, side = verdict
             if side == "below" and week.in_step_down_grace:
                 code, severity = "intensity.step_down_grace", "warning"
-            key = (code, severity, side, unit, id(level))
-            message = messages.get(key)
+            finding = (code, severity, side, unit, id(level))
+            message = messages.get(finding)
             if message is None:
-                message = messages[key] = _week_message(code, severity, side, bounds, unit, level)
+                message = messages[finding] = _week_message(
+                    code, severity, side, bounds, unit, level
+                )
             grouped.add(code, severity, message, week.monday, value=actual)
         bounds = intensity.hours_per_day
         program_days: set[pendulum.Date] | None = None
         for day, minutes in sorted(actual_days.items()):
-            verdict = _judge(bounds, minutes / 60, regular_days.get(day, 0) / 60, judge_minimum=True)
+            regular = regular_days.get(day, 0) / 60
+            verdict = _judge(bounds, minutes / 60, regular, judge_minimum=True)
             if verdict is None:
                 continue
             severity, side = verdict
@@ -274,10 +277,10 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                     continue
             if day not in regular_days:
                 severity = "warning"
-            key = (day.isoweekday(), severity, side, id(level))
-            message = messages.get(key)
+            weekday = (day.isoweekday(), severity, side, id(level))
+            message = messages.get(weekday)
             if message is None:
-                message = messages[key] = (
+                message = messages[weekday] = (
                     f"{_day_name(day)} has {{value}} h of sessions, {side} the "
                     f"{bounds} h/day of {level.name}"
                     + _what_to_do(severity, "; change the sessions of that day")
@@ -295,8 +298,7 @@ def _week_message(
     message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
     if code == "intensity.step_down_grace":
         return message + (
-            "; this is in the step-down grace window before leaving the level, "
-            "which allows a taper"
+            "; this is in the step-down grace window before leaving the level, which allows a taper"
         )
     return message + _what_to_do(severity, "; change the weekly schedule or the level of care")
 
@@ -709,20 +711,17 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     if not plan.authorizations:
         return
-    days_by_level, covering, uses = authorization_figures(plan, context.occurrences)
-    uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
-    for level, days in days_by_level.items():
-        for day in days:
-            if (level, day) not in covering:
-                uncovered[level].add(day)
-    for level, days in uncovered.items():
-        yield Violation(
-            "authorization.missing",
-            "error",
-            f"{_list_dates(sorted(days), 'day')}: {level} sessions without an active "
-            "authorization; request one or check its dates and level",
-            dates=sorted(days),
-        )
+    care, covering, uses = authorization_figures(plan, context.occurrences)
+    for level, days in care.items():
+        uncovered = sorted(day for day in days if (level, day) not in covering)
+        if uncovered:
+            yield Violation(
+                "authorization.missing",
+                "error",
+                f"{_list_dates(uncovered, 'day')}: {level} sessions without an active "
+                "authorization; request one or check its dates and level",
+                dates=uncovered,
+            )
     for use in uses:
         auth = use.authorization
         name = f"The {auth.level} authorization {auth.reference} ".replace("  ", " ")

@@ -139,8 +139,11 @@ def week_figures(
             if regular is None
             else regular[index]
         )
-        actual_weeks = _by_week(own.get(index, ()))
+        rows = own.get(index, [])
         regular_weeks = _by_week(regular_rows)
+        # An episode without closures, holds or changes happens as scheduled
+        # (the same occurrences: compared by identity first): grouped once.
+        actual_weeks = regular_weeks if rows == list(regular_rows) else _by_week(rows)
         grace_from = _grace_start(plan, episode)
         start, end = episode.start.toordinal(), episode.end.toordinal()
         grace = None if grace_from is None else grace_from.toordinal()
