@@ -607,8 +607,12 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             )
     if today is None:
         return
+    # Weeks that have ended: their Sunday is before today.
+    before = today.toordinal() - 6
     weeks = [
-        w for w in weekly_delivery(plan, today, context.occurrences) if w.monday.add(days=6) < today
+        w
+        for w in weekly_delivery(plan, today, context.occurrences)
+        if w.monday.toordinal() < before
     ]
     unrecorded = [w.monday for w in weeks if w.unrecorded]
     if unrecorded:
@@ -619,12 +623,11 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             "record; record them so delivered hours are right",
             dates=unrecorded,
         )
-    held = plan.held_days
+    # Days on leave are not missed care: a week a hold touches is never short.
+    on_leave = {day.toordinal() - day.weekday() for day in plan.held_days}
 
     def short_of_care(week: WeekDelivery) -> bool:
-        # Days on leave are not missed care: a week a hold touches is never short.
-        on_leave = any(week.monday <= day <= week.monday.add(days=6) for day in held)
-        return not on_leave and _delivered_short(week)
+        return week.monday.toordinal() not in on_leave and _delivered_short(week)
 
     for short, consecutive in itertools.groupby(weeks, key=short_of_care):
         run = list(consecutive)
@@ -648,7 +651,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
     count, window = policy.unexcused_absences, policy.absence_window_weeks
     for index in range(len(absences) - count + 1):
         group = absences[index : index + count]
-        if (group[-1] - group[0]).days < 7 * window:
+        if group[-1].toordinal() - group[0].toordinal() < 7 * window:
             yield Violation(
                 "attendance.unexcused_absences",
                 "warning",
@@ -663,6 +666,8 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
 def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[Violation]:
     """A required kind scheduled in a whole cadence window but never attended in it."""
     records = {r.key: r for r in context.plan.attendance}
+    if not records:
+        return  # nothing recorded: no window is judged
     # Windows of the cadence as the schedule has them (from each episode's
     # start week, see check_required_components); only whole past ones judged.
     by_episode = _weeks_by_episode(context.weeks)
