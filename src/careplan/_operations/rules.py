@@ -334,10 +334,7 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 )
                 continue
             grouped = _Grouped()
-            for first in range(0, len(weeks), every):
-                window = weeks[first : first + every]
-                if len(window) < every or not all(w.judged_in_full for w in window):
-                    continue
+            for window in _windows(weeks, every):
                 if _has_kind(kind, (o for w in window for o in w.actual)):
                     continue
                 regular = _has_kind(kind, (o for w in window for o in w.regular))
@@ -348,6 +345,14 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 )
                 grouped.add("required.missing", severity, message, window[0].monday)
             yield from grouped.violations("week")
+
+
+def _windows(weeks: list[WeekFigures], every: int) -> Iterator[list[WeekFigures]]:
+    """An episode's windows of ``every`` weeks from its first week, those judged in full."""
+    for first in range(0, len(weeks), every):
+        window = weeks[first : first + every]
+        if len(window) == every and all(w.judged_in_full for w in window):
+            yield window
 
 
 def _has_kind(kind: SessionKind, items: Iterable[Occurrence]) -> bool:
@@ -676,11 +681,8 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
         for component in episode.level.required:
             grouped = _Grouped()
             every = component.every_weeks
-            for first in range(0, len(weeks), every):
-                window = weeks[first : first + every]
-                if len(window) < every or not all(
-                    w.last < today and w.judged_in_full for w in window
-                ):
+            for window in _windows(weeks, every):
+                if not all(w.last < today for w in window):
                     continue
                 of_kind = [o for w in window for o in w.actual if o.session.kind == component.kind]
                 if not of_kind or any(o.key not in records for o in of_kind):
