@@ -64,17 +64,17 @@ def explain_unplaced(
         if any_week(census, relaxed, blocked)
     ]
     alternatives.append(f"waitlist position {position}")
+    allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
     if not candidates(census, client).weeks:
         # Their own week rules the level out, whatever the census holds.
         found = tuple(
             UnplacedReason("level_out_of_reach", message)
             for message in infeasible_reasons(
-                census.program, client.level, client.constraints, client.tracks
+                census.program, client.level, client.constraints, allowed
             )
         )
         return Unplaced(client, found, tuple(alternatives), position)
     reasons: list[UnplacedReason] = []
-    allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
     counts = {r.offering: len(r.clients) for r in result.rosters}
     for offering in allowed:
         if offering.is_group:
