@@ -143,6 +143,8 @@ def build_result(
         )
     for placement in placements:
         client = placement.client
+        if client.id in fixed:
+            continue  # a week held as it was, not one of the candidates
         continuum = census.levels if client.level in census.levels else None
         # Every candidate week is one the planner's rules accept; say so where it counts.
         assert feasible(placement.schedule, client.level, client.constraints, continuum=continuum)

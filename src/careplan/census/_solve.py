@@ -82,12 +82,14 @@ def _run(
             week = Week(tuple(o for o in census.program.offerings() if o.id in offerings), 0)
             booked.book(week)
     if not start or around is not None:
+        blocked = booked.blocked()
         for client in sorted(free, key=admission_key):
             if not pool[client.id] or client.id in start:
                 continue
-            fits = fitting_weeks(census, client, booked.blocked(), streams=False)
+            fits = fitting_weeks(census, client, blocked, streams=False)
             if fits:
                 booked.book(fits[0])
+                blocked = booked.blocked()
                 start[client.id] = fits[0].ids
                 if all(w.ids != fits[0].ids for w in pool[client.id]):
                     pool[client.id].append(fits[0])
