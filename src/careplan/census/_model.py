@@ -123,6 +123,8 @@ class CensusModel:
         constant_changes = 0
         constant_conflicts = 0
         offerings = {o.id: o for o in census.program.offerings()}
+        #: Each client's current week (:func:`current_days`), by client id.
+        self.current = {c.id: current_days(census, c) for c in census.clients}
         #: (client, weekday) -> the expression "that day's offerings are kept".
         kept_days: dict[tuple[str, int], Any] = {}
         for choice in self.choices:
@@ -134,7 +136,7 @@ class CensusModel:
             model.add(sum(picks) == placed)
             if not picks:
                 model.add(placed == 0)
-            current = current_days(census, client)
+            current = self.current[cid]
             if current is not None:
                 constant_changes += len(current)
                 changes.append((placed, -len(current)))
@@ -156,7 +158,7 @@ class CensusModel:
                 kept_days[cid, day] = sum(variables)
         for cid, held in fixed.items():
             client = census.client(cid)
-            current = current_days(census, client)
+            current = self.current[cid]
             now = day_ids(offerings[oid] for oid in held)
             constant_conflicts += sum(
                 client.constraints.conflicts(s) for oid in held for s in offerings[oid].sessions
