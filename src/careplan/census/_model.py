@@ -184,13 +184,14 @@ class CensusModel:
         # and B): seats, clinicians and rooms are counted week by week.
         cycle = cycle_of(census.program)
         in_weeks = self.held = held_weeks(census.program)
+        needed_by = {oid: needs(census, o) for oid, o in offerings.items()}
         self.staff_pools = _pools(
             census.staff,
             lambda s: (s.credentials, s.hours, s.absent) if s.max_caseload is None else s.id,
             lambda s: [
-                in_weeks[o.id]
-                for o in census.program.offerings()
-                if needs(census, o) and needs(census, o) <= set(s.credentials)
+                in_weeks[oid]
+                for oid, needed in needed_by.items()
+                if needed and needed <= set(s.credentials)
             ],
             pooled,
         )
@@ -225,7 +226,7 @@ class CensusModel:
             day = int(offering.weekday)
             span = (offering.start_minute, offering.end_minute)
             in_person = offering.sessions[0].modality.kind == "in_person"
-            needed = needs(self.census, offering)
+            needed = needed_by[offering.id]
             qualified = {
                 key: sum(1 for s in members if s.works(offering.weekday, *span))
                 for key, members in self.staff_pools.items()

@@ -234,7 +234,6 @@ class Asked(NamedTuple):
         )
 
 
-@functools.lru_cache(maxsize=64)
 def phases(program: Program) -> tuple[Program, Mapping[str, tuple[Offering, ...]]]:
     """``program`` with each slot once for all the weeks of its cadence, and for each
     offering of that the program's offerings it stands for (itself first).
