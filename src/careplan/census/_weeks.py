@@ -302,7 +302,6 @@ def week_space(asked: Asked) -> WeekSpace:
     )
 
 
-@functools.lru_cache(maxsize=1024)
 def candidate_weeks(asked: Asked) -> tuple[Week, ...]:
     """A client's candidate weeks, best first; empty when no week meets the level.
 
@@ -397,7 +396,6 @@ def client_offerings(
     return tuple(allowed_offerings(program, constraints, tracks))
 
 
-@functools.lru_cache(maxsize=1024)
 def all_weeks(asked: Asked) -> tuple[Week, ...] | None:
     """Every week that meets the level, fewest conflicts first, in every week of
     its slots' cadences; ``None`` when the client may take too many offerings
@@ -429,11 +427,19 @@ def all_weeks(asked: Asked) -> tuple[Week, ...] | None:
     return tuple(phased for week in found for phased in in_every_week(week, space.variants))
 
 
+@functools.lru_cache(maxsize=1024)
+def listed_weeks(asked: Asked) -> tuple[tuple[Week, ...], bool]:
+    """A client's weeks for the model, and whether they are every week the client
+    may take: :func:`all_weeks` when there are few, else :func:`candidate_weeks`."""
+    every = all_weeks(asked)
+    return (candidate_weeks(asked), False) if every is None else (every, True)
+
+
 def candidates(census: Census, client: CensusClient) -> Candidates:
     asked = Asked.of(census, client)
     continuum = asked.continuum
-    every = all_weeks(asked)
-    weeks = list(candidate_weeks(asked) if every is None else every)
+    listed, complete = listed_weeks(asked)
+    weeks = list(listed)
     if client.current is not None and weeks:
         # The current week is always a candidate when it still meets the level.
         taken = tuple(sorted(offerings_of(census, client.current), key=lambda o: o.id))
@@ -451,7 +457,7 @@ def candidates(census: Census, client: CensusClient) -> Candidates:
             ):
                 conflicts = sum(client.constraints.conflicts(s) for s in schedule.sessions)
                 weeks.append(Week(taken, conflicts))
-    return Candidates(client, tuple(weeks), every is not None)
+    return Candidates(client, tuple(weeks), complete)
 
 
 def offerings_of(census: Census, schedule: WeeklySchedule) -> list[Offering]:
