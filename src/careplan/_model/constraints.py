@@ -181,6 +181,7 @@ class BusyBlock:
     def _spans(self, week: _dt.date | None) -> tuple[tuple[int, int], ...]:
         """Busy minutes from Monday 00:00, buffers included, spilling over week ends."""
         monday = None if week is None else week_start(week)
+        first, length = self.busy_from_minute, self.minutes + 2 * self.buffer_minutes
         found = []
         for shift in (-1, 0, 1):
             if monday is None:
@@ -190,8 +191,8 @@ class BusyBlock:
             else:
                 days = self.starts_in(monday + _dt.timedelta(weeks=shift))
             for day in days:
-                begin = shift * _WEEK + int(day) * _DAY + self.busy_from_minute
-                found.append((begin, begin + self.minutes + 2 * self.buffer_minutes))
+                begin = shift * _WEEK + int(day) * _DAY + first
+                found.append((begin, begin + length))
         return tuple(found)
 
     def collides(self, session: Session, week: _dt.date | None = None) -> bool:

@@ -31,6 +31,7 @@ from careplan._model.session import Session
 from careplan._model.time import require_date, week_start, weekday_name
 from careplan._operations.filling import (
     ORDERS,
+    DayOption,
     WeekBounds,
     average_units,
     covered,
@@ -174,16 +175,24 @@ class _Ask(NamedTuple):
     continuum: Continuum | None
 
 
-def _search(ask: _Ask, *, warnings: bool = True) -> PlanResult | None:
-    program, level, constraints, tracks, objective, continuum = ask
-    allowed = allowed_offerings(program, constraints, tracks)
+def _fillings(ask: _Ask, allowed: Sequence[Offering]) -> list[list[DayOption]]:
+    """The cheapest ways to fill each weekday, Monday first, from the ``allowed`` offerings."""
+    return [
+        day_options(
+            ask.level, ask.constraints, [o for o in allowed if o.weekday == day], ask.objective
+        )
+        for day in pendulum.WeekDay
+    ]
+
+
+def _search(
+    ask: _Ask, per_day_options: Sequence[Sequence[DayOption]], *, warnings: bool = True
+) -> PlanResult | None:
+    """The best week made of ``per_day_options`` (:func:`_fillings` of ``ask``)."""
+    program, level, constraints, _, objective, continuum = ask
     order = ORDERS[objective]
     best: dict[_State, _Best] = {(0, 0, 0, 0, 0): ((0, 0, 0), (), (0, 0, 0), ())}
     bounds = WeekBounds.of(level, continuum, constraints, warnings=warnings)
-    per_day_options = [
-        day_options(level, constraints, [o for o in allowed if o.weekday == day], objective)
-        for day in pendulum.WeekDay
-    ]
     # What the days still to come can add at most: a state that cannot reach
     # the level's minimums even with all of it is dropped early.
     reach_days = [0] * 8
@@ -364,13 +373,17 @@ def plan_week(
     # The best week that meets every rule; else the best that meets every
     # error-level rule, its warnings stated.
     ask = _Ask(program, level, constraints, tracks, objective, continuum)
-    found = _search(ask)
+    allowed = allowed_offerings(program, constraints, tracks)
+    days = _fillings(ask, allowed)
+    found = _search(ask, days)
     if found is None:
-        found = _search(ask, warnings=False)
+        found = _search(ask, days, warnings=False)
     if found is not None:
         return found
     raise Infeasible(
-        level, infeasible_reasons(program, level, constraints, tracks), _alternatives(ask)
+        level,
+        infeasible_reasons(program, level, constraints, allowed),
+        _alternatives(ask, allowed, days),
     )
 
 
@@ -488,16 +501,16 @@ def infeasible_reasons(
     program: Program,
     level: LevelOfCare,
     constraints: LifeConstraints,
-    tracks: Sequence[TreatmentTrack],
+    allowed: Sequence[Offering],
 ) -> list[str]:
-    """Why no week of ``program`` meets ``level`` around the client's week, in words.
+    """Why no week of ``program`` meets ``level`` around the client's week, in words
+    (``allowed``: the offerings the client may take, :func:`allowed_offerings`).
 
     Only what really blocks: nothing fits at all; the group times that fit
     allow too few days or hours; an error-level required kind has no slot
     that fits; the client's cap on days. When none of these alone blocks,
     one line says that no combination meets the level's weekly rules.
     """
-    allowed = allowed_offerings(program, constraints, tracks)
     if not allowed:
         return [
             f"nothing {program.name} offers fits the client's week "
@@ -546,33 +559,38 @@ def infeasible_reasons(
     return reasons
 
 
-def _alternatives(ask: _Ask) -> list[Alternative]:
-    program, level, constraints, _, _, continuum = ask
-    tries: list[tuple[str, LevelOfCare, LifeConstraints]] = []
+def _alternatives(
+    ask: _Ask, allowed: Sequence[Offering], days: Sequence[Sequence[DayOption]]
+) -> list[Alternative]:
+    """The nearby options that do work; each is ``ask`` changed, with the offerings
+    and day fillings of ``ask`` where the change leaves them alike (``None``: anew)."""
+    program, level, constraints, tracks, _, continuum = ask
+    tries: list[tuple[str, _Ask, Sequence[Offering] | None, Sequence[Sequence[DayOption]] | None]]
+    tries = []
     if constraints.modality != "either":
         other = "virtually" if constraints.modality == "in_person" else "in person"
-        tries.append(
-            (f"attend {other} as well", level, attrs.evolve(constraints, modality="either"))
-        )
+        relaxed = attrs.evolve(constraints, modality="either")
+        tries.append((f"attend {other} as well", ask._replace(constraints=relaxed), None, None))
     if constraints.max_days_per_week is not None:
+        # A cap on days changes no day's fillings.
+        relaxed = attrs.evolve(constraints, max_days_per_week=None)
         tries.append(
-            (
-                "lift the cap on days a week",
-                level,
-                attrs.evolve(constraints, max_days_per_week=None),
-            )
+            ("lift the cap on days a week", ask._replace(constraints=relaxed), allowed, days)
         )
     if constraints.unavailable_days:
-        tries.append(
-            ("free the unavailable days", level, attrs.evolve(constraints, unavailable_days=()))
-        )
+        relaxed = attrs.evolve(constraints, unavailable_days=())
+        tries.append(("free the unavailable days", ask._replace(constraints=relaxed), None, None))
     if continuum is not None:
         below = continuum.below(level)
         if below is not None and (not program.levels or below.code in program.levels):
-            tries.append((f"a lower level: {below.name}", below, constraints))
+            tries.append((f"a lower level: {below.name}", ask._replace(level=below), allowed, None))
     found = []
-    for description, target, relaxed in tries:
-        result = _search(ask._replace(level=target, constraints=relaxed), warnings=False)
+    for description, changed, offerings, filled in tries:
+        if offerings is None:
+            offerings = allowed_offerings(program, changed.constraints, tracks)
+        if filled is None:
+            filled = _fillings(changed, offerings)
+        result = _search(changed, filled, warnings=False)
         if result is not None:
             found.append(Alternative(description, result))
     return found

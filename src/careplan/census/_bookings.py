@@ -55,8 +55,9 @@ class Bookings:
                 )
         return booked
 
-    def _free(self, holder: str, offering: Offering) -> bool:
-        begin, end = offering.start_minute, offering.end_minute
+    def _free(self, holder: str, offering: Offering, begin: int, end: int) -> bool:
+        """Whether ``holder`` is free for ``offering`` (from minute ``begin`` to
+        ``end``) in every week of the cycle it is held in."""
         weeks = self.held[offering.id]
         return all(
             end <= b or e <= begin or weeks.isdisjoint(held)
@@ -69,11 +70,12 @@ class Bookings:
         needed = needs(census, offering)
         if not needed or not census.staff:
             return ""
+        begin, end = offering.start_minute, offering.end_minute
         for person in census.staff:
             if (
                 needed <= set(person.credentials)
-                and person.works(offering.weekday, offering.start_minute, offering.end_minute)
-                and self._free(person.id, offering)
+                and person.works(offering.weekday, begin, end)
+                and self._free(person.id, offering, begin, end)
                 and (
                     offering.is_group
                     or person.max_caseload is None
@@ -91,8 +93,9 @@ class Bookings:
         census = self.census
         if offering.sessions[0].modality.kind != "in_person" or not census.rooms:
             return ""
+        begin, end = offering.start_minute, offering.end_minute
         for room in census.rooms:
-            if offering.weekday not in room.closed and self._free(room.id, offering):
+            if offering.weekday not in room.closed and self._free(room.id, offering, begin, end):
                 return room.id
         return None
 

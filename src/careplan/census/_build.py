@@ -8,7 +8,7 @@ from careplan._model.program import Offering
 from careplan._model.schedule import WeeklySchedule
 from careplan._model.time import weekday_name
 from careplan._operations.planner import feasible
-from careplan.census._model import CensusModel, current_days
+from careplan.census._model import CensusModel
 from careplan.census._result import (
     Assignment,
     CensusChange,
@@ -143,11 +143,14 @@ def build_result(
         )
     for placement in placements:
         client = placement.client
+        if client.id in fixed:
+            continue  # a week held as it was, not one of the candidates
         continuum = census.levels if client.level in census.levels else None
         # Every candidate week is one the planner's rules accept; say so where it counts.
         assert feasible(placement.schedule, client.level, client.constraints, continuum=continuum)
     changes = changes_of(
         census,
+        built.current,
         {p.client.id: p for p in placements},
         previous_staff(previous),
         listing_placed=previous is not None,
@@ -204,6 +207,7 @@ def previous_staff(previous: CensusResult | None) -> dict[tuple[str, str], str]:
 
 def changes_of(
     census: Census,
+    current_weeks: Mapping[str, Mapping[int, tuple[str, ...]] | None],
     placements: Mapping[str, Placement],
     staff_before: Mapping[tuple[str, str], str],
     *,
@@ -217,12 +221,13 @@ def changes_of(
     place), or a day kept as it was on which a one-to-one session has another
     clinician than ``staff_before`` (client and offering to clinician) says.
     Clients placed without a current week are listed (``listing_placed``)
-    with no changed day.
+    with no changed day. ``current_weeks`` are the clients' current weeks
+    by id (:attr:`CensusModel.current`).
     """
     offerings = {o.id: o for o in census.program.offerings()}
     found = []
     for client in census.clients:
-        current = current_days(census, client)
+        current = current_weeks[client.id]
         placement = placements.get(client.id)
         if placement is None:
             if current:

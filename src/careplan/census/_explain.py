@@ -12,7 +12,7 @@ from careplan._operations.validation import validate
 from careplan.census._bookings import Bookings
 from careplan.census._build import when
 from careplan.census._model import admission_key
-from careplan.census._result import CensusResult, Unplaced, UnplacedReason
+from careplan.census._result import CensusResult, Placement, Unplaced, UnplacedReason
 from careplan.census._values import Census, CensusClient
 from careplan.census._weeks import any_week, candidates, client_offerings
 
@@ -20,16 +20,25 @@ from careplan.census._weeks import any_week, candidates, client_offerings
 _ANY_MONDAY = pendulum.date(2027, 1, 4)
 
 
-def explained(result: CensusResult) -> CensusResult:
+def explained(result: CensusResult, before: CensusResult | None = None) -> CensusResult:
     """``result`` with each client it leaves unplaced explained, by waitlist position.
 
     Every public result passes here: each placed client's plan is asserted
     to validate without errors (the week is asserted ``feasible`` where the
-    result is built).
+    result is built), but for a week held as it was in ``before``, the
+    result it was made from, which passed here.
     """
-    for plan in result.plans(start=_ANY_MONDAY, weeks=1).values():
-        # The week itself, without the program's closures of one date or another.
-        assert not validate(attrs.evolve(plan, closures=())).errors
+    held = (
+        {p.client.id: _week(p) for p in before.placements}
+        if before is not None and before.census.levels == result.census.levels
+        else {}
+    )
+    plans = result.plans(start=_ANY_MONDAY, weeks=1)
+    for placement in result.placements:
+        if held.get(placement.client.id) != _week(placement):
+            plan = plans[placement.client.id]
+            # The week itself, without the program's closures of one date or another.
+            assert not validate(attrs.evolve(plan, closures=())).errors
     placed = {p.client.id for p in result.placements}
     left = sorted((c for c in result.census.clients if c.id not in placed), key=admission_key)
     blocked = Bookings.of(result).blocked()
@@ -40,6 +49,11 @@ def explained(result: CensusResult) -> CensusResult:
             for position, client in enumerate(left, start=1)
         ),
     )
+
+
+def _week(placement: Placement) -> tuple[object, ...]:
+    """What a placed client's week is validated on: their level, tracks and schedule."""
+    return (placement.client.level, placement.client.tracks, placement.schedule)
 
 
 # --- explanations -------------------------------------------------------------------
@@ -64,17 +78,17 @@ def explain_unplaced(
         if any_week(census, relaxed, blocked)
     ]
     alternatives.append(f"waitlist position {position}")
+    allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
     if not candidates(census, client).weeks:
         # Their own week rules the level out, whatever the census holds.
         found = tuple(
             UnplacedReason("level_out_of_reach", message)
             for message in infeasible_reasons(
-                census.program, client.level, client.constraints, client.tracks
+                census.program, client.level, client.constraints, allowed
             )
         )
         return Unplaced(client, found, tuple(alternatives), position)
     reasons: list[UnplacedReason] = []
-    allowed = client_offerings(census.program, client.constraints, tuple(client.tracks))
     counts = {r.offering: len(r.clients) for r in result.rosters}
     for offering in allowed:
         if offering.is_group:

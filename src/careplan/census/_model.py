@@ -123,6 +123,8 @@ class CensusModel:
         constant_changes = 0
         constant_conflicts = 0
         offerings = {o.id: o for o in census.program.offerings()}
+        #: Each client's current week (:func:`current_days`), by client id.
+        self.current = {c.id: current_days(census, c) for c in census.clients}
         #: (client, weekday) -> the expression "that day's offerings are kept".
         kept_days: dict[tuple[str, int], Any] = {}
         for choice in self.choices:
@@ -134,7 +136,7 @@ class CensusModel:
             model.add(sum(picks) == placed)
             if not picks:
                 model.add(placed == 0)
-            current = current_days(census, client)
+            current = self.current[cid]
             if current is not None:
                 constant_changes += len(current)
                 changes.append((placed, -len(current)))
@@ -156,7 +158,7 @@ class CensusModel:
                 kept_days[cid, day] = sum(variables)
         for cid, held in fixed.items():
             client = census.client(cid)
-            current = current_days(census, client)
+            current = self.current[cid]
             now = day_ids(offerings[oid] for oid in held)
             constant_conflicts += sum(
                 client.constraints.conflicts(s) for oid in held for s in offerings[oid].sessions
@@ -182,13 +184,14 @@ class CensusModel:
         # and B): seats, clinicians and rooms are counted week by week.
         cycle = cycle_of(census.program)
         in_weeks = self.held = held_weeks(census.program)
+        needed_by = {oid: needs(census, o) for oid, o in offerings.items()}
         self.staff_pools = _pools(
             census.staff,
             lambda s: (s.credentials, s.hours, s.absent) if s.max_caseload is None else s.id,
             lambda s: [
-                in_weeks[o.id]
-                for o in census.program.offerings()
-                if needs(census, o) and needs(census, o) <= set(s.credentials)
+                in_weeks[oid]
+                for oid, needed in needed_by.items()
+                if needed and needed <= set(s.credentials)
             ],
             pooled,
         )
@@ -223,7 +226,7 @@ class CensusModel:
             day = int(offering.weekday)
             span = (offering.start_minute, offering.end_minute)
             in_person = offering.sessions[0].modality.kind == "in_person"
-            needed = needs(self.census, offering)
+            needed = needed_by[offering.id]
             qualified = {
                 key: sum(1 for s in members if s.works(offering.weekday, *span))
                 for key, members in self.staff_pools.items()

@@ -82,12 +82,14 @@ def _run(
             week = Week(tuple(o for o in census.program.offerings() if o.id in offerings), 0)
             booked.book(week)
     if not start or around is not None:
+        blocked = booked.blocked()
         for client in sorted(free, key=admission_key):
             if not pool[client.id] or client.id in start:
                 continue
-            fits = fitting_weeks(census, client, booked.blocked(), streams=False)
+            fits = fitting_weeks(census, client, blocked, streams=False)
             if fits:
                 booked.book(fits[0])
+                blocked = booked.blocked()
                 start[client.id] = fits[0].ids
                 if all(w.ids != fits[0].ids for w in pool[client.id]):
                     pool[client.id].append(fits[0])
@@ -130,7 +132,7 @@ def _run(
             if p.client.id not in fixed
         }
         booked = Bookings.of(result)
-    return explained(result) if explain else result
+    return explained(result, previous) if explain else result
 
 
 def _widen(result: CensusResult, free: Sequence[CensusClient], pool: dict[str, list[Week]]) -> bool:
@@ -409,19 +411,21 @@ def admit(
     found = _place_one(result, client, frozenset(), budget=budget)
     census = _placed_census(result).with_client(client)
     if found.placement(client.id) is not None or not candidates(census, client).weeks:
-        return explained(found)  # placed, or no week meets the level whatever the census holds
+        return explained(found, result)  # placed, or no week meets the level whatever it holds
     if not _placeable(census, found, client, budget=budget):
-        return explained(found)  # no one moving, however far, places the client
+        return explained(found, result)  # no one moving, however far, places the client
     movable = _neighbours(census, result, client)
     if movable and budget.left():
         found = _place_one(result, client, movable, budget=budget)
         if found.placement(client.id) is not None:
-            return explained(found)
+            return explained(found, result)
     solved = (
         _run(census, _STABLE, fixed={}, previous=result, budget=budget) if budget.left() else None
     )
     # Out of time before the whole census was solved again: the last step stands, unproven.
-    return solved if solved is not None else explained(attrs.evolve(found, status="feasible"))
+    return (
+        solved if solved is not None else explained(attrs.evolve(found, status="feasible"), result)
+    )
 
 
 def reassign(

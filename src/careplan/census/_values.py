@@ -315,7 +315,10 @@ class Census:
 
     def credential(self, kind: SessionKind) -> str | None:
         """The credential that leads sessions of ``kind``, or ``None``."""
-        return dict(self.credentials).get(kind.code)
+        for code, credential in self.credentials:
+            if code == kind.code:
+                return credential
+        return None
 
     def client(self, client_id: str) -> CensusClient:
         """The client with ``client_id``."""

@@ -135,11 +135,21 @@ _Member = tuple[DayOption, tuple[str, ...], frozenset[Any]]  # option, its ids, 
 
 @attrs.frozen(eq=False)
 class WeekSpace:
-    """Every week a client may take, compactly: the day options and the paths through them."""
+    """Every week a client may take, compactly: the day options and the paths through them.
+
+    The weeks are of the program with one slot for all the weeks of a
+    biweekly slot's cadence (:func:`phases`): weeks A and B meet a client's
+    level and life alike, so they are listed once and told apart after
+    (:func:`in_every_week`, with :attr:`variants`).
+    """
 
     classes: tuple[Mapping[_Signature, tuple[_Member, ...]], ...]  # per weekday
     layers: tuple[_Layer, ...]
     streams: tuple[tuple[str, str], ...]
+    #: What each slot's offering stands for in the census's program (:func:`phases`).
+    variants: Mapping[str, tuple[Offering, ...]]
+    #: How many offerings the client may take.
+    size: int
     #: False when some day had too many ways to fill it to list them all.
     complete: bool = True
 
@@ -208,12 +218,7 @@ class WeekSpace:
 
 
 class Asked(NamedTuple):
-    """What a client's weeks depend on, hashable: the caches below are keyed by it.
-
-    The program is the census's with one slot for all the weeks of a
-    biweekly slot's cadence (:func:`phases`): weeks A and B meet a client's
-    level and life alike, so they are listed once and told apart after.
-    """
+    """What a client's weeks depend on, hashable: the caches below are keyed by it."""
 
     program: Program
     level: LevelOfCare
@@ -224,11 +229,11 @@ class Asked(NamedTuple):
     @classmethod
     def of(cls, census: Census, client: CensusClient) -> Asked:
         continuum = census.levels if client.level in census.levels else None
-        program = phases(census.program)[0]
-        return cls(program, client.level, continuum, client.constraints, tuple(client.tracks))
+        return cls(
+            census.program, client.level, continuum, client.constraints, tuple(client.tracks)
+        )
 
 
-@functools.lru_cache(maxsize=64)
 def phases(program: Program) -> tuple[Program, Mapping[str, tuple[Offering, ...]]]:
     """``program`` with each slot once for all the weeks of its cadence, and for each
     offering of that the program's offerings it stands for (itself first).
@@ -265,7 +270,8 @@ def in_every_week(
 
 @functools.lru_cache(maxsize=1024)
 def week_space(asked: Asked) -> WeekSpace:
-    program, level, continuum, constraints, tracks = asked
+    _, level, continuum, constraints, tracks = asked
+    program, variants = phases(asked.program)
     allowed = allowed_offerings(program, constraints, tracks)
     bounds = WeekBounds.of(level, continuum, constraints)
     classes: list[dict[_Signature, tuple[_Member, ...]]] = []
@@ -291,19 +297,23 @@ def week_space(asked: Asked) -> WeekSpace:
         classes.append({sig: tuple(members) for sig, members in grouped.items()})
     layers = week_paths(bounds, [sorted(c) for c in classes])
     streams = sorted({s for o in allowed if (s := stream_of(o)) is not None})
-    return WeekSpace(tuple(classes), tuple(layers), tuple(streams), complete)
+    return WeekSpace(
+        tuple(classes), tuple(layers), tuple(streams), variants, len(allowed), complete
+    )
 
 
-@functools.lru_cache(maxsize=1024)
 def candidate_weeks(asked: Asked) -> tuple[Week, ...]:
     """A client's candidate weeks, best first; empty when no week meets the level.
 
     The first is the planner's fewest-conflict week (exact: every way to fill
     each day, grouped by what it adds to the week's totals, through every
-    path of totals that meets :class:`WeekBounds`). The others are the best
-    weeks when offerings already in earlier candidates cost a little
-    (diversity: other slots, other days), first within each stream (a track
-    in one modality), then across streams.
+    path of totals that meets :class:`WeekBounds`), in each of its slots'
+    weeks. The others are the best weeks when offerings already in earlier
+    candidates cost a little (diversity: other slots, other days), first
+    within each stream (a track in one modality), then across streams, each
+    in one of its slots' weeks, in turn (as many candidates as weeks drawn,
+    but one, so the model stays small; the widening finds another week when
+    one fits).
     """
     space = week_space(asked)
     if not space.layers:
@@ -318,7 +328,11 @@ def candidate_weeks(asked: Asked) -> tuple[Week, ...]:
     penalty.clear()
     for _ in range(_RUNS_FREE):
         space.draw(found, None, _CONFLICT_WEIGHT, penalty)
-    return tuple(found.values())
+    weeks: list[Week] = []
+    for index, week in enumerate(found.values()):
+        phased = in_every_week(week, space.variants)
+        weeks.extend(phased if index == 0 else phased[index % len(phased) :][:1])
+    return tuple(weeks)
 
 
 def any_week(census: Census, client: CensusClient, blocked: frozenset[str]) -> bool:
@@ -334,7 +348,7 @@ def any_week(census: Census, client: CensusClient, blocked: frozenset[str]) -> b
     constraints = client.constraints
     allowed = [
         o
-        for o in allowed_offerings(census.program, constraints, tuple(client.tracks))
+        for o in client_offerings(census.program, constraints, tuple(client.tracks))
         if o.id not in blocked
     ]
     bounds = WeekBounds.of(client.level, continuum, constraints)
@@ -363,7 +377,7 @@ def fitting_weeks(
     space = week_space(Asked.of(census, client))
     if not space.layers:
         return []
-    variants = phases(census.program)[1]
+    variants = space.variants
     whole = frozenset(
         oid for oid, ways in variants.items() if all(o.id in blocked for o in ways)
     ) | (blocked - {o.id for ways in variants.values() for o in ways})
@@ -382,23 +396,17 @@ def client_offerings(
     return tuple(allowed_offerings(program, constraints, tracks))
 
 
-def every_week(asked: Asked) -> list[Week] | None:
-    """Every week of the client's allowed offerings that meets the level (a
-    biweekly slot's weeks told apart after), or ``None`` when there are too
-    many offerings to try them all."""
-    if len(client_offerings(asked.program, asked.constraints, asked.tracks)) > _ALL_WEEKS_UP_TO:
-        return None
-    if not week_space(asked).complete:
-        return None
-    return list(all_weeks(asked))
+def all_weeks(asked: Asked) -> tuple[Week, ...] | None:
+    """Every week that meets the level, fewest conflicts first, in every week of
+    its slots' cadences; ``None`` when the client may take too many offerings
+    to try them all, or a day has too many ways to fill it to list.
 
-
-@functools.lru_cache(maxsize=1024)
-def all_weeks(asked: Asked) -> tuple[Week, ...]:
-    """Every week that meets the level, fewest conflicts first: every path of
-    :func:`week_paths` with every way to fill each of its days (the weeks
-    :func:`careplan.feasible` accepts, without trying every subset)."""
+    Every path of :func:`week_paths` with every way to fill each of its days
+    (the weeks :func:`careplan.feasible` accepts, without trying every subset).
+    """
     space = week_space(asked)
+    if space.size > _ALL_WEEKS_UP_TO or not space.complete:
+        return None
     found: list[Week] = []
 
     def walk(day: int, state: int, picked: tuple[DayOption, ...]) -> None:
@@ -415,25 +423,23 @@ def all_weeks(asked: Asked) -> tuple[Week, ...]:
 
     if space.layers:
         walk(0, 0, ())
-    return tuple(sorted(found, key=lambda w: (w.conflicts, w.ids)))
+    found.sort(key=lambda w: (w.conflicts, w.ids))
+    return tuple(phased for week in found for phased in in_every_week(week, space.variants))
+
+
+@functools.lru_cache(maxsize=1024)
+def listed_weeks(asked: Asked) -> tuple[tuple[Week, ...], bool]:
+    """A client's weeks for the model, and whether they are every week the client
+    may take: :func:`all_weeks` when there are few, else :func:`candidate_weeks`."""
+    every = all_weeks(asked)
+    return (candidate_weeks(asked), False) if every is None else (every, True)
 
 
 def candidates(census: Census, client: CensusClient) -> Candidates:
     asked = Asked.of(census, client)
     continuum = asked.continuum
-    every = every_week(asked)
-    variants = phases(census.program)[1]
-    if every is not None:
-        # Every week: a week with a biweekly slot in each of the slot's weeks.
-        weeks = [phased for week in every for phased in in_every_week(week, variants)]
-    else:
-        # The best week in each of its slots' weeks, the others in turn in
-        # one of them (as many candidates as weeks drawn, but one, so the
-        # model stays small; the widening finds another week when one fits).
-        weeks = []
-        for index, week in enumerate(candidate_weeks(asked)):
-            phased = in_every_week(week, variants)
-            weeks.extend(phased if index == 0 else phased[index % len(phased) :][:1])
+    listed, complete = listed_weeks(asked)
+    weeks = list(listed)
     if client.current is not None and weeks:
         # The current week is always a candidate when it still meets the level.
         taken = tuple(sorted(offerings_of(census, client.current), key=lambda o: o.id))
@@ -451,7 +457,7 @@ def candidates(census: Census, client: CensusClient) -> Candidates:
             ):
                 conflicts = sum(client.constraints.conflicts(s) for s in schedule.sessions)
                 weeks.append(Week(taken, conflicts))
-    return Candidates(client, tuple(weeks), every is not None)
+    return Candidates(client, tuple(weeks), complete)
 
 
 def offerings_of(census: Census, schedule: WeeklySchedule) -> list[Offering]:
