@@ -37,7 +37,6 @@ from careplan._model.time import (
     require_date,
     resolve_wall,
     steady_offsets,
-    week_start,
 )
 
 __all__ = [
@@ -47,6 +46,7 @@ __all__ = [
     "Span",
     "calendar_day",
     "expand",
+    "first_in_series",
     "occurrence_on",
     "occurrences",
     "occurrences_and_regular",
@@ -105,9 +105,6 @@ class PlanLike(Protocol):
     @property
     def reschedules(self) -> tuple[Reschedule, ...]:
         """Single occurrences moved."""
-
-
-_WEEK = _dt.timedelta(days=7)
 
 
 def _slot_setters() -> tuple[Callable[[Occurrence, object], None], ...] | None:
@@ -475,16 +472,19 @@ def series_dates(
     """
     require_supported_date("start", start)
     require_supported_date("end", end)
-    # Plain dates in the loop: pendulum's date arithmetic is much slower.
-    first_day, last_day = _plain(start), _plain(end)
-    origin = _plain(week_start(cadence_start))
-    found = []
-    day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
-    while day <= last_day:
-        if session.held_in_week((day - origin).days // 7):
-            found.append(calendar_day(day.toordinal())[0])
-        day += _WEEK
-    return found
+    first = first_in_series(session, start, cadence_start).toordinal()
+    step = 7 * session.every_weeks
+    return [calendar_day(ordinal)[0] for ordinal in range(first, end.toordinal() + 1, step)]
+
+
+def first_in_series(session: Session, start: _dt.date, cadence_start: _dt.date) -> pendulum.Date:
+    """The first date of a session's weekly series on or after ``start`` (perhaps after its end).
+
+    ``every_weeks`` and ``week_offset`` count from the week of ``cadence_start``.
+    """
+    day = start.toordinal() + (session.weekday - start.weekday()) % 7
+    week = (day - cadence_start.toordinal() + cadence_start.weekday()) // 7
+    return calendar_day(day + 7 * ((session.week_offset - week) % session.every_weeks))[0]
 
 
 def occurrence_on(
@@ -521,10 +521,6 @@ def _after(begin: _dt.datetime, length: _dt.timedelta, zone: str) -> pendulum.Da
     """The instant ``length`` of elapsed time after ``begin``, in ``zone``."""
     utc = _dt.datetime.fromtimestamp(begin.timestamp(), _dt.timezone.utc)
     return in_zone(utc + _dt.timedelta(seconds=length.total_seconds()), zone)
-
-
-def _plain(day: _dt.date) -> _dt.date:
-    return _dt.date(day.year, day.month, day.day)
 
 
 def occurrences(
