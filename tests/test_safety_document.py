@@ -12,7 +12,6 @@ import attrs
 import jsonschema
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import careplan as cp
 from careplan.safety import (
@@ -26,7 +25,7 @@ from careplan.safety import (
     SafetyPlan,
     SafetyRecord,
 )
-from careplan.testing import texts
+from careplan.testing import safety_records
 from safety_cases import PLAN, SECRET, START, day
 
 AUDIT_C = Questionnaire("AUDIT-C", [Item(1, "68518-0", 4), Item(2, "68519-8", 4),
@@ -128,60 +127,8 @@ def test_a_record_answering_one_code_with_two_questionnaires_is_refused() -> Non
         Questionnaire("C-SSRS", [Item(1, "x")])
 
 
-_days = st.integers(0, 80).map(day)
-_phq9 = st.builds(
-    ItemAnswers, st.just(PHQ_9_ITEMS), _days, st.lists(st.integers(0, 3), min_size=9, max_size=9)
-)
-_texts = st.lists(texts(), max_size=2)
-
-
-@st.composite
-def _cssrs(draw: st.DrawFn) -> CSSRSScreen:
-    thoughts = draw(st.booleans())
-    behavior = draw(st.booleans())
-    answers = [draw(st.booleans()) if thoughts else None for _ in range(3)]
-    return CSSRSScreen(
-        draw(_days),
-        draw(st.booleans()),
-        thoughts,
-        method=answers[0],
-        intent=answers[1],
-        plan=answers[2],
-        behavior=behavior,
-        behavior_past_3_months=draw(st.booleans()) if behavior else None,
-    )
-
-
-_records = st.builds(
-    SafetyRecord,
-    st.lists(st.one_of(_phq9, _cssrs()), max_size=4),
-    st.lists(
-        st.builds(
-            RiskAssessment,
-            _days,
-            st.sampled_from(["therapist", "psychiatrist"]),
-            st.sampled_from(["none", "low", "moderate", "high"]),
-            next_screening=st.none() | _days,
-            note=texts(multiline=True, blank=True),
-        ),
-        max_size=3,
-    ),
-    st.lists(
-        st.builds(
-            SafetyPlan,
-            _days,
-            warning_signs=_texts,
-            reasons_for_living=_texts,
-            client_signed=st.none() | _days,
-            reviewed=st.lists(_days, max_size=2),
-        ),
-        max_size=2,
-    ),
-)
-
-
 @settings(max_examples=75, deadline=None)
-@given(_records)
+@given(safety_records(start=START, days=80, blank=True))
 def test_any_safety_record_round_trips_and_matches_the_schema(record: SafetyRecord) -> None:
     plan = attrs.evolve(PLAN, safety=record)
     data = json.loads(cp.to_json(plan))

@@ -18,6 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import careplan as cp
+import careplan.census
+import careplan.safety
 from careplan import (
     Attendance,
     Authorization,
@@ -142,12 +144,47 @@ def test_change_schedule_refuses_what_is_not_a_schedule():
             lambda: cp.CompliancePolicy(absence_window_weeks=10**6),
             "CompliancePolicy.absence_window_weeks",
         ),
+        (lambda: careplan.safety.SafetyPolicy(contact_days=0), "SafetyPolicy.contact_days"),
+        (lambda: careplan.safety.SafetyPolicy(rescreen_days=0), "SafetyPolicy.rescreen_days"),
+        (lambda: careplan.safety.SafetyPolicy(while_high="always"), "SafetyPolicy.while_high"),
+        (lambda: cp.Tier("x", 0), "Tier.min_services"),
+        (lambda: cp.ServiceCode(["x"], hcpcs="G04 10"), "ServiceCode.hcpcs"),
+        (
+            lambda: cp.LevelRules(["IOP"], ["x"], type_of_bill=131),
+            "LevelRules.type_of_bill",
+        ),
+        (lambda: cp.LevelRules(["IOP"], ["x"], min_minutes=-1), "LevelRules.min_minutes"),
+        (
+            lambda: careplan.safety.SafetyPlan(DAY, coping_strategies=["walk", "\x00"]),
+            "SafetyPlan.coping_strategies[1]",
+        ),
+        (lambda: careplan.safety.SafetyPlan(DAY, professionals="988"), "SafetyPlan.professionals"),
     ],
 )
 def test_scalars_are_checked(build, field):
     with pytest.raises(cp.InvalidValueError) as info:
         build()
     assert info.value.field == field
+
+
+def test_fields_are_checked_by_converters_and_post_init_only():
+    # One field-check system (see careplan._model.checks): no attrs validators.
+    modules = (cp, careplan.safety, careplan.census)
+    classes = {
+        value
+        for module in modules
+        for value in map(module.__dict__.get, module.__all__)
+        if isinstance(value, type) and attrs.has(value)
+    }
+    assert careplan.safety.SafetyPolicy in classes
+    assert careplan.census.Room in classes
+    with_validators = {
+        f"{cls.__name__}.{field.name}"
+        for cls in classes
+        for field in attrs.fields(cls)
+        if field.validator is not None
+    }
+    assert with_validators == set()
 
 
 def test_a_huge_number_is_refused_without_printing_it():

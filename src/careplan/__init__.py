@@ -33,6 +33,13 @@ from careplan._model.attendance import (
     AuthorizationStatus,
     AuthorizationUnit,
 )
+from careplan._model.billing import (
+    AuthorizationBilling,
+    BillableDay,
+    BillingWeek,
+    ClaimLine,
+    ServiceLine,
+)
 from careplan._model.calendar import (
     Cancellation,
     Closure,
@@ -183,18 +190,15 @@ from careplan._model.transition import (
     TransitionReason,
 )
 from careplan._operations.billing import (
-    AuthorizationBilling,
-    BillableDay,
-    BillingWeek,
-    ClaimLine,
-    ServiceLine,
-    authorization_billing,
     billing,
     billing_certification,
     billing_lines,
-    billing_weeks,
     claim_lines,
     rendering_role,
+)
+from careplan._operations.billing_totals import (
+    authorization_billing,
+    billing_weeks,
 )
 from careplan._operations.context import (
     Rule,

@@ -11,7 +11,8 @@ import pendulum
 
 from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
-from careplan._operations.billing import billing, billing_weeks, claim_lines
+from careplan._operations.billing import billing, claim_lines
+from careplan._operations.billing_totals import billing_weeks
 from careplan._operations.delivery import delivered
 from careplan._operations.progress import progress, series, suicide_items
 from careplan._operations.safety import check_safety, current_risk

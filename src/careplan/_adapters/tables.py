@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from careplan._model.billing import BillableDay, ClaimLine, ServiceLine
 from careplan._model.errors import MissingExtraError
-from careplan._operations.billing import BillableDay, ClaimLine, ServiceLine
 
 __all__ = ["billing_dataframe", "billing_lines_dataframe", "claims_dataframe"]
 

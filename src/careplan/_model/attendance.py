@@ -48,22 +48,6 @@ def _to_on(value: _dt.date) -> pendulum.Date:
     return date("Attendance.on", value)
 
 
-def _attendance_session(value: str) -> str:
-    return identifier("Attendance.session_id", value)
-
-
-def _attendance_minutes(value: int) -> int:
-    return whole("Attendance.minutes", value, 0, MAX_MINUTES, "give the minutes missed, 0 if none")
-
-
-def _attendance_note(value: str) -> str:
-    return text("Attendance.note", value, multiline=True)
-
-
-def _attendance_status(value: AttendanceStatus) -> AttendanceStatus:
-    return choice("Attendance.status", value, AttendanceStatus, "an attendance status")
-
-
 @attrs.frozen
 class Attendance:
     """What happened at one occurrence.
@@ -81,13 +65,19 @@ class Attendance:
             from the repr.
     """
 
-    session_id: str = attrs.field(converter=_attendance_session)
+    session_id: str
     on: pendulum.Date = attrs.field(converter=_to_on)
-    status: AttendanceStatus = attrs.field(default="attended", converter=_attendance_status)
-    minutes: int = attrs.field(default=0, converter=_attendance_minutes)
-    note: str = attrs.field(default="", converter=_attendance_note, repr=hidden)
+    status: AttendanceStatus = "attended"
+    minutes: int = 0
+    note: str = attrs.field(default="", repr=hidden)
 
     def __attrs_post_init__(self) -> None:
+        identifier("Attendance.session_id", self.session_id)
+        choice("Attendance.status", self.status, AttendanceStatus, "an attendance status")
+        whole(
+            "Attendance.minutes", self.minutes, 0, MAX_MINUTES, "give the minutes missed, 0 if none"
+        )
+        text("Attendance.note", self.note, multiline=True)
         if self.minutes and self.status not in ("late", "left_early"):
             raise InvalidValueError(
                 "Attendance.minutes",
@@ -127,30 +117,6 @@ def _to_end(value: _dt.date) -> pendulum.Date:
     return date("Authorization.end", value)
 
 
-def _authorization_level(value: str) -> str:
-    return identifier("Authorization.level", value)
-
-
-def _authorization_units(value: int) -> int:
-    return whole("Authorization.units", value, 0, MAX_UNITS, "count the days or sessions")
-
-
-def _payer(value: str) -> str:
-    return text("Authorization.payer", value)
-
-
-def _reference(value: str) -> str:
-    return text("Authorization.reference", value)
-
-
-def _authorization_unit(value: AuthorizationUnit) -> AuthorizationUnit:
-    return choice("Authorization.unit", value, AuthorizationUnit, "a unit")
-
-
-def _authorization_status(value: AuthorizationStatus) -> AuthorizationStatus:
-    return choice("Authorization.status", value, AuthorizationStatus, "a status")
-
-
 @attrs.frozen
 class Authorization:
     """A payer's approval of a level of care for a period.
@@ -166,16 +132,22 @@ class Authorization:
         reference: The payer's authorization number; hidden from the repr.
     """
 
-    level: str = attrs.field(converter=_authorization_level)
+    level: str
     start: pendulum.Date = attrs.field(converter=_to_start)
     end: pendulum.Date = attrs.field(converter=_to_end)
-    units: int = attrs.field(converter=_authorization_units)
-    unit: AuthorizationUnit = attrs.field(default="days", converter=_authorization_unit)
-    status: AuthorizationStatus = attrs.field(default="active", converter=_authorization_status)
-    payer: str = attrs.field(default="", converter=_payer, repr=hidden)
-    reference: str = attrs.field(default="", converter=_reference, repr=hidden)
+    units: int
+    unit: AuthorizationUnit = "days"
+    status: AuthorizationStatus = "active"
+    payer: str = attrs.field(default="", repr=hidden)
+    reference: str = attrs.field(default="", repr=hidden)
 
     def __attrs_post_init__(self) -> None:
+        identifier("Authorization.level", self.level)
+        whole("Authorization.units", self.units, 0, MAX_UNITS, "count the days or sessions")
+        choice("Authorization.unit", self.unit, AuthorizationUnit, "a unit")
+        choice("Authorization.status", self.status, AuthorizationStatus, "a status")
+        text("Authorization.payer", self.payer)
+        text("Authorization.reference", self.reference)
         if self.end < self.start:
             raise InvalidValueError(
                 "Authorization.end", self.end.isoformat(), "is before the start", "swap the dates"

@@ -23,32 +23,12 @@ def _to_closure_date(value: _dt.date) -> pendulum.Date:
     return date("Closure.on", value)
 
 
-def _closure_reason(value: str) -> str:
-    return text("Closure.reason", value)
-
-
 def _to_cancel_date(value: _dt.date) -> pendulum.Date:
     return date("Cancellation.on", value)
 
 
-def _cancel_session(value: str) -> str:
-    return identifier("Cancellation.session_id", value)
-
-
-def _cancel_reason(value: str) -> str:
-    return text("Cancellation.reason", value)
-
-
 def _to_reschedule_date(value: _dt.date) -> pendulum.Date:
     return date("Reschedule.on", value)
-
-
-def _reschedule_session(value: str) -> str:
-    return identifier("Reschedule.session_id", value)
-
-
-def _reschedule_reason(value: str) -> str:
-    return text("Reschedule.reason", value)
 
 
 def _to_reschedule_start(value: _dt.datetime) -> pendulum.DateTime:
@@ -83,7 +63,10 @@ class Closure:
     """
 
     on: pendulum.Date = attrs.field(converter=_to_closure_date)
-    reason: str = attrs.field(default="", converter=_closure_reason, repr=hidden)
+    reason: str = attrs.field(default="", repr=hidden)
+
+    def __attrs_post_init__(self) -> None:
+        text("Closure.reason", self.reason)
 
 
 def closure(field: str, value: object) -> Closure:
@@ -101,10 +84,6 @@ def _to_hold_start(value: _dt.date) -> pendulum.Date:
 
 def _to_hold_end(value: _dt.date) -> pendulum.Date:
     return date("Hold.end", value)
-
-
-def _hold_reason(value: str) -> str:
-    return text("Hold.reason", value)
 
 
 @attrs.frozen
@@ -129,9 +108,10 @@ class Hold:
 
     start: pendulum.Date = attrs.field(converter=_to_hold_start)
     end: pendulum.Date = attrs.field(converter=_to_hold_end)
-    reason: str = attrs.field(default="", converter=_hold_reason, repr=hidden)
+    reason: str = attrs.field(default="", repr=hidden)
 
     def __attrs_post_init__(self) -> None:
+        text("Hold.reason", self.reason)
         if self.end < self.start:
             raise InvalidValueError(
                 "Hold.end", self.end.isoformat(), "is before the start", "swap the dates"
@@ -153,9 +133,13 @@ class Cancellation:
         reason: Why, for display.
     """
 
-    session_id: str = attrs.field(converter=_cancel_session)
+    session_id: str
     on: pendulum.Date = attrs.field(converter=_to_cancel_date)
-    reason: str = attrs.field(default="", converter=_cancel_reason, repr=hidden)
+    reason: str = attrs.field(default="", repr=hidden)
+
+    def __attrs_post_init__(self) -> None:
+        identifier("Cancellation.session_id", self.session_id)
+        text("Cancellation.reason", self.reason)
 
 
 @attrs.frozen
@@ -171,8 +155,12 @@ class Reschedule:
         reason: Why, for display.
     """
 
-    session_id: str = attrs.field(converter=_reschedule_session)
+    session_id: str
     on: pendulum.Date = attrs.field(converter=_to_reschedule_date)
     start: pendulum.DateTime = attrs.field(converter=_to_reschedule_start)
     duration: pendulum.Duration | None = attrs.field(default=None, converter=_to_optional_minutes)
-    reason: str = attrs.field(default="", converter=_reschedule_reason, repr=hidden)
+    reason: str = attrs.field(default="", repr=hidden)
+
+    def __attrs_post_init__(self) -> None:
+        identifier("Reschedule.session_id", self.session_id)
+        text("Reschedule.reason", self.reason)

@@ -94,18 +94,6 @@ Comparison = Literal["below", "at_most", "at_least", "above"]
 OPEN_STATUSES: frozenset[str] = frozenset({"proposed", "active", "on_hold"})
 
 
-def _coding_system(value: str) -> str:
-    return text("Coding.system", value, multiline=True, blank=False)
-
-
-def _coding_code(value: str) -> str:
-    return text("Coding.code", value, multiline=True, blank=False)
-
-
-def _coding_display(value: str) -> str:
-    return text("Coding.display", value, multiline=True)
-
-
 @attrs.frozen
 class Coding:
     """A coded condition: a code in a code system (ICD-10-CM, SNOMED CT, ...).
@@ -127,11 +115,14 @@ class Coding:
         "SNOMED CT": "http://snomed.info/sct",
     }
 
-    system: str = attrs.field(converter=_coding_system)
-    code: str = attrs.field(converter=_coding_code)
-    display: str = attrs.field(default="", converter=_coding_display)
+    system: str
+    code: str
+    display: str = ""
 
     def __attrs_post_init__(self) -> None:
+        text("Coding.system", self.system, multiline=True, blank=False)
+        text("Coding.code", self.code, multiline=True, blank=False)
+        text("Coding.display", self.display, multiline=True)
         if self.system not in self.SYSTEMS and ":" not in self.system:
             raise InvalidValueError(
                 "Coding.system",
@@ -149,22 +140,6 @@ class Coding:
         return shape_repr("Coding", system=self.system)
 
 
-def _problem_id(value: str) -> str:
-    return record_id("Problem.id", value)
-
-
-def _problem_description(value: str) -> str:
-    return text("Problem.description", value, multiline=True, blank=False)
-
-
-def _problem_words(value: str) -> str:
-    return text("Problem.client_words", value, multiline=True)
-
-
-def _problem_condition(value: Coding | None) -> Coding | None:
-    return optional_instance("Problem.condition", value, Coding, "use careplan.Coding(...)")
-
-
 @attrs.frozen
 class Problem:
     """What the client is working on.
@@ -178,10 +153,16 @@ class Problem:
             (``to_fhir(..., diagnoses=True)``).
     """
 
-    id: str = attrs.field(converter=_problem_id)
-    description: str = attrs.field(converter=_problem_description)
-    client_words: str = attrs.field(default="", converter=_problem_words)
-    condition: Coding | None = attrs.field(default=None, converter=_problem_condition)
+    id: str
+    description: str
+    client_words: str = ""
+    condition: Coding | None = None
+
+    def __attrs_post_init__(self) -> None:
+        record_id("Problem.id", self.id)
+        text("Problem.description", self.description, multiline=True, blank=False)
+        text("Problem.client_words", self.client_words, multiline=True)
+        optional_instance("Problem.condition", self.condition, Coding, "use careplan.Coding(...)")
 
     def __repr__(self) -> str:
         return shape_repr("Problem", id=self.id, coded=self.condition is not None)
@@ -189,18 +170,6 @@ class Problem:
 
 #: The measure of an attendance target: the share of sessions attended.
 ATTENDANCE = "attendance"
-
-
-def _target_measure(value: str) -> str:
-    return record_id("Target.measure", value)
-
-
-def _target_comparison(value: Comparison) -> Comparison:
-    return choice("Target.comparison", value, Comparison, "a comparison")
-
-
-def _target_value(value: float) -> float:
-    return _number("Target.value", value, -LARGEST, LARGEST)
 
 
 def _target_kinds(value: Iterable[SessionKind | str]) -> tuple[SessionKind, ...]:
@@ -224,12 +193,15 @@ class Target:
     False
     """
 
-    measure: str = attrs.field(converter=_target_measure)
-    comparison: Comparison = attrs.field(converter=_target_comparison)
-    value: float = attrs.field(converter=_target_value)
+    measure: str
+    comparison: Comparison
+    value: float
     kinds: tuple[SessionKind, ...] = attrs.field(default=(), converter=_target_kinds)
 
     def __attrs_post_init__(self) -> None:
+        record_id("Target.measure", self.measure)
+        choice("Target.comparison", self.comparison, Comparison, "a comparison")
+        _number("Target.value", self.value, -LARGEST, LARGEST)
         if self.kinds and not self.is_attendance:
             raise InvalidValueError(
                 "Target.kinds", self.kinds, "is only for attendance targets", "leave it empty"
@@ -296,32 +268,6 @@ class Target:
         return f"{self.measure} {words[self.comparison]} {value}"
 
 
-def _objective_id(value: str) -> str:
-    return record_id("TreatmentObjective.id", value)
-
-
-def _objective_goal(value: str) -> str:
-    return record_id("TreatmentObjective.goal", value)
-
-
-def _objective_description(value: str) -> str:
-    return text("TreatmentObjective.description", value, multiline=True, blank=False)
-
-
-def _objective_target(value: Target | None) -> Target | None:
-    return optional_instance("TreatmentObjective.target", value, Target, "use careplan.Target(...)")
-
-
-def _objective_status(value: GoalStatus) -> GoalStatus:
-    return choice("TreatmentObjective.status", value, GoalStatus, "a status")
-
-
-def _objective_achievement(value: Achievement | None) -> Achievement | None:
-    return optional_choice(
-        "TreatmentObjective.achievement", value, Achievement, "an achievement status"
-    )
-
-
 def _objective_target_date(value: _dt.date | None) -> pendulum.Date | None:
     return optional_date("TreatmentObjective.target_date", value)
 
@@ -352,14 +298,26 @@ class TreatmentObjective:
         start: When work on it began, if not the plan's start.
     """
 
-    id: str = attrs.field(converter=_objective_id)
-    goal: str = attrs.field(converter=_objective_goal)
-    description: str = attrs.field(converter=_objective_description)
+    id: str
+    goal: str
+    description: str
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_objective_target_date)
-    target: Target | None = attrs.field(default=None, converter=_objective_target)
-    status: GoalStatus = attrs.field(default="active", converter=_objective_status)
-    achievement: Achievement | None = attrs.field(default=None, converter=_objective_achievement)
+    target: Target | None = None
+    status: GoalStatus = "active"
+    achievement: Achievement | None = None
     start: pendulum.Date | None = attrs.field(default=None, converter=_objective_start)
+
+    def __attrs_post_init__(self) -> None:
+        record_id("TreatmentObjective.id", self.id)
+        record_id("TreatmentObjective.goal", self.goal)
+        text("TreatmentObjective.description", self.description, multiline=True, blank=False)
+        optional_instance(
+            "TreatmentObjective.target", self.target, Target, "use careplan.Target(...)"
+        )
+        choice("TreatmentObjective.status", self.status, GoalStatus, "a status")
+        optional_choice(
+            "TreatmentObjective.achievement", self.achievement, Achievement, "an achievement status"
+        )
 
     @property
     def open(self) -> bool:
@@ -377,32 +335,12 @@ class TreatmentObjective:
         )
 
 
-def _intervention_id(value: str) -> str:
-    return record_id("Intervention.id", value)
-
-
-def _intervention_description(value: str) -> str:
-    return text("Intervention.description", value, multiline=True, blank=False)
-
-
 def _intervention_objectives(value: Iterable[str]) -> tuple[str, ...]:
     return record_ids("Intervention.objectives", value)
 
 
 def _intervention_kinds(value: Iterable[SessionKind | str]) -> tuple[SessionKind, ...]:
     return tuple_converted("Intervention.kinds", value, session_kind, "SessionKind values or codes")
-
-
-def _intervention_times(value: int) -> int:
-    return whole("Intervention.times", value, 1, LARGEST)
-
-
-def _intervention_every_weeks(value: int) -> int:
-    return whole("Intervention.every_weeks", value, 1, LARGEST)
-
-
-def _intervention_role(value: CareRole) -> CareRole:
-    return choice("Intervention.role", value, CareRole, "a role")
 
 
 def _intervention_levels(value: Iterable[str]) -> tuple[str, ...]:
@@ -435,14 +373,21 @@ class Intervention:
     3.0
     """
 
-    id: str = attrs.field(converter=_intervention_id)
-    description: str = attrs.field(converter=_intervention_description)
+    id: str
+    description: str
     objectives: tuple[str, ...] = attrs.field(converter=_intervention_objectives)
     kinds: tuple[SessionKind, ...] = attrs.field(default=(), converter=_intervention_kinds)
-    times: int = attrs.field(default=1, converter=_intervention_times)
-    every_weeks: int = attrs.field(default=1, converter=_intervention_every_weeks)
-    role: CareRole = attrs.field(default="therapist", converter=_intervention_role)
+    times: int = 1
+    every_weeks: int = 1
+    role: CareRole = "therapist"
     levels: tuple[str, ...] = attrs.field(default=(), converter=_intervention_levels)
+
+    def __attrs_post_init__(self) -> None:
+        record_id("Intervention.id", self.id)
+        text("Intervention.description", self.description, multiline=True, blank=False)
+        whole("Intervention.times", self.times, 1, LARGEST)
+        whole("Intervention.every_weeks", self.every_weeks, 1, LARGEST)
+        choice("Intervention.role", self.role, CareRole, "a role")
 
     @property
     def per_week(self) -> float:
@@ -465,14 +410,6 @@ class Intervention:
         )
 
 
-def _goal_description(value: str) -> str:
-    return text("Goal.description", value, multiline=True, blank=False)
-
-
-def _goal_measure(value: str) -> str:
-    return text("Goal.measure", value, multiline=True)
-
-
 def _to_optional_date(value: _dt.date | None) -> pendulum.Date | None:
     return optional_date("Goal.target_date", value)
 
@@ -481,20 +418,8 @@ def _goal_start(value: _dt.date | None) -> pendulum.Date | None:
     return optional_date("Goal.start", value)
 
 
-def _goal_id(value: str | None) -> str | None:
-    return optional_record_id("Goal.id", value)
-
-
 def _goal_problems(value: Iterable[str]) -> tuple[str, ...]:
     return record_ids("Goal.problems", value)
-
-
-def _goal_status(value: GoalStatus | None) -> GoalStatus | None:
-    return optional_choice("Goal.status", value, GoalStatus, "a status")
-
-
-def _goal_achievement(value: Achievement | None) -> Achievement | None:
-    return optional_choice("Goal.achievement", value, Achievement, "an achievement status")
 
 
 @attrs.frozen
@@ -523,14 +448,21 @@ class Goal:
         start: When work on it began, if not the plan's start.
     """
 
-    id: str | None = attrs.field(converter=_goal_id)
-    description: str = attrs.field(converter=_goal_description, repr=hidden)
-    measure: str = attrs.field(default="", converter=_goal_measure, repr=hidden)
+    id: str | None
+    description: str = attrs.field(repr=hidden)
+    measure: str = attrs.field(default="", repr=hidden)
     target_date: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
     problems: tuple[str, ...] = attrs.field(default=(), converter=_goal_problems)
-    status: GoalStatus | None = attrs.field(default=None, converter=_goal_status)
-    achievement: Achievement | None = attrs.field(default=None, converter=_goal_achievement)
+    status: GoalStatus | None = None
+    achievement: Achievement | None = None
     start: pendulum.Date | None = attrs.field(default=None, converter=_goal_start)
+
+    def __attrs_post_init__(self) -> None:
+        optional_record_id("Goal.id", self.id)
+        text("Goal.description", self.description, multiline=True, blank=False)
+        text("Goal.measure", self.measure, multiline=True)
+        optional_choice("Goal.status", self.status, GoalStatus, "a status")
+        optional_choice("Goal.achievement", self.achievement, Achievement, "an achievement status")
 
     @property
     def open(self) -> bool:
@@ -663,14 +595,6 @@ def _to_revision_on(value: _dt.date) -> pendulum.Date:
     return require_date("CareRevision.on", value)
 
 
-def _revision_previous(value: PlanOfCare) -> PlanOfCare:
-    return instance("CareRevision.previous", value, PlanOfCare, "use careplan.PlanOfCare(...)")
-
-
-def _revision_note(value: str) -> str:
-    return text("CareRevision.note", value, multiline=True)
-
-
 @attrs.frozen
 class CareRevision:
     """A change to the plan of care, keeping what it said before.
@@ -686,8 +610,12 @@ class CareRevision:
     """
 
     on: pendulum.Date = attrs.field(converter=_to_revision_on)
-    previous: PlanOfCare = attrs.field(converter=_revision_previous)
-    note: str = attrs.field(default="", converter=_revision_note)
+    previous: PlanOfCare
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        instance("CareRevision.previous", self.previous, PlanOfCare, "use careplan.PlanOfCare(...)")
+        text("CareRevision.note", self.note, multiline=True)
 
     def __repr__(self) -> str:
         return shape_repr("CareRevision", on=self.on, previous=self.previous)

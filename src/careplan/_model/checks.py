@@ -24,9 +24,12 @@ is a small named function that calls one with the field's name: the attrs
 mypy plugin reads the converter's parameter type as the type the
 constructor takes, and it refuses generic converter factories.
 
-There are no attrs validators: a field's converter checks it, and a check
-that needs two fields (a session must end by midnight) runs in the class's
-``__attrs_post_init__``.
+There are no attrs validators. A field that is converted (a list to a
+tuple, text to a date) is checked by its converter; a field kept as given
+(a number, a code, a mode), and a check that needs two fields (a session
+must end by midnight), is checked by the same helpers in the class's
+``__attrs_post_init__``, which a table of field names can drive when
+several fields share a rule.
 
 Errors never quote free text: a client's name or a note may be what is
 wrong, and errors end up in logs. Every :class:`~careplan.InvalidValueError`
@@ -71,6 +74,7 @@ __all__ = [
     "optional_choice",
     "optional_date",
     "optional_instance",
+    "optional_matching",
     "optional_number",
     "optional_record_id",
     "optional_text",
@@ -359,6 +363,11 @@ def matching(field: str, value: object, form: Form) -> str:
     if not isinstance(value, str) or not form.pattern.fullmatch(value):
         raise InvalidValueError(field, value, f"is not {form.what}", form.hint)
     return value
+
+
+def optional_matching(field: str, value: object, form: Form) -> str | None:
+    """``None``, or :func:`matching`."""
+    return None if value is None else matching(field, value, form)
 
 
 def record_id(field: str, value: object) -> str:

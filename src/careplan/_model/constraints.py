@@ -43,10 +43,6 @@ ObjectiveName = Literal["fit", "fewest_days", "compact"]
 ModalityPreference = Literal["in_person", "virtual", "either"]
 
 
-def _block_label(value: str) -> str:
-    return text("BusyBlock.label", value)
-
-
 _DAY = 24 * 60
 _WEEK = 7 * _DAY
 
@@ -89,7 +85,7 @@ class BusyBlock:
     720
     """
 
-    label: str = attrs.field(converter=_block_label, repr=hidden)
+    label: str = attrs.field(repr=hidden)
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     start: pendulum.Time = attrs.field(converter=wall_time)
     end: pendulum.Time = attrs.field(converter=wall_time)
@@ -99,6 +95,7 @@ class BusyBlock:
     dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_dates, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        text("BusyBlock.label", self.label)
         if minute_of_day(self.end) == minute_of_day(self.start):
             raise InvalidValueError(
                 "BusyBlock.end",
@@ -255,14 +252,6 @@ def _day_parts(value: Iterable[DayPart | str]) -> tuple[DayPart, ...]:
     return tuple_converted("LifeConstraints.preferred_day_parts", value, day_part, "day parts")
 
 
-def _modality_preference(value: ModalityPreference) -> ModalityPreference:
-    return choice("LifeConstraints.modality", value, ModalityPreference, "a modality preference")
-
-
-def _max_days_per_week(value: int | None) -> int | None:
-    return optional_whole("LifeConstraints.max_days_per_week", value, 1, 7)
-
-
 @attrs.frozen
 class LifeConstraints:
     """A client's week as it bears on treatment.
@@ -278,11 +267,17 @@ class LifeConstraints:
 
     busy: tuple[BusyBlock, ...] = attrs.field(default=(), converter=_busy)
     preferred_day_parts: tuple[DayPart, ...] = attrs.field(default=(), converter=_day_parts)
-    modality: ModalityPreference = attrs.field(default="either", converter=_modality_preference)
+    modality: ModalityPreference = "either"
     unavailable_days: tuple[pendulum.WeekDay, ...] = attrs.field(
         default=(), converter=weekdays_from
     )
-    max_days_per_week: int | None = attrs.field(default=None, converter=_max_days_per_week)
+    max_days_per_week: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        choice(
+            "LifeConstraints.modality", self.modality, ModalityPreference, "a modality preference"
+        )
+        optional_whole("LifeConstraints.max_days_per_week", self.max_days_per_week, 1, 7)
 
     def allows(self, session: Session, week: _dt.date | None = None) -> bool:
         """True when the client can attend ``session`` (day, time and modality).

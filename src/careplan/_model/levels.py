@@ -40,18 +40,6 @@ Severity = Literal["error", "warning"]
 MAX_FIGURE = 1_000_000
 
 
-def _range_min(value: float | None) -> float | None:
-    return optional_number("Range.min", value, 0, MAX_FIGURE, "bounds are 0 or more, or None")
-
-
-def _range_max(value: float | None) -> float | None:
-    return optional_number("Range.max", value, 0, MAX_FIGURE, "bounds are 0 or more, or None")
-
-
-def _range_upper(value: UpperBound) -> UpperBound:
-    return choice("Range.upper", value, UpperBound, "a bound kind")
-
-
 @attrs.frozen
 class Range:
     """A numeric range with optional bounds; ``None`` leaves a side open.
@@ -73,11 +61,14 @@ class Range:
     (True, False, '9 to < 20')
     """
 
-    min: float | None = attrs.field(default=None, converter=_range_min)
-    max: float | None = attrs.field(default=None, converter=_range_max)
-    upper: UpperBound = attrs.field(default="inclusive", converter=_range_upper)
+    min: float | None = None
+    max: float | None = None
+    upper: UpperBound = "inclusive"
 
     def __attrs_post_init__(self) -> None:
+        optional_number("Range.min", self.min, 0, MAX_FIGURE, "bounds are 0 or more, or None")
+        optional_number("Range.max", self.max, 0, MAX_FIGURE, "bounds are 0 or more, or None")
+        choice("Range.upper", self.upper, UpperBound, "a bound kind")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise InvalidValueError(
                 "Range", (self.min, self.max), "has min above max", "swap the bounds"
@@ -123,18 +114,6 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _days_per_week(value: Range) -> Range:
-    return instance("Intensity.days_per_week", value, Range)
-
-
-def _hours_per_day(value: Range) -> Range:
-    return instance("Intensity.hours_per_day", value, Range)
-
-
-def _hours_per_week(value: Range) -> Range:
-    return instance("Intensity.hours_per_week", value, Range)
-
-
 @attrs.frozen
 class Intensity:
     """How much treatment a level asks for.
@@ -148,9 +127,14 @@ class Intensity:
         hours_per_week: Hours of sessions in a week.
     """
 
-    days_per_week: Range = attrs.field(factory=Range, converter=_days_per_week)
-    hours_per_day: Range = attrs.field(factory=Range, converter=_hours_per_day)
-    hours_per_week: Range = attrs.field(factory=Range, converter=_hours_per_week)
+    days_per_week: Range = attrs.field(factory=Range)
+    hours_per_day: Range = attrs.field(factory=Range)
+    hours_per_week: Range = attrs.field(factory=Range)
+
+    def __attrs_post_init__(self) -> None:
+        instance("Intensity.days_per_week", self.days_per_week, Range)
+        instance("Intensity.hours_per_day", self.hours_per_day, Range)
+        instance("Intensity.hours_per_week", self.hours_per_week, Range)
 
 
 #: What a cadence in weeks may be, and how to fix one that is not.
@@ -166,10 +150,6 @@ def every_weeks(field: str, value: object) -> int:
 
 def _required_every_weeks(value: int) -> int:
     return every_weeks("RequiredComponent.every_weeks", value)
-
-
-def _required_severity(value: Severity) -> Severity:
-    return choice("RequiredComponent.severity", value, Severity, "a severity")
 
 
 def _required_kind(value: SessionKind | str) -> SessionKind:
@@ -196,27 +176,10 @@ class RequiredComponent:
 
     kind: SessionKind = attrs.field(converter=_required_kind)
     every_weeks: int = attrs.field(default=1, converter=_required_every_weeks)
-    severity: Severity = attrs.field(default="error", converter=_required_severity)
+    severity: Severity = "error"
 
-
-def _level_code(value: str) -> str:
-    return identifier("LevelOfCare.code", value)
-
-
-def _level_name(value: str) -> str:
-    return text("LevelOfCare.name", value)
-
-
-def _level_rank(value: float) -> float:
-    return number("LevelOfCare.rank", value, -MAX_FIGURE, MAX_FIGURE)
-
-
-def _level_intensity(value: Intensity) -> Intensity:
-    return instance("LevelOfCare.intensity", value, Intensity)
-
-
-def _level_overnight(value: bool) -> bool:
-    return instance("LevelOfCare.overnight", value, bool, "use True or False")
+    def __attrs_post_init__(self) -> None:
+        choice("RequiredComponent.severity", self.severity, Severity, "a severity")
 
 
 def _best_for_item(field: str, value: object) -> str:
@@ -229,16 +192,6 @@ def _level_best_for(value: Iterable[str]) -> tuple[str, ...]:
 
 def _level_required(value: Iterable[RequiredComponent]) -> tuple[RequiredComponent, ...]:
     return tuple_of("LevelOfCare.required", value, RequiredComponent)
-
-
-def _level_grace(value: int) -> int:
-    return whole(
-        "LevelOfCare.step_down_grace_weeks",
-        value,
-        0,
-        MAX_EVERY_WEEKS,
-        "use 0 for no grace window, 2 for ASAM's IOP taper",
-    )
 
 
 @attrs.frozen
@@ -265,14 +218,28 @@ class LevelOfCare:
     ('Intensive Outpatient Program', '3–4', False)
     """
 
-    code: str = attrs.field(converter=_level_code)
-    name: str = attrs.field(converter=_level_name)
-    rank: float = attrs.field(converter=_level_rank)
-    intensity: Intensity = attrs.field(factory=Intensity, converter=_level_intensity)
-    overnight: bool = attrs.field(default=False, converter=_level_overnight)
+    code: str
+    name: str
+    rank: float
+    intensity: Intensity = attrs.field(factory=Intensity)
+    overnight: bool = False
     best_for: tuple[str, ...] = attrs.field(default=(), converter=_level_best_for)
     required: tuple[RequiredComponent, ...] = attrs.field(default=(), converter=_level_required)
-    step_down_grace_weeks: int = attrs.field(default=0, converter=_level_grace)
+    step_down_grace_weeks: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        identifier("LevelOfCare.code", self.code)
+        text("LevelOfCare.name", self.name)
+        number("LevelOfCare.rank", self.rank, -MAX_FIGURE, MAX_FIGURE)
+        instance("LevelOfCare.intensity", self.intensity, Intensity)
+        instance("LevelOfCare.overnight", self.overnight, bool, "use True or False")
+        whole(
+            "LevelOfCare.step_down_grace_weeks",
+            self.step_down_grace_weeks,
+            0,
+            MAX_EVERY_WEEKS,
+            "use 0 for no grace window, 2 for ASAM's IOP taper",
+        )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -295,10 +262,6 @@ def _by_rank(levels: Iterable[LevelOfCare]) -> tuple[LevelOfCare, ...]:
         "give each level its own rank so step up and step down are defined",
     )
     return tuple(sorted(found, key=lambda level: level.rank))
-
-
-def _continuum_name(value: str) -> str:
-    return text("Continuum.name", value)
 
 
 class Targets(Mapping[str, "str | None"]):
@@ -389,7 +352,7 @@ class Continuum:
     ('1.5', '2.1', '1.7')
     """
 
-    name: str = attrs.field(converter=_continuum_name)
+    name: str
     levels: tuple[LevelOfCare, ...] = attrs.field(converter=_by_rank)
     step_down_targets: Mapping[str, str | None] = attrs.field(
         default=None, converter=_down_targets, hash=False
@@ -399,6 +362,7 @@ class Continuum:
     )
 
     def __attrs_post_init__(self) -> None:
+        text("Continuum.name", self.name)
         for field, targets, sign in (
             ("step_down_targets", self.step_down_targets, -1),
             ("step_up_targets", self.step_up_targets, 1),

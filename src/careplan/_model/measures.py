@@ -48,18 +48,6 @@ def _score(field: str, value: object) -> float:
     return number(field, value, -LARGEST, LARGEST)
 
 
-def _band_low(value: float) -> float:
-    return _score("Band.low", value)
-
-
-def _band_high(value: float) -> float:
-    return _score("Band.high", value)
-
-
-def _band_label(value: str) -> str:
-    return text("Band.label", value, multiline=True, blank=False)
-
-
 @attrs.frozen
 class Band:
     """A severity band of an instrument: scores from ``low`` to ``high``, both included.
@@ -70,11 +58,14 @@ class Band:
         label: Its name ("moderate").
     """
 
-    low: float = attrs.field(converter=_band_low)
-    high: float = attrs.field(converter=_band_high)
-    label: str = attrs.field(converter=_band_label)
+    low: float
+    high: float
+    label: str
 
     def __attrs_post_init__(self) -> None:
+        _score("Band.low", self.low)
+        _score("Band.high", self.high)
+        text("Band.label", self.label, multiline=True, blank=False)
         if self.high < self.low:
             raise InvalidValueError("Band.high", self.high, "is below low", "swap the bounds")
 
@@ -83,40 +74,8 @@ class Band:
         return self.low <= score <= self.high
 
 
-def _instrument_id(value: str) -> str:
-    return record_id("Instrument.code", value)
-
-
-def _instrument_name(value: str) -> str:
-    return text("Instrument.name", value, multiline=True, blank=False)
-
-
-def _instrument_minimum(value: float) -> float:
-    return _score("Instrument.minimum", value)
-
-
-def _instrument_maximum(value: float) -> float:
-    return _score("Instrument.maximum", value)
-
-
-def _instrument_loinc(value: str | None) -> str | None:
-    return optional_text("Instrument.loinc", value, multiline=True, blank=False)
-
-
 def _instrument_bands(value: Iterable[Band]) -> tuple[Band, ...]:
     return tuple_of("Instrument.bands", value, Band, "use careplan.Band(...)")
-
-
-def _response_drop(value: float | None) -> float | None:
-    return optional_number("Instrument.response_drop", value, -LARGEST, LARGEST)
-
-
-def _remission_below(value: float | None) -> float | None:
-    return optional_number("Instrument.remission_below", value, -LARGEST, LARGEST)
-
-
-def _worsening(value: float | None) -> float | None:
-    return optional_number("Instrument.worsening", value, -LARGEST, LARGEST)
 
 
 @attrs.frozen
@@ -145,18 +104,26 @@ class Instrument:
     True
     """
 
-    code: str = attrs.field(converter=_instrument_id)
-    name: str = attrs.field(converter=_instrument_name)
-    minimum: float = attrs.field(converter=_instrument_minimum)
-    maximum: float = attrs.field(converter=_instrument_maximum)
-    loinc: str | None = attrs.field(default=None, converter=_instrument_loinc)
+    code: str
+    name: str
+    minimum: float
+    maximum: float
+    loinc: str | None = None
     bands: tuple[Band, ...] = attrs.field(default=(), converter=_instrument_bands)
     lower_is_better: bool = True
-    response_drop: float | None = attrs.field(default=None, converter=_response_drop)
-    remission_below: float | None = attrs.field(default=None, converter=_remission_below)
-    worsening: float | None = attrs.field(default=None, converter=_worsening)
+    response_drop: float | None = None
+    remission_below: float | None = None
+    worsening: float | None = None
 
     def __attrs_post_init__(self) -> None:
+        record_id("Instrument.code", self.code)
+        text("Instrument.name", self.name, multiline=True, blank=False)
+        _score("Instrument.minimum", self.minimum)
+        _score("Instrument.maximum", self.maximum)
+        optional_text("Instrument.loinc", self.loinc, multiline=True, blank=False)
+        optional_number("Instrument.response_drop", self.response_drop, -LARGEST, LARGEST)
+        optional_number("Instrument.remission_below", self.remission_below, -LARGEST, LARGEST)
+        optional_number("Instrument.worsening", self.worsening, -LARGEST, LARGEST)
         if not isinstance(self.lower_is_better, bool):
             raise InvalidValueError(
                 "Instrument.lower_is_better", self.lower_is_better, "is not True or False"
@@ -221,6 +188,14 @@ class Instrument:
         return higher if self.lower_is_better else rank[now] < rank[was]
 
 
+def _cut_at(maximum: int, *cut_points: tuple[int, str]) -> tuple[Band, ...]:
+    """Bands as the scales publish them: each from its cut point to the next one's, less one."""
+    highs = [low - 1 for low, _ in cut_points[1:]] + [maximum]
+    return tuple(
+        Band(low, high, label) for (low, label), high in zip(cut_points, highs, strict=True)
+    )
+
+
 #: The Patient Health Questionnaire-9, the depression scale (see the module's sources).
 PHQ_9 = Instrument(
     "PHQ-9",
@@ -228,18 +203,13 @@ PHQ_9 = Instrument(
     0,
     27,
     loinc="44261-6",
-    bands=(
-        Band(0, 4, "minimal"),
-        Band(5, 9, "mild"),
-        Band(10, 14, "moderate"),
-        Band(15, 19, "moderately severe"),
-        Band(20, 27, "severe"),
-    ),
     response_drop=0.5,
     remission_below=5,
     worsening=5,
+    bands=_cut_at(
+        27, (0, "minimal"), (5, "mild"), (10, "moderate"), (15, "moderately severe"), (20, "severe")
+    ),
 )
-
 #: The Generalized Anxiety Disorder-7 scale (see the module's sources).
 GAD_7 = Instrument(
     "GAD-7",
@@ -247,15 +217,10 @@ GAD_7 = Instrument(
     0,
     21,
     loinc="70274-6",
-    bands=(
-        Band(0, 4, "minimal"),
-        Band(5, 9, "mild"),
-        Band(10, 14, "moderate"),
-        Band(15, 21, "severe"),
-    ),
     response_drop=0.5,
     remission_below=5,
     worsening=4,
+    bands=_cut_at(21, (0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe")),
 )
 
 #: The built-in instruments by code; a plan's own ``instruments`` add to them.
@@ -269,10 +234,6 @@ def _instrument_code(value: Instrument | str) -> str:
     return (
         value.code if isinstance(value, Instrument) else record_id("Measurement.instrument", value)
     )
-
-
-def _measurement_score(value: float) -> float:
-    return _score("Measurement.score", value)
 
 
 def _to_on(value: _dt.date) -> pendulum.Date:
@@ -296,8 +257,11 @@ class Measurement:
     """
 
     instrument: str = attrs.field(converter=_instrument_code)
-    score: float = attrs.field(converter=_measurement_score)
+    score: float
     on: pendulum.Date = attrs.field(converter=_to_on)
+
+    def __attrs_post_init__(self) -> None:
+        _score("Measurement.score", self.score)
 
     def __repr__(self) -> str:
         # The score is health information: a repr shows what was measured and when.

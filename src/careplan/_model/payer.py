@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 import pendulum
 
 from careplan._model.checks import (
+    Form,
     choice,
     date,
     identifier,
+    matching,
     number,
     optional_date,
     optional_instance,
+    optional_matching,
     optional_whole,
     text,
     tuple_converted,
@@ -81,7 +83,7 @@ def default_role(kind: str) -> str:
     return _DEFAULT_ROLES.get(kind, "therapist")
 
 
-_CODE = re.compile(r"[A-Za-z0-9]{1,10}")
+_CODE = Form(re.compile(r"[A-Za-z0-9]{1,10}"), "a billing code", "use 1-10 letters or digits")
 
 
 _MOST = 100_000  # more services, minutes or days than any payer counts
@@ -103,16 +105,6 @@ def _rule_codes(value: object) -> tuple[BillingCode, ...]:
     return tuple_of("LevelRules.codes", value, BillingCode)
 
 
-def _whole_at_least(least: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """An attrs validator: a whole number from ``least``, naming the field."""
-
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None or attribute.default is not None:
-            whole(f"{type(instance).__name__}.{attribute.name}", value, least, _MOST)
-
-    return check
-
-
 def _bounds(field: str, least: int, most: int | None, least_name: str) -> None:
     """Refuse an upper bound (``field``, ``None`` for none) below its lower bound."""
     if most is not None and most < least:
@@ -122,10 +114,6 @@ def _bounds(field: str, least: int, most: int | None, least_name: str) -> None:
 def _within(count: int, least: int, most: int | None) -> bool:
     """True when ``count`` is from ``least`` to ``most`` (``None``: no upper bound)."""
     return least <= count and (most is None or count <= most)
-
-
-def _label(value: object) -> str:
-    return text("BillingCode.label", value)
 
 
 @attrs.frozen
@@ -149,22 +137,20 @@ class BillingCode:
 
     system: CodeSystem
     code: str
-    label: str = attrs.field(default="", converter=_label)
+    label: str = ""
     scope: CodeScope = "all"
     min_minutes: int = 0
     min_days_per_week: int | None = None
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
+        text("BillingCode.label", self.label)
         whole("BillingCode.min_minutes", self.min_minutes, 0, _MOST)
         optional_whole("BillingCode.min_days_per_week", self.min_days_per_week, 1, 7)
         text("BillingCode.source", self.source)
         choice("BillingCode.system", self.system, CodeSystem, "a code system")
         choice("BillingCode.scope", self.scope, CodeScope, "a code scope")
-        if not isinstance(self.code, str) or not _CODE.fullmatch(self.code):
-            raise InvalidValueError(
-                "BillingCode.code", self.code, "is not a billing code", "use 1-10 letters or digits"
-            )
+        matching("BillingCode.code", self.code, _CODE)
 
     def applies(self, substance_use: bool) -> bool:
         """True when the code applies to a plan that is (or is not) substance-use treatment."""
@@ -185,16 +171,6 @@ def _modifier(field: str, value: object) -> str:
     if not isinstance(value, str) or not _MODIFIER.fullmatch(value):
         raise InvalidValueError(field, value, "is not a modifier", "use two letters or digits")
     return value
-
-
-def _optional_code(field: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None and (not isinstance(value, str) or not _CODE.fullmatch(value)):
-            raise InvalidValueError(
-                field, value, "is not a billing code", "use 1-10 letters or digits"
-            )
-
-    return check
 
 
 _MODIFIER = re.compile(r"[A-Za-z0-9]{2}")
@@ -234,8 +210,8 @@ class ServiceCode:
     """
 
     kinds: tuple[str, ...] = attrs.field(converter=_service_kinds)
-    revenue: str | None = attrs.field(default=None, validator=_optional_code("ServiceCode.revenue"))
-    hcpcs: str | None = attrs.field(default=None, validator=_optional_code("ServiceCode.hcpcs"))
+    revenue: str | None = None
+    hcpcs: str | None = None
     label: str = ""
     unit: CodeUnit = "session"
     unit_minutes: int | None = None
@@ -247,6 +223,8 @@ class ServiceCode:
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
+        optional_matching("ServiceCode.revenue", self.revenue, _CODE)
+        optional_matching("ServiceCode.hcpcs", self.hcpcs, _CODE)
         text("ServiceCode.label", self.label)
         choice("ServiceCode.unit", self.unit, CodeUnit, "a unit")
         optional_whole("ServiceCode.unit_minutes", self.unit_minutes, 1, _MOST)
@@ -282,10 +260,6 @@ class ServiceCode:
         return self.scope == "all" or (self.scope == "substance_use") == substance_use
 
 
-def _tier_name(value: object) -> str:
-    return text("Tier.name", value, blank=False)
-
-
 @attrs.frozen
 class Tier:
     """A payment tier: the days with this many billable services.
@@ -297,12 +271,15 @@ class Tier:
         codes: Codes that days in this tier carry, besides the level's.
     """
 
-    name: str = attrs.field(converter=_tier_name)
-    min_services: int = attrs.field(validator=_whole_at_least(1))
-    max_services: int | None = attrs.field(default=None, validator=_whole_at_least(1))
+    name: str
+    min_services: int
+    max_services: int | None = None
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_tier_codes)
 
     def __attrs_post_init__(self) -> None:
+        text("Tier.name", self.name, blank=False)
+        whole("Tier.min_services", self.min_services, 1, _MOST)
+        optional_whole("Tier.max_services", self.max_services, 1, _MOST)
         _bounds("Tier.max_services", self.min_services, self.max_services, "min_services")
 
     def holds(self, services: int) -> bool:
@@ -312,12 +289,6 @@ class Tier:
 
 def _tiers(value: object) -> tuple[Tier, ...]:
     return tuple_of("LevelRules.tiers", value, Tier)
-
-
-def _cadence(value: object) -> Cadence | None:
-    return optional_instance(
-        "LevelRules.recertification", value, Cadence, "use careplan.Cadence(...)"
-    )
 
 
 def _services(value: object) -> tuple[ServiceCode, ...]:
@@ -381,30 +352,32 @@ class LevelRules:
 
     levels: tuple[str, ...] = attrs.field(converter=_level_codes)
     billable_kinds: tuple[str, ...] = attrs.field(converter=_kind_codes)
-    min_services: int = attrs.field(default=1, validator=_whole_at_least(1))
-    min_minutes: int = attrs.field(default=0, validator=_whole_at_least(0))
-    min_days_per_week: int | None = attrs.field(default=None, validator=_whole_at_least(1))
+    min_services: int = 1
+    min_minutes: int = 0
+    min_days_per_week: int | None = None
     min_hours_per_week: float | None = None
     virtual: VirtualRule = "counts"
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=_tiers)
     codes: tuple[BillingCode, ...] = attrs.field(default=(), converter=_rule_codes)
-    recertification: Cadence | None = attrs.field(default=None, converter=_cadence)
+    recertification: Cadence | None = None
     services: tuple[ServiceCode, ...] = attrs.field(default=(), converter=_services)
     professional_roles: tuple[str, ...] = attrs.field(default=(), converter=_roles)
     telehealth_modifiers: tuple[str, ...] = attrs.field(default=(), converter=_telehealth_modifiers)
-    place_of_service: str | None = attrs.field(
-        default=None, validator=_optional_code("LevelRules.place_of_service")
-    )
-    telehealth_place_of_service: str | None = attrs.field(
-        default=None, validator=_optional_code("LevelRules.telehealth_place_of_service")
-    )
-    type_of_bill: str | None = attrs.field(
-        default=None, validator=_optional_code("LevelRules.type_of_bill")
-    )
+    place_of_service: str | None = None
+    telehealth_place_of_service: str | None = None
+    type_of_bill: str | None = None
     source: str = ""
     effective_from: pendulum.Date | None = attrs.field(default=None, converter=_level_from)
 
     def __attrs_post_init__(self) -> None:
+        optional_instance(
+            "LevelRules.recertification", self.recertification, Cadence, "use careplan.Cadence(...)"
+        )
+        whole("LevelRules.min_services", self.min_services, 1, _MOST)
+        whole("LevelRules.min_minutes", self.min_minutes, 0, _MOST)
+        optional_whole("LevelRules.min_days_per_week", self.min_days_per_week, 1, _MOST)
+        for name in ("place_of_service", "telehealth_place_of_service", "type_of_bill"):
+            optional_matching(f"LevelRules.{name}", getattr(self, name), _CODE)
         choice("LevelRules.virtual", self.virtual, VirtualRule, "a virtual-session rule")
         text("LevelRules.source", self.source)
         hours = self.min_hours_per_week
@@ -459,18 +432,6 @@ def _level_rules(value: object) -> tuple[LevelRules, ...]:
     return found
 
 
-def _pack_name(value: object) -> str:
-    return text("PayerRules.name", value, blank=False)
-
-
-def _pack_version(value: object) -> str:
-    return text("PayerRules.version", value, blank=False)
-
-
-def _pack_source(value: object) -> str:
-    return text("PayerRules.source", value, multiline=True)
-
-
 @attrs.frozen
 class PayerRules:
     """A payer's billing rules for levels of care, as versioned data.
@@ -484,14 +445,17 @@ class PayerRules:
         source: Where the numbers come from.
     """
 
-    name: str = attrs.field(converter=_pack_name)
-    version: str = attrs.field(converter=_pack_version)
+    name: str
+    version: str
     effective_from: pendulum.Date = attrs.field(converter=_to_from)
     effective_to: pendulum.Date | None = attrs.field(default=None, converter=_to_optional_date)
     levels: tuple[LevelRules, ...] = attrs.field(default=(), converter=_level_rules)
-    source: str = attrs.field(default="", converter=_pack_source)
+    source: str = ""
 
     def __attrs_post_init__(self) -> None:
+        text("PayerRules.name", self.name, blank=False)
+        text("PayerRules.version", self.version, blank=False)
+        text("PayerRules.source", self.source, multiline=True)
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise InvalidValueError(
                 "PayerRules.effective_to", self.effective_to.isoformat(), "is before effective_from"

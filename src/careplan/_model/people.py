@@ -15,14 +15,6 @@ from careplan._model.checks import hidden, optional_text, text, tuple_converted
 __all__ = ["CareTeamMember", "Client", "RelapsePreventionPlan"]
 
 
-def _client_id(value: str) -> str:
-    return text("Client.id", value, blank=False)
-
-
-def _client_name(value: str | None) -> str | None:
-    return optional_text("Client.name", value)
-
-
 @attrs.frozen
 class Client:
     """The person the plan is for.
@@ -38,16 +30,12 @@ class Client:
     Client(id=<hidden>, name=<hidden>)
     """
 
-    id: str = attrs.field(converter=_client_id, repr=hidden)
-    name: str | None = attrs.field(default=None, converter=_client_name, repr=hidden)
+    id: str = attrs.field(repr=hidden)
+    name: str | None = attrs.field(default=None, repr=hidden)
 
-
-def _member_name(value: str) -> str:
-    return text("CareTeamMember.name", value)
-
-
-def _member_role(value: str) -> str:
-    return text("CareTeamMember.role", value)
+    def __attrs_post_init__(self) -> None:
+        text("Client.id", self.id, blank=False)
+        optional_text("Client.name", self.name)
 
 
 @attrs.frozen
@@ -60,8 +48,12 @@ class CareTeamMember:
             hidden from the repr.
     """
 
-    name: str = attrs.field(converter=_member_name, repr=hidden)
-    role: str = attrs.field(converter=_member_role, repr=hidden)
+    name: str = attrs.field(repr=hidden)
+    role: str = attrs.field(repr=hidden)
+
+    def __attrs_post_init__(self) -> None:
+        text("CareTeamMember.name", self.name)
+        text("CareTeamMember.role", self.role)
 
 
 def _multiline(field: str, value: object) -> str:

@@ -15,22 +15,6 @@ from careplan._model.checks import whole
 __all__ = ["CompliancePolicy"]
 
 
-def _below_minimum_weeks(value: int) -> int:
-    return whole("CompliancePolicy.below_minimum_weeks", value, 1, 520)
-
-
-def _unexcused_absences(value: int) -> int:
-    return whole("CompliancePolicy.unexcused_absences", value, 1, 10_000)
-
-
-def _absence_window_weeks(value: int) -> int:
-    return whole("CompliancePolicy.absence_window_weeks", value, 1, 520)
-
-
-def _reminder_days(value: int) -> int:
-    return whole("CompliancePolicy.authorization_reminder_days", value, 0, 3650)
-
-
 @attrs.frozen
 class CompliancePolicy:
     """When validation flags delivered care and authorizations.
@@ -57,7 +41,18 @@ class CompliancePolicy:
     (2, 4)
     """
 
-    below_minimum_weeks: int = attrs.field(default=2, converter=_below_minimum_weeks)
-    unexcused_absences: int = attrs.field(default=3, converter=_unexcused_absences)
-    absence_window_weeks: int = attrs.field(default=4, converter=_absence_window_weeks)
-    authorization_reminder_days: int = attrs.field(default=14, converter=_reminder_days)
+    below_minimum_weeks: int = 2
+    unexcused_absences: int = 3
+    absence_window_weeks: int = 4
+    authorization_reminder_days: int = 14
+
+    def __attrs_post_init__(self) -> None:
+        whole("CompliancePolicy.below_minimum_weeks", self.below_minimum_weeks, 1, 520)
+        whole("CompliancePolicy.unexcused_absences", self.unexcused_absences, 1, 10_000)
+        whole("CompliancePolicy.absence_window_weeks", self.absence_window_weeks, 1, 520)
+        whole(
+            "CompliancePolicy.authorization_reminder_days",
+            self.authorization_reminder_days,
+            0,
+            3650,
+        )

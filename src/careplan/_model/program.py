@@ -39,20 +39,12 @@ from careplan._model.time import (
 __all__ = ["AgendaItem", "Offering", "Program", "ProgramTrack"]
 
 
-def _item_minutes(value: int) -> int:
-    return whole("AgendaItem.duration_minutes", value, 1, MAX_MINUTES, "give the length in minutes")
-
-
 def _item_kind(value: SessionKind | str) -> SessionKind:
     return session_kind("AgendaItem.kind", value)
 
 
 def _item_track(value: TreatmentTrack | str | None) -> TreatmentTrack | None:
     return optional_track("AgendaItem.track", value)
-
-
-def _item_title(value: str | None) -> str | None:
-    return optional_text("AgendaItem.title", value)
 
 
 @attrs.frozen
@@ -68,10 +60,20 @@ class AgendaItem:
     """
 
     start: pendulum.Time = attrs.field(converter=wall_time)
-    duration_minutes: int = attrs.field(converter=_item_minutes)
+    duration_minutes: int
     kind: SessionKind = attrs.field(converter=_item_kind)
     track: TreatmentTrack | None = attrs.field(default=None, converter=_item_track)
-    title: str | None = attrs.field(default=None, converter=_item_title)
+    title: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        whole(
+            "AgendaItem.duration_minutes",
+            self.duration_minutes,
+            1,
+            MAX_MINUTES,
+            "give the length in minutes",
+        )
+        optional_text("AgendaItem.title", self.title)
 
 
 def _agenda(value: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
@@ -104,16 +106,6 @@ def _modalities(value: Iterable[Modality]) -> tuple[Modality, ...]:
     return found
 
 
-def _capacity(value: int | None) -> int | None:
-    return optional_whole(
-        "ProgramTrack.capacity", value, 1, LARGEST, "give a positive number of seats, or None"
-    )
-
-
-def _track_name(value: str | None) -> str | None:
-    return optional_text("ProgramTrack.name", value)
-
-
 @attrs.frozen
 class ProgramTrack:
     """A day part's block of group sessions, run on several weekdays.
@@ -138,8 +130,18 @@ class ProgramTrack:
     weekdays: tuple[pendulum.WeekDay, ...] = attrs.field(converter=weekdays_from)
     agenda: tuple[AgendaItem, ...] = attrs.field(converter=_agenda)
     modalities: tuple[Modality, ...] = attrs.field(converter=_modalities)
-    capacity: int | None = attrs.field(default=None, kw_only=True, converter=_capacity)
-    name: str | None = attrs.field(default=None, kw_only=True, converter=_track_name)
+    capacity: int | None = attrs.field(default=None, kw_only=True)
+    name: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        optional_whole(
+            "ProgramTrack.capacity",
+            self.capacity,
+            1,
+            LARGEST,
+            "give a positive number of seats, or None",
+        )
+        optional_text("ProgramTrack.name", self.name)
 
     @property
     def label(self) -> str:
@@ -186,10 +188,6 @@ class Offering:
         return sum(s.minutes for s in self.sessions)
 
 
-def _program_name(value: str) -> str:
-    return text("Program.name", value)
-
-
 def _program_tracks(value: Iterable[ProgramTrack]) -> tuple[ProgramTrack, ...]:
     return tuple_of("Program.tracks", value, ProgramTrack)
 
@@ -225,7 +223,7 @@ class Program:
         closes: Operating hours end.
     """
 
-    name: str = attrs.field(converter=_program_name)
+    name: str
     timezone: str = attrs.field(converter=zone_name)
     tracks: tuple[ProgramTrack, ...] = attrs.field(default=(), converter=_program_tracks)
     slots: tuple[Session, ...] = attrs.field(default=(), converter=_slots)
@@ -235,6 +233,7 @@ class Program:
     closes: pendulum.Time = attrs.field(default=pendulum.Time(22, 0), converter=wall_time)
 
     def __attrs_post_init__(self) -> None:
+        text("Program.name", self.name)
         for session in (*self.slots, *(s for o in self.offerings() for s in o.sessions)):
             if session.start_minute < minute_of_day(self.opens) or (
                 session.start_minute + session.minutes > minute_of_day(self.closes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -18,14 +18,6 @@ from careplan._model.time import require_date
 __all__ = ["Report", "Severity", "ValidationError", "Violation"]
 
 
-def _code(value: str) -> str:
-    return identifier("Violation.code", value)
-
-
-def _message(value: str) -> str:
-    return text("Violation.message", value, multiline=True)
-
-
 def _session_ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple_converted("Violation.session_ids", value, identifier, "session ids")
 
@@ -36,10 +28,6 @@ def _dates(value: Iterable[_dt.date]) -> tuple[pendulum.Date, ...]:
     if type(value) in (list, tuple) and all(type(day) is pendulum.Date for day in value):
         return tuple(value)  # type: ignore[arg-type]  # each checked just above
     return tuple_converted("Violation.dates", value, require_date, "dates")
-
-
-def _severity(value: Severity) -> Severity:
-    return choice("Violation.severity", value, Severity, "a severity")
 
 
 @attrs.frozen
@@ -55,11 +43,16 @@ class Violation:
         dates: The days (or the Mondays of the weeks) involved, if any.
     """
 
-    code: str = attrs.field(converter=_code)
-    severity: Severity = attrs.field(converter=_severity)
-    message: str = attrs.field(converter=_message)
+    code: str
+    severity: Severity
+    message: str
     session_ids: tuple[str, ...] = attrs.field(default=(), converter=_session_ids)
     dates: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_dates)
+
+    def __attrs_post_init__(self) -> None:
+        identifier("Violation.code", self.code)
+        choice("Violation.severity", self.severity, Severity, "a severity")
+        text("Violation.message", self.message, multiline=True)
 
     @property
     def session_id(self) -> str | None:
@@ -141,13 +134,29 @@ class Report:
             "violations": [v.to_dict() for v in self.violations],
         }
 
-    def __str__(self) -> str:
+    def as_text(self, *, omit: Collection[Violation] = ()) -> str:
+        """The report as text: a line of counts, then a line for each violation not in ``omit``.
+
+        The counts are of every violation, listed or not, so a reader can
+        tell that some were left out (the command line leaves out
+        suicide-risk findings unless asked for them).
+
+        >>> from careplan import Violation
+        >>> report = Report([Violation("a.b", "warning", "first"),
+        ...                  Violation("c.d", "error", "second")])
+        >>> print(report.as_text(omit=report.warnings))
+        invalid: 1 error(s), 1 warning(s)
+        - error: [c.d] second
+        """
         if not self.violations:
             return "valid: no errors, no warnings"
         head = "valid" if self.ok else "invalid"
         lines = [f"{head}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"]
-        lines += [f"- {violation}" for violation in self.violations]
+        lines += [f"- {violation}" for violation in self.violations if violation not in omit]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
 
     def _repr_html_(self) -> str:
         rows = "".join(

@@ -74,46 +74,6 @@ def _signature_on(value: _dt.date) -> pendulum.Date:
     return require_date("Signature.on", value)
 
 
-def _review_role(value: str) -> str:
-    return text("Review.role", value, multiline=True, blank=False)
-
-
-def _review_outcome(value: ReviewOutcome) -> ReviewOutcome:
-    return choice("Review.outcome", value, ReviewOutcome, "a review outcome")
-
-
-def _reviewer(value: str) -> str:
-    return text("Review.reviewer", value, multiline=True)
-
-
-def _review_note(value: str) -> str:
-    return text("Review.note", value, multiline=True)
-
-
-def _signer_role(value: SignerRole) -> SignerRole:
-    return choice("Signature.role", value, SignerRole, "a signer's role")
-
-
-def _signer_name(value: str) -> str:
-    return text("Signature.name", value, multiline=True)
-
-
-def _signature_purpose(value: SignaturePurpose) -> SignaturePurpose:
-    return choice("Signature.purpose", value, SignaturePurpose, "a signature purpose")
-
-
-def _cadence_every(value: int) -> int:
-    return whole("Cadence.every", value, 1, LARGEST)
-
-
-def _cadence_unit(value: CadenceUnit) -> CadenceUnit:
-    return choice("Cadence.unit", value, CadenceUnit, "a unit")
-
-
-def _cadence_first(value: int | None) -> int | None:
-    return optional_whole("Cadence.first", value, 0, LARGEST)
-
-
 @attrs.frozen
 class Review:
     """A review of the plan of care.
@@ -129,10 +89,16 @@ class Review:
     """
 
     on: pendulum.Date = attrs.field(converter=_review_on)
-    role: str = attrs.field(converter=_review_role)
-    outcome: ReviewOutcome = attrs.field(default="continue", converter=_review_outcome)
-    reviewer: str = attrs.field(default="", converter=_reviewer)
-    note: str = attrs.field(default="", converter=_review_note)
+    role: str
+    outcome: ReviewOutcome = "continue"
+    reviewer: str = ""
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        text("Review.role", self.role, multiline=True, blank=False)
+        choice("Review.outcome", self.outcome, ReviewOutcome, "a review outcome")
+        text("Review.reviewer", self.reviewer, multiline=True)
+        text("Review.note", self.note, multiline=True)
 
     def __repr__(self) -> str:
         return shape_repr("Review", on=self.on, role=self.role, outcome=self.outcome)
@@ -152,11 +118,14 @@ class Signature:
     """
 
     on: pendulum.Date = attrs.field(converter=_signature_on)
-    role: SignerRole = attrs.field(converter=_signer_role)
-    name: str = attrs.field(default="", converter=_signer_name)
-    purpose: SignaturePurpose = attrs.field(default="plan", converter=_signature_purpose)
+    role: SignerRole
+    name: str = ""
+    purpose: SignaturePurpose = "plan"
 
     def __attrs_post_init__(self) -> None:
+        choice("Signature.role", self.role, SignerRole, "a signer's role")
+        text("Signature.name", self.name, multiline=True)
+        choice("Signature.purpose", self.purpose, SignaturePurpose, "a signature purpose")
         if self.purpose != "plan" and self.role != "physician":
             raise InvalidValueError(
                 "Signature.purpose",
@@ -194,9 +163,14 @@ class Cadence:
     Date(2027, 3, 4)
     """
 
-    every: int = attrs.field(converter=_cadence_every)
-    unit: CadenceUnit = attrs.field(default="days", converter=_cadence_unit)
-    first: int | None = attrs.field(default=None, converter=_cadence_first)
+    every: int
+    unit: CadenceUnit = "days"
+    first: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        whole("Cadence.every", self.every, 1, LARGEST)
+        choice("Cadence.unit", self.unit, CadenceUnit, "a unit")
+        optional_whole("Cadence.first", self.first, 0, LARGEST)
 
     def due(self, after: pendulum.Date, *, first: bool = False) -> pendulum.Date:
         """The last day the next one is due, counted from ``after``."""
@@ -245,18 +219,6 @@ def _signers(value: Iterable[SignerRole]) -> tuple[SignerRole, ...]:
     return tuple_converted("ReviewPolicy.signatures", value, _signer, "signer roles")
 
 
-def _policy_name(value: str) -> str:
-    return text("ReviewPolicy.name", value, multiline=True, blank=False)
-
-
-def _due_soon_days(value: int) -> int:
-    return whole("ReviewPolicy.due_soon_days", value, 0, LARGEST)
-
-
-def _measure_every_days(value: int | None) -> int | None:
-    return optional_whole("ReviewPolicy.measure_every_days", value, 1, LARGEST)
-
-
 @attrs.frozen
 class ReviewPolicy:
     """How often a plan of care is reviewed and recertified, and who signs it first.
@@ -282,14 +244,19 @@ class ReviewPolicy:
     (Cadence(every=90, unit='days', first=None), Cadence(every=30, unit='days', first=None))
     """
 
-    name: str = attrs.field(converter=_policy_name)
+    name: str
     reviews: tuple[tuple[str, Cadence], ...] = attrs.field(default=(), converter=_reviews)
     certifications: tuple[tuple[str, Cadence], ...] = attrs.field(
         default=(), converter=_certifications
     )
     signatures: tuple[SignerRole, ...] = attrs.field(default=(), converter=_signers)
-    due_soon_days: int = attrs.field(default=7, converter=_due_soon_days)
-    measure_every_days: int | None = attrs.field(default=30, converter=_measure_every_days)
+    due_soon_days: int = 7
+    measure_every_days: int | None = 30
+
+    def __attrs_post_init__(self) -> None:
+        text("ReviewPolicy.name", self.name, multiline=True, blank=False)
+        whole("ReviewPolicy.due_soon_days", self.due_soon_days, 0, LARGEST)
+        optional_whole("ReviewPolicy.measure_every_days", self.measure_every_days, 1, LARGEST)
 
     def review_cadence(self, level_code: str) -> Cadence | None:
         """How often a plan is reviewed at the level, or ``None``."""

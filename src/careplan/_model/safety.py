@@ -159,10 +159,6 @@ def _answers(value: object) -> tuple[int, ...]:
     return tuple_converted("ItemAnswers.answers", value, _answer, "whole numbers")
 
 
-def _questionnaire(value: object) -> Questionnaire:
-    return instance("ItemAnswers.questionnaire", value, Questionnaire)
-
-
 def _answered_on(value: object) -> pendulum.Date:
     return date("ItemAnswers.on", value)
 
@@ -252,11 +248,12 @@ class ItemAnswers:
     (6, True)
     """
 
-    questionnaire: Questionnaire = attrs.field(converter=_questionnaire)
+    questionnaire: Questionnaire
     on: pendulum.Date = attrs.field(converter=_answered_on)
     answers: tuple[int, ...] = attrs.field(converter=_answers)
 
     def __attrs_post_init__(self) -> None:
+        instance("ItemAnswers.questionnaire", self.questionnaire, Questionnaire)
         items = self.questionnaire.items
         if len(self.answers) != len(items):
             raise InvalidValueError(
@@ -458,16 +455,8 @@ def _level(value: object) -> RiskLevel:
     return risk_level("RiskAssessment.level", value)
 
 
-def _method(value: object) -> str:
-    return identifier("RiskAssessment.method", value)
-
-
 def _next_screening(value: object) -> pendulum.Date | None:
     return optional_date("RiskAssessment.next_screening", value)
-
-
-def _note(value: object) -> str:
-    return text("RiskAssessment.note", value, multiline=True)
 
 
 def _written_on(value: object) -> pendulum.Date:
@@ -487,15 +476,11 @@ def _reviewed(value: object) -> tuple[pendulum.Date, ...]:
 
 
 def _seq(value: object) -> tuple[str, ...]:
-    # A section's list as a tuple; _texts then checks it under the
-    # section's own name (anything not a list is left for it to refuse).
+    # A section's list as a tuple; __attrs_post_init__ then checks it under
+    # the section's own name (anything not a list is left for it to refuse).
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping)):
         return tuple(value)
     return value  # type: ignore[return-value]
-
-
-def _texts(_: object, section: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
-    tuple_converted(f"SafetyPlan.{section.name}", value, text, "texts")
 
 
 #: The sections of a safety plan, in the intervention's order.
@@ -527,9 +512,13 @@ class RiskAssessment:
     on: pendulum.Date = attrs.field(converter=_assessed_on)
     role: CareRole = attrs.field(converter=_role)
     level: RiskLevel = attrs.field(converter=_level)
-    method: str = attrs.field(default="clinical_interview", converter=_method)
+    method: str = "clinical_interview"
     next_screening: pendulum.Date | None = attrs.field(default=None, converter=_next_screening)
-    note: str = attrs.field(default="", converter=_note)
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        identifier("RiskAssessment.method", self.method)
+        text("RiskAssessment.note", self.note, multiline=True)
 
     def __repr__(self) -> str:
         return shape_repr(
@@ -561,16 +550,20 @@ class SafetyPlan:
     """
 
     on: pendulum.Date = attrs.field(converter=_written_on)
-    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    distractions: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    professionals: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
-    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_seq, validator=_texts)
+    warning_signs: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    coping_strategies: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    distractions: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    people_to_ask: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    professionals: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    safe_environment: tuple[str, ...] = attrs.field(default=(), converter=_seq)
+    reasons_for_living: tuple[str, ...] = attrs.field(default=(), converter=_seq)
     client_signed: pendulum.Date | None = attrs.field(default=None, converter=_client_signed)
     clinician_signed: pendulum.Date | None = attrs.field(default=None, converter=_clinician_signed)
     reviewed: tuple[pendulum.Date, ...] = attrs.field(default=(), converter=_reviewed)
+
+    def __attrs_post_init__(self) -> None:
+        for name in _SECTIONS:
+            tuple_converted(f"SafetyPlan.{name}", getattr(self, name), text, "texts")
 
     def __repr__(self) -> str:
         return shape_repr(

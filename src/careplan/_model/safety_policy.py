@@ -8,12 +8,11 @@ defaults are its choice, not a standard. See
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
-from careplan._model.checks import choice, identifier, tuple_converted, whole
+from careplan._model.checks import choice, identifier, optional_whole, tuple_converted, whole
 from careplan._model.errors import InvalidValueError
 
 __all__ = ["DEFAULT_SAFETY_POLICY", "HighRiskScreening", "ReviewScreening", "SafetyPolicy"]
@@ -23,26 +22,15 @@ ReviewScreening = Literal["each_review", "off"]
 #: Whether, while the latest risk is high, each scheduled session is an occasion to screen.
 HighRiskScreening = Literal["each_session", "off"]
 
-_Check = Callable[[object, "attrs.Attribute[Any]", Any], None]
-
-
-def _days(least: int, *, optional: bool = False) -> _Check:
-    """A validator of a number of days, from ``least`` to a year, named by its field."""
-
-    def check(_: object, field: attrs.Attribute[Any], value: object) -> None:
-        if not (optional and value is None):
-            whole(f"SafetyPolicy.{field.name}", value, least, 366)
-
-    return check
-
-
-def _mode(modes: object) -> _Check:
-    """A validator of one of the ``Literal`` alias ``modes``, named by its field."""
-
-    def check(_: object, field: attrs.Attribute[Any], value: object) -> None:
-        choice(f"SafetyPolicy.{field.name}", value, modes, "a mode")
-
-    return check
+# Each number of days and its least value: from that to a year.
+_DAYS = (
+    ("admission_days", 0),
+    ("admission_lookback_days", 0),
+    ("review_days", 0),
+    ("assessment_days", 0),
+    ("contact_days", 1),
+    ("fallback_plan_days", 0),
+)
 
 
 def _codes(field: str, value: object, what: str) -> tuple[str, ...]:
@@ -98,23 +86,26 @@ class SafetyPolicy:
             plan is due this many days after it.
     """
 
-    admission_days: int = attrs.field(default=1, validator=_days(0))
-    admission_lookback_days: int = attrs.field(default=7, validator=_days(0))
-    rescreen_days: int | None = attrs.field(default=30, validator=_days(1, optional=True))
-    at_reviews: ReviewScreening = attrs.field(
-        default="each_review", validator=_mode(ReviewScreening)
-    )
-    review_days: int = attrs.field(default=7, validator=_days(0))
-    while_high: HighRiskScreening = attrs.field(
-        default="each_session", validator=_mode(HighRiskScreening)
-    )
+    admission_days: int = 1
+    admission_lookback_days: int = 7
+    rescreen_days: int | None = 30
+    at_reviews: ReviewScreening = "each_review"
+    review_days: int = 7
+    while_high: HighRiskScreening = "each_session"
     instruments: tuple[str, ...] = attrs.field(default=("C-SSRS", "PHQ-9"), converter=_instruments)
-    assessment_days: int = attrs.field(default=1, validator=_days(0))
-    contact_days: int = attrs.field(default=7, validator=_days(1))
+    assessment_days: int = 1
+    contact_days: int = 7
     contact_kinds: tuple[str, ...] = attrs.field(
         default=("individual_therapy", "psychiatric"), converter=_contact_kinds
     )
-    fallback_plan_days: int = attrs.field(default=1, validator=_days(0))
+    fallback_plan_days: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        for name, least in _DAYS:
+            whole(f"SafetyPolicy.{name}", getattr(self, name), least, 366)
+        optional_whole("SafetyPolicy.rescreen_days", self.rescreen_days, 1, 366)
+        choice("SafetyPolicy.at_reviews", self.at_reviews, ReviewScreening, "a mode")
+        choice("SafetyPolicy.while_high", self.while_high, HighRiskScreening, "a mode")
 
     @property
     def tools(self) -> str:

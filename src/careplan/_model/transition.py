@@ -55,18 +55,6 @@ __all__ = [
 Direction = Literal["step_up", "step_down", "lateral", "discharge"]
 
 
-def _reason_code(value: str) -> str:
-    return vocabulary_code("TransitionReason.code", value)
-
-
-def _reason_label(value: str) -> str:
-    return text("TransitionReason.label", value)
-
-
-def _reason_direction(value: Direction) -> Direction:
-    return choice("TransitionReason.direction", value, Direction, "a direction")
-
-
 @attrs.frozen
 class TransitionReason(Vocabulary):
     """Why a client moves: a coded reason with the direction it belongs to.
@@ -82,9 +70,14 @@ class TransitionReason(Vocabulary):
     'Treatment goals met'
     """
 
-    code: str = attrs.field(converter=_reason_code)
-    label: str = attrs.field(eq=False, converter=_reason_label)
-    direction: Direction = attrs.field(converter=_reason_direction)
+    code: str
+    label: str = attrs.field(eq=False)
+    direction: Direction
+
+    def __attrs_post_init__(self) -> None:
+        vocabulary_code("TransitionReason.code", self.code)
+        text("TransitionReason.label", self.label)
+        choice("TransitionReason.direction", self.direction, Direction, "a direction")
 
     what: ClassVar[str] = "transition reason"
 
@@ -226,46 +219,10 @@ def _to_on(value: _dt.date) -> pendulum.Date:
     return date("Transition.on", value)
 
 
-def _referral_provider(value: str) -> str:
-    return text("Referral.provider", value)
-
-
-def _from_level(value: str) -> str:
-    return identifier("Transition.from_level", value)
-
-
-def _to_level(value: str | None) -> str | None:
-    return None if value is None else identifier("Transition.to_level", value)
-
-
 def _reason(value: TransitionReason | str) -> TransitionReason:
     if isinstance(value, str):
         return TransitionReason.from_code(value)
     return instance("Transition.reason", value, TransitionReason)
-
-
-def _previous_schedule(value: WeeklySchedule) -> WeeklySchedule:
-    return instance("Transition.previous_schedule", value, WeeklySchedule)
-
-
-def _note(value: str) -> str:
-    return text("Transition.note", value, multiline=True)
-
-
-def _referral_level(value: str) -> str:
-    if isinstance(value, str) and not value.strip():
-        raise InvalidValueError(
-            "Referral.level", value, "is empty", "name the level of care referred to"
-        )
-    return identifier("Referral.level", value)
-
-
-def _direction(value: Direction) -> Direction:
-    return choice("Transition.direction", value, Direction, "a direction")
-
-
-def _referral(value: Referral | None) -> Referral | None:
-    return optional_instance("Transition.referral", value, Referral)
 
 
 @attrs.frozen
@@ -281,8 +238,16 @@ class Referral:
     'OP'
     """
 
-    level: str = attrs.field(converter=_referral_level)
-    provider: str = attrs.field(default="", converter=_referral_provider, repr=hidden)
+    level: str
+    provider: str = attrs.field(default="", repr=hidden)
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.level, str) and not self.level.strip():
+            raise InvalidValueError(
+                "Referral.level", self.level, "is empty", "name the level of care referred to"
+            )
+        identifier("Referral.level", self.level)
+        text("Referral.provider", self.provider)
 
 
 @attrs.frozen
@@ -306,13 +271,13 @@ class Transition:
     """
 
     on: pendulum.Date = attrs.field(converter=_to_on)
-    from_level: str = attrs.field(converter=_from_level)
-    to_level: str | None = attrs.field(converter=_to_level)
-    direction: Direction = attrs.field(converter=_direction)
+    from_level: str
+    to_level: str | None
+    direction: Direction
     reason: TransitionReason = attrs.field(converter=_reason)
-    previous_schedule: WeeklySchedule = attrs.field(converter=_previous_schedule)
-    note: str = attrs.field(default="", converter=_note, repr=hidden)
-    referral: Referral | None = attrs.field(default=None, converter=_referral)
+    previous_schedule: WeeklySchedule
+    note: str = attrs.field(default="", repr=hidden)
+    referral: Referral | None = None
 
     @property
     def teds_d(self) -> int | None:
@@ -337,6 +302,13 @@ class Transition:
         return self.reason.teds_d
 
     def __attrs_post_init__(self) -> None:
+        identifier("Transition.from_level", self.from_level)
+        if self.to_level is not None:
+            identifier("Transition.to_level", self.to_level)
+        choice("Transition.direction", self.direction, Direction, "a direction")
+        instance("Transition.previous_schedule", self.previous_schedule, WeeklySchedule)
+        text("Transition.note", self.note, multiline=True)
+        optional_instance("Transition.referral", self.referral, Referral)
         if self.reason.direction != self.direction:
             raise InvalidValueError(
                 "Transition.reason",

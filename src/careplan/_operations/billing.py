@@ -5,22 +5,26 @@ pack: from attendance on and before ``today`` (what was delivered), from the
 schedule after it (a forecast, marked as such). Each session becomes a
 :class:`ServiceLine` (its codes, units and rendering role, and whether it
 counts toward the day's per diem); the day's services are the lines that
-qualify. :func:`billing_weeks` adds each week up against the hours the
-certification requires, and :func:`claim_lines` lays the billable lines out
-as the weekly institutional claims they go on (data, not EDI).
+qualify. :func:`claim_lines` lays the billable lines out as the weekly
+institutional claims they go on (data, not EDI). What the days add up to,
+each week against the hours the certification requires and each
+authorization against its units, is in
+:mod:`careplan._operations.billing_totals`; the records are in
+:mod:`careplan._model.billing`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import attrs
 import pendulum
 
-from careplan._model.attendance import Attendance, Authorization
+from careplan._model.attendance import Attendance
+from careplan._model.billing import BillableDay, ClaimLine, ServiceLine
 from careplan._model.expansion import occurrences as plan_occurrences
 from careplan._model.occurrence import Occurrence
 from careplan._model.payer import BillingCode, LevelRules, PayerRules, Tier, default_role
@@ -32,144 +36,12 @@ from careplan._model.time import require_date, week_start
 from careplan._operations.certification import CertificationLapse, certification_lapses
 
 __all__ = [
-    "AuthorizationBilling",
-    "BillableDay",
-    "BillingWeek",
-    "ClaimLine",
-    "ServiceLine",
-    "authorization_billing",
-    "billable_hours",
-    "billable_service",
     "billing",
     "billing_certification",
     "billing_lines",
-    "billing_weeks",
     "claim_lines",
     "rendering_role",
 ]
-
-
-@attrs.frozen
-class ServiceLine:
-    """One delivered (or, after ``today``, scheduled) session as a payer's service line.
-
-    Attributes:
-        day: The date of service.
-        session_id: The session's id.
-        kind: The session kind's code.
-        level: The level code of the day's care.
-        minutes: Minutes delivered (scheduled, for a forecast).
-        rendering_role: Who rendered it (see :func:`rendering_role`).
-        revenue: The line's revenue code, if the pack codes the kind.
-        hcpcs: The line's HCPCS/CPT code, if the pack codes the kind.
-        modifiers: The line's modifiers (the code's, and telehealth ones for
-            a virtual session).
-        units: Units billed, by the code's unit rule (one a session without
-            a code).
-        place_of_service: The place of service, if the pack gives one.
-        per_diem: True when the service counts toward the day's per diem
-            (a qualifying service).
-        tier: The per diem tier it counts toward, on a billable day with tiers.
-        billable: True when the line is paid (as part of a billable day).
-        reason: Why it is not billable, or does not count (``None`` when it
-            is billable).
-        forecast: True when judged from the schedule (after ``today``).
-    """
-
-    day: pendulum.Date
-    session_id: str
-    kind: str
-    level: str
-    minutes: int
-    rendering_role: str
-    revenue: str | None
-    hcpcs: str | None
-    modifiers: tuple[str, ...]
-    units: int
-    place_of_service: str | None
-    per_diem: bool
-    tier: str | None
-    billable: bool
-    reason: str | None
-    forecast: bool
-
-
-@attrs.frozen
-class BillableDay:
-    """One day of care as a payer sees it.
-
-    Attributes:
-        day: The date.
-        level: The level code of the day's care.
-        services: Qualifying services delivered (scheduled, for a forecast):
-            the lines that count toward the per diem.
-        minutes: Minutes of those services.
-        billable: True when the day meets the payer's rules.
-        reasons: Why it is not billable (empty when it is), for a biller.
-        tier: The payment tier, for a billable day of a payer with tiers.
-        codes: The codes the day carries on a claim (when billable).
-        forecast: True when judged from the schedule (after ``today``),
-            not from attendance.
-        lines: The day's service lines.
-        certified: False when the day falls in a lapse of the physician's
-            certification the pack asks for.
-    """
-
-    day: pendulum.Date
-    level: str
-    services: int
-    minutes: int
-    billable: bool
-    reasons: tuple[str, ...] = ()
-    tier: str | None = None
-    codes: tuple[BillingCode, ...] = ()
-    forecast: bool = False
-    lines: tuple[ServiceLine, ...] = ()
-    certified: bool = True
-
-
-@attrs.frozen
-class BillingWeek:
-    """A Monday-to-Sunday week of billing against the certification's weekly hours.
-
-    Attributes:
-        monday: The week's Monday.
-        level: The level code of most of the week's days.
-        billable_days: Days the payer will pay.
-        hours: Hours of qualifying services on billable days (delivered, or
-            scheduled when forecast): what can be billed.
-        certified_minimum: The weekly hours the certification requires, if any.
-        forecast: True when any day of the week is a forecast.
-        full: True when all seven days are inside the plan.
-    """
-
-    monday: pendulum.Date
-    level: str
-    billable_days: int
-    hours: float
-    certified_minimum: float | None
-    forecast: bool
-    full: bool
-
-    @property
-    def meets_minimum(self) -> bool | None:
-        """Whether the week reaches the certified hours (``None``: no minimum)."""
-        if self.certified_minimum is None:
-            return None
-        return self.hours >= self.certified_minimum - 1e-9
-
-
-def billable_hours(days: tuple[BillableDay, ...] | list[BillableDay]) -> float:
-    """Hours of qualifying services on the billable ones of ``days``."""
-    return sum(day.minutes for day in days if day.billable) / 60
-
-
-def billable_service(rules: LevelRules, occurrence: Occurrence) -> bool:
-    """True when ``occurrence`` is a service ``rules`` can bill: its kind and modality."""
-    session = occurrence.session
-    if session.kind.code not in rules.billable_kinds:
-        return False
-    return rules.virtual == "counts" or not session.modality.is_virtual
 
 
 def rendering_role(
@@ -591,90 +463,6 @@ def billing_lines(
     return tuple(line for day in days for line in day.lines)
 
 
-def days_by_week(days: Iterable[BillableDay]) -> dict[pendulum.Date, list[BillableDay]]:
-    """``days`` by the Monday of their week, first week first."""
-    weeks: dict[int, list[BillableDay]] = defaultdict(list)
-    for day in days:
-        weeks[day.day.toordinal() - day.day.weekday()].append(day)
-    return {week_start(found[0].day): found for _, found in sorted(weeks.items())}
-
-
-def billing_weeks(plan: CarePlan, rules: PayerRules, *, today: _dt.date) -> tuple[BillingWeek, ...]:
-    """Each week's billable days and billable service hours against the certified minimum.
-
-    Only qualifying services on billable days count: a week with no billable
-    day has no billable hours, whatever was scheduled. The sample plan's
-    Thursday is virtual, which Medicare's intensive outpatient benefit does
-    not pay, and its Tuesday has two services besides the psychiatrist's
-    medication check (billed separately), so its first week has one billable
-    day and falls short:
-
-    >>> import pendulum
-    >>> from careplan import MEDICARE_2024
-    >>> from careplan.demo import sample_plan
-    >>> week = billing_weeks(sample_plan(), MEDICARE_2024, today=pendulum.date(2027, 1, 3))[0]
-    >>> week.billable_days, round(week.hours, 1), week.certified_minimum, week.meets_minimum
-    (1, 3.3, 9, False)
-    """
-    weeks = days_by_week(billing(plan, rules, today=today))
-    last_monday = plan.end.subtract(days=6)
-    found = []
-    for monday, days in weeks.items():
-        minutes: dict[str, int] = defaultdict(int)
-        for day in days:
-            minutes[day.level] += day.minutes
-        level = max(minutes, key=lambda code: minutes[code])
-        level_rules = rules.for_level(level)
-        found.append(
-            BillingWeek(
-                monday,
-                level,
-                sum(day.billable for day in days),
-                billable_hours(days),
-                None if level_rules is None else level_rules.min_hours_per_week,
-                any(day.forecast for day in days),
-                plan.start <= monday <= last_monday,
-            )
-        )
-    return tuple(found)
-
-
-@attrs.frozen
-class ClaimLine:
-    """One line of a week's institutional claim: what a biller keys, as data (not EDI).
-
-    Attributes:
-        week: The Monday of the claim's week (its statement period starts here).
-        level: The level code the claim is for.
-        type_of_bill: The pack's type of bill, if any.
-        condition_codes: The claim's condition codes (41 PHP, 92 IOP).
-        day: The line's date of service.
-        revenue: The line's revenue code.
-        hcpcs: The line's HCPCS/CPT code.
-        modifiers: The line's modifiers.
-        units: Its units.
-        per_diem: True for a per diem day line (the payer pays the day by
-            a day code); False for a service line.
-        session_id: The session of a service line (``None`` on a day line).
-        rendering_role: Who rendered a service line.
-        forecast: True when judged from the schedule.
-    """
-
-    week: pendulum.Date
-    level: str
-    type_of_bill: str | None
-    condition_codes: tuple[str, ...]
-    day: pendulum.Date
-    revenue: str | None
-    hcpcs: str | None
-    modifiers: tuple[str, ...]
-    units: int
-    per_diem: bool
-    session_id: str | None
-    rendering_role: str | None
-    forecast: bool
-
-
 def claim_lines(
     plan: CarePlan,
     rules: PayerRules,
@@ -755,60 +543,3 @@ def _paired(code: BillingCode, revenues: list[BillingCode]) -> BillingCode | Non
     if same:
         return same[0]
     return revenues[0] if len(revenues) == 1 else None
-
-
-@attrs.frozen
-class AuthorizationBilling:
-    """A days authorization against the billable days that use it.
-
-    Attributes:
-        authorization: The authorization.
-        used: Billable days delivered under it (on or before ``today``).
-        forecast: Billable days scheduled under it after ``today``.
-        runs_out_on: The first billable day its units no longer cover, or
-            ``None`` when they last.
-    """
-
-    authorization: Authorization
-    used: int
-    forecast: int
-    runs_out_on: pendulum.Date | None
-
-
-def authorization_billing(
-    plan: CarePlan,
-    rules: PayerRules,
-    *,
-    today: _dt.date,
-    days: tuple[BillableDay, ...] | None = None,
-) -> tuple[AuthorizationBilling, ...]:
-    """Each active days authorization of ``plan``, used up by billable days.
-
-    A payer counts a unit per billable day; days scheduled after ``today``
-    are counted as they are forecast. ``days`` are :func:`billing`'s, when
-    the caller has them already.
-
-    >>> import attrs, pendulum
-    >>> from careplan import Authorization, COMMERCIAL
-    >>> from careplan.demo import sample_plan
-    >>> plan = sample_plan()
-    >>> plan = attrs.evolve(plan, authorizations=[Authorization("IOP", plan.start, plan.end, 12)])
-    >>> (use,) = authorization_billing(plan, COMMERCIAL, today=pendulum.date(2027, 1, 3))
-    >>> use.used, use.forecast, use.runs_out_on
-    (0, 16, Date(2027, 3, 8))
-    """
-    found = billing(plan, rules, today=today) if days is None else days
-    result = []
-    for auth in plan.authorizations:
-        if auth.status != "active" or auth.unit != "days":
-            continue
-        billable = [d for d in found if d.billable and auth.covers(d.level, d.day)]
-        result.append(
-            AuthorizationBilling(
-                auth,
-                sum(not d.forecast for d in billable),
-                sum(d.forecast for d in billable),
-                billable[auth.units].day if len(billable) > auth.units else None,
-            )
-        )
-    return tuple(result)

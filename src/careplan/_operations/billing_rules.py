@@ -12,15 +12,11 @@ from collections.abc import Iterator
 
 import pendulum
 
+from careplan._model.billing import BillableDay
 from careplan._model.payer import PayerRules
 from careplan._model.report import Severity, Violation
 from careplan._model.review import ReviewPolicy
-from careplan._operations.billing import (
-    BillableDay,
-    authorization_billing,
-    billable_hours,
-    days_by_week,
-)
+from careplan._operations.billing_totals import authorization_billing, billable_hours, days_by_week
 from careplan._operations.context import RuleContext
 from careplan._operations.reviews import check_certification, next_review
 

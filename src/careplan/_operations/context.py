@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 import attrs
 import pendulum
 
+from careplan._model.billing import BillableDay
 from careplan._model.occurrence import Occurrence
 from careplan._model.payer import PayerRules
 from careplan._model.plan import CarePlan
@@ -14,7 +15,7 @@ from careplan._model.policy import CompliancePolicy
 from careplan._model.report import Violation
 from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._model.safety import DEFAULT_SAFETY_POLICY, SafetyPolicy
-from careplan._operations.billing import BillableDay, billing
+from careplan._operations.billing import billing
 from careplan._operations.weeks import WeekFigures
 
 __all__ = ["Rule", "RuleContext"]

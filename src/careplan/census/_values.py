@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 import pendulum
 
-from careplan._model.checks import identifier, optional_date, shown, tuple_converted, tuple_of
+from careplan._model.checks import (
+    LARGEST,
+    identifier,
+    optional_date,
+    optional_whole,
+    shown,
+    tuple_converted,
+    tuple_of,
+    whole,
+)
 from careplan._model.constraints import LifeConstraints
 from careplan._model.continua import DEFAULT
 from careplan._model.errors import InvalidValueError
@@ -114,16 +123,6 @@ def _rooms(value: Iterable[Room]) -> tuple[Room, ...]:
     return tuple_of("Census.rooms", value, Room)
 
 
-def _optional_positive(field: str) -> Any:
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise InvalidValueError(field, value, "is not a positive whole number")
-
-    return check
-
-
 @attrs.frozen
 class Staff:
     """A clinician who leads groups or sees clients one to one.
@@ -143,10 +142,13 @@ class Staff:
     role: str
     credentials: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     hours: tuple[WorkHours, ...] = attrs.field(default=(), converter=_hours)
-    max_caseload: int | None = attrs.field(
-        default=None, validator=_optional_positive("Staff.max_caseload")
-    )
+    max_caseload: int | None = None
     absent: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
+
+    def __attrs_post_init__(self) -> None:
+        optional_whole(
+            "Staff.max_caseload", self.max_caseload, 1, LARGEST, "give a positive number, or None"
+        )
 
     def works(self, weekday: pendulum.WeekDay, begin: int, end: int) -> bool:
         """True when they are at work from minute ``begin`` to ``end`` of ``weekday``."""
@@ -165,9 +167,12 @@ class Room:
     """
 
     id: str
-    capacity: int = attrs.field(validator=_optional_positive("Room.capacity"))
+    capacity: int
     name: str | None = None
     closed: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
+
+    def __attrs_post_init__(self) -> None:
+        whole("Room.capacity", self.capacity, 1, LARGEST, "give a positive number of seats")
 
 
 def _optional_date(value: _dt.date | str | None) -> pendulum.Date | None:
