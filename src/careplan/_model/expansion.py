@@ -288,24 +288,7 @@ def _expand(
         return rows
     closed = {day.toordinal() for day in changes.closed}
     cancelled, moved = changes.cancelled, changes.moved
-    plans = [
-        (
-            int(s.weekday),
-            s.start.hour * 60 + s.start.minute,
-            s.id,
-            s,
-            s.every_weeks,
-            s.week_offset,
-            s.minutes,
-            s.start.hour,
-            s.start.minute,
-            # The end's wall time; None when it is 24:00 (the next day's midnight).
-            divmod(s.start.hour * 60 + s.start.minute + s.minutes, 60)
-            if s.start.hour * 60 + s.start.minute + s.minutes < _DAY_MINUTES
-            else None,
-        )
-        for s in schedule.sessions
-    ]
+    plans = [_weekly(session) for session in schedule.sessions]
     plans.sort(key=lambda plan: plan[:3])
     origin_monday = origin.toordinal() - origin.weekday()
     append_occurrence = rows.append
@@ -382,6 +365,32 @@ def _expand(
 
 
 _DAY_MINUTES = 24 * 60
+
+
+def _weekly(
+    session: Session,
+) -> tuple[int, int, str, Session, int, int, int, int, int, tuple[int, int] | None]:
+    """What the expansion's loop reads of a session, worked out once per expansion.
+
+    Its weekday, start minute and id (the order within a week), the session,
+    its cadence and week, its length, the start's hour and minute, and the
+    end's hour and minute (None when it ends at 24:00, the next day's midnight).
+    """
+    hour, minute, length = session.start.hour, session.start.minute, session.minutes
+    begins = hour * 60 + minute
+    ends = divmod(begins + length, 60) if begins + length < _DAY_MINUTES else None
+    return (
+        int(session.weekday),
+        begins,
+        session.id,
+        session,
+        session.every_weeks,
+        session.week_offset,
+        length,
+        hour,
+        minute,
+        ends,
+    )
 
 
 def _order(occurrence: Occurrence) -> tuple[object, ...]:

@@ -85,10 +85,11 @@ def local_line(name: str, zone: str, *walls: _dt.datetime) -> bytes:
     A zone named ``UTC`` gets UTC times instead: RFC 5545 forbids a TZID on
     them (section 3.2.19).
     """
+    values = ",".join(map(_digits, walls))
     if zone == "UTC":
-        return fold(f"{name}:" + ",".join(_digits(wall) + "Z" for wall in walls))
+        return fold(f"{name}:" + values.replace(",", "Z,") + "Z")
     tzid = zone if _PLAIN_ZONE.fullmatch(zone) else param_value(zone)
-    return fold(f"{name};TZID={tzid}:" + ",".join(_digits(wall) for wall in walls))
+    return fold(f"{name};TZID={tzid}:{values}")
 
 
 def explicit_line(name: str, moment: _dt.datetime, zone: str) -> bytes:
