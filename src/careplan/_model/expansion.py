@@ -9,9 +9,9 @@ It knows a schedule, an episode and a plan by the few attributes it reads
 
 One loop builds every occurrence (``_expand``); the calendar and
 FHIR exports, which write a series as a rule plus exceptions, ask which
-instances a series has through :func:`series_dates` and build one through
-:func:`occurrence_on`, which the loop also uses on days it cannot do in its
-fast way.
+dates a series falls on through :func:`series_dates`, and the FHIR export
+builds an instance through :func:`occurrence_on`, which the loop also uses
+on days it cannot do in its fast way.
 """
 
 from __future__ import annotations
