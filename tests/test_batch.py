@@ -332,17 +332,21 @@ def test_a_fifo_a_device_or_a_huge_file_among_the_paths_does_not_stop_the_batch(
 
 def test_dask_on_a_local_cluster_gives_the_same_tables(single, sources):
     distributed = pytest.importorskip("distributed")
+    dask = pytest.importorskip("dask")
     paths = [
         str(s) for s in sources if not isinstance(s, (bytes, cp.CarePlan)) and str(s)[:1] != "{"
     ]
     expected = batch.run(paths, today=TODAY, workers=1)
     billed = batch.run(paths, today=TODAY, workers=1, payer=cp.MEDICARE_2024)
     assert billed.billable_days.num_rows > 0
+    # Worker processes start by importing careplan; on a loaded CI machine that
+    # can take longer than distributed's default 30 s connect timeout.
     with (
+        dask.config.set({"distributed.comm.timeouts.connect": "180s"}),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        distributed.Client(cluster) as client,
+        distributed.Client(cluster, timeout=180) as client,
     ):
         found = batch.run_dask(paths, today=TODAY, partitions=2, scheduler=client)
         found_billed = batch.run_dask(

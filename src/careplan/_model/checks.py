@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import math
 import re
-import typing
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, TypeVar
@@ -404,7 +403,8 @@ def choice(field: str, value: T, choices: object, what: str) -> T:
     Raises:
         InvalidValueError: Naming the field and listing the choices.
     """
-    allowed = choices if isinstance(choices, tuple) else typing.get_args(choices)
+    # A Literal's values are its __args__ (typing.get_args costs ten times more).
+    allowed = choices if isinstance(choices, tuple) else getattr(choices, "__args__", ())
     if not isinstance(value, str) or value not in allowed:
         raise InvalidValueError(
             field, value, f"is not {what}", "use one of: " + ", ".join(map(str, allowed))

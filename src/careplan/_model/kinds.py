@@ -47,7 +47,7 @@ class Vocabulary:
     """What a kind, a track and a transition reason share: a code, a label, built-ins.
 
     Each vocabulary is a frozen attrs class on this base; it sets
-    ``_builtin`` once, after its built-in values are made. Equality and
+    ``_builtin`` (and ``_by_code``) once, after its built-in values are made. Equality and
     hashing use the code only (the subclasses say so in their fields).
     """
 
@@ -58,6 +58,7 @@ class Vocabulary:
     #: What the vocabulary is called in messages ("session kind").
     what: ClassVar[str] = "vocabulary entry"
     _builtin: ClassVar[tuple[Vocabulary, ...]] = ()
+    _by_code: ClassVar[dict[str, Vocabulary]] = {}
 
     @classmethod
     def _declare(cls, *values: Vocabulary) -> None:
@@ -66,6 +67,7 @@ class Vocabulary:
         for value in values:
             setattr(cls, value.code.upper(), value)
         cls._builtin = values
+        cls._by_code = {value.code: value for value in reversed(values)}
 
     @classmethod
     def builtins(cls: type[V]) -> tuple[V, ...]:
@@ -75,10 +77,9 @@ class Vocabulary:
     @classmethod
     def builtin(cls: type[V], code: str) -> V | None:
         """The built-in value with ``code``, or ``None``."""
-        for item in cls.builtins():
-            if item.code == code:
-                return item
-        return None
+        if not isinstance(code, str):
+            return None
+        return cls._by_code.get(code)  # type: ignore[return-value]
 
     @classmethod
     def near(cls, code: str) -> str | None:

@@ -148,6 +148,8 @@ def misplaced_records(
 
     Yields (index in ``plan.attendance``, record, occurrence).
     """
+    if not plan.attendance:
+        return
     by_key = {o.key: o for o in occurrences}
     for index, record in enumerate(plan.attendance):
         occurrence = by_key.get(record.key)
@@ -214,48 +216,61 @@ def authorization_use(
 def authorization_figures(
     plan: CarePlan, occurrences: Sequence[Occurrence]
 ) -> tuple[
-    dict[str, set[pendulum.Date]],
+    dict[str, dict[pendulum.Date, list[Occurrence]]],
     dict[tuple[str, pendulum.Date], int],
     tuple[AuthorizationUse, ...],
 ]:
     """What the authorization rule and :func:`authorization_use` both need, in one pass.
 
-    Returns the days with care not cancelled by the program, by level (in
-    the order of the first occurrence of each level), the first authorization
-    covering each (level, day), and the use of each authorization.
+    Returns the occurrences of each day with care not cancelled by the
+    program, by level (levels and days in the order of their first
+    occurrence), the first authorization covering each (level, day), and
+    the use of each authorization.
     """
     records = {record.key: record for record in plan.attendance}
     codes = [episode.level.code for episode in plan.episodes]
-    billable = []
-    days_by_level: dict[str, set[pendulum.Date]] = {}
+    care: dict[str, dict[pendulum.Date, list[Occurrence]]] = {}
     for occurrence in occurrences:
-        day = occurrence.date
         if records:
-            record = records.get((occurrence.session.id, occurrence.scheduled_on))
+            record = records.get(occurrence.key)
             if record is not None and record.status == "cancelled_by_program":
                 continue
         level = codes[occurrence.episode]
-        days = days_by_level.get(level)
+        days = care.get(level)
         if days is None:
-            days = days_by_level[level] = set()
-        days.add(day)
-        billable.append((occurrence, day, level))
-    covering = first_covering(plan.authorizations, days_by_level)
+            days = care[level] = {}
+        same_day = days.get(occurrence.date)
+        if same_day is None:
+            days[occurrence.date] = [occurrence]
+        else:
+            same_day.append(occurrence)
+    covering = first_covering(plan.authorizations, care)
     authorizations = plan.authorizations
-    units: list[dict[object, list[tuple[Occurrence, pendulum.Date]]]] = [{} for _ in authorizations]
-    for occurrence, day, level in billable:
-        index = covering.get((level, day))
-        if index is not None:
-            unit = day if authorizations[index].unit == "days" else occurrence.key
-            units[index].setdefault(unit, []).append((occurrence, day))
+    # Each authorization's units (a day, or a session), with the unit's day.
+    units: list[dict[object, tuple[pendulum.Date, list[Occurrence]]]] = [{} for _ in authorizations]
+    for level, days in care.items():
+        for day, items in days.items():
+            index = covering.get((level, day))
+            if index is None:
+                continue
+            found = units[index]
+            if authorizations[index].unit == "days":
+                found[day] = (day, items)
+                continue
+            for occurrence in items:
+                first, same = found.setdefault(occurrence.key, (day, []))
+                same.append(occurrence)
+                if day < first:
+                    found[occurrence.key] = (day, same)
     uses = tuple(
-        _use(auth, found, records) for auth, found in zip(authorizations, units, strict=True)
+        _use(auth, found.values(), records)
+        for auth, found in zip(authorizations, units, strict=True)
     )
-    return days_by_level, covering, uses
+    return care, covering, uses
 
 
 def first_covering(
-    authorizations: Sequence[Authorization], days_by_level: Mapping[str, set[pendulum.Date]]
+    authorizations: Sequence[Authorization], days_by_level: Mapping[str, Iterable[pendulum.Date]]
 ) -> dict[tuple[str, pendulum.Date], int]:
     """For each level and day, the first authorization (by index) that covers it.
 
@@ -287,15 +302,14 @@ def first_covering(
 
 def _use(
     auth: Authorization,
-    units: dict[object, list[tuple[Occurrence, pendulum.Date]]],
+    units: Iterable[tuple[pendulum.Date, list[Occurrence]]],
     records: dict[tuple[str, pendulum.Date], Attendance],
 ) -> AuthorizationUse:
     # Each unit: its day, and 1 (delivered), 0 (recorded, not delivered) or
     # None (not recorded yet, projected at the pace).
     found: list[tuple[pendulum.Date, float | None]] = []
-    for items in units.values():
-        present = [records[o.key].present for o, _ in items if o.key in records] if records else []
-        day = items[0][1] if len(items) == 1 else min(day for _, day in items)
+    for day, items in units:
+        present = [records[o.key].present for o in items if o.key in records] if records else []
         if any(present):
             found.append((day, 1.0))
         elif len(present) == len(items):

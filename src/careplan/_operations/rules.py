@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -21,7 +22,7 @@ import pendulum
 
 from careplan._model.checks import quoted
 from careplan._model.kinds import SessionKind, TreatmentTrack
-from careplan._model.levels import Range
+from careplan._model.levels import LevelOfCare, Range
 from careplan._model.occurrence import Occurrence
 from careplan._model.report import Severity, Violation
 from careplan._model.session import Session
@@ -208,7 +209,8 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
     with only individual, family or psychiatric appointments is held to the
     daily maximum, not the minimum.
     """
-    for episode in context.plan.episodes:
+    episodes = context.plan.episodes
+    for episode in episodes:
         if not episode.schedule.sessions and not episode.level.overnight and episode.days:
             yield Violation(
                 "intensity.no_sessions",
@@ -217,15 +219,17 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 "add sessions to its weekly schedule",
                 dates=(episode.start,),
             )
-    episodes = context.plan.episodes
     grouped = _Grouped()
     daily = _Grouped()
-    day_messages: dict[tuple[int, str, Severity, int], str] = {}
+    # A schedule that breaks a range breaks it every week: each message is
+    # written once per finding and level (and weekday), not once per week.
+    messages: dict[tuple[object, ...], str] = {}
     for week in context.weeks:
         if not episodes[week.episode].schedule.sessions:
             continue  # reported once above, not week by week
         level = week.level
         intensity = level.intensity
+        actual_days, regular_days = week.actual_minutes_by_day, week.regular_minutes_by_day
         for code, bounds, unit, actual, regular in (
             (
                 "intensity.hours_per_week",
@@ -238,58 +242,70 @@ def check_intensity(context: RuleContext) -> Iterator[Violation]:
                 "intensity.days_per_week",
                 intensity.days_per_week,
                 "days/week",
-                float(len(week.actual_minutes_by_day)),
-                float(len(week.regular_minutes_by_day)),
+                float(len(actual_days)),
+                float(len(regular_days)),
             ),
         ):
             verdict = _judge(bounds, actual, regular, judge_minimum=week.judged_in_full)
             if verdict is None:
                 continue
             severity, side = verdict
-            label = "h of sessions" if unit == "h/week" else "treatment days"
-            message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
             if side == "below" and week.in_step_down_grace:
                 code, severity = "intensity.step_down_grace", "warning"
-                message += (
-                    "; this is in the step-down grace window before leaving the level, "
-                    "which allows a taper"
+            finding = (code, severity, side, unit, id(level))
+            message = messages.get(finding)
+            if message is None:
+                message = messages[finding] = _week_message(
+                    code, severity, side, bounds, unit, level
                 )
-            elif severity == "warning":
-                message += f"; {_SHORTFALL_BY_CHANGES}"
-            else:
-                message += "; change the weekly schedule or the level of care"
             grouped.add(code, severity, message, week.monday, value=actual)
-        regular_days = week.regular_minutes_by_day
-        program_days = {o.date for o in week.actual if o.session.kind not in _APPOINTMENT_KINDS}
-        for day, minutes in sorted(week.actual_minutes_by_day.items()):
-            bounds = intensity.hours_per_day
-            verdict = _judge(
-                bounds,
-                minutes / 60,
-                regular_days.get(day, 0) / 60,
-                judge_minimum=day in program_days,
-            )
+        bounds = intensity.hours_per_day
+        program_days: set[pendulum.Date] | None = None
+        for day, minutes in sorted(actual_days.items()):
+            regular = regular_days.get(day, 0) / 60
+            verdict = _judge(bounds, minutes / 60, regular, judge_minimum=True)
             if verdict is None:
                 continue
             severity, side = verdict
+            if side == "below":
+                # Only a day of the program's services is held to the minimum.
+                if program_days is None:
+                    program_days = {
+                        o.date for o in week.actual if o.session.kind not in _APPOINTMENT_KINDS
+                    }
+                if day not in program_days:
+                    continue
             if day not in regular_days:
                 severity = "warning"
-            # One message per weekday, side, severity and level, not per day:
-            # a schedule that breaks the range breaks it every week.
-            key = (day.isoweekday(), side, severity, id(level))
-            message = day_messages.get(key, "")
-            if not message:
-                message = day_messages[key] = (
+            weekday = (day.isoweekday(), severity, side, id(level))
+            message = messages.get(weekday)
+            if message is None:
+                message = messages[weekday] = (
                     f"{_day_name(day)} has {{value}} h of sessions, {side} the "
                     f"{bounds} h/day of {level.name}"
-                ) + (
-                    f"; {_SHORTFALL_BY_CHANGES}"
-                    if severity == "warning"
-                    else "; change the sessions of that day"
+                    + _what_to_do(severity, "; change the sessions of that day")
                 )
             daily.add("intensity.hours_per_day", severity, message, day, value=minutes / 60)
     yield from grouped.violations("week")
     yield from daily.violations("day")
+
+
+def _week_message(
+    code: str, severity: Severity, side: str, bounds: Range, unit: str, level: LevelOfCare
+) -> str:
+    """The message of a week outside the level's weekly range (``{value}`` the week's figure)."""
+    label = "h of sessions" if unit == "h/week" else "treatment days"
+    message = f"{{value}} {label}, {side} the {bounds} {unit} of {level.name}"
+    if code == "intensity.step_down_grace":
+        return message + (
+            "; this is in the step-down grace window before leaving the level, which allows a taper"
+        )
+    return message + _what_to_do(severity, "; change the weekly schedule or the level of care")
+
+
+def _what_to_do(severity: Severity, change: str) -> str:
+    """A warning's shortfall came from changes to the schedule; an error's from the schedule."""
+    return f"; {_SHORTFALL_BY_CHANGES}" if severity == "warning" else change
 
 
 def check_required_components(context: RuleContext) -> Iterator[Violation]:
@@ -318,10 +334,7 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 )
                 continue
             grouped = _Grouped()
-            for first in range(0, len(weeks), every):
-                window = weeks[first : first + every]
-                if len(window) < every or not all(w.judged_in_full for w in window):
-                    continue
+            for window in _windows(weeks, every):
                 if _has_kind(kind, (o for w in window for o in w.actual)):
                     continue
                 regular = _has_kind(kind, (o for w in window for o in w.regular))
@@ -332,6 +345,14 @@ def check_required_components(context: RuleContext) -> Iterator[Violation]:
                 )
                 grouped.add("required.missing", severity, message, window[0].monday)
             yield from grouped.violations("week")
+
+
+def _windows(weeks: list[WeekFigures], every: int) -> Iterator[list[WeekFigures]]:
+    """An episode's windows of ``every`` weeks from its first week, those judged in full."""
+    for first in range(0, len(weeks), every):
+        window = weeks[first : first + every]
+        if len(window) == every and all(w.judged_in_full for w in window):
+            yield window
 
 
 def _has_kind(kind: SessionKind, items: Iterable[Occurrence]) -> bool:
@@ -345,7 +366,7 @@ def overlapping_pairs(items: tuple[Occurrence, ...]) -> list[tuple[Occurrence, O
     each later occurrence is paired with the earlier one that ends last.
     O(n log n) instead of comparing every pair.
     """
-    ordered = sorted(items, key=lambda o: (o.start, o.session.id))
+    ordered = sorted(items, key=operator.attrgetter("start", "session.id"))
     pairs = []
     latest: Occurrence | None = None
     for current in ordered:
@@ -462,13 +483,15 @@ def check_dates(context: RuleContext) -> Iterator[Violation]:
 
 def _check_changes(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
+    changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
+        ("reschedule", r.session_id, r.on) for r in plan.reschedules
+    ]
+    if not changes:
+        return  # the usual case: no walk over the occurrences
     ids = {s.id for s in plan.schedule.sessions}
     regular = {o.key for week in context.weeks for o in week.regular}
     closed = {c.on for c in plan.closures} | plan.held_days
     changed: set[tuple[str, pendulum.Date]] = set()
-    changes = [("cancellation", c.session_id, c.on) for c in plan.cancellations] + [
-        ("reschedule", r.session_id, r.on) for r in plan.reschedules
-    ]
     for what, session_id, on in changes:
         if session_id not in ids:
             yield Violation(
@@ -589,8 +612,12 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             )
     if today is None:
         return
+    # Weeks that have ended: their Sunday is before today.
+    before = today.toordinal() - 6
     weeks = [
-        w for w in weekly_delivery(plan, today, context.occurrences) if w.monday.add(days=6) < today
+        w
+        for w in weekly_delivery(plan, today, context.occurrences)
+        if w.monday.toordinal() < before
     ]
     unrecorded = [w.monday for w in weeks if w.unrecorded]
     if unrecorded:
@@ -601,12 +628,11 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
             "record; record them so delivered hours are right",
             dates=unrecorded,
         )
-    held = plan.held_days
+    # Days on leave are not missed care: a week a hold touches is never short.
+    on_leave = {day.toordinal() - day.weekday() for day in plan.held_days}
 
     def short_of_care(week: WeekDelivery) -> bool:
-        # Days on leave are not missed care: a week a hold touches is never short.
-        on_leave = any(week.monday <= day <= week.monday.add(days=6) for day in held)
-        return not on_leave and _delivered_short(week)
+        return week.monday.toordinal() not in on_leave and _delivered_short(week)
 
     for short, consecutive in itertools.groupby(weeks, key=short_of_care):
         run = list(consecutive)
@@ -630,7 +656,7 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
     count, window = policy.unexcused_absences, policy.absence_window_weeks
     for index in range(len(absences) - count + 1):
         group = absences[index : index + count]
-        if (group[-1] - group[0]).days < 7 * window:
+        if group[-1].toordinal() - group[0].toordinal() < 7 * window:
             yield Violation(
                 "attendance.unexcused_absences",
                 "warning",
@@ -645,6 +671,8 @@ def check_attendance(context: RuleContext) -> Iterator[Violation]:
 def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[Violation]:
     """A required kind scheduled in a whole cadence window but never attended in it."""
     records = {r.key: r for r in context.plan.attendance}
+    if not records:
+        return  # nothing recorded: no window is judged
     # Windows of the cadence as the schedule has them (from each episode's
     # start week, see check_required_components); only whole past ones judged.
     by_episode = _weeks_by_episode(context.weeks)
@@ -653,11 +681,8 @@ def _missed_components(context: RuleContext, today: pendulum.Date) -> Iterator[V
         for component in episode.level.required:
             grouped = _Grouped()
             every = component.every_weeks
-            for first in range(0, len(weeks), every):
-                window = weeks[first : first + every]
-                if len(window) < every or not all(
-                    w.last < today and w.judged_in_full for w in window
-                ):
+            for window in _windows(weeks, every):
+                if not all(w.last < today for w in window):
                     continue
                 of_kind = [o for w in window for o in w.actual if o.session.kind == component.kind]
                 if not of_kind or any(o.key not in records for o in of_kind):
@@ -693,20 +718,17 @@ def check_authorizations(context: RuleContext) -> Iterator[Violation]:
     plan = context.plan
     if not plan.authorizations:
         return
-    days_by_level, covering, uses = authorization_figures(plan, context.occurrences)
-    uncovered: dict[str, set[pendulum.Date]] = defaultdict(set)
-    for level, days in days_by_level.items():
-        for day in days:
-            if (level, day) not in covering:
-                uncovered[level].add(day)
-    for level, days in uncovered.items():
-        yield Violation(
-            "authorization.missing",
-            "error",
-            f"{_list_dates(sorted(days), 'day')}: {level} sessions without an active "
-            "authorization; request one or check its dates and level",
-            dates=sorted(days),
-        )
+    care, covering, uses = authorization_figures(plan, context.occurrences)
+    for level, days in care.items():
+        uncovered = sorted(day for day in days if (level, day) not in covering)
+        if uncovered:
+            yield Violation(
+                "authorization.missing",
+                "error",
+                f"{_list_dates(uncovered, 'day')}: {level} sessions without an active "
+                "authorization; request one or check its dates and level",
+                dates=uncovered,
+            )
     for use in uses:
         auth = use.authorization
         name = f"The {auth.level} authorization {auth.reference} ".replace("  ", " ")

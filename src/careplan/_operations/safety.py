@@ -10,6 +10,8 @@ itself.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 
@@ -65,15 +67,20 @@ def _graded(
 
     On one day, an assessment outranks a screen, and of two alike the higher risk counts.
     """
-    graded: list[tuple[pendulum.Date, int, RiskLevel, str]] = [
-        (a.on, 1, a.level, "risk assessment") for a in record.assessments if a.on <= today
-    ]
-    graded += [
-        (s.on, 0, s.risk, s.instrument)
-        for s in record.screens
-        if s.on <= today and s.risk is not None
-    ]
-    return max(graded, key=lambda g: (g[0], g[1], RISK_LEVELS.index(g[2]))) if graded else None
+    graded = [grade for grade in _grades(record) if grade[0] <= today]
+    return max(graded, key=_rank) if graded else None
+
+
+def _grades(record: SafetyRecord) -> list[tuple[pendulum.Date, int, RiskLevel, str]]:
+    """Each grade of the risk on file: its day, rank, level and what graded it."""
+    found = [(a.on, 1, a.level, "risk assessment") for a in record.assessments]
+    found += [(s.on, 0, s.risk, s.instrument) for s in record.screens if s.risk is not None]
+    return found
+
+
+def _rank(grade: tuple[pendulum.Date, int, RiskLevel, str]) -> tuple[pendulum.Date, int, int]:
+    """Later grades count; on one day an assessment, then the higher risk."""
+    return grade[0], grade[1], RISK_LEVELS.index(grade[2])
 
 
 def check_safety(
@@ -136,6 +143,11 @@ class _Facts:
     record: SafetyRecord
     today: pendulum.Date
     policy: SafetyPolicy
+    #: At each session, in the sessions' order (by time), the latest session
+    #: day so far: it never falls, so the first session after a day is a bisect.
+    reached: list[pendulum.Date]
+    #: The days of the sessions of the policy's contact kinds, in order.
+    contact_days: list[pendulum.Date]
 
     @property
     def screens(self) -> tuple[Screen, ...]:
@@ -168,7 +180,9 @@ def _facts(
             if p.on <= today
         ],
     )
-    return _Facts(plan, sessions, record, today, policy)
+    reached = list(itertools.accumulate((o.date for o in sessions), max))
+    contacts = sorted(o.date for o in sessions if o.session.kind.code in policy.contact_kinds)
+    return _Facts(plan, sessions, record, today, policy, reached, contacts)
 
 
 def _screening(facts: _Facts, review_policy: ReviewPolicy) -> Iterator[Violation]:
@@ -271,8 +285,16 @@ def _sessions_unscreened_while_high(
     ):
         return  # never high: the usual case, without walking the sessions
     looked = {s.on for s in screens} | {a.on for a in record.assessments}
-    for day in sorted({o.date for o in facts.sessions if o.date <= facts.last_day} - looked):
-        graded = _graded(record, day.subtract(days=1))
+    last = facts.last_day
+    # The grade before each session day (as _graded has it), by one sweep over
+    # the grades in order of their day: of grades alike, the first counts.
+    grades = sorted(_grades(record), key=lambda grade: grade[0])
+    at, graded = 0, None
+    for day in sorted({o.date for o in facts.sessions if o.date <= last} - looked):
+        while at < len(grades) and grades[at][0] < day:
+            if graded is None or _rank(grades[at]) > _rank(graded):
+                graded = grades[at]
+            at += 1
         if graded is not None and graded[2] == "high":
             on, _, _, source = graded
             yield _due(
@@ -284,9 +306,7 @@ def _sessions_unscreened_while_high(
 
 
 def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
-    screens, sessions, record, today, policy = (
-        facts.screens, facts.sessions, facts.record, facts.today, facts.policy
-    )  # fmt: skip
+    screens, record, today, policy = facts.screens, facts.record, facts.today, facts.policy
     # Two positive screens on one day are one event to plan for.
     planned: set[pendulum.Date] = set()
     contacted: set[pendulum.Date] = set()
@@ -327,15 +347,11 @@ def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
                 )
         contact_end = screen.on.add(days=policy.contact_days)
         if screen.on not in contacted and (
-            contact_end <= today or any(o.date >= contact_end for o in sessions)
+            contact_end <= today or (facts.reached and facts.reached[-1] >= contact_end)
         ):
             contacted.add(screen.on)
-            contacts = [
-                o
-                for o in sessions
-                if screen.on <= o.date < contact_end and o.session.kind.code in policy.contact_kinds
-            ]
-            if not contacts:
+            at = bisect.bisect_left(facts.contact_days, screen.on)
+            if at == len(facts.contact_days) or facts.contact_days[at] >= contact_end:
                 yield Violation(
                     "safety.contact_missing",
                     "warning",
@@ -349,10 +365,10 @@ def _after_positive_screens(facts: _Facts) -> Iterator[Violation]:
 def _plan_due(facts: _Facts, day: pendulum.Date) -> pendulum.Date:
     """The day a safety plan is due after risk graded on ``day``: the next session's day,
     or the policy's fallback when no session follows."""
-    return next(
-        (o.date for o in facts.sessions if o.date > day),
-        day.add(days=facts.policy.fallback_plan_days),
-    )
+    at = bisect.bisect_right(facts.reached, day)
+    if at < len(facts.reached):
+        return facts.reached[at]  # the first session after the day, in the sessions' order
+    return day.add(days=facts.policy.fallback_plan_days)
 
 
 def _graded_by_assessments(facts: _Facts) -> Iterator[Violation]:
@@ -364,14 +380,14 @@ def _graded_by_assessments(facts: _Facts) -> Iterator[Violation]:
     session.
     """
     window = facts.policy.assessment_days
-    answering = [s.on for s in facts.screens if s.positive]
+    answering = [(s.on, s.on.add(days=window)) for s in facts.screens if s.positive]
     days = sorted(
         {
             a.on
             for a in facts.record.assessments
             if a.level in ("moderate", "high")
             and a.on <= facts.today
-            and not any(on <= a.on <= on.add(days=window) for on in answering)
+            and not any(on <= a.on <= by for on, by in answering)
         }
     )
     for day in days:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import pendulum
@@ -118,7 +118,11 @@ def week_figures(
     if plan.end < plan.start:
         return ()
     actual = occurrences(plan) if found is None else found
-    actual_weeks = _by_week(actual)
+    # Each episode's own occurrences: a session of another episode moved
+    # into one of its weeks is not counted there.
+    own: dict[int, list[Occurrence]] = {}
+    for occurrence in actual:
+        own.setdefault(occurrence.episode, []).append(occurrence)
     held = sorted(day.toordinal() for day in plan.held_days)
     weeks = []
     for index, episode in enumerate(plan.episodes):
@@ -135,29 +139,32 @@ def week_figures(
             if regular is None
             else regular[index]
         )
+        rows = own.get(index, [])
         regular_weeks = _by_week(regular_rows)
+        # An episode without closures, holds or changes happens as scheduled
+        # (the same occurrences: compared by identity first): grouped once.
+        actual_weeks = regular_weeks if rows == list(regular_rows) else _by_week(rows)
         grace_from = _grace_start(plan, episode)
         start, end = episode.start.toordinal(), episode.end.toordinal()
         grace = None if grace_from is None else grace_from.toordinal()
         # Ordinals in the loop: pendulum's date arithmetic is slow.
         for monday in range(start - episode.start.weekday(), end + 1, 7):
             first, last = max(monday, start), min(monday + 6, end)
-            # A session of another episode moved into this week is not counted here.
-            kept = [i for i in actual_weeks.get(monday, ()) if actual[i].episode == index]
-            regular_kept = regular_weeks.get(monday, [])
+            kept, minutes = actual_weeks.get(monday) or ([], {})
+            regular_kept, regular_minutes = regular_weeks.get(monday) or ([], {})
             weeks.append(
                 WeekFigures(
                     calendar_day(monday)[0],
                     calendar_day(first)[0],
                     calendar_day(last)[0],
-                    tuple(actual[i] for i in kept),
-                    tuple(regular_rows[i] for i in regular_kept),
+                    tuple(kept),
+                    tuple(regular_kept),
                     episode.level,
                     index,
                     grace is not None and monday + 6 >= grace,
                     _any_between(held, first, last),
-                    _totals(actual, kept),
-                    _totals(regular_rows, regular_kept),
+                    minutes,
+                    regular_minutes,
                 )
             )
     return tuple(weeks)
@@ -183,30 +190,21 @@ def _grace_start(plan: CarePlan, episode: Episode) -> pendulum.Date | None:
     return episode.end.subtract(days=7 * grace - 1)
 
 
-def _totals(rows: Sequence[Occurrence], indices: list[int]) -> dict[pendulum.Date, int]:
-    """Minutes by local date of the occurrences at ``indices``."""
-    totals: dict[pendulum.Date, int] = {}
-    for i in indices:
-        occurrence = rows[i]
-        day = occurrence.date
-        totals[day] = totals.get(day, 0) + occurrence.minutes
-    return totals
-
-
-def _by_week(rows: Sequence[Occurrence]) -> dict[int, list[int]]:
-    """The indices of the occurrences by the ordinal of their week's Monday.
-
-    Indices rather than tuples of figures: no object per occurrence, so
-    long plans do not wake the garbage collector more often.
-    """
-    weeks: dict[int, list[int]] = {}
-    for i, occurrence in enumerate(rows):
+def _by_week(
+    rows: Iterable[Occurrence],
+) -> dict[int, tuple[list[Occurrence], dict[pendulum.Date, int]]]:
+    """The occurrences of each week, and their minutes by local date, by the
+    ordinal of the week's Monday: one pass over ``rows``."""
+    weeks: dict[int, tuple[list[Occurrence], dict[pendulum.Date, int]]] = {}
+    for occurrence in rows:
         day = occurrence.date
         monday = day.toordinal() - day.weekday()
         week = weeks.get(monday)
         if week is None:
-            week = weeks[monday] = []
-        week.append(i)
+            week = weeks[monday] = ([], {})
+        week[0].append(occurrence)
+        minutes = week[1]
+        minutes[day] = minutes.get(day, 0) + occurrence.minutes
     return weeks
 
 

@@ -111,6 +111,20 @@ def _make_converter() -> cattrs.Converter:
 
         return _only(dict, "an object", items)
 
+    def is_optional(type_: Any) -> bool:
+        args = get_args(type_)
+        return len(args) == 2 and type(None) in args
+
+    def optional_hook(type_: Any) -> Callable[[Any, Any], Any]:
+        # cattrs's own hook looks the inner type's hook up on every value.
+        inner = next(arg for arg in get_args(type_) if arg is not type(None))
+        structure = converter.get_structure_hook(inner)
+
+        def optional(value: object, _type: object) -> Any:
+            return None if value is None else structure(value, inner)
+
+        return optional
+
     def attrs_hook(type_: Any) -> Callable[[Any, Any], Any]:
         return _only(dict, "an object", cattrs.gen.make_dict_structure_fn(type_, converter))
 
@@ -137,6 +151,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(is_list, list_hook)
     converter.register_structure_hook_factory(is_dict, dict_hook)
     converter.register_structure_hook_factory(attrs.has, attrs_hook)
+    converter.register_structure_hook_factory(is_optional, optional_hook)
     converter.register_structure_hook(str | ContinuumDoc, continuum_union)
     return converter
 
@@ -224,6 +239,8 @@ class _Decoding:
         return marked
 
     def integer(self, text: str) -> int | _LongNumber:
+        if len(text) <= MAX_DIGITS:
+            return int(text)
         digits = len(text.lstrip("-"))
         if digits > MAX_DIGITS:
             self.suspect = True

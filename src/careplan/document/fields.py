@@ -9,7 +9,6 @@ every place a code appears is read with it (see
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping
 
 import pendulum
@@ -23,18 +22,20 @@ from careplan.document.paths import show
 __all__ = ["date", "datetime", "kind", "minutes", "optional_date", "reason", "track"]
 
 _OUTSIDE = f"is outside the dates careplan works with ({EARLIEST_DATE} to {LATEST_DATE})"
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", flags=re.ASCII)
 
 
 def date(path: str, text: str) -> pendulum.Date:
     """The date ``text`` (``YYYY-MM-DD``) at ``path``, within careplan's window."""
-    match = _DATE.fullmatch(text)
+    # fromisoformat reads other ISO forms too ("20270104", "2027-W01-1"):
+    # only ten characters with dashes at 4 and 7 reach it, and it takes
+    # ASCII digits only.
     try:
-        if match is None:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
             raise ValueError
-        day = pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
+        parsed = _dt.date.fromisoformat(text)
     except ValueError:
         raise DocumentError(path, f"{show(text)} is not a date (YYYY-MM-DD)") from None
+    day = pendulum.Date(parsed.year, parsed.month, parsed.day)
     if not supported(day):
         raise DocumentError(path, f"{show(text)} {_OUTSIDE}")
     return day
@@ -79,7 +80,7 @@ def track(code: str, labels: Mapping[str, str]) -> TreatmentTrack:
 
 def reason(code: str, direction: Direction, labels: Mapping[str, str]) -> TransitionReason:
     """The transition reason of ``code``: built in, or custom with its label."""
-    builtin = next((r for r in TransitionReason.builtins() if r.code == code), None)
+    builtin = TransitionReason.builtin(code)
     if builtin is not None and code not in labels:
         return builtin
     return TransitionReason(code, labels.get(code, code.replace("_", " ").capitalize()), direction)
