@@ -4,9 +4,10 @@ The baseline, measured in the same run, is the straightforward icalendar
 approach: one VEVENT with an RRULE per session, then
 ``Calendar.add_missing_timezones()`` (which writes each zone as a long RDATE
 list). careplan writes compact RRULE-based VTIMEZONEs, cached per zone and
-years, and writes each distinct content line once. Two batches: plans that
-share group sessions, and plans no two of which have a session at the same
-time (the worst case for careplan's line cache). Reported: milliseconds per
+years, writes what each distinct session shows once, and formats the lines
+of numbers and instants itself. Two batches: plans that share group
+sessions, and plans no two of which have a session at the same time (once
+the worst case for careplan's caches of such lines). Reported: milliseconds per
 plan, the speed-up over the baseline (the goal is at least 5x), and per-plan
 cost at growing batch sizes of the worst case (linear growth keeps it flat).
 """
@@ -34,7 +35,7 @@ def plans(count: int, *, shared: bool = True) -> list[cp.CarePlan]:
     With ``shared``, plans that start in the same week share their group
     sessions, as a clinic's clients do. Without, each plan also moves all its
     sessions by its own number of minutes, so no two plans have a session at
-    the same time: the worst case for careplan's line cache.
+    the same time: once the worst case for careplan's caches of lines.
     """
     found = []
     for index in range(count):

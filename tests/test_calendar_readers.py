@@ -278,3 +278,16 @@ def test_engines_read_a_schedule_calendar_as_the_schedule_expands(oracle):
     expected = sorted((int(o.start.timestamp()), int(o.end.timestamp())) for o in found)
     assert ORACLES[oracle](rename_zones(data), *window([start, end])) == expected
     assert len(expected) == 7 + 2  # eight Mondays but the closed one, two Sundays
+
+
+@pytest.mark.parametrize("oracle", list(ORACLES))
+def test_engines_read_a_plan_in_utc_with_its_closed_and_cancelled_days(oracle):
+    # A zone named UTC writes its times in UTC, EXDATEs too: an EXDATE
+    # without the Z (a floating time) made vobject fail to read the file.
+    plan = sample_plan()
+    plan = attrs.evolve(plan, schedule=attrs.evolve(plan.schedule, timezone="UTC"))
+    plan = plan.cancel("tue-0930-group_therapy", pendulum.date(2027, 1, 12))
+    data = cp.to_ical(plan)
+    assert b"TZID=UTC" not in data
+    assert b"EXDATE:20270112T093000Z\r\n" in data
+    assert ORACLES[oracle](data, *window(_days([plan]))) == occurrences_of([plan])

@@ -192,15 +192,10 @@ def test_each_series_counts_its_instances_up_to_the_transition_that_ends_it():
 
 
 def _clear_export_caches():
-    from careplan._adapters import ical as _ical
+    from careplan._adapters.ical import content, export
 
-    for cached in (
-        _ical._utc_line,
-        _ical._local_line,
-        _ical._weekly_rule,
-        _ical._content_lines,
-    ):
-        cached.cache_clear()
+    content._content_lines.cache_clear()
+    export._vtimezone_bytes.cache_clear()
 
 
 @given(_PLANS, _PLANS, st.sampled_from(["minimal", "sessions", "full"]))
@@ -663,3 +658,50 @@ def test_every_bad_argument_of_a_schedule_calendar_is_an_invalid_value_that_name
     with pytest.raises(cp.InvalidValueError) as info:
         cp.schedule_to_ical(_WEEK_B, **given_arguments)
     assert info.value.field == field
+
+
+_WALL_TIMES = st.datetimes(
+    min_value=dt.datetime(1900, 1, 2), max_value=dt.datetime(2199, 12, 30, 23, 59, 59)
+)
+
+
+def _icalendar_line(name: str, value, **parameters: str) -> bytes:
+    """The line as the icalendar library writes it, folded, with CRLF."""
+    value.params.update(parameters)
+    line = icalendar.parser.Contentline.from_parts(name, value.params, value, sorted=False)
+    return line.to_ical() + b"\r\n"
+
+
+@given(
+    walls=st.lists(_WALL_TIMES, min_size=1, max_size=12),
+    zone=st.sampled_from([*DST_ZONES, "UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires"]),
+    minutes=st.integers(1, 24 * 60),
+    interval=st.integers(1, 52),
+    weekday=st.integers(0, 6),
+    count=st.integers(1, 16000),
+)
+def test_lines_of_numbers_and_instants_are_the_lines_icalendar_writes(
+    walls, zone, minutes, interval, weekday, count
+):
+    # careplan formats these lines itself (no text, nothing to escape);
+    # byte for byte they are what icalendar writes for the same values.
+    from icalendar.prop import vDDDLists
+
+    from careplan._adapters.ical import lines
+
+    utc = [wall.replace(tzinfo=dt.timezone.utc) for wall in walls]
+    assert lines.utc_line("RDATE", utc[0]) == _icalendar_line("RDATE", icalendar.vDDDTypes(utc[0]))
+    if zone == "UTC":
+        # No TZID on UTC times (RFC 5545 section 3.2.19): they end in Z.
+        expected = _icalendar_line("EXDATE", vDDDLists(utc))
+    else:
+        expected = _icalendar_line("EXDATE", vDDDLists(walls), TZID=zone)
+    assert lines.local_line("EXDATE", zone, *walls) == expected
+    single = _icalendar_line("DTSTART", icalendar.vDDDTypes(walls[0]), TZID=zone)
+    assert lines.local_line("DTSTART", zone, walls[0]) == single
+    byday = pendulum.WeekDay(weekday).name[:2]
+    rule = icalendar.vRecur(freq="weekly", count=count, interval=interval, byday=byday)
+    assert lines.weekly_rule(interval, weekday, count) == _icalendar_line("RRULE", rule)
+    length = icalendar.vDuration(dt.timedelta(minutes=minutes))
+    assert lines.duration_line(minutes) == _icalendar_line("DURATION", length)
+    assert lines.sequence_line(count) == _icalendar_line("SEQUENCE", icalendar.vInt(count))

@@ -9,9 +9,9 @@ It knows a schedule, an episode and a plan by the few attributes it reads
 
 One loop builds every occurrence (``_expand``); the calendar and
 FHIR exports, which write a series as a rule plus exceptions, ask which
-instances a series has through :func:`series_dates` and build one through
-:func:`occurrence_on`, which the loop also uses on days it cannot do in its
-fast way.
+dates a series falls on through :func:`series_dates`, and the FHIR export
+builds an instance through :func:`occurrence_on`, which the loop also uses
+on days it cannot do in its fast way.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from careplan._model.time import (
     require_date,
     resolve_wall,
     steady_offsets,
-    week_start,
 )
 
 __all__ = [
@@ -47,6 +46,7 @@ __all__ = [
     "Span",
     "calendar_day",
     "expand",
+    "first_in_series",
     "occurrence_on",
     "occurrences",
     "occurrences_and_regular",
@@ -105,9 +105,6 @@ class PlanLike(Protocol):
     @property
     def reschedules(self) -> tuple[Reschedule, ...]:
         """Single occurrences moved."""
-
-
-_WEEK = _dt.timedelta(days=7)
 
 
 def _slot_setters() -> tuple[Callable[[Occurrence, object], None], ...] | None:
@@ -291,24 +288,7 @@ def _expand(
         return rows
     closed = {day.toordinal() for day in changes.closed}
     cancelled, moved = changes.cancelled, changes.moved
-    plans = [
-        (
-            int(s.weekday),
-            s.start.hour * 60 + s.start.minute,
-            s.id,
-            s,
-            s.every_weeks,
-            s.week_offset,
-            s.minutes,
-            s.start.hour,
-            s.start.minute,
-            # The end's wall time; None when it is 24:00 (the next day's midnight).
-            divmod(s.start.hour * 60 + s.start.minute + s.minutes, 60)
-            if s.start.hour * 60 + s.start.minute + s.minutes < _DAY_MINUTES
-            else None,
-        )
-        for s in schedule.sessions
-    ]
+    plans = [_weekly(session) for session in schedule.sessions]
     plans.sort(key=lambda plan: plan[:3])
     origin_monday = origin.toordinal() - origin.weekday()
     append_occurrence = rows.append
@@ -385,6 +365,32 @@ def _expand(
 
 
 _DAY_MINUTES = 24 * 60
+
+
+def _weekly(
+    session: Session,
+) -> tuple[int, int, str, Session, int, int, int, int, int, tuple[int, int] | None]:
+    """What the expansion's loop reads of a session, worked out once per expansion.
+
+    Its weekday, start minute and id (the order within a week), the session,
+    its cadence and week, its length, the start's hour and minute, and the
+    end's hour and minute (None when it ends at 24:00, the next day's midnight).
+    """
+    hour, minute, length = session.start.hour, session.start.minute, session.minutes
+    begins = hour * 60 + minute
+    ends = divmod(begins + length, 60) if begins + length < _DAY_MINUTES else None
+    return (
+        int(session.weekday),
+        begins,
+        session.id,
+        session,
+        session.every_weeks,
+        session.week_offset,
+        length,
+        hour,
+        minute,
+        ends,
+    )
 
 
 def _order(occurrence: Occurrence) -> tuple[object, ...]:
@@ -475,16 +481,19 @@ def series_dates(
     """
     require_supported_date("start", start)
     require_supported_date("end", end)
-    # Plain dates in the loop: pendulum's date arithmetic is much slower.
-    first_day, last_day = _plain(start), _plain(end)
-    origin = _plain(week_start(cadence_start))
-    found = []
-    day = first_day + _dt.timedelta(days=(session.weekday - first_day.weekday()) % 7)
-    while day <= last_day:
-        if session.held_in_week((day - origin).days // 7):
-            found.append(calendar_day(day.toordinal())[0])
-        day += _WEEK
-    return found
+    first = first_in_series(session, start, cadence_start).toordinal()
+    step = 7 * session.every_weeks
+    return [calendar_day(ordinal)[0] for ordinal in range(first, end.toordinal() + 1, step)]
+
+
+def first_in_series(session: Session, start: _dt.date, cadence_start: _dt.date) -> pendulum.Date:
+    """The first date of a session's weekly series on or after ``start`` (perhaps after its end).
+
+    ``every_weeks`` and ``week_offset`` count from the week of ``cadence_start``.
+    """
+    day = start.toordinal() + (session.weekday - start.weekday()) % 7
+    week = (day - cadence_start.toordinal() + cadence_start.weekday()) // 7
+    return calendar_day(day + 7 * ((session.week_offset - week) % session.every_weeks))[0]
 
 
 def occurrence_on(
@@ -521,10 +530,6 @@ def _after(begin: _dt.datetime, length: _dt.timedelta, zone: str) -> pendulum.Da
     """The instant ``length`` of elapsed time after ``begin``, in ``zone``."""
     utc = _dt.datetime.fromtimestamp(begin.timestamp(), _dt.timezone.utc)
     return in_zone(utc + _dt.timedelta(seconds=length.total_seconds()), zone)
-
-
-def _plain(day: _dt.date) -> _dt.date:
-    return _dt.date(day.year, day.month, day.day)
 
 
 def occurrences(
