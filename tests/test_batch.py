@@ -305,7 +305,7 @@ def test_an_unexpected_error_is_a_row_too(monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(batch, "validate_rows", broken)
+    monkeypatch.setattr(batch, "validated", broken)
     tables = batch.run([sample_plan()], workers=1)
     # The class only: an unexpected error's text may quote the document.
     assert tables.plans.column("error").to_pylist() == [

@@ -68,7 +68,7 @@ from careplan._model.payers import BUILTIN_PAYERS
 from careplan._model.plan import CarePlan
 from careplan._model.time import require_date
 from careplan._operations.delivery import weekly_delivery
-from careplan._operations.validation import validate_rows
+from careplan._operations.validation import validated
 from careplan.document import from_json, to_json
 
 __all__ = ["TABLES", "Payer", "Source", "Tables", "run", "run_dask", "schemas"]
@@ -498,10 +498,10 @@ def _columns(
     payer: PayerRules | None,
 ) -> dict[str, dict[str, list[Any]]]:
     """One plan's columns of each table, computed before any is added (so an error adds none)."""
-    report, rows, context = validate_rows(plan, today=today, max_years=max_years, payer=payer)
-    occurrences: Sequence[Occurrence] = () if rows is None else rows
+    report, expanded, context = validated(plan, today=today, max_years=max_years, payer=payer)
+    occurrences: Sequence[Occurrence] = () if expanded is None else expanded
     until = plan.end if today is None else require_date("today", today)
-    weeks = [] if rows is None else weekly_delivery(plan, until, rows)
+    weeks = [] if expanded is None else weekly_delivery(plan, until, expanded)
     # The days the billing rule judged: without a "today", all are forecast.
     days = [] if context is None or payer is None else context.billing_days()
     violations = report.violations

@@ -2,7 +2,8 @@
 
 ``validate`` runs every selected rule and collects what they find; it never
 stops at the first problem and never raises on a plan (a draft is allowed to
-be wrong). The rules themselves live in ``rules.py``.
+be wrong). The rules themselves live in ``rules.py`` (the plan as scheduled) and
+``delivery_rules.py`` (care as delivered).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from careplan._model.report import Report, Violation
 from careplan._model.review import CLINIC_REVIEW, ReviewPolicy
 from careplan._model.safety import DEFAULT_SAFETY_POLICY, SafetyPolicy
 from careplan._model.time import require_date
-from careplan._operations import billing_rules
+from careplan._operations import billing_rules, delivery_rules
 from careplan._operations import rules as _rules
 from careplan._operations import safety as _safety
 from careplan._operations.billing_rules import check_billing
@@ -34,7 +35,7 @@ from careplan._operations.progress import check_measures
 from careplan._operations.reviews import check_reviews
 from careplan._operations.weeks import week_figures
 
-__all__ = ["CODES", "Validated", "rules", "validate", "validate_rows"]
+__all__ = ["CODES", "Validated", "rules", "validate", "validated"]
 
 _DEFAULT_POLICY = CompliancePolicy()
 
@@ -53,8 +54,8 @@ _REGISTRY: Mapping[str, Rule] = MappingProxyType(
         "level_fit": _rules.check_level_fit,
         "transitions": _rules.check_transitions,
         "modality": _rules.check_modality,
-        "attendance": _rules.check_attendance,
-        "authorizations": _rules.check_authorizations,
+        "attendance": delivery_rules.check_attendance,
+        "authorizations": delivery_rules.check_authorizations,
         "vocabulary": _rules.check_vocabulary,
         # The plan of care (issue 13); they judge plans that have one.
         "golden_thread": check_golden_thread,
@@ -145,11 +146,11 @@ def validate(
             chosen.append(rule)
     chosen += extra_rules
     settings = _Settings(today, policy, review_policy, payer, safety_policy)
-    return _validated(plan, chosen, max_years, settings).report
+    return _run_rules(plan, chosen, max_years, settings).report
 
 
 class Validated(NamedTuple):
-    """What :func:`validate_rows` found, for batch work.
+    """What :func:`validated` found, for batch work.
 
     Attributes:
         report: The report :func:`validate` returns.
@@ -174,7 +175,7 @@ class _Settings(NamedTuple):
     safety_policy: SafetyPolicy
 
 
-def validate_rows(
+def validated(
     plan: CarePlan,
     *,
     today: _dt.date | None = None,
@@ -188,10 +189,10 @@ def validate_rows(
     once) and the payer's billing days (judged once).
     """
     settings = _Settings(today, _DEFAULT_POLICY, CLINIC_REVIEW, payer, DEFAULT_SAFETY_POLICY)
-    return _validated(plan, list(_REGISTRY.values()), max_years, settings)
+    return _run_rules(plan, list(_REGISTRY.values()), max_years, settings)
 
 
-def _validated(
+def _run_rules(
     plan: CarePlan, chosen: Sequence[Rule], max_years: int, settings: _Settings
 ) -> Validated:
     """Run ``chosen`` on ``plan`` once its dates are within the limits."""
