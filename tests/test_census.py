@@ -756,3 +756,17 @@ def test_a_week_around_a_taken_week_a_takes_week_b():
         ("morning-virtual-tue", "slot-consult"),
         ("morning-virtual-tue", "slot-consult-week2"),
     ]
+
+
+def test_room_and_staff_limits_are_whole_numbers_the_solver_can_take():
+    # Before the post-init checks, None and any larger number were accepted,
+    # and a capacity beyond 64 bits failed inside the solver with a TypeError.
+    for bad in (None, 0, True, 1.0, 10**9 + 1, 2**70):
+        with pytest.raises(cp.InvalidValueError, match=r"Room\.capacity"):
+            Room("r", bad)
+    for bad in (0, True, 10**9 + 1, 2**70):
+        with pytest.raises(cp.InvalidValueError, match=r"Staff\.max_caseload"):
+            Staff("t", "therapist", ["therapist"], max_caseload=bad)
+    assert Room("r", 10**9).capacity == 10**9
+    assert Staff("t", "therapist", max_caseload=10**9).max_caseload == 10**9
+    assert Staff("t", "therapist").max_caseload is None
