@@ -770,3 +770,35 @@ def test_room_and_staff_limits_are_whole_numbers_the_solver_can_take():
     assert Room("r", 10**9).capacity == 10**9
     assert Staff("t", "therapist", max_caseload=10**9).max_caseload == 10**9
     assert Staff("t", "therapist").max_caseload is None
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda c: attrs.evolve(c, program=None), "Census.program"),
+        (lambda c: attrs.evolve(c, continuum="evening"), "Census.continuum"),
+        (lambda c: attrs.evolve(c, credentials=[("group_therapy",)]), "Census.credentials[0]"),
+        (lambda c: attrs.evolve(c, credentials={"group_therapy": 5}), "Census.credentials[0]"),
+        (lambda c: attrs.evolve(c, credentials="therapist"), "Census.credentials"),
+        (lambda c: CensusClient("a", "IOP"), "CensusClient.level"),
+        (lambda c: CensusClient("", LOOSE), "CensusClient.id"),
+        (lambda c: CensusClient("a", LOOSE, constraints=[]), "CensusClient.constraints"),
+        (lambda c: CensusClient("a", LOOSE, current="mon"), "CensusClient.current"),
+        (lambda c: Room(None, 3), "Room.id"),
+        (lambda c: Room("r", 3, name=5), "Room.name"),
+        (lambda c: Staff("s", None), "Staff.role"),
+    ],
+)
+def test_census_values_refuse_wrong_types_naming_the_field(build, field):
+    # Each used to get through and fail later with an AttributeError or a TypeError.
+    census = sample_census(2)
+    with pytest.raises(cp.InvalidValueError) as info:
+        build(census)
+    assert info.value.field == field
+
+
+def test_a_census_copied_with_evolve_keeps_its_credentials():
+    census = sample_census(2)
+    again = attrs.evolve(census, clients=census.clients[:1])
+    assert again.credentials == census.credentials
+    assert again.credential(cp.SessionKind.PSYCHIATRIC) == "prescriber"

@@ -12,7 +12,10 @@ import pendulum
 from careplan._model.checks import (
     LARGEST,
     identifier,
+    instance,
     optional_date,
+    optional_instance,
+    optional_text,
     optional_whole,
     shown,
     tuple_converted,
@@ -146,6 +149,8 @@ class Staff:
     absent: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
 
     def __attrs_post_init__(self) -> None:
+        identifier("Staff.id", self.id)
+        identifier("Staff.role", self.role)
         optional_whole(
             "Staff.max_caseload", self.max_caseload, 1, LARGEST, "give a positive number, or None"
         )
@@ -172,6 +177,8 @@ class Room:
     closed: tuple[pendulum.WeekDay, ...] = attrs.field(default=(), converter=weekdays_from)
 
     def __attrs_post_init__(self) -> None:
+        identifier("Room.id", self.id)
+        optional_text("Room.name", self.name)
         whole("Room.capacity", self.capacity, 1, LARGEST, "give a positive number of seats")
 
 
@@ -213,6 +220,12 @@ class CensusClient:
     tracks: tuple[TreatmentTrack, ...] = attrs.field(default=(), converter=_tracks)
     current: WeeklySchedule | None = None
     admitted: pendulum.Date | None = attrs.field(default=None, converter=_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        identifier("CensusClient.id", self.id)
+        instance("CensusClient.level", self.level, LevelOfCare)
+        instance("CensusClient.constraints", self.constraints, LifeConstraints)
+        optional_instance("CensusClient.current", self.current, WeeklySchedule)
 
 
 def every_week_of_cadence(program: Program) -> Program:
@@ -263,8 +276,27 @@ def slot_key(slot: Session) -> tuple[object, ...]:
     )
 
 
-def _credentials(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(dict(value).items()))
+def _program(value: Program) -> Program:
+    return every_week_of_cadence(instance("Census.program", value, Program))
+
+
+def _credential(field: str, value: object) -> tuple[str, str]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise InvalidValueError(
+            field,
+            value,
+            "is not a pair of a session kind code and a credential",
+            "map kind codes to credentials, as DEFAULT_CREDENTIALS does",
+        )
+    return identifier(field, value[0]), identifier(field, value[1])
+
+
+def _credentials(
+    value: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[tuple[str, str], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    found = tuple_converted("Census.credentials", pairs, _credential, "pairs")
+    return tuple(sorted(dict(found).items()))
 
 
 @attrs.frozen
@@ -286,7 +318,7 @@ class Census:
         credentials: Session kind code to the credential that leads it.
     """
 
-    program: Program = attrs.field(converter=every_week_of_cadence)
+    program: Program = attrs.field(converter=_program)
     clients: tuple[CensusClient, ...] = attrs.field(default=(), converter=_clients)
     staff: tuple[Staff, ...] = attrs.field(default=(), converter=_staff)
     rooms: tuple[Room, ...] = attrs.field(default=(), converter=_rooms)
@@ -296,6 +328,7 @@ class Census:
     )
 
     def __attrs_post_init__(self) -> None:
+        optional_instance("Census.continuum", self.continuum, Continuum)
         _unique("Census.clients", (c.id for c in self.clients))
         _unique("Census.staff", (s.id for s in self.staff))
         _unique("Census.rooms", (r.id for r in self.rooms))
